@@ -1,0 +1,928 @@
+"""Facebook Pages and Instagram Graph API imitation: nodes, edges, field selection, cursor paging
+with `next` links back to the simulator, writes, Graph error bodies and usage headers.
+
+Strict where Graph is strict: unknown fields are errors, booleans in form writes must be the
+strings "true"/"false", a cursor dies with the item it points at, the only end signal is a
+missing `next` (a page ending exactly at the last item still links to an empty page), the same
+reply twice in a short time is refused with error 506, and Instagram replies only go to
+top-level comments that are not hidden.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..faults import Fault
+from ..state import Account, Comment, Conversation, Message, Post, SimError
+from ..timefmt import graph_time, parse_time
+from ..wire import BadBody, Request, Response, json_response, url_with
+from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
+from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
+
+GRAPH_VERSION = re.compile(r"v\d+\.\d+")
+DEFAULT_VERSION = "v21.0"
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 25
+_MISSING = object()
+
+TYPE_NAMES = {
+    "page": "Page",
+    "post": "PagePost",
+    "comment": "Comment",
+    "conversation": "UnifiedThread",
+    "message": "Message",
+    "ig_user": "IGUser",
+    "ig_media": "IGMedia",
+    "ig_comment": "IGComment",
+}
+KNOWN_FIELDS = {
+    "page": {
+        "id", "name", "username", "link", "about", "category", "fan_count", "followers_count",
+        "new_like_count", "talking_about_count", "website", "verification_status", "picture",
+        "emails", "phone", "feed", "published_posts", "posts", "conversations",
+    },
+    "post": {
+        "id", "message", "story", "created_time", "updated_time", "from", "permalink_url",
+        "status_type", "is_published", "is_hidden", "is_expired", "full_picture", "attachments",
+        "shares", "message_tags", "privacy", "place", "icon", "to", "parent_id",
+        "promotable_id", "timeline_visibility", "comments", "reactions", "likes",
+    },
+    "comment": {
+        "id", "message", "created_time", "from", "parent", "is_hidden", "can_hide",
+        "can_remove", "can_reply_privately", "can_comment", "can_like", "permalink_url",
+        "like_count", "comment_count", "attachment", "message_tags", "object", "user_likes",
+        "is_private", "private_reply_conversation", "application", "admin_creator", "comments",
+        "reactions", "likes",
+    },
+    "conversation": {
+        "id", "updated_time", "link", "message_count", "unread_count", "participants",
+        "senders", "can_reply", "snippet", "former_participants", "is_subscribed", "name",
+        "messages",
+    },
+    "message": {
+        "id", "message", "from", "to", "created_time", "attachments", "tags", "sticker",
+        "shares", "story",
+    },
+    "ig_user": {
+        "id", "ig_id", "username", "name", "biography", "followers_count", "follows_count",
+        "media_count", "profile_picture_url", "website", "media",
+    },
+    "ig_media": {
+        "id", "ig_id", "caption", "timestamp", "media_type", "media_url", "media_product_type",
+        "permalink", "shortcode", "thumbnail_url", "comments_count", "like_count", "username",
+        "owner", "is_comment_enabled", "is_shared_to_feed", "children", "comments",
+    },
+    "ig_comment": {
+        "id", "text", "timestamp", "username", "from", "hidden", "parent_id", "like_count",
+        "media", "user", "replies", "legacy_instagram_comment_id",
+    },
+}  # fmt: skip
+DEFAULT_FIELDS = {
+    "page": ["name", "id"],
+    "post": ["created_time", "message", "id"],
+    "comment": ["created_time", "from", "message", "id"],
+    "conversation": ["id", "link", "updated_time"],
+    "message": ["id", "created_time"],
+    "ig_user": ["id"],
+    "ig_media": ["id"],
+    "ig_comment": ["timestamp", "text", "id"],
+}
+# (node type, edge) -> type of the items on that edge.
+EDGES = {
+    ("page", "feed"): "post",
+    ("page", "published_posts"): "post",
+    ("page", "posts"): "post",
+    ("page", "conversations"): "conversation",
+    ("post", "comments"): "comment",
+    ("comment", "comments"): "comment",
+    ("conversation", "messages"): "message",
+    ("ig_user", "media"): "ig_media",
+    ("ig_media", "comments"): "ig_comment",
+    ("ig_comment", "replies"): "ig_comment",
+}
+
+
+def graph_error(
+    status: int,
+    message: str,
+    code: int,
+    subcode: int | None = None,
+    *,
+    error_type: str = "OAuthException",
+    transient: bool | None = None,
+    user_title: str | None = None,
+    user_msg: str | None = None,
+) -> Response:
+    error: dict[str, Any] = {"message": message, "type": error_type, "code": code}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if transient is not None:
+        error["is_transient"] = transient
+    if user_title:
+        error["error_user_title"] = user_title
+    if user_msg:
+        error["error_user_msg"] = user_msg
+    error["fbtrace_id"] = "A" + secrets.token_urlsafe(16)[:21]
+    return json_response(status, {"error": error})
+
+
+def _unsupported(method: str, node_id: str) -> Response:
+    return graph_error(
+        400,
+        f"Unsupported {method.lower()} request. Object with ID '{node_id}' does not exist, "
+        "cannot be loaded due to missing permissions, or does not support this operation.",
+        100,
+        33,
+        error_type="GraphMethodException",
+    )
+
+
+def _by_time(item: Any) -> tuple[datetime, int]:
+    return item.created, item.seq
+
+
+def _param_error(message: str) -> Response:
+    return graph_error(400, f"(#100) {message}", 100)
+
+
+def _as_bool(value: Any, name: str) -> bool:
+    """Graph's booleans in writes: JSON true/false or the strings "true"/"false", nothing else."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise Abort(_param_error(f"Param {name} must be a boolean, got {value!r}"))
+
+
+def _json_param(value: Any, name: str) -> dict[str, Any]:
+    """Send API parameters arrive as JSON objects, or as JSON text inside a form."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise Abort(_param_error(f"Param {name} must be a JSON object")) from exc
+    if not isinstance(value, dict):
+        raise Abort(_param_error(f"Param {name} must be a JSON object"))
+    return value
+
+
+@dataclass
+class Call:
+    """One Graph call: what the next links and renderers need to know."""
+
+    request: Request
+    account: Account
+    version: str
+    token: str
+
+
+class GraphAPI(PlatformAPI):
+    family = "facebook"
+
+    # --- authentication, usage and faults ---------------------------------------------------
+
+    @staticmethod
+    def _token(request: Request) -> str | None:
+        token = request.query.get("access_token")
+        if not token and request.method in ("POST", "DELETE"):
+            try:
+                token = request.form().get("access_token")
+            except BadBody:
+                token = None
+        return token or request.bearer_token()
+
+    def unauthenticated_platform(self, request: Request) -> str:
+        segments = request.segments
+        node = segments[1] if segments and GRAPH_VERSION.fullmatch(segments[0]) else None
+        if node and (
+            node in self.world.posts["instagram"] or node in self.world.comments["instagram"]
+        ):
+            return "instagram"
+        return "facebook"
+
+    def authenticate(self, request: Request) -> Account | Response:
+        token = self._token(request)
+        if not token:
+            return graph_error(400, "An access token is required to request this resource.", 104)
+        account = self.world.account_by_token(token, ("facebook", "instagram"))
+        if account is None:
+            return graph_error(400, "Invalid OAuth access token - Cannot parse access token", 190)
+        return account
+
+    def _recent_calls(self, account: Account) -> list[datetime]:
+        window = timedelta(seconds=self.world.config["graph_usage_window_seconds"])
+        horizon = self.world.now() - window
+        for calls in self.world.graph_calls.values():
+            while calls and calls[0] <= horizon:
+                calls.popleft()
+        return self.world.graph_calls[(account.platform, account.id)]
+
+    def _usage(self, account: Account) -> tuple[int, int, int]:
+        """(app %, this account's %, minutes until it may call again)."""
+        budget = self.world.config["graph_call_budget"]
+        calls = self._recent_calls(account)
+        app_calls = sum(len(entries) for entries in self.world.graph_calls.values())
+        regain = 0
+        if len(calls) >= budget:
+            window = self.world.config["graph_usage_window_seconds"]
+            free_at = calls[0] + timedelta(seconds=window)
+            regain = max(1, math.ceil((free_at - self.world.now()).total_seconds() / 60))
+        return app_calls * 100 // budget, len(calls) * 100 // budget, regain
+
+    def _throttled(self, account: Account) -> Response:
+        if account.platform == "instagram":
+            return graph_error(
+                400,
+                "There have been too many calls to this Instagram account. Wait a while and "
+                "try again.",
+                80002,
+                transient=True,
+            )
+        return graph_error(
+            400,
+            "There have been too many calls to this Page account. Wait a while and try again.",
+            80001,
+            transient=True,
+        )
+
+    def admit(self, request: Request, account: Account) -> Response | None:
+        calls = self._recent_calls(account)
+        if len(calls) >= self.world.config["graph_call_budget"]:
+            return self._throttled(account)
+        calls.append(self.world.now())
+        return None
+
+    def decorate(
+        self, response: Response, request: Request, account: Account, fault: Fault | None
+    ) -> None:
+        if fault is not None and fault.kind in ("html_502", "no_content_type"):
+            return  # a gateway's page carries none of Graph's headers
+        app, page, regain = self._usage(account)
+        if fault is not None and fault.kind == "throttle":
+            page = max(page, 100)
+            app = max(app, 100)
+            regain = max(1, math.ceil(fault.reset_after_seconds / 60))
+        response.set_header(
+            "X-App-Usage",
+            json.dumps({"call_count": app, "total_cputime": app // 3, "total_time": app // 2}),
+        )
+        usage_type = "instagram" if account.platform == "instagram" else "pages"
+        response.set_header(
+            "X-Business-Use-Case-Usage",
+            json.dumps(
+                {
+                    account.id: [
+                        {
+                            "type": usage_type,
+                            "call_count": page,
+                            "total_cputime": page // 3,
+                            "total_time": page // 2,
+                            "estimated_time_to_regain_access": regain,
+                        }
+                    ]
+                }
+            ),
+        )
+
+    def platform_fault(self, fault: Fault, request: Request, account: Account) -> Response:
+        if fault.kind == "throttle":
+            return self._throttled(account)
+        if fault.kind == "token_expired":
+            now = self.world.now()
+            return graph_error(
+                400,
+                "Error validating access token: Session has expired on "
+                f"{(now - timedelta(hours=1)).strftime('%A, %d-%b-%y %H:%M:%S UTC')}. "
+                f"The current time is {now.strftime('%A, %d-%b-%y %H:%M:%S UTC')}.",
+                190,
+                463,
+            )
+        return graph_error(
+            500,
+            "An unexpected error has occurred. Please retry your request later.",
+            2,
+            transient=True,
+        )
+
+    def invalid_cursor(self) -> Response:
+        return _param_error("The cursor is not valid: the item it points to no longer exists")
+
+    def bad_request(self, message: str) -> Response:
+        return _param_error(message)
+
+    # --- routing -----------------------------------------------------------------------------
+
+    def route(self, request: Request, account: Account) -> Response:
+        segments = request.segments
+        version = DEFAULT_VERSION
+        if segments and GRAPH_VERSION.fullmatch(segments[0]):
+            version, segments = segments[0], segments[1:]
+        if not segments or len(segments) > 2:
+            return _unsupported(request.method, "/".join(segments))
+        node_id = segments[0]
+        edge = segments[1] if len(segments) == 2 else None
+        call = Call(request, account, version, self._token(request) or "")
+        node = self._lookup(account, node_id, writing=request.method != "GET")
+        if node is None:
+            return _unsupported(request.method, node_id)
+        kind, obj = node
+        if edge is None:
+            if request.method == "GET":
+                return json_response(200, self._render(call, kind, obj, self._fields(request)))
+            if request.method == "POST":
+                return self._update(call, kind, obj)
+            if request.method == "DELETE":
+                return self._delete(call, kind, obj)
+            return _unsupported(request.method, node_id)
+        if (kind, edge) not in EDGES and (kind, edge) != ("page", "messages"):
+            return _param_error(
+                f"Tried accessing nonexisting field ({edge}) on node type ({TYPE_NAMES[kind]})"
+            )
+        if request.method == "GET" and (kind, edge) in EDGES:
+            return json_response(200, self._list(call, kind, obj, edge))
+        if request.method == "POST":
+            return self._create(call, kind, obj, edge)
+        return _unsupported(request.method, f"{node_id}/{edge}")
+
+    def _lookup(self, account: Account, node_id: str, *, writing: bool) -> tuple[str, Any] | None:
+        world = self.world
+        now = world.now()
+        platform = account.platform
+        if node_id in ("me", account.id):
+            return ("page" if platform == "facebook" else "ig_user", account)
+        post = world.posts[platform].get(node_id)
+        if post is not None and post.account_id == account.id and not post.deleted:
+            return ("post" if platform == "facebook" else "ig_media", post)
+        comment = world.comments[platform].get(node_id)
+        # A write may name a comment a read cannot see yet (a webhook told about it).
+        if (
+            comment is not None
+            and comment.account_id == account.id
+            and (comment.visible(now) or (writing and not comment.deleted))
+        ):
+            return ("comment" if platform == "facebook" else "ig_comment", comment)
+        if platform == "facebook":
+            conversation = world.conversations.get(node_id)
+            if conversation is not None and conversation.account_id == account.id:
+                return ("conversation", conversation)
+            found = world.messages.get(node_id)
+            if found is not None and found[0].account_id == account.id and found[1].visible(now):
+                return ("message", found[1])
+        return None
+
+    @staticmethod
+    def _fields(request: Request) -> dict[str, FieldSpec] | None:
+        try:
+            return parse_fields(request.query.get("fields"))
+        except FieldsError as exc:
+            raise Abort(_param_error(str(exc))) from exc
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _render(
+        self, call: Call, kind: str, obj: Any, fields: dict[str, FieldSpec] | None
+    ) -> dict[str, Any]:
+        if fields is None:
+            fields = {name: FieldSpec(name) for name in DEFAULT_FIELDS[kind]}
+        self._check_fields(kind, fields)
+        values = getattr(self, f"_{kind}_values")(call, obj)
+        result: dict[str, Any] = {}
+        for name, spec in fields.items():
+            if (kind, name) in EDGES:
+                result[name] = self._list(call, kind, obj, name, spec)
+                continue
+            value = values.get(name, _MISSING)
+            if callable(value):
+                value = value()
+            if value is _MISSING or value is None:
+                continue
+            if isinstance(value, dict) and spec.sub is not None:
+                value = {key: val for key, val in value.items() if key in spec.sub}
+            result[name] = value
+        result.setdefault("id", values["id"])
+        return result
+
+    @staticmethod
+    def _check_fields(kind: str, fields: dict[str, FieldSpec] | None) -> None:
+        for name in fields or ():
+            if name not in KNOWN_FIELDS[kind]:
+                node_type = TYPE_NAMES[kind]
+                raise Abort(
+                    _param_error(
+                        f"Tried accessing nonexisting field ({name}) on node type ({node_type})"
+                    )
+                )
+
+    def _page_values(self, call: Call, account: Account) -> dict[str, Any]:
+        return {
+            "id": account.id,
+            "name": account.name,
+            "username": account.username,
+            "link": f"https://www.facebook.com/{account.id}",
+            "category": "Government organization",
+            "followers_count": account.followers,
+            # Likes trail followers on most pages.
+            "fan_count": account.followers * 9 // 10,
+            "verification_status": "not_verified",
+        }
+
+    def _author_ref(self, comment_or_post: Comment | Post, account: Account) -> dict[str, str]:
+        author = comment_or_post.author
+        if author is None:
+            return {"name": account.name, "id": account.id}
+        return {"name": author.name, "id": author.id}
+
+    def _post_values(self, call: Call, post: Post) -> dict[str, Any]:
+        page_id, _, number = post.id.partition("_")
+        return {
+            "id": post.id,
+            "message": post.text,
+            "created_time": graph_time(post.created),
+            "updated_time": graph_time(post.created),
+            "from": self._author_ref(post, call.account),
+            "permalink_url": f"https://www.facebook.com/{page_id}/posts/{number}",
+            "status_type": "mobile_status_update",
+            "is_published": True,
+            "is_hidden": False,
+            "is_expired": False,
+        }
+
+    def _comment_values(self, call: Call, comment: Comment) -> dict[str, Any]:
+        page_id = call.account.id
+        post_number = comment.post_id.partition("_")[2]
+        number = comment.id.partition("_")[2]
+        if comment.parent_id:
+            parent_number = comment.parent_id.partition("_")[2]
+            link = (
+                f"https://www.facebook.com/{page_id}/posts/{post_number}/"
+                f"?comment_id={parent_number}&reply_comment_id={number}"
+            )
+        else:
+            link = f"https://www.facebook.com/{page_id}/posts/{post_number}/?comment_id={number}"
+        parent = self.world.comments["facebook"].get(comment.parent_id or "")
+        return {
+            "id": comment.id,
+            "message": comment.text,
+            "created_time": graph_time(comment.created),
+            # Graph leaves "from" out for some commenters; the control API can ask for that.
+            "from": self._author_ref(comment, call.account) if comment.show_author else None,
+            "parent": (
+                {
+                    "created_time": graph_time(parent.created),
+                    "from": self._author_ref(parent, call.account),
+                    "message": parent.text,
+                    "id": parent.id,
+                }
+                if parent is not None
+                else None
+            ),
+            "is_hidden": comment.hidden,
+            "can_hide": not comment.own,
+            "can_remove": True,
+            "can_reply_privately": not comment.own and comment.parent_id is None,
+            "can_comment": True,
+            "can_like": True,
+            "like_count": comment.like_count,
+            "comment_count": lambda: (
+                0 if comment.parent_id else len(self._replies("facebook", comment))
+            ),
+            "permalink_url": link,
+            "user_likes": False,
+            "is_private": False,
+        }
+
+    def _conversation_values(self, call: Call, conversation: Conversation) -> dict[str, Any]:
+        account = call.account
+        messages = conversation.visible_messages(self.world.now())
+        last = max(messages, key=lambda m: (m.created, m.seq), default=None)
+        people = {
+            "data": [
+                {
+                    "name": conversation.author.name,
+                    "email": f"{conversation.author.id}@facebook.com",
+                    "id": conversation.author.id,
+                },
+                {"name": account.name, "email": f"{account.id}@facebook.com", "id": account.id},
+            ]
+        }
+        return {
+            "id": conversation.id,
+            "updated_time": graph_time(last.created) if last else None,
+            "link": f"/{account.id}/inbox/{conversation.id.removeprefix('t_')}/",
+            "message_count": len(messages),
+            "unread_count": 0,
+            "participants": people,
+            "senders": people,
+            "can_reply": True,
+            "snippet": last.text[:100] if last else "",
+            "is_subscribed": True,
+        }
+
+    def _message_values(self, call: Call, message: Message) -> dict[str, Any]:
+        account = call.account
+        conversation = self.world.messages[message.id][0]
+        citizen = {
+            "name": conversation.author.name,
+            "email": f"{conversation.author.id}@facebook.com",
+            "id": conversation.author.id,
+        }
+        page = {"name": account.name, "email": f"{account.id}@facebook.com", "id": account.id}
+        sender, receiver = (citizen, page) if message.author is not None else (page, citizen)
+        return {
+            "id": message.id,
+            "message": message.text,
+            "created_time": graph_time(message.created),
+            "from": sender,
+            "to": {"data": [receiver]},
+        }
+
+    def _ig_user_values(self, call: Call, account: Account) -> dict[str, Any]:
+        return {
+            "id": account.id,
+            "ig_id": int(account.id) % 10_000_000_000 if account.id.isdigit() else None,
+            "username": account.username,
+            "name": account.name,
+            "biography": f"{account.name} på Instagram",
+            "followers_count": account.followers,
+            "follows_count": 120,
+            "media_count": sum(
+                1
+                for post in self.world.posts["instagram"].values()
+                if post.account_id == account.id and not post.deleted
+            ),
+        }
+
+    def _ig_media_values(self, call: Call, post: Post) -> dict[str, Any]:
+        shortcode = self.world.token(11, "shortcode", post.id)
+        return {
+            "id": post.id,
+            "caption": post.text,
+            "timestamp": graph_time(post.created),
+            "media_type": "IMAGE",
+            "media_product_type": "FEED",
+            "permalink": f"https://www.instagram.com/p/{shortcode}/",
+            "shortcode": shortcode,
+            "comments_count": lambda: sum(
+                1
+                for comment in self.world.comments["instagram"].values()
+                if comment.post_id == post.id and comment.visible(self.world.now())
+            ),
+            "like_count": 0,
+            "username": call.account.username,
+            "owner": {"id": call.account.id},
+            "is_comment_enabled": True,
+            "is_shared_to_feed": True,
+        }
+
+    def _ig_comment_values(self, call: Call, comment: Comment) -> dict[str, Any]:
+        author = comment.author
+        who = (
+            {"id": author.id, "username": author.username}
+            if author is not None
+            else {"id": call.account.id, "username": call.account.username}
+        )
+        return {
+            "id": comment.id,
+            "text": comment.text,
+            "timestamp": graph_time(comment.created),
+            "username": who["username"],
+            "from": who,
+            "hidden": comment.hidden,
+            "parent_id": comment.parent_id,
+            "like_count": comment.like_count,
+            "media": {"id": comment.post_id, "media_product_type": "FEED"},
+        }
+
+    def _replies(self, platform: str, comment: Comment) -> list[Comment]:
+        now = self.world.now()
+        return sorted(
+            (
+                reply
+                for reply in self.world.comments[platform].values()
+                if reply.parent_id == comment.id and reply.visible(now)
+            ),
+            key=lambda reply: (reply.created, reply.seq),
+        )
+
+    def _edge_items(
+        self, call: Call, kind: str, obj: Any, edge: str, options: dict[str, str]
+    ) -> tuple[list[Any], dict[str, Any] | None]:
+        """The items on an edge in the platform's order, and the edge's summary."""
+        world = self.world
+        now = world.now()
+        account = call.account
+        since = self._time_option(options, "since")
+        until = self._time_option(options, "until")
+
+        def in_range(moment: datetime) -> bool:
+            return (since is None or moment >= since) and (until is None or moment <= until)
+
+        if kind in ("page", "ig_user") and edge != "conversations":
+            own_only = edge != "feed"
+            items = [
+                post
+                for post in world.posts[account.platform].values()
+                if post.account_id == account.id
+                and not post.deleted
+                and (post.own or not own_only)
+                and in_range(post.created)
+            ]
+            items.sort(key=_by_time, reverse=True)
+            return items, {"total_count": len(items)}
+        if edge == "conversations":
+            conversations = [
+                (max((m.created, m.seq) for m in visible), conversation)
+                for conversation in world.conversations.values()
+                if conversation.account_id == account.id
+                and (visible := conversation.visible_messages(now))
+            ]
+            conversations.sort(key=lambda pair: pair[0], reverse=True)
+            return [conversation for _, conversation in conversations], None
+        if edge == "messages":
+            messages = sorted(obj.visible_messages(now), key=_by_time, reverse=True)
+            return messages, None
+        platform = account.platform
+        if kind in ("comment", "ig_comment"):
+            # Threads are one level deep: a reply has no replies of its own.
+            replies = [] if obj.parent_id else self._replies(platform, obj)
+            items = [reply for reply in replies if in_range(reply.created)]
+            return items, {"order": "chronological", "total_count": len(items)}
+        order = options.get("order") or ("chronological" if platform == "facebook" else "")
+        stream = options.get("filter", "toplevel")
+        if stream not in ("toplevel", "stream"):
+            raise Abort(_param_error("filter must be one of toplevel, stream"))
+        if order not in ("", "chronological", "reverse_chronological", "ranked"):
+            raise Abort(
+                _param_error("order must be one of chronological, reverse_chronological, ranked")
+            )
+        items = [
+            comment
+            for comment in world.comments[platform].values()
+            if comment.post_id == obj.id
+            and comment.visible(now)
+            and (stream == "stream" or comment.parent_id is None)
+            and in_range(comment.created)
+        ]
+        # Instagram lists a media's comments newest first; Facebook oldest first unless asked.
+        reverse = order == "reverse_chronological" or platform == "instagram" and not order
+        items.sort(key=_by_time, reverse=reverse)
+        summary = {
+            "order": order or "reverse_chronological",
+            "total_count": len(items),
+            "can_comment": True,
+        }
+        return items, summary
+
+    @staticmethod
+    def _time_option(options: dict[str, str], name: str) -> datetime | None:
+        value = options.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return parse_time(value)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise Abort(
+                _param_error(f"The parameter {name} must be a unix time or a date")
+            ) from exc
+
+    @staticmethod
+    def _limit(value: str | None) -> int:
+        if value in (None, ""):
+            return DEFAULT_LIMIT
+        try:
+            limit = int(value)
+        except ValueError as exc:
+            raise Abort(_param_error("The parameter limit must be a whole number")) from exc
+        if limit < 0:
+            raise Abort(_param_error("The parameter limit must not be negative"))
+        return min(limit, MAX_LIMIT)
+
+    def _list(
+        self, call: Call, kind: str, obj: Any, edge: str, spec: FieldSpec | None = None
+    ) -> dict[str, Any]:
+        """An edge as a page of items: from the query string for a GET on the edge itself, or
+        from the field's modifiers when the edge is asked for as a field of its node."""
+        request = call.request
+        if spec is None:
+            options = dict(request.query)
+            item_fields = self._fields(request)
+            link_params = {
+                name: value
+                for name, value in request.query.items()
+                if name not in ("access_token", "after", "before", "limit")
+            }
+            after, before = options.get("after"), options.get("before")
+        else:
+            options = dict(spec.modifiers)
+            item_fields = spec.sub
+            link_params = {name: value for name, value in spec.modifiers.items() if name != "limit"}
+            if spec.sub:
+                link_params["fields"] = fields_text(spec.sub)
+            after = before = None
+        limit = self._limit(options.get("limit"))
+        item_kind = EDGES[(kind, edge)]
+        self._check_fields(item_kind, item_fields)
+        short = self.list_faults(call.account, has_cursor=bool(after or before))
+        items, summary = self._edge_items(call, kind, obj, edge, options)
+        start = 0
+        stop = None
+        if after:
+            start = self._cursor_position(items, after) + 1
+        elif before:
+            stop = self._cursor_position(items, before)
+            start = max(0, stop - limit)
+        if limit == 0:
+            page_items, has_next, has_previous = [], False, False
+        elif stop is not None:
+            page_items, has_next, has_previous = items[start:stop], True, start > 0
+        else:
+            page = paginate(items, start, limit, short=short, full_page_has_next=True)
+            page_items, has_next, has_previous = page.items, page.has_next, page.has_previous
+        data = [self._render(call, item_kind, item, item_fields) for item in page_items]
+        result: dict[str, Any] = {"data": data}
+        if data or has_next or has_previous:
+            if page_items:
+                first = encode_token("c", page_items[0].id)
+                last = encode_token("c", page_items[-1].id)
+            else:
+                first = last = encode_token("c", items[start - 1].id if start > 0 else "")
+            paging: dict[str, Any] = {"cursors": {"before": first, "after": last}}
+            node_id = obj.id
+            path = f"/{call.version}/{node_id}/{edge}"
+            common = {**link_params, "access_token": call.token, "limit": str(limit)}
+            if has_previous:
+                paging["previous"] = url_with(request.base_url, path, {**common, "before": first})
+            if has_next:
+                paging["next"] = url_with(request.base_url, path, {**common, "after": last})
+            result["paging"] = paging
+        if summary is not None and options.get("summary") in ("true", "1", "total_count"):
+            result["summary"] = summary
+        return result
+
+    def _cursor_position(self, items: list[Any], cursor: str) -> int:
+        """Index of the item a cursor points at; -1 for "before the first"."""
+        value = decode_token("c", cursor)
+        if value == "":
+            return -1
+        for index, item in enumerate(items):
+            if item.id == value:
+                return index
+        raise Abort(self.invalid_cursor())
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _params(request: Request) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            name: value for name, value in request.query.items() if name != "access_token"
+        }
+        params.update(
+            {name: value for name, value in request.form().items() if name != "access_token"}
+        )
+        return params
+
+    def _message_param(self, params: dict[str, Any]) -> str:
+        message = params.get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise Abort(_param_error("The parameter message is required"))
+        return message
+
+    def _create(self, call: Call, kind: str, obj: Any, edge: str) -> Response:
+        params = self._params(call.request)
+        account = call.account
+        if (kind, edge) == ("page", "messages"):
+            return self._send_message(call, params)
+        if (kind, edge) in (("post", "comments"), ("comment", "comments")):
+            text = self._message_param(params)
+            self._refuse_duplicate(account, kind, obj, text)
+            reply = self._add_own_comment(account, obj, kind == "comment", text)
+            self.world.record_action(
+                "facebook", account.id, "reply", obj.id, text=text, result_id=reply.id
+            )
+            return json_response(200, {"id": reply.id})
+        if (kind, edge) == ("ig_media", "comments"):
+            text = self._message_param(params)
+            reply = self._add_own_comment(account, obj, False, text)
+            self.world.record_action(
+                "instagram", account.id, "reply", obj.id, text=text, result_id=reply.id
+            )
+            return json_response(200, {"id": reply.id})
+        if (kind, edge) == ("ig_comment", "replies"):
+            text = self._message_param(params)
+            if obj.parent_id is not None:
+                return _param_error("Replies can only be posted to top-level comments")
+            if obj.hidden:
+                return _param_error("Cannot reply to a hidden comment")
+            reply = self._add_own_comment(account, obj, True, text)
+            self.world.record_action(
+                "instagram", account.id, "reply", obj.id, text=text, result_id=reply.id
+            )
+            return json_response(200, {"id": reply.id})
+        return _unsupported("POST", f"{obj.id}/{edge}")
+
+    def _add_own_comment(
+        self, account: Account, target: Any, on_comment: bool, text: str
+    ) -> Comment:
+        try:
+            return self.world.add_comment(
+                account.platform,
+                account.id,
+                text,
+                author_name=None,
+                post_id=None if on_comment else target.id,
+                parent_id=target.id if on_comment else None,
+            )
+        except SimError as exc:
+            raise Abort(_unsupported("POST", target.id)) from exc
+
+    def _refuse_duplicate(self, account: Account, kind: str, target: Any, text: str) -> None:
+        """Error 506: the page already said exactly this in this thread a moment ago."""
+        window = timedelta(seconds=self.world.config["duplicate_window_seconds"])
+        now = self.world.now()
+        if kind == "comment":
+            thread = target.parent_id or target.id
+            post_id, parent = target.post_id, thread
+        else:
+            post_id, parent = target.id, None
+        for comment in self.world.comments["facebook"].values():
+            if (
+                comment.own
+                and not comment.deleted
+                and comment.account_id == account.id
+                and comment.post_id == post_id
+                and comment.parent_id == parent
+                and comment.text.strip() == text.strip()
+                and now - comment.created < window
+            ):
+                raise Abort(
+                    graph_error(
+                        400,
+                        "Duplicate status message",
+                        506,
+                        1455006,
+                        transient=False,
+                        user_title="Duplicate Post",
+                        user_msg="This reply repeats one the Page has just posted.",
+                    )
+                )
+
+    def _send_message(self, call: Call, params: dict[str, Any]) -> Response:
+        account = call.account
+        recipient = _json_param(params.get("recipient"), "recipient")
+        message = _json_param(params.get("message"), "message")
+        text = message.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return _param_error("The parameter message.text is required")
+        conversation = next(
+            (
+                existing
+                for existing in self.world.conversations.values()
+                if existing.account_id == account.id
+                and existing.author.id == str(recipient.get("id"))
+            ),
+            None,
+        )
+        if conversation is None:
+            return graph_error(400, "(#100) No matching user found", 100, 2018001)
+        _, sent = self.world.add_message(
+            account.id, text, author_name=None, conversation_id=conversation.id
+        )
+        self.world.record_action(
+            "facebook",
+            account.id,
+            "reply",
+            conversation.id,
+            text=text,
+            result_id=sent.id,
+            detail="message",
+        )
+        return json_response(200, {"recipient_id": conversation.author.id, "message_id": sent.id})
+
+    def _update(self, call: Call, kind: str, obj: Any) -> Response:
+        params = self._params(call.request)
+        if kind not in ("comment", "ig_comment"):
+            return _unsupported("POST", obj.id)
+        name = "is_hidden" if kind == "comment" else "hide"
+        if name not in params:
+            return _param_error(f"The parameter {name} is required")
+        hidden = _as_bool(params[name], name)
+        if obj.own:
+            return _param_error("A comment made by the account itself cannot be hidden")
+        obj.hidden = hidden
+        self.world.record_action(
+            call.account.platform, call.account.id, "hide" if hidden else "unhide", obj.id
+        )
+        return json_response(200, {"success": True})
+
+    def _delete(self, call: Call, kind: str, obj: Any) -> Response:
+        if kind not in ("comment", "ig_comment"):
+            return _unsupported("DELETE", obj.id)
+        self.world.delete_comment(obj)
+        self.world.record_action(call.account.platform, call.account.id, "delete", obj.id)
+        return json_response(200, {"success": True})

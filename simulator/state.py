@@ -1,0 +1,768 @@
+"""The simulated world: accounts, posts, comments, messages, injected faults, the product's
+actions and call counters, held in memory behind one re-entrant lock.
+
+Everything that creates content lives here so that the control API, the demo stream and the
+platform endpoints (the product's replies) build ids, threads and timestamps the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import re
+import threading
+import unicodedata
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .faults import PLATFORMS, READ_LAG, FaultBook
+from .timefmt import epoch_ms, parse_time, utcnow
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    # How long the "timeout" fault holds the answer back.
+    "timeout_seconds": 3.0,
+    # Facebook refuses the same reply text to the same comment within this window (error 506).
+    "duplicate_window_seconds": 300,
+    # Graph usage: calls per window that count as 100 % in X-App-Usage / X-Business-Use-Case-Usage.
+    "graph_call_budget": 4800,
+    "graph_usage_window_seconds": 3600,
+    # X: requests per endpoint and token per window.
+    "x_rate_limit": 180,
+    "x_rate_window_seconds": 900,
+    # Only this many of the newest mentions can be read, as on X.
+    "x_mentions_reachable": 800,
+    "youtube_daily_quota": 10_000,
+    "linkedin_versions": [
+        f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
+    ],
+    "request_log": False,
+}
+
+# Sort keys for the numeric parts of ids, chosen to look like the platforms' own.
+_FB_OBJECT_BASE = 122_100_000_000_000_000
+_IG_MEDIA_BASE = 17_900_000_000_000_000
+_IG_COMMENT_BASE = 17_850_000_000_000_000
+_LI_BASE = 7_400_000_000_000_000_000
+_FB_USER_BASE = 26_000_000_000_000_000
+_IG_USER_BASE = 17_841_460_000_000_000
+_X_USER_BASE = 1_700_000_000_000_000_000
+_X_EPOCH_MS = 1_288_834_974_657
+
+
+class SimError(Exception):
+    """A control-API request the world cannot carry out; `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def handle_for(name: str, max_length: int = 30) -> str:
+    """A username made from a display name: "Nabo på Østervej" → "nabo_paa_oestervej"."""
+    text = name.lower()
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe")):
+        text = text.replace(letter, spelled)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    return (text or "borger")[:max_length]
+
+
+@dataclass(eq=False)
+class Author:
+    """A citizen as one platform knows them."""
+
+    platform: str
+    id: str
+    name: str
+    username: str
+
+
+@dataclass(eq=False)
+class Account:
+    """A page, Instagram professional account, LinkedIn organisation, X user or YouTube channel."""
+
+    platform: str
+    id: str
+    name: str
+    token: str
+    followers: int = 0
+    username: str = ""
+    api_key: str = ""
+    created: datetime = field(default_factory=utcnow)
+
+    @property
+    def urn(self) -> str:
+        return f"urn:li:organization:{self.id}" if self.platform == "linkedin" else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "platform": self.platform,
+            "id": self.id,
+            "name": self.name,
+            "username": self.username,
+            "followers": self.followers,
+            "token": self.token,
+        }
+        if self.platform == "linkedin":
+            data["urn"] = self.urn
+        if self.platform == "youtube":
+            data["api_key"] = self.api_key
+        return data
+
+
+@dataclass(eq=False)
+class Post:
+    """A post, media item, share, tweet or video of an account; `author` is set for a visitor's
+    post on a Facebook page."""
+
+    platform: str
+    account_id: str
+    id: str
+    text: str
+    created: datetime
+    seq: int
+    author: Author | None = None
+    deleted: bool = False
+
+    @property
+    def own(self) -> bool:
+        return self.author is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "account_id": self.account_id,
+            "id": self.id,
+            "message": self.text,
+            "created_time": self.created.isoformat(),
+            "author_name": self.author.name if self.author else None,
+            "deleted": self.deleted,
+        }
+
+
+@dataclass(eq=False)
+class Comment:
+    """A comment or reply; on X a tweet in a conversation (a citizen's mention or our reply).
+
+    `author` is None when the account itself wrote it. `parent_id` is the top-level comment a
+    reply belongs to (threads are one level deep on every simulated platform). On X, `post_id` is
+    the conversation root and `reply_to_id` the tweet answered.
+    """
+
+    platform: str
+    account_id: str
+    post_id: str
+    id: str
+    text: str
+    created: datetime
+    seq: int
+    author: Author | None = None
+    parent_id: str | None = None
+    reply_to_id: str | None = None
+    hidden: bool = False
+    deleted: bool = False
+    visible_at: datetime | None = None
+    show_author: bool = True
+    moderation_status: str = "published"
+    like_count: int = 0
+
+    @property
+    def own(self) -> bool:
+        return self.author is None
+
+    def visible(self, now: datetime) -> bool:
+        return not self.deleted and (self.visible_at is None or self.visible_at <= now)
+
+    @property
+    def urn(self) -> str:
+        """LinkedIn's composite comment URN."""
+        return f"urn:li:comment:({self.post_id},{self.id})" if self.platform == "linkedin" else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "platform": self.platform,
+            "account_id": self.account_id,
+            "id": self.id,
+            "post_id": self.post_id,
+            "parent_id": self.parent_id,
+            "message": self.text,
+            "author_name": self.author.name if self.author else None,
+            "author_id": self.author.id if self.author else None,
+            "own": self.own,
+            "created_time": self.created.isoformat(),
+            "hidden": self.hidden,
+            "deleted": self.deleted,
+            "visible_at": self.visible_at.isoformat() if self.visible_at else None,
+        }
+        if self.platform == "linkedin":
+            data["urn"] = self.urn
+        if self.platform == "x":
+            data["in_reply_to_tweet_id"] = self.reply_to_id
+            data["conversation_id"] = self.post_id
+        if self.platform == "youtube":
+            data["moderation_status"] = self.moderation_status
+        return data
+
+
+@dataclass(eq=False)
+class Message:
+    id: str
+    text: str
+    created: datetime
+    seq: int
+    author: Author | None = None  # None: the page wrote it
+    visible_at: datetime | None = None
+
+    def visible(self, now: datetime) -> bool:
+        return self.visible_at is None or self.visible_at <= now
+
+
+@dataclass(eq=False)
+class Conversation:
+    """A Messenger conversation between a Facebook page and one citizen."""
+
+    id: str
+    account_id: str
+    author: Author
+    messages: list[Message] = field(default_factory=list)
+
+    def visible_messages(self, now: datetime) -> list[Message]:
+        return [message for message in self.messages if message.visible(now)]
+
+
+class CallStats:
+    """API calls served, per platform and per account."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.by_account: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def record(self, platform: str, account_id: str | None, status: int) -> None:
+        self.calls[platform] += 1
+        if status >= 400:
+            self.errors[platform] += 1
+        if account_id is not None:
+            self.by_account[platform][account_id] += 1
+
+    def snapshot(self, quota: dict[str, int]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for platform in PLATFORMS:
+            entry: dict[str, Any] = {
+                "calls": self.calls[platform],
+                "errors": self.errors[platform],
+                "accounts": dict(self.by_account[platform]),
+            }
+            if platform == "youtube":
+                entry["quota_used"] = dict(quota)
+            result[platform] = entry
+        result["total"] = sum(self.calls.values())
+        return result
+
+
+def _config_error(name: str, expected: str) -> SimError:
+    return SimError(f"config {name} must be {expected}")
+
+
+def validate_config(changes: Any) -> dict[str, Any]:
+    """Check a POST /_sim/config body; returns the cleaned changes."""
+    if not isinstance(changes, dict):
+        raise SimError("config must be a JSON object")
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in DEFAULT_CONFIG:
+            raise SimError(f"unknown config {name}; known: {', '.join(sorted(DEFAULT_CONFIG))}")
+        if name == "linkedin_versions":
+            if not isinstance(value, list) or not all(
+                isinstance(item, str) and re.fullmatch(r"\d{6}", item) for item in value
+            ):
+                raise _config_error(name, "a list of YYYYMM strings")
+            cleaned[name] = list(value)
+        elif name == "request_log":
+            if not isinstance(value, bool):
+                raise _config_error(name, "true or false")
+            cleaned[name] = value
+        elif name in ("timeout_seconds",):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise _config_error(name, "a number of seconds ≥ 0")
+            cleaned[name] = float(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise _config_error(name, "a whole number ≥ 1")
+            cleaned[name] = value
+    return cleaned
+
+
+class World:
+    """All simulated state. Every read and write happens while holding `lock`."""
+
+    def __init__(
+        self,
+        config: dict[str, Any] | None = None,
+        *,
+        populate: Callable[[World], None] | None = None,
+        seed: int = 0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.lock = threading.RLock()
+        # Set when the server stops, so answers held back by the timeout fault end at once.
+        self.stop_event = threading.Event()
+        self.seed = seed
+        self.clock = clock
+        self._base_config = copy.deepcopy(DEFAULT_CONFIG)
+        self._base_config.update(validate_config(config or {}))
+        self._populate = populate
+        self.reset()
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self.lock:
+            self.config: dict[str, Any] = copy.deepcopy(self._base_config)
+            self.accounts: dict[tuple[str, str], Account] = {}
+            self.posts: dict[str, dict[str, Post]] = {platform: {} for platform in PLATFORMS}
+            self.comments: dict[str, dict[str, Comment]] = {platform: {} for platform in PLATFORMS}
+            self.conversations: dict[str, Conversation] = {}
+            self.messages: dict[str, tuple[Conversation, Message]] = {}
+            self.authors: dict[tuple[str, str], Author] = {}
+            self.actions: list[dict[str, Any]] = []
+            self.faults = FaultBook()
+            self.stats = CallStats()
+            # Graph usage: timestamps of recent calls per (platform, account id).
+            self.graph_calls: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
+            # X rate limits: (token, endpoint group) -> [window end, calls in window].
+            self.x_windows: dict[tuple[str, str], list[Any]] = {}
+            # YouTube quota: account id -> [Pacific date, units used].
+            self.youtube_quota: dict[str, list[Any]] = {}
+            self._seq = 0
+            self._last_tweet_id = 0
+            if self._populate is not None:
+                self._populate(self)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def update_config(self, changes: Any) -> dict[str, Any]:
+        cleaned = validate_config(changes)
+        with self.lock:
+            self.config.update(cleaned)
+            return copy.deepcopy(self.config)
+
+    # --- ids -------------------------------------------------------------------------------
+
+    def next_seq(self) -> int:
+        with self.lock:
+            self._seq += 1
+            return self._seq
+
+    def token(self, length: int, *parts: object) -> str:
+        """A deterministic id fragment in YouTube's base64url alphabet."""
+        digest = hashlib.sha256(":".join(str(p) for p in (self.seed, *parts)).encode()).digest()
+        text = base64.urlsafe_b64encode(digest * 2).decode("ascii").rstrip("=")
+        return text[:length]
+
+    def _tweet_id(self, created: datetime) -> str:
+        """Snowflake-like: the time in the high bits, strictly increasing in creation order."""
+        candidate = (epoch_ms(created) - _X_EPOCH_MS) << 22
+        self._last_tweet_id = max(self._last_tweet_id + 1, candidate)
+        return str(self._last_tweet_id)
+
+    # --- accounts and authors --------------------------------------------------------------
+
+    def account(self, platform: str, account_id: str) -> Account | None:
+        return self.accounts.get((platform, str(account_id)))
+
+    def accounts_for(self, platform: str) -> list[Account]:
+        return [account for account in self.accounts.values() if account.platform == platform]
+
+    def account_by_token(self, token: str | None, platforms: tuple[str, ...]) -> Account | None:
+        if not token:
+            return None
+        for account in self.accounts.values():
+            if account.platform in platforms and account.token == token:
+                return account
+        return None
+
+    def account_by_api_key(self, key: str | None) -> Account | None:
+        if not key:
+            return None
+        for account in self.accounts.values():
+            if account.platform == "youtube" and account.api_key == key:
+                return account
+        return None
+
+    def resolve_account(self, platform: str, account_id: Any) -> Account:
+        """The account a control-API call names; when none is named, the platform's only one."""
+        if platform not in PLATFORMS:
+            raise SimError(f"unknown platform {platform}; use one of {', '.join(PLATFORMS)}", 404)
+        with self.lock:
+            if account_id in (None, ""):
+                accounts = self.accounts_for(platform)
+                if len(accounts) != 1:
+                    raise SimError(f"account_id is required ({len(accounts)} {platform} accounts)")
+                return accounts[0]
+            account_id = str(account_id)
+            if platform == "linkedin" and account_id.startswith("urn:li:organization:"):
+                account_id = account_id.rsplit(":", 1)[1]
+            account = self.account(platform, account_id)
+            if account is None:
+                raise SimError(f"no {platform} account {account_id}", 404)
+            return account
+
+    def add_account(self, spec: dict[str, Any]) -> Account:
+        platform = spec.get("platform")
+        if platform not in PLATFORMS:
+            raise SimError(f"platform must be one of {', '.join(PLATFORMS)}")
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise SimError("name is required")
+        followers = spec.get("followers", 0)
+        if isinstance(followers, bool) or not isinstance(followers, int) or followers < 0:
+            raise SimError("followers must be a whole number ≥ 0")
+        with self.lock:
+            seq = self.next_seq()
+            account_id = str(spec.get("id") or self._new_account_id(platform, seq))
+            if platform == "linkedin" and not account_id.isdigit():
+                raise SimError("a LinkedIn organisation id is numeric")
+            if self.account(platform, account_id) is not None:
+                raise SimError(f"{platform} account {account_id} already exists", 409)
+            token = spec.get("token") or f"sim-{platform}-{self.token(24, 'token', platform, seq)}"
+            if any(account.token == token for account in self.accounts.values()):
+                raise SimError("that token is already in use", 409)
+            default_username = handle_for(name, 15 if platform == "x" else 30)
+            account = Account(
+                platform=platform,
+                id=account_id,
+                name=name.strip(),
+                token=str(token),
+                followers=followers,
+                username=str(spec.get("username") or default_username),
+                api_key=str(spec.get("api_key") or "")
+                or (f"AIza-sim-{self.token(20, 'key', seq)}" if platform == "youtube" else ""),
+                created=self.now(),
+            )
+            self.accounts[(platform, account_id)] = account
+            return account
+
+    def _new_account_id(self, platform: str, seq: int) -> str:
+        if platform == "youtube":
+            return "UC" + self.token(22, "channel", seq)
+        if platform == "linkedin":
+            return str(20_000_000 + seq)
+        if platform == "x":
+            return str(_X_USER_BASE + seq)
+        if platform == "instagram":
+            return str(17_841_400_000_000_000 + seq)
+        return str(100_000_000_000_000 + seq)
+
+    def author(self, platform: str, name: str) -> Author:
+        """The same citizen name always maps to the same platform identity."""
+        key = (platform, name)
+        existing = self.authors.get(key)
+        if existing is not None:
+            return existing
+        number = len(self.authors) + 1
+        if platform == "facebook":
+            author_id = str(_FB_USER_BASE + number)
+        elif platform == "instagram":
+            author_id = str(_IG_USER_BASE + number)
+        elif platform == "x":
+            author_id = str(_X_USER_BASE + 500_000 + number)
+        elif platform == "youtube":
+            author_id = "UC" + self.token(22, "author", name)
+        else:
+            author_id = "urn:li:person:" + self.token(10, "person", name)
+        username = handle_for(name, 15 if platform == "x" else 30)
+        author = Author(platform=platform, id=author_id, name=name, username=username)
+        self.authors[key] = author
+        return author
+
+    # --- posts -----------------------------------------------------------------------------
+
+    def _created(self, created: Any) -> datetime:
+        if created in (None, ""):
+            return self.now()
+        try:
+            return parse_time(created)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise SimError(f"created_time is not a time: {created!r}") from exc
+
+    def add_post(
+        self,
+        platform: str,
+        account_id: Any,
+        text: str,
+        *,
+        created: Any = None,
+        author_name: str | None = None,
+    ) -> Post:
+        if not isinstance(text, str) or not text.strip():
+            raise SimError("message is required")
+        if author_name is not None and platform != "facebook":
+            raise SimError("only a Facebook page has visitors' posts (author_name)")
+        with self.lock:
+            account = self.resolve_account(platform, account_id)
+            moment = self._created(created)
+            seq = self.next_seq()
+            if platform == "facebook":
+                post_id = f"{account.id}_{_FB_OBJECT_BASE + seq}"
+            elif platform == "instagram":
+                post_id = str(_IG_MEDIA_BASE + seq)
+            elif platform == "linkedin":
+                post_id = f"urn:li:share:{_LI_BASE + seq}"
+            elif platform == "x":
+                post_id = self._tweet_id(moment)
+            else:
+                post_id = self.token(11, "video", seq)
+            author = self.author(platform, author_name) if author_name else None
+            post = Post(platform, account.id, post_id, text, moment, seq, author=author)
+            self.posts[platform][post_id] = post
+            return post
+
+    def newest_post(self, platform: str, account_id: str) -> Post | None:
+        candidates = [
+            post
+            for post in self.posts[platform].values()
+            if post.account_id == account_id and post.own and not post.deleted
+        ]
+        return max(candidates, key=lambda post: (post.created, post.seq), default=None)
+
+    def find_post(self, platform: str, post_id: str) -> Post | None:
+        return self.posts[platform].get(post_id)
+
+    def find_comment(self, platform: str, comment_id: str) -> Comment | None:
+        return self.comments[platform].get(comment_id)
+
+    # --- comments --------------------------------------------------------------------------
+
+    def add_comment(
+        self,
+        platform: str,
+        account_id: Any,
+        text: str,
+        *,
+        author_name: str | None,
+        post_id: str | None = None,
+        parent_id: str | None = None,
+        created: Any = None,
+        show_author: bool = True,
+    ) -> Comment:
+        """Create a comment. `author_name` None means the account itself writes (a reply)."""
+        if not isinstance(text, str) or not text.strip():
+            raise SimError("message is required")
+        if author_name is not None and (
+            not isinstance(author_name, str) or not author_name.strip()
+        ):
+            raise SimError("author_name must be a non-empty string")
+        with self.lock:
+            account = self.resolve_account(platform, account_id)
+            moment = self._created(created)
+            author = self.author(platform, author_name.strip()) if author_name else None
+            if platform == "x":
+                comment = self._new_tweet(account, text, author, moment, post_id, parent_id)
+            else:
+                post, parent = self._thread_target(platform, account, post_id, parent_id)
+                seq = self.next_seq()
+                comment = Comment(
+                    platform=platform,
+                    account_id=account.id,
+                    post_id=post.id,
+                    id=self._comment_id(platform, post, parent, seq),
+                    text=text,
+                    created=moment,
+                    seq=seq,
+                    author=author,
+                    parent_id=parent.id if parent else None,
+                    show_author=show_author,
+                )
+            if author is not None:
+                fault = self.faults.take(platform, account.id, {READ_LAG})
+                if fault is not None:
+                    comment.visible_at = self.now() + timedelta(seconds=fault.seconds)
+            self.comments[platform][comment.id] = comment
+            return comment
+
+    def _thread_target(
+        self, platform: str, account: Account, post_id: str | None, parent_id: str | None
+    ) -> tuple[Post, Comment | None]:
+        parent = None
+        if parent_id:
+            parent = self.find_comment(platform, str(parent_id))
+            if parent is None or parent.account_id != account.id or parent.deleted:
+                raise SimError(f"no comment {parent_id} on {platform} account {account.id}", 404)
+            # Every simulated platform keeps threads one level deep: a reply to a reply joins
+            # the top-level comment's thread.
+            if parent.parent_id:
+                parent = self.comments[platform][parent.parent_id]
+            if post_id and str(post_id) != parent.post_id:
+                raise SimError(f"comment {parent_id} is not on post {post_id}")
+            return self.posts[platform][parent.post_id], parent
+        if post_id:
+            post = self.find_post(platform, str(post_id))
+            if post is None or post.account_id != account.id or post.deleted:
+                raise SimError(f"no post {post_id} on {platform} account {account.id}", 404)
+            return post, None
+        post = self.newest_post(platform, account.id)
+        if post is None:
+            # An account without posts gets a first one, so a comment always has a home.
+            post = self.add_post(platform, account.id, f"Velkommen til {account.name}")
+        return post, None
+
+    def _comment_id(self, platform: str, post: Post, parent: Comment | None, seq: int) -> str:
+        if platform == "facebook":
+            return f"{post.id.split('_')[-1]}_{_FB_OBJECT_BASE + seq}"
+        if platform == "instagram":
+            return str(_IG_COMMENT_BASE + seq)
+        if platform == "linkedin":
+            return str(_LI_BASE + seq)
+        if parent is not None:
+            return f"{parent.id}.{self.token(22, 'reply', seq)}"
+        return "Ugz" + self.token(19, "comment", seq) + "4AaABAg"
+
+    def _new_tweet(
+        self,
+        account: Account,
+        text: str,
+        author: Author | None,
+        moment: datetime,
+        post_id: str | None,
+        parent_id: str | None,
+    ) -> Comment:
+        """A tweet in a conversation: a citizen's mention of the account, or the account's reply."""
+        reply_to: Post | Comment | None
+        if parent_id:
+            reply_to = self.find_comment("x", str(parent_id)) or self.find_post("x", str(parent_id))
+            if reply_to is None or reply_to.account_id != account.id or reply_to.deleted:
+                raise SimError(f"no tweet {parent_id} for X account {account.id}", 404)
+        elif post_id:
+            reply_to = self.find_post("x", str(post_id))
+            if reply_to is None or reply_to.account_id != account.id or reply_to.deleted:
+                raise SimError(f"no tweet {post_id} of X account {account.id}", 404)
+        else:
+            reply_to = self.newest_post("x", account.id)
+        if author is not None and f"@{account.username}".lower() not in text.lower():
+            # A mention names the account; replies start with the handle, as X writes them.
+            text = f"@{account.username} {text}"
+        seq = self.next_seq()
+        tweet_id = self._tweet_id(moment)
+        if reply_to is None:
+            conversation = tweet_id
+        elif isinstance(reply_to, Post):
+            conversation = reply_to.id
+        else:
+            conversation = reply_to.post_id
+        return Comment(
+            platform="x",
+            account_id=account.id,
+            post_id=conversation,
+            id=tweet_id,
+            text=text,
+            created=moment,
+            seq=seq,
+            author=author,
+            reply_to_id=reply_to.id if reply_to is not None else None,
+        )
+
+    def delete_comment(self, comment: Comment) -> None:
+        """Delete a comment and, for a top-level one, its replies (as the platforms do)."""
+        comment.deleted = True
+        if comment.parent_id is None:
+            for other in self.comments[comment.platform].values():
+                if other.parent_id == comment.id:
+                    other.deleted = True
+
+    # --- messages --------------------------------------------------------------------------
+
+    def add_message(
+        self,
+        account_id: Any,
+        text: str,
+        *,
+        author_name: str | None,
+        conversation_id: str | None = None,
+        created: Any = None,
+    ) -> tuple[Conversation, Message]:
+        """A Messenger message from a citizen (or, with `author_name` None, from the page)."""
+        if not isinstance(text, str) or not text.strip():
+            raise SimError("message is required")
+        with self.lock:
+            account = self.resolve_account("facebook", account_id)
+            moment = self._created(created)
+            conversation = None
+            if conversation_id:
+                conversation = self.conversations.get(str(conversation_id))
+                if conversation is None or conversation.account_id != account.id:
+                    raise SimError(f"no conversation {conversation_id} on page {account.id}", 404)
+            elif author_name:
+                author = self.author("facebook", author_name)
+                conversation = next(
+                    (
+                        existing
+                        for existing in self.conversations.values()
+                        if existing.account_id == account.id and existing.author is author
+                    ),
+                    None,
+                )
+            if conversation is None:
+                if not author_name:
+                    raise SimError("author_name or conversation_id is required")
+                seq = self.next_seq()
+                conversation = Conversation(
+                    id=f"t_{_FB_OBJECT_BASE + seq}",
+                    account_id=account.id,
+                    author=self.author("facebook", author_name),
+                )
+                self.conversations[conversation.id] = conversation
+            seq = self.next_seq()
+            message = Message(
+                id="m_" + self.token(40, "message", seq),
+                text=text,
+                created=moment,
+                seq=seq,
+                author=self.author("facebook", author_name) if author_name else None,
+            )
+            if message.author is not None:
+                fault = self.faults.take("facebook", account.id, {READ_LAG})
+                if fault is not None:
+                    message.visible_at = self.now() + timedelta(seconds=fault.seconds)
+            conversation.messages.append(message)
+            self.messages[message.id] = (conversation, message)
+            return conversation, message
+
+    # --- bookkeeping -----------------------------------------------------------------------
+
+    def record_action(
+        self,
+        platform: str,
+        account_id: str,
+        kind: str,
+        target_id: str,
+        *,
+        text: str | None = None,
+        result_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        with self.lock:
+            self.actions.append(
+                {
+                    "seq": len(self.actions) + 1,
+                    "platform": platform,
+                    "account_id": account_id,
+                    "kind": kind,
+                    "target_id": target_id,
+                    "text": text,
+                    "result_id": result_id,
+                    "detail": detail,
+                    "time": self.now().isoformat(),
+                }
+            )
+
+    def stats_snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            quota = {account_id: used for account_id, (_, used) in self.youtube_quota.items()}
+            return self.stats.snapshot(quota)
