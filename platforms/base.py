@@ -1,0 +1,333 @@
+"""The one interface every platform adapter implements, and the plain records it speaks in.
+
+Nothing here touches Django: the poller and the outbox turn these records into model rows.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import ClassVar, NamedTuple
+
+from .errors import BadDataError, NotSupportedError, TransientError
+from .timeutil import utc_now
+from .usage import UsageReading
+from .watermark import DEFAULT_OVERLAP, Watermark
+
+logger = logging.getLogger("platforms")
+
+ITEM_KINDS = ("comment", "reply", "message", "mention")
+
+
+@dataclass(frozen=True)
+class ChannelConnection:
+    """Everything an adapter needs to talk to one connected account.
+
+    `base_url` and `api_version` come from settings (or point at the simulator); `extra` holds
+    per-channel switches such as `{"messaging": True}` (see each adapter's docstring).
+    """
+
+    platform: str
+    account_id: str
+    token: str = field(repr=False)
+    base_url: str
+    api_version: str = ""
+    timeout: float = 20.0
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FetchedItem:
+    """One citizen-visible item normalised across platforms.
+
+    `thread_external_id` is what the item belongs to: the post or video it was written under,
+    the Messenger conversation, or the X conversation. `parent_external_id` is the item it
+    directly answers (None for top-level comments). `from_account` is True when the connected
+    account itself wrote it (our own replies), so the queue can close rather than open work.
+    """
+
+    external_id: str
+    kind: str
+    text: str
+    author_id: str | None
+    author_name: str | None
+    parent_external_id: str | None
+    thread_external_id: str | None
+    permalink: str | None
+    created_at: datetime
+    is_hidden: bool = False
+    from_account: bool = False
+    raw: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ITEM_KINDS:
+            raise ValueError(f"unknown item kind {self.kind!r}")
+        if self.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+
+
+class SkippedRecord(NamedTuple):
+    """A record that could not be normalised: kept raw so nothing is silently lost."""
+
+    raw: object
+    reason: str
+
+
+@dataclass
+class FetchResult:
+    """What one `fetch_new` call produced.
+
+    `new_cursor` is JSON-able; store it only in the transaction that stores `items`.
+    `calls_made` counts HTTP requests, `usage` is the last usage reading seen.
+    """
+
+    items: list[FetchedItem]
+    new_cursor: dict
+    calls_made: int
+    usage: UsageReading = field(default_factory=UsageReading)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    """Numbers for goal tracking. `followers` is None when the platform did not report it."""
+
+    followers: int | None
+    posts_in_period: int
+    period_start: datetime
+    period_end: datetime
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The outcome of a reply, hide, unhide or delete. `external_id` is the new object's id for
+    replies and None for moderation actions."""
+
+    external_id: str | None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can do, so the UI only offers possible actions.
+
+    `hide_means` describes the platform's nearest equivalent of hiding, for help texts.
+    """
+
+    reply: bool = True
+    reply_to_replies: bool = True
+    reply_to_messages: bool = False
+    hide: bool = False
+    unhide: bool = False
+    delete: bool = False
+    messages: bool = False
+    hide_means: str = ""
+
+
+_URL = re.compile(r"https?://\S+")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Text as compared by `find_own_reply`: platforms escape HTML, shorten links and trim
+    whitespace, so compare without those differences."""
+    text = html.unescape(text or "")
+    text = _URL.sub("<link>", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+class PlatformAdapter(ABC):
+    """Base class of the platform adapters.
+
+    One instance serves one channel within one task; it is not thread-safe. It counts its HTTP
+    requests (`calls_made`) and keeps the last usage reading (`last_usage`).
+    """
+
+    platform: ClassVar[str] = ""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def __init__(
+        self, connection: ChannelConnection, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        if connection.platform != self.platform:
+            raise ValueError(
+                f"{type(self).__name__} cannot serve a {connection.platform!r} connection"
+            )
+        self.connection = connection
+        self.clock = clock
+        # How far back each fetch re-reads before its watermark, for comments that show up late.
+        overlap_minutes = (connection.extra or {}).get("overlap_minutes")
+        self.overlap = (
+            timedelta(minutes=float(overlap_minutes))
+            if overlap_minutes is not None
+            else DEFAULT_OVERLAP
+        )
+        # Sessions and clients with pooled connections, closed by `close`.
+        self._resources: list = []
+        self.calls_made = 0
+        self.last_usage = UsageReading()
+        # Replies already sent by this instance, by idempotency key: a task that retries a step
+        # in-process must not post twice. Across processes, `find_own_reply` is the guard.
+        self._sent_replies: dict[str, WriteResult] = {}
+
+    # -- reading -------------------------------------------------------------------------
+
+    @abstractmethod
+    def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        """Return the items that appeared after `cursor` (or, with no cursor yet, since `since`),
+        following every page. The result's cursor moves past exactly what was returned."""
+
+    @abstractmethod
+    def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
+        """Followers now and the account's own posts published in [start, end)."""
+
+    @abstractmethod
+    def test_connection(self) -> dict:
+        """Make one cheap authenticated call; return what it says about the account
+        (`{"ok": True, "account_id", "name", ...}`) or raise the classified error."""
+
+    # -- writing -------------------------------------------------------------------------
+
+    def reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+        author_id: str | None = None,
+    ) -> WriteResult:
+        """Publish `text` as the account's answer to the item `target_external_id`.
+
+        `kind`, `thread_external_id` and `author_id` are the target item's own fields: some
+        platforms need them (a Messenger reply goes to the author, a LinkedIn reply names its
+        post). Replies are not idempotent on any platform: after a timeout, call
+        `find_own_reply` before sending again.
+        """
+        if not text or not text.strip():
+            raise ValueError("a reply needs text")
+        if not idempotency_key:
+            raise ValueError("a reply needs an idempotency key")
+        if idempotency_key in self._sent_replies:
+            return self._sent_replies[idempotency_key]
+        if kind == "message" and not self.capabilities.reply_to_messages:
+            raise NotSupportedError(
+                "this platform adapter cannot answer private messages", platform=self.platform
+            )
+        try:
+            result = self._send_reply(
+                target_external_id,
+                text,
+                kind=kind,
+                thread_external_id=thread_external_id,
+                author_id=author_id,
+            )
+        except (TransientError, BadDataError) as exc:
+            # The request may have reached the platform and been carried out; only the answer
+            # went missing. Replies are not idempotent, so the caller must look before resending.
+            exc.outcome_unknown = True
+            raise
+        logger.info(
+            "reply sent",
+            extra={
+                "platform": self.platform,
+                "target": target_external_id,
+                "reply_id": result.external_id,
+                "idempotency_key": idempotency_key,
+            },
+        )
+        self._sent_replies[idempotency_key] = result
+        return result
+
+    @abstractmethod
+    def _send_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str,
+        thread_external_id: str | None,
+        author_id: str | None,
+    ) -> WriteResult:
+        """Post the reply; called by `reply` after the shared checks."""
+
+    @abstractmethod
+    def find_own_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+    ) -> WriteResult | None:
+        """Look for a reply with this text that the account already posted under the target.
+        Used after a timed-out reply, because the first attempt may have landed."""
+
+    def hide(self, external_id: str) -> WriteResult:
+        raise NotSupportedError(f"{self.platform} cannot hide items", platform=self.platform)
+
+    def unhide(self, external_id: str) -> WriteResult:
+        raise NotSupportedError(f"{self.platform} cannot unhide items", platform=self.platform)
+
+    def delete(self, external_id: str) -> WriteResult:
+        raise NotSupportedError(
+            f"{self.platform} cannot delete other people's items", platform=self.platform
+        )
+
+    # -- helpers for subclasses ----------------------------------------------------------
+
+    def count_call(self) -> None:
+        """Called once per HTTP request the adapter sends."""
+        self.calls_made += 1
+
+    @staticmethod
+    def keep_if_new(item: FetchedItem, mark: Watermark, found: dict[str, FetchedItem]) -> None:
+        """Add `item` to `found` unless it was seen before or lies before the watermark."""
+        if item.external_id not in found and mark.is_new(item.external_id, item.created_at):
+            found[item.external_id] = item
+
+    def result(
+        self,
+        found: dict[str, FetchedItem],
+        new_cursor: dict,
+        calls_before: int,
+        skipped: list[SkippedRecord],
+    ) -> FetchResult:
+        """The FetchResult of one fetch: items oldest first, calls counted since `calls_before`."""
+        items = sorted(found.values(), key=lambda item: (item.created_at, item.external_id))
+        return FetchResult(
+            items=items,
+            new_cursor=new_cursor,
+            calls_made=self.calls_made - calls_before,
+            usage=self.last_usage,
+            skipped=skipped,
+        )
+
+    def is_own_text(self, candidate: str, text: str) -> bool:
+        return normalise_text(candidate) == normalise_text(text)
+
+    def skip(self, skipped: list[SkippedRecord], raw: object, reason: str) -> None:
+        """Record a bad record and log it with its raw payload."""
+        logger.warning(
+            "skipping a record the adapter could not read",
+            extra={"platform": self.platform, "reason": reason, "raw": raw},
+        )
+        skipped.append(SkippedRecord(raw, reason))
+
+    def close(self) -> None:
+        """Release pooled connections. Adapters are also context managers."""
+        for resource in self._resources:
+            resource.close()
+        self._resources.clear()
+
+    def __enter__(self) -> PlatformAdapter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,380 @@
+"""Facebook Page adapter: comments and replies on the page's posts, Messenger conversations when
+the channel has messaging enabled, replies and moderation, page figures.
+
+Call budget per poll cycle (the target is one call for an idle page):
+- 1 feed call lists the posts created within the post window (`post_window_days`, default 30,
+  page size `feed_page_size`, default 50) with their `updated_time` and, through field expansion,
+  the comments created since the watermark. An idle page costs exactly this one call.
+- +1 per extra page of posts (only when the window holds more posts than one page) and +1 per
+  extra page of new comments on a post (`paging.next` of the nested comments).
+- +1 per active post whose comments the feed did not carry (the Graph API leaves the nested
+  edge out when it is empty, so a post edited since the watermark costs one check).
+- +1 for the conversations list, only when `extra["messaging"]` is true, and +1 per further
+  page of conversations or messages that are newer than the watermark.
+
+Posts older than the window are not scanned: comments on them arrive through the webhook, which
+is the reason the window can stay short.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from .base import (
+    AccountFigures,
+    Capabilities,
+    ChannelConnection,
+    FetchedItem,
+    FetchResult,
+    SkippedRecord,
+    WriteResult,
+)
+from .graph import GraphAdapter
+from .timeutil import epoch_seconds, parse_time
+from .watermark import Watermark
+
+COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
+MESSAGE_FIELDS = "id,message,from,to,created_time"
+COMMENT_PAGE_SIZE = 100
+MESSAGE_PAGE_SIZE = 50
+CONVERSATION_PAGE_SIZE = 25
+FACEBOOK_WEB = "https://www.facebook.com"
+
+
+def _optional_time(value: object) -> datetime | None:
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
+def _author(raw: dict) -> tuple[str | None, str | None]:
+    # `from` is left out for people who did not allow apps to see them.
+    author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+    return (str(author["id"]) if author.get("id") else None), author.get("name")
+
+
+class FacebookAdapter(GraphAdapter):
+    """Adapter for one Facebook Page; `account_id` is the page id, `token` a page token.
+
+    `extra`: `messaging` (bool, read Messenger conversations), `post_window_days` (int),
+    `feed_page_size` (int), `overlap_minutes` (re-read window for late comments).
+    """
+
+    platform = "facebook"
+    capabilities = Capabilities(
+        reply=True,
+        reply_to_replies=True,
+        reply_to_messages=True,
+        hide=True,
+        unhide=True,
+        delete=True,
+        messages=True,
+        hide_means="hidden from everyone except the author and their friends",
+    )
+
+    def __init__(self, connection: ChannelConnection, **kwargs) -> None:
+        super().__init__(connection, **kwargs)
+        extra = connection.extra or {}
+        self.page_id = str(connection.account_id)
+        self.messaging = bool(extra.get("messaging", False))
+        self.post_window = timedelta(days=int(extra.get("post_window_days", 30)))
+        self.feed_page_size = int(extra.get("feed_page_size", 50))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        now = self.clock()
+        cursor = cursor if isinstance(cursor, dict) else {}
+        calls_before = self.calls_made
+        skipped: list[SkippedRecord] = []
+
+        comments: dict[str, FetchedItem] = {}
+        comments_mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
+        self._read_feed(comments_mark, now, comments, skipped)
+        new_cursor = {"comments": self._advance(comments_mark, comments, now)}
+
+        messages: dict[str, FetchedItem] = {}
+        if self.messaging:
+            messages_mark = Watermark.load(
+                cursor.get("messages"), since=since, overlap=self.overlap
+            )
+            self._read_conversations(messages_mark, messages, skipped)
+            new_cursor["messages"] = self._advance(messages_mark, messages, now)
+        elif "messages" in cursor:
+            new_cursor["messages"] = cursor["messages"]
+
+        self.last_usage = self.client.last_usage
+        return self.result({**comments, **messages}, new_cursor, calls_before, skipped)
+
+    @staticmethod
+    def _advance(mark: Watermark, found: dict[str, FetchedItem], now: datetime) -> dict:
+        return mark.advanced(((i.external_id, i.created_at) for i in found.values()), now).to_dict()
+
+    def _read_feed(
+        self,
+        mark: Watermark,
+        now: datetime,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> None:
+        cutoff = mark.cutoff
+        horizon = min(cutoff, now - self.post_window)
+        comment_since = str(epoch_seconds(cutoff))
+        nested = (
+            f"comments.filter(stream).order(chronological).since({comment_since})"
+            f".limit({COMMENT_PAGE_SIZE}){{{COMMENT_FIELDS}}}"
+        )
+        first = self.client.get(
+            f"{self.page_id}/feed",
+            {
+                "fields": f"id,created_time,updated_time,permalink_url,{nested}",
+                "since": str(epoch_seconds(horizon)),
+                "limit": str(self.feed_page_size),
+            },
+        )
+        for page in self.client.pages(first):
+            reached_horizon = False
+            for post in self.items_of(page):
+                if not isinstance(post, dict) or not post.get("id"):
+                    self.skip(skipped, post, "post without an id")
+                    continue
+                created = _optional_time(post.get("created_time"))
+                updated = _optional_time(post.get("updated_time"))
+                if created is not None and created < horizon:
+                    # The feed is newest first and `since` should have ended it already; this
+                    # guards against the filter being ignored.
+                    reached_horizon = True
+                comments = post.get("comments")
+                if not isinstance(comments, dict):
+                    if updated is not None and updated < cutoff:
+                        continue  # no activity since the cutoff
+                    comments = self.client.get(
+                        f"{post['id']}/comments",
+                        {
+                            "filter": "stream",
+                            "order": "chronological",
+                            "since": comment_since,
+                            "fields": COMMENT_FIELDS,
+                            "limit": str(COMMENT_PAGE_SIZE),
+                        },
+                    )
+                for comment_page in self.client.pages(comments):
+                    for raw in self.items_of(comment_page):
+                        item = self._comment_item(raw, post, skipped)
+                        if item is not None:
+                            self.keep_if_new(item, mark, found)
+            if reached_horizon:
+                return
+
+    def _comment_item(
+        self, raw: object, post: dict, skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "comment without an id")
+            return None
+        created = _optional_time(raw.get("created_time"))
+        if created is None:
+            self.skip(skipped, raw, "comment without a readable created_time")
+            return None
+        author_id, author_name = _author(raw)
+        parent = raw.get("parent") if isinstance(raw.get("parent"), dict) else {}
+        parent_id = str(parent["id"]) if parent.get("id") else None
+        return FetchedItem(
+            external_id=str(raw["id"]),
+            kind="reply" if parent_id else "comment",
+            text=str(raw.get("message") or ""),
+            author_id=author_id,
+            author_name=author_name,
+            parent_external_id=parent_id,
+            thread_external_id=str(post["id"]),
+            permalink=raw.get("permalink_url") or post.get("permalink_url"),
+            created_at=created,
+            is_hidden=raw.get("is_hidden") is True,
+            from_account=author_id == self.page_id,
+            raw=raw,
+        )
+
+    def _read_conversations(
+        self, mark: Watermark, found: dict[str, FetchedItem], skipped: list[SkippedRecord]
+    ) -> None:
+        """Conversations come newest-updated first without time paging: stop at the first one
+        last updated before the watermark's cutoff. Messages inside come newest first."""
+        cutoff = mark.cutoff
+        first = self.client.get(
+            f"{self.page_id}/conversations",
+            {
+                "fields": f"id,updated_time,link,messages.limit({MESSAGE_PAGE_SIZE})"
+                f"{{{MESSAGE_FIELDS}}}",
+                "limit": str(CONVERSATION_PAGE_SIZE),
+            },
+        )
+        for page in self.client.pages(first):
+            for conversation in self.items_of(page):
+                if not isinstance(conversation, dict) or not conversation.get("id"):
+                    self.skip(skipped, conversation, "conversation without an id")
+                    continue
+                updated = _optional_time(conversation.get("updated_time"))
+                if updated is None:
+                    self.skip(skipped, conversation, "conversation without updated_time")
+                    continue
+                if updated < cutoff:
+                    return
+                messages = conversation.get("messages")
+                if not isinstance(messages, dict):
+                    messages = self.client.get(
+                        f"{conversation['id']}/messages",
+                        {"fields": MESSAGE_FIELDS, "limit": str(MESSAGE_PAGE_SIZE)},
+                    )
+                for message_page in self.client.pages(messages):
+                    oldest = None
+                    for raw in self.items_of(message_page):
+                        item = self._message_item(raw, conversation, skipped)
+                        if item is not None:
+                            self.keep_if_new(item, mark, found)
+                            oldest = min(oldest or item.created_at, item.created_at)
+                    if oldest is not None and oldest < cutoff:
+                        break  # the rest of this conversation is older still
+
+    def _message_item(
+        self, raw: object, conversation: dict, skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "message without an id")
+            return None
+        created = _optional_time(raw.get("created_time"))
+        if created is None:
+            self.skip(skipped, raw, "message without a readable created_time")
+            return None
+        author_id, author_name = _author(raw)
+        link = conversation.get("link")
+        if isinstance(link, str) and link.startswith("/"):
+            link = FACEBOOK_WEB + link
+        return FetchedItem(
+            external_id=str(raw["id"]),
+            kind="message",
+            text=str(raw.get("message") or ""),
+            author_id=author_id,
+            author_name=author_name,
+            parent_external_id=None,
+            thread_external_id=str(conversation["id"]),
+            permalink=link if isinstance(link, str) else None,
+            created_at=created,
+            from_account=author_id == self.page_id,
+            raw=raw,
+        )
+
+    # -- figures and health --------------------------------------------------------------
+
+    def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
+        page_info = self.client.get(self.page_id, {"fields": "id,followers_count,fan_count"})
+        followers = page_info.get("followers_count", page_info.get("fan_count"))
+        first = self.client.get(
+            f"{self.page_id}/published_posts",
+            {
+                "fields": "id,created_time",
+                "since": str(epoch_seconds(start)),
+                "until": str(epoch_seconds(end)),
+                "limit": "100",
+            },
+        )
+        count = 0
+        for page in self.client.pages(first):
+            times = [
+                _optional_time(post.get("created_time"))
+                for post in self.items_of(page)
+                if isinstance(post, dict)
+            ]
+            count += sum(1 for created in times if created and start <= created < end)
+            if any(created and created < start for created in times):
+                break  # newest first: everything after this is older
+        self.last_usage = self.client.last_usage
+        return AccountFigures(
+            followers=followers if isinstance(followers, int) else None,
+            posts_in_period=count,
+            period_start=start,
+            period_end=end,
+        )
+
+    def test_connection(self) -> dict:
+        info = self.client.get(self.page_id, {"fields": "id,name"})
+        self.last_usage = self.client.last_usage
+        return {
+            "ok": True,
+            "account_id": str(info.get("id", self.page_id)),
+            "name": info.get("name"),
+        }
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _send_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str,
+        thread_external_id: str | None,
+        author_id: str | None,
+    ) -> WriteResult:
+        if kind == "message":
+            if not author_id:
+                raise ValueError("a Messenger reply needs the author's id as recipient")
+            # The Send API takes JSON objects as form fields; RESPONSE marks an answer inside
+            # the 24-hour window the citizen's message opened.
+            result = self.client.post(
+                f"{self.page_id}/messages",
+                {
+                    "recipient": json.dumps({"id": author_id}),
+                    "messaging_type": "RESPONSE",
+                    "message": json.dumps({"text": text}),
+                },
+            )
+            return self.require_id(result, "message_id")
+        result = self.client.post(f"{target_external_id}/comments", {"message": text})
+        return self.require_id(result)
+
+    def find_own_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+    ) -> WriteResult | None:
+        if kind == "message":
+            if not thread_external_id:
+                raise ValueError("looking for a Messenger reply needs the conversation id")
+            page = self.client.get(
+                f"{thread_external_id}/messages",
+                {"fields": MESSAGE_FIELDS, "limit": str(MESSAGE_PAGE_SIZE)},
+            )
+        else:
+            page = self.client.get(
+                f"{target_external_id}/comments",
+                {
+                    "filter": "stream",
+                    "order": "reverse_chronological",
+                    "fields": "id,message,from{id,name},created_time",
+                    "limit": str(COMMENT_PAGE_SIZE),
+                },
+            )
+        self.last_usage = self.client.last_usage
+        # Our reply is recent: the newest page is enough.
+        for raw in self.items_of(page):
+            if not isinstance(raw, dict):
+                continue
+            author_id, _ = _author(raw)
+            if author_id == self.page_id and self.is_own_text(str(raw.get("message") or ""), text):
+                return WriteResult(external_id=str(raw.get("id")), raw=raw)
+        return None
+
+    def hide(self, external_id: str) -> WriteResult:
+        # Form-encoded: the string "true"; a Python True would arrive as "True".
+        return self.require_success(self.client.post(external_id, {"is_hidden": "true"}))
+
+    def unhide(self, external_id: str) -> WriteResult:
+        return self.require_success(self.client.post(external_id, {"is_hidden": "false"}))
+
+    def delete(self, external_id: str) -> WriteResult:
+        return self.require_success(self.client.delete(external_id))

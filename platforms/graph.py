@@ -1,0 +1,260 @@
+"""The Graph API client shared by the Facebook and Instagram adapters, built on facebook-sdk 3.1.0
+with its traps defused: per-channel base URL and version without touching module globals, a
+timeout on every request, usage headers recorded, and every failure mode classified."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from urllib.parse import parse_qsl, urlsplit
+
+import facebook
+import requests
+
+from .base import ChannelConnection, PlatformAdapter, WriteResult
+from .classify import classify_graph_error
+from .errors import BadDataError, PlatformError, TransientError, WriteRejectedError
+from .usage import UsageReading, graph_usage
+
+
+def page_data(page: dict, platform: str) -> list:
+    """The `data` list of a Graph page; a page without one is unusable as a whole."""
+    data = page.get("data")
+    if not isinstance(data, list):
+        raise BadDataError("a Graph page without a data list", platform=platform, raw=page)
+    return data
+
+
+def next_link(page: dict) -> str | None:
+    paging = page.get("paging")
+    if isinstance(paging, dict) and isinstance(paging.get("next"), str) and paging["next"]:
+        return paging["next"]
+    return None
+
+
+class RecordingSession(requests.Session):
+    """A `requests.Session` for one `GraphAPI` instance.
+
+    The SDK prefixes every path with the module-global `FACEBOOK_GRAPH_URL`; patching that global
+    would leak between channels, so this session swaps the prefix for the channel's base URL. It
+    also applies a timeout when none is given and keeps the last response, whose status code and
+    usage headers the SDK otherwise throws away. Not thread-safe, like the SDK.
+    """
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.default_timeout = timeout
+        self.last_response: requests.Response | None = None
+
+    def request(self, method, url, *args, **kwargs):
+        if isinstance(url, str) and url.startswith(facebook.FACEBOOK_GRAPH_URL):
+            url = f"{self.base_url}/{url[len(facebook.FACEBOOK_GRAPH_URL) :]}"
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.default_timeout
+        self.last_response = None
+        response = super().request(method, url, *args, **kwargs)
+        self.last_response = response
+        return response
+
+
+class GraphClient:
+    """Graph API calls for one channel. Returns decoded JSON objects or raises our errors."""
+
+    def __init__(
+        self,
+        *,
+        platform: str,
+        base_url: str,
+        version: str,
+        token: str,
+        timeout: float,
+        clock: Callable[[], datetime],
+        on_call: Callable[[], None],
+    ) -> None:
+        self.platform = platform
+        self.clock = clock
+        self.on_call = on_call
+        self.session = RecordingSession(base_url, timeout)
+        self.graph = facebook.GraphAPI(access_token=token, timeout=timeout, session=self.session)
+        # The SDK rejects any version above 3.1 in its constructor; set the real one afterwards.
+        self.version = version if version.startswith("v") else f"v{version}"
+        self.graph.version = self.version
+        self.base_path = urlsplit(self.session.base_url).path.rstrip("/")
+        self.last_usage = UsageReading()
+
+    def get(self, path: str, params: dict | None = None) -> dict:
+        """GET `/{version}/{path}`."""
+        return self._call(f"{self.version}/{path}", dict(params or {}), None, None, write=False)
+
+    def get_next(self, next_url: str) -> dict:
+        """Follow a `paging.next` URL through the configured base URL.
+
+        Only the path and query are used, so a next link can never send the token elsewhere.
+        """
+        parts = urlsplit(next_url)
+        path = parts.path
+        if self.base_path and path.startswith(self.base_path + "/"):
+            path = path[len(self.base_path) :]
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        try:
+            return self._call(path.lstrip("/"), params, None, None, write=False)
+        except PlatformError as exc:
+            if type(exc) is not PlatformError:
+                raise
+            # A refused `next` link means its cursor died with the item it pointed at. Nothing
+            # was stored from this listing yet, so reading again from the watermark is safe.
+            raise TransientError(
+                "a paging cursor stopped working; read again from the watermark",
+                platform=self.platform,
+                status=exc.status,
+                code=exc.code,
+                subcode=exc.subcode,
+                raw=exc.raw,
+            ) from exc
+
+    def pages(self, first: dict) -> Iterator[dict]:
+        """`first` and every page after it. Pages may be short or even empty and still carry
+        `next`: only a missing `next` ends the listing. Stop iterating to stop paging."""
+        page = first
+        while True:
+            yield page
+            link = next_link(page)
+            if not link:
+                return
+            page = self.get_next(link)
+
+    def post(self, path: str, data: dict) -> dict:
+        """POST form data to `/{version}/{path}`. Values must already be strings ("true")."""
+        return self._call(f"{self.version}/{path}", {}, dict(data), "POST", write=True)
+
+    def delete(self, path: str) -> dict:
+        return self._call(f"{self.version}/{path}", {}, None, "DELETE", write=True)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(
+        self,
+        path: str,
+        args: dict,
+        post_args: dict | None,
+        method: str | None,
+        *,
+        write: bool,
+    ) -> dict:
+        self.on_call()
+        try:
+            result = self.graph.request(path, args=args, post_args=post_args, method=method)
+        except facebook.GraphAPIError as exc:
+            raise self._classify(exc.result, write=write) from exc
+        except requests.exceptions.JSONDecodeError as exc:
+            # Checked before RequestException, of which requests makes it a subclass.
+            self._record_usage()
+            if self._status() is None or self._status() >= 500:
+                raise self._transient("a non-JSON error page with a JSON content type") from exc
+            raise BadDataError(
+                "the Graph API sent malformed JSON",
+                platform=self.platform,
+                status=self._status(),
+                raw=self._text(),
+            ) from exc
+        except KeyError as exc:
+            # facebook-sdk reads headers["content-type"] unguarded: a response without one
+            # (typically a proxy's 502) surfaces as KeyError.
+            self._record_usage()
+            raise self._transient("a response without a Content-Type") from exc
+        except requests.Timeout as exc:
+            raise TransientError(
+                f"{self.platform} did not answer in time", platform=self.platform
+            ) from exc
+        except requests.RequestException as exc:
+            raise TransientError(
+                f"could not reach {self.platform}: {type(exc).__name__}", platform=self.platform
+            ) from exc
+        self._record_usage()
+        if not isinstance(result, dict):
+            raise BadDataError(
+                "the Graph API answered with something other than a JSON object",
+                platform=self.platform,
+                status=self._status(),
+                raw=self._text(),
+            )
+        status = self._status()
+        if status is not None and status >= 400:
+            # A JSON error body without the usual "error" key still must not pass as data.
+            raise self._classify(result, write=write)
+        return result
+
+    def _status(self) -> int | None:
+        response = self.session.last_response
+        return response.status_code if response is not None else None
+
+    def _text(self) -> str:
+        response = self.session.last_response
+        return (response.text or "")[:200] if response is not None else ""
+
+    def _record_usage(self) -> None:
+        response = self.session.last_response
+        if response is not None:
+            self.last_usage = graph_usage(response.headers, self.clock())
+
+    def _transient(self, what: str) -> TransientError:
+        return TransientError(
+            f"the Graph API answered with {what}",
+            platform=self.platform,
+            status=self._status(),
+            raw=self._text(),
+        )
+
+    def _classify(self, result: object, *, write: bool) -> PlatformError:
+        self._record_usage()
+        response = self.session.last_response
+        return classify_graph_error(
+            platform=self.platform,
+            status=self._status(),
+            body=result if isinstance(result, dict) else None,
+            now=self.clock(),
+            usage=self.last_usage,
+            headers=dict(response.headers) if response is not None else None,
+            text=self._text(),
+            write=write,
+        )
+
+
+class GraphAdapter(PlatformAdapter):
+    """What the Facebook and Instagram adapters share: the Graph client and write checks."""
+
+    def __init__(self, connection: ChannelConnection, **kwargs) -> None:
+        super().__init__(connection, **kwargs)
+        self.client = GraphClient(
+            platform=self.platform,
+            base_url=connection.base_url,
+            version=connection.api_version,
+            token=connection.token,
+            timeout=connection.timeout,
+            clock=self.clock,
+            on_call=self.count_call,
+        )
+        self._resources.append(self.client)
+
+    def items_of(self, page: dict) -> list:
+        return page_data(page, self.platform)
+
+    def require_success(self, result: dict) -> WriteResult:
+        """Moderation writes answer `{"success": true}`; anything else did not happen."""
+        self.last_usage = self.client.last_usage
+        if result.get("success") is not True:
+            raise WriteRejectedError(
+                "the Graph API did not confirm the change", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=None, raw=result)
+
+    def require_id(self, result: dict, key: str = "id") -> WriteResult:
+        """A created object's id; a success without one cannot be tracked."""
+        self.last_usage = self.client.last_usage
+        if not result.get(key):
+            raise BadDataError(
+                "the reply was accepted without an id", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=str(result[key]), raw=result)

@@ -1,0 +1,75 @@
+"""Small helpers shared by the adapters that speak plain HTTP (X, YouTube and, through its SDK,
+LinkedIn): send with a timeout, turn network failures into `TransientError`, decode JSON safely."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from .errors import BadDataError, TransientError
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A response reduced to what the adapters look at. `body` is None when the response had no
+    body or the body was not JSON; `json_error` is True when it claimed to be JSON but was not."""
+
+    status: int
+    headers: dict[str, str]
+    body: object
+    text: str
+    json_error: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def decode(response: requests.Response) -> Decoded:
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    text = response.text or ""
+    content_type = headers.get("content-type", "")
+    body: object = None
+    json_error = False
+    # Parse when the server says JSON, and also when it says nothing: proxies drop the header.
+    if text.strip() and ("json" in content_type or not content_type):
+        try:
+            body = json.loads(text)
+        except ValueError:
+            json_error = "json" in content_type
+    return Decoded(response.status_code, headers, body, text, json_error)
+
+
+def send(
+    platform: str, call: Callable[[], requests.Response], *, on_sent: Callable[[], None]
+) -> Decoded:
+    """Run `call` (one HTTP request), count it through `on_sent`, and map network failures."""
+    on_sent()
+    try:
+        response = call()
+    except requests.Timeout as exc:
+        raise TransientError(f"{platform} did not answer in time", platform=platform) from exc
+    except requests.RequestException as exc:
+        raise TransientError(
+            f"could not reach {platform}: {type(exc).__name__}", platform=platform
+        ) from exc
+    return decode(response)
+
+
+def require_json_object(platform: str, decoded: Decoded) -> dict:
+    """The body of a successful response that must be a JSON object (a whole page)."""
+    if isinstance(decoded.body, dict):
+        return decoded.body
+    if decoded.status >= 500:
+        raise TransientError(
+            f"{platform} answered {decoded.status}", platform=platform, status=decoded.status
+        )
+    raise BadDataError(
+        f"{platform} answered {decoded.status} with a body that is not a JSON object",
+        platform=platform,
+        status=decoded.status,
+        raw=decoded.text[:200],
+    )
