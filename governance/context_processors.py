@@ -1,0 +1,52 @@
+"""What every page's shell needs: the municipality, the navigation for the user's roles."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .middleware import municipality_language  # noqa: F401  (keeps the cache warm)
+from .permissions import access_for, can, registered_actions
+
+# (url name, label, permission action). Entries whose page or rule does not exist are left out,
+# so the menu only ever links to pages that are there.
+NAVIGATION = [
+    ("dashboard", _("Dashboard"), "governance.view_dashboard"),
+    ("moderation:queue", _("Queue"), "moderation.view_queue"),
+    ("accounts:channel-list", _("Channels"), "channels.view"),
+    ("governance:guidelines", _("Guidelines"), "governance.read_guidelines"),
+    ("strategy:overview", _("Strategy"), "strategy.view"),
+    ("strategy:reports", _("Reports"), "reports.view"),
+]
+
+
+def navigation_for(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    known = set(registered_actions())
+    items = []
+    for url_name, label, action in NAVIGATION:
+        if action not in known or not can(user, action):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path.startswith(url) and url != "/" or request.path == url,
+            }
+        )
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("Admin"), "active": False})
+    return items
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    access = access_for(user) if user is not None else None
+    return {
+        "navigation": navigation_for(request) if user is not None else [],
+        "access": access,
+    }

@@ -1,0 +1,5 @@
+app_name = "governance"
+
+urlpatterns: list = [
+    # The policy and guideline pages join here.
+]

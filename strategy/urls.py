@@ -1,0 +1,5 @@
+app_name = "strategy"
+
+urlpatterns: list = [
+    # Goals, the annual plan and the reports join here.
+]
