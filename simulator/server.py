@@ -24,6 +24,9 @@ from urllib.parse import urlsplit
 from .control import ControlAPI
 from .demo import populate_default_world
 from .platforms.graph import GRAPH_VERSION, GraphAPI
+from .platforms.linkedin import LinkedInAPI
+from .platforms.x import XAPI
+from .platforms.youtube import YouTubeAPI
 from .state import World
 from .wire import Request, Response, json_response
 
@@ -38,6 +41,9 @@ class Router:
     def __init__(self, world: World) -> None:
         self.control = ControlAPI(world)
         self.graph = GraphAPI(world)
+        self.linkedin = LinkedInAPI(world)
+        self.x = XAPI(world)
+        self.youtube = YouTubeAPI(world)
 
     def dispatch(self, request: Request) -> Response:
         segments = request.segments
@@ -52,8 +58,15 @@ class Router:
         head = segments[0]
         if head == "_sim":
             return self.control.handle(request)
+        # X's "/2/" comes before Graph's unversioned numeric node ids.
+        if head == "2":
+            return self.x.handle(request)
         if GRAPH_VERSION.fullmatch(head) or head.isdigit() or head == "me":
             return self.graph.handle(request)
+        if head == "rest":
+            return self.linkedin.handle(request)
+        if segments[:2] == ["youtube", "v3"]:
+            return self.youtube.handle(request)
         return json_response(404, {"error": f"no simulated API at {request.path}"})
 
 

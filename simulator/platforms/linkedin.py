@@ -1,0 +1,381 @@
+"""LinkedIn Community Management REST imitation: versioned /rest/ calls for an organisation's
+posts, the comments on them (offset paging), creating and deleting comments, and follower counts.
+
+Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
+`X-Restli-Protocol-Version: 2.0.0` and a valid token (bearer or `oauth2_access_token`); URNs in
+the path must be URL-encoded; a comment is written as the organisation (`actor`) on the post it
+names (`object`). Comments on a post are listed top-level only, newest first; the replies to a
+comment are listed under the comment's own URN. `paging.total` counts nested replies too, so it
+is not the length of the list (the end is a page shorter than `count`). There is no hide.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from ..faults import Fault
+from ..state import Account, Comment, Post, SimError
+from ..timefmt import epoch_ms
+from ..wire import Request, Response, empty_response, json_response
+from .base import Abort, PlatformAPI, paginate
+
+_COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<post>urn:li:[A-Za-z]+:[^,]+),(?P<id>\d+)\)$")
+MAX_COUNT = 100
+
+
+def li_error(
+    status: int, message: str, *, service_code: int | None = None, code: str | None = None
+) -> Response:
+    body: dict[str, Any] = {"status": status}
+    if service_code is not None:
+        body["serviceErrorCode"] = service_code
+    if code is not None:
+        body["code"] = code
+    body["message"] = message
+    return json_response(status, body)
+
+
+def _bad(message: str) -> Response:
+    return li_error(400, message, code="ILLEGAL_ARGUMENT")
+
+
+def _not_found(what: str) -> Response:
+    return li_error(404, f"Not found: {what}", code="NOT_FOUND")
+
+
+def _denied(what: str) -> Response:
+    return li_error(
+        403, f"Not enough permissions to access: {what}", service_code=100, code="ACCESS_DENIED"
+    )
+
+
+class LinkedInAPI(PlatformAPI):
+    family = "linkedin"
+
+    def authenticate(self, request: Request) -> Account | Response:
+        version = (request.header("LinkedIn-Version") or "").strip()
+        if version not in self.world.config["linkedin_versions"]:
+            shown = version or "(none)"
+            return li_error(
+                426, f"Requested version {shown} is not active", code="NONEXISTENT_VERSION"
+            )
+        if (request.header("X-Restli-Protocol-Version") or "").strip() != "2.0.0":
+            return _bad("X-Restli-Protocol-Version 2.0.0 is required for this resource")
+        token = request.bearer_token() or request.query.get("oauth2_access_token")
+        if not token:
+            return li_error(
+                401, "Empty oauth2 access token", service_code=65604, code="EMPTY_ACCESS_TOKEN"
+            )
+        account = self.world.account_by_token(token, ("linkedin",))
+        if account is None:
+            return li_error(
+                401, "Invalid access token", service_code=65600, code="INVALID_ACCESS_TOKEN"
+            )
+        return account
+
+    def platform_fault(self, fault: Fault, request: Request, account: Account) -> Response:
+        if fault.kind == "throttle":
+            return li_error(
+                429,
+                "Daily application limit for this resource has been reached",
+                service_code=101,
+                code="TOO_MANY_REQUESTS",
+            )
+        if fault.kind == "token_expired":
+            return li_error(
+                401,
+                "The token used in the request has expired",
+                service_code=65602,
+                code="EXPIRED_ACCESS_TOKEN",
+            )
+        if fault.kind == "version_retired":
+            version = request.header("LinkedIn-Version") or "(none)"
+            return li_error(
+                426, f"Requested version {version} is not active", code="NONEXISTENT_VERSION"
+            )
+        return li_error(500, "Internal Server Error")
+
+    def decorate(
+        self, response: Response, request: Request, account: Account, fault: Fault | None
+    ) -> None:
+        if response.get_header("Content-Type"):
+            response.set_header("X-RestLi-Protocol-Version", "2.0.0")
+
+    def invalid_cursor(self) -> Response:
+        return _bad("Invalid value for param start")
+
+    def bad_request(self, message: str) -> Response:
+        return _bad(message)
+
+    # --- routing -----------------------------------------------------------------------------
+
+    def route(self, request: Request, account: Account) -> Response:
+        raw = request.raw_segments[1:]
+        method = request.method
+        resource = raw[0] if raw else ""
+        if resource == "posts" and len(raw) == 1 and method == "GET":
+            return self._posts(request, account)
+        if resource == "posts" and len(raw) == 2 and method == "GET":
+            post = self._post(self._urn(raw[1]), account)
+            return json_response(200, self._post_json(post, account))
+        if resource == "socialActions" and len(raw) in (3, 4) and raw[2] == "comments":
+            post, parent = self._target(self._urn(raw[1]), account)
+            if len(raw) == 3 and method == "GET":
+                return self._comments(request, account, post, parent)
+            if len(raw) == 3 and method == "POST":
+                return self._create(request, account, post, parent)
+            comment = self._comment_in(raw[3], post, parent)
+            if method == "GET":
+                return json_response(200, self._comment_json(comment, account))
+            if method == "DELETE":
+                return self._delete(request, account, comment)
+        if resource == "networkSizes" and len(raw) == 2 and method == "GET":
+            return self._network_size(request, self._urn(raw[1]))
+        if resource == "organizations" and len(raw) == 2 and method == "GET":
+            organisation = self.world.account("linkedin", raw[1])
+            if organisation is None:
+                return _not_found(f"organization {raw[1]}")
+            return json_response(
+                200,
+                {
+                    "id": int(organisation.id),
+                    "localizedName": organisation.name,
+                    "vanityName": organisation.username,
+                    "$URN": organisation.urn,
+                },
+            )
+        if resource in ("posts", "socialActions", "networkSizes", "organizations"):
+            return li_error(405, f"Method {method} is not supported on this resource")
+        return li_error(404, f"No virtual resource found: {request.path}", code="NOT_FOUND")
+
+    @staticmethod
+    def _urn(raw_segment: str) -> str:
+        if ":" in raw_segment:
+            raise Abort(_bad(f"URNs in the path must be URL-encoded: {raw_segment}"))
+        return unquote(raw_segment)
+
+    def _post(self, urn: str, account: Account) -> Post:
+        post = self.world.find_post("linkedin", urn)
+        if post is None or post.deleted:
+            raise Abort(_not_found(urn))
+        if post.account_id != account.id:
+            raise Abort(_denied(f"socialActions {urn}"))
+        return post
+
+    def _target(self, urn: str, account: Account) -> tuple[Post, Comment | None]:
+        """The post a socialActions path names, and the comment when it names a comment."""
+        match = _COMMENT_URN.match(urn)
+        if match is None:
+            return self._post(urn, account), None
+        post = self._post(match["post"], account)
+        comment = self.world.find_comment("linkedin", match["id"])
+        if comment is None or comment.post_id != post.id or not comment.visible(self.world.now()):
+            raise Abort(_not_found(urn))
+        return post, comment
+
+    def _comment_in(self, raw_id: str, post: Post, parent: Comment | None) -> Comment:
+        value = unquote(raw_id)
+        match = _COMMENT_URN.match(value)
+        comment_id = match["id"] if match else value
+        comment = self.world.find_comment("linkedin", comment_id)
+        if (
+            comment is None
+            or comment.deleted
+            or comment.post_id != post.id
+            or (parent is not None and comment.parent_id != parent.id)
+        ):
+            raise Abort(_not_found(f"comment {value}"))
+        return comment
+
+    @staticmethod
+    def _paging(request: Request) -> tuple[int, int]:
+        try:
+            start = int(request.query.get("start") or 0)
+            count = int(request.query.get("count") or 10)
+        except ValueError as exc:
+            raise Abort(_bad("start and count must be whole numbers")) from exc
+        if start < 0 or not 0 <= count <= MAX_COUNT:
+            raise Abort(_bad(f"start must be ≥ 0 and count between 0 and {MAX_COUNT}"))
+        return start, count
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _post_json(self, post: Post, account: Account) -> dict[str, Any]:
+        moment = epoch_ms(post.created)
+        return {
+            "id": post.id,
+            "author": account.urn,
+            "commentary": post.text,
+            "visibility": "PUBLIC",
+            "lifecycleState": "PUBLISHED",
+            "createdAt": moment,
+            "publishedAt": moment,
+            "lastModifiedAt": moment,
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "isReshareDisabledByAuthor": False,
+        }
+
+    def _replies(self, comment: Comment) -> list[Comment]:
+        now = self.world.now()
+        return [
+            reply
+            for reply in self.world.comments["linkedin"].values()
+            if reply.parent_id == comment.id and reply.visible(now)
+        ]
+
+    def _comment_json(self, comment: Comment, account: Account) -> dict[str, Any]:
+        actor = comment.author.id if comment.author else account.urn
+        moment = epoch_ms(comment.created)
+        data: dict[str, Any] = {
+            "$URN": comment.urn,
+            "id": comment.id,
+            "commentUrn": comment.urn,
+            "actor": actor,
+            "object": comment.post_id,
+            "message": {"text": comment.text, "attributes": []},
+            "created": {"actor": actor, "time": moment},
+            "lastModified": {"actor": actor, "time": moment},
+            "likesSummary": {
+                "selectedLikes": [],
+                "aggregatedTotalLikes": 0,
+                "likedByCurrentUser": False,
+                "totalLikes": 0,
+            },
+        }
+        if comment.parent_id:
+            parent = self.world.comments["linkedin"][comment.parent_id]
+            data["parentComment"] = parent.urn
+        else:
+            replies = len(self._replies(comment))
+            data["commentsSummary"] = {
+                "aggregatedTotalComments": replies,
+                "totalFirstLevelComments": replies,
+            }
+        return data
+
+    def _posts(self, request: Request, account: Account) -> Response:
+        if request.query.get("q") != "author":
+            return _bad("This finder requires q=author")
+        author = request.query.get("author", "")
+        if author != account.urn:
+            return _denied(f"posts of {author or '(no author)'}")
+        start, count = self._paging(request)
+        short = self.list_faults(account, has_cursor=start > 0)
+        posts = sorted(
+            (
+                post
+                for post in self.world.posts["linkedin"].values()
+                if post.account_id == account.id and not post.deleted
+            ),
+            key=lambda post: (post.created, post.seq),
+            reverse=True,
+        )
+        page = paginate(posts, start, count, short=short)
+        return json_response(
+            200,
+            {
+                "paging": {"start": start, "count": count, "links": [], "total": len(posts)},
+                "elements": [self._post_json(post, account) for post in page.items],
+            },
+        )
+
+    def _comments(
+        self, request: Request, account: Account, post: Post, parent: Comment | None
+    ) -> Response:
+        start, count = self._paging(request)
+        short = self.list_faults(account, has_cursor=start > 0)
+        now = self.world.now()
+        if parent is not None:
+            comments = self._replies(parent)
+            total = len(comments)
+        else:
+            on_post = [
+                comment
+                for comment in self.world.comments["linkedin"].values()
+                if comment.post_id == post.id and comment.visible(now)
+            ]
+            comments = [comment for comment in on_post if comment.parent_id is None]
+            total = len(on_post)
+        comments.sort(key=lambda comment: (comment.created, comment.seq), reverse=True)
+        page = paginate(comments, start, count, short=short)
+        return json_response(
+            200,
+            {
+                "paging": {"start": start, "count": count, "links": [], "total": total},
+                "elements": [self._comment_json(comment, account) for comment in page.items],
+            },
+        )
+
+    def _network_size(self, request: Request, urn: str) -> Response:
+        if request.query.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
+            return _bad("edgeType must be COMPANY_FOLLOWED_BY_MEMBER")
+        match = re.fullmatch(r"urn:li:organization:(\d+)", urn)
+        organisation = self.world.account("linkedin", match[1]) if match else None
+        if organisation is None:
+            return _not_found(urn)
+        return json_response(200, {"firstDegreeSize": organisation.followers})
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _create(
+        self, request: Request, account: Account, post: Post, parent: Comment | None
+    ) -> Response:
+        body = request.json()
+        if not isinstance(body, dict):
+            return _bad("The request body must be a JSON object")
+        actor = body.get("actor")
+        if not actor:
+            return _bad('Field "actor" is required but was not found')
+        if actor != account.urn:
+            return _denied(f"comments as {actor}")
+        if body.get("object") != post.id:
+            return _bad(f'Field "object" must be the post the comment is on ({post.id})')
+        message = body.get("message")
+        text = message.get("text") if isinstance(message, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            return _bad('Field "message/text" is required but was not found')
+        named_parent = body.get("parentComment")
+        if named_parent is not None:
+            if parent is not None and named_parent != parent.urn:
+                return _bad('Field "parentComment" does not match the comment in the path')
+            if parent is None:
+                parent = self._target(str(named_parent), account)[1]
+                if parent is None:
+                    return _bad('Field "parentComment" must be a comment URN')
+        try:
+            created = self.world.add_comment(
+                "linkedin",
+                account.id,
+                text,
+                author_name=None,
+                post_id=post.id,
+                parent_id=parent.id if parent else None,
+            )
+        except SimError as exc:
+            return _bad(exc.message)
+        self.world.record_action(
+            "linkedin",
+            account.id,
+            "reply",
+            parent.id if parent else post.id,
+            text=text,
+            result_id=created.id,
+            detail=parent.urn if parent else post.id,
+        )
+        return json_response(201, self._comment_json(created, account), {"x-restli-id": created.id})
+
+    def _delete(self, request: Request, account: Account, comment: Comment) -> Response:
+        actor = request.query.get("actor")
+        if not actor:
+            return _bad("Query parameter actor is required")
+        if actor != account.urn:
+            return _denied(f"comments as {actor}")
+        self.world.delete_comment(comment)
+        self.world.record_action("linkedin", account.id, "delete", comment.id, detail=comment.urn)
+        return empty_response(204)
