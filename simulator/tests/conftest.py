@@ -8,6 +8,12 @@ import requests
 from simulator.server import start_simulator
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """The simulator's tests touch no Django settings; this replaces the project-wide autouse
+    fixture of the same name, which needs pytest-django, so they also run with -p no:django."""
+
+
 @pytest.fixture(scope="session")
 def simulator_session():
     # A short timeout fault keeps the timeout tests fast; reset returns to this value.
