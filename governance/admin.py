@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import ClosingDay, Membership, Municipality, OpeningHours, OrgUnit
+from .models import (
+    AnswerTimeRule,
+    ClosingDay,
+    Membership,
+    Municipality,
+    OpeningHours,
+    OrgUnit,
+    Policy,
+    PolicyVersion,
+    RemovalReason,
+)
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -57,3 +67,29 @@ class ClosingDayAdmin(admin.ModelAdmin):
 class OpeningHoursAdmin(admin.ModelAdmin):
     list_display = ["municipality", "weekday", "opens", "closes", "valid_from", "valid_to"]
     list_filter = ["municipality", "weekday"]
+
+
+class AnswerTimeRuleInline(admin.TabularInline):
+    model = AnswerTimeRule
+    extra = 0
+
+
+class RemovalReasonInline(admin.TabularInline):
+    model = RemovalReason
+    extra = 0
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["title", "parent", "governs_social_media", "municipality"]
+    list_filter = ["governs_social_media", "municipality"]
+    search_fields = ["title"]
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["policy", "number", "status", "adopted_by", "adopted_on", "reference"]
+    list_filter = ["status", "policy"]
+    search_fields = ["policy__title", "reference", "adopted_by"]
+    list_select_related = ["policy"]
+    inlines = [AnswerTimeRuleInline, RemovalReasonInline]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import QueueItem
+from .models import AuditEntry, QueueItem
 
 
 @admin.register(QueueItem)
@@ -22,3 +22,23 @@ class QueueItemAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     # The text may carry personal ID numbers; it is shown masked on the item page, not here.
     exclude = ["raw"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, also for administrators."""
+
+    list_display = ["at", "actor", "action", "item", "channel", "reason", "policy_version"]
+    list_filter = ["action", "reason"]
+    search_fields = ["note", "actor__username", "item__external_id", "channel__name"]
+    list_select_related = ["actor", "item", "channel", "policy_version"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

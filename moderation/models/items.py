@@ -66,6 +66,8 @@ class QueueItem(models.Model):
         verbose_name=_("in reply to"),
     )
     parent_external_id = models.CharField(_("parent platform id"), max_length=255, blank=True)
+    # The post (or video, or conversation) the item belongs to on the platform: its thread.
+    thread_external_id = models.CharField(_("thread platform id"), max_length=255, blank=True)
     author_name = models.CharField(_("author"), max_length=255, blank=True)
     author_external_id = models.CharField(_("author platform id"), max_length=255, blank=True)
     text = models.TextField(_("text"), blank=True)
@@ -84,6 +86,15 @@ class QueueItem(models.Model):
         blank=True,
         related_name="assigned_items",
         verbose_name=_("assigned to"),
+    )
+    hidden_on_platform = models.BooleanField(_("hidden on the platform"), default=False)
+    policy_version = models.ForeignKey(
+        "governance.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("judged by policy version"),
     )
     raw = models.JSONField(_("raw payload"), default=dict, blank=True)
 

@@ -1,0 +1,76 @@
+"""A channel's connection to its platform: encrypted token, polling state, daily figures."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..crypto import decrypt_token, encrypt_token
+from .channel import Channel
+
+
+class TokenStatus(models.TextChoices):
+    MISSING = "missing", _("Not connected")
+    UNTESTED = "untested", _("Not tested yet")
+    VALID = "valid", _("Valid")
+    NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnect")
+
+
+class ChannelConnection(models.Model):
+    """How the product reaches one channel on its platform, and where polling stands."""
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.CASCADE, related_name="connection", verbose_name=_("channel")
+    )
+    account_id = models.CharField(_("platform account id"), max_length=200)
+    token_encrypted = models.TextField(_("encrypted API token"), blank=True, editable=False)
+    token_status = models.CharField(
+        _("token status"), max_length=20, choices=TokenStatus.choices, default=TokenStatus.MISSING
+    )
+    token_checked_at = models.DateTimeField(_("token checked"), null=True, blank=True)
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    polling_enabled = models.BooleanField(_("polling enabled"), default=False)
+    # Where the last stored batch ended (time watermark, seen ids, since_id…): adapter-defined.
+    cursor = models.JSONField(_("poll cursor"), default=dict, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True, db_index=True)
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_own_post_at = models.DateTimeField(_("last own post"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    extra = models.JSONField(_("platform settings"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("channel connection")
+        verbose_name_plural = _("channel connections")
+
+    def __str__(self):
+        return f"{self.channel} → {self.account_id}"
+
+    def set_token(self, plaintext: str) -> None:
+        self.token_encrypted = encrypt_token(plaintext)
+        self.token_status = TokenStatus.UNTESTED if plaintext else TokenStatus.MISSING
+
+    def get_token(self) -> str:
+        return decrypt_token(self.token_encrypted)
+
+
+class AccountSnapshot(models.Model):
+    """A channel's figures on one day (followers, own posts), fetched daily."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("channel")
+    )
+    date = models.DateField(_("date"))
+    followers = models.PositiveIntegerField(_("followers"), null=True, blank=True)
+    own_posts = models.PositiveIntegerField(_("own posts that day"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account snapshot")
+        verbose_name_plural = _("account snapshots")
+        ordering = ["channel", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "date"], name="account_snapshot_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.date}"

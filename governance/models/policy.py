@@ -1,0 +1,158 @@
+"""Policies with versions, and the structured rules of a version that the system enforces.
+
+The numbers a policy states (answer times per platform and item kind, removal reasons, the
+inactivity limit) live here as data of the adopted version; the SLA engine and moderation read
+them through `governance.policy`, and each queue item keeps the version it was judged by.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .organisation import Municipality
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class Clock(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar time")
+    WEEKDAYS = "weekdays", _("Weekdays")
+    OPENING_HOURS = "opening_hours", _("Opening hours")
+
+
+class ItemKindChoice(models.TextChoices):
+    """Kinds of queue item an answer-time rule can target ("any" matches all)."""
+
+    ANY = "any", _("Any kind")
+    COMMENT = "comment", _("Comment")
+    REPLY = "reply", _("Reply")
+    MENTION = "mention", _("Mention")
+    MESSAGE = "message", _("Message")
+
+
+class Policy(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="policies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sub_policies",
+        verbose_name=_("parent policy"),
+    )
+    governs_social_media = models.BooleanField(
+        _("governs social media"),
+        default=False,
+        help_text=_("Its version in force supplies the answer times and removal reasons."),
+    )
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class PolicyVersion(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT
+    )
+    adopted_by = models.CharField(_("adopting body"), max_length=200, blank=True)
+    adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=200, blank=True, help_text=_("E.g. a council decision number.")
+    )
+    in_force_from = models.DateTimeField(_("in force from"), null=True, blank=True)
+    inactivity_limit_days = models.PositiveIntegerField(
+        _("inactivity limit (days)"),
+        default=90,
+        help_text=_("A page with no own post for this long is flagged dormant."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policy_version_unique"),
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(status="adopted"),
+                name="policy_one_adopted_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} v{self.number}"
+
+
+class AnswerTimeRule(models.Model):
+    """How fast items of one platform and kind must get a first response and an answer."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="answer_time_rules"
+    )
+    platform = models.CharField(_("platform"), max_length=20)
+    item_kind = models.CharField(
+        _("item kind"), max_length=20, choices=ItemKindChoice.choices, default=ItemKindChoice.ANY
+    )
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response within (minutes)"), null=True, blank=True
+    )
+    first_response_clock = models.CharField(
+        _("first response clock"), max_length=20, choices=Clock.choices, default=Clock.CALENDAR
+    )
+    answer_minutes = models.PositiveIntegerField(_("answer within (minutes)"))
+    answer_clock = models.CharField(
+        _("answer clock"), max_length=20, choices=Clock.choices, default=Clock.CALENDAR
+    )
+
+    class Meta:
+        verbose_name = _("answer-time rule")
+        verbose_name_plural = _("answer-time rules")
+        ordering = ["platform", "item_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "platform", "item_kind"], name="answer_time_rule_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.platform}/{self.item_kind}: {self.answer_minutes} min ({self.answer_clock})"
+
+
+class RemovalReason(models.Model):
+    """A reason the policy allows for hiding or deleting a citizen's post."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="removal_reasons"
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    label = models.CharField(_("label"), max_length=200)
+    explanation = models.TextField(
+        _("explanation for citizens"), help_text=_("Plain language, shown in the house rules.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("removal reason")
+        verbose_name_plural = _("removal reasons")
+        ordering = ["order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="removal_reason_unique_code")
+        ]
+
+    def __str__(self):
+        return self.label
