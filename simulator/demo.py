@@ -3,10 +3,15 @@ a steady, seeded flow of Danish citizen activity on all five platforms."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+import random
+import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 from .state import World
+
+logger = logging.getLogger("simulator.demo")
 
 MUNICIPALITY = "Fjordby Kommune"
 
@@ -99,3 +104,225 @@ def populate_default_world(world: World) -> None:
         account = world.add_account(spec)
         for hours, text in OWN_POSTS[account.platform]:
             world.add_post(account.platform, account.id, text, created=now - timedelta(hours=hours))
+
+
+# --- the demo stream -------------------------------------------------------------------------
+
+HANDLES = [
+    "cykelmor", "Nabo på Østervej", "fjordfisker", "morgenløber", "kaffeklubben", "pendleren",
+    "skolefar", "hundeluftersken", "Beboer i Nørreby", "rollatorbrugeren", "ung_i_fjordby",
+    "Haveejer 12", "Pensionist 9", "Studerende 4", "Forælder i Østerby", "strandrenseren",
+]  # fmt: skip
+PLACES = [
+    "Østervej", "Havnevej", "Skolegade", "Engsøstien", "Torvet", "Bakkedraget", "Nørregade",
+    "Stationsvej", "Møllevej", "Fjordvej",
+]  # fmt: skip
+QUESTIONS = [
+    "Hvornår bliver skraldet hentet på {place} i denne uge? Det er ikke kommet endnu.",
+    "Hvor længe varer vejarbejdet på {place}? Vi kan ikke komme ud af indkørslen.",
+    "Hvad er åbningstiderne på borgerservice mellem jul og nytår?",
+    "Hvordan skriver jeg mit barn op til skolestart næste år? Jeg kan ikke finde formularen.",
+    "Må man parkere på {place} om natten, eller får man en bøde?",
+    "Har biblioteket åbent om søndagen nu? Jeg vil gerne låne bøger med børnene.",
+    "Min far har brug for hjemmehjælp. Hvem skal vi ringe til for at få en visitation?",
+    "Hvornår åbner svømmehallen igen efter renoveringen?",
+    "Bliver cykelstien langs {place} ryddet for sne i morgen tidlig?",
+    "Hvor lang er ventetiden på en byggetilladelse til en carport?",
+    "Kører bus 12 stadig om aftenen, eller er køreplanen ændret?",
+    "Er der ledige pladser i vuggestuen i Østerby fra februar?",
+    "Kan man aflevere haveaffald på genbrugspladsen uden at booke tid?",
+    "Hvem skal jeg kontakte om en gadelampe, der har været slukket i en uge på {place}?",
+]  # fmt: skip
+PRAISE = [
+    "Tak til vejfolkene på {place}, de var både hurtige og venlige.",
+    "Dejlig fortællestund på biblioteket i dag. Ungerne var helt opslugte.",
+    "Stor ros til hjemmeplejen, de tager sig så godt af min mor.",
+    "Flot arbejde med de nye bænke ved Engsøen!",
+    "Tusind tak for hjælpen i borgerservice i går, det gik meget hurtigere end ventet.",
+    "Det er blevet så fint på Torvet med de nye træer.",
+]  # fmt: skip
+COMPLAINTS = [
+    "Tredje uge i træk uden skraldeafhentning på {place}. Det er simpelthen ikke godt nok.",
+    "Vejarbejdet på {place} er totalt kaos, og der er ingen skilte om omkørsel.",
+    "Jeg har ventet fire uger på svar fra kommunen. Hvorfor svarer ingen?",
+    "Hullerne i vejen på {place} er livsfarlige for cyklister.",
+    "Bussen kom slet ikke i morges, og mit barn kom for sent i skole.",
+    "Det er for dårligt, at legepladsen i Mølleparken stadig er lukket.",
+]  # fmt: skip
+SPAM = [
+    "Tjen 5.000 kr. om dagen hjemmefra! Skriv til mig for at høre hvordan 💰💰",
+    "SUPERTILBUD på solbriller, kun i dag: -80 %. Klik på linket i min profil.",
+    "Vil du have flere følgere? Vi sælger 10.000 ægte følgere for 99 kr.",
+    "Gratis iPhone til de første 100 der deler dette opslag!!!",
+    "Investér i krypto nu og bliv millionær på tre uger. Send en besked.",
+]  # fmt: skip
+ABUSIVE = [
+    "I er en flok inkompetente klovne inde på rådhuset.",
+    "Hold dog kæft med jeres ligegyldige opslag, I spilder vores skattekroner.",
+    "Den sagsbehandler burde fyres på stedet, sikke en idiot.",
+    "Skam jer! I er fuldstændig ubrugelige allesammen.",
+]  # fmt: skip
+PERSONAL_ID = [
+    "Kan I tjekke min sag? Mit cpr-nummer er 211062-5629, og jeg har ikke hørt noget.",
+    "Jeg har skrevet mit personnummer 2110620629 i ansøgningen. Er den kommet frem?",
+    "Min mor (211062-5629) har ikke fået sin bevilling endnu, hvad gør vi?",
+]  # fmt: skip
+REPLIES = [
+    "Enig, det samme sker hos os på {place}.",
+    "Ring til borgerservice, de hjalp mig med præcis det samme.",
+    "Godt spørgsmål, det vil jeg også gerne vide.",
+    "Det blev ordnet hos os efter et par dage.",
+    "Helt enig med dig!",
+    "Har du prøvet at skrive til dem via hjemmesiden?",
+]  # fmt: skip
+MESSAGES = [
+    "Hej, jeg vil gerne høre om min ansøgning om boligstøtte er modtaget?",
+    "Jeg har et spørgsmål om min søns skoleskift, kan nogen ringe mig op?",
+    "Hvem kan jeg tale med om en klage over hjemmeplejen?",
+    "Hej! Kan I sende mig et link til tilmelding til svømmehold?",
+]  # fmt: skip
+LINKEDIN_QUESTIONS = [
+    "Er stillingen som projektleder også åben for deltidsansættelse?",
+    "Tager I imod praktikanter i foråret? Jeg læser offentlig administration.",
+    "Hvor kan jeg læse hele rapporten om den digitale borgerservice?",
+    "Spændende! Hvem kan jeg kontakte for at høre mere om stillingen?",
+]  # fmt: skip
+
+# (kind, weight); "reply" answers an earlier citizen comment in the same thread.
+KINDS = [
+    ("question", 34),
+    ("praise", 14),
+    ("complaint", 16),
+    ("spam", 8),
+    ("abusive", 6),
+    ("personal_id", 5),
+    ("reply", 17),
+]
+PLATFORM_WEIGHTS = [
+    ("facebook", 35),
+    ("instagram", 20),
+    ("x", 20),
+    ("youtube", 15),
+    ("linkedin", 10),
+]
+POOLS = {
+    "question": QUESTIONS,
+    "praise": PRAISE,
+    "complaint": COMPLAINTS,
+    "spam": SPAM,
+    "abusive": ABUSIVE,
+    "personal_id": PERSONAL_ID,
+    "reply": REPLIES,
+}
+
+
+class DemoStream:
+    """Writes citizens' comments, mentions, replies and messages into the world on a thread.
+
+    A burst of `burst` items spread over the last two hours comes first, then one item every
+    `interval` seconds (chosen at random in that range). The same seed gives the same sequence
+    of platforms, kinds, texts and handles.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        seed: int = 0,
+        burst: int = 30,
+        interval: tuple[float, float] = (2.0, 6.0),
+    ) -> None:
+        self.world = world
+        self.rng = random.Random(seed)
+        self.burst = burst
+        self.interval = interval
+        self.created: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> DemoStream:
+        self._thread = threading.Thread(target=self._run, name="demo-stream", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        now = self.world.now()
+        for number in range(self.burst):
+            if self._stop.is_set():
+                return
+            moment = now - timedelta(minutes=120 * (self.burst - number) / max(self.burst, 1))
+            self._safe_step(moment)
+        while not self._stop.wait(self.rng.uniform(*self.interval)):
+            self._safe_step(None)
+
+    def _safe_step(self, created: datetime | None) -> None:
+        try:
+            self.step(created)
+        except Exception:
+            # The stream must outlive surprises such as a reset removing every account.
+            logger.exception("the demo stream could not create an item")
+
+    def _choose(self, options: list[tuple[str, int]]) -> str:
+        names = [name for name, _ in options]
+        return self.rng.choices(names, weights=[weight for _, weight in options])[0]
+
+    def step(self, created: datetime | None = None) -> dict[str, Any] | None:
+        """Create one item; returns what was created, or None when the platform has no account."""
+        platform = self._choose(PLATFORM_WEIGHTS)
+        kind = self._choose(KINDS)
+        author = self.rng.choice(HANDLES)
+        if author.startswith("Borger") or self.rng.random() < 0.3:
+            author = f"Borger {self.rng.randint(1, 60)}"
+        pool = POOLS[kind]
+        if platform == "linkedin" and kind == "question":
+            pool = LINKEDIN_QUESTIONS
+        text = self.rng.choice(pool).format(place=self.rng.choice(PLACES))
+        as_message = platform == "facebook" and kind == "question" and self.rng.random() < 0.25
+        hide_author = platform == "facebook" and self.rng.random() < 0.05
+        parent_pick = self.rng.random()
+        with self.world.lock:
+            accounts = self.world.accounts_for(platform)
+            if not accounts:
+                return None
+            account = accounts[0]
+            if as_message:
+                conversation, message = self.world.add_message(
+                    account.id,
+                    self.rng.choice(MESSAGES),
+                    author_name=author,
+                    created=created,
+                )
+                item = {"platform": platform, "kind": "message", "id": message.id}
+                self.created.append(item)
+                return item
+            parent_id = None
+            if kind == "reply":
+                earlier = [
+                    entry["id"]
+                    for entry in self.created
+                    if entry["platform"] == platform
+                    and entry["kind"] != "message"
+                    and (found := self.world.find_comment(platform, entry["id"])) is not None
+                    and not found.deleted
+                ]
+                if earlier:
+                    parent_id = earlier[int(parent_pick * len(earlier))]
+                else:
+                    kind, text = "question", QUESTIONS[0].format(place=PLACES[0])
+            comment = self.world.add_comment(
+                platform,
+                account.id,
+                text,
+                author_name=author,
+                parent_id=parent_id,
+                created=created,
+                show_author=not hide_author,
+            )
+        item = {"platform": platform, "kind": kind, "id": comment.id}
+        self.created.append(item)
+        return item

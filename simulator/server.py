@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .control import ControlAPI
-from .demo import populate_default_world
+from .demo import DemoStream, populate_default_world
 from .platforms.graph import GRAPH_VERSION, GraphAPI
 from .platforms.linkedin import LinkedInAPI
 from .platforms.x import XAPI
@@ -189,8 +189,11 @@ class SimulatorHandle:
     state: World
     server: SimulatorHTTPServer
     thread: threading.Thread
+    demo: DemoStream | None = None
 
     def stop(self) -> None:
+        if self.demo is not None:
+            self.demo.stop()
         self.state.stop_event.set()
         self.server.shutdown()
         self.server.close_open_connections()
@@ -211,12 +214,14 @@ def start_simulator(
     config: dict[str, Any] | None = None,
     seed: int = 0,
     demo_world: bool = True,
+    demo_stream: bool = False,
     request_log: bool = False,
 ) -> SimulatorHandle:
     """Serve the simulator on a background thread (port 0 picks a free port).
 
-    `demo_world` loads the demo municipality's accounts after every reset. `config` sets the
-    values POST /_sim/config changes, and reset returns to them.
+    `demo_world` loads the demo municipality's accounts after every reset; `demo_stream` also
+    starts the seeded flow of citizen activity. `config` sets the values POST /_sim/config
+    changes, and reset returns to them.
     """
     world = World(
         {**(config or {}), "request_log": request_log},
@@ -234,4 +239,6 @@ def start_simulator(
     bound_host, bound_port = server.server_address[:2]
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     handle = SimulatorHandle(f"http://{shown_host}:{bound_port}", world, server, thread)
+    if demo_stream:
+        handle.demo = DemoStream(world, seed=seed).start()
     return handle
