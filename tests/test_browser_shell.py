@@ -1,0 +1,30 @@
+"""The shell in a real browser: sign in, open the dashboard in each language, no serious
+accessibility violations."""
+
+import pytest
+
+from conftest import axe_violations, browser_login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADINGS = {"da": "Oversigt", "sv": "Översikt", "nb": "Oversikt", "en": "Dashboard"}
+
+
+@pytest.mark.parametrize("language", ["da", "sv", "nb", "en"])
+def test_dashboard_in_each_language(page, org, language):
+    browser_login(page, "comms")
+    page.select_option("#language-select", language)
+    page.click("form.app-language button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == HEADINGS[language]
+    screenshot(page, f"dashboard-{language}")
+    assert axe_violations(page) == []
+
+
+def test_login_page_is_accessible_and_in_the_municipality_language(page, org):
+    page.goto("/auth/login/")
+    assert page.locator("html").get_attribute("lang") == "da"
+    screenshot(page, "login")
+    assert axe_violations(page) == []
