@@ -5,12 +5,18 @@ Running it again refreshes the demo instead of duplicating it.
 
 from importlib import import_module
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from governance.demo import DEMO_PASSWORD, demo_logins, load_organisation
 
-DEMO_APPS = ("governance", "accounts", "moderation", "strategy", "simulator")
+# Modules whose `load(*, municipality, units, users, stdout)` adds demo content, in order.
+DEMO_MODULES = (
+    "governance.demo",
+    "accounts.demo",
+    "moderation.demo",
+    "moderation.polling.demo",
+    "strategy.demo",
+)
 
 
 class Command(BaseCommand):
@@ -18,13 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         municipality, units, users = load_organisation()
-        for config in apps.get_app_configs():
-            if config.name not in DEMO_APPS:
-                continue
+        for name in DEMO_MODULES:
             try:
-                module = import_module(f"{config.name}.demo")
+                module = import_module(name)
             except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
+                if not name.startswith(exc.name or "-"):
                     raise
                 continue
             load = getattr(module, "load", None)
