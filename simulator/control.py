@@ -8,7 +8,10 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   GET  /_sim/accounts                 POST /_sim/accounts {"platform","name",["id","followers",
                                                            "token","username"]}
   POST /_sim/{platform}/comments      {"account_id","message","author_name",["post_id",
-                                       "parent_id","created_time","hide_author"]}
+                                       "parent_id","created_time"]}
+                                      "hide_author": true leaves Facebook's "from" out;
+                                      "standalone": true makes an X mention that answers no
+                                      tweet (by default a mention replies to the newest post).
                                       Facebook also takes "kind": "message" (a Messenger message
                                       from author_name; optional "conversation_id").
   GET  /_sim/{platform}/comments      every comment with its state (hidden, deleted, …)
@@ -200,8 +203,11 @@ class ControlAPI:
         if kind != "comment":
             raise SimError('kind must be "comment" or "message"')
         hide_author = body.get("hide_author", False)
-        if not isinstance(hide_author, bool):
-            raise SimError("hide_author must be true or false")
+        standalone = body.get("standalone", False)
+        if not isinstance(hide_author, bool) or not isinstance(standalone, bool):
+            raise SimError("hide_author and standalone must be true or false")
+        if standalone and platform != "x":
+            raise SimError("standalone mentions exist on x only")
         comment = self.world.add_comment(
             platform,
             body.get("account_id"),
@@ -211,6 +217,7 @@ class ControlAPI:
             parent_id=body.get("parent_id"),
             created=body.get("created_time"),
             show_author=not hide_author,
+            standalone=standalone,
         )
         return json_response(200, comment.to_dict())
 

@@ -551,8 +551,12 @@ class World:
         parent_id: str | None = None,
         created: Any = None,
         show_author: bool = True,
+        standalone: bool = False,
     ) -> Comment:
-        """Create a comment. `author_name` None means the account itself writes (a reply)."""
+        """Create a comment. `author_name` None means the account itself writes (a reply).
+
+        On X, `standalone` makes a mention that answers no tweet.
+        """
         if not isinstance(text, str) or not text.strip():
             raise SimError("message is required")
         if author_name is not None and (
@@ -564,7 +568,9 @@ class World:
             moment = self._created(created)
             author = self.author(platform, author_name.strip()) if author_name else None
             if platform == "x":
-                comment = self._new_tweet(account, text, author, moment, post_id, parent_id)
+                comment = self._new_tweet(
+                    account, text, author, moment, post_id, parent_id, standalone
+                )
             else:
                 post, parent = self._thread_target(platform, account, post_id, parent_id)
                 seq = self.next_seq()
@@ -632,10 +638,13 @@ class World:
         moment: datetime,
         post_id: str | None,
         parent_id: str | None,
+        standalone: bool,
     ) -> Comment:
         """A tweet in a conversation: a citizen's mention of the account, or the account's reply."""
         reply_to: Post | Comment | None
-        if parent_id:
+        if standalone:
+            reply_to = None
+        elif parent_id:
             reply_to = self.find_comment("x", str(parent_id)) or self.find_post("x", str(parent_id))
             if reply_to is None or reply_to.account_id != account.id or reply_to.deleted:
                 raise SimError(f"no tweet {parent_id} for X account {account.id}", 404)

@@ -1,0 +1,236 @@
+"""The LinkedIn REST imitation: version and protocol headers, tokens, posts, comments (offset
+paging, nested replies, create, delete) and follower counts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import requests
+from linkedin_v2.linkedin import LinkedInApplication
+
+from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
+
+
+def headers(org: dict, version: str = "202410") -> dict[str, str]:
+    return {
+        "LinkedIn-Version": version,
+        "X-Restli-Protocol-Version": "2.0.0",
+        "Authorization": f"Bearer {org['token']}",
+    }
+
+
+def enc(urn: str) -> str:
+    return quote(urn, safe="")
+
+
+def newest_post(sim, org: dict) -> str:
+    answer = requests.get(
+        f"{sim.url}/rest/posts",
+        params={"q": "author", "author": org["urn"]},
+        headers=headers(org),
+        timeout=TIMEOUT,
+    )
+    return answer.json()["elements"][0]["id"]
+
+
+def comments_url(sim, urn: str) -> str:
+    return f"{sim.url}/rest/socialActions/{enc(urn)}/comments"
+
+
+def test_missing_or_retired_version_is_426(sim):
+    org = account(sim, "linkedin")
+    url = f"{sim.url}/rest/networkSizes/{enc(org['urn'])}"
+    params = {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}
+    without = {key: value for key, value in headers(org).items() if key != "LinkedIn-Version"}
+    missing = requests.get(url, params=params, headers=without, timeout=TIMEOUT)
+    retired = requests.get(url, params=params, headers=headers(org, "202212"), timeout=TIMEOUT)
+    current = requests.get(url, params=params, headers=headers(org), timeout=TIMEOUT)
+    assert missing.status_code == 426
+    assert missing.json()["code"] == "NONEXISTENT_VERSION"
+    assert missing.json()["status"] == 426
+    assert retired.status_code == 426
+    assert current.json() == {"firstDegreeSize": 1905}
+
+
+def test_accepted_versions_are_configurable(sim):
+    org = account(sim, "linkedin")
+    control(sim, "POST", "config", {"linkedin_versions": ["202611"]})
+    url = f"{sim.url}/rest/networkSizes/{enc(org['urn'])}"
+    params = {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}
+    old = requests.get(url, params=params, headers=headers(org, "202410"), timeout=TIMEOUT)
+    new = requests.get(url, params=params, headers=headers(org, "202611"), timeout=TIMEOUT)
+    assert old.status_code == 426
+    assert new.status_code == 200
+
+
+def test_protocol_header_token_and_encoded_urns_are_required(sim):
+    org = account(sim, "linkedin")
+    url = f"{sim.url}/rest/networkSizes/{enc(org['urn'])}"
+    params = {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}
+    no_protocol = {k: v for k, v in headers(org).items() if k != "X-Restli-Protocol-Version"}
+    no_token = {k: v for k, v in headers(org).items() if k != "Authorization"}
+    bad_token = {**headers(org), "Authorization": "Bearer wrong"}
+    answers = {
+        "protocol": requests.get(url, params=params, headers=no_protocol, timeout=TIMEOUT),
+        "missing": requests.get(url, params=params, headers=no_token, timeout=TIMEOUT),
+        "invalid": requests.get(url, params=params, headers=bad_token, timeout=TIMEOUT),
+        "raw_urn": requests.get(
+            f"{sim.url}/rest/networkSizes/{org['urn']}",
+            params=params,
+            headers=headers(org),
+            timeout=TIMEOUT,
+        ),
+    }
+    assert answers["protocol"].status_code == 400
+    assert answers["missing"].status_code == 401
+    assert answers["invalid"].status_code == 401
+    assert answers["invalid"].json()["serviceErrorCode"] == 65600
+    assert answers["raw_urn"].status_code == 400
+
+
+def test_the_sdk_token_parameter_works(sim):
+    # python-linkedin-v2 sends the token as oauth2_access_token and adds its own headers.
+    org = account(sim, "linkedin")
+    application = LinkedInApplication(token=org["token"])
+    answer = application.make_request(
+        "GET",
+        f"{sim.url}/rest/networkSizes/{enc(org['urn'])}",
+        params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
+        headers={"LinkedIn-Version": "202410", "X-Restli-Protocol-Version": "2.0.0"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {"firstDegreeSize": 1905}
+
+
+def test_posts_of_the_organisation_only(sim):
+    org = account(sim, "linkedin")
+    own = requests.get(
+        f"{sim.url}/rest/posts",
+        params={"q": "author", "author": org["urn"], "count": "2"},
+        headers=headers(org),
+        timeout=TIMEOUT,
+    )
+    other = requests.get(
+        f"{sim.url}/rest/posts",
+        params={"q": "author", "author": "urn:li:organization:1"},
+        headers=headers(org),
+        timeout=TIMEOUT,
+    )
+    body = own.json()
+    assert body["paging"] == {"start": 0, "count": 2, "links": [], "total": 3}
+    assert len(body["elements"]) == 2
+    assert body["elements"][0]["author"] == org["urn"]
+    assert other.status_code == 403
+
+
+def test_comments_page_by_start_and_count_newest_first(sim):
+    # Given 23 top-level comments and one nested reply
+    org = account(sim, "linkedin")
+    ids = [add_comment(sim, "linkedin", f"Kommentar {n}")["id"] for n in range(23)]
+    add_comment(sim, "linkedin", "Svar", "Nabo", parent_id=ids[0])
+    url = comments_url(sim, newest_post(sim, org))
+    # When read with count 10 until a page is shorter than count
+    seen, sizes, totals = [], [], []
+    start = 0
+    while True:
+        body = requests.get(
+            url, params={"start": start, "count": 10}, headers=headers(org), timeout=TIMEOUT
+        ).json()
+        seen += [element["id"] for element in body["elements"]]
+        sizes.append(len(body["elements"]))
+        totals.append(body["paging"]["total"])
+        if len(body["elements"]) < 10:
+            break
+        start += 10
+    # Then top-level comments come newest first; total also counts the nested reply
+    assert sizes == [10, 10, 3]
+    assert seen == list(reversed(ids))
+    assert totals == [24, 24, 24]
+    first = requests.get(url, params={"count": 1}, headers=headers(org), timeout=TIMEOUT).json()
+    element = first["elements"][0]
+    assert element["$URN"] == f"urn:li:comment:({element['object']},{element['id']})"
+    assert element["actor"].startswith("urn:li:person:")
+    assert element["message"]["text"] == "Kommentar 22"
+    assert isinstance(element["created"]["time"], int)
+
+
+def test_replies_are_listed_under_the_comment_urn(sim):
+    org = account(sim, "linkedin")
+    top = add_comment(sim, "linkedin", "Er stillingen på fuld tid?")
+    reply = add_comment(sim, "linkedin", "Det vil jeg også gerne vide", "Nabo", parent_id=top["id"])
+    body = requests.get(comments_url(sim, top["urn"]), headers=headers(org), timeout=TIMEOUT)
+    elements = body.json()["elements"]
+    assert [element["id"] for element in elements] == [reply["id"]]
+    assert elements[0]["parentComment"] == top["urn"]
+
+
+def test_create_a_nested_reply_as_the_organisation(sim):
+    # Given a citizen's comment
+    org = account(sim, "linkedin")
+    post_urn = newest_post(sim, org)
+    comment = add_comment(sim, "linkedin", "Hvornår er ansøgningsfristen?")
+    url = comments_url(sim, post_urn)
+    payload = {
+        "actor": org["urn"],
+        "object": post_urn,
+        "message": {"text": "Fristen er 1. december."},
+        "parentComment": comment["urn"],
+    }
+    # When the organisation replies, and when someone else or the wrong post is named
+    created = requests.post(url, json=payload, headers=headers(org), timeout=TIMEOUT)
+    as_person = requests.post(
+        url, json={**payload, "actor": "urn:li:person:abc"}, headers=headers(org), timeout=TIMEOUT
+    )
+    wrong_object = requests.post(
+        url, json={**payload, "object": "urn:li:share:1"}, headers=headers(org), timeout=TIMEOUT
+    )
+    no_text = requests.post(
+        url, json={**payload, "message": {}}, headers=headers(org), timeout=TIMEOUT
+    )
+    # Then only the proper request creates a reply
+    assert created.status_code == 201
+    assert created.headers["x-restli-id"] == created.json()["id"]
+    assert created.json()["parentComment"] == comment["urn"]
+    assert created.json()["actor"] == org["urn"]
+    assert as_person.status_code == 403
+    assert wrong_object.status_code == 400
+    assert no_text.status_code == 400
+    assert [(a["kind"], a["target_id"], a["text"]) for a in actions(sim)] == [
+        ("reply", comment["id"], "Fristen er 1. december.")
+    ]
+
+
+def test_delete_needs_the_organisation_as_actor(sim):
+    org = account(sim, "linkedin")
+    post_urn = newest_post(sim, org)
+    comment = add_comment(sim, "linkedin", "Spam spam spam")
+    url = f"{comments_url(sim, post_urn)}/{comment['id']}"
+    no_actor = requests.delete(url, headers=headers(org), timeout=TIMEOUT)
+    deleted = requests.delete(
+        url, params={"actor": org["urn"]}, headers=headers(org), timeout=TIMEOUT
+    )
+    again = requests.delete(
+        url, params={"actor": org["urn"]}, headers=headers(org), timeout=TIMEOUT
+    )
+    assert no_actor.status_code == 400
+    assert deleted.status_code == 204
+    assert deleted.content == b""
+    assert again.status_code == 404
+    assert [(a["kind"], a["target_id"]) for a in actions(sim)] == [("delete", comment["id"])]
+
+
+def test_throttling_and_retired_version_faults(sim):
+    org = account(sim, "linkedin")
+    add_fault(sim, "linkedin", "throttle")
+    add_fault(sim, "linkedin", "version_retired")
+    url = f"{sim.url}/rest/networkSizes/{enc(org['urn'])}"
+    params = {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}
+    throttled = requests.get(url, params=params, headers=headers(org), timeout=TIMEOUT)
+    retired = requests.get(url, params=params, headers=headers(org), timeout=TIMEOUT)
+    fine = requests.get(url, params=params, headers=headers(org), timeout=TIMEOUT)
+    assert throttled.status_code == 429
+    assert throttled.json()["status"] == 429
+    assert retired.status_code == 426
+    assert retired.json()["code"] == "NONEXISTENT_VERSION"
+    assert fine.status_code == 200
