@@ -14,6 +14,7 @@ import requests
 from .base import ChannelConnection, PlatformAdapter, WriteResult
 from .classify import classify_graph_error
 from .errors import BadDataError, PlatformError, TransientError, WriteRejectedError
+from .http import further_page
 from .usage import UsageReading, graph_usage
 
 
@@ -97,21 +98,8 @@ class GraphClient:
         if self.base_path and path.startswith(self.base_path + "/"):
             path = path[len(self.base_path) :]
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        try:
+        with further_page():
             return self._call(path.lstrip("/"), params, None, None, write=False)
-        except PlatformError as exc:
-            if type(exc) is not PlatformError:
-                raise
-            # A refused `next` link means its cursor died with the item it pointed at. Nothing
-            # was stored from this listing yet, so reading again from the watermark is safe.
-            raise TransientError(
-                "a paging cursor stopped working; read again from the watermark",
-                platform=self.platform,
-                status=exc.status,
-                code=exc.code,
-                subcode=exc.subcode,
-                raw=exc.raw,
-            ) from exc
 
     def pages(self, first: dict) -> Iterator[dict]:
         """`first` and every page after it. Pages may be short or even empty and still carry

@@ -4,12 +4,13 @@ LinkedIn): send with a timeout, turn network failures into `TransientError`, dec
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import requests
 
-from .errors import BadDataError, TransientError
+from .errors import BadDataError, PlatformError, TransientError
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,26 @@ def require_json_object(platform: str, decoded: Decoded) -> dict:
         status=decoded.status,
         raw=decoded.text[:200],
     )
+
+
+@contextmanager
+def further_page(is_further: bool = True) -> Iterator[None]:
+    """Wrap the request for a further page of a listing.
+
+    A plain refusal there means the page token or cursor died (its item was deleted, it
+    expired). Nothing from the listing has been stored yet, so reading again from the stored
+    watermark is safe: the refusal is re-raised as transient. Other failures keep their class.
+    """
+    try:
+        yield
+    except PlatformError as exc:
+        if not is_further or type(exc) is not PlatformError:
+            raise
+        raise TransientError(
+            "a paging cursor stopped working; read again from the stored position",
+            platform=exc.platform,
+            status=exc.status,
+            code=exc.code,
+            subcode=exc.subcode,
+            raw=exc.raw,
+        ) from exc

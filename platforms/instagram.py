@@ -1,0 +1,284 @@
+"""Instagram (Graph API) adapter for a professional account: comments and replies on its media,
+replies to top-level comments, hiding and deleting, account figures.
+
+Instagram media carry no "last activity" time, but they do carry `comments_count` (replies
+included). The cursor keeps each recent media's count and when it last changed; a media is read
+again only when its count moved, or while it changed within the overlap window (a comment can be
+counted before it is readable).
+
+Call budget per poll cycle: 1 media call for an idle account (media created within
+`post_window_days`, default 30, up to `media_page_size`, default 50); +1 per further media page;
++1 per page of comments of each media whose count moved; +1 per top-level comment whose replies
+the comments page did not carry although the count says replies exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .base import (
+    AccountFigures,
+    Capabilities,
+    ChannelConnection,
+    FetchedItem,
+    FetchResult,
+    SkippedRecord,
+    WriteResult,
+)
+from .counts import ChangeCounts
+from .errors import WriteRejectedError
+from .graph import GraphAdapter
+from .timeutil import parse_time
+from .watermark import Watermark
+
+REPLY_FIELDS = "id,text,timestamp,username,from,hidden,parent_id,like_count"
+COMMENT_FIELDS = f"{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}"
+COMMENT_PAGE_SIZE = 50
+
+
+def _optional_time(value: object) -> datetime | None:
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
+class InstagramAdapter(GraphAdapter):
+    """Adapter for one Instagram professional account; `account_id` is the IG user id, `token`
+    the connected Facebook Page's token. `extra`: `post_window_days`, `media_page_size`,
+    `overlap_minutes`."""
+
+    platform = "instagram"
+    capabilities = Capabilities(
+        reply=True,
+        reply_to_replies=False,
+        hide=True,
+        unhide=True,
+        delete=True,
+        hide_means="hidden from everyone except the author",
+    )
+
+    def __init__(self, connection: ChannelConnection, **kwargs) -> None:
+        super().__init__(connection, **kwargs)
+        extra = connection.extra or {}
+        self.user_id = str(connection.account_id)
+        self.post_window = timedelta(days=int(extra.get("post_window_days", 30)))
+        self.media_page_size = int(extra.get("media_page_size", 50))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        now = self.clock()
+        cursor = cursor if isinstance(cursor, dict) else {}
+        calls_before = self.calls_made
+        mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
+        counts = ChangeCounts(cursor.get("media"), now=now, overlap=self.overlap)
+        horizon = min(mark.cutoff, now - self.post_window)
+        found: dict[str, FetchedItem] = {}
+        skipped: list[SkippedRecord] = []
+
+        first = self.client.get(
+            f"{self.user_id}/media",
+            {
+                "fields": "id,timestamp,permalink,comments_count",
+                "limit": str(self.media_page_size),
+            },
+        )
+        for page in self.client.pages(first):
+            reached_horizon = False
+            for media in self.items_of(page):
+                if not isinstance(media, dict) or not media.get("id"):
+                    self.skip(skipped, media, "media without an id")
+                    continue
+                created = _optional_time(media.get("timestamp"))
+                if created is not None and created < horizon:
+                    reached_horizon = True  # newest first: the rest is older still
+                    break
+                count = media.get("comments_count")
+                if counts.needs_read(str(media["id"]), count):
+                    self._read_media_comments(media, count, mark, found, skipped)
+            if reached_horizon:
+                break
+
+        self.last_usage = self.client.last_usage
+        new_cursor = {
+            "comments": mark.advanced(
+                ((item.external_id, item.created_at) for item in found.values()), now
+            ).to_dict(),
+            "media": counts.to_dict(),
+        }
+        return self.result(found, new_cursor, calls_before, skipped)
+
+    def _read_media_comments(
+        self,
+        media: dict,
+        count: object,
+        mark: Watermark,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> None:
+        seen = 0
+        without_replies: list[str] = []
+        first = self.client.get(
+            f"{media['id']}/comments",
+            {"fields": COMMENT_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
+        )
+        for page in self.client.pages(first):
+            for raw in self.items_of(page):
+                item = self._item(raw, media, None, skipped)
+                if item is None:
+                    continue
+                seen += 1
+                self.keep_if_new(item, mark, found)
+                replies = raw.get("replies")
+                if isinstance(replies, dict):
+                    seen += self._read_replies(
+                        replies, media, item.external_id, mark, found, skipped
+                    )
+                else:
+                    without_replies.append(item.external_id)
+        if isinstance(count, int) and count > seen:
+            # The count includes replies the listing did not carry: ask each top-level comment
+            # that came without a replies list for its own.
+            for comment_id in without_replies:
+                first = self.client.get(
+                    f"{comment_id}/replies",
+                    {"fields": REPLY_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
+                )
+                self._read_replies(first, media, comment_id, mark, found, skipped)
+
+    def _read_replies(
+        self,
+        first: dict,
+        media: dict,
+        parent_id: str,
+        mark: Watermark,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> int:
+        seen = 0
+        for page in self.client.pages(first):
+            for raw in self.items_of(page):
+                item = self._item(raw, media, parent_id, skipped)
+                if item is not None:
+                    seen += 1
+                    self.keep_if_new(item, mark, found)
+        return seen
+
+    def _item(
+        self, raw: object, media: dict, parent_id: str | None, skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "comment without an id")
+            return None
+        created = _optional_time(raw.get("timestamp"))
+        if created is None:
+            self.skip(skipped, raw, "comment without a readable timestamp")
+            return None
+        author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+        author_id = str(author["id"]) if author.get("id") else None
+        parent = parent_id or raw.get("parent_id")
+        return FetchedItem(
+            external_id=str(raw["id"]),
+            kind="reply" if parent else "comment",
+            text=str(raw.get("text") or ""),
+            author_id=author_id,
+            author_name=raw.get("username") or author.get("username"),
+            parent_external_id=str(parent) if parent else None,
+            thread_external_id=str(media["id"]),
+            permalink=media.get("permalink"),
+            created_at=created,
+            is_hidden=raw.get("hidden") is True,
+            from_account=author_id == self.user_id,
+            raw=raw,
+        )
+
+    # -- figures and health --------------------------------------------------------------
+
+    def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
+        info = self.client.get(self.user_id, {"fields": "id,username,followers_count"})
+        followers = info.get("followers_count")
+        first = self.client.get(f"{self.user_id}/media", {"fields": "id,timestamp", "limit": "100"})
+        count = 0
+        for page in self.client.pages(first):
+            times = [
+                _optional_time(media.get("timestamp"))
+                for media in self.items_of(page)
+                if isinstance(media, dict)
+            ]
+            count += sum(1 for created in times if created and start <= created < end)
+            if any(created and created < start for created in times):
+                break  # newest first: everything after this is older
+        self.last_usage = self.client.last_usage
+        return AccountFigures(
+            followers=followers if isinstance(followers, int) else None,
+            posts_in_period=count,
+            period_start=start,
+            period_end=end,
+        )
+
+    def test_connection(self) -> dict:
+        info = self.client.get(self.user_id, {"fields": "id,username"})
+        self.last_usage = self.client.last_usage
+        return {
+            "ok": True,
+            "account_id": str(info.get("id", self.user_id)),
+            "name": info.get("username"),
+        }
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _send_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str,
+        thread_external_id: str | None,
+        author_id: str | None,
+    ) -> WriteResult:
+        if kind == "reply":
+            # Instagram threads are one level deep: only top-level comments take replies.
+            raise WriteRejectedError(
+                "Instagram accepts replies to top-level comments only",
+                platform=self.platform,
+                reason="invalid_target",
+            )
+        result = self.client.post(f"{target_external_id}/replies", {"message": text})
+        return self.require_id(result)
+
+    def find_own_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+    ) -> WriteResult | None:
+        first = self.client.get(
+            f"{target_external_id}/replies",
+            {"fields": REPLY_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
+        )
+        try:
+            for page in self.client.pages(first):
+                for raw in self.items_of(page):
+                    if not isinstance(raw, dict):
+                        continue
+                    author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+                    if str(author.get("id")) == self.user_id and self.is_own_text(
+                        str(raw.get("text") or ""), text
+                    ):
+                        return WriteResult(external_id=str(raw["id"]), raw=raw)
+            return None
+        finally:
+            self.last_usage = self.client.last_usage
+
+    def hide(self, external_id: str) -> WriteResult:
+        # Form-encoded: the string "true"; a Python True would arrive as "True".
+        return self.require_success(self.client.post(external_id, {"hide": "true"}))
+
+    def unhide(self, external_id: str) -> WriteResult:
+        return self.require_success(self.client.post(external_id, {"hide": "false"}))
+
+    def delete(self, external_id: str) -> WriteResult:
+        return self.require_success(self.client.delete(external_id))

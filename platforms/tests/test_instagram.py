@@ -1,0 +1,215 @@
+"""The Instagram adapter against the simulator: comment counts as the change signal, paging of
+comments and nested replies, faults, and the one-level reply rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from platforms.errors import (
+    BadDataError,
+    NeedsReconnectError,
+    ThrottledError,
+    TransientError,
+    WriteRejectedError,
+)
+
+DAY = timedelta(days=1)
+
+
+def media_ids(sim):
+    """The demo account's media, newest first."""
+    return [
+        post["id"]
+        for post in sorted(
+            sim.get("instagram/posts"), key=lambda post: post["created_time"], reverse=True
+        )
+    ]
+
+
+def seed(sim, clock, media_id, count, *, minutes_ago=120):
+    start = clock.now - timedelta(minutes=minutes_ago)
+    return sim.many_comments(
+        "instagram",
+        [start + timedelta(seconds=30 * number) for number in range(count)],
+        post_id=media_id,
+    )
+
+
+def test_comments_and_replies_on_several_media_are_fetched_once(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    newest, middle, _oldest = media_ids(sim)
+    on_newest = seed(sim, clock, newest, 60)
+    on_middle = seed(sim, clock, middle, 60, minutes_ago=200)
+    replies = [
+        sim.comment("instagram", f"Svar {number}", parent_id=on_middle[0])["id"]
+        for number in range(3)
+    ]
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(
+        on_newest + on_middle + replies
+    )
+    assert len(result.items) == 123
+    by_id = {item.external_id: item for item in result.items}
+    assert {by_id[reply].kind for reply in replies} == {"reply"}
+    assert {by_id[reply].parent_external_id for reply in replies} == {on_middle[0]}
+    assert by_id[on_newest[0]].thread_external_id == newest
+    # The media list, then two pages of 50 comments for each media with comments; replies come
+    # inline, and the media without comments is not read.
+    assert result.calls_made == 5
+
+
+def test_an_idle_account_costs_one_call(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    seed(sim, clock, media_ids(sim)[0], 10)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert again.items == []
+    assert again.calls_made == 1
+
+
+def test_a_media_is_read_again_while_it_changed_within_the_overlap(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    seed(sim, clock, media_ids(sim)[0], 3)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert again.items == []
+    assert again.calls_made == 2
+
+
+def test_a_new_reply_on_an_old_comment_is_found_through_the_count(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    old = seed(sim, clock, media_ids(sim)[1], 5, minutes_ago=600)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    reply = sim.comment("instagram", "Tak for svaret", parent_id=old[2])
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in second.items] == [reply["id"]]
+    assert second.items[0].parent_external_id == old[2]
+
+
+def test_short_pages_lose_nothing(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    ids = seed(sim, clock, media_ids(sim)[0], 40)
+    sim.fault("instagram", "short_page", count=30, page_size=3)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(ids)
+
+
+def test_throttling_uses_the_instagram_code_and_the_regain_time(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    sim.fault("instagram", "throttle", reset_after_seconds=120)
+
+    with pytest.raises(ThrottledError) as caught:
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert caught.value.code == 80002
+    assert caught.value.resume_at == clock.now + timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("kind", ["server_error", "html_502", "no_content_type", "timeout"])
+def test_passing_failures_are_transient(sim, clock, make_adapter, kind):
+    adapter = make_adapter("instagram")
+    sim.fault("instagram", kind)
+
+    with pytest.raises(TransientError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_malformed_json_is_bad_data(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    sim.fault("instagram", "malformed")
+
+    with pytest.raises(BadDataError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_an_expired_token_asks_for_a_reconnect(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    sim.fault("instagram", "token_expired")
+
+    with pytest.raises(NeedsReconnectError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_reply_hide_unhide_and_delete_reach_the_platform(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    target = sim.comment("instagram", "Hvor ligger stien?")
+
+    reply = adapter.reply(target["id"], "Ved Engsøen.", idempotency_key="r")
+    adapter.hide(target["id"])
+    adapter.unhide(target["id"])
+    adapter.delete(target["id"])
+
+    actions = [(a["kind"], a["target_id"]) for a in sim.actions(platform="instagram")]
+    assert actions == [
+        ("reply", target["id"]),
+        ("hide", target["id"]),
+        ("unhide", target["id"]),
+        ("delete", target["id"]),
+    ]
+    assert reply.external_id == sim.actions(kind="reply")[0]["result_id"]
+
+
+def test_a_reply_to_a_reply_is_refused_before_calling(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    top = sim.comment("instagram", "Spørgsmål")
+    nested = sim.comment("instagram", "Også mig", parent_id=top["id"])
+    calls = sim.calls("instagram")
+
+    with pytest.raises(WriteRejectedError) as caught:
+        adapter.reply(nested["id"], "Svar", idempotency_key="x", kind="reply")
+
+    assert caught.value.reason == "invalid_target"
+    assert sim.calls("instagram") == calls
+
+
+def test_the_platform_refuses_a_reply_to_a_reply_or_to_a_hidden_comment(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    top = sim.comment("instagram", "Spørgsmål")
+    nested = sim.comment("instagram", "Også mig", parent_id=top["id"])
+    hidden = sim.comment("instagram", "Skjules")
+    adapter.hide(hidden["id"])
+
+    with pytest.raises(WriteRejectedError) as to_reply:
+        adapter.reply(nested["id"], "Svar", idempotency_key="a")
+    with pytest.raises(WriteRejectedError) as to_hidden:
+        adapter.reply(hidden["id"], "Svar", idempotency_key="b")
+
+    assert to_reply.value.reason == "invalid_target"
+    assert to_hidden.value.reason == "invalid_target"
+    assert sim.actions(kind="reply") == []
+
+
+def test_find_own_reply(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    target = sim.comment("instagram", "Er der parkering?")
+    assert adapter.find_own_reply(target["id"], "Ja, bag hallen.") is None
+
+    sent = adapter.reply(target["id"], "Ja, bag hallen.", idempotency_key="p")
+    found = adapter.find_own_reply(target["id"], "Ja, bag hallen.")
+
+    assert found.external_id == sent.external_id
+    assert adapter.find_own_reply(target["id"], "Nej.") is None
+
+
+def test_account_figures(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+
+    figures = adapter.fetch_account_figures(clock.now - timedelta(hours=48), clock.now)
+
+    assert figures.followers == 3120
+    assert figures.posts_in_period == 2  # media posted 30 h and 5 h ago

@@ -1,0 +1,338 @@
+"""Adapter behaviour on response shapes the real APIs produce and the simulator does not: empty
+nested edges left out, partial errors, single broken records, and the SDK traps (module
+globals, mutated headers)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import facebook
+import pytest
+
+from platforms.config import connection_for
+from platforms.errors import BadDataError
+from platforms.registry import get_adapter
+from platforms.tests.canned import Canned, CannedServer
+
+NOW = datetime(2026, 4, 14, 10, 0, tzinfo=UTC)
+SINCE = NOW - timedelta(days=1)
+
+
+def graph_time(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+@pytest.fixture
+def server():
+    with CannedServer() as canned:
+        yield canned
+
+
+@pytest.fixture
+def make(server):
+    """`make(platform, account_id="100", **extra)`: an adapter talking to the canned server."""
+    adapters = []
+
+    def build(platform, account_id="100", **extra):
+        connection = connection_for(
+            platform, account_id, "tok", simulator_url=server.url, timeout=2, extra=extra
+        )
+        adapters.append(get_adapter(platform, connection, clock=lambda: NOW))
+        return adapters[-1]
+
+    yield build
+    for adapter in adapters:
+        adapter.close()
+
+
+def comment(comment_id, minutes_ago, **fields):
+    return {
+        "id": comment_id,
+        "message": f"tekst {comment_id}",
+        "created_time": graph_time(NOW - timedelta(minutes=minutes_ago)),
+        "from": {"id": "9", "name": "Borger 9"},
+        **fields,
+    }
+
+
+# -- Facebook -------------------------------------------------------------------------------
+
+
+def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_is_absent(
+    server, make
+):
+    # Graph leaves an empty nested edge out; `updated_time` then tells which posts to read.
+    server.answer(
+        "GET",
+        "/v21.0/100/feed",
+        Canned(
+            body={
+                "data": [
+                    {
+                        "id": "100_1",
+                        "created_time": graph_time(NOW - timedelta(days=3)),
+                        "updated_time": graph_time(NOW - timedelta(minutes=20)),
+                    },
+                    {
+                        "id": "100_2",
+                        "created_time": graph_time(NOW - timedelta(days=4)),
+                        "updated_time": graph_time(NOW - timedelta(days=2)),
+                    },
+                ]
+            }
+        ),
+    )
+    server.answer("GET", "/v21.0/100_1/comments", Canned(body={"data": [comment("1_5", 20)]}))
+    adapter = make("facebook")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["1_5"]
+    assert server.paths() == ["/v21.0/100/feed", "/v21.0/100_1/comments"]
+    follow_up = server.seen[1].query
+    assert follow_up["filter"] == "stream"
+    assert follow_up["order"] == "chronological"
+    assert follow_up["since"] == str(int(SINCE.timestamp()))
+    assert result.calls_made == 2
+
+
+def test_facebook_keeps_the_page_when_one_comment_is_broken(server, make):
+    server.answer(
+        "GET",
+        "/v21.0/100/feed",
+        Canned(
+            body={
+                "data": [
+                    {
+                        "id": "100_1",
+                        "updated_time": graph_time(NOW),
+                        "comments": {
+                            "data": [
+                                comment("1_1", 30),
+                                {"id": "1_2", "message": "uden tid"},
+                                "not an object",
+                                comment("1_3", 10, parent={"id": "1_1"}),
+                            ]
+                        },
+                    }
+                ]
+            }
+        ),
+    )
+    adapter = make("facebook")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [(item.external_id, item.kind) for item in result.items] == [
+        ("1_1", "comment"),
+        ("1_3", "reply"),
+    ]
+    assert [reason for _, reason in result.skipped] == [
+        "comment without a readable created_time",
+        "comment without an id",
+    ]
+    assert result.skipped[0].raw == {"id": "1_2", "message": "uden tid"}
+
+
+def test_facebook_page_without_a_data_list_is_bad_data(server, make):
+    server.answer("GET", "/v21.0/100/feed", Canned(body={"paging": {}}))
+    adapter = make("facebook")
+
+    with pytest.raises(BadDataError):
+        adapter.fetch_new(None, since=SINCE)
+
+
+def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(server, make):
+    server.answer("GET", "/v21.0/100", Canned(body={"id": "100", "name": "Side"}))
+    global_before = facebook.FACEBOOK_GRAPH_URL
+    other = make("facebook")
+    elsewhere_connection = connection_for("facebook", "1", "tok", base_url="http://127.0.0.1:9")
+    elsewhere = get_adapter("facebook", elsewhere_connection)
+
+    assert other.test_connection()["name"] == "Side"
+    assert global_before == facebook.FACEBOOK_GRAPH_URL
+    assert elsewhere.client.session.base_url == "http://127.0.0.1:9"
+    elsewhere.close()
+    assert server.seen[0].query["access_token"] == "tok"
+
+
+def test_facebook_usage_is_unknown_without_headers(server, make):
+    server.answer("GET", "/v21.0/100/feed", Canned(body={"data": []}))
+    adapter = make("facebook")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert result.usage.known is False
+    assert result.items == []
+    assert result.new_cursor == {"comments": {}}
+
+
+# -- Instagram ------------------------------------------------------------------------------
+
+
+def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make):
+    server.answer(
+        "GET",
+        "/v21.0/100/media",
+        Canned(body={"data": [{"id": "m1", "timestamp": graph_time(NOW), "comments_count": 3}]}),
+    )
+    top = {"id": "c1", "text": "hej", "timestamp": graph_time(NOW - timedelta(minutes=9))}
+    server.answer("GET", "/v21.0/m1/comments", Canned(body={"data": [top]}))
+    replies = [
+        {"id": f"r{n}", "text": "svar", "timestamp": graph_time(NOW - timedelta(minutes=n))}
+        for n in (2, 1)
+    ]
+    server.answer("GET", "/v21.0/c1/replies", Canned(body={"data": replies}))
+    adapter = make("instagram")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [(i.external_id, i.parent_external_id) for i in result.items] == [
+        ("c1", None),
+        ("r2", "c1"),
+        ("r1", "c1"),
+    ]
+    assert server.paths() == ["/v21.0/100/media", "/v21.0/m1/comments", "/v21.0/c1/replies"]
+
+
+# -- X --------------------------------------------------------------------------------------
+
+
+def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
+    error = {"resource_id": "77", "title": "Not Found Error", "detail": "gone"}
+    server.answer(
+        "GET",
+        "/2/users/100/mentions",
+        Canned(
+            body={
+                "data": [
+                    {
+                        "id": "5",
+                        "text": "@kommune hej",
+                        "author_id": "77",
+                        "created_at": "2026-04-14T09:00:00.000Z",
+                        "conversation_id": "1",
+                    },
+                    {"id": "6", "text": "ingen tid", "author_id": "78"},
+                ],
+                "errors": [error],
+                "meta": {"newest_id": "6", "oldest_id": "5", "result_count": 2},
+            }
+        ),
+    )
+    adapter = make("x")
+
+    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["5"]
+    assert result.items[0].permalink == "https://x.com/i/status/5"
+    assert result.skipped == [
+        ({"id": "6", "text": "ingen tid", "author_id": "78"}, "post without a readable created_at"),
+        (error, "Not Found Error"),
+    ]
+    assert result.new_cursor == {"since_id": "6"}
+    assert server.seen[0].query["since_id"] == "4"
+    assert server.seen[0].headers["Authorization"] == "Bearer tok"
+
+
+def test_x_an_empty_answer_keeps_the_cursor(server, make):
+    server.answer("GET", "/2/users/100/mentions", Canned(body={"meta": {"result_count": 0}}))
+    adapter = make("x")
+
+    result = adapter.fetch_new({"since_id": "42"}, since=SINCE)
+
+    assert result.items == []
+    assert result.new_cursor == {"since_id": "42"}
+    assert result.usage.known is False
+
+
+# -- LinkedIn -------------------------------------------------------------------------------
+
+
+def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
+    created = int((NOW - timedelta(hours=2)).timestamp() * 1000)
+    server.answer(
+        "GET",
+        "/rest/posts",
+        Canned(body={"elements": [{"id": "urn:li:share:1", "createdAt": created}], "paging": {}}),
+    )
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Ashare%3A1/comments",
+        Canned(
+            body={
+                "elements": [
+                    {
+                        "id": "9",
+                        "actor": "urn:li:person:a",
+                        "object": "urn:li:share:1",
+                        "created": {"time": created},
+                        "message": {"text": "hej"},
+                    },
+                    {"id": "10", "actor": "urn:li:person:b", "object": "urn:li:share:1"},
+                ],
+                "paging": {"start": 0, "count": 100, "total": 2},
+            }
+        ),
+    )
+    adapter = make("linkedin", account_id="555")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["urn:li:comment:(urn:li:share:1,9)"]
+    assert [reason for _, reason in result.skipped] == ["comment without a readable created time"]
+    for seen in server.seen:
+        assert seen.headers["LinkedIn-Version"] == "202410"
+        assert seen.headers["X-Restli-Protocol-Version"] == "2.0.0"
+        assert seen.headers["Authorization"] == "Bearer tok"
+    assert server.seen[0].query["author"] == "urn:li:organization:555"
+    assert server.seen[0].query["q"] == "author"
+
+
+def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):
+    server.answer(
+        "POST",
+        "/rest/socialActions/urn%3Ali%3Ashare%3A1/comments",
+        Canned(status=201, body=None, headers={"x-restli-id": "77"}),
+    )
+    adapter = make("linkedin", account_id="555")
+
+    result = adapter.reply("urn:li:comment:(urn:li:share:1,9)", "Tak!", idempotency_key="k")
+
+    assert result.external_id == "urn:li:comment:(urn:li:share:1,77)"
+    assert json.loads(server.seen[0].body) == {
+        "actor": "urn:li:organization:555",
+        "object": "urn:li:share:1",
+        "message": {"text": "Tak!"},
+        "parentComment": "urn:li:comment:(urn:li:share:1,9)",
+    }
+
+
+# -- YouTube --------------------------------------------------------------------------------
+
+
+def test_youtube_skips_a_thread_without_a_readable_top_comment(server, make):
+    good = {
+        "id": "t1",
+        "snippet": {
+            "videoId": "v1",
+            "totalReplyCount": 0,
+            "topLevelComment": {
+                "id": "t1",
+                "snippet": {
+                    "textDisplay": "hej",
+                    "publishedAt": "2026-04-14T09:00:00Z",
+                    "authorChannelId": {"value": "UCx"},
+                },
+            },
+        },
+    }
+    broken = {"id": "t0", "snippet": {"topLevelComment": {"id": "t0", "snippet": {}}}}
+    server.answer("GET", "/youtube/v3/commentThreads", Canned(body={"items": [good, broken]}))
+    adapter = make("youtube", account_id="UCme")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["t1"]
+    assert [reason for _, reason in result.skipped] == ["comment without a readable publishedAt"]

@@ -1,0 +1,215 @@
+"""The X adapter against the simulator: since_id paging, the idle call budget, rate limits and
+the other faults, replies, hiding and the figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from platforms.errors import (
+    BadDataError,
+    NeedsReconnectError,
+    NotSupportedError,
+    ThrottledError,
+    TransientError,
+    WriteRejectedError,
+)
+
+DAY = timedelta(days=1)
+
+
+def seed(sim, clock, count, *, minutes_ago=300):
+    start = clock.now - timedelta(minutes=minutes_ago)
+    return sim.many_comments("x", [start + timedelta(seconds=30 * n) for n in range(count)])
+
+
+def test_250_mentions_are_fetched_once_and_since_id_moves_to_the_newest(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    ids = seed(sim, clock, 250)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert [item.external_id for item in result.items] == ids
+    assert result.calls_made == 3  # 100 + 100 + 50
+    assert result.new_cursor == {"since_id": ids[-1]}
+    assert result.skipped == []
+
+
+def test_an_idle_account_costs_one_call(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    seed(sim, clock, 120)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert again.items == []
+    assert again.calls_made == 1
+    assert again.new_cursor == first.new_cursor
+
+
+def test_a_first_fetch_reaches_back_only_to_since(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    old = seed(sim, clock, 3, minutes_ago=3000)
+    recent = seed(sim, clock, 2, minutes_ago=60)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert [item.external_id for item in result.items] == recent
+    assert old[0] not in {item.external_id for item in result.items}
+
+
+def test_a_mention_is_normalised(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    mention = sim.comment("x", "Hvornår saltes cykelstierne?", author_name="Borger 4")
+
+    result = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    [item] = result.items
+    assert item.external_id == mention["id"]
+    assert item.kind == "mention"
+    assert item.text == mention["message"]
+    assert item.author_name == "@borger_4"
+    assert item.parent_external_id == mention["in_reply_to_tweet_id"]
+    assert item.thread_external_id == mention["conversation_id"]
+    assert item.permalink == f"https://x.com/borger_4/status/{mention['id']}"
+    assert item.from_account is False
+    assert result.new_cursor == {"since_id": mention["id"]}
+    assert result.usage.limit == 180
+    assert result.usage.remaining is not None
+
+
+def test_short_pages_lose_nothing(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    ids = seed(sim, clock, 40)
+    sim.fault("x", "short_page", count=20, page_size=6)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert [item.external_id for item in result.items] == ids
+    assert result.new_cursor == {"since_id": ids[-1]}
+
+
+def test_a_429_pauses_until_the_reset_header(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    sim.fault("x", "throttle", reset_after_seconds=600)
+
+    with pytest.raises(ThrottledError) as caught:
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+    # The simulator stamps the reset from its own clock, a moment after ours.
+    waited = caught.value.resume_at - clock.now
+    assert timedelta(seconds=600) <= waited <= timedelta(seconds=605)
+    assert caught.value.status == 429
+
+
+@pytest.mark.parametrize("kind", ["server_error", "html_502", "no_content_type", "timeout"])
+def test_passing_failures_are_transient(sim, clock, make_adapter, kind):
+    adapter = make_adapter("x")
+    sim.fault("x", kind)
+
+    with pytest.raises(TransientError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_malformed_json_is_bad_data(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    sim.fault("x", "malformed")
+
+    with pytest.raises(BadDataError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_an_expired_token_asks_for_a_reconnect(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    sim.fault("x", "token_expired")
+
+    with pytest.raises(NeedsReconnectError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_a_dead_pagination_token_is_transient(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    seed(sim, clock, 150)
+    sim.fault("x", "invalid_cursor")
+
+    with pytest.raises(TransientError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_reply_hide_and_unhide_reach_the_platform(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Er der gratis parkering i julen?")
+
+    reply = adapter.reply(mention["id"], "Ja, i alle kommunens p-huse.", idempotency_key="r")
+    adapter.hide(mention["id"])
+    adapter.unhide(mention["id"])
+
+    actions = [(a["kind"], a["target_id"]) for a in sim.actions(platform="x")]
+    assert actions == [
+        ("reply", mention["id"]),
+        ("hide", mention["id"]),
+        ("unhide", mention["id"]),
+    ]
+    assert reply.external_id == sim.actions(kind="reply")[0]["result_id"]
+
+
+def test_deleting_a_citizens_post_is_not_supported(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Hej")
+
+    with pytest.raises(NotSupportedError):
+        adapter.delete(mention["id"])
+
+    assert adapter.capabilities.delete is False
+    assert sim.actions() == []
+
+
+def test_a_duplicate_reply_is_rejected(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Spørgsmål")
+    adapter.reply(mention["id"], "Samme svar.", idempotency_key="a")
+
+    with pytest.raises(WriteRejectedError) as caught:
+        adapter.reply(mention["id"], "Samme svar.", idempotency_key="b")
+
+    assert caught.value.reason == "duplicate"
+
+
+def test_find_own_reply_after_a_lost_answer(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Hvornår åbner skøjtebanen?")
+    assert adapter.find_own_reply(mention["id"], "Den 1. december.") is None
+    sim.fault("x", "timeout")
+
+    with pytest.raises(TransientError) as caught:
+        adapter.reply(mention["id"], "Den 1. december.", idempotency_key="k")
+    found = adapter.find_own_reply(mention["id"], "Den 1. december.")
+
+    assert caught.value.outcome_unknown is True
+    assert found.external_id == sim.actions(kind="reply")[0]["result_id"]
+
+
+def test_account_figures_count_own_posts_but_not_replies(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Spørgsmål")
+    adapter.reply(mention["id"], "Et svar er ikke et opslag.", idempotency_key="r")
+
+    figures = adapter.fetch_account_figures(
+        clock.now - timedelta(hours=48), clock.now + timedelta(hours=1)
+    )
+
+    assert figures.followers == 2417
+    assert figures.posts_in_period == 2  # the demo account posted 24 h and 2 h ago
+
+
+def test_test_connection(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+
+    assert adapter.test_connection() == {
+        "ok": True,
+        "account_id": sim.account("x")["id"],
+        "name": "Fjordby Kommune",
+        "username": "fjordbykommune",
+    }

@@ -1,0 +1,305 @@
+"""X (API v2) adapter: mentions of the account, replies, hiding replies, account figures.
+
+Call budget per poll cycle: 1 mentions call when nothing is new (`since_id` makes an idle
+account cost one call), +1 per further page of 100 mentions. The cursor stores only the first
+page's `newest_id` as the next `since_id`, never a pagination token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+
+from .base import (
+    AccountFigures,
+    Capabilities,
+    ChannelConnection,
+    FetchedItem,
+    FetchResult,
+    PlatformAdapter,
+    SkippedRecord,
+    WriteResult,
+)
+from .classify import classify_x_error
+from .errors import BadDataError, WriteRejectedError
+from .http import Decoded, further_page, require_json_object, send
+from .timeutil import format_rfc3339, parse_time
+from .usage import x_usage
+
+TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
+PAGE_SIZE = 100
+X_WEB = "https://x.com"
+
+
+class XAdapter(PlatformAdapter):
+    """Adapter for one X account; `account_id` is the numeric user id, `token` an OAuth 2.0 user
+    token with tweet.read, tweet.write, users.read and tweet.moderate.write."""
+
+    platform = "x"
+    capabilities = Capabilities(
+        reply=True,
+        reply_to_replies=True,
+        hide=True,
+        unhide=True,
+        delete=False,
+        hide_means="a hidden reply; only replies in conversations the account started",
+    )
+
+    def __init__(self, connection: ChannelConnection, **kwargs) -> None:
+        super().__init__(connection, **kwargs)
+        self.user_id = str(connection.account_id)
+        self.base_url = connection.base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {connection.token}"
+        self._resources.append(self.session)
+
+    # -- transport -----------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json_body: dict | None = None,
+        write: bool = False,
+    ) -> dict:
+        url = f"{self.base_url}/2/{path}"
+        decoded = send(
+            self.platform,
+            lambda: self.session.request(
+                method, url, params=params, json=json_body, timeout=self.connection.timeout
+            ),
+            on_sent=self.count_call,
+        )
+        self.last_usage = x_usage(decoded.headers)
+        if not decoded.ok:
+            raise self._error(decoded, write=write)
+        if decoded.json_error:
+            raise BadDataError(
+                "X sent malformed JSON", platform=self.platform, raw=decoded.text[:200]
+            )
+        return require_json_object(self.platform, decoded)
+
+    def _error(self, decoded: Decoded, *, write: bool) -> Exception:
+        return classify_x_error(
+            status=decoded.status,
+            body=decoded.body,
+            now=self.clock(),
+            usage=self.last_usage,
+            headers=decoded.headers,
+            text=decoded.text,
+            write=write,
+        )
+
+    # -- reading -------------------------------------------------------------------------
+
+    def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        cursor = cursor if isinstance(cursor, dict) else {}
+        calls_before = self.calls_made
+        since_id = cursor.get("since_id")
+        params = {
+            "max_results": str(PAGE_SIZE),
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": "username,name",
+        }
+        if since_id:
+            params["since_id"] = str(since_id)
+        else:
+            params["start_time"] = format_rfc3339(since)
+
+        found: dict[str, FetchedItem] = {}
+        skipped: list[SkippedRecord] = []
+        newest_id: str | None = None
+        first_page = True
+        while True:
+            with further_page("pagination_token" in params):
+                page = self._request("GET", f"users/{self.user_id}/mentions", params=params)
+            meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
+            if first_page and meta.get("newest_id"):
+                newest_id = str(meta["newest_id"])
+            first_page = False
+            data = page.get("data", [])
+            if not isinstance(data, list):
+                raise BadDataError("mentions without a data list", platform=self.platform, raw=page)
+            users = self._users(page)
+            for raw in data:
+                item = self._mention_item(raw, users, skipped)
+                if item is not None and item.external_id not in found:
+                    found[item.external_id] = item
+            # A 200 can carry partial errors (a deleted author, a withheld post): keep the data,
+            # record each error so nothing disappears without a trace.
+            for error in page.get("errors") or []:
+                reason = "partial error"
+                if isinstance(error, dict):
+                    reason = str(error.get("title") or error.get("detail") or reason)
+                self.skip(skipped, error, reason)
+            next_token = meta.get("next_token")
+            if not next_token:
+                break
+            params = {**params, "pagination_token": str(next_token)}
+
+        new_cursor = dict(cursor)
+        if newest_id:
+            new_cursor["since_id"] = newest_id
+        return self.result(found, new_cursor, calls_before, skipped)
+
+    @staticmethod
+    def _users(page: dict) -> dict[str, dict]:
+        includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+        users = includes.get("users") if isinstance(includes.get("users"), list) else []
+        return {str(user["id"]): user for user in users if isinstance(user, dict) and "id" in user}
+
+    def _mention_item(
+        self, raw: object, users: dict[str, dict], skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "post without an id")
+            return None
+        try:
+            created = parse_time(raw.get("created_at"))
+        except ValueError:
+            self.skip(skipped, raw, "post without a readable created_at")
+            return None
+        author_id = str(raw["author_id"]) if raw.get("author_id") else None
+        user = users.get(author_id or "", {})
+        username = user.get("username")
+        parent = None
+        for reference in raw.get("referenced_tweets") or []:
+            if isinstance(reference, dict) and reference.get("type") == "replied_to":
+                parent = str(reference.get("id"))
+        tweet_id = str(raw["id"])
+        permalink = (
+            f"{X_WEB}/{username}/status/{tweet_id}" if username else f"{X_WEB}/i/status/{tweet_id}"
+        )
+        return FetchedItem(
+            external_id=tweet_id,
+            kind="mention",
+            text=str(raw.get("text") or ""),
+            author_id=author_id,
+            author_name=f"@{username}" if username else user.get("name"),
+            parent_external_id=parent,
+            thread_external_id=str(raw.get("conversation_id") or tweet_id),
+            permalink=permalink,
+            created_at=created,
+            from_account=author_id == self.user_id,
+            raw=raw,
+        )
+
+    # -- figures and health --------------------------------------------------------------
+
+    def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
+        user = self._request(
+            "GET", f"users/{self.user_id}", params={"user.fields": "public_metrics"}
+        )
+        data = user.get("data") if isinstance(user.get("data"), dict) else {}
+        metrics = data.get("public_metrics") if isinstance(data.get("public_metrics"), dict) else {}
+        followers = metrics.get("followers_count")
+        params = {
+            "start_time": format_rfc3339(start),
+            "end_time": format_rfc3339(end),
+            "max_results": str(PAGE_SIZE),
+            # Answers to citizens and reposts are not the account's own publishing.
+            "exclude": "replies,retweets",
+            "tweet.fields": "created_at",
+        }
+        count = 0
+        while True:
+            page = self._request("GET", f"users/{self.user_id}/tweets", params=params)
+            data = page.get("data", [])
+            count += len(data) if isinstance(data, list) else 0
+            meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
+            if not meta.get("next_token"):
+                break
+            params = {**params, "pagination_token": str(meta["next_token"])}
+        return AccountFigures(
+            followers=followers if isinstance(followers, int) else None,
+            posts_in_period=count,
+            period_start=start,
+            period_end=end,
+        )
+
+    def test_connection(self) -> dict:
+        user = self._request(
+            "GET", f"users/{self.user_id}", params={"user.fields": "username,name"}
+        )
+        data = user.get("data") if isinstance(user.get("data"), dict) else {}
+        return {
+            "ok": True,
+            "account_id": str(data.get("id", self.user_id)),
+            "name": data.get("name"),
+            "username": data.get("username"),
+        }
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _send_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str,
+        thread_external_id: str | None,
+        author_id: str | None,
+    ) -> WriteResult:
+        result = self._request(
+            "POST",
+            "tweets",
+            json_body={"text": text, "reply": {"in_reply_to_tweet_id": target_external_id}},
+            write=True,
+        )
+        data = result.get("data") if isinstance(result.get("data"), dict) else {}
+        if not data.get("id"):
+            raise BadDataError(
+                "the reply was accepted without an id", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=str(data["id"]), raw=result)
+
+    def find_own_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+    ) -> WriteResult | None:
+        page = self._request(
+            "GET",
+            f"users/{self.user_id}/tweets",
+            params={"max_results": str(PAGE_SIZE), "tweet.fields": TWEET_FIELDS},
+        )
+        for raw in page.get("data") or []:
+            if not isinstance(raw, dict):
+                continue
+            replied_to = {
+                str(reference.get("id"))
+                for reference in raw.get("referenced_tweets") or []
+                if isinstance(reference, dict) and reference.get("type") == "replied_to"
+            }
+            # X prefixes the text of a reply with the @handles it answers; drop them.
+            own_text = " ".join(
+                word for word in str(raw.get("text") or "").split() if not word.startswith("@")
+            )
+            plain = " ".join(word for word in text.split() if not word.startswith("@"))
+            if target_external_id in replied_to and self.is_own_text(own_text, plain):
+                return WriteResult(external_id=str(raw.get("id")), raw=raw)
+        return None
+
+    def hide(self, external_id: str) -> WriteResult:
+        return self._set_hidden(external_id, True)
+
+    def unhide(self, external_id: str) -> WriteResult:
+        return self._set_hidden(external_id, False)
+
+    def _set_hidden(self, external_id: str, hidden: bool) -> WriteResult:
+        result = self._request(
+            "PUT", f"tweets/{external_id}/hidden", json_body={"hidden": hidden}, write=True
+        )
+        data = result.get("data") if isinstance(result.get("data"), dict) else {}
+        if data.get("hidden") is not hidden:
+            raise WriteRejectedError(
+                "X did not confirm the hidden state", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=None, raw=result)

@@ -1,0 +1,391 @@
+"""YouTube Data API v3 adapter: comment threads on the channel and its videos, replies,
+moderation through `setModerationStatus`, channel figures.
+
+The API has no `since`, and `order=time` sorts threads by their top-level comment only: a new
+reply does not bring an old thread forward. So a fetch reads threads newest first down to the
+watermark's cutoff, keeping what is new; each thread's `totalReplyCount` (kept in the cursor) is
+the change signal for its replies, since a thread carries only its newest few inline. To find
+new replies on older threads, a sweep every `reply_sweep_minutes` (default 30) reads further
+back, over every thread started within `thread_window_days` (default 14).
+
+Call budget per poll cycle (each call costs 1 quota unit of the 10,000 a day): 1 commentThreads
+call for an idle channel, +1 per further page of 100 new threads, +1 per page of replies of a
+thread whose count moved beyond what it carries inline. A sweep costs one call per 100 threads
+in the window.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import requests
+
+from .base import (
+    AccountFigures,
+    Capabilities,
+    ChannelConnection,
+    FetchedItem,
+    FetchResult,
+    PlatformAdapter,
+    SkippedRecord,
+    WriteResult,
+)
+from .classify import classify_youtube_error
+from .counts import ChangeCounts
+from .errors import BadDataError
+from .http import Decoded, further_page, require_json_object, send
+from .timeutil import format_iso, format_rfc3339, parse_time
+from .watermark import Watermark
+
+PAGE_SIZE = 100
+YOUTUBE_WEB = "https://www.youtube.com"
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+class YouTubeAdapter(PlatformAdapter):
+    """Adapter for one YouTube channel; `account_id` is the channel id (UC…), `token` an OAuth
+    access token with the youtube.force-ssl scope. `extra`: `thread_window_days`,
+    `reply_sweep_minutes`, `overlap_minutes`."""
+
+    platform = "youtube"
+    capabilities = Capabilities(
+        reply=True,
+        reply_to_replies=True,
+        hide=True,
+        unhide=True,
+        delete=True,
+        hide_means="held for review: removed from public view until published again",
+    )
+
+    def __init__(self, connection: ChannelConnection, **kwargs) -> None:
+        super().__init__(connection, **kwargs)
+        self.channel_id = str(connection.account_id)
+        extra = connection.extra or {}
+        self.thread_window = timedelta(days=int(extra.get("thread_window_days", 14)))
+        self.sweep_interval = timedelta(minutes=int(extra.get("reply_sweep_minutes", 30)))
+        self.base_url = connection.base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {connection.token}"
+        self._resources.append(self.session)
+
+    # -- transport -----------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json_body: dict | None = None,
+        write: bool = False,
+    ) -> dict:
+        url = f"{self.base_url}/youtube/v3/{path}"
+        decoded = send(
+            self.platform,
+            lambda: self.session.request(
+                method, url, params=params, json=json_body, timeout=self.connection.timeout
+            ),
+            on_sent=self.count_call,
+        )
+        if not decoded.ok:
+            raise self._error(decoded, write=write)
+        if decoded.json_error:
+            raise BadDataError(
+                "YouTube sent malformed JSON", platform=self.platform, raw=decoded.text[:200]
+            )
+        if decoded.status == 204:
+            return {}
+        return require_json_object(self.platform, decoded)
+
+    def _error(self, decoded: Decoded, *, write: bool) -> Exception:
+        return classify_youtube_error(
+            status=decoded.status,
+            body=decoded.body,
+            now=self.clock(),
+            headers=decoded.headers,
+            text=decoded.text,
+            write=write,
+        )
+
+    @staticmethod
+    def _items(page: dict) -> list:
+        items = page.get("items", [])
+        if not isinstance(items, list):
+            raise BadDataError("a YouTube page without an items list", platform="youtube")
+        return items
+
+    # -- reading -------------------------------------------------------------------------
+
+    def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        now = self.clock()
+        cursor = cursor if isinstance(cursor, dict) else {}
+        calls_before = self.calls_made
+        mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
+        reply_counts = ChangeCounts(cursor.get("threads"), now=now, overlap=self.overlap)
+        sweep = self._sweep_due(cursor.get("swept_at"), now)
+        horizon = min(mark.cutoff, now - self.thread_window) if sweep else mark.cutoff
+        found: dict[str, FetchedItem] = {}
+        skipped: list[SkippedRecord] = []
+        params = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": self.channel_id,
+            "order": "time",
+            "maxResults": str(PAGE_SIZE),
+            "textFormat": "plainText",
+        }
+        while True:
+            with further_page("pageToken" in params):
+                page = self._request("GET", "commentThreads", params=params)
+            reached_horizon = False
+            for thread in self._items(page):
+                started = self._read_thread(thread, mark, reply_counts, found, skipped)
+                if started is not None and started < horizon:
+                    reached_horizon = True  # threads come newest first: the rest is older
+                    break
+            token = page.get("nextPageToken")
+            if not token or reached_horizon:
+                break
+            params = {**params, "pageToken": str(token)}
+        new_cursor = {
+            "comments": mark.advanced(
+                ((item.external_id, item.created_at) for item in found.values()), now
+            ).to_dict(),
+            "threads": reply_counts.to_dict(keep_unseen=not sweep),
+            "swept_at": format_iso(now) if sweep else cursor["swept_at"],
+        }
+        return self.result(found, new_cursor, calls_before, skipped)
+
+    def _sweep_due(self, swept_at: object, now: datetime) -> bool:
+        try:
+            return now - parse_time(swept_at) >= self.sweep_interval
+        except ValueError:
+            return True
+
+    def _read_thread(
+        self,
+        thread: object,
+        mark: Watermark,
+        reply_counts: ChangeCounts,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> datetime | None:
+        """Collect a thread's new comments; return when it started (None when unreadable)."""
+        if not isinstance(thread, dict) or not thread.get("id"):
+            self.skip(skipped, thread, "comment thread without an id")
+            return None
+        snippet = _dict(thread.get("snippet"))
+        # Comments on the channel itself (not on a video) have no videoId.
+        video_id = snippet.get("videoId") or None
+        top = self._comment_item(_dict(snippet.get("topLevelComment")), video_id, None, skipped)
+        if top is None:
+            return None
+        self.keep_if_new(top, mark, found)
+        inline = _dict(thread.get("replies")).get("comments")
+        inline = inline if isinstance(inline, list) else []
+        for raw in inline:
+            reply = self._comment_item(_dict(raw), video_id, top.external_id, skipped)
+            if reply is not None:
+                self.keep_if_new(reply, mark, found)
+        total = snippet.get("totalReplyCount")
+        if reply_counts.needs_read(top.external_id, total) and (
+            not isinstance(total, int) or total > len(inline)
+        ):
+            self._read_replies(top.external_id, video_id, mark, found, skipped)
+        return top.created_at
+
+    def _read_replies(
+        self,
+        parent_id: str,
+        video_id: str | None,
+        mark: Watermark,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> None:
+        params = {
+            "part": "snippet",
+            "parentId": parent_id,
+            "maxResults": str(PAGE_SIZE),
+            "textFormat": "plainText",
+        }
+        while True:
+            with further_page("pageToken" in params):
+                page = self._request("GET", "comments", params=params)
+            for raw in self._items(page):
+                reply = self._comment_item(_dict(raw), video_id, parent_id, skipped)
+                if reply is not None:
+                    self.keep_if_new(reply, mark, found)
+            token = page.get("nextPageToken")
+            if not token:
+                return
+            params = {**params, "pageToken": str(token)}
+
+    def _comment_item(
+        self,
+        raw: dict,
+        video_id: str | None,
+        parent_id: str | None,
+        skipped: list[SkippedRecord],
+    ) -> FetchedItem | None:
+        snippet = _dict(raw.get("snippet"))
+        if not raw.get("id"):
+            self.skip(skipped, raw, "comment without an id")
+            return None
+        try:
+            created = parse_time(snippet.get("publishedAt"))
+        except ValueError:
+            self.skip(skipped, raw, "comment without a readable publishedAt")
+            return None
+        comment_id = str(raw["id"])
+        author_id = _dict(snippet.get("authorChannelId")).get("value")
+        parent = parent_id or snippet.get("parentId")
+        return FetchedItem(
+            external_id=comment_id,
+            kind="reply" if parent else "comment",
+            text=str(snippet.get("textDisplay") or snippet.get("textOriginal") or ""),
+            author_id=str(author_id) if author_id else None,
+            author_name=snippet.get("authorDisplayName"),
+            parent_external_id=str(parent) if parent else None,
+            thread_external_id=str(video_id or self.channel_id),
+            permalink=f"{YOUTUBE_WEB}/watch?v={video_id}&lc={comment_id}" if video_id else None,
+            created_at=created,
+            is_hidden=snippet.get("moderationStatus") in ("heldForReview", "rejected"),
+            from_account=author_id == self.channel_id,
+            raw=raw,
+        )
+
+    # -- figures and health --------------------------------------------------------------
+
+    def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
+        channels = self._request(
+            "GET", "channels", params={"part": "statistics", "id": self.channel_id}
+        )
+        statistics = _dict(_dict(next(iter(self._items(channels)), {})).get("statistics"))
+        followers = None
+        if not statistics.get("hiddenSubscriberCount"):
+            try:
+                followers = int(statistics["subscriberCount"])
+            except (KeyError, TypeError, ValueError):
+                followers = None
+        # A search by publication date costs 100 quota units a page; figures are read about
+        # once a day, so that is 1 % of the daily quota.
+        params = {
+            "part": "id",
+            "channelId": self.channel_id,
+            "type": "video",
+            "publishedAfter": format_rfc3339(start),
+            "publishedBefore": format_rfc3339(end),
+            "maxResults": "50",
+        }
+        count = 0
+        while True:
+            with further_page("pageToken" in params):
+                page = self._request("GET", "search", params=params)
+            count += len(self._items(page))
+            token = page.get("nextPageToken")
+            if not token:
+                break
+            params = {**params, "pageToken": str(token)}
+        return AccountFigures(
+            followers=followers, posts_in_period=count, period_start=start, period_end=end
+        )
+
+    def test_connection(self) -> dict:
+        channels = self._request(
+            "GET", "channels", params={"part": "snippet", "id": self.channel_id}
+        )
+        items = self._items(channels)
+        if not items:
+            raise BadDataError(
+                "YouTube does not know this channel", platform=self.platform, raw=channels
+            )
+        channel = _dict(items[0])
+        return {
+            "ok": True,
+            "account_id": str(channel.get("id", self.channel_id)),
+            "name": _dict(channel.get("snippet")).get("title"),
+        }
+
+    # -- writing -------------------------------------------------------------------------
+
+    @staticmethod
+    def _top_level_id(comment_id: str) -> str:
+        # Reply ids are "<top-level id>.<suffix>", and YouTube only accepts a top-level comment
+        # as parentId: an answer to a reply goes into the same thread.
+        return comment_id.split(".", 1)[0]
+
+    def _send_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str,
+        thread_external_id: str | None,
+        author_id: str | None,
+    ) -> WriteResult:
+        result = self._request(
+            "POST",
+            "comments",
+            params={"part": "snippet"},
+            json_body={
+                "snippet": {
+                    "parentId": self._top_level_id(target_external_id),
+                    "textOriginal": text,
+                }
+            },
+            write=True,
+        )
+        if not result.get("id"):
+            raise BadDataError(
+                "the reply was accepted without an id", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=str(result["id"]), raw=result)
+
+    def find_own_reply(
+        self,
+        target_external_id: str,
+        text: str,
+        *,
+        kind: str = "comment",
+        thread_external_id: str | None = None,
+    ) -> WriteResult | None:
+        params = {
+            "part": "snippet",
+            "parentId": self._top_level_id(target_external_id),
+            "maxResults": str(PAGE_SIZE),
+            "textFormat": "plainText",
+        }
+        while True:
+            page = self._request("GET", "comments", params=params)
+            for raw in self._items(page):
+                snippet = _dict(_dict(raw).get("snippet"))
+                author = _dict(snippet.get("authorChannelId")).get("value")
+                own_text = str(snippet.get("textOriginal") or snippet.get("textDisplay") or "")
+                if author == self.channel_id and self.is_own_text(own_text, text):
+                    return WriteResult(external_id=str(raw.get("id")), raw=raw)
+            token = page.get("nextPageToken")
+            if not token:
+                return None
+            params = {**params, "pageToken": str(token)}
+
+    def hide(self, external_id: str) -> WriteResult:
+        return self._set_status(external_id, "heldForReview")
+
+    def unhide(self, external_id: str) -> WriteResult:
+        return self._set_status(external_id, "published")
+
+    def delete(self, external_id: str) -> WriteResult:
+        # The channel owner cannot delete a viewer's comment, only reject it, which removes it
+        # from the video for everyone.
+        return self._set_status(external_id, "rejected")
+
+    def _set_status(self, external_id: str, status: str) -> WriteResult:
+        result = self._request(
+            "POST",
+            "comments/setModerationStatus",
+            params={"id": external_id, "moderationStatus": status},
+            write=True,
+        )
+        return WriteResult(external_id=None, raw=result)
