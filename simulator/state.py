@@ -12,6 +12,7 @@ import copy
 import hashlib
 import re
 import threading
+import time
 import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .faults import PLATFORMS, READ_LAG, FaultBook
-from .timefmt import epoch_ms, parse_time, utcnow
+from .timefmt import parse_time, utcnow
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # How long the "timeout" fault holds the answer back.
@@ -51,6 +52,12 @@ _FB_USER_BASE = 26_000_000_000_000_000
 _IG_USER_BASE = 17_841_460_000_000_000
 _X_USER_BASE = 1_700_000_000_000_000_000
 _X_EPOCH_MS = 1_288_834_974_657
+_ID_EPOCH_MS = 1_767_225_600_000  # 2026-01-01
+
+# Shared by every world in the process (see World.next_seq).
+_sequence_lock = threading.Lock()
+_last_sequence = 0
+_last_tweet_id = 0
 
 
 class SimError(Exception):
@@ -339,8 +346,6 @@ class World:
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
             # YouTube quota: account id -> [Pacific date, units used].
             self.youtube_quota: dict[str, list[Any]] = {}
-            self._seq = 0
-            self._last_tweet_id = 0
             if self._populate is not None:
                 self._populate(self)
 
@@ -356,9 +361,16 @@ class World:
     # --- ids -------------------------------------------------------------------------------
 
     def next_seq(self) -> int:
-        with self.lock:
-            self._seq += 1
-            return self._seq
+        """A number that grows with creation order and with wall-clock time.
+
+        Ids are built from it, so they never repeat after a reset or a restart: the product's
+        database outlives the simulator and would take a repeated id for an item it has seen.
+        """
+        global _last_sequence
+        with _sequence_lock:
+            floor = (int(time.time() * 1000) - _ID_EPOCH_MS) * 1000
+            _last_sequence = max(_last_sequence + 1, floor)
+            return _last_sequence
 
     def token(self, length: int, *parts: object) -> str:
         """A deterministic id fragment in YouTube's base64url alphabet."""
@@ -366,11 +378,14 @@ class World:
         text = base64.urlsafe_b64encode(digest * 2).decode("ascii").rstrip("=")
         return text[:length]
 
-    def _tweet_id(self, created: datetime) -> str:
-        """Snowflake-like: the time in the high bits, strictly increasing in creation order."""
-        candidate = (epoch_ms(created) - _X_EPOCH_MS) << 22
-        self._last_tweet_id = max(self._last_tweet_id + 1, candidate)
-        return str(self._last_tweet_id)
+    def _tweet_id(self) -> str:
+        """Snowflake-like: the wall-clock time of creation in the high bits, strictly increasing
+        (a backdated created_time does not move the id back: since_id must still see it)."""
+        global _last_tweet_id
+        with _sequence_lock:
+            candidate = (int(time.time() * 1000) - _X_EPOCH_MS) << 22
+            _last_tweet_id = max(_last_tweet_id + 1, candidate)
+            return str(_last_tweet_id)
 
     # --- accounts and authors --------------------------------------------------------------
 
@@ -516,7 +531,7 @@ class World:
             elif platform == "linkedin":
                 post_id = f"urn:li:share:{_LI_BASE + seq}"
             elif platform == "x":
-                post_id = self._tweet_id(moment)
+                post_id = self._tweet_id()
             else:
                 post_id = self.token(11, "video", seq)
             author = self.author(platform, author_name) if author_name else None
@@ -658,7 +673,7 @@ class World:
             # A mention names the account; replies start with the handle, as X writes them.
             text = f"@{account.username} {text}"
         seq = self.next_seq()
-        tweet_id = self._tweet_id(moment)
+        tweet_id = self._tweet_id()
         if reply_to is None:
             conversation = tweet_id
         elif isinstance(reply_to, Post):

@@ -270,3 +270,11 @@ def test_a_broken_http_request_does_not_stop_the_server(sim):
         raw.recv(4096)
     assert answer.startswith(b"HTTP/1.1 400")
     assert control(sim, "GET", "accounts").status_code == 200
+
+
+def test_ids_never_repeat_after_a_reset(sim):
+    # A product database outlives resets and restarts: an old id must never come back.
+    before = {add_comment(sim, platform, "Hej")["id"] for platform in ("facebook", "youtube")}
+    control(sim, "POST", "reset")
+    after = {add_comment(sim, platform, "Hej")["id"] for platform in ("facebook", "youtube")}
+    assert before.isdisjoint(after)
