@@ -2,12 +2,31 @@
 
 from .audit import AuditEntry
 from .items import OPEN_STATUSES, ItemKind, ItemStatus, QueueItem, QueueItemQuerySet
+from .notifications import Notification, NotificationKind
+from .records import Confidentiality, Record
+from .rota import Absence, DutyRota, RotaMember
+from .workflow import AuthorNotice, CannedAnswer, CrisisPeriod, Forwarding, ForwardingStatus
 
 __all__ = [
     "OPEN_STATUSES",
+    "Absence",
     "AuditEntry",
+    "AuthorNotice",
+    "CannedAnswer",
+    "Confidentiality",
+    "CrisisPeriod",
+    "DutyRota",
+    "Forwarding",
+    "ForwardingStatus",
+    "Notification",
+    "NotificationKind",
+    "Record",
+    "RotaMember",
     "ItemKind",
     "ItemStatus",
     "QueueItem",
     "QueueItemQuerySet",
 ]
+from .ingestion import OutboxKind, OutboxMessage, OutboxStatus  # noqa: E402
+
+__all__ += ["OutboxKind", "OutboxMessage", "OutboxStatus"]

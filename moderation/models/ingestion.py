@@ -1,0 +1,83 @@
+"""Rows of the ingestion side: the outbox of writes waiting to reach a platform."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    HIDE = "hide", _("Hide")
+    UNHIDE = "unhide", _("Unhide")
+    DELETE = "delete", _("Delete")
+    POST = "post", _("Post")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """One write to a platform, recorded in the transaction that decided it and sent after
+    commit. The idempotency key makes a repeated request (a double click, a retried task) one
+    write."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=OutboxKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OutboxStatus.choices,
+        default=OutboxStatus.PENDING,
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    channel = models.ForeignKey(
+        "accounts.Channel",
+        on_delete=models.PROTECT,
+        related_name="outbox_messages",
+        verbose_name=_("channel"),
+    )
+    item = models.ForeignKey(
+        "moderation.QueueItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+        verbose_name=_("queue item"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Set when an attempt may have reached the platform although no answer came back: the
+    # next attempt must look for the earlier reply before posting again.
+    outcome_unknown = models.BooleanField(_("outcome unknown"), default=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    result_external_id = models.CharField(
+        _("platform id of the result"), max_length=255, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending_due",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.idempotency_key} ({self.status})"

@@ -1,0 +1,303 @@
+"""Writes to the platforms (replies, hides, unhides, deletes, posts) through an outbox.
+
+The moderation actions call `enqueue_*` inside their transaction; the row commits with the
+decision, and the send task is queued on commit. `deliver` sends one message: it claims the row
+with a conditional update (one sender at a time), marks a reply "outcome unknown" before the
+call so that a crash or timeout makes the next attempt look for our own reply first, and ends in
+sent or failed after a capped number of attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from platforms.errors import (
+    NeedsReconnectError,
+    NotSupportedError,
+    PlatformError,
+    ThrottledError,
+    WriteRejectedError,
+)
+
+from . import audit
+from .models.ingestion import OutboxKind, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# While an attempt runs, the message is leased for this long; a sender that died is replaced
+# after it expires (the sweep picks the message up again).
+LEASE = timedelta(minutes=5)
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 30 * 60
+# Kinds whose second send would publish twice: they look before they resend.
+NOT_IDEMPOTENT = (OutboxKind.REPLY, OutboxKind.POST)
+
+
+def enqueue_reply(item, text, *, acting_user, idempotency_key):
+    """Queue the municipality's reply `text` to `item`; returns the outbox message. A second
+    call with the same key returns the first message and sends nothing more."""
+    if not text or not text.strip():
+        raise ValueError("A reply needs text.")
+    if not idempotency_key:
+        raise ValueError("A reply needs an idempotency key.")
+    return _enqueue(
+        OutboxKind.REPLY,
+        channel=item.channel,
+        item=item,
+        text=text,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def enqueue_hide(item, *, acting_user, idempotency_key=None):
+    return _enqueue(
+        OutboxKind.HIDE,
+        channel=item.channel,
+        item=item,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def enqueue_unhide(item, *, acting_user, idempotency_key=None):
+    return _enqueue(
+        OutboxKind.UNHIDE,
+        channel=item.channel,
+        item=item,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def enqueue_delete(item, *, acting_user, idempotency_key=None):
+    return _enqueue(
+        OutboxKind.DELETE,
+        channel=item.channel,
+        item=item,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def enqueue_post(channel, text, *, acting_user, idempotency_key):
+    """Queue a new post by the channel's account itself (e.g. an announcement)."""
+    if not text or not text.strip():
+        raise ValueError("A post needs text.")
+    if not idempotency_key:
+        raise ValueError("A post needs an idempotency key.")
+    return _enqueue(
+        OutboxKind.POST,
+        channel=channel,
+        item=None,
+        text=text,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
+    key = idempotency_key or f"{kind}:{uuid.uuid4()}"
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    with transaction.atomic():
+        message, created = OutboxMessage.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "kind": kind,
+                "channel": channel,
+                "item": item,
+                "text": text,
+                "requested_by": user,
+            },
+        )
+        if not created:
+            if message.kind != kind or message.item_id != getattr(item, "pk", None):
+                raise ValueError(f"Idempotency key {key!r} was used for a different write.")
+            return message
+        transaction.on_commit(lambda: _schedule(message.pk))
+    return message
+
+
+def _schedule(message_id):
+    from .polling.tasks import send_outbox_message
+
+    send_outbox_message.delay(message_id)
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def backoff(attempt: int) -> timedelta:
+    """Exponential backoff with full jitter, capped."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def claim(message_id) -> OutboxMessage | None:
+    """Lease a pending, due message for one attempt, or None if somebody else holds it or it
+    is done. The conditional UPDATE is the lock: two senders never both win."""
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    won = OutboxMessage.objects.filter(due, pk=message_id, status=OutboxStatus.PENDING).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+    )
+    if not won:
+        return None
+    return OutboxMessage.objects.select_related("channel__connection", "item").get(pk=message_id)
+
+
+def deliver(message_id, *, adapter_factory=None) -> str | None:
+    """Make one attempt at sending the message; return its status afterwards, or None when
+    there was nothing to do. `adapter_factory(connection)` builds the platform adapter (the
+    default reads the channel's connection)."""
+    message = claim(message_id)
+    if message is None:
+        return None
+    look_first = message.kind in NOT_IDEMPOTENT and message.outcome_unknown
+    if message.kind in NOT_IDEMPOTENT and not look_first:
+        # Persist the doubt before the call: if this process dies after the platform published
+        # the reply, the next attempt finds it instead of publishing it twice.
+        OutboxMessage.objects.filter(pk=message.pk).update(outcome_unknown=True)
+    factory = adapter_factory or _adapter_for
+    try:
+        with factory(message.channel.connection) as adapter:
+            result_id = _send(adapter, message, look_first=look_first)
+    except ThrottledError as exc:
+        return _retry_later(message, exc, at=exc.resume_at, doubt=look_first)
+    except (NeedsReconnectError, WriteRejectedError, NotSupportedError) as exc:
+        return _fail(message, exc)
+    except PlatformError as exc:
+        # Transient failures and garbled answers: the write may have happened (the adapter says
+        # so in `outcome_unknown`), and a doubt from an earlier attempt is not resolved either.
+        return _retry_later(message, exc, doubt=look_first or exc.outcome_unknown)
+    return _mark_sent(message, result_id)
+
+
+def _send(adapter, message, *, look_first):
+    item = message.item
+    if message.kind == OutboxKind.REPLY:
+        if look_first:
+            found = adapter.find_own_reply(
+                item.external_id,
+                message.text,
+                kind=item.kind,
+                thread_external_id=item.thread_external_id or None,
+            )
+            if found is not None:
+                return found.external_id or ""
+        result = adapter.reply(
+            item.external_id,
+            message.text,
+            idempotency_key=message.idempotency_key,
+            kind=item.kind,
+            thread_external_id=item.thread_external_id or None,
+            author_id=item.author_external_id or None,
+        )
+        return result.external_id or ""
+    if message.kind == OutboxKind.POST:
+        publish = getattr(adapter, "publish", None)
+        if publish is None:
+            raise NotSupportedError(
+                "this platform adapter cannot publish posts", platform=adapter.platform
+            )
+        if look_first:
+            find = getattr(adapter, "find_own_post", None)
+            found = find(message.text) if find is not None else None
+            if found is not None:
+                return found.external_id or ""
+        return publish(message.text, idempotency_key=message.idempotency_key).external_id or ""
+    operation = {
+        OutboxKind.HIDE: adapter.hide,
+        OutboxKind.UNHIDE: adapter.unhide,
+        OutboxKind.DELETE: adapter.delete,
+    }[message.kind]
+    return operation(item.external_id).external_id or ""
+
+
+def _adapter_for(connection):
+    from .polling.connections import adapter_for
+
+    return adapter_for(connection)
+
+
+def _mark_sent(message, result_id):
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            result_external_id=result_id or "",
+            outcome_unknown=False,
+            next_attempt_at=None,
+            last_error="",
+        )
+        if message.kind in (OutboxKind.HIDE, OutboxKind.UNHIDE) and message.item_id:
+            # The platform confirmed it: the item's flag follows what citizens now see.
+            type(message.item).objects.filter(pk=message.item_id).update(
+                hidden_on_platform=message.kind == OutboxKind.HIDE
+            )
+        audit.record(
+            "outbox.sent",
+            item=message.item,
+            channel=message.channel,
+            kind=message.kind,
+            outbox_id=message.pk,
+            external_id=result_id or "",
+            attempts=message.attempts,
+        )
+    return OutboxStatus.SENT
+
+
+def _retry_later(message, exc, *, at=None, doubt=False):
+    if message.attempts >= MAX_ATTEMPTS:
+        return _fail(message, exc)
+    when = at or timezone.now() + backoff(message.attempts)
+    retry_after = getattr(exc, "retry_after", None)
+    if at is None and retry_after:
+        when = max(when, timezone.now() + timedelta(seconds=float(retry_after)))
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=when,
+        last_error=str(exc)[:2000],
+        outcome_unknown=message.kind in NOT_IDEMPOTENT and doubt,
+    )
+    logger.warning(
+        "outbox write will be retried",
+        extra={"outbox_id": message.pk, "attempts": message.attempts, "error": str(exc)},
+    )
+    return OutboxStatus.PENDING
+
+
+def _fail(message, exc):
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxStatus.FAILED, next_attempt_at=None, last_error=str(exc)[:2000]
+        )
+        audit.record(
+            "outbox.failed",
+            item=message.item,
+            channel=message.channel,
+            kind=message.kind,
+            outbox_id=message.pk,
+            error=str(exc)[:500],
+            attempts=message.attempts,
+        )
+    logger.error("outbox write failed", extra={"outbox_id": message.pk, "error": str(exc)})
+    return OutboxStatus.FAILED
+
+
+def due_message_ids(limit=500):
+    """Pending messages whose retry time has come or whose sender's lease ran out."""
+    now = timezone.now()
+    return list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,1 @@
+"""The polling pipeline: fetch citizens' items from the platforms and store each exactly once."""

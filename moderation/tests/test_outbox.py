@@ -1,0 +1,208 @@
+"""The outbox: writes are recorded with the decision, sent after commit, never twice, and end
+in sent or failed; tested against the platform simulator."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from moderation import outbox
+from moderation.models import AuditEntry, OutboxMessage, OutboxStatus, QueueItem
+
+from . import polling_support
+from .polling_support import add_comment, add_fault, connect, make_channel, sim_actions
+
+pytestmark = pytest.mark.django_db
+simulator_module = polling_support.simulator_module
+sim = polling_support.sim
+
+
+def _item_on_simulator(sim, channel, text="Hvornår tømmes skraldespandene?"):
+    """A citizen's comment on the simulator and its queue item."""
+    created = add_comment(sim, channel.platform, text, author="Borger 17")
+    return QueueItem.objects.create(
+        channel=channel,
+        platform=channel.platform,
+        external_id=created["id"],
+        kind="comment",
+        author_name="Borger 17",
+        text=text,
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        received_at=datetime(2026, 11, 20, 9, 1, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def facebook(org, sim):
+    channel = make_channel(org, "facebook")
+    connect(channel)
+    return channel
+
+
+def test_enqueue_reply_queues_the_send_task_on_commit(
+    org, facebook, sim, django_capture_on_commit_callbacks
+):
+    # Given a citizen's comment
+    item = _item_on_simulator(sim, facebook)
+
+    # When a reply is queued twice with the same key (a double click)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = outbox.enqueue_reply(
+            item, "Tirsdag i lige uger.", acting_user=org.users["comms"], idempotency_key="k-1"
+        )
+    second = outbox.enqueue_reply(
+        item, "Tirsdag i lige uger.", acting_user=org.users["comms"], idempotency_key="k-1"
+    )
+
+    # Then there is one pending message and one send task was queued after commit
+    assert second.pk == first.pk
+    assert OutboxMessage.objects.count() == 1
+    assert first.status == OutboxStatus.PENDING
+    assert first.kind == "reply"
+    assert first.requested_by == org.users["comms"]
+    assert len(callbacks) == 1
+
+
+def test_a_key_used_for_another_write_is_refused(org, facebook, sim):
+    item = _item_on_simulator(sim, facebook)
+    outbox.enqueue_reply(item, "Svar", acting_user=org.users["comms"], idempotency_key="k-2")
+
+    with pytest.raises(ValueError, match="different write"):
+        outbox.enqueue_hide(item, acting_user=org.users["comms"], idempotency_key="k-2")
+
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_a_reply_is_sent_once_and_audited(org, facebook, sim):
+    # Given a queued reply
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_reply(
+        item, "Tirsdag i lige uger.", acting_user=org.users["comms"], idempotency_key="k-3"
+    )
+
+    # When the sender runs twice
+    assert outbox.deliver(message.pk) == OutboxStatus.SENT
+    assert outbox.deliver(message.pk) is None
+
+    # Then the platform got exactly one reply and the message records its id
+    replies = sim_actions(sim, platform="facebook", kind="reply")
+    assert [(r["target_id"], r["text"]) for r in replies] == [
+        (item.external_id, "Tirsdag i lige uger.")
+    ]
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.result_external_id == replies[0]["result_id"]
+    assert message.attempts == 1
+    assert message.outcome_unknown is False
+    entry = AuditEntry.objects.get(action="outbox.sent")
+    assert entry.item == item
+    assert entry.data["outbox_id"] == message.pk
+
+
+def test_after_a_timed_out_reply_the_next_attempt_finds_it_instead_of_posting_again(
+    org, facebook, sim
+):
+    # Given a reply whose answer times out although the platform published it
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_reply(
+        item, "Vi ser på det i dag.", acting_user=org.users["comms"], idempotency_key="k-4"
+    )
+    add_fault(sim, "facebook", "timeout", count=1)
+
+    # When the first attempt gives up, and the retry runs
+    assert outbox.deliver(message.pk) == OutboxStatus.PENDING
+    message.refresh_from_db()
+    assert message.outcome_unknown is True
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+    assert outbox.deliver(message.pk) == OutboxStatus.SENT
+
+    # Then the platform holds exactly one reply, and the message points at it
+    replies = sim_actions(sim, platform="facebook", kind="reply")
+    assert len(replies) == 1
+    message.refresh_from_db()
+    assert message.result_external_id == replies[0]["result_id"]
+    assert message.attempts == 2
+
+
+def test_a_hide_confirmed_by_the_platform_sets_the_items_flag(org, facebook, sim):
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_hide(item, acting_user=org.users["comms"])
+
+    assert outbox.deliver(message.pk) == OutboxStatus.SENT
+
+    item.refresh_from_db()
+    assert item.hidden_on_platform is True
+    hides = sim_actions(sim, platform="facebook", kind="hide")
+    assert [h["target_id"] for h in hides] == [item.external_id]
+
+
+def test_an_expired_token_fails_the_write_at_once(org, facebook, sim):
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_delete(item, acting_user=org.users["comms"])
+    add_fault(sim, "facebook", "token_expired", count=1)
+
+    assert outbox.deliver(message.pk) == OutboxStatus.FAILED
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 1
+    assert "190" in message.last_error
+    assert sim_actions(sim, platform="facebook", kind="delete") == []
+    assert AuditEntry.objects.filter(action="outbox.failed", item=item).count() == 1
+
+
+def test_an_action_the_platform_lacks_fails_without_calling_it(org, sim):
+    channel = make_channel(org, "linkedin")
+    connect(channel)
+    item = _item_on_simulator(sim, channel, text="Godt initiativ")
+    message = outbox.enqueue_hide(item, acting_user=org.users["comms"])
+
+    assert outbox.deliver(message.pk) == OutboxStatus.FAILED
+
+    message.refresh_from_db()
+    assert "cannot hide" in message.last_error
+    item.refresh_from_db()
+    assert item.hidden_on_platform is False
+
+
+def test_transient_failures_are_retried_with_backoff_up_to_a_cap(org, facebook, sim):
+    # Given a platform that answers every call with a server error
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_unhide(item, acting_user=org.users["comms"])
+    add_fault(sim, "facebook", "server_error", count=100)
+
+    # When the sender tries again each time the backoff has passed
+    outcomes = []
+    for _ in range(outbox.MAX_ATTEMPTS + 2):
+        message.refresh_from_db()
+        if message.status == OutboxStatus.PENDING:
+            assert message.attempts == 0 or message.next_attempt_at is not None
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+        outcomes.append(outbox.deliver(message.pk))
+
+    # Then it gave up after MAX_ATTEMPTS and stays failed
+    assert outcomes == [OutboxStatus.PENDING] * (outbox.MAX_ATTEMPTS - 1) + [
+        OutboxStatus.FAILED,
+        None,
+        None,
+    ]
+    message.refresh_from_db()
+    assert message.attempts == outbox.MAX_ATTEMPTS
+
+
+def test_backoff_grows_and_is_capped():
+    assert 15 <= outbox.backoff(1).total_seconds() <= 30
+    assert 60 <= outbox.backoff(3).total_seconds() <= 120
+    assert outbox.backoff(30).total_seconds() <= outbox.BACKOFF_CAP_SECONDS
+
+
+def test_the_sweep_lists_due_and_abandoned_messages_only(org, facebook, sim):
+    item = _item_on_simulator(sim, facebook)
+    due = outbox.enqueue_hide(item, acting_user=org.users["comms"])
+    later = outbox.enqueue_unhide(item, acting_user=org.users["comms"])
+    OutboxMessage.objects.filter(pk=later.pk).update(
+        next_attempt_at=datetime(2999, 1, 1, tzinfo=UTC)
+    )
+    sent = outbox.enqueue_delete(item, acting_user=org.users["comms"])
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxStatus.SENT)
+
+    assert outbox.due_message_ids() == [due.pk]
