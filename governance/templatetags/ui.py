@@ -1,0 +1,33 @@
+"""Template helpers for the design system's form markup."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _css_class(widget):
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-checkbox"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return ""
+    return "form-input"
+
+
+@register.simple_tag
+def widget(field):
+    """Render a bound field's widget with the design system's class and its ARIA ties."""
+    attrs = {}
+    css = _css_class(field.field.widget)
+    if css:
+        attrs["class"] = f"{css} {field.field.widget.attrs.get('class', '')}".strip()
+    described = []
+    if field.help_text:
+        described.append(f"{field.id_for_label}-hint")
+    if field.errors:
+        described.append(f"{field.id_for_label}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)

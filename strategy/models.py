@@ -1,1 +1,0 @@
-"""Purposes, goals, yearly themes and the annual plan of the municipality's channels."""

@@ -1,0 +1,68 @@
+"""Settings come from the environment; production refuses defaults and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-0123456789",
+    "TOKEN_ENCRYPTION_KEY": "production-token-key",
+    "WEBHOOK_APP_SECRET": "production-webhook-secret",
+    "WEBHOOK_VERIFY_TOKEN": "production-verify-token",
+    "DJANGO_ALLOWED_HOSTS": "social.municipality.example",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+}
+
+
+def run_manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_its_secrets():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_oidc_login_is_switched_on_by_environment_variables():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+    )
+    env = {
+        "OIDC_CLIENT_ID": "client-123",
+        "OIDC_CLIENT_SECRET": "secret",
+        "OIDC_SERVER_URL": "https://login.example/tenant/v2.0",
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    app = __import__("json").loads(result.stdout)["openid_connect"]["APPS"][0]
+    assert app["client_id"] == "client-123"
+    assert app["settings"]["server_url"] == "https://login.example/tenant/v2.0"

@@ -1,0 +1,125 @@
+"""The shell: login, logout, password reset, language, navigation by role, the API door."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from governance.models import Membership, Municipality, OrgUnit
+from governance.testing import PASSWORD
+
+
+def test_login_with_a_local_account_leads_to_the_dashboard(client, org):
+    response = client.post(
+        reverse("account_login"), {"login": "comms", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert response.context["user"].username == "comms"
+
+
+def test_wrong_password_is_refused_with_a_message(client, org):
+    response = client.post(reverse("account_login"), {"login": "comms", "password": "nope"})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert response.context["form"].errors
+
+
+def test_logout_ends_the_session(client, org):
+    client.login(username="comms", password=PASSWORD)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_password_reset_sends_an_email(client, org, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(reverse("account_reset_password"), {"email": "comms@testby.example"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["comms@testby.example"]
+
+
+def test_nobody_can_sign_themselves_up(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {"username": "new", "email": "new@x.example", "password1": "a-Long-pass-123",
+         "password2": "a-Long-pass-123"},
+    )
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="new").exists()
+    assert response.status_code in (200, 403)
+
+
+def test_pages_use_the_municipality_language_until_someone_picks_another(client, org):
+    org.municipality.default_language = "sv"
+    org.municipality.save()
+    client.login(username="comms", password=PASSWORD)
+    assert client.get(reverse("dashboard")).wsgi_request.LANGUAGE_CODE == "sv"
+
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    response = client.get(reverse("dashboard"))
+    assert response.wsgi_request.LANGUAGE_CODE == "nb"
+    assert '<html lang="nb">' in response.content.decode()
+
+
+def test_navigation_follows_the_role(client, org):
+    client.login(username="staff", password=PASSWORD)
+    labels = [item["url"] for item in client.get(reverse("dashboard")).context["navigation"]]
+    assert reverse("moderation:queue") not in labels
+    assert reverse("accounts:channel-list") in labels
+
+    client.login(username="comms", password=PASSWORD)
+    labels = [item["url"] for item in client.get(reverse("dashboard")).context["navigation"]]
+    assert reverse("moderation:queue") in labels
+
+
+def test_token_authentication_opens_the_api(client, org):
+    token = Token.objects.create(user=org.users["comms"])
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["username"] == "comms"
+    assert response.json()["is_communications_team"] is True
+
+
+def test_a_forged_token_is_refused(client, org):
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code in (401, 403)
+
+
+def test_the_items_api_returns_the_contract_fields(client, org):
+    client.login(username="comms", password=PASSWORD)
+    response = client.get(reverse("item-list"), {"q": "Afdeling A"})
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 1
+    item = body["results"][0]
+    for field in ("id", "platform", "channel", "external_id", "text", "author_name",
+                  "received_at", "first_response_due", "answer_due", "status", "web_url"):
+        assert field in item
+    assert item["web_url"].endswith(reverse("moderation:item-detail", args=[item["id"]]))
+
+
+def test_a_centre_keeps_itself_and_its_departments_as_centre(org):
+    assert org.units["centre_a"].centre_id == org.units["centre_a"].pk
+    assert org.units["dept_a"].centre_id == org.units["centre_a"].pk
+    assert org.units["comms"].centre_id is None
+
+    # Moving a department to another centre moves its centre with it.
+    dept = org.units["dept_a"]
+    dept.parent = org.units["centre_b"]
+    dept.save()
+    dept.refresh_from_db()
+    assert dept.centre_id == org.units["centre_b"].pk
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_twice_without_duplicates(capsys):
+    call_command("demo")
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "kommunikationschef" in out and "fjordby-demo" in out
+    assert Municipality.objects.count() == 1
+    assert OrgUnit.objects.filter(kind="centre").count() == 3
+    assert Membership.objects.filter(user__username="centerchef.teknik").count() == 1
