@@ -1,0 +1,604 @@
+"""The figures behind the reports and the goals, computed by aggregate queries in the database.
+
+Every report answers from a fixed number of grouped queries whatever the number of queue items:
+counts with conditional `Count`, answer-time percentiles with PostgreSQL's `percentile_cont`
+(on SQLite the same percentile is read from ranked rows with window functions, one query too).
+Answer times here are wall-clock minutes from receipt to answer; the SLA deadlines stored on each
+item already carry the business-hours rules, so compliance is simply "answered by `answer_due`".
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import NotSupportedError, connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import (
+    Ceil,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    Floor,
+    RowNumber,
+    TruncMonth,
+    TruncWeek,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform, TokenStatus
+from governance.models import Municipality
+from governance.permissions import access_for
+from moderation.models import OPEN_STATUSES, AuditEntry, QueueItem
+
+from .forecast import forecast_goal
+from .models import GoalMetric
+
+# Audit actions that take a citizen's item off the page, and replies that answer it.
+REMOVAL_ACTIONS = ("hide", "delete")
+ANSWER_ACTIONS = ("reply",)
+FIRST_RESPONSE_ACTIONS = ("reply", "acknowledge", "forward")
+
+# --- Adapter onto the queue item's answer timestamps ----------------------------------------------
+
+
+def _item_field(*candidates):
+    names = {f.name for f in QueueItem._meta.get_fields()}
+    return next((name for name in candidates if name in names), None)
+
+
+def answered_at_expression():
+    """When an item was answered: the item's own column when the queue records it, otherwise the
+    first "reply" in the audit trail (read-only; the moderation app owns both)."""
+    name = _item_field("answered_at", "answered")
+    if name:
+        return F(name)
+    return Subquery(
+        AuditEntry.objects.filter(item=OuterRef("pk"), action__in=ANSWER_ACTIONS)
+        .order_by("at")
+        .values("at")[:1]
+    )
+
+
+def first_responded_at_expression():
+    """When an item first got a response (acknowledged, forwarded or answered)."""
+    name = _item_field("first_responded_at", "first_response_at", "responded_at")
+    if name:
+        return F(name)
+    return Subquery(
+        AuditEntry.objects.filter(item=OuterRef("pk"), action__in=FIRST_RESPONSE_ACTIONS)
+        .order_by("at")
+        .values("at")[:1]
+    )
+
+
+# --- SQL building blocks --------------------------------------------------------------------------
+
+
+class MinutesBetween(Func):
+    """Wall-clock minutes from the first datetime to the second, as a float."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start, end = self.get_source_expressions()
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        if connection.vendor == "postgresql":
+            return (
+                f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 60.0)",
+                (*end_params, *start_params),
+            )
+        if connection.vendor == "sqlite":
+            return (
+                f"((strftime('%%s', {end_sql}) - strftime('%%s', {start_sql})) / 60.0)",
+                (*end_params, *start_params),
+            )
+        raise NotSupportedError("MinutesBetween supports PostgreSQL and SQLite.")
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (interpolates between the two nearest values)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+    def __init__(self, expression, fraction, **extra):
+        if not 0 <= float(fraction) <= 1:
+            raise ValueError("fraction must lie between 0 and 1")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def grouped_percentiles(queryset, value, groups: dict, fractions=(0.5, 0.9)):
+    """{group key tuple: {fraction: value}} over the rows of `queryset`, in one query.
+
+    `groups` maps names to expressions; the key tuple follows its order. Rows whose value is
+    NULL are left out. The result matches PostgreSQL's percentile_cont on both databases.
+    """
+    names = list(groups)
+    base = queryset.order_by().annotate(_value=value, **groups).filter(_value__isnull=False)
+    if connection.vendor == "postgresql":
+        aggregates = {f"_p{i}": PercentileCont("_value", p) for i, p in enumerate(fractions)}
+        rows = base.values(*names).annotate(**aggregates)
+        return {
+            tuple(row[name] for name in names): {p: row[f"_p{i}"] for i, p in enumerate(fractions)}
+            for row in rows
+        }
+    # SQLite: rank each group's values and keep only the rows at the interpolation points.
+    partition = [F(name) for name in names] or None
+    ranked = base.annotate(
+        _rank=Window(RowNumber(), partition_by=partition, order_by=F("_value").asc()),
+        _size=Window(Count("pk"), partition_by=partition),
+    )
+    wanted = Q()
+    for p in fractions:
+        position = (F("_size") - 1) * Value(float(p))
+        wanted |= Q(_rank=Floor(position) + 1) | Q(_rank=Ceil(position) + 1)
+    by_group = defaultdict(dict)
+    for row in ranked.filter(wanted).values(*names, "_rank", "_size", "_value"):
+        by_group[tuple(row[name] for name in names)][row["_rank"]] = (row["_size"], row["_value"])
+    result = {}
+    for key, ranks in by_group.items():
+        size = next(iter(ranks.values()))[0]
+        figures = {}
+        for p in fractions:
+            position = (size - 1) * p
+            low, high = math.floor(position), math.ceil(position)
+            low_value, high_value = ranks[low + 1][1], ranks[high + 1][1]
+            figures[p] = low_value + (position - low) * (high_value - low_value)
+        result[key] = figures
+    return result
+
+
+# --- Scope and calendar ---------------------------------------------------------------------------
+
+
+def report_channels(user):
+    """The channels whose figures `user` may see in reports: the team all, a centre manager the
+    channels of the centres they manage."""
+    access = access_for(user)
+    if access.sees_everything:
+        return Channel.objects.all()
+    return Channel.objects.filter(owner_unit_id__in=access.managed_unit_ids)
+
+
+def municipality_zone():
+    municipality = Municipality.objects.current()
+    return ZoneInfo(municipality.time_zone if municipality else settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of local dates, converted to UTC bounds for filtering."""
+
+    start: date
+    end: date
+    zone: ZoneInfo
+
+    @property
+    def start_at(self):
+        return datetime.combine(self.start, time.min, tzinfo=self.zone)
+
+    @property
+    def end_at(self):
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=self.zone)
+
+
+def default_period(zone, today=None, days=90):
+    today = today or timezone.localdate(timezone=zone)
+    return Period(today - timedelta(days=days - 1), today, zone)
+
+
+# --- Answer times and SLA compliance --------------------------------------------------------------
+
+DIMENSIONS = {
+    # name: (group-by expression, label expression)
+    "channel": ("channel_id", "channel__name"),
+    "department": ("channel__owner_unit_id", "channel__owner_unit__name"),
+    "centre": ("channel__owner_unit__centre_id", "channel__owner_unit__centre__name"),
+    "platform": ("platform", None),
+}
+INTERVALS = {"week": TruncWeek, "month": TruncMonth}
+
+
+def _with_answer(queryset):
+    return queryset.annotate(_answered_at=answered_at_expression())
+
+
+def _compliance_counts(now):
+    """Conditional counts: received, answered, answered by the deadline, deadline missed."""
+    overdue_open = Q(_answered_at__isnull=True, status__in=OPEN_STATUSES, answer_due__lt=now)
+    late = Q(_answered_at__isnull=False, _answered_at__gt=F("answer_due"))
+    return {
+        "received": Count("pk"),
+        "answered": Count("pk", filter=Q(_answered_at__isnull=False)),
+        "on_time": Count(
+            "pk", filter=Q(_answered_at__isnull=False, _answered_at__lte=F("answer_due"))
+        ),
+        "breached": Count("pk", filter=late | overdue_open),
+    }
+
+
+def _share(part, whole):
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _minutes(value):
+    return round(value, 1) if value is not None else None
+
+
+@dataclass
+class AnswerTimeRow:
+    key: object
+    label: str
+    received: int
+    answered: int
+    on_time: int
+    breached: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+    @property
+    def compliance(self):
+        return _share(self.on_time, self.on_time + self.breached)
+
+    @property
+    def answered_share(self):
+        return _share(self.answered, self.received)
+
+
+def answer_time_figures(items, groups: dict, labels: dict, now):
+    """Rows of answer-time figures for `items` grouped by `groups` (two queries)."""
+    names = list(groups)
+    annotated = _with_answer(items.order_by())
+    counts = (
+        annotated.annotate(**groups, **labels)
+        .values(*names, *labels)
+        .annotate(**_compliance_counts(now))
+        .order_by(*names)
+    )
+    percentiles = grouped_percentiles(
+        annotated, MinutesBetween(F("received_at"), F("_answered_at")), groups
+    )
+    rows = []
+    for row in counts:
+        key = tuple(row[name] for name in names)
+        figures = percentiles.get(key, {})
+        rows.append(
+            AnswerTimeRow(
+                key=key[0] if len(key) == 1 else key,
+                label=" · ".join(str(row[label]) for label in labels) if labels else "",
+                received=row["received"],
+                answered=row["answered"],
+                on_time=row["on_time"],
+                breached=row["breached"],
+                median_minutes=_minutes(figures.get(0.5)),
+                p90_minutes=_minutes(figures.get(0.9)),
+            )
+        )
+    return rows
+
+
+def answer_time_report(user, *, by="channel", interval="week", period=None, now=None):
+    """Answer times and SLA compliance per `by` dimension, and the trend per `interval`."""
+    now = now or timezone.now()
+    zone = period.zone if period else municipality_zone()
+    period = period or default_period(zone)
+    items = QueueItem.objects.filter(
+        channel__in=report_channels(user),
+        received_at__gte=period.start_at,
+        received_at__lt=period.end_at,
+    )
+    group_field, label_field = DIMENSIONS[by]
+    rows = answer_time_figures(
+        items,
+        {"group": F(group_field)},
+        {"label": F(label_field)} if label_field else {},
+        now,
+    )
+    if by == "platform":
+        names = dict(Platform.choices)
+        for row in rows:
+            row.label = str(names.get(row.key, row.key))
+    else:
+        for row in rows:
+            row.label = row.label if row.key is not None else str(_("(no centre)"))
+    trunc = INTERVALS[interval]
+    series = answer_time_figures(items, {"bucket": trunc("received_at", tzinfo=zone)}, {}, now)
+    for row in series:
+        row.label = timezone.localtime(row.key, zone).date().isoformat() if row.key else ""
+    return {"period": period, "by": by, "interval": interval, "rows": rows, "series": series}
+
+
+# --- Removals -------------------------------------------------------------------------------------
+
+
+def removal_labels():
+    """Removal reason code → label, from the newest policy version that names the code."""
+    from governance.models import RemovalReason
+
+    labels = {}
+    for code, label in RemovalReason.objects.order_by("code", "-version_id").values_list(
+        "code", "label"
+    ):
+        labels.setdefault(code, label)
+    return labels
+
+
+def removals_report(user, *, period=None):
+    """Hidden and deleted items per removal reason in the period."""
+    period = period or default_period(municipality_zone())
+    rows = (
+        AuditEntry.objects.filter(
+            action__in=REMOVAL_ACTIONS,
+            channel__in=report_channels(user),
+            at__gte=period.start_at,
+            at__lt=period.end_at,
+        )
+        .order_by()
+        .values("reason")
+        .annotate(
+            hidden=Count("pk", filter=Q(action="hide")),
+            deleted=Count("pk", filter=Q(action="delete")),
+            total=Count("pk"),
+        )
+        .order_by("-total", "reason")
+    )
+    labels = removal_labels()
+    result = [
+        {
+            "reason": row["reason"],
+            "label": labels.get(row["reason"]) or row["reason"] or str(_("(no reason given)")),
+            "hidden": row["hidden"],
+            "deleted": row["deleted"],
+            "total": row["total"],
+        }
+        for row in rows
+    ]
+    return {"period": period, "rows": result}
+
+
+# --- Volume ---------------------------------------------------------------------------------------
+
+
+def volume_report(user, *, period=None):
+    """Items received per platform and per hour of the week (local time) in the period."""
+    zone = period.zone if period else municipality_zone()
+    period = period or default_period(zone)
+    items = QueueItem.objects.filter(
+        channel__in=report_channels(user),
+        received_at__gte=period.start_at,
+        received_at__lt=period.end_at,
+    ).order_by()
+    platform_names = dict(Platform.choices)
+    by_platform = [
+        {
+            "platform": row["platform"],
+            "label": str(platform_names.get(row["platform"], "")),
+            "count": row["count"],
+        }
+        for row in items.values("platform")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "platform")
+    ]
+    # 7 × 24 grid, Monday first, hours in the municipality's local time.
+    grid = [[0] * 24 for _ in range(7)]
+    for row in (
+        items.annotate(
+            weekday=ExtractIsoWeekDay("received_at", tzinfo=zone),
+            hour=ExtractHour("received_at", tzinfo=zone),
+        )
+        .values("weekday", "hour")
+        .annotate(count=Count("pk"))
+    ):
+        grid[row["weekday"] - 1][row["hour"]] = row["count"]
+    return {"period": period, "by_platform": by_platform, "by_hour_of_week": grid}
+
+
+# --- Dormant and non-compliant pages --------------------------------------------------------------
+
+
+def dormant_after_days(municipality=None):
+    """The policy in force's inactivity limit; without a policy the setting (90 days)."""
+    from governance.policy import version_in_force
+
+    version = version_in_force(municipality) if municipality else None
+    if version is not None:
+        return version.inactivity_limit_days
+    return getattr(settings, "STRATEGY_DORMANT_AFTER_DAYS", 90)
+
+
+def pages_report(user, *, now=None):
+    """Channels that are dormant (marked so, or no own post for a while) and channels that break
+    the registry's rules (no responsible person or deputy, or a token that needs reconnecting)."""
+    now = now or timezone.now()
+    limit = dormant_after_days(Municipality.objects.current())
+    cutoff = now - timedelta(days=limit)
+    channels = (
+        report_channels(user)
+        .exclude(status__in=[ChannelStatus.CLOSED, ChannelStatus.REQUESTED])
+        .select_related("owner_unit", "owner_unit__centre", "connection")
+        .annotate(last_post_day=Max("snapshots__date", filter=Q(snapshots__own_posts__gt=0)))
+        .order_by("platform", "name", "pk")
+    )
+    dormant, non_compliant = [], []
+    for channel in channels:
+        connection_ = getattr(channel, "connection", None)
+        last_posts = [
+            moment
+            for moment in (
+                connection_.last_own_post_at if connection_ else None,
+                datetime.combine(channel.last_post_day, time.min, tzinfo=ZoneInfo("UTC"))
+                if channel.last_post_day
+                else None,
+            )
+            if moment is not None
+        ]
+        last_post = max(last_posts) if last_posts else None
+        if channel.status == ChannelStatus.DORMANT:
+            dormant.append({"channel": channel, "last_post": last_post, "why": _("Marked dormant")})
+        elif channel.status == ChannelStatus.ACTIVE and (last_post is None or last_post < cutoff):
+            why = (
+                _("No own post on record")
+                if last_post is None
+                else _("No own post for more than %(days)s days") % {"days": limit}
+            )
+            dormant.append({"channel": channel, "last_post": last_post, "why": why})
+        problems = []
+        if channel.responsible_id is None:
+            problems.append(_("No responsible person"))
+        if channel.deputy_id is None:
+            problems.append(_("No deputy"))
+        if connection_ and connection_.token_status == TokenStatus.NEEDS_RECONNECT:
+            problems.append(_("Token needs reconnecting"))
+        if problems:
+            non_compliant.append({"channel": channel, "problems": problems})
+    return {
+        "dormant": dormant,
+        "non_compliant": non_compliant,
+        "dormant_after_days": limit,
+    }
+
+
+# --- Goals ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalProgress:
+    goal: object
+    points: list = field(default_factory=list)
+    forecast: object = None
+
+
+SNAPSHOT_METRICS = {GoalMetric.FOLLOWERS, GoalMetric.OWN_POSTS_PER_MONTH}
+
+
+def _goal_groups(goals, make_rows):
+    """Run `make_rows(queryset_filter, extra_groups)` for goals on chosen channels (grouped by
+    goal through the channel join) and once for goals across all channels: two queries at most."""
+    chosen = [goal for goal in goals if goal.chosen_channel_ids]
+    everywhere = [goal for goal in goals if not goal.chosen_channel_ids]
+    points = defaultdict(list)
+    if chosen:
+        for goal_id, day, value in make_rows(
+            Q(channel__strategy_goals__in=[goal.pk for goal in chosen]),
+            F("channel__strategy_goals"),
+        ):
+            points[goal_id].append((day, value))
+    if everywhere:
+        shared = list(make_rows(Q(), None))
+        for goal in everywhere:
+            points[goal.pk] = [(day, value) for _, day, value in shared]
+    return points
+
+
+def _as_date(value, zone):
+    if isinstance(value, datetime):
+        return timezone.localtime(value, zone).date()
+    return value
+
+
+def goal_progress(goals, *, today=None, now=None):
+    """Measured points and forecast for each goal, in a fixed number of grouped queries.
+
+    Points: followers per day (sum over the goal's channels); own posts per complete month;
+    median answer time, SLA compliance and answered share per week of receipt.
+    """
+    goals = list(goals)
+    now = now or timezone.now()
+    zone = municipality_zone()
+    today = today or timezone.localdate(now, timezone=zone)
+    for goal in goals:
+        # Goals come with prefetched channels; read the ids without another query.
+        goal.chosen_channel_ids = [channel.pk for channel in goal.channels.all()]
+    by_metric = defaultdict(list)
+    for goal in goals:
+        by_metric[goal.metric].append(goal)
+    earliest = min((goal.start_date for goal in goals), default=today)
+    points = {}
+
+    def snapshot_rows(metric):
+        def rows(where, goal_expr):
+            snapshots = AccountSnapshot.objects.filter(where, date__gte=earliest).order_by()
+            if metric == GoalMetric.FOLLOWERS:
+                bucket, value = F("date"), Sum("followers")
+                snapshots = snapshots.filter(followers__isnull=False)
+            else:
+                bucket, value = TruncMonth("date"), Sum("own_posts")
+                month_start = today.replace(day=1)
+                snapshots = snapshots.filter(date__lt=month_start)
+            groups = {"_bucket": bucket}
+            if goal_expr is not None:
+                groups["_goal"] = goal_expr
+            grouped = (
+                snapshots.annotate(**groups).values(*groups).annotate(_v=value).order_by("_bucket")
+            )
+            return [
+                (row.get("_goal"), row["_bucket"], float(row["_v"]))
+                for row in grouped
+                if row["_v"] is not None
+            ]
+
+        return rows
+
+    def item_rows(metric):
+        def rows(where, goal_expr):
+            items = QueueItem.objects.filter(
+                where, received_at__gte=datetime.combine(earliest, time.min, tzinfo=zone)
+            )
+            groups = {"_bucket": TruncWeek("received_at", tzinfo=zone)}
+            if goal_expr is not None:
+                groups = {"_goal": goal_expr, **groups}
+            figures = answer_time_figures(items, groups, {}, now)
+            result = []
+            for row in figures:
+                goal_id, bucket = row.key if goal_expr is not None else (None, row.key)
+                value = {
+                    GoalMetric.MEDIAN_ANSWER_MINUTES: row.median_minutes,
+                    GoalMetric.SLA_COMPLIANCE: row.compliance,
+                    GoalMetric.ANSWERED_SHARE: row.answered_share,
+                }[metric]
+                if value is not None:
+                    result.append((goal_id, _as_date(bucket, zone), value))
+            return result
+
+        return rows
+
+    for metric, metric_goals in by_metric.items():
+        make = snapshot_rows(metric) if metric in SNAPSHOT_METRICS else item_rows(metric)
+        points.update(_goal_groups(metric_goals, make))
+    progress = []
+    for goal in goals:
+        measured = sorted(
+            (day, value)
+            for day, value in points.get(goal.pk, [])
+            if goal.start_date <= day <= min(today, goal.deadline)
+        )
+        forecast = forecast_goal(
+            measured,
+            target=goal.target_value,
+            deadline=goal.deadline,
+            today=today,
+            higher_is_better=goal.higher_is_better,
+            baseline=goal.baseline_value,
+        )
+        progress.append(GoalProgress(goal=goal, points=measured, forecast=forecast))
+    return progress

@@ -1,0 +1,89 @@
+"""Hand-computed fixtures for the reports: items with known answer times, removals, snapshots."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from moderation.models import AuditEntry, QueueItem
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+RECEIVED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday 10:00 in Copenhagen
+
+
+def _has_field(name):
+    return name in {f.name for f in QueueItem._meta.get_fields()}
+
+
+def answer(item, at):
+    """Record an answer like the queue does: the audit trail's reply, and the item's own
+    answer column where the queue keeps one."""
+    with time_machine.travel(at, tick=False):
+        AuditEntry.objects.create(action="reply", item=item, channel=item.channel)
+    updates = {"status": "answered"}
+    if _has_field("answered_at"):
+        updates["answered_at"] = at
+    QueueItem.objects.filter(pk=item.pk).update(**updates)
+
+
+def make_item(channel, key, *, received=RECEIVED, due_minutes=120, answered_after=None, **extra):
+    item = QueueItem.objects.create(
+        channel=channel,
+        platform=channel.platform,
+        external_id=f"report-{key}",
+        kind="comment",
+        author_name=f"Borger {key}",
+        text="Hvornår åbner svømmehallen?",
+        created_at=received,
+        received_at=received,
+        answer_due=received + timedelta(minutes=due_minutes),
+        **extra,
+    )
+    if answered_after is not None:
+        answer(item, received + timedelta(minutes=answered_after))
+    return item
+
+
+def remove(item, action, reason, at):
+    with time_machine.travel(at, tick=False):
+        AuditEntry.objects.create(action=action, item=item, channel=item.channel, reason=reason)
+
+
+@pytest.fixture
+def report_data(org):
+    """Channel a: answers after 30, 60, 150 (late) and 90 minutes, one open item overdue.
+    Channel b: one answer after 10 minutes. Due 120 minutes after receipt (b: 60)."""
+    QueueItem.objects.all().delete()
+    a, b = org.channels["a"], org.channels["b"]
+    items = {
+        "a1": make_item(a, "a1", answered_after=30),
+        "a2": make_item(a, "a2", answered_after=60),
+        "a3": make_item(a, "a3", answered_after=150),
+        "a4": make_item(a, "a4", answered_after=90),
+        "a5": make_item(a, "a5"),
+        "b1": make_item(
+            b,
+            "b1",
+            received=RECEIVED + timedelta(days=1, hours=5),
+            due_minutes=60,
+            answered_after=10,
+        ),
+    }
+    remove(items["a5"], "hide", "spam", RECEIVED + timedelta(hours=3))
+    remove(items["a3"], "delete", "hate", RECEIVED + timedelta(hours=4))
+    remove(items["b1"], "hide", "spam", RECEIVED + timedelta(days=1, hours=6))
+    return items
+
+
+def snapshot_history(channel, *, start: date, days: int, followers: int, per_day: int, posts=1):
+    from accounts.models import AccountSnapshot
+
+    AccountSnapshot.objects.bulk_create(
+        AccountSnapshot(
+            channel=channel,
+            date=start + timedelta(days=offset),
+            followers=followers + per_day * offset,
+            own_posts=posts,
+        )
+        for offset in range(days)
+    )

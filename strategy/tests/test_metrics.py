@@ -1,0 +1,143 @@
+"""The report figures, checked against hand-computed fixtures (see conftest.report_data)."""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from moderation.models import QueueItem
+from strategy.metrics import (
+    Period,
+    answer_time_report,
+    grouped_percentiles,
+    pages_report,
+    removals_report,
+    volume_report,
+)
+from strategy.tests.conftest import NOW
+
+ZONE = ZoneInfo("Europe/Copenhagen")
+NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30), ZONE)
+
+
+def _by_label(rows):
+    return {row.label: row for row in rows}
+
+
+def test_answer_times_per_channel(org, report_data):
+    report = answer_time_report(org.users["comms"], by="channel", period=NOVEMBER, now=NOW)
+    rows = _by_label(report["rows"])
+    a = rows["Afdeling A på Facebook"]
+    # answered after 30, 60, 90, 150: median (60 + 90) / 2; p90 at position 2.7: 90 + 0.7 * 60
+    assert (a.median_minutes, a.p90_minutes) == (75.0, 132.0)
+    # on time: 30, 60, 90; breached: 150 (late) and the open item past its deadline
+    assert (a.received, a.answered, a.on_time, a.breached) == (5, 4, 3, 2)
+    assert a.compliance == 60.0
+    assert a.answered_share == 80.0
+    b = rows["Afdeling B på Instagram"]
+    assert (b.median_minutes, b.p90_minutes, b.compliance) == (10.0, 10.0, 100.0)
+    assert set(rows) == {"Afdeling A på Facebook", "Afdeling B på Instagram"}
+
+
+def test_answer_times_per_centre_department_and_platform(org, report_data):
+    comms = org.users["comms"]
+    centres = _by_label(answer_time_report(comms, by="centre", period=NOVEMBER, now=NOW)["rows"])
+    assert (centres["Center A"].median_minutes, centres["Center B"].median_minutes) == (75.0, 10.0)
+    departments = _by_label(
+        answer_time_report(comms, by="department", period=NOVEMBER, now=NOW)["rows"]
+    )
+    assert departments["Afdeling A"].p90_minutes == 132.0
+    platforms = _by_label(
+        answer_time_report(comms, by="platform", period=NOVEMBER, now=NOW)["rows"]
+    )
+    assert platforms["Facebook"].compliance == 60.0
+    assert platforms["Instagram"].answered == 1
+
+
+def test_answer_time_trend_per_week(org, report_data):
+    report = answer_time_report(
+        org.users["comms"], by="channel", interval="week", period=NOVEMBER, now=NOW
+    )
+    [week] = report["series"]
+    # all six items arrived in the week starting Monday 16 November: 10, 30, 60, 90, 150
+    assert week.label == "2026-11-16"
+    assert (week.median_minutes, week.p90_minutes) == (60.0, 126.0)
+    assert (week.on_time, week.breached) == (4, 2)
+
+
+def test_centre_manager_sees_only_their_centre(org, report_data):
+    report = answer_time_report(org.users["manager_a"], by="channel", period=NOVEMBER, now=NOW)
+    assert [row.label for row in report["rows"]] == ["Afdeling A på Facebook"]
+
+
+def test_grouped_percentiles_of_one_group_without_grouping(org, report_data):
+    from django.db.models import F
+
+    figures = grouped_percentiles(QueueItem.objects.all(), F("answer_due"), {}, fractions=(0.5,))
+    # Not minutes, just proves the ungrouped form: every item has a deadline
+    assert list(figures) == [()]
+
+
+def test_removals_by_reason(org, report_data):
+    report = removals_report(org.users["comms"], period=NOVEMBER)
+    assert [(r["reason"], r["hidden"], r["deleted"], r["total"]) for r in report["rows"]] == [
+        ("spam", 2, 0, 2),
+        ("hate", 0, 1, 1),
+    ]
+    scoped = removals_report(org.users["manager_b"], period=NOVEMBER)
+    assert [(r["reason"], r["total"]) for r in scoped["rows"]] == [("spam", 1)]
+
+
+def test_volume_by_platform_and_hour_of_week(org, report_data):
+    report = volume_report(org.users["comms"], period=NOVEMBER)
+    assert [(r["platform"], r["count"]) for r in report["by_platform"]] == [
+        ("facebook", 5),
+        ("instagram", 1),
+    ]
+    grid = report["by_hour_of_week"]
+    # 09:00 UTC on Monday is 10:00 in Copenhagen; b1 came Tuesday 14:00 UTC = 15:00 local
+    assert grid[0][10] == 5
+    assert grid[1][15] == 1
+    assert sum(map(sum, grid)) == 6
+
+
+def test_dormant_and_non_compliant_pages(org):
+    from datetime import timedelta
+
+    from accounts.models import AccountSnapshot, ChannelStatus
+
+    a, b, central = org.channels["a"], org.channels["b"], org.channels["central"]
+    b.status = ChannelStatus.DORMANT
+    b.save(update_fields=["status"])
+    AccountSnapshot.objects.create(
+        channel=central, date=NOW.date() - timedelta(days=3), own_posts=2
+    )
+    AccountSnapshot.objects.create(channel=a, date=NOW.date() - timedelta(days=200), own_posts=1)
+    report = pages_report(org.users["comms"], now=NOW)
+    assert [(row["channel"].pk, str(row["why"])) for row in report["dormant"]] == [
+        (a.pk, "No own post for more than 90 days"),
+        (b.pk, "Marked dormant"),
+    ]
+    # channel b has no deputy
+    assert [
+        (row["channel"].pk, [str(p) for p in row["problems"]]) for row in report["non_compliant"]
+    ] == [(b.pk, ["No deputy"])]
+
+
+@pytest.mark.parametrize("items", [2, 20])
+def test_reports_use_a_fixed_number_of_queries(org, django_assert_num_queries, items):
+    from strategy.tests.conftest import make_item
+
+    for index in range(items):
+        make_item(org.channels["a"], f"n{index}", answered_after=index + 1)
+    comms = org.users["comms"]
+    from governance.permissions import access_for
+
+    access_for(comms)  # the per-request access is computed once, outside the report
+    # rows: counts + percentiles; series: counts + percentiles
+    with django_assert_num_queries(4):
+        answer_time_report(comms, period=NOVEMBER, now=NOW)
+    with django_assert_num_queries(2):  # removals, reason labels
+        removals_report(comms, period=NOVEMBER)
+    with django_assert_num_queries(2):  # per platform, per hour of week
+        volume_report(comms, period=NOVEMBER)
