@@ -9,6 +9,9 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                                            "token","username"]}
   POST /_sim/{platform}/comments      {"account_id","message","author_name",["post_id",
                                        "parent_id","created_time"]}
+                                      Answers with the comment; its "id" is the id the
+                                      platform API names it by (a LinkedIn comment's URN,
+                                      with the numeric id as "comment_id").
                                       "hide_author": true leaves Facebook's "from" out;
                                       "standalone": true makes an X mention that answers no
                                       tweet (by default a mention replies to the newest post).

@@ -54,6 +54,8 @@ _X_USER_BASE = 1_700_000_000_000_000_000
 _X_EPOCH_MS = 1_288_834_974_657
 _ID_EPOCH_MS = 1_767_225_600_000  # 2026-01-01
 
+_LINKEDIN_COMMENT_URN = re.compile(r"^urn:li:comment:\(urn:li:[A-Za-z]+:[^,]+,(?P<id>\d+)\)$")
+
 # Shared by every world in the process (see World.next_seq).
 _sequence_lock = threading.Lock()
 _last_sequence = 0
@@ -190,13 +192,25 @@ class Comment:
         """LinkedIn's composite comment URN."""
         return f"urn:li:comment:({self.post_id},{self.id})" if self.platform == "linkedin" else ""
 
+    @property
+    def parent_urn(self) -> str | None:
+        if self.platform != "linkedin" or self.parent_id is None:
+            return None
+        return f"urn:li:comment:({self.post_id},{self.parent_id})"
+
+    @property
+    def external_id(self) -> str:
+        """The id that names the comment everywhere: LinkedIn's URN (its numeric id only means
+        something together with the post), elsewhere the platform id."""
+        return self.urn or self.id
+
     def to_dict(self) -> dict[str, Any]:
         data = {
             "platform": self.platform,
             "account_id": self.account_id,
-            "id": self.id,
+            "id": self.external_id,
             "post_id": self.post_id,
-            "parent_id": self.parent_id,
+            "parent_id": self.parent_urn if self.platform == "linkedin" else self.parent_id,
             "message": self.text,
             "author_name": self.author.name if self.author else None,
             "author_id": self.author.id if self.author else None,
@@ -207,7 +221,7 @@ class Comment:
             "visible_at": self.visible_at.isoformat() if self.visible_at else None,
         }
         if self.platform == "linkedin":
-            data["urn"] = self.urn
+            data["comment_id"] = self.id
         if self.platform == "x":
             data["in_reply_to_tweet_id"] = self.reply_to_id
             data["conversation_id"] = self.post_id
@@ -551,6 +565,10 @@ class World:
         return self.posts[platform].get(post_id)
 
     def find_comment(self, platform: str, comment_id: str) -> Comment | None:
+        """A comment by id; a LinkedIn comment also by its URN."""
+        if platform == "linkedin":
+            match = _LINKEDIN_COMMENT_URN.match(comment_id)
+            comment_id = match["id"] if match else comment_id
         return self.comments[platform].get(comment_id)
 
     # --- comments --------------------------------------------------------------------------

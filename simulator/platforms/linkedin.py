@@ -363,10 +363,9 @@ class LinkedInAPI(PlatformAPI):
             "linkedin",
             account.id,
             "reply",
-            parent.id if parent else post.id,
+            parent.urn if parent else post.id,
             text=text,
-            result_id=created.id,
-            detail=parent.urn if parent else post.id,
+            result_id=created.urn,
         )
         return json_response(201, self._comment_json(created, account), {"x-restli-id": created.id})
 
@@ -377,5 +376,5 @@ class LinkedInAPI(PlatformAPI):
         if actor != account.urn:
             return _denied(f"comments as {actor}")
         self.world.delete_comment(comment)
-        self.world.record_action("linkedin", account.id, "delete", comment.id, detail=comment.urn)
+        self.world.record_action("linkedin", account.id, "delete", comment.urn)
         return empty_response(204)

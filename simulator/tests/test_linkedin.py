@@ -137,7 +137,7 @@ def test_comments_page_by_start_and_count_newest_first(sim):
         body = requests.get(
             url, params={"start": start, "count": 10}, headers=headers(org), timeout=TIMEOUT
         ).json()
-        seen += [element["id"] for element in body["elements"]]
+        seen += [element["$URN"] for element in body["elements"]]
         sizes.append(len(body["elements"]))
         totals.append(body["paging"]["total"])
         if len(body["elements"]) < 10:
@@ -159,10 +159,10 @@ def test_replies_are_listed_under_the_comment_urn(sim):
     org = account(sim, "linkedin")
     top = add_comment(sim, "linkedin", "Er stillingen på fuld tid?")
     reply = add_comment(sim, "linkedin", "Det vil jeg også gerne vide", "Nabo", parent_id=top["id"])
-    body = requests.get(comments_url(sim, top["urn"]), headers=headers(org), timeout=TIMEOUT)
+    body = requests.get(comments_url(sim, top["id"]), headers=headers(org), timeout=TIMEOUT)
     elements = body.json()["elements"]
-    assert [element["id"] for element in elements] == [reply["id"]]
-    assert elements[0]["parentComment"] == top["urn"]
+    assert [element["$URN"] for element in elements] == [reply["id"]]
+    assert elements[0]["parentComment"] == top["id"]
 
 
 def test_create_a_nested_reply_as_the_organisation(sim):
@@ -175,7 +175,7 @@ def test_create_a_nested_reply_as_the_organisation(sim):
         "actor": org["urn"],
         "object": post_urn,
         "message": {"text": "Fristen er 1. december."},
-        "parentComment": comment["urn"],
+        "parentComment": comment["id"],
     }
     # When the organisation replies, and when someone else or the wrong post is named
     created = requests.post(url, json=payload, headers=headers(org), timeout=TIMEOUT)
@@ -191,7 +191,7 @@ def test_create_a_nested_reply_as_the_organisation(sim):
     # Then only the proper request creates a reply
     assert created.status_code == 201
     assert created.headers["x-restli-id"] == created.json()["id"]
-    assert created.json()["parentComment"] == comment["urn"]
+    assert created.json()["parentComment"] == comment["id"]
     assert created.json()["actor"] == org["urn"]
     assert as_person.status_code == 403
     assert wrong_object.status_code == 400
@@ -205,7 +205,7 @@ def test_delete_needs_the_organisation_as_actor(sim):
     org = account(sim, "linkedin")
     post_urn = newest_post(sim, org)
     comment = add_comment(sim, "linkedin", "Spam spam spam")
-    url = f"{comments_url(sim, post_urn)}/{comment['id']}"
+    url = f"{comments_url(sim, post_urn)}/{comment['comment_id']}"
     no_actor = requests.delete(url, headers=headers(org), timeout=TIMEOUT)
     deleted = requests.delete(
         url, params={"actor": org["urn"]}, headers=headers(org), timeout=TIMEOUT
