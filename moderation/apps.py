@@ -7,4 +7,4 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from . import rules  # noqa: F401
+        from . import deadlines, rules  # noqa: F401

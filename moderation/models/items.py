@@ -9,6 +9,8 @@ from accounts.models import Channel, Platform
 from governance.models import Role
 from governance.permissions import access_for
 
+from ..personal_data import mask_personal_ids
+
 
 class ItemKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
@@ -42,6 +44,15 @@ class QueueItemQuerySet(models.QuerySet):
             access.managed_unit_ids
         )
         visible = models.Q(assigned_to_id=access.user_id)
+        expert_units = access.unit_ids(Role.DEPARTMENT_EXPERT)
+        # Experts see what was forwarded to them or to their department, nothing else.
+        from .workflow import Forwarding
+
+        forwarded = Forwarding.objects.filter(item=models.OuterRef("pk"))
+        forwarded_here = models.Q(to_user_id=access.user_id)
+        if expert_units:
+            forwarded_here |= models.Q(to_unit_id__in=expert_units, to_user__isnull=True)
+        visible |= models.Exists(forwarded.filter(forwarded_here))
         if units:
             visible |= models.Q(channel__owner_unit_id__in=units)
         return self.filter(visible)
@@ -88,6 +99,28 @@ class QueueItem(models.Model):
         verbose_name=_("assigned to"),
     )
     hidden_on_platform = models.BooleanField(_("hidden on the platform"), default=False)
+    has_personal_data = models.BooleanField(
+        _("contains personal data"),
+        default=False,
+        help_text=_("A personal identification number was found in the text."),
+    )
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+    # Warning points at 75 % of each target, in the target's own clock.
+    first_response_warn_at = models.DateTimeField(
+        _("first response warning"), null=True, blank=True
+    )
+    answer_warn_at = models.DateTimeField(_("answer warning"), null=True, blank=True)
+    # The escalation sweep's cursor: the next moment something must happen to this open item
+    # (a warning or a breach). Null when nothing is pending.
+    next_deadline = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    # Per deadline: 0 nothing sent, 1 assignee warned (75 %), 2 breach reported.
+    first_response_escalation = models.PositiveSmallIntegerField(
+        _("first response escalation"), default=0
+    )
+    answer_escalation = models.PositiveSmallIntegerField(_("answer escalation"), default=0)
     policy_version = models.ForeignKey(
         "governance.PolicyVersion",
         on_delete=models.PROTECT,
@@ -109,10 +142,30 @@ class QueueItem(models.Model):
                 fields=["platform", "external_id"], name="queue_item_unique_platform_id"
             )
         ]
-        indexes = [models.Index(fields=["status", "answer_due"])]
+        indexes = [
+            models.Index(fields=["status", "answer_due"]),
+            # The queue's keyset order, and the sweep's "what is due now" scan.
+            models.Index(
+                fields=["next_deadline", "id"],
+                name="queue_item_open_next_deadline",
+                condition=models.Q(status__in=["new", "acknowledged", "forwarded"]),
+            ),
+            models.Index(fields=["answer_due", "received_at", "id"], name="queue_item_queue_order"),
+            models.Index(fields=["author_external_id"], name="queue_item_author"),
+            models.Index(fields=["thread_external_id"], name="queue_item_thread"),
+        ]
 
     def __str__(self):
         return f"{self.get_platform_display()} {self.external_id}"
 
     def get_absolute_url(self):
         return reverse("moderation:item-detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def masked_text(self):
+        """The text with personal identification numbers masked: what every page shows."""
+        return mask_personal_ids(self.text) if self.text else ""

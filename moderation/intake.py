@@ -1,0 +1,195 @@
+"""What happens right after new items are stored: deadlines where the pipeline left none,
+the personal-data check (flag, hide through the outbox where the platform allows, audit) and
+assignment to the monitor on duty for the channel's team.
+
+`on_new_items(ids)` is idempotent (a second call finds nothing left to do) and runs a fixed
+number of queries per municipality in the batch, whatever the batch size.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import OrgUnit, UnitKind
+
+from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
+from .models import OPEN_STATUSES, AuditEntry, DutyRota, QueueItem
+from .models.rota import absences_by_user
+from .personal_data import find_personal_ids
+
+SYSTEM_HIDE_REASON = "personal_data"
+
+
+def platform_can_hide(platform: str) -> bool:
+    """Whether the platform offers hiding a comment (the adapter's declared capabilities)."""
+    try:
+        from platforms.registry import adapter_class
+
+        return bool(adapter_class(platform).capabilities.hide)
+    except (ImportError, ValueError):
+        return False
+
+
+def on_new_items(item_ids) -> dict:
+    """Process freshly stored items; returns counts of what was done (for logs and tests)."""
+    done = {"deadlines": 0, "personal_data": 0, "hidden": 0, "assigned": 0}
+    item_ids = list(item_ids)
+    if not item_ids:
+        return done
+    with transaction.atomic():
+        items = list(
+            QueueItem.objects.select_for_update(of=("self",))
+            .filter(pk__in=item_ids, status__in=OPEN_STATUSES)
+            .select_related("channel__owner_unit__municipality")
+            .order_by("pk")
+        )
+        if not items:
+            return done
+        changed: set[str] = set()
+        audit: list[AuditEntry] = []
+        hides: list[QueueItem] = []
+        by_municipality = defaultdict(list)
+        for item in items:
+            by_municipality[item.channel.owner_unit.municipality].append(item)
+        for municipality, batch in by_municipality.items():
+            calculator = DeadlineCalculator(municipality)
+            for item in batch:
+                if item.next_deadline is None and item.answer_due is None:
+                    before = (item.answer_due, item.first_response_due)
+                    calculator.deadlines(item.platform, item.kind, item.received_at).apply(item)
+                    if (item.answer_due, item.first_response_due) != before:
+                        done["deadlines"] += 1
+                        changed.update(DEADLINE_FIELDS)
+                elif item.next_deadline is None:
+                    # Due times set by the caller without warning points: fill those in.
+                    calculator.deadlines(item.platform, item.kind, item.received_at).apply(item)
+                    changed.update(DEADLINE_FIELDS)
+            _check_personal_data(municipality, batch, calculator, audit, hides, changed, done)
+            _assign(municipality, batch, calculator, audit, changed, done)
+        if changed:
+            QueueItem.objects.bulk_update(items, sorted(changed))
+        if audit:
+            AuditEntry.objects.bulk_create(audit)
+        if hides:
+            from . import outbox
+
+            for item in hides:
+                outbox.enqueue_hide(
+                    item, acting_user=None, idempotency_key=f"personal-data-hide:{item.pk}"
+                )
+    return done
+
+
+def _check_personal_data(municipality, batch, calculator, audit, hides, changed, done):
+    countries = (municipality.country,) if municipality.country in ("DK", "SE", "NO") else None
+    for item in batch:
+        if item.has_personal_data or not item.text:
+            continue
+        hits = find_personal_ids(item.text, countries)
+        if not hits:
+            continue
+        item.has_personal_data = True
+        changed.add("has_personal_data")
+        done["personal_data"] += 1
+        will_hide = not item.hidden_on_platform and platform_can_hide(item.platform)
+        audit.append(
+            AuditEntry(
+                action="personal_data_found",
+                item=item,
+                channel_id=item.channel_id,
+                reason=SYSTEM_HIDE_REASON,
+                note="",
+                policy_version_id=calculator.policy_version_id,
+                data={
+                    "countries": sorted({hit.country for hit in hits}),
+                    "hide_queued": will_hide,
+                },
+            )
+        )
+        if will_hide:
+            hides.append(item)
+            done["hidden"] += 1
+
+
+def team_for(unit_id, units: dict, rotas: dict):
+    """The rota responsible for a channel owned by `unit_id`: the unit's own, the nearest above
+    it, else the municipality's communications team's."""
+    node = units.get(unit_id)
+    while node is not None:
+        if node["id"] in rotas:
+            return rotas[node["id"]]
+        node = units.get(node["parent_id"])
+    for unit in units.values():
+        if unit["kind"] == UnitKind.COMMUNICATIONS and unit["id"] in rotas:
+            return rotas[unit["id"]]
+    return None
+
+
+def _assign(municipality, batch, calculator, audit, changed, done):
+    todo = [item for item in batch if item.assigned_to_id is None]
+    if not todo:
+        return
+    units = {
+        unit["id"]: unit
+        for unit in OrgUnit.objects.filter(municipality=municipality).values(
+            "id", "parent_id", "kind"
+        )
+    }
+    rotas = {
+        rota.team_id: rota
+        for rota in DutyRota.objects.filter(team__municipality=municipality).prefetch_related(
+            "members__user", "members__deputy"
+        )
+    }
+    if not rotas:
+        return
+    today = timezone.localtime(timezone.now(), calculator.calendar.timezone).date()
+    members = {team: list(rota.members.all()) for team, rota in rotas.items()}
+    absences = absences_by_user(
+        {
+            user_id
+            for rows in members.values()
+            for member in rows
+            for user_id in (member.user_id, member.deputy_id)
+            if user_id
+        },
+        today,
+    )
+    # In crisis mode everyone on the team monitors: new items are shared out in turn.
+    crisis_turns = {}
+    for item in todo:
+        rota = team_for(item.channel.owner_unit_id, units, rotas)
+        if rota is None:
+            continue
+        if calculator.crisis is not None:
+            present = [
+                m.user
+                for m in members[rota.team_id]
+                if not any(s <= today <= e for s, e in absences.get(m.user_id, ()))
+            ]
+            if not present:
+                continue
+            turns = crisis_turns.setdefault(rota.team_id, itertools.cycle(present))
+            user = next(turns)
+        else:
+            user = rota.on_duty(today, members[rota.team_id], absences)
+        if user is None:
+            continue
+        item.assigned_to = user
+        changed.add("assigned_to")
+        done["assigned"] += 1
+        audit.append(
+            AuditEntry(
+                action="assign",
+                item=item,
+                channel_id=item.channel_id,
+                reason="on_duty",
+                note="",
+                policy_version_id=calculator.policy_version_id,
+                data={"to": user.pk, "crisis": calculator.crisis is not None},
+            )
+        )

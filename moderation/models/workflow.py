@@ -1,0 +1,160 @@
+"""The answer routine around a queue item: forwarding to experts, canned answers, notices to
+authors before a removal, and crisis periods with tighter answer times."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ForwardingStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the expert")
+    ANSWERED = "answered", _("Answer sent back")
+    POSTED = "posted", _("Answer posted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Forwarding(models.Model):
+    """A question put in a department's or an expert's hands, with an internal deadline."""
+
+    item = models.ForeignKey(
+        "moderation.QueueItem", on_delete=models.CASCADE, related_name="forwardings"
+    )
+    to_unit = models.ForeignKey(
+        "governance.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="forwarded_items",
+        verbose_name=_("department"),
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_items",
+        verbose_name=_("expert"),
+    )
+    note = models.TextField(_("note to the expert"), blank=True)
+    due_at = models.DateTimeField(_("internal deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ForwardingStatus.choices, default=ForwardingStatus.OPEN
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    forwarded_at = models.DateTimeField(_("forwarded"), auto_now_add=True)
+    answer_text = models.TextField(_("expert's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["-forwarded_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_user", "status"], name="forwarding_expert"),
+            models.Index(fields=["to_unit", "status"], name="forwarding_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} → {self.to_unit_id}"
+
+    @property
+    def is_open(self):
+        return self.status == ForwardingStatus.OPEN
+
+
+class CannedAnswer(models.Model):
+    """A prepared reply for a common case, picked and edited before posting."""
+
+    municipality = models.ForeignKey(
+        "governance.Municipality", on_delete=models.CASCADE, related_name="canned_answers"
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    # The answer suggested when an item exposes a personal identification number.
+    for_personal_data = models.BooleanField(_("suggest for personal data"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+        ordering = ["order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="canned_answer_code")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AuthorNotice(models.Model):
+    """The author was told why their post is being removed: the precondition of a deletion."""
+
+    item = models.ForeignKey(
+        "moderation.QueueItem", on_delete=models.CASCADE, related_name="author_notices"
+    )
+    reason = models.ForeignKey(
+        "governance.RemovalReason", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("message to the author"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("told"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice to the author")
+        verbose_name_plural = _("notices to authors")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.reason_id}"
+
+
+class CrisisPeriod(models.Model):
+    """A period of crisis mode for a municipality: tighter targets, everyone on the team on duty."""
+
+    municipality = models.ForeignKey(
+        "governance.Municipality", on_delete=models.CASCADE, related_name="crisis_periods"
+    )
+    reason = models.TextField(_("reason"))
+    target_percent = models.PositiveSmallIntegerField(
+        _("answer times in per cent of normal"),
+        default=25,
+        help_text=_("25 means a 24-hour target becomes 6 hours."),
+    )
+    round_the_clock = models.BooleanField(
+        _("round the clock"),
+        default=True,
+        help_text=_("Count every hour, not only opening hours or weekdays."),
+    )
+    started_at = models.DateTimeField(_("started"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("crisis period")
+        verbose_name_plural = _("crisis periods")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(ended_at__isnull=True),
+                name="crisis_one_open_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_percent__gte=1, target_percent__lte=100),
+                name="crisis_target_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.started_at:%Y-%m-%d %H:%M}"
