@@ -395,7 +395,10 @@ class GraphAPI(PlatformAPI):
         result: dict[str, Any] = {}
         for name, spec in fields.items():
             if (kind, name) in EDGES:
-                result[name] = self._list(call, kind, obj, name, spec)
+                edge = self._list(call, kind, obj, name, spec)
+                # Graph leaves an empty edge out of the node altogether.
+                if edge["data"] or "paging" in edge or "summary" in edge:
+                    result[name] = edge
                 continue
             value = values.get(name, _MISSING)
             if callable(value):
@@ -440,11 +443,25 @@ class GraphAPI(PlatformAPI):
 
     def _post_values(self, call: Call, post: Post) -> dict[str, Any]:
         page_id, _, number = post.id.partition("_")
+        now = self.world.now()
+
+        def updated() -> str:
+            # A new comment counts as activity on the post, as on Facebook.
+            latest = max(
+                (
+                    comment.created
+                    for comment in self.world.comments["facebook"].values()
+                    if comment.post_id == post.id and comment.visible(now)
+                ),
+                default=post.created,
+            )
+            return graph_time(max(latest, post.created))
+
         return {
             "id": post.id,
             "message": post.text,
             "created_time": graph_time(post.created),
-            "updated_time": graph_time(post.created),
+            "updated_time": updated,
             "from": self._author_ref(post, call.account),
             "permalink_url": f"https://www.facebook.com/{page_id}/posts/{number}",
             "status_type": "mobile_status_update",

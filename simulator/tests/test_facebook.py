@@ -463,3 +463,32 @@ def test_build_webhook_delivery_is_importable(sim):
         "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     )
     assert json.loads(body)["object"] == "page"
+
+
+def test_feed_nests_comments_and_leaves_empty_edges_out(sim):
+    # Given comments on the newest post only
+    page = account(sim, "facebook")
+    old = datetime(2026, 1, 1, tzinfo=UTC)
+    first = add_comment(sim, "facebook", "Første")["id"]
+    add_comment(sim, "facebook", "Gammel", created_time=old.isoformat())
+    second = add_comment(sim, "facebook", "Anden")["id"]
+    since = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
+    nested = (
+        f"comments.filter(stream).order(chronological).since({since}).limit(1)"
+        "{id,message,parent{id}}"
+    )
+    # When the feed is read with the comments nested
+    feed = graph(
+        sim, f"{page['id']}/feed", page["token"], fields=f"id,updated_time,{nested}"
+    ).json()["data"]
+    newest, *others = feed
+    following = requests.get(newest["comments"]["paging"]["next"], timeout=TIMEOUT).json()
+    # Then the newest post carries its recent comments, paged, and the others no edge at all
+    assert [c["id"] for c in newest["comments"]["data"]] == [first]
+    assert [c["id"] for c in following["data"]] == [second]
+    assert all("comments" not in post for post in others)
+    assert (
+        newest["updated_time"] >= newest["comments"]["data"][0]["id"]
+        and newest["updated_time"]
+        > graph(sim, newest["id"], page["token"], fields="created_time").json()["created_time"]
+    )
