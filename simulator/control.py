@@ -144,12 +144,15 @@ class ControlAPI:
                 world.faults.clear()
                 return json_response(200, {"cleared": cleared})
             if request.method == "POST":
-                fault = world.faults.add(
-                    self._body(request),
-                    lambda platform, account_id: world.account(platform, account_id) is not None,
-                )
+                fault = world.faults.add(self._body(request), self._account_key)
                 return json_response(200, fault.to_dict())
         return _method_not_allowed("GET|POST|DELETE")
+
+    def _account_key(self, platform: str, account_id: str) -> str | None:
+        try:
+            return self.world.resolve_account(platform, account_id).id
+        except SimError:
+            return None
 
     def _actions(self, query: dict[str, str]) -> list[dict[str, Any]]:
         with self.world.lock:

@@ -88,10 +88,11 @@ class FaultBook:
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
 
-    def add(self, spec: dict[str, Any], known_account: Any) -> Fault:
+    def add(self, spec: dict[str, Any], account_key: Any) -> Fault:
         """Validate a control-API fault request and queue it.
 
-        `known_account(platform, account_id)` tells whether an account exists.
+        `account_key(platform, account_id)` gives the account's id as the world keys it (a
+        LinkedIn organisation may be named by its URN), or None when there is no such account.
         """
         platform = spec.get("platform")
         kind = spec.get("kind")
@@ -103,9 +104,10 @@ class FaultBook:
             raise FaultError(f"{kind} only exists on {', '.join(sorted(ONLY_ON[kind]))}")
         account_id = spec.get("account_id")
         if account_id is not None:
-            account_id = str(account_id)
-            if not known_account(platform, account_id):
-                raise FaultError(f"no {platform} account {account_id}")
+            named = account_id
+            account_id = account_key(platform, str(account_id))
+            if account_id is None:
+                raise FaultError(f"no {platform} account {named}")
         fault = Fault(
             id=next(self._ids),
             platform=platform,

@@ -752,7 +752,7 @@ class GraphAPI(PlatformAPI):
         if after:
             start = self._cursor_position(items, after) + 1
         elif before:
-            stop = self._cursor_position(items, before)
+            stop = max(0, self._cursor_position(items, before))
             start = max(0, stop - limit)
         if limit == 0:
             page_items, has_next, has_previous = [], False, False

@@ -227,13 +227,13 @@ class YouTubeAPI(PlatformAPI):
         start = 0
         if token:
             value = decode_token("y", token)
-            try:
-                bound = tuple(int(part) for part in value.split(":")) if value else None
-            except (AttributeError, ValueError):
-                bound = ()
-            if value is None or bound == ():
+            parts = value.split(":") if value else []
+            if value is None or (
+                value and (len(parts) != 2 or not all(p.isdigit() for p in parts))
+            ):
                 raise Abort(self.invalid_cursor())
-            if bound is not None:
+            if value:
+                bound = (int(parts[0]), int(parts[1]))
                 start = next(
                     (
                         index

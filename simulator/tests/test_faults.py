@@ -316,3 +316,10 @@ def test_read_lag_on_x_keeps_the_creation_time(sim):
     ).json()["data"]
     assert [tweet["id"] for tweet in data] == [visible]
     assert int(lagging) < int(visible)
+
+
+def test_a_linkedin_fault_can_name_the_organisation_by_urn(sim):
+    org = account(sim, "linkedin")
+    fault = add_fault(sim, "linkedin", "server_error", account_id=org["urn"])
+    assert fault["account_id"] == org["id"]
+    assert call(sim, "linkedin").status_code == 500
