@@ -710,6 +710,18 @@ class World:
             reply_to_id=reply_to.id if reply_to is not None else None,
         )
 
+    def replies(self, comment: Comment) -> list[Comment]:
+        """The replies to a top-level comment that can be read now, oldest first."""
+        now = self.now()
+        return sorted(
+            (
+                reply
+                for reply in self.comments[comment.platform].values()
+                if reply.parent_id == comment.id and reply.visible(now)
+            ),
+            key=lambda reply: (reply.created, reply.seq),
+        )
+
     def delete_comment(self, comment: Comment) -> None:
         """Delete a comment and, for a top-level one, its replies (as the platforms do)."""
         comment.deleted = True

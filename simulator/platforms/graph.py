@@ -506,9 +506,7 @@ class GraphAPI(PlatformAPI):
             "can_comment": True,
             "can_like": True,
             "like_count": comment.like_count,
-            "comment_count": lambda: (
-                0 if comment.parent_id else len(self._replies("facebook", comment))
-            ),
+            "comment_count": lambda: 0 if comment.parent_id else len(self.world.replies(comment)),
             "permalink_url": link,
             "user_likes": False,
             "is_private": False,
@@ -616,17 +614,6 @@ class GraphAPI(PlatformAPI):
             "media": {"id": comment.post_id, "media_product_type": "FEED"},
         }
 
-    def _replies(self, platform: str, comment: Comment) -> list[Comment]:
-        now = self.world.now()
-        return sorted(
-            (
-                reply
-                for reply in self.world.comments[platform].values()
-                if reply.parent_id == comment.id and reply.visible(now)
-            ),
-            key=lambda reply: (reply.created, reply.seq),
-        )
-
     def _edge_items(
         self, call: Call, kind: str, obj: Any, edge: str, options: dict[str, str]
     ) -> tuple[list[Any], dict[str, Any] | None]:
@@ -667,7 +654,7 @@ class GraphAPI(PlatformAPI):
         platform = account.platform
         if kind in ("comment", "ig_comment"):
             # Threads are one level deep: a reply has no replies of its own.
-            replies = [] if obj.parent_id else self._replies(platform, obj)
+            replies = [] if obj.parent_id else self.world.replies(obj)
             items = [reply for reply in replies if in_range(reply.created)]
             return items, {"order": "chronological", "total_count": len(items)}
         order = options.get("order") or ("chronological" if platform == "facebook" else "")

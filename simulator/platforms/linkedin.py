@@ -221,14 +221,6 @@ class LinkedInAPI(PlatformAPI):
             "isReshareDisabledByAuthor": False,
         }
 
-    def _replies(self, comment: Comment) -> list[Comment]:
-        now = self.world.now()
-        return [
-            reply
-            for reply in self.world.comments["linkedin"].values()
-            if reply.parent_id == comment.id and reply.visible(now)
-        ]
-
     def _comment_json(self, comment: Comment, account: Account) -> dict[str, Any]:
         actor = comment.author.id if comment.author else account.urn
         moment = epoch_ms(comment.created)
@@ -252,7 +244,7 @@ class LinkedInAPI(PlatformAPI):
             parent = self.world.comments["linkedin"][comment.parent_id]
             data["parentComment"] = parent.urn
         else:
-            replies = len(self._replies(comment))
+            replies = len(self.world.replies(comment))
             data["commentsSummary"] = {
                 "aggregatedTotalComments": replies,
                 "totalFirstLevelComments": replies,
@@ -292,7 +284,7 @@ class LinkedInAPI(PlatformAPI):
         short = self.list_faults(account, has_cursor=start > 0)
         now = self.world.now()
         if parent is not None:
-            comments = self._replies(parent)
+            comments = self.world.replies(parent)
             total = len(comments)
         else:
             on_post = [

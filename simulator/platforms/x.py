@@ -84,6 +84,12 @@ def _forbidden(detail: str) -> Response:
     return problem(403, "Forbidden", detail)
 
 
+def _tweet_not_found(tweet_id: str) -> Response:
+    return problem(
+        404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].", NOT_FOUND
+    )
+
+
 def _user_not_found(user_id: str) -> Response:
     # X answers a lookup of an unknown user with 200 and an errors list.
     return json_response(
@@ -198,12 +204,7 @@ class XAPI(PlatformAPI):
             self._check_params(request, LOOKUP_PARAMS)
             tweet = self._tweet(segments[1])
             if tweet is None or tweet.deleted:
-                return problem(
-                    404,
-                    "Not Found Error",
-                    f"Could not find tweet with id: [{segments[1]}].",
-                    NOT_FOUND,
-                )
+                return _tweet_not_found(segments[1])
             fields = self._field_set(request, "tweet.fields", TWEET_FIELDS)
             return json_response(200, {"data": self._tweet_json(tweet, fields)})
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "DELETE":
@@ -556,9 +557,7 @@ class XAPI(PlatformAPI):
             return invalid_request("$.hidden: must be a boolean")
         tweet = self.world.find_comment("x", tweet_id)
         if tweet is None or tweet.deleted:
-            return problem(
-                404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].", NOT_FOUND
-            )
+            return _tweet_not_found(tweet_id)
         root = self.world.find_post("x", tweet.post_id)
         if tweet.own or tweet.reply_to_id is None or root is None or root.account_id != account.id:
             return _forbidden(
@@ -571,9 +570,7 @@ class XAPI(PlatformAPI):
     def _delete(self, account: Account, tweet_id: str) -> Response:
         tweet = self._tweet(tweet_id)
         if tweet is None or tweet.deleted:
-            return problem(
-                404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].", NOT_FOUND
-            )
+            return _tweet_not_found(tweet_id)
         if tweet.author is not None or tweet.account_id != account.id:
             return _forbidden("You are not allowed to delete this Tweet.")
         if isinstance(tweet, Comment):

@@ -79,6 +79,23 @@ def quota_exceeded() -> Response:
     )
 
 
+def login_required() -> Response:
+    return yt_error(
+        401, "Login Required.", "required", location="Authorization", location_type="header"
+    )
+
+
+def invalid_credentials() -> Response:
+    return yt_error(
+        401,
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+        "cookie or other valid authentication credential.",
+        "authError",
+        location="Authorization",
+        location_type="header",
+    )
+
+
 def _bad(message: str, reason: str = "invalidParameter", location: str | None = None) -> Response:
     return yt_error(400, message, reason, "youtube.parameter", location=location)
 
@@ -97,14 +114,7 @@ class YouTubeAPI(PlatformAPI):
         if token:
             account = self.world.account_by_token(token, ("youtube",))
             if account is None:
-                return yt_error(
-                    401,
-                    "Request had invalid authentication credentials. Expected OAuth 2 access "
-                    "token, login cookie or other valid authentication credential.",
-                    "authError",
-                    location="Authorization",
-                    location_type="header",
-                )
+                return invalid_credentials()
             return account
         key = request.query.get("key")
         if key:
@@ -114,13 +124,7 @@ class YouTubeAPI(PlatformAPI):
                     400, "API key not valid. Please pass a valid API key.", "badRequest"
                 )
             if request.method != "GET":
-                return yt_error(
-                    401,
-                    "Login Required.",
-                    "required",
-                    location="Authorization",
-                    location_type="header",
-                )
+                return login_required()
             return account
         return yt_error(403, "The request is missing a valid API key.", "forbidden")
 
@@ -150,14 +154,7 @@ class YouTubeAPI(PlatformAPI):
             response.set_header("Retry-After", str(int(fault.reset_after_seconds)))
             return response
         if fault.kind == "token_expired":
-            return yt_error(
-                401,
-                "Request had invalid authentication credentials. Expected OAuth 2 access "
-                "token, login cookie or other valid authentication credential.",
-                "authError",
-                location="Authorization",
-                location_type="header",
-            )
+            return invalid_credentials()
         return yt_error(500, "Backend Error", "backendError")
 
     def invalid_cursor(self) -> Response:
@@ -302,17 +299,9 @@ class YouTubeAPI(PlatformAPI):
         }
 
     def _published_replies(self, comment: Comment) -> list[Comment]:
-        now = self.world.now()
-        return sorted(
-            (
-                reply
-                for reply in self.world.comments["youtube"].values()
-                if reply.parent_id == comment.id
-                and reply.visible(now)
-                and reply.moderation_status == "published"
-            ),
-            key=_micro,
-        )
+        return [
+            reply for reply in self.world.replies(comment) if reply.moderation_status == "published"
+        ]
 
     def _thread_json(
         self,
@@ -516,13 +505,7 @@ class YouTubeAPI(PlatformAPI):
             )
         if mine:
             if mine != "true" or request.bearer_token() is None:
-                return yt_error(
-                    401,
-                    "Login Required.",
-                    "required",
-                    location="Authorization",
-                    location_type="header",
-                )
+                return login_required()
             channels = [account]
         elif handle:
             name = handle.removeprefix("@")
@@ -634,15 +617,7 @@ class YouTubeAPI(PlatformAPI):
 
     def _own_channel_token(self, request: Request) -> None:
         if request.bearer_token() is None:
-            raise Abort(
-                yt_error(
-                    401,
-                    "Login Required.",
-                    "required",
-                    location="Authorization",
-                    location_type="header",
-                )
-            )
+            raise Abort(login_required())
 
     def _insert(self, request: Request, account: Account) -> Response:
         self._own_channel_token(request)
