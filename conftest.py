@@ -53,7 +53,9 @@ def chromium():
 def page(chromium, live_server):
     """A fresh browser page; `page.base_url` is the live server. Screenshots go to
     test-artifacts/ (look at them)."""
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
@@ -86,7 +88,8 @@ def axe_violations(page, impact=("serious", "critical")):
     axe = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
     page.add_script_tag(path=str(axe))
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        "async () => await axe.run(document, "
+        "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
     )
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

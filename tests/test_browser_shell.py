@@ -23,7 +23,9 @@ def test_dashboard_in_each_language(page, org, language):
 
     assert page.locator("html").get_attribute("lang") == language
     heading = translated(language, "Dashboard")
-    assert language == "en" or heading != "Dashboard", f"'Dashboard' is not translated to {language}"
+    assert language == "en" or heading != "Dashboard", (
+        f"'Dashboard' is not translated to {language}"
+    )
     assert page.locator("h1").inner_text() == heading
     nav = page.locator("nav.app-nav").inner_text()
     assert translated(language, "Queue") in nav

@@ -43,8 +43,12 @@ def test_password_reset_sends_an_email(client, org, settings):
 def test_nobody_can_sign_themselves_up(client, db):
     response = client.post(
         reverse("account_signup"),
-        {"username": "new", "email": "new@x.example", "password1": "a-Long-pass-123",
-         "password2": "a-Long-pass-123"},
+        {
+            "username": "new",
+            "email": "new@x.example",
+            "password1": "a-Long-pass-123",
+            "password2": "a-Long-pass-123",
+        },
     )
     from django.contrib.auth import get_user_model
 
@@ -95,8 +99,19 @@ def test_the_items_api_returns_the_contract_fields(client, org):
     assert set(body) == {"count", "next", "previous", "results"}
     assert body["count"] == 1
     item = body["results"][0]
-    for field in ("id", "platform", "channel", "external_id", "text", "author_name",
-                  "received_at", "first_response_due", "answer_due", "status", "web_url"):
+    for field in (
+        "id",
+        "platform",
+        "channel",
+        "external_id",
+        "text",
+        "author_name",
+        "received_at",
+        "first_response_due",
+        "answer_due",
+        "status",
+        "web_url",
+    ):
         assert field in item
     assert item["web_url"].endswith(reverse("moderation:item-detail", args=[item["id"]]))
 
