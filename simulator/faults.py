@@ -23,6 +23,8 @@ REPLACING_KINDS = frozenset(
         "version_retired",
     }
 )
+# Faults that look like a proxy in front of the platform answered.
+GATEWAY_KINDS = frozenset({"html_502", "no_content_type"})
 # Faults where the call is carried out (a write really happens) but the answer is spoiled.
 AFTER_KINDS = frozenset({"timeout", "malformed"})
 REQUEST_KINDS = REPLACING_KINDS | AFTER_KINDS

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..faults import (
+    GATEWAY_KINDS,
     INVALID_CURSOR,
     REPLACING_KINDS,
     REQUEST_KINDS,
@@ -113,7 +114,9 @@ class PlatformAPI:
                 response = abort.response
             except BadBody as exc:
                 response = self.bad_request(str(exc))
-            self.decorate(response, request, account, fault)
+            if fault is None or fault.kind not in GATEWAY_KINDS:
+                # A gateway's error page carries none of the platform's headers.
+                self.decorate(response, request, account, fault)
             world.stats.record(account.platform, account.id, response.status)
             delay = world.config["timeout_seconds"]
         if fault is not None and fault.kind == "timeout":

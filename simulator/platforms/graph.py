@@ -261,8 +261,6 @@ class GraphAPI(PlatformAPI):
     def decorate(
         self, response: Response, request: Request, account: Account, fault: Fault | None
     ) -> None:
-        if fault is not None and fault.kind in ("html_502", "no_content_type"):
-            return  # a gateway's page carries none of Graph's headers
         app, page, regain = self._usage(account)
         if fault is not None and fault.kind == "throttle":
             page = max(page, 100)

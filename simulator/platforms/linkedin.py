@@ -100,8 +100,7 @@ class LinkedInAPI(PlatformAPI):
     def decorate(
         self, response: Response, request: Request, account: Account, fault: Fault | None
     ) -> None:
-        if response.get_header("Content-Type"):
-            response.set_header("X-RestLi-Protocol-Version", "2.0.0")
+        response.set_header("X-RestLi-Protocol-Version", "2.0.0")
 
     def invalid_cursor(self) -> Response:
         return _bad("Invalid value for param start")

@@ -150,8 +150,6 @@ class XAPI(PlatformAPI):
     def decorate(
         self, response: Response, request: Request, account: Account, fault: Fault | None
     ) -> None:
-        if fault is not None and fault.kind in ("html_502", "no_content_type"):
-            return
         limit = self.world.config["x_rate_limit"]
         window = self._window(account, self._group(request))
         remaining = max(0, limit - window[1])

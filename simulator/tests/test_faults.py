@@ -120,6 +120,9 @@ def test_html_502(sim, platform):
     assert answer.status_code == 502
     assert answer.headers["Content-Type"].startswith("text/html")
     assert answer.text.startswith("<!DOCTYPE html>")
+    # A proxy's page carries none of the platform's usage or rate-limit headers.
+    assert "X-App-Usage" not in answer.headers
+    assert "x-rate-limit-remaining" not in answer.headers
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
