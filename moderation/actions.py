@@ -1,0 +1,514 @@
+"""Every change to a queue item goes through one of these functions.
+
+Each runs in one transaction, takes the acting user keyword-only, writes its audit row (who,
+when, why and the policy version the item is judged by) and queues platform writes through the
+outbox, whose sends start on commit. Callers check permissions before calling; a step that is
+not possible in the item's state raises `ActionError` with a message for the user.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import RemovalReason
+from governance.policy import version_in_force
+
+from . import audit, outbox
+from .models import (
+    OPEN_STATUSES,
+    AuthorNotice,
+    CrisisPeriod,
+    Forwarding,
+    ForwardingStatus,
+    ItemStatus,
+    NotificationKind,
+    QueueItem,
+    Record,
+)
+from .notify import notify
+
+
+class ActionError(Exception):
+    """The step is not possible in the item's current state; the message says why."""
+
+
+def next_deadline(item):
+    """The next SLA checkpoint (warning or deadline) still to act on, or None."""
+    if item.status not in OPEN_STATUSES:
+        return None
+    moments = []
+    if item.first_responded_at is None:
+        if item.first_response_escalation < 1 and item.first_response_warn_at:
+            moments.append(item.first_response_warn_at)
+        if item.first_response_escalation < 2 and item.first_response_due:
+            moments.append(item.first_response_due)
+    if item.answered_at is None:
+        if item.answer_escalation < 1 and item.answer_warn_at:
+            moments.append(item.answer_warn_at)
+        if item.answer_escalation < 2 and item.answer_due:
+            moments.append(item.answer_due)
+    return min(moments) if moments else None
+
+
+def _locked(item) -> QueueItem:
+    return QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
+
+
+def _save(item, *fields):
+    item.next_deadline = next_deadline(item)
+    item.save(update_fields=[*fields, "next_deadline"])
+
+
+def _require_open(item):
+    if item.status not in OPEN_STATUSES:
+        raise ActionError(_("The item is no longer open."))
+
+
+def _removal_reason(item, code) -> RemovalReason:
+    version = version_in_force(item.channel.owner_unit.municipality)
+    reason = RemovalReason.objects.filter(version=version, code=code).first() if version else None
+    if reason is None:
+        raise ActionError(_("Choose a reason from the policy's list."))
+    return reason
+
+
+def acknowledge(item, *, acting_user, note=""):
+    """The first response: the team has seen the item and will answer."""
+    with transaction.atomic():
+        item = _locked(item)
+        _require_open(item)
+        if item.status == ItemStatus.NEW:
+            item.status = ItemStatus.ACKNOWLEDGED
+        if item.first_responded_at is None:
+            item.first_responded_at = timezone.now()
+        _save(item, "status", "first_responded_at")
+        audit.record(
+            "acknowledge",
+            actor=acting_user,
+            item=item,
+            note=note,
+            policy_version=item.policy_version,
+        )
+    return item
+
+
+def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=None):
+    """Post `text` as the channel (never a person's profile) through the outbox; the item is
+    answered. `canned` names the canned answer it started from."""
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Write the answer first."))
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status not in OPEN_STATUSES:
+            raise ActionError(_("The item is no longer open."))
+        message = outbox.enqueue_reply(
+            item, text, acting_user=acting_user, idempotency_key=idempotency_key
+        )
+        now = timezone.now()
+        item.status = ItemStatus.ANSWERED
+        item.first_responded_at = item.first_responded_at or now
+        item.answered_at = now
+        _save(item, "status", "first_responded_at", "answered_at")
+        posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
+        if forwarding is not None:
+            posted = posted.filter(pk=forwarding.pk)
+        forwardings = list(posted.values_list("pk", flat=True))
+        posted.update(status=ForwardingStatus.POSTED)
+        audit.record(
+            "reply",
+            actor=acting_user,
+            item=item,
+            policy_version=item.policy_version,
+            text=text,
+            canned=canned,
+            outbox_message=message.pk,
+            forwardings=forwardings,
+        )
+    return item
+
+
+def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
+    """Put the question in a department's or an expert's hands, with an internal deadline
+    that falls inside the item's answer deadline."""
+    now = timezone.now()
+    if due_at <= now:
+        raise ActionError(_("The internal deadline must be in the future."))
+    with transaction.atomic():
+        item = _locked(item)
+        _require_open(item)
+        if item.answer_due is not None and due_at > item.answer_due:
+            raise ActionError(_("The internal deadline must fall before the answer deadline."))
+        if to_user is not None and not to_user.memberships.filter(unit=to_unit).exists():
+            raise ActionError(_("The expert does not belong to that department."))
+        forwarding = Forwarding.objects.create(
+            item=item,
+            to_unit=to_unit,
+            to_user=to_user,
+            due_at=due_at,
+            note=note,
+            forwarded_by=acting_user,
+        )
+        item.status = ItemStatus.FORWARDED
+        item.first_responded_at = item.first_responded_at or now
+        _save(item, "status", "first_responded_at")
+        audit.record(
+            "forward",
+            actor=acting_user,
+            item=item,
+            note=note,
+            policy_version=item.policy_version,
+            forwarding=forwarding.pk,
+            to_unit=to_unit.pk,
+            to_user=getattr(to_user, "pk", None),
+            due_at=due_at.isoformat(),
+        )
+        if to_user is not None:
+            recipients = [to_user]
+        else:
+            recipients = [
+                m.user
+                for m in to_unit.memberships.select_related("user")
+                if m.role == "department_expert"
+            ]
+        notify(
+            recipients,
+            NotificationKind.FORWARDED,
+            item=item,
+            message=_("A question was forwarded to you: answer by %(due)s.")
+            % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    return forwarding
+
+
+def send_back(forwarding, answer_text, *, acting_user):
+    """The expert's short informative answer goes back to the team for review."""
+    answer_text = (answer_text or "").strip()
+    if not answer_text:
+        raise ActionError(_("Write the answer first."))
+    with transaction.atomic():
+        forwarding = (
+            Forwarding.objects.select_for_update().select_related("item").get(pk=forwarding.pk)
+        )
+        if forwarding.status != ForwardingStatus.OPEN:
+            raise ActionError(_("This question has already been answered."))
+        forwarding.answer_text = answer_text
+        forwarding.answered_by = acting_user
+        forwarding.answered_at = timezone.now()
+        forwarding.status = ForwardingStatus.ANSWERED
+        forwarding.save(update_fields=["answer_text", "answered_by", "answered_at", "status"])
+        item = forwarding.item
+        audit.record(
+            "send_back",
+            actor=acting_user,
+            item=item,
+            policy_version=item.policy_version,
+            forwarding=forwarding.pk,
+            text=answer_text,
+        )
+        notify(
+            [item.assigned_to, forwarding.forwarded_by],
+            NotificationKind.ANSWER_RETURNED,
+            item=item,
+            message=_("The expert's answer is ready for review."),
+        )
+    return forwarding
+
+
+def close(item, reason, *, acting_user, note=""):
+    """Close without an answer (praise, an emoji, a like), with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Give a reason for closing."))
+    with transaction.atomic():
+        item = _locked(item)
+        _require_open(item)
+        item.status = ItemStatus.CLOSED
+        item.closed_reason = reason
+        item.closed_at = timezone.now()
+        _save(item, "status", "closed_reason", "closed_at")
+        Forwarding.objects.filter(item=item, status=ForwardingStatus.OPEN).update(
+            status=ForwardingStatus.WITHDRAWN
+        )
+        audit.record(
+            "close",
+            actor=acting_user,
+            item=item,
+            reason="closed",
+            note=reason,
+            policy_version=item.policy_version,
+            comment=note,
+        )
+    return item
+
+
+def assign(item, to_user, *, acting_user, note=""):
+    """Assign or reassign the item (None leaves it unassigned)."""
+    with transaction.atomic():
+        item = _locked(item)
+        before = item.assigned_to_id
+        if before == getattr(to_user, "pk", None):
+            return item
+        item.assigned_to = to_user
+        item.save(update_fields=["assigned_to"])
+        audit.record(
+            "reassign" if before else "assign",
+            actor=acting_user,
+            item=item,
+            note=note,
+            policy_version=item.policy_version,
+            to=getattr(to_user, "pk", None),
+            was=before,
+        )
+        if to_user is not None and to_user != acting_user:
+            notify(
+                [to_user],
+                NotificationKind.ASSIGNED,
+                item=item,
+                message=_("An item was assigned to you."),
+            )
+    return item
+
+
+def hide(item, reason_code, *, acting_user, note=""):
+    """Hide the item on the platform, for a reason from the policy's list."""
+    with transaction.atomic():
+        item = _locked(item)
+        reason = _removal_reason(item, reason_code)
+        message = outbox.enqueue_hide(item, acting_user=acting_user)
+        audit.record(
+            "hide",
+            actor=acting_user,
+            item=item,
+            reason=reason.code,
+            note=note,
+            policy_version=reason.version,
+            outbox_message=message.pk,
+        )
+    return item
+
+
+def unhide(item, *, acting_user, note=""):
+    with transaction.atomic():
+        item = _locked(item)
+        message = outbox.enqueue_unhide(item, acting_user=acting_user)
+        audit.record(
+            "unhide",
+            actor=acting_user,
+            item=item,
+            note=note,
+            policy_version=item.policy_version,
+            outbox_message=message.pk,
+        )
+    return item
+
+
+def tell_author(item, reason_code, text, *, acting_user):
+    """Tell the author why their post is being removed (a reply on the platform), recorded."""
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Write the message to the author first."))
+    with transaction.atomic():
+        item = _locked(item)
+        reason = _removal_reason(item, reason_code)
+        notice = AuthorNotice.objects.create(
+            item=item, reason=reason, text=text, sent_by=acting_user
+        )
+        message = outbox.enqueue_reply(
+            item, text, acting_user=acting_user, idempotency_key=f"author-notice:{notice.pk}"
+        )
+        audit.record(
+            "tell_author",
+            actor=acting_user,
+            item=item,
+            reason=reason.code,
+            policy_version=reason.version,
+            text=text,
+            outbox_message=message.pk,
+        )
+    return notice
+
+
+def delete(item, reason_code, *, acting_user, note=""):
+    """Delete the item on the platform: only for a reason from the policy, after the author was
+    told why and after the item was captured for the records."""
+    with transaction.atomic():
+        item = _locked(item)
+        reason = _removal_reason(item, reason_code)
+        if not AuthorNotice.objects.filter(item=item, reason=reason).exists():
+            raise ActionError(_("Tell the author why before deleting."))
+        if not Record.objects.filter(item=item).exists():
+            raise ActionError(_("Capture the item as a record before deleting."))
+        message = outbox.enqueue_delete(item, acting_user=acting_user)
+        item.status = ItemStatus.REMOVED
+        item.closed_at = timezone.now()
+        item.closed_reason = reason.label
+        _save(item, "status", "closed_at", "closed_reason")
+        audit.record(
+            "delete",
+            actor=acting_user,
+            item=item,
+            reason=reason.code,
+            note=note,
+            policy_version=reason.version,
+            outbox_message=message.pk,
+        )
+    return item
+
+
+RECORD_METADATA = (
+    "subject",
+    "case_number",
+    "classification",
+    "sender",
+    "recipient",
+    "confidentiality",
+    "extra",
+)
+
+
+def capture_record(item, *, acting_user, **metadata):
+    """Capture the item for the records: its text, author, times, permalink, platform id and
+    thread are frozen; `metadata` fills the archive fields."""
+    unknown = set(metadata) - set(RECORD_METADATA)
+    if unknown:
+        raise ActionError(_("Unknown record fields: %(names)s") % {"names": ", ".join(unknown)})
+    with transaction.atomic():
+        item = _locked(item)
+        if Record.objects.filter(item=item).exists():
+            raise ActionError(_("The item is already a record."))
+        thread = []
+        if item.thread_external_id:
+            thread = [
+                {
+                    "platform_id": t.external_id,
+                    "author": t.author_name,
+                    "text": t.masked_text,
+                    "created_at": t.created_at.isoformat(),
+                }
+                for t in QueueItem.objects.filter(
+                    channel_id=item.channel_id, thread_external_id=item.thread_external_id
+                )
+                .exclude(pk=item.pk)
+                .order_by("created_at", "id")[:200]
+            ]
+        replies = [
+            {"text": m.text, "status": m.status, "at": m.created_at.isoformat()}
+            for m in item.outbox_messages.filter(kind="reply").order_by("created_at", "id")
+        ]
+        record = Record.objects.create(
+            item=item,
+            platform=item.platform,
+            external_id=item.external_id,
+            channel_name=item.channel.name,
+            author_name=item.author_name,
+            author_external_id=item.author_external_id,
+            text=item.masked_text,
+            text_unmasked=item.text,
+            permalink=item.permalink,
+            created_at=item.created_at,
+            received_at=item.received_at,
+            thread=thread,
+            replies=replies,
+            captured_at=timezone.now(),
+            captured_by=acting_user,
+            **metadata,
+        )
+        audit.record(
+            "capture_record",
+            actor=acting_user,
+            item=item,
+            policy_version=item.policy_version,
+            record=record.pk,
+        )
+    return record
+
+
+def update_record(record, *, acting_user, **metadata):
+    """Complete or correct the archive metadata of a record (the capture stays as it was)."""
+    unknown = set(metadata) - set(RECORD_METADATA)
+    if unknown:
+        raise ActionError(_("Unknown record fields: %(names)s") % {"names": ", ".join(unknown)})
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        changes = {k: v for k, v in metadata.items() if getattr(record, k) != v}
+        for key, value in changes.items():
+            setattr(record, key, value)
+        if changes:
+            record.save(update_fields=list(changes))
+            audit.record(
+                "update_record",
+                actor=acting_user,
+                item=record.item,
+                record=record.pk,
+                changed=sorted(changes),
+            )
+    return record
+
+
+def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_the_clock=True):
+    """Crisis mode on: tighter targets for new items, everyone on the team monitoring."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Say why crisis mode is switched on."))
+    with transaction.atomic():
+        if (
+            CrisisPeriod.objects.select_for_update()
+            .filter(municipality=municipality, ended_at__isnull=True)
+            .exists()
+        ):
+            raise ActionError(_("Crisis mode is already on."))
+        period = CrisisPeriod.objects.create(
+            municipality=municipality,
+            reason=reason,
+            target_percent=target_percent,
+            round_the_clock=round_the_clock,
+            started_at=timezone.now(),
+            started_by=acting_user,
+        )
+        audit.record(
+            "crisis_on",
+            actor=acting_user,
+            note=reason,
+            crisis=period.pk,
+            target_percent=target_percent,
+            round_the_clock=round_the_clock,
+            policy_version=version_in_force(municipality),
+        )
+        from governance.models import Membership, Role
+
+        team = Membership.objects.filter(
+            unit__municipality=municipality,
+            role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR],
+        ).select_related("user")
+        notify(
+            [m.user for m in team],
+            NotificationKind.CRISIS,
+            message=_("Crisis mode is on: everyone on the team monitors the queue. %(why)s")
+            % {"why": reason},
+        )
+    return period
+
+
+def end_crisis(municipality, *, acting_user, note=""):
+    with transaction.atomic():
+        period = (
+            CrisisPeriod.objects.select_for_update()
+            .filter(municipality=municipality, ended_at__isnull=True)
+            .first()
+        )
+        if period is None:
+            raise ActionError(_("Crisis mode is not on."))
+        period.ended_at = timezone.now()
+        period.ended_by = acting_user
+        period.save(update_fields=["ended_at", "ended_by"])
+        audit.record(
+            "crisis_off",
+            actor=acting_user,
+            note=note,
+            crisis=period.pk,
+            policy_version=version_in_force(municipality),
+        )
+    return period

@@ -1,0 +1,10 @@
+"""Periodic tasks of the answer routine, merged into CELERY_BEAT_SCHEDULE by config/celery.py."""
+
+BEAT_SCHEDULE = {
+    "moderation-sweep-sla": {
+        "task": "moderation.sweep_sla",
+        "schedule": 60.0,
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": 55},
+    },
+}

@@ -1,0 +1,17 @@
+"""Celery tasks of the answer routine: the SLA escalation sweep."""
+
+from celery import shared_task
+
+from .escalation import sweep
+
+
+@shared_task(name="moderation.sweep_sla", ignore_result=True)
+def sweep_sla():
+    """One sweep; idempotent (each checkpoint is claimed once), so overlapping runs are safe."""
+    result = sweep()
+    return {
+        "warned": result.warned,
+        "breached": result.breached,
+        "skipped": result.skipped,
+        "failed": result.failed,
+    }
