@@ -1,15 +1,31 @@
 from django.contrib import admin
 
-from .models import AccountSnapshot, Channel, ChannelConnection
+from .models import (
+    AccountSnapshot,
+    Channel,
+    ChannelAdmin,
+    ChannelClosingRequest,
+    ChannelConnection,
+    ChannelEvent,
+    ChannelFlag,
+    ChannelRequest,
+)
+
+
+class ChannelAdminInline(admin.TabularInline):
+    model = ChannelAdmin
+    extra = 0
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelModelAdmin(admin.ModelAdmin):
     list_display = ["name", "platform", "scope", "owner_unit", "responsible", "status"]
     list_filter = ["platform", "scope", "status", "owner_unit__centre"]
     search_fields = ["name", "handle", "external_id", "url"]
     list_select_related = ["owner_unit", "responsible"]
     autocomplete_fields = ["owner_unit", "responsible", "deputy"]
+    inlines = [ChannelAdminInline]
 
 
 @admin.register(ChannelConnection)
@@ -36,3 +52,45 @@ class AccountSnapshotAdmin(admin.ModelAdmin):
     search_fields = ["channel__name"]
     list_select_related = ["channel"]
     date_hierarchy = "date"
+
+
+@admin.register(ChannelEvent)
+class ChannelEventAdmin(admin.ModelAdmin):
+    """Read-only: the history is append-only."""
+
+    list_display = ["at", "channel", "kind", "actor", "to_status"]
+    list_filter = ["kind"]
+    search_fields = ["channel__name", "comment"]
+    list_select_related = ["channel", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChannelRequest)
+class ChannelRequestAdmin(admin.ModelAdmin):
+    list_display = ["channel", "department", "requester", "decision", "created_at"]
+    list_filter = ["decision"]
+    list_select_related = ["channel", "department", "requester"]
+    readonly_fields = ["decision", "decided_by", "decided_at", "decision_comment"]
+
+
+@admin.register(ChannelClosingRequest)
+class ChannelClosingRequestAdmin(admin.ModelAdmin):
+    list_display = ["channel", "requested_by", "decision", "notice_status", "created_at"]
+    list_filter = ["decision", "notice_status"]
+    list_select_related = ["channel", "requested_by"]
+    readonly_fields = ["decision", "decided_by", "decided_at", "decision_comment", "notice_status"]
+
+
+@admin.register(ChannelFlag)
+class ChannelFlagAdmin(admin.ModelAdmin):
+    list_display = ["channel", "kind", "since", "resolved_at"]
+    list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["channel"]

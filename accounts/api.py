@@ -1,14 +1,64 @@
-"""API: the channel registry."""
+"""API: the channel registry (full record), page requests with approve/reject, and closing.
 
-from rest_framework import serializers, viewsets
+Same permissions as the UI: querysets are scoped with `for_user`, so objects outside the user's
+reach give 404, and each action asks the permission module for the object.
+"""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
-from .models import Channel
+from . import actions
+from .models import (
+    Channel,
+    ChannelAdmin,
+    ChannelClosingRequest,
+    ChannelFlag,
+    ChannelRequest,
+    Platform,
+)
+from .rules import may_connect
+
+
+class ChannelAdminSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = ChannelAdmin
+        fields = ["user", "username", "platform_role", "added_on"]
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelFlag
+        fields = ["kind", "since"]
+
+
+class ConnectionStateSerializer(serializers.Serializer):
+    """The polling side's state, read-only here."""
+
+    account_id = serializers.CharField()
+    token_status = serializers.CharField()
+    token_checked_at = serializers.DateTimeField()
+    token_expires_at = serializers.DateTimeField()
+    polling_enabled = serializers.BooleanField()
+    last_polled_at = serializers.DateTimeField()
+    last_own_post_at = serializers.DateTimeField()
 
 
 class ChannelSerializer(serializers.ModelSerializer):
     web_url = serializers.SerializerMethodField()
+    centre = serializers.IntegerField(source="owner_unit.centre_id", read_only=True)
+    admins = ChannelAdminSerializer(many=True, read_only=True)
+    open_flags = FlagSerializer(many=True, read_only=True)
+    connection = serializers.SerializerMethodField()
+    connectable = serializers.SerializerMethodField()
 
     class Meta:
         model = Channel
@@ -21,9 +71,22 @@ class ChannelSerializer(serializers.ModelSerializer):
             "external_id",
             "scope",
             "owner_unit",
+            "centre",
             "responsible",
             "deputy",
+            "purpose",
+            "target_groups",
+            "admins",
             "status",
+            "approved_at",
+            "approved_by",
+            "branding_verified_at",
+            "branding_verified_by",
+            "last_review_at",
+            "closed_at",
+            "connection",
+            "connectable",
+            "open_flags",
             "created_at",
             "updated_at",
             "web_url",
@@ -34,16 +97,297 @@ class ChannelSerializer(serializers.ModelSerializer):
         url = channel.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
 
+    @extend_schema(responses=ConnectionStateSerializer(allow_null=True))
+    def get_connection(self, channel) -> dict | None:
+        connection = getattr(channel, "connection", None)
+        return ConnectionStateSerializer(connection).data if connection is not None else None
+
+    def get_connectable(self, channel) -> bool:
+        return may_connect(channel)
+
+
+class ClosingInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    notice_text = serializers.CharField()
+
+
+class CommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+def _workflow_error(error):
+    return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+
 
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChannelSerializer
     permission_classes = [ActionPermission]
-    permission_actions = {"list": "channels.view", "retrieve": "channels.view"}
+    permission_actions = {
+        "list": "channels.view",
+        "retrieve": "channels.view",
+        "request_closing": "channels.look_after",
+        "review": "channels.look_after",
+        "verify_branding": "channels.manage",
+        "archive": "channels.manage",
+    }
     filterset_fields = ["platform", "scope", "status", "owner_unit"]
 
     def get_queryset(self):
-        return Channel.objects.for_user(self.request.user).order_by("platform", "name", "id")
+        return (
+            Channel.objects.for_user(self.request.user)
+            .select_related("owner_unit", "connection")
+            .prefetch_related(
+                Prefetch("admins", queryset=ChannelAdmin.objects.select_related("user")),
+                Prefetch("flags", queryset=ChannelFlag.objects.open(), to_attr="open_flags"),
+            )
+            .order_by("platform", "name", "id")
+        )
+
+    def _done(self, channel):
+        return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data)
+
+    @extend_schema(request=ClosingInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="request-closing")
+    def request_closing(self, request, pk=None):
+        channel = self.get_object()
+        data = ClosingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            closing = actions.request_closing(
+                channel, acting_user=request.user, **data.validated_data
+            )
+        except actions.WorkflowError as error:
+            return _workflow_error(error)
+        return Response(
+            ClosingRequestSerializer(closing, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=CommentInputSerializer, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        channel = self.get_object()
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.confirm_review(channel, acting_user=request.user, **data.validated_data)
+        except actions.WorkflowError as error:
+            return _workflow_error(error)
+        return self._done(channel)
+
+    @extend_schema(request=CommentInputSerializer, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"], url_path="verify-branding")
+    def verify_branding(self, request, pk=None):
+        channel = self.get_object()
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        actions.verify_branding(channel, acting_user=request.user, **data.validated_data)
+        return self._done(channel)
+
+    @extend_schema(request=CommentInputSerializer, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        channel = self.get_object()
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.close_channel(channel, acting_user=request.user, **data.validated_data)
+        except actions.WorkflowError as error:
+            return _workflow_error(error)
+        return self._done(channel)
+
+
+class ChannelRequestSerializer(serializers.ModelSerializer):
+    """A page request; on create, the page's record fields come along."""
+
+    platform = serializers.ChoiceField(choices=Platform.choices, source="channel.platform")
+    name = serializers.CharField(source="channel.name", max_length=200)
+    purpose = serializers.CharField(source="channel.purpose")
+    target_groups = serializers.CharField(source="channel.target_groups")
+    responsible = serializers.PrimaryKeyRelatedField(
+        source="channel.responsible", queryset=get_user_model().objects.filter(is_active=True)
+    )
+    deputy = serializers.PrimaryKeyRelatedField(
+        source="channel.deputy", queryset=get_user_model().objects.filter(is_active=True)
+    )
+    url = serializers.URLField(source="channel.url", required=False, allow_blank=True)
+    handle = serializers.CharField(source="channel.handle", required=False, allow_blank=True)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.filter(centre__isnull=False)
+    )
+    channel_status = serializers.CharField(source="channel.status", read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChannelRequest
+        fields = [
+            "id",
+            "channel",
+            "channel_status",
+            "platform",
+            "name",
+            "url",
+            "handle",
+            "department",
+            "purpose",
+            "target_groups",
+            "message",
+            "responsible",
+            "deputy",
+            "requester",
+            "created_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "web_url",
+        ]
+        read_only_fields = [
+            "channel",
+            "requester",
+            "created_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        ]
+
+    def get_web_url(self, channel_request) -> str:
+        request = self.context.get("request")
+        url = channel_request.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+    def validate(self, attrs):
+        channel = attrs.get("channel", {})
+        if channel.get("responsible") and channel.get("responsible") == channel.get("deputy"):
+            raise serializers.ValidationError(
+                {"deputy": "The deputy must be someone other than the responsible person."}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        channel = validated_data.pop("channel")
+        try:
+            return actions.request_channel(
+                acting_user=self.context["request"].user,
+                department=validated_data["department"],
+                message=validated_data["message"],
+                **channel,
+            )
+        except actions.WorkflowError as error:
+            raise serializers.ValidationError({"detail": str(error)}) from error
+
+
+class ChannelRequestViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ChannelRequestSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {
+        "list": "channels.view_request",
+        "retrieve": "channels.view_request",
+        "create": "channels.request",
+        "approve": "channels.decide_request",
+        "reject": "channels.decide_request",
+    }
+    filterset_fields = ["decision", "department"]
+
+    def get_queryset(self):
+        return (
+            ChannelRequest.objects.for_user(self.request.user)
+            .select_related("channel")
+            .order_by("-created_at", "-id")
+        )
+
+    def _decide(self, request, decide, input_serializer):
+        channel_request = self.get_object()
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decide(channel_request, acting_user=request.user, **data.validated_data)
+        except actions.WorkflowError as error:
+            return _workflow_error(error)
+        return Response(self.get_serializer(self.get_queryset().get(pk=channel_request.pk)).data)
+
+    @extend_schema(request=CommentInputSerializer, responses=ChannelRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, actions.approve_request, CommentInputSerializer)
+
+    @extend_schema(request=RequiredCommentSerializer, responses=ChannelRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, actions.reject_request, RequiredCommentSerializer)
+
+
+class ClosingRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelClosingRequest
+        fields = [
+            "id",
+            "channel",
+            "requested_by",
+            "reason",
+            "notice_text",
+            "created_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "notice_status",
+        ]
+        read_only_fields = fields
+
+
+class ClosingRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ClosingRequestSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {
+        "list": "channels.view",
+        "retrieve": "channels.view_closing",
+        "approve": "channels.decide_closing",
+        "reject": "channels.decide_closing",
+    }
+    filterset_fields = ["decision", "channel"]
+
+    def get_queryset(self):
+        return (
+            ChannelClosingRequest.objects.filter(
+                channel__in=Channel.objects.for_user(self.request.user)
+            )
+            .select_related("channel", "channel__owner_unit")
+            .order_by("-created_at", "-id")
+        )
+
+    def _decide(self, request, decide, input_serializer):
+        closing = self.get_object()
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decide(closing, acting_user=request.user, **data.validated_data)
+        except actions.WorkflowError as error:
+            return _workflow_error(error)
+        return Response(self.get_serializer(self.get_queryset().get(pk=closing.pk)).data)
+
+    @extend_schema(request=CommentInputSerializer, responses=ClosingRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, actions.approve_closing, CommentInputSerializer)
+
+    @extend_schema(request=RequiredCommentSerializer, responses=ClosingRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, actions.reject_closing, RequiredCommentSerializer)
 
 
 def register(router):
     router.register("channels", ChannelViewSet, basename="channel")
+    router.register("channel-requests", ChannelRequestViewSet, basename="channel-request")
+    router.register("closing-requests", ClosingRequestViewSet, basename="closing-request")

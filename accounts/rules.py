@@ -101,6 +101,10 @@ def _decide_request(access, request=None):
     return access.sees_everything or _centre_manages(access, request.department_id)
 
 
+def _view_closing(access, closing=None):
+    return _view_channel(access, closing.channel if closing is not None else None)
+
+
 def _decide_closing(access, closing=None):
     """Approve or reject a closing: the team or the channel's centre manager, never the asker."""
     if closing is None:
@@ -128,6 +132,7 @@ register("channels.look_after", _look_after_channel)
 register("channels.request", _request_channel)
 register("channels.view_request", _view_request)
 register("channels.decide_request", _decide_request)
+register("channels.view_closing", _view_closing)
 register("channels.decide_closing", _decide_closing)
 register("channels.compliance", _compliance)
 register("channels.public_register", _public_register)

@@ -1,8 +1,15 @@
-"""The registry of the municipality's official social-media accounts ("channels")."""
+"""The registry of the municipality's official social-media accounts ("channels").
+
+Besides the channel record itself: who holds admin access on the platform, the append-only
+history of every step (ChannelEvent), the requests for new pages and for closing them, and the
+open compliance flags the neglect sweep maintains.
+"""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrgUnit
@@ -85,6 +92,31 @@ class Channel(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.REQUESTED
     )
+    purpose = models.TextField(_("purpose"), blank=True)
+    target_groups = models.TextField(_("target groups"), blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    # Sender branding (C4): the municipality named as sender and the running department shown.
+    branding_verified_at = models.DateTimeField(
+        _("sender branding verified"), null=True, blank=True
+    )
+    branding_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branding verified by"),
+    )
+    last_review_at = models.DateTimeField(_("last annual review"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -111,3 +143,300 @@ class Channel(models.Model):
     @property
     def centre_id(self):
         return self.owner_unit.centre_id
+
+    @property
+    def is_public(self):
+        """Whether the channel belongs in the public register of official accounts."""
+        return self.status == ChannelStatus.ACTIVE
+
+
+class PlatformRole(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    EDITOR = "editor", _("Editor")
+    MODERATOR = "moderator", _("Moderator")
+
+
+class ChannelAdmin(models.Model):
+    """A person who holds admin access to the page on the platform. Never a password (C3)."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="admins", verbose_name=_("channel")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="channel_admin_access",
+        verbose_name=_("person"),
+    )
+    platform_role = models.CharField(
+        _("role on the platform"),
+        max_length=20,
+        choices=PlatformRole.choices,
+        default=PlatformRole.ADMIN,
+    )
+    added_on = models.DateField(_("added on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("channel admin")
+        verbose_name_plural = _("channel admins")
+        ordering = ["channel", "added_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], name="channel_admin_unique_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.channel}"
+
+
+class EventKind(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Request approved")
+    REJECTED = "rejected", _("Request rejected")
+    EDITED = "edited", _("Record changed")
+    ADMIN_ADDED = "admin_added", _("Admin access added")
+    ADMIN_REMOVED = "admin_removed", _("Admin access removed")
+    BRANDING_VERIFIED = "branding_verified", _("Sender branding verified")
+    REVIEW_CONFIRMED = "review_confirmed", _("Annual review confirmed")
+    MARKED_DORMANT = "marked_dormant", _("Marked dormant")
+    REACTIVATED = "reactivated", _("Active again")
+    ACTIVATED = "activated", _("Activated")
+    FLAGGED = "flagged", _("Flagged")
+    CLOSING_REQUESTED = "closing_requested", _("Closing requested")
+    CLOSING_APPROVED = "closing_approved", _("Closing approved")
+    CLOSING_REJECTED = "closing_rejected", _("Closing rejected")
+    NOTICE_PENDING = "notice_pending", _("Closing notice waiting to be posted")
+    NOTICE_QUEUED = "notice_queued", _("Closing notice queued for posting")
+    CLOSED = "closed", _("Closed and archived")
+
+
+class ChannelEvent(models.Model):
+    """One step in a channel's life: who, when, what, why. Append-only, never edited."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="events", verbose_name=_("channel")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+        help_text=_("Empty for steps the system took by itself."),
+    )
+    kind = models.CharField(_("what"), max_length=30, choices=EventKind.choices)
+    from_status = models.CharField(
+        _("status before"), max_length=20, choices=ChannelStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("status after"), max_length=20, choices=ChannelStatus.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel event")
+        verbose_name_plural = _("channel events")
+        ordering = ["channel", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Channel history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Channel history is append-only.")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Waiting for decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ChannelRequestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Requests the user may see: their own, their centre's, all for the team."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        if not access.is_member:
+            return self.none()
+        return self.filter(
+            models.Q(requester_id=access.user_id)
+            | models.Q(department_id__in=access.managed_unit_ids)
+        )
+
+
+class ChannelRequest(models.Model):
+    """A staff member's request for a new decentral page, and the centre manager's decision."""
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.PROTECT, related_name="request", verbose_name=_("channel")
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="channel_requests",
+        verbose_name=_("requested by"),
+    )
+    department = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="channel_requests",
+        verbose_name=_("department"),
+    )
+    message = models.TextField(_("message"), help_text=_("What the page will tell its readers."))
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment on the decision"), blank=True)
+
+    objects = ChannelRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel request")
+        verbose_name_plural = _("channel requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requester")),
+                name="channel_request_not_own_decision",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.channel)
+
+    def get_absolute_url(self):
+        return reverse("accounts:request-detail", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.decision == Decision.PENDING
+
+
+class NoticeStatus(models.TextChoices):
+    NONE = "", _("No notice yet")
+    PENDING = "pending", _("Waiting to be posted")
+    QUEUED = "queued", _("Queued for posting")
+
+
+class ChannelClosingRequest(models.Model):
+    """A request to close a page, the manager's decision, and the closing notice's state."""
+
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        related_name="closing_requests",
+        verbose_name=_("channel"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reason = models.TextField(_("reason"))
+    notice_text = models.TextField(
+        _("closing notice"), help_text=_("Posted on the page before it closes.")
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment on the decision"), blank=True)
+    notice_status = models.CharField(
+        _("closing notice"), max_length=20, choices=NoticeStatus.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("closing request")
+        verbose_name_plural = _("closing requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(decision="pending"),
+                name="closing_request_one_pending_per_channel",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="closing_request_not_own_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.channel)
+
+    @property
+    def is_pending(self):
+        return self.decision == Decision.PENDING
+
+
+class FlagKind(models.TextChoices):
+    DORMANT = "dormant", _("No own post for too long")
+    NO_RESPONSIBLE = "no_responsible", _("No responsible person")
+    NO_DEPUTY = "no_deputy", _("No deputy")
+    SINGLE_ADMIN = "single_admin", _("Fewer than two admins")
+    NOT_APPROVED = "not_approved", _("No recorded approval")
+    BRANDING = "branding", _("Sender branding not verified")
+    TOKEN = "token", _("No valid API token")
+    REVIEW_OVERDUE = "review_overdue", _("Annual review overdue")
+
+
+class ChannelFlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class ChannelFlag(models.Model):
+    """Something a channel is missing, since when, until it is put right (C8)."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="flags", verbose_name=_("channel")
+    )
+    kind = models.CharField(_("what is missing"), max_length=30, choices=FlagKind.choices)
+    since = models.DateTimeField(_("since"))
+    raised_at = models.DateTimeField(_("flagged"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    objects = ChannelFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compliance flag")
+        verbose_name_plural = _("compliance flags")
+        ordering = ["since", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="channel_flag_one_open_per_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.channel}: {self.kind}"

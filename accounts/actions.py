@@ -1,0 +1,654 @@
+"""Every change to the registry goes through one of these functions.
+
+Each runs in one transaction, takes the acting user keyword-only, appends the step to the
+channel's history (ChannelEvent), writes the audit row, and sends its e-mail on commit. Views,
+the API, commands and tasks call them; they check permissions themselves before calling.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from moderation.audit import record
+
+from . import notifications
+from .models import (
+    Channel,
+    ChannelAdmin,
+    ChannelClosingRequest,
+    ChannelConnection,
+    ChannelEvent,
+    ChannelFlag,
+    ChannelRequest,
+    ChannelScope,
+    ChannelStatus,
+    Decision,
+    EventKind,
+    FlagKind,
+    NoticeStatus,
+    TokenStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class WorkflowError(Exception):
+    """The step is not possible in the current state; the message says why, for the user."""
+
+
+def dormant_after():
+    return timedelta(days=getattr(settings, "CHANNEL_DORMANT_AFTER_DAYS", 90))
+
+
+def review_interval():
+    return timedelta(days=getattr(settings, "CHANNEL_REVIEW_INTERVAL_DAYS", 365))
+
+
+def _event(channel, kind, *, actor, comment="", from_status="", to_status="", at=None):
+    return ChannelEvent.objects.create(
+        channel=channel,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+        at=at or timezone.now(),
+    )
+
+
+def _set_status(channel, status, *, fields=()):
+    previous = channel.status
+    channel.status = status
+    channel.save(update_fields=["status", "updated_at", *fields])
+    return previous
+
+
+def _locked(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+# --- New pages ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_channel(
+    *,
+    acting_user,
+    platform,
+    name,
+    department,
+    purpose,
+    target_groups,
+    message,
+    responsible,
+    deputy,
+    url="",
+    handle="",
+):
+    """A staff member asks for a new decentral page; its centre's manager decides."""
+    if department.centre_id is None:
+        raise WorkflowError(_("A decentral page belongs to a department inside a centre."))
+    if responsible is None or deputy is None or responsible.pk == deputy.pk:
+        raise WorkflowError(_("Name two different people: a responsible person and a deputy."))
+    channel = Channel.objects.create(
+        platform=platform,
+        name=name,
+        url=url,
+        handle=handle,
+        scope=ChannelScope.DECENTRAL,
+        owner_unit=department,
+        responsible=responsible,
+        deputy=deputy,
+        purpose=purpose,
+        target_groups=target_groups,
+        status=ChannelStatus.REQUESTED,
+    )
+    channel_request = ChannelRequest.objects.create(
+        channel=channel, requester=acting_user, department=department, message=message
+    )
+    _event(channel, EventKind.REQUESTED, actor=acting_user, comment=message, to_status="requested")
+    record("channel.requested", actor=acting_user, channel=channel, request=channel_request.pk)
+    notifications.notify(
+        "request_submitted",
+        channel,
+        [
+            *notifications.centre_managers(department),
+            *notifications.communications_team(),
+            acting_user,
+        ],
+        channel_request=channel_request,
+    )
+    return channel_request
+
+
+def _decide_request(channel_request, *, acting_user, approve, comment):
+    channel_request = _locked(ChannelRequest, channel_request.pk)
+    if not channel_request.is_pending:
+        raise WorkflowError(_("This request has already been decided."))
+    if channel_request.requester_id == acting_user.pk:
+        raise WorkflowError(_("Nobody decides their own request."))
+    now = timezone.now()
+    channel_request.decision = Decision.APPROVED if approve else Decision.REJECTED
+    channel_request.decided_by = acting_user
+    channel_request.decided_at = now
+    channel_request.decision_comment = comment
+    channel_request.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+    channel = _locked(Channel, channel_request.channel_id)
+    if approve:
+        channel.approved_at = now
+        channel.approved_by = acting_user
+        previous = _set_status(
+            channel, ChannelStatus.APPROVED, fields=["approved_at", "approved_by"]
+        )
+        kind, action = EventKind.APPROVED, "channel.request_approved"
+    else:
+        # A rejected page never went live; it is archived so the request's history stays.
+        channel.closed_at = now
+        previous = _set_status(channel, ChannelStatus.CLOSED, fields=["closed_at"])
+        kind, action = EventKind.REJECTED, "channel.request_rejected"
+    _event(
+        channel,
+        kind,
+        actor=acting_user,
+        comment=comment,
+        from_status=previous,
+        to_status=channel.status,
+        at=now,
+    )
+    record(action, actor=acting_user, channel=channel, note=comment, request=channel_request.pk)
+    notifications.notify(
+        "request_approved" if approve else "request_rejected",
+        channel,
+        [
+            channel_request.requester,
+            *notifications.channel_people(channel),
+            *notifications.communications_team(),
+        ],
+        channel_request=channel_request,
+        comment=comment,
+    )
+    return channel_request
+
+
+@transaction.atomic
+def approve_request(channel_request, *, acting_user, comment=""):
+    """Approve a page request: the channel may now be connected for polling."""
+    return _decide_request(channel_request, acting_user=acting_user, approve=True, comment=comment)
+
+
+@transaction.atomic
+def reject_request(channel_request, *, acting_user, comment):
+    """Reject a page request; a rejection always says why."""
+    if not comment.strip():
+        raise WorkflowError(_("Say why the request is rejected."))
+    return _decide_request(channel_request, acting_user=acting_user, approve=False, comment=comment)
+
+
+@transaction.atomic
+def activate_channel(channel, *, acting_user, comment=""):
+    """An approved page is live: it goes into the public register."""
+    channel = _locked(Channel, channel.pk)
+    if channel.status != ChannelStatus.APPROVED:
+        raise WorkflowError(_("Only an approved page can be activated."))
+    previous = _set_status(channel, ChannelStatus.ACTIVE)
+    _event(
+        channel,
+        EventKind.ACTIVATED,
+        actor=acting_user,
+        comment=comment,
+        from_status=previous,
+        to_status=channel.status,
+    )
+    record("channel.activated", actor=acting_user, channel=channel, note=comment)
+    return channel
+
+
+# --- The record ----------------------------------------------------------------------------------
+
+EDITABLE_FIELDS = (
+    "name",
+    "handle",
+    "url",
+    "external_id",
+    "purpose",
+    "target_groups",
+    "responsible",
+    "deputy",
+)
+
+
+@transaction.atomic
+def update_channel(channel, *, acting_user, **changes):
+    """Change the record's descriptive fields; the history names every changed field."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    channel = _locked(Channel, channel.pk)
+    changed = {}
+    for name, value in changes.items():
+        old = getattr(channel, name)
+        if old != value:
+            changed[name] = [_plain(old), _plain(value)]
+            setattr(channel, name, value)
+    if (
+        channel.responsible_id
+        and channel.responsible_id == channel.deputy_id
+        and ({"responsible", "deputy"} & set(changed))
+    ):
+        raise WorkflowError(_("The responsible person and the deputy must be two people."))
+    if not changed:
+        return channel
+    channel.save(update_fields=[*changed, "updated_at"])
+    _event(channel, EventKind.EDITED, actor=acting_user, comment=", ".join(sorted(changed)))
+    record("channel.edited", actor=acting_user, channel=channel, changes=changed)
+    return channel
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value for the audit row."""
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+@transaction.atomic
+def add_admin(channel, *, acting_user, user, platform_role):
+    """Record that `user` holds admin access to the page on the platform."""
+    if ChannelAdmin.objects.filter(channel=channel, user=user).exists():
+        raise WorkflowError(_("This person already holds access to the page."))
+    admin = ChannelAdmin.objects.create(channel=channel, user=user, platform_role=platform_role)
+    name = user.get_full_name() or user.username
+    _event(channel, EventKind.ADMIN_ADDED, actor=acting_user, comment=name)
+    record("channel.admin_added", actor=acting_user, channel=channel, user=user.pk)
+    return admin
+
+
+@transaction.atomic
+def remove_admin(channel_admin, *, acting_user):
+    channel = channel_admin.channel
+    user = channel_admin.user
+    channel_admin.delete()
+    _event(
+        channel,
+        EventKind.ADMIN_REMOVED,
+        actor=acting_user,
+        comment=user.get_full_name() or user.username,
+    )
+    record("channel.admin_removed", actor=acting_user, channel=channel, user=user.pk)
+
+
+@transaction.atomic
+def verify_branding(channel, *, acting_user, comment=""):
+    """Someone checked the page names the municipality as sender and shows the department."""
+    channel = _locked(Channel, channel.pk)
+    channel.branding_verified_at = timezone.now()
+    channel.branding_verified_by = acting_user
+    channel.save(update_fields=["branding_verified_at", "branding_verified_by", "updated_at"])
+    _event(channel, EventKind.BRANDING_VERIFIED, actor=acting_user, comment=comment)
+    record("channel.branding_verified", actor=acting_user, channel=channel, note=comment)
+    _resolve(channel, {FlagKind.BRANDING})
+    return channel
+
+
+@transaction.atomic
+def confirm_review(channel, *, acting_user, comment=""):
+    """The owner confirmed the record is right: the annual review is done for a year."""
+    channel = _locked(Channel, channel.pk)
+    if channel.status in (ChannelStatus.REQUESTED, ChannelStatus.CLOSED):
+        raise WorkflowError(_("Only a page in use is reviewed."))
+    channel.last_review_at = timezone.now()
+    channel.save(update_fields=["last_review_at", "updated_at"])
+    _event(channel, EventKind.REVIEW_CONFIRMED, actor=acting_user, comment=comment)
+    record("channel.review_confirmed", actor=acting_user, channel=channel, note=comment)
+    _resolve(channel, {FlagKind.REVIEW_OVERDUE})
+    return channel
+
+
+# --- Closing --------------------------------------------------------------------------------------
+
+CLOSABLE_STATUSES = (ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.DORMANT)
+
+
+@transaction.atomic
+def request_closing(channel, *, acting_user, reason, notice_text):
+    """Ask to close a page; the centre manager (or the team) decides."""
+    channel = _locked(Channel, channel.pk)
+    if channel.status not in CLOSABLE_STATUSES:
+        raise WorkflowError(_("This page cannot be closed in its current state."))
+    if channel.closing_requests.filter(decision=Decision.PENDING).exists():
+        raise WorkflowError(_("A closing request for this page is already waiting."))
+    if not reason.strip() or not notice_text.strip():
+        raise WorkflowError(_("Give a reason and the notice to post on the page."))
+    closing = ChannelClosingRequest.objects.create(
+        channel=channel, requested_by=acting_user, reason=reason, notice_text=notice_text
+    )
+    _event(channel, EventKind.CLOSING_REQUESTED, actor=acting_user, comment=reason)
+    record("channel.closing_requested", actor=acting_user, channel=channel, note=reason)
+    notifications.notify(
+        "closing_requested",
+        channel,
+        [
+            *notifications.centre_managers(channel.owner_unit),
+            *notifications.communications_team(),
+            *notifications.channel_people(channel),
+        ],
+        closing=closing,
+    )
+    return closing
+
+
+def _decide_closing(closing, *, acting_user, approve, comment):
+    closing = _locked(ChannelClosingRequest, closing.pk)
+    if not closing.is_pending:
+        raise WorkflowError(_("This closing request has already been decided."))
+    if closing.requested_by_id == acting_user.pk:
+        raise WorkflowError(_("Nobody decides their own request."))
+    now = timezone.now()
+    closing.decision = Decision.APPROVED if approve else Decision.REJECTED
+    closing.decided_by = acting_user
+    closing.decided_at = now
+    closing.decision_comment = comment
+    closing.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+    channel = _locked(Channel, closing.channel_id)
+    if approve:
+        previous = _set_status(channel, ChannelStatus.CLOSING)
+        _event(
+            channel,
+            EventKind.CLOSING_APPROVED,
+            actor=acting_user,
+            comment=comment,
+            from_status=previous,
+            to_status=channel.status,
+            at=now,
+        )
+        record("channel.closing_approved", actor=acting_user, channel=channel, note=comment)
+        _post_closing_notice(closing, channel, acting_user=acting_user)
+    else:
+        _event(channel, EventKind.CLOSING_REJECTED, actor=acting_user, comment=comment, at=now)
+        record("channel.closing_rejected", actor=acting_user, channel=channel, note=comment)
+    notifications.notify(
+        "closing_approved" if approve else "closing_rejected",
+        channel,
+        [
+            closing.requested_by,
+            *notifications.channel_people(channel),
+            *notifications.communications_team(),
+        ],
+        closing=closing,
+        comment=comment,
+    )
+    return closing
+
+
+@transaction.atomic
+def approve_closing(closing, *, acting_user, comment=""):
+    """Approve closing: the page goes to "closing" and its closing notice is posted."""
+    return _decide_closing(closing, acting_user=acting_user, approve=True, comment=comment)
+
+
+@transaction.atomic
+def reject_closing(closing, *, acting_user, comment):
+    if not comment.strip():
+        raise WorkflowError(_("Say why the closing is rejected."))
+    return _decide_closing(closing, acting_user=acting_user, approve=False, comment=comment)
+
+
+def _outbox_enqueue():
+    """The moderation outbox's `enqueue_post`, or None while it does not exist."""
+    try:
+        from moderation.outbox import enqueue_post
+    except ImportError:
+        return None
+    return enqueue_post
+
+
+def _post_closing_notice(closing, channel, *, acting_user):
+    """Hand the notice to the platform outbox; without one it waits and is retried by the sweep."""
+    enqueue_post = _outbox_enqueue()
+    if enqueue_post is None:
+        if closing.notice_status != NoticeStatus.PENDING:
+            closing.notice_status = NoticeStatus.PENDING
+            closing.save(update_fields=["notice_status"])
+            _event(channel, EventKind.NOTICE_PENDING, actor=acting_user)
+        return False
+    enqueue_post(
+        channel,
+        closing.notice_text,
+        acting_user=acting_user,
+        idempotency_key=f"channel-closing-notice-{closing.pk}",
+    )
+    closing.notice_status = NoticeStatus.QUEUED
+    closing.save(update_fields=["notice_status"])
+    _event(channel, EventKind.NOTICE_QUEUED, actor=acting_user, comment=closing.notice_text)
+    record("channel.closing_notice_queued", actor=acting_user, channel=channel)
+    return True
+
+
+@transaction.atomic
+def retry_closing_notice(closing, *, acting_user=None):
+    """Try again to queue a waiting closing notice (the outbox may exist by now)."""
+    closing = _locked(ChannelClosingRequest, closing.pk)
+    if closing.notice_status != NoticeStatus.PENDING:
+        return False
+    return _post_closing_notice(closing, closing.channel, acting_user=acting_user)
+
+
+@transaction.atomic
+def close_channel(channel, *, acting_user, comment=""):
+    """Archive a page whose closing was approved: polling stops, the record and history stay."""
+    channel = _locked(Channel, channel.pk)
+    if channel.status != ChannelStatus.CLOSING:
+        raise WorkflowError(_("Only a page whose closing was approved can be archived."))
+    now = timezone.now()
+    channel.closed_at = now
+    previous = _set_status(channel, ChannelStatus.CLOSED, fields=["closed_at"])
+    # The connection row belongs to polling; closing only switches its polling off.
+    ChannelConnection.objects.filter(channel=channel).update(polling_enabled=False)
+    ChannelFlag.objects.open().filter(channel=channel).update(resolved_at=now)
+    _event(
+        channel,
+        EventKind.CLOSED,
+        actor=acting_user,
+        comment=comment,
+        from_status=previous,
+        to_status=channel.status,
+        at=now,
+    )
+    record("channel.closed", actor=acting_user, channel=channel, note=comment)
+    notifications.notify(
+        "channel_closed",
+        channel,
+        [
+            *notifications.channel_people(channel),
+            *notifications.centre_managers(channel.owner_unit),
+            *notifications.communications_team(),
+        ],
+        comment=comment,
+    )
+    return channel
+
+
+# --- Neglect ------------------------------------------------------------------------------------
+
+SWEPT_STATUSES = (ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.DORMANT)
+
+
+def find_issues(channel, *, now, admin_count, people_changed_at=None):
+    """What `channel` is missing, and since when: {FlagKind: datetime}. Pure, no queries.
+
+    `admin_count` and `people_changed_at` (the last change of responsible, deputy or admins)
+    come from the caller's annotated queryset; `channel.connection` must be loaded or absent.
+    """
+    issues = {}
+    people_since = max(filter(None, [channel.created_at, people_changed_at]))
+    if channel.responsible_id is None:
+        issues[FlagKind.NO_RESPONSIBLE] = people_since
+    if channel.deputy_id is None:
+        issues[FlagKind.NO_DEPUTY] = people_since
+    if admin_count < 2:
+        issues[FlagKind.SINGLE_ADMIN] = people_since
+    if channel.scope == ChannelScope.DECENTRAL and channel.approved_at is None:
+        issues[FlagKind.NOT_APPROVED] = channel.created_at
+    if channel.branding_verified_at is None:
+        issues[FlagKind.BRANDING] = channel.approved_at or channel.created_at
+    started = channel.approved_at or channel.created_at
+    review_due = (channel.last_review_at or started) + review_interval()
+    if review_due <= now:
+        issues[FlagKind.REVIEW_OVERDUE] = review_due
+    connection = getattr(channel, "connection", None)
+    if connection is None or connection.token_status in (
+        TokenStatus.MISSING,
+        TokenStatus.NEEDS_RECONNECT,
+    ):
+        checked = connection.token_checked_at if connection is not None else None
+        issues[FlagKind.TOKEN] = checked or started
+    elif connection.token_expires_at is not None and connection.token_expires_at <= now:
+        issues[FlagKind.TOKEN] = connection.token_expires_at
+    if channel.status in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT):
+        last_post = connection.last_own_post_at if connection is not None else None
+        quiet_since = last_post or started
+        if quiet_since + dormant_after() <= now:
+            issues[FlagKind.DORMANT] = quiet_since + dormant_after()
+    return issues
+
+
+def _resolve(channel, kinds, *, now=None):
+    return (
+        ChannelFlag.objects.open()
+        .filter(channel=channel, kind__in=kinds)
+        .update(resolved_at=now or timezone.now())
+    )
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    flags_raised: int = 0
+    flags_resolved: int = 0
+    marked_dormant: list = field(default_factory=list)
+    reactivated: list = field(default_factory=list)
+    notices_queued: int = 0
+
+
+@transaction.atomic
+def sweep_channel(channel_id, *, now=None, result=None):
+    """Bring one channel's flags and dormancy up to date; notify about what is new."""
+    now = now or timezone.now()
+    result = result if result is not None else SweepResult()
+    channel = (
+        Channel.objects.select_for_update(of=("self",))
+        .select_related("owner_unit", "owner_unit__municipality", "responsible", "deputy")
+        .filter(pk=channel_id, status__in=SWEPT_STATUSES)
+        .first()
+    )
+    if channel is None:
+        return result
+    stats = Channel.objects.filter(pk=channel_id).aggregate(
+        admins=Count("admins", distinct=True),
+        people_changed=Max(
+            "events__at",
+            filter=Q(
+                events__kind__in=[EventKind.ADMIN_REMOVED, EventKind.EDITED, EventKind.REQUESTED]
+            ),
+        ),
+    )
+    issues = find_issues(
+        channel, now=now, admin_count=stats["admins"], people_changed_at=stats["people_changed"]
+    )
+    result.checked += 1
+    open_flags = {flag.kind: flag for flag in channel.flags.open()}
+    new_kinds = [kind for kind in issues if kind not in open_flags]
+    for kind in new_kinds:
+        ChannelFlag.objects.create(channel=channel, kind=kind, since=issues[kind], raised_at=now)
+    cleared = [kind for kind in open_flags if kind not in issues]
+    if cleared:
+        result.flags_resolved += _resolve(channel, cleared, now=now)
+    result.flags_raised += len(new_kinds)
+    if new_kinds:
+        labels = [str(FlagKind(kind).label) for kind in new_kinds]
+        _event(channel, EventKind.FLAGGED, actor=None, comment="; ".join(labels), at=now)
+        record("channel.flagged", channel=channel, flags=sorted(new_kinds))
+
+    if FlagKind.DORMANT in issues and channel.status == ChannelStatus.ACTIVE:
+        mark_dormant(channel, acting_user=None, since=issues[FlagKind.DORMANT], now=now)
+        result.marked_dormant.append(channel.pk)
+    elif FlagKind.DORMANT not in issues and channel.status == ChannelStatus.DORMANT:
+        previous = _set_status(channel, ChannelStatus.ACTIVE)
+        _event(
+            channel,
+            EventKind.REACTIVATED,
+            actor=None,
+            from_status=previous,
+            to_status=channel.status,
+            at=now,
+        )
+        record("channel.reactivated", channel=channel)
+        result.reactivated.append(channel.pk)
+
+    other_new = [kind for kind in new_kinds if kind != FlagKind.DORMANT]
+    if other_new:
+        owners = [
+            *notifications.channel_people(channel),
+            *notifications.centre_managers(channel.owner_unit),
+        ]
+        notifications.notify(
+            "channel_flagged",
+            channel,
+            owners,
+            flags=[FlagKind(kind).label for kind in other_new],
+        )
+        if FlagKind.REVIEW_OVERDUE in other_new:
+            notifications.notify("review_overdue", channel, notifications.communications_team())
+    return result
+
+
+def mark_dormant(channel, *, acting_user=None, since, now=None):
+    """No own post for the configured period: flag the page dormant and suggest closing it."""
+    previous = _set_status(channel, ChannelStatus.DORMANT)
+    _event(
+        channel,
+        EventKind.MARKED_DORMANT,
+        actor=acting_user,
+        from_status=previous,
+        to_status=channel.status,
+        at=now,
+    )
+    record("channel.marked_dormant", actor=acting_user, channel=channel, since=since.isoformat())
+    notifications.notify(
+        "channel_dormant",
+        channel,
+        [
+            *notifications.channel_people(channel),
+            *notifications.centre_managers(channel.owner_unit),
+        ],
+        days=dormant_after().days,
+    )
+    return channel
+
+
+def sweep_neglect(*, now=None):
+    """Check every channel in use; one channel's failure never stops the others."""
+    result = SweepResult()
+    ids = list(
+        Channel.objects.filter(status__in=SWEPT_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for channel_id in ids:
+        try:
+            sweep_channel(channel_id, now=now, result=result)
+        except Exception:
+            logger.exception("Neglect sweep failed for channel %s", channel_id)
+    for closing in ChannelClosingRequest.objects.filter(notice_status=NoticeStatus.PENDING):
+        try:
+            if retry_closing_notice(closing):
+                result.notices_queued += 1
+        except Exception:
+            logger.exception("Could not queue the closing notice %s", closing.pk)
+    return result

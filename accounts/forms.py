@@ -1,0 +1,160 @@
+"""Forms for the registry's pages: requesting a page, editing the record, deciding, closing."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import OrgUnit, UnitKind
+
+from .models import Channel, Platform, PlatformRole
+
+
+class _Styled:
+    """Give every widget the design system's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            widget = form_field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-input")
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ChannelRequestForm(_Styled, forms.Form):
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    name = forms.CharField(
+        label=_("Name of the page"),
+        max_length=200,
+        help_text=_(
+            "Name the municipality and the department, e.g. \u201cFjordby Kommune – Library\u201d."
+        ),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=OrgUnit.objects.none(),
+        help_text=_("The department that will run the page; its centre manager decides."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    target_groups = forms.CharField(
+        label=_("Target groups"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the page will tell its readers, and why social media is the place."),
+    )
+    responsible = _PersonChoice(label=_("Responsible person"), queryset=_people())
+    deputy = _PersonChoice(label=_("Deputy"), queryset=_people())
+    url = forms.URLField(
+        label=_("Address of the page, if it exists"), required=False, assume_scheme="https"
+    )
+    handle = forms.CharField(label=_("Handle"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Decentral pages belong to units inside a centre.
+        self.fields["department"].queryset = OrgUnit.objects.filter(centre__isnull=False).exclude(
+            kind=UnitKind.COMMUNICATIONS
+        )
+        self.fields["responsible"].queryset = _people()
+        self.fields["deputy"].queryset = _people()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("responsible") and data.get("responsible") == data.get("deputy"):
+            self.add_error("deputy", _("The deputy must be someone other than the responsible."))
+        return data
+
+
+class DecisionForm(_Styled, forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you reject."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say why you reject."))
+        return data
+
+
+class ChannelEditForm(_Styled, forms.ModelForm):
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+    responsible = _PersonChoice(label=_("Responsible person"), queryset=_people(), required=False)
+    deputy = _PersonChoice(label=_("Deputy"), queryset=_people(), required=False)
+
+    class Meta:
+        model = Channel
+        fields = [
+            "name",
+            "handle",
+            "url",
+            "external_id",
+            "purpose",
+            "target_groups",
+            "responsible",
+            "deputy",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "target_groups": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = _people()
+        self.fields["deputy"].queryset = _people()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("responsible") and data.get("responsible") == data.get("deputy"):
+            self.add_error("deputy", _("The deputy must be someone other than the responsible."))
+        return data
+
+
+class AdminAddForm(_Styled, forms.Form):
+    user = _PersonChoice(label=_("Person"), queryset=_people())
+    platform_role = forms.ChoiceField(label=_("Role on the platform"), choices=PlatformRole.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people()
+
+
+class CommentForm(_Styled, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClosingRequestForm(_Styled, forms.Form):
+    reason = forms.CharField(
+        label=_("Why close the page?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notice_text = forms.CharField(
+        label=_("Closing notice"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Posted on the page before it closes: where readers find the municipality now."
+        ),
+    )
