@@ -16,6 +16,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),
+    path("webhooks/", include("moderation.webhook_urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,13 +1,50 @@
-"""Celery tasks of the ingestion side: polling channels, account figures and the outbox."""
+"""Celery tasks of the ingestion side: the poll fan-out and the per-channel poll, daily account
+figures, and sending the outbox."""
+
+import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from .. import outbox
+from . import figures, poller
+
+logger = logging.getLogger(__name__)
+
+# Quick in-task retries for a transient failure; after them the channel waits for its backed-off
+# next poll time, so nothing is retried forever.
+POLL_RETRIES = 2
+
+
+@shared_task(name="moderation.polling.fan_out_polls", ignore_result=True)
+def fan_out_polls():
+    """Enqueue one poll per due channel (run by beat)."""
+    interval = getattr(settings, "POLL_INTERVAL_SECONDS", 60)
+    ids = poller.claim_due_connections()
+    for connection_id in ids:
+        # A poll that waited longer than an interval is replaced by the next fan-out's.
+        poll_channel.apply_async((connection_id,), expires=interval)
+    return len(ids)
+
+
+@shared_task(name="moderation.polling.poll_channel", bind=True, ignore_result=True)
+def poll_channel(self, connection_id):
+    """Fetch and store one channel's new items; one worker per channel at a time."""
+    outcome = poller.poll_connection(connection_id)
+    if outcome.status == poller.TRANSIENT and self.request.retries < POLL_RETRIES:
+        raise self.retry(countdown=poller.retry_countdown(self.request.retries + 1))
+    return outcome.status
+
+
+@shared_task(name="moderation.polling.fetch_account_figures", ignore_result=True)
+def fetch_account_figures():
+    """Store yesterday's figures (followers, own posts) for every connected channel."""
+    return figures.fetch_all()
 
 
 @shared_task(name="moderation.polling.send_outbox_message", ignore_result=True)
 def send_outbox_message(message_id):
-    """One attempt at sending an outbox message; a later attempt is made by the sweep."""
+    """One attempt at sending an outbox message; later attempts come from the sweep."""
     return outbox.deliver(message_id)
 
 

@@ -1,0 +1,245 @@
+"""Poll one channel: claim its connection row, fetch everything since the saved cursor, store the
+batch and move the cursor in one transaction, and turn platform errors into channel state.
+
+Throttling pauses the channel until the platform's resume time (plus jitter); a dead token marks
+it "needs reconnect", stops its polling and tells its people; transient failures back off with
+jitter up to a cap. A crash anywhere rolls the transaction back: nothing stored, cursor unmoved.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import ChannelConnection, ChannelStatus, TokenStatus
+from platforms.errors import NeedsReconnectError, PlatformError, ThrottledError
+
+from .connections import adapter_for
+from .ingest import store_batch
+
+logger = logging.getLogger(__name__)
+
+STORED = "stored"
+SKIPPED = "skipped"
+BUSY = "busy"
+THROTTLED = "throttled"
+TRANSIENT = "transient"
+RECONNECT = "needs_reconnect"
+
+MAX_BACKOFF = timedelta(minutes=30)
+POLLABLE_TOKENS = (TokenStatus.VALID, TokenStatus.UNTESTED)
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    status: str
+    created: int = 0
+    calls: int = 0
+    created_ids: tuple = ()
+
+
+def interval() -> timedelta:
+    return timedelta(seconds=getattr(settings, "POLL_INTERVAL_SECONDS", 60))
+
+
+def first_import_days() -> int:
+    return getattr(settings, "FIRST_IMPORT_DAYS", 14)
+
+
+def pollable():
+    """Connections that poll at all: enabled, with a usable token, on an active channel."""
+    return ChannelConnection.objects.filter(
+        polling_enabled=True,
+        token_status__in=POLLABLE_TOKENS,
+        channel__status=ChannelStatus.ACTIVE,
+    )
+
+
+def not_paused(now):
+    return Q(paused_until__isnull=True) | Q(paused_until__lte=now)
+
+
+def claim_due_connections(now=None) -> list[int]:
+    """Ids of due channels, each moved one interval on so the next fan-out does not queue it
+    again while its poll is waiting for a worker."""
+    now = now or timezone.now()
+    due = list(
+        pollable()
+        .filter(not_paused(now))
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .order_by("next_poll_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    claimed = []
+    for pk in due:
+        # Conditional update: when two fan-outs overlap, only one queues each channel.
+        won = (
+            ChannelConnection.objects.filter(pk=pk)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+            .update(next_poll_at=now + interval())
+        )
+        if won:
+            claimed.append(pk)
+    return claimed
+
+
+def backoff(failures: int) -> timedelta:
+    """The wait after `failures` transient failures in a row: doubling from one interval, capped,
+    with jitter so channels of one platform do not come back in step."""
+    base = min(interval() * 2 ** min(max(failures - 1, 0), 16), MAX_BACKOFF)
+    return base * random.uniform(0.8, 1.2)
+
+
+def retry_countdown(retry: int) -> float:
+    """Seconds before an in-task retry: short, growing, jittered."""
+    return min(5.0 * 2**retry, 60.0) * random.uniform(0.5, 1.0)
+
+
+def pause_jitter(wait: timedelta) -> timedelta:
+    """A little extra on top of the platform's resume time, at most 30 s."""
+    return timedelta(seconds=random.uniform(0, min(30.0, max(wait.total_seconds(), 0) * 0.1)))
+
+
+def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOutcome:
+    """One poll of one channel. Returns BUSY when another worker holds it, SKIPPED when it is
+    not to be polled now."""
+    adapter_factory = adapter_factory or adapter_for
+    notify_reconnect = False
+    with transaction.atomic():
+        connection = (
+            ChannelConnection.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("channel__owner_unit__municipality")
+            .filter(pk=connection_id)
+            .first()
+        )
+        if connection is None:
+            return PollOutcome(BUSY)
+        now = now or timezone.now()
+        if (
+            not connection.polling_enabled
+            or connection.token_status not in POLLABLE_TOKENS
+            or connection.channel.status != ChannelStatus.ACTIVE
+            or (connection.paused_until is not None and connection.paused_until > now)
+        ):
+            return PollOutcome(SKIPPED)
+        since = now - timedelta(days=first_import_days())
+        adapter = adapter_factory(connection)
+        try:
+            with adapter:
+                result = adapter.fetch_new(connection.cursor or None, since)
+        except ThrottledError as exc:
+            wait = exc.resume_at - now
+            connection.paused_until = exc.resume_at + pause_jitter(wait)
+            connection.next_poll_at = connection.paused_until
+            connection.last_error = str(exc)[:2000]
+            connection.save(update_fields=["paused_until", "next_poll_at", "last_error"])
+            logger.info("channel %s throttled until %s", connection.pk, connection.paused_until)
+            return PollOutcome(THROTTLED, calls=adapter.calls_made)
+        except NeedsReconnectError as exc:
+            connection.token_status = TokenStatus.NEEDS_RECONNECT
+            connection.token_checked_at = now
+            connection.last_error = str(exc)[:2000]
+            connection.consecutive_failures += 1
+            connection.save(
+                update_fields=[
+                    "token_status",
+                    "token_checked_at",
+                    "last_error",
+                    "consecutive_failures",
+                ]
+            )
+            _audit_reconnect(connection, exc)
+            notify_reconnect = True
+            outcome = PollOutcome(RECONNECT, calls=adapter.calls_made)
+        except PlatformError as exc:
+            # Transient errors and whole responses that could not be read: try later.
+            connection.consecutive_failures += 1
+            connection.next_poll_at = now + backoff(connection.consecutive_failures)
+            connection.last_error = str(exc)[:2000]
+            connection.save(update_fields=["consecutive_failures", "next_poll_at", "last_error"])
+            logger.warning("poll of channel %s failed: %s", connection.pk, exc)
+            return PollOutcome(TRANSIENT, calls=adapter.calls_made)
+        else:
+            stored = store_batch(connection.channel, result.items, received_at=now)
+            for skipped in result.skipped:
+                logger.warning(
+                    "channel %s: a record was skipped (%s)", connection.pk, skipped.reason
+                )
+            connection.cursor = result.new_cursor
+            connection.last_polled_at = now
+            connection.next_poll_at = now + interval()
+            connection.paused_until = None
+            connection.consecutive_failures = 0
+            connection.last_error = ""
+            fields = [
+                "cursor",
+                "last_polled_at",
+                "next_poll_at",
+                "paused_until",
+                "consecutive_failures",
+                "last_error",
+            ]
+            if connection.token_status == TokenStatus.UNTESTED:
+                # A successful poll proves the token as well as a test would.
+                connection.token_status = TokenStatus.VALID
+                connection.token_checked_at = now
+                fields += ["token_status", "token_checked_at"]
+            connection.save(update_fields=fields)
+            if stored.created_ids:
+                ids = list(stored.created_ids)
+                transaction.on_commit(lambda: _after_new_items(ids))
+            outcome = PollOutcome(
+                STORED,
+                created=stored.created,
+                calls=result.calls_made,
+                created_ids=tuple(stored.created_ids),
+            )
+    if notify_reconnect:
+        from .notify import send_reconnect_notice
+
+        send_reconnect_notice(connection.channel, str(outcome.status))
+    return outcome
+
+
+def _audit_reconnect(connection, exc):
+    from .. import audit
+
+    audit.record(
+        "channel.needs_reconnect",
+        channel=connection.channel,
+        note=str(exc)[:500],
+        platform=connection.channel.platform,
+    )
+
+
+def _after_new_items(item_ids):
+    """Hand fresh items to the moderation part (personal data, assignment). A failure there
+    must not undo or repeat the stored batch (intake is idempotent and can be run again)."""
+    try:
+        from ..intake import on_new_items
+    except ImportError:
+        return
+    try:
+        on_new_items(item_ids)
+    except Exception:
+        logger.exception("intake failed for %d new items", len(item_ids))
+
+
+def run_cycle(*, now=None, adapter_factory=None) -> dict[str, int]:
+    """Poll every pollable, unpaused channel once, synchronously (`poll_channels --once`)."""
+    now = now or timezone.now()
+    totals: dict[str, int] = {"channels": 0, "created": 0, "calls": 0}
+    for pk in pollable().filter(not_paused(now)).order_by("pk").values_list("pk", flat=True):
+        outcome = poll_connection(pk, adapter_factory=adapter_factory)
+        totals["channels"] += 1
+        totals["created"] += outcome.created
+        totals["calls"] += outcome.calls
+        totals[outcome.status] = totals.get(outcome.status, 0) + 1
+    return totals

@@ -1,0 +1,252 @@
+"""The poll of one channel against the simulator: first import window, idempotent re-reads,
+threads, and what throttling, dead tokens and passing failures do to the channel."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import AccountSnapshot, TokenStatus
+from moderation.models import AuditEntry, QueueItem
+from moderation.polling import figures, poller
+from moderation.polling.ingest import store_batch
+from platforms.base import FetchedItem
+
+from . import polling_support
+from .polling_support import add_comment, add_fault, connect, make_channel, sim_stats
+
+pytestmark = pytest.mark.django_db
+simulator_module = polling_support.simulator_module
+sim = polling_support.sim
+
+PLATFORMS = ["facebook", "instagram", "linkedin", "x", "youtube"]
+
+
+def _iso(moment):
+    return moment.astimezone(UTC).isoformat()
+
+
+@pytest.fixture
+def facebook(org, sim):
+    channel = make_channel(org, "facebook")
+    return connect(channel)
+
+
+def test_the_first_poll_reaches_back_the_configured_days_only(org, sim, settings, facebook):
+    # Given an old comment and a recent one
+    settings.FIRST_IMPORT_DAYS = 14
+    now = timezone.now()
+    old_post = polling_support.control(
+        sim,
+        "POST",
+        "facebook/posts",
+        {"message": "Gammelt opslag", "created_time": _iso(now - timedelta(days=40))},
+    )
+    add_comment(
+        sim,
+        "facebook",
+        "Fra sidste måned",
+        post_id=old_post["id"],
+        created_time=_iso(now - timedelta(days=30)),
+    )
+    recent = add_comment(sim, "facebook", "Hvornår kommer skraldebilen?", "Borger 9")
+
+    # When the channel is polled for the first time
+    outcome = poller.poll_connection(facebook.pk)
+
+    # Then only the recent comment is stored, and the cursor and schedule moved
+    assert outcome.status == poller.STORED
+    assert list(
+        QueueItem.objects.filter(channel=facebook.channel).values_list("external_id", flat=True)
+    ) == [recent["id"]]
+    facebook.refresh_from_db()
+    assert facebook.cursor != {}
+    assert facebook.last_polled_at is not None
+    assert facebook.next_poll_at == facebook.last_polled_at + timedelta(seconds=60)
+    assert facebook.consecutive_failures == 0
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_each_platform_stores_new_items_once_and_links_replies(org, sim, platform):
+    # Given a connected channel with a comment
+    connection = connect(make_channel(org, platform))
+    first = add_comment(sim, platform, f"Et spørgsmål på {platform}", "Borger 21")
+
+    # When it is polled three times, with a reply arriving in between
+    poller.poll_connection(connection.pk)
+    if platform == "x":
+        reply = add_comment(sim, platform, "Også mig", "Borger 22", standalone=True)
+    else:
+        reply = add_comment(sim, platform, "Også mig", "Borger 22", parent_id=first["id"])
+    poller.poll_connection(connection.pk)
+    again = poller.poll_connection(connection.pk)
+
+    # Then each item is in the queue once; a reply points at its parent
+    items = QueueItem.objects.filter(channel=connection.channel)
+    assert sorted(items.values_list("external_id", flat=True)) == sorted([first["id"], reply["id"]])
+    assert again.created == 0
+    stored_reply = items.get(external_id=reply["id"])
+    if platform != "x":
+        assert stored_reply.parent == items.get(external_id=first["id"])
+    assert stored_reply.author_external_id != ""
+    assert stored_reply.raw != {}
+
+
+def test_an_idle_facebook_channel_costs_one_call_per_cycle(org, sim, facebook):
+    add_comment(sim, "facebook", "Hej", "Borger 1")
+    poller.poll_connection(facebook.pk)
+    before = sim_stats(sim)["facebook"]["calls"]
+
+    outcome = poller.poll_connection(facebook.pk)
+
+    assert outcome.created == 0
+    assert outcome.calls == 1
+    assert sim_stats(sim)["facebook"]["calls"] - before == 1
+
+
+def test_throttling_pauses_the_channel_until_the_resume_time(org, sim, facebook):
+    # Given a platform that throttles the next call for 120 s
+    add_comment(sim, "facebook", "Hej", "Borger 1")
+    add_fault(sim, "facebook", "throttle", count=1, reset_after_seconds=120)
+    started = timezone.now()
+
+    # When the channel is polled, then polled again by the next cycle
+    outcome = poller.poll_connection(facebook.pk)
+    calls_after_throttle = sim_stats(sim)["facebook"]["calls"]
+    second = poller.run_cycle()
+
+    # Then it is paused until the platform's resume time (plus at most 30 s of jitter),
+    # nothing was stored, and the next cycle made no call
+    assert outcome.status == poller.THROTTLED
+    facebook.refresh_from_db()
+    assert started + timedelta(seconds=100) < facebook.paused_until
+    assert facebook.paused_until < started + timedelta(seconds=200)
+    assert facebook.next_poll_at == facebook.paused_until
+    assert facebook.cursor == {}
+    assert QueueItem.objects.filter(channel=facebook.channel).count() == 0
+    assert second["channels"] == 0
+    assert sim_stats(sim)["facebook"]["calls"] == calls_after_throttle
+
+
+def test_a_dead_token_stops_polling_and_tells_the_channels_people(org, sim, facebook):
+    add_fault(sim, "facebook", "token_expired", count=1)
+
+    outcome = poller.poll_connection(facebook.pk)
+    calls = sim_stats(sim)["facebook"]["calls"]
+    later = poller.poll_connection(facebook.pk)
+
+    assert outcome.status == poller.RECONNECT
+    assert later.status == poller.SKIPPED
+    assert sim_stats(sim)["facebook"]["calls"] == calls
+    facebook.refresh_from_db()
+    assert facebook.token_status == TokenStatus.NEEDS_RECONNECT
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "comms@testby.example",
+        "comms_lead@testby.example",
+    ]
+    assert facebook.channel.name in mail.outbox[0].subject
+    assert (
+        AuditEntry.objects.filter(
+            action="channel.needs_reconnect", channel=facebook.channel
+        ).count()
+        == 1
+    )
+    assert poller.claim_due_connections() == []
+
+
+def test_a_passing_failure_backs_off_and_loses_nothing(org, sim, facebook):
+    # Given a comment and a platform answering with a server error
+    comment = add_comment(sim, "facebook", "Hvornår er der byrådsmøde?", "Borger 4")
+    add_fault(sim, "facebook", "server_error", count=1)
+
+    # When the channel is polled twice
+    failed = poller.poll_connection(facebook.pk)
+    facebook.refresh_from_db()
+    failed_state = (facebook.consecutive_failures, facebook.cursor, facebook.next_poll_at)
+    recovered = poller.poll_connection(facebook.pk)
+
+    # Then the failure moved nothing but the schedule, and the retry stored the comment
+    assert failed.status == poller.TRANSIENT
+    assert failed_state[0] == 1
+    assert failed_state[1] == {}
+    assert failed_state[2] > timezone.now() + timedelta(seconds=40)
+    assert recovered.status == poller.STORED
+    assert list(
+        QueueItem.objects.filter(channel=facebook.channel).values_list("external_id", flat=True)
+    ) == [comment["id"]]
+    facebook.refresh_from_db()
+    assert facebook.consecutive_failures == 0
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    settings.POLL_INTERVAL_SECONDS = 60
+    assert 48 <= poller.backoff(1).total_seconds() <= 72
+    assert 192 <= poller.backoff(3).total_seconds() <= 288
+    assert poller.backoff(50).total_seconds() <= 1.2 * poller.MAX_BACKOFF.total_seconds()
+
+
+def test_fan_out_claims_each_due_channel_once(org, sim, facebook):
+    other = connect(make_channel(org, "x"))
+    paused = connect(make_channel(org, "youtube"))
+    paused.paused_until = timezone.now() + timedelta(minutes=5)
+    paused.save(update_fields=["paused_until"])
+
+    first = poller.claim_due_connections()
+    second = poller.claim_due_connections()
+
+    assert first == sorted([facebook.pk, other.pk])
+    assert second == []
+
+
+def test_poll_channels_once_runs_one_cycle(org, sim, facebook):
+    add_comment(sim, "facebook", "Tak for hjælpen", "Borger 30")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("poll_channels", "--once", stdout=out)
+
+    assert "channels=1" in out.getvalue()
+    assert "created=1" in out.getvalue()
+    assert QueueItem.objects.filter(channel=facebook.channel).count() == 1
+
+
+def test_store_batch_is_idempotent_and_links_orphans(org):
+    channel = make_channel(org, "facebook")
+    created = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+    def fetched(external_id, parent=None):
+        return FetchedItem(
+            external_id=external_id,
+            kind="reply" if parent else "comment",
+            text="tekst",
+            author_id="a1",
+            author_name="Borger 1",
+            parent_external_id=parent,
+            thread_external_id="post-1",
+            permalink=None,
+            created_at=created,
+        )
+
+    # A reply arrives before its parent (a webhook), then the parent, then both again
+    first = store_batch(channel, [fetched("c2", parent="c1")])
+    second = store_batch(channel, [fetched("c1")])
+    third = store_batch(channel, [fetched("c1"), fetched("c2", parent="c1")])
+
+    assert (first.created, second.created, third.created) == (1, 1, 0)
+    assert third.already_stored == 2
+    reply = QueueItem.objects.get(platform="facebook", external_id="c2")
+    assert reply.parent == QueueItem.objects.get(platform="facebook", external_id="c1")
+
+
+def test_daily_figures_are_stored_per_channel_and_day(org, sim, facebook):
+    day = timezone.now().date()
+
+    stored = figures.fetch_all(day)
+    again = figures.fetch_all(day)
+
+    assert (stored, again) == (1, 1)
+    snapshot = AccountSnapshot.objects.get(channel=facebook.channel, date=day)
+    assert snapshot.followers == polling_support.ACCOUNTS["facebook"]["followers"]
+    assert snapshot.own_posts is not None

@@ -1,0 +1,198 @@
+"""Facebook and Instagram webhooks: the subscription handshake, and deliveries of new comments.
+
+A delivery's `X-Hub-Signature-256` is checked on the raw body, in constant time, before a byte of
+it is parsed; a forged or unsigned delivery gets 403 and changes nothing. Comments go through the
+same idempotent store as polling, keyed on the platform's comment id, so a repeated delivery or a
+comment that polling also finds is stored once. Polling stays the reconciliation path: anything a
+webhook misses, the next poll brings in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import ChannelConnection
+from platforms.base import FetchedItem
+
+from .polling.ingest import store_batch
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
+# The `object` Meta names in a delivery, per platform.
+OBJECTS = {"facebook": "page", "instagram": "instagram"}
+
+
+def signature_is_valid(body: bytes, header: str | None, secret: str) -> bool:
+    """Whether `header` is `sha256=<hex HMAC-SHA256(secret, body)>`, compared in constant time."""
+    if not header or not secret or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len("sha256=") :].strip().lower())
+
+
+def _handshake(request):
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    expected = getattr(settings, "WEBHOOK_VERIFY_TOKEN", "")
+    if (
+        mode == "subscribe"
+        and expected
+        and hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+    ):
+        return HttpResponse(challenge, content_type="text/plain")
+    return HttpResponseForbidden("Verification failed.")
+
+
+def _receive(request, platform):
+    body = request.body
+    if not signature_is_valid(
+        body, request.META.get(SIGNATURE_HEADER), getattr(settings, "WEBHOOK_APP_SECRET", "")
+    ):
+        logger.warning("webhook delivery with a missing or wrong signature refused")
+        return HttpResponseForbidden("Invalid signature.")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return HttpResponseBadRequest("The body is not JSON.")
+    if not isinstance(payload, dict) or payload.get("object") != OBJECTS[platform]:
+        return HttpResponseBadRequest("Unexpected webhook object.")
+    created = receive_delivery(platform, payload)
+    return HttpResponse(f"stored {created}", content_type="text/plain")
+
+
+def receive_delivery(platform: str, payload: dict) -> int:
+    """Store the comments a verified delivery carries; returns how many were new. Changes that
+    are not new comments (edits, removals, other fields) and unknown accounts are ignored."""
+    entries = payload.get("entry")
+    if not isinstance(entries, list):
+        return 0
+    by_account: dict[str, list[FetchedItem]] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("changes"), list):
+            continue
+        account_id = str(entry.get("id") or "")
+        for change in entry["changes"]:
+            item = _item_from_change(platform, account_id, entry, change)
+            if item is not None:
+                by_account.setdefault(account_id, []).append(item)
+    if not by_account:
+        return 0
+    connections = ChannelConnection.objects.filter(
+        channel__platform=platform, account_id__in=list(by_account)
+    ).select_related("channel__owner_unit__municipality")
+    created_ids: list[int] = []
+    with transaction.atomic():
+        for connection in connections:
+            stored = store_batch(connection.channel, by_account[connection.account_id])
+            created_ids.extend(stored.created_ids)
+        if created_ids:
+            from .polling.poller import _after_new_items
+
+            transaction.on_commit(lambda: _after_new_items(created_ids))
+    return len(created_ids)
+
+
+def _item_from_change(platform, account_id, entry, change) -> FetchedItem | None:
+    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+        return None
+    value = change["value"]
+    try:
+        if platform == "facebook":
+            return _facebook_item(account_id, change.get("field"), value)
+        return _instagram_item(account_id, entry, change.get("field"), value)
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("webhook change skipped (%s): %r", exc, value)
+        return None
+
+
+def _facebook_item(account_id, field, value) -> FetchedItem | None:
+    if field != "feed" or value.get("item") != "comment" or value.get("verb") != "add":
+        return None
+    post_id = str(value["post_id"])
+    parent = value.get("parent_id")
+    # Graph names the post as the "parent" of a top-level comment.
+    parent_id = str(parent) if parent and str(parent) != post_id else None
+    author = value.get("from") if isinstance(value.get("from"), dict) else {}
+    author_id = str(author["id"]) if author.get("id") else None
+    return FetchedItem(
+        external_id=str(value["comment_id"]),
+        kind="reply" if parent_id else "comment",
+        text=str(value.get("message") or ""),
+        author_id=author_id,
+        author_name=author.get("name"),
+        parent_external_id=parent_id,
+        thread_external_id=post_id,
+        permalink=None,
+        created_at=_time(value.get("created_time")),
+        is_hidden=value.get("is_hidden") is True,
+        from_account=author_id == account_id,
+        raw=value,
+    )
+
+
+def _instagram_item(account_id, entry, field, value) -> FetchedItem | None:
+    if field != "comments":
+        return None
+    author = value.get("from") if isinstance(value.get("from"), dict) else {}
+    author_id = str(author["id"]) if author.get("id") else None
+    media = value.get("media") if isinstance(value.get("media"), dict) else {}
+    parent = value.get("parent_id")
+    return FetchedItem(
+        external_id=str(value["id"]),
+        kind="reply" if parent else "comment",
+        text=str(value.get("text") or ""),
+        author_id=author_id,
+        author_name=author.get("username"),
+        parent_external_id=str(parent) if parent else None,
+        thread_external_id=str(media["id"]) if media.get("id") else None,
+        permalink=None,
+        # Instagram's comment change carries no creation time: the delivery's time is close.
+        created_at=_time(entry.get("time")),
+        from_account=author_id == account_id,
+        raw=value,
+    )
+
+
+def _time(value) -> datetime:
+    """Graph sends epoch seconds (sometimes milliseconds) or ISO 8601."""
+    if value is None or value == "":
+        return timezone.now()
+    if isinstance(value, int | float) or str(value).isdigit():
+        seconds = float(value)
+        if seconds > 1e11:
+            seconds /= 1000
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("a webhook time without a zone")
+    return parsed
+
+
+def _endpoint(platform):
+    @csrf_exempt
+    @require_http_methods(["GET", "POST"])
+    def view(request):
+        if request.method == "GET":
+            return _handshake(request)
+        return _receive(request, platform)
+
+    view.__name__ = f"{platform}_webhook"
+    view.__doc__ = f"The {platform} webhook: GET is the subscription handshake, POST a delivery."
+    return view
+
+
+facebook_webhook = _endpoint("facebook")
+instagram_webhook = _endpoint("instagram")
