@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = _("Strategy")
+
+    def ready(self):
+        from . import rules  # noqa: F401

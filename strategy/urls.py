@@ -1,5 +1,32 @@
+"""Purposes, goals, yearly themes and the annual plan of the municipality's channels."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "strategy"
 
-urlpatterns: list = [
-    # Goals, the annual plan and the reports join here.
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("channels/<int:pk>/edit/", views.ChannelStrategyEditView.as_view(), name="channel-edit"),
+    path("goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
+    path("goals/<int:pk>/", views.GoalDetailView.as_view(), name="goal-detail"),
+    path("goals/<int:pk>/edit/", views.GoalUpdateView.as_view(), name="goal-edit"),
+    path("plan/", views.PlanView.as_view(), name="plan"),
+    path("plan/calendar.ics", views.PlanCalendarView.as_view(), name="plan-ics"),
+    path("plan/themes/new/", views.ThemeCreateView.as_view(), name="theme-create"),
+    path("plan/themes/<int:pk>/edit/", views.ThemeUpdateView.as_view(), name="theme-edit"),
+    path("plan/items/new/", views.PlanItemCreateView.as_view(), name="plan-item-create"),
+    path("plan/items/<int:pk>/edit/", views.PlanItemUpdateView.as_view(), name="plan-item-edit"),
+    path("reports/", views.ReportsView.as_view(), name="reports"),
+    path(
+        "reports/answer-times/",
+        views.AnswerTimesReportView.as_view(),
+        name="report-answer-times",
+    ),
+    path("reports/removals/", views.RemovalsReportView.as_view(), name="report-removals"),
+    path("reports/volume/", views.VolumeReportView.as_view(), name="report-volume"),
+    path("reports/pages/", views.PagesReportView.as_view(), name="report-pages"),
+    path("reports/goals/", views.GoalsReportView.as_view(), name="report-goals"),
+    path("reports/council/", views.CouncilReportView.as_view(), name="report-council"),
 ]

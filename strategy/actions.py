@@ -1,0 +1,66 @@
+"""The strategy app's writes: channel purposes, goals, themes and plan items, each audited."""
+
+from django.db import transaction
+
+from moderation.audit import record
+
+
+def _changed_fields(form):
+    return sorted(form.changed_data)
+
+
+@transaction.atomic
+def save_channel_strategy(form, *, acting_user):
+    """Save a channel's purposes, target groups, content types and intended value."""
+    strategy = form.save(commit=False)
+    strategy.updated_by = acting_user
+    strategy.save()
+    record(
+        "strategy.channel_strategy_saved",
+        actor=acting_user,
+        channel=strategy.channel,
+        fields=_changed_fields(form),
+    )
+    return strategy
+
+
+@transaction.atomic
+def save_goal(form, *, acting_user):
+    """Create or change a goal (with its channels)."""
+    created = form.instance.pk is None
+    goal = form.save()
+    record(
+        "strategy.goal_created" if created else "strategy.goal_changed",
+        actor=acting_user,
+        goal_id=goal.pk,
+        fields=_changed_fields(form),
+    )
+    return goal
+
+
+@transaction.atomic
+def save_theme(form, *, acting_user):
+    """Create or change a theme of the year."""
+    created = form.instance.pk is None
+    theme = form.save()
+    record(
+        "strategy.theme_created" if created else "strategy.theme_changed",
+        actor=acting_user,
+        theme_id=theme.pk,
+        fields=_changed_fields(form),
+    )
+    return theme
+
+
+@transaction.atomic
+def save_plan_item(form, *, acting_user):
+    """Create or change a planned action or campaign (with its channels)."""
+    created = form.instance.pk is None
+    item = form.save()
+    record(
+        "strategy.plan_item_created" if created else "strategy.plan_item_changed",
+        actor=acting_user,
+        plan_item_id=item.pk,
+        fields=_changed_fields(form),
+    )
+    return item

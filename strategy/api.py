@@ -1,0 +1,248 @@
+"""API: goals with their progress and forecast, the yearly plan, and the report figures."""
+
+from django.db.models import Prefetch
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Channel
+from governance.permissions.api import ActionPermission
+
+from . import metrics
+from .forms import ReportFilterForm
+from .models import Goal, PlanItem
+
+
+class GoalProgressSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    latest = serializers.FloatField(allow_null=True)
+    start_value = serializers.FloatField(allow_null=True)
+    value_at_deadline = serializers.FloatField(allow_null=True)
+    progress_percent = serializers.FloatField(allow_null=True)
+    slope_per_day = serializers.FloatField(allow_null=True)
+    points = serializers.ListField(child=serializers.DictField())
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "title",
+            "description",
+            "metric",
+            "channels",
+            "target_value",
+            "baseline_value",
+            "start_date",
+            "deadline",
+            "progress",
+        ]
+
+    @extend_schema_field(GoalProgressSerializer)
+    def get_progress(self, goal) -> dict:
+        progress = self.context["progress"][goal.pk]
+        forecast = progress.forecast
+        return {
+            "status": forecast.status,
+            "latest": forecast.latest,
+            "start_value": forecast.start_value,
+            "value_at_deadline": (
+                round(forecast.value_at_deadline, 2)
+                if forecast.value_at_deadline is not None
+                else None
+            ),
+            "progress_percent": forecast.progress_percent,
+            "slope_per_day": forecast.trend.slope_per_day if forecast.trend else None,
+            "points": [{"date": day.isoformat(), "value": value} for day, value in progress.points],
+        }
+
+
+def _goals():
+    return Goal.objects.prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("platform", "name"))
+    ).order_by("deadline", "title", "id")
+
+
+class GoalViewSet(viewsets.ReadOnlyModelViewSet):
+    """Goals with their measured points, trend forecast at the deadline and status."""
+
+    serializer_class = GoalSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {"list": "strategy.view", "retrieve": "strategy.view"}
+
+    def get_queryset(self):
+        return _goals()
+
+    def _with_progress(self, goals):
+        progress = metrics.goal_progress(goals)
+        context = self.get_serializer_context()
+        context["progress"] = {row.goal.pk: row for row in progress}
+        return GoalSerializer(goals, many=True, context=context).data
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self._with_progress(list(page)))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._with_progress([self.get_object()])[0])
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    theme_title = serializers.CharField(source="theme.title", default=None, read_only=True)
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "description",
+            "kind",
+            "theme",
+            "theme_title",
+            "channels",
+            "owner",
+            "start_date",
+            "end_date",
+        ]
+
+
+class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """The planned actions and campaigns; `?year=` keeps those touching that year."""
+
+    serializer_class = PlanItemSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {"list": "strategy.view", "retrieve": "strategy.view"}
+    filterset_fields = ["kind", "theme", "owner"]
+
+    def get_queryset(self):
+        items = PlanItem.objects.select_related("theme").prefetch_related("channels")
+        year = self.request.query_params.get("year")
+        if year:
+            if not year.isdigit():
+                raise ValidationError({"year": "Give the year as four digits."})
+            items = items.filter(start_date__year__lte=int(year), end_date__year__gte=int(year))
+        return items.order_by("start_date", "end_date", "title", "id")
+
+
+def _answer_row(row):
+    return {
+        "key": row.key.isoformat() if hasattr(row.key, "isoformat") else row.key,
+        "label": row.label,
+        "received": row.received,
+        "answered": row.answered,
+        "on_time": row.on_time,
+        "breached": row.breached,
+        "median_minutes": row.median_minutes,
+        "p90_minutes": row.p90_minutes,
+        "sla_compliance": row.compliance,
+        "answered_share": row.answered_share,
+    }
+
+
+def _period(figures):
+    period = figures["period"]
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _answer_times(user, data):
+    figures = metrics.answer_time_report(
+        user, by=data["by"], interval=data["interval"], period=data["period"]
+    )
+    return {
+        "period": _period(figures),
+        "by": figures["by"],
+        "interval": figures["interval"],
+        "rows": [_answer_row(row) for row in figures["rows"]],
+        "series": [_answer_row(row) for row in figures["series"]],
+    }
+
+
+def _removals(user, data):
+    figures = metrics.removals_report(user, period=data["period"])
+    return {"period": _period(figures), "rows": figures["rows"]}
+
+
+def _volume(user, data):
+    figures = metrics.volume_report(user, period=data["period"])
+    return {
+        "period": _period(figures),
+        "by_platform": figures["by_platform"],
+        "by_hour_of_week": figures["by_hour_of_week"],
+    }
+
+
+def _channel(channel):
+    return {"channel": channel.pk, "name": channel.name, "platform": channel.platform}
+
+
+def _pages(user, data):
+    figures = metrics.pages_report(user)
+    return {
+        "dormant_after_days": figures["dormant_after_days"],
+        "dormant": [
+            {
+                **_channel(row["channel"]),
+                "finding": str(row["why"]),
+                "last_own_post": row["last_post"].isoformat() if row["last_post"] else None,
+            }
+            for row in figures["dormant"]
+        ],
+        "non_compliant": [
+            {**_channel(row["channel"]), "problems": [str(problem) for problem in row["problems"]]}
+            for row in figures["non_compliant"]
+        ],
+    }
+
+
+REPORTS = {
+    "answer-times": _answer_times,
+    "removals": _removals,
+    "volume": _volume,
+    "pages": _pages,
+}
+
+
+class ReportFiguresView(APIView):
+    """One report's figures as JSON: answer-times, removals, volume or pages."""
+
+    permission_classes = [ActionPermission]
+    permission_actions = {"get": "reports.view"}
+
+    @property
+    def action(self):
+        return "get"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="First local day"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Last local day"),
+            OpenApiParameter("by", str, enum=list(metrics.DIMENSIONS)),
+            OpenApiParameter("interval", str, enum=list(metrics.INTERVALS)),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, name):
+        if name not in REPORTS:
+            raise NotFound(f"Unknown report {name!r}; choose one of {sorted(REPORTS)}.")
+        form = ReportFilterForm(request.query_params, zone=metrics.municipality_zone())
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        return Response(REPORTS[name](request.user, form.cleaned_data))
+
+
+def register(router):
+    router.register("goals", GoalViewSet, basename="goal")
+    router.register("plan-items", PlanItemViewSet, basename="plan-item")
+
+
+urlpatterns = [
+    path("reports/<slug:name>/", ReportFiguresView.as_view(), name="report-figures"),
+]

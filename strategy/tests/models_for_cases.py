@@ -1,0 +1,37 @@
+"""Strategy objects the permission cases and view tests point at."""
+
+from datetime import date
+
+from strategy.models import Goal, PlanItem, PlanItemKind, YearTheme
+
+
+def goal():
+    found, _ = Goal.objects.get_or_create(
+        title="Svartider under en time",
+        defaults={
+            "metric": "median_answer_minutes",
+            "target_value": 60,
+            "start_date": date(2026, 1, 1),
+            "deadline": date(2026, 12, 31),
+        },
+    )
+    return found
+
+
+def theme():
+    found, _ = YearTheme.objects.get_or_create(
+        title="Sundhed", defaults={"start_date": date(2026, 3, 1), "end_date": date(2026, 5, 31)}
+    )
+    return found
+
+
+def plan_item():
+    found, _ = PlanItem.objects.get_or_create(
+        title="Sommerkampagne for badevand",
+        defaults={
+            "kind": PlanItemKind.CAMPAIGN,
+            "start_date": date(2026, 6, 1),
+            "end_date": date(2026, 8, 15),
+        },
+    )
+    return found

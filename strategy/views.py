@@ -1,0 +1,520 @@
+"""The strategy pages: channel purposes, goals, the yearly plan with its annual wheel, and the
+reports (each as a chart, a table and CSV, plus a printable report for the council)."""
+
+import csv
+from datetime import date
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from django.views.generic.edit import FormView
+
+from accounts.models import Channel
+from governance.permissions import can
+from governance.permissions.views import ActionRequiredMixin
+
+from . import actions, ical, metrics
+from .charts import answer_time_charts, goal_chart, removals_chart, volume_charts
+from .forms import ChannelStrategyForm, GoalForm, PlanItemForm, ReportFilterForm, YearThemeForm
+from .models import ChannelStrategy, Goal, PlanItem, YearTheme
+from .wheel import build_wheel
+
+
+def goals_with_channels():
+    return Goal.objects.prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("platform", "name"))
+    )
+
+
+class OverviewView(ActionRequiredMixin, TemplateView):
+    permission_action = "strategy.view"
+    template_name = "strategy/overview.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        channels = list(
+            Channel.objects.for_user(user)
+            .select_related("strategy", "owner_unit")
+            .order_by("platform", "name", "pk")
+        )
+        for channel in channels:
+            channel.strategy_or_none = getattr(channel, "strategy", None)
+            channel.may_edit = can(user, "strategy.edit_channel", channel)
+        return super().get_context_data(
+            channels=channels,
+            progress=metrics.goal_progress(goals_with_channels()),
+            may_manage=can(user, "strategy.manage"),
+            **kwargs,
+        )
+
+
+class GoalDetailView(ActionRequiredMixin, TemplateView):
+    permission_action = "strategy.view"
+    template_name = "strategy/goal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        goal = get_object_or_404(goals_with_channels(), pk=self.kwargs["pk"])
+        [progress] = metrics.goal_progress([goal])
+        return super().get_context_data(
+            goal=goal,
+            progress=progress,
+            chart=goal_chart(progress),
+            may_manage=can(self.request.user, "strategy.manage"),
+            **kwargs,
+        )
+
+
+class _SaveFormView(ActionRequiredMixin, FormView):
+    """Create or change one object through its action, then go back to a page."""
+
+    permission_action = "strategy.manage"
+    template_name = "strategy/form.html"
+    model = None
+    action = None
+    heading = ""
+    success_name = "strategy:overview"
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_object()
+        return kwargs
+
+    def form_valid(self, form):
+        saved = type(self).action(form, acting_user=self.request.user)
+        self.saved = saved
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse(self.success_name)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+
+class GoalCreateView(_SaveFormView):
+    form_class = GoalForm
+    model = Goal
+    action = actions.save_goal
+    heading = gettext_lazy("New goal")
+
+    def get_success_url(self):
+        return self.saved.get_absolute_url()
+
+
+class GoalUpdateView(GoalCreateView):
+    heading = gettext_lazy("Change goal")
+
+
+class ThemeCreateView(_SaveFormView):
+    form_class = YearThemeForm
+    model = YearTheme
+    action = actions.save_theme
+    heading = gettext_lazy("New theme of the year")
+    success_name = "strategy:plan"
+
+
+class ThemeUpdateView(ThemeCreateView):
+    heading = gettext_lazy("Change theme of the year")
+
+
+class PlanItemCreateView(_SaveFormView):
+    form_class = PlanItemForm
+    model = PlanItem
+    action = actions.save_plan_item
+    heading = gettext_lazy("New activity in the plan")
+    success_name = "strategy:plan"
+
+
+class PlanItemUpdateView(PlanItemCreateView):
+    heading = gettext_lazy("Change activity in the plan")
+
+
+class ChannelStrategyEditView(_SaveFormView):
+    permission_action = "strategy.edit_channel"
+    form_class = ChannelStrategyForm
+    action = actions.save_channel_strategy
+
+    def get_permission_object(self):
+        # Channels outside the user's scope give 404, never a hint that they exist.
+        self.channel = get_object_or_404(
+            Channel.objects.for_user(self.request.user), pk=self.kwargs["pk"]
+        )
+        return self.channel
+
+    def get_object(self):
+        return ChannelStrategy.objects.filter(channel=self.channel).first() or ChannelStrategy(
+            channel=self.channel
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(channel=self.channel, **kwargs)
+
+    @property
+    def heading(self):
+        return _("Purposes of %(channel)s") % {"channel": self.channel}
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def plan_for_year(year):
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    themes = list(YearTheme.objects.filter(start_date__lte=end, end_date__gte=start))
+    items = list(
+        PlanItem.objects.filter(start_date__lte=end, end_date__gte=start)
+        .select_related("theme", "owner")
+        .prefetch_related(
+            Prefetch("channels", queryset=Channel.objects.order_by("platform", "name"))
+        )
+    )
+    return themes, items
+
+
+class PlanView(ActionRequiredMixin, TemplateView):
+    permission_action = "strategy.view"
+    template_name = "strategy/plan.html"
+
+    def get_context_data(self, **kwargs):
+        year = _year(self.request)
+        themes, items = plan_for_year(year)
+        channels = sorted(
+            {channel for item in items for channel in item.channels.all()},
+            key=lambda channel: (channel.platform, channel.name, channel.pk),
+        )
+        return super().get_context_data(
+            year=year,
+            previous_year=year - 1,
+            next_year=year + 1,
+            themes=themes,
+            items=items,
+            wheel=build_wheel(year, themes, items, channels, across_label=_("All channels")),
+            may_manage=can(self.request.user, "strategy.manage"),
+            **kwargs,
+        )
+
+
+class PlanCalendarView(ActionRequiredMixin, TemplateView):
+    """The year's themes and activities as an iCalendar file to subscribe to or import."""
+
+    permission_action = "strategy.view"
+
+    def get(self, request, *args, **kwargs):
+        year = _year(request)
+        themes, items = plan_for_year(year)
+        host = request.get_host().split(":")[0]
+        events = [
+            ical.event(
+                uid=f"theme-{theme.pk}@{host}",
+                stamp=timezone.now(),
+                start=theme.start_date,
+                end=theme.end_date,
+                summary=_("Theme: %(title)s") % {"title": theme.title},
+                description=theme.description,
+                categories=[_("Theme of the year")],
+            )
+            for theme in themes
+        ]
+        for item in items:
+            channels = ", ".join(str(channel) for channel in item.channels.all()) or _(
+                "All channels"
+            )
+            owner = item.owner.get_full_name() or item.owner.username if item.owner else "–"
+            details = [item.description, _("Channels: %(channels)s") % {"channels": channels}]
+            details.append(_("Owner: %(owner)s") % {"owner": owner})
+            events.append(
+                ical.event(
+                    uid=f"{item.uid}@{host}",
+                    stamp=item.updated_at,
+                    start=item.start_date,
+                    end=item.end_date,
+                    summary=item.title,
+                    description="\n".join(part for part in details if part),
+                    categories=[item.get_kind_display(), item.theme.title if item.theme else ""],
+                )
+            )
+        body = ical.calendar(_("Annual plan %(year)s") % {"year": year}, events)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="annual-plan-{year}.ics"'
+        return response
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+class ReportsView(ActionRequiredMixin, TemplateView):
+    permission_action = "reports.view"
+    template_name = "strategy/reports/index.html"
+
+
+class _ReportView(ActionRequiredMixin, TemplateView):
+    """A report: filter form, figures, charts; `?format=csv` gives the table as CSV."""
+
+    permission_action = "reports.view"
+    csv_name = "report"
+
+    def get(self, request, *args, **kwargs):
+        self.form = ReportFilterForm(request.GET or None, zone=metrics.municipality_zone())
+        if request.GET and not self.form.is_valid():
+            context = self.get_context_data(form=self.form, invalid=True)
+            return self.render_to_response(context, status=400)
+        data = self.form.cleaned_data if request.GET else self._defaults()
+        self.figures = self.compute(data)
+        if request.GET.get("format") == "csv":
+            return self.csv_response()
+        return self.render_to_response(
+            self.get_context_data(form=self.form, figures=self.figures, **self.charts())
+        )
+
+    def _defaults(self):
+        form = ReportFilterForm({}, zone=self.form.zone)
+        form.is_valid()
+        return form.cleaned_data
+
+    def compute(self, data):
+        raise NotImplementedError
+
+    def charts(self):
+        return {}
+
+    def csv_rows(self):
+        raise NotImplementedError
+
+    def csv_response(self):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        writer = csv.writer(response)
+        for row in self.csv_rows():
+            writer.writerow(row)
+        return response
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query["format"] = "csv"
+        return super().get_context_data(csv_url=f"?{query.urlencode()}", **kwargs)
+
+
+class AnswerTimesReportView(_ReportView):
+    template_name = "strategy/reports/answer_times.html"
+    csv_name = "answer-times"
+
+    def compute(self, data):
+        return metrics.answer_time_report(
+            self.request.user, by=data["by"], interval=data["interval"], period=data["period"]
+        )
+
+    def charts(self):
+        return answer_time_charts(self.figures)
+
+    def csv_rows(self):
+        yield [
+            _("Group"),
+            _("Received"),
+            _("Answered"),
+            _("Median answer time (minutes)"),
+            _("90th percentile (minutes)"),
+            _("Answered on time"),
+            _("Deadline missed"),
+            _("SLA compliance (%)"),
+        ]
+        for section in ("rows", "series"):
+            for row in self.figures[section]:
+                yield [
+                    row.label,
+                    row.received,
+                    row.answered,
+                    row.median_minutes,
+                    row.p90_minutes,
+                    row.on_time,
+                    row.breached,
+                    row.compliance,
+                ]
+
+
+class RemovalsReportView(_ReportView):
+    template_name = "strategy/reports/removals.html"
+    csv_name = "removals"
+
+    def compute(self, data):
+        return metrics.removals_report(self.request.user, period=data["period"])
+
+    def charts(self):
+        return {"chart": removals_chart(self.figures)}
+
+    def csv_rows(self):
+        yield [_("Reason code"), _("Reason"), _("Hidden"), _("Deleted"), _("Total")]
+        for row in self.figures["rows"]:
+            yield [row["reason"], row["label"], row["hidden"], row["deleted"], row["total"]]
+
+
+class VolumeReportView(_ReportView):
+    template_name = "strategy/reports/volume.html"
+    csv_name = "volume"
+
+    def compute(self, data):
+        return metrics.volume_report(self.request.user, period=data["period"])
+
+    def charts(self):
+        grid = self.figures["by_hour_of_week"]
+        busiest = max((count for row in grid for count in row), default=0)
+
+        def level(count):
+            # Four shades relative to the busiest hour, so the pattern shows without colour
+            # being the only carrier (the numbers stay in the cells).
+            return 0 if not count else min(4, 1 + (4 * count - 1) // busiest)
+
+        heat = [
+            {"label": name, "cells": [{"count": c, "level": level(c)} for c in row]}
+            for name, row in zip(weekday_names(), grid, strict=True)
+        ]
+        return {**volume_charts(self.figures), "heat": heat, "hours": range(24)}
+
+    def csv_rows(self):
+        yield [_("Platform"), _("Items")]
+        for row in self.figures["by_platform"]:
+            yield [row["label"], row["count"]]
+        yield []
+        yield [_("Weekday"), *range(24)]
+        for name, counts in zip(weekday_names(), self.figures["by_hour_of_week"], strict=True):
+            yield [name, *counts]
+
+
+def weekday_names():
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+class PagesReportView(_ReportView):
+    template_name = "strategy/reports/pages.html"
+    csv_name = "pages"
+
+    def compute(self, data):
+        return metrics.pages_report(self.request.user)
+
+    def csv_rows(self):
+        yield [_("Channel"), _("Platform"), _("Owning unit"), _("Finding"), _("Last own post")]
+        for row in self.figures["dormant"]:
+            channel = row["channel"]
+            last = row["last_post"].date().isoformat() if row["last_post"] else ""
+            yield [
+                channel.name,
+                channel.get_platform_display(),
+                channel.owner_unit.name,
+                row["why"],
+                last,
+            ]
+        for row in self.figures["non_compliant"]:
+            channel = row["channel"]
+            yield [
+                channel.name,
+                channel.get_platform_display(),
+                channel.owner_unit.name,
+                "; ".join(str(problem) for problem in row["problems"]),
+                "",
+            ]
+
+
+class GoalsReportView(_ReportView):
+    template_name = "strategy/reports/goals.html"
+    csv_name = "goals"
+
+    def compute(self, data):
+        return {"progress": metrics.goal_progress(goals_with_channels())}
+
+    def charts(self):
+        return {"charts": [goal_chart(progress) for progress in self.figures["progress"]]}
+
+    def csv_rows(self):
+        yield [
+            _("Goal"),
+            _("Metric"),
+            _("Target"),
+            _("Deadline"),
+            _("Latest"),
+            _("Forecast at deadline"),
+            _("Progress (%)"),
+            _("Status"),
+        ]
+        for progress in self.figures["progress"]:
+            goal, forecast = progress.goal, progress.forecast
+            yield [
+                goal.title,
+                goal.get_metric_display(),
+                goal.target_value,
+                goal.deadline.isoformat(),
+                forecast.latest,
+                round(forecast.value_at_deadline, 1)
+                if forecast.value_at_deadline is not None
+                else "",
+                forecast.progress_percent,
+                status_label(forecast.status),
+            ]
+
+
+def status_label(status):
+    return {
+        "achieved": _("Achieved"),
+        "on_track": _("On track"),
+        "at_risk": _("At risk"),
+        "off_track": _("Off track"),
+        "missed": _("Missed"),
+        "no_data": _("Not enough data"),
+    }[status]
+
+
+class CouncilReportView(_ReportView):
+    """Everything on one printable page for the council."""
+
+    template_name = "strategy/reports/council.html"
+    csv_name = "council-report"
+
+    def compute(self, data):
+        user, period = self.request.user, data["period"]
+        return {
+            "period": period,
+            "answer_times": metrics.answer_time_report(
+                user, by="centre", interval="month", period=period
+            ),
+            "removals": metrics.removals_report(user, period=period),
+            "volume": metrics.volume_report(user, period=period),
+            "pages": metrics.pages_report(user),
+            "progress": metrics.goal_progress(goals_with_channels()),
+        }
+
+    def charts(self):
+        return {
+            **answer_time_charts(self.figures["answer_times"]),
+            "removals_chart": removals_chart(self.figures["removals"]),
+            "platform_chart": volume_charts(self.figures["volume"])["platform_chart"],
+        }
+
+    def csv_rows(self):
+        yield [
+            _("Centre"),
+            _("Received"),
+            _("Median answer time (minutes)"),
+            _("SLA compliance (%)"),
+        ]
+        for row in self.figures["answer_times"]["rows"]:
+            yield [row.label, row.received, row.median_minutes, row.compliance]
