@@ -1,5 +1,6 @@
 """LinkedIn Community Management REST imitation: versioned /rest/ calls for an organisation's
-posts, the comments on them (offset paging), creating and deleting comments, and follower counts.
+posts, the comments on them (offset paging), comment counts of many posts at once
+(socialMetadata), creating and deleting comments, and follower counts.
 
 Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
 `X-Restli-Protocol-Version: 2.0.0` and a valid token (bearer or `oauth2_access_token`); URNs in
@@ -130,6 +131,10 @@ class LinkedInAPI(PlatformAPI):
                 return json_response(200, self._comment_json(comment, account))
             if method == "DELETE":
                 return self._delete(request, account, comment)
+        if resource == "socialMetadata" and method == "GET" and len(raw) in (1, 2):
+            if len(raw) == 2:
+                return json_response(200, self._metadata(self._post(self._urn(raw[1]), account)))
+            return self._metadata_batch(request, account)
         if resource == "networkSizes" and len(raw) == 2 and method == "GET":
             return self._network_size(request, self._urn(raw[1]))
         if resource == "organizations" and len(raw) == 2 and method == "GET":
@@ -145,7 +150,13 @@ class LinkedInAPI(PlatformAPI):
                     "$URN": organisation.urn,
                 },
             )
-        if resource in ("posts", "socialActions", "networkSizes", "organizations"):
+        if resource in (
+            "posts",
+            "socialActions",
+            "socialMetadata",
+            "networkSizes",
+            "organizations",
+        ):
             return li_error(405, f"Method {method} is not supported on this resource")
         return li_error(404, f"No virtual resource found: {request.path}", code="NOT_FOUND")
 
@@ -302,6 +313,55 @@ class LinkedInAPI(PlatformAPI):
                 "elements": [self._comment_json(comment, account) for comment in page.items],
             },
         )
+
+    def _metadata(self, post: Post) -> dict[str, Any]:
+        """Comment counts of a post: all comments, and the top-level ones."""
+        now = self.world.now()
+        comments = [
+            comment
+            for comment in self.world.comments["linkedin"].values()
+            if comment.post_id == post.id and comment.visible(now)
+        ]
+        return {
+            "reactionSummaries": {},
+            "commentsState": "OPEN",
+            "commentSummary": {
+                "count": len(comments),
+                "topLevelCount": sum(1 for comment in comments if comment.parent_id is None),
+            },
+            "entity": post.id,
+        }
+
+    def _metadata_batch(self, request: Request, account: Account) -> Response:
+        """BATCH_GET with Rest.li 2.0 syntax: ids=List(urn1,urn2), each URN URL-encoded."""
+        raw_ids = next(
+            (
+                part.partition("=")[2]
+                for part in request.query_string.split("&")
+                if part.startswith("ids=")
+            ),
+            "",
+        )
+        # The List( ) markers may arrive encoded; the URNs inside must be, once.
+        match = re.fullmatch(r"List(?:\(|%28)(.*)(?:\)|%29)", raw_ids, flags=re.IGNORECASE)
+        if match is None:
+            return _bad("ids must be given as List(urn1,urn2,…)")
+        encoded = match[1]
+        if ":" in encoded:
+            return _bad("the URNs inside List(…) must be URL-encoded")
+        results: dict[str, Any] = {}
+        statuses: dict[str, int] = {}
+        errors: dict[str, Any] = {}
+        for item in filter(None, encoded.split(",")):
+            urn = unquote(item)
+            post = self.world.find_post("linkedin", urn)
+            if post is None or post.deleted or post.account_id != account.id:
+                statuses[urn] = 404
+                errors[urn] = {"status": 404, "message": f"Not found: {urn}"}
+                continue
+            results[urn] = self._metadata(post)
+            statuses[urn] = 200
+        return json_response(200, {"results": results, "statuses": statuses, "errors": errors})
 
     def _network_size(self, request: Request, urn: str) -> Response:
         if request.query.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":

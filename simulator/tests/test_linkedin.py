@@ -234,3 +234,36 @@ def test_throttling_and_retired_version_faults(sim):
     assert retired.status_code == 426
     assert retired.json()["code"] == "NONEXISTENT_VERSION"
     assert fine.status_code == 200
+
+
+def test_social_metadata_counts_comments_of_several_posts_at_once(sim):
+    # Given two posts, one with a comment and a reply
+    org = account(sim, "linkedin")
+    posts = requests.get(
+        f"{sim.url}/rest/posts",
+        params={"q": "author", "author": org["urn"]},
+        headers=headers(org),
+        timeout=TIMEOUT,
+    ).json()["elements"]
+    newest, older = posts[0]["id"], posts[1]["id"]
+    top = add_comment(sim, "linkedin", "Hej")["id"]
+    add_comment(sim, "linkedin", "Svar", "Nabo", parent_id=top)
+    # When their metadata is asked for in one batch (URNs encoded inside List(…)), and raw
+    listed = f"List({enc(newest)},{enc(older)},{enc('urn:li:share:1')})"
+    batch = requests.get(
+        f"{sim.url}/rest/socialMetadata?ids={listed}", headers=headers(org), timeout=TIMEOUT
+    ).json()
+    raw = requests.get(
+        f"{sim.url}/rest/socialMetadata?ids=List({newest})", headers=headers(org), timeout=TIMEOUT
+    )
+    single = requests.get(
+        f"{sim.url}/rest/socialMetadata/{enc(newest)}", headers=headers(org), timeout=TIMEOUT
+    ).json()
+    # Then each post has its counts, the unknown one an error
+    assert batch["results"][newest]["commentSummary"] == {"count": 2, "topLevelCount": 1}
+    assert batch["results"][older]["commentSummary"] == {"count": 0, "topLevelCount": 0}
+    assert batch["statuses"] == {newest: 200, older: 200, "urn:li:share:1": 404}
+    assert list(batch["errors"]) == ["urn:li:share:1"]
+    assert raw.status_code == 400
+    assert single["entity"] == newest
+    assert single["commentSummary"]["count"] == 2
