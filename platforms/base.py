@@ -292,6 +292,12 @@ class PlatformAdapter(ABC):
         if item.external_id not in found and mark.is_new(item.external_id, item.created_at):
             found[item.external_id] = item
 
+    @staticmethod
+    def advanced(mark: Watermark, found: dict[str, FetchedItem], now: datetime) -> dict:
+        """The stored form of `mark` moved past the items found."""
+        entries = ((item.external_id, item.created_at) for item in found.values())
+        return mark.advanced(entries, now).to_dict()
+
     def result(
         self,
         found: dict[str, FetchedItem],

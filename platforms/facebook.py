@@ -31,7 +31,7 @@ from .base import (
     WriteResult,
 )
 from .graph import GraphAdapter
-from .timeutil import epoch_seconds, parse_time
+from .timeutil import epoch_seconds, optional_time
 from .watermark import Watermark
 
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
@@ -40,13 +40,6 @@ COMMENT_PAGE_SIZE = 100
 MESSAGE_PAGE_SIZE = 50
 CONVERSATION_PAGE_SIZE = 25
 FACEBOOK_WEB = "https://www.facebook.com"
-
-
-def _optional_time(value: object) -> datetime | None:
-    try:
-        return parse_time(value)
-    except ValueError:
-        return None
 
 
 def _author(raw: dict) -> tuple[str | None, str | None]:
@@ -93,7 +86,7 @@ class FacebookAdapter(GraphAdapter):
         comments: dict[str, FetchedItem] = {}
         comments_mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
         self._read_feed(comments_mark, now, comments, skipped)
-        new_cursor = {"comments": self._advance(comments_mark, comments, now)}
+        new_cursor = {"comments": self.advanced(comments_mark, comments, now)}
 
         messages: dict[str, FetchedItem] = {}
         if self.messaging:
@@ -101,16 +94,12 @@ class FacebookAdapter(GraphAdapter):
                 cursor.get("messages"), since=since, overlap=self.overlap
             )
             self._read_conversations(messages_mark, messages, skipped)
-            new_cursor["messages"] = self._advance(messages_mark, messages, now)
+            new_cursor["messages"] = self.advanced(messages_mark, messages, now)
         elif "messages" in cursor:
             new_cursor["messages"] = cursor["messages"]
 
         self.last_usage = self.client.last_usage
         return self.result({**comments, **messages}, new_cursor, calls_before, skipped)
-
-    @staticmethod
-    def _advance(mark: Watermark, found: dict[str, FetchedItem], now: datetime) -> dict:
-        return mark.advanced(((i.external_id, i.created_at) for i in found.values()), now).to_dict()
 
     def _read_feed(
         self,
@@ -140,8 +129,8 @@ class FacebookAdapter(GraphAdapter):
                 if not isinstance(post, dict) or not post.get("id"):
                     self.skip(skipped, post, "post without an id")
                     continue
-                created = _optional_time(post.get("created_time"))
-                updated = _optional_time(post.get("updated_time"))
+                created = optional_time(post.get("created_time"))
+                updated = optional_time(post.get("updated_time"))
                 if created is not None and created < horizon:
                     # The feed is newest first and `since` should have ended it already; this
                     # guards against the filter being ignored.
@@ -174,7 +163,7 @@ class FacebookAdapter(GraphAdapter):
         if not isinstance(raw, dict) or not raw.get("id"):
             self.skip(skipped, raw, "comment without an id")
             return None
-        created = _optional_time(raw.get("created_time"))
+        created = optional_time(raw.get("created_time"))
         if created is None:
             self.skip(skipped, raw, "comment without a readable created_time")
             return None
@@ -215,7 +204,7 @@ class FacebookAdapter(GraphAdapter):
                 if not isinstance(conversation, dict) or not conversation.get("id"):
                     self.skip(skipped, conversation, "conversation without an id")
                     continue
-                updated = _optional_time(conversation.get("updated_time"))
+                updated = optional_time(conversation.get("updated_time"))
                 if updated is None:
                     self.skip(skipped, conversation, "conversation without updated_time")
                     continue
@@ -243,7 +232,7 @@ class FacebookAdapter(GraphAdapter):
         if not isinstance(raw, dict) or not raw.get("id"):
             self.skip(skipped, raw, "message without an id")
             return None
-        created = _optional_time(raw.get("created_time"))
+        created = optional_time(raw.get("created_time"))
         if created is None:
             self.skip(skipped, raw, "message without a readable created_time")
             return None
@@ -279,23 +268,7 @@ class FacebookAdapter(GraphAdapter):
                 "limit": "100",
             },
         )
-        count = 0
-        for page in self.client.pages(first):
-            times = [
-                _optional_time(post.get("created_time"))
-                for post in self.items_of(page)
-                if isinstance(post, dict)
-            ]
-            count += sum(1 for created in times if created and start <= created < end)
-            if any(created and created < start for created in times):
-                break  # newest first: everything after this is older
-        self.last_usage = self.client.last_usage
-        return AccountFigures(
-            followers=followers if isinstance(followers, int) else None,
-            posts_in_period=count,
-            period_start=start,
-            period_end=end,
-        )
+        return self.figures(followers, first, "created_time", start, end)
 
     def test_connection(self) -> dict:
         info = self.client.get(self.page_id, {"fields": "id,name"})
@@ -331,8 +304,18 @@ class FacebookAdapter(GraphAdapter):
                 },
             )
             return self.require_id(result, "message_id")
-        result = self.client.post(f"{target_external_id}/comments", {"message": text})
+        parent = self._thread_root(target_external_id, kind)
+        result = self.client.post(f"{parent}/comments", {"message": text})
         return self.require_id(result)
+
+    def _thread_root(self, comment_id: str, kind: str) -> str:
+        """The top-level comment a reply to `comment_id` belongs under: Page comment threads are
+        one level deep, so an answer to a reply goes to the reply's parent."""
+        if kind != "reply":
+            return comment_id
+        comment = self.client.get(comment_id, {"fields": "id,parent{id}"})
+        parent = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
+        return str(parent.get("id") or comment_id)
 
     def find_own_reply(
         self,
@@ -351,7 +334,7 @@ class FacebookAdapter(GraphAdapter):
             )
         else:
             page = self.client.get(
-                f"{target_external_id}/comments",
+                f"{self._thread_root(target_external_id, kind)}/comments",
                 {
                     "filter": "stream",
                     "order": "reverse_chronological",

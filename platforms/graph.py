@@ -11,10 +11,11 @@ from urllib.parse import parse_qsl, urlsplit
 import facebook
 import requests
 
-from .base import ChannelConnection, PlatformAdapter, WriteResult
+from .base import AccountFigures, ChannelConnection, PlatformAdapter, WriteResult
 from .classify import classify_graph_error
 from .errors import BadDataError, PlatformError, TransientError, WriteRejectedError
 from .http import further_page
+from .timeutil import optional_time
 from .usage import UsageReading, graph_usage
 
 
@@ -228,6 +229,28 @@ class GraphAdapter(PlatformAdapter):
 
     def items_of(self, page: dict) -> list:
         return page_data(page, self.platform)
+
+    def figures(
+        self, followers: object, first: dict, time_field: str, start: datetime, end: datetime
+    ) -> AccountFigures:
+        """Account figures from a follower count and a newest-first listing of own posts."""
+        count = 0
+        for page in self.client.pages(first):
+            times = [
+                optional_time(post.get(time_field))
+                for post in self.items_of(page)
+                if isinstance(post, dict)
+            ]
+            count += sum(1 for created in times if created and start <= created < end)
+            if any(created and created < start for created in times):
+                break  # newest first: everything after this is older
+        self.last_usage = self.client.last_usage
+        return AccountFigures(
+            followers=followers if isinstance(followers, int) else None,
+            posts_in_period=count,
+            period_start=start,
+            period_end=end,
+        )
 
     def require_success(self, result: dict) -> WriteResult:
         """Moderation writes answer `{"success": true}`; anything else did not happen."""

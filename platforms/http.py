@@ -60,6 +60,23 @@ def send(
     return decode(response)
 
 
+def checked(
+    platform: str, decoded: Decoded, error_for: Callable[[Decoded], PlatformError]
+) -> Decoded:
+    """`decoded` when it is a success with a readable body; otherwise raise `error_for`'s
+    classification of the failure, or BadDataError for a body cut off mid-JSON."""
+    if not decoded.ok:
+        raise error_for(decoded)
+    if decoded.json_error:
+        raise BadDataError(
+            f"{platform} sent malformed JSON",
+            platform=platform,
+            status=decoded.status,
+            raw=decoded.text[:200],
+        )
+    return decoded
+
+
 def require_json_object(platform: str, decoded: Decoded) -> dict:
     """The body of a successful response that must be a JSON object (a whole page)."""
     if isinstance(decoded.body, dict):

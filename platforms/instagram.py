@@ -28,19 +28,12 @@ from .base import (
 from .counts import ChangeCounts
 from .errors import WriteRejectedError
 from .graph import GraphAdapter
-from .timeutil import parse_time
+from .timeutil import optional_time
 from .watermark import Watermark
 
 REPLY_FIELDS = "id,text,timestamp,username,from,hidden,parent_id,like_count"
 COMMENT_FIELDS = f"{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}"
 COMMENT_PAGE_SIZE = 50
-
-
-def _optional_time(value: object) -> datetime | None:
-    try:
-        return parse_time(value)
-    except ValueError:
-        return None
 
 
 class InstagramAdapter(GraphAdapter):
@@ -90,7 +83,7 @@ class InstagramAdapter(GraphAdapter):
                 if not isinstance(media, dict) or not media.get("id"):
                     self.skip(skipped, media, "media without an id")
                     continue
-                created = _optional_time(media.get("timestamp"))
+                created = optional_time(media.get("timestamp"))
                 if created is not None and created < horizon:
                     reached_horizon = True  # newest first: the rest is older still
                     break
@@ -102,9 +95,7 @@ class InstagramAdapter(GraphAdapter):
 
         self.last_usage = self.client.last_usage
         new_cursor = {
-            "comments": mark.advanced(
-                ((item.external_id, item.created_at) for item in found.values()), now
-            ).to_dict(),
+            "comments": self.advanced(mark, found, now),
             "media": counts.to_dict(),
         }
         return self.result(found, new_cursor, calls_before, skipped)
@@ -171,7 +162,7 @@ class InstagramAdapter(GraphAdapter):
         if not isinstance(raw, dict) or not raw.get("id"):
             self.skip(skipped, raw, "comment without an id")
             return None
-        created = _optional_time(raw.get("timestamp"))
+        created = optional_time(raw.get("timestamp"))
         if created is None:
             self.skip(skipped, raw, "comment without a readable timestamp")
             return None
@@ -197,25 +188,8 @@ class InstagramAdapter(GraphAdapter):
 
     def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
         info = self.client.get(self.user_id, {"fields": "id,username,followers_count"})
-        followers = info.get("followers_count")
         first = self.client.get(f"{self.user_id}/media", {"fields": "id,timestamp", "limit": "100"})
-        count = 0
-        for page in self.client.pages(first):
-            times = [
-                _optional_time(media.get("timestamp"))
-                for media in self.items_of(page)
-                if isinstance(media, dict)
-            ]
-            count += sum(1 for created in times if created and start <= created < end)
-            if any(created and created < start for created in times):
-                break  # newest first: everything after this is older
-        self.last_usage = self.client.last_usage
-        return AccountFigures(
-            followers=followers if isinstance(followers, int) else None,
-            posts_in_period=count,
-            period_start=start,
-            period_end=end,
-        )
+        return self.figures(info.get("followers_count"), first, "timestamp", start, end)
 
     def test_connection(self) -> dict:
         info = self.client.get(self.user_id, {"fields": "id,username"})

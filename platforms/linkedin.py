@@ -39,8 +39,8 @@ from .base import (
 from .classify import classify_linkedin_error
 from .counts import ChangeCounts
 from .errors import BadDataError
-from .http import Decoded, require_json_object, send
-from .timeutil import parse_time
+from .http import Decoded, checked, require_json_object, send
+from .timeutil import optional_time, parse_time
 from .watermark import Watermark
 
 COMMENT_PAGE_SIZE = 100
@@ -119,20 +119,18 @@ class LinkedInAdapter(PlatformAdapter):
             ),
             on_sent=self.count_call,
         )
-        if not decoded.ok:
-            raise classify_linkedin_error(
-                status=decoded.status,
-                body=decoded.body,
+        return checked(
+            self.platform,
+            decoded,
+            lambda failed: classify_linkedin_error(
+                status=failed.status,
+                body=failed.body,
                 now=self.clock(),
-                headers=decoded.headers,
-                text=decoded.text,
+                headers=failed.headers,
+                text=failed.text,
                 write=write,
-            )
-        if decoded.json_error:
-            raise BadDataError(
-                "LinkedIn sent malformed JSON", platform=self.platform, raw=decoded.text[:200]
-            )
-        return decoded
+            ),
+        )
 
     def _get(self, path: str, params: dict) -> dict:
         return require_json_object(self.platform, self._request("GET", path, params=params))
@@ -170,9 +168,7 @@ class LinkedInAdapter(PlatformAdapter):
         for post_urn in self._recent_posts(horizon, skipped):
             self._read_comments(post_urn, mark, reply_counts, found, skipped)
         new_cursor = {
-            "comments": mark.advanced(
-                ((item.external_id, item.created_at) for item in found.values()), now
-            ).to_dict(),
+            "comments": self.advanced(mark, found, now),
             "threads": reply_counts.to_dict(),
         }
         return self.result(found, new_cursor, calls_before, skipped)
@@ -188,10 +184,7 @@ class LinkedInAdapter(PlatformAdapter):
                 if not isinstance(post, dict) or not post.get("id"):
                     self.skip(skipped, post, "post without an id")
                     continue
-                try:
-                    created = parse_time(post.get("createdAt", post.get("publishedAt")))
-                except ValueError:
-                    created = None
+                created = _post_time(post)
                 if created is not None and created < horizon:
                     older += 1
                     continue
@@ -285,15 +278,10 @@ class LinkedInAdapter(PlatformAdapter):
         for elements in self._pages(
             "posts", {"author": self.org_urn, "q": "author"}, POST_PAGE_SIZE
         ):
-            times = []
-            for post in elements:
-                try:
-                    times.append(parse_time(_dict_get(post, "publishedAt", "createdAt")))
-                except ValueError:
-                    continue
+            times = [moment for moment in map(_post_time, elements) if moment is not None]
             count += sum(1 for moment in times if start <= moment < end)
             if times and all(moment < start for moment in times):
-                break
+                break  # a whole page before the period: the rest is older still
         return AccountFigures(
             followers=followers if isinstance(followers, int) else None,
             posts_in_period=count,
@@ -403,10 +391,8 @@ class LinkedInAdapter(PlatformAdapter):
         return WriteResult(external_id=None, raw={})
 
 
-def _dict_get(raw: object, *names: str) -> object:
-    if not isinstance(raw, dict):
+def _post_time(post: object) -> datetime | None:
+    """When a post went out (drafts have only a creation time)."""
+    if not isinstance(post, dict):
         return None
-    for name in names:
-        if raw.get(name) is not None:
-            return raw[name]
-    return None
+    return optional_time(post.get("publishedAt") or post.get("createdAt"))

@@ -29,6 +29,14 @@ def parse_time(value: object) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def optional_time(value: object) -> datetime | None:
+    """`parse_time`, or None for anything unreadable (the caller decides what that means)."""
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
 def format_iso(moment: datetime) -> str:
     """The ISO form stored in cursors: UTC, microseconds kept so ordering is exact."""
     return moment.astimezone(UTC).isoformat()

@@ -1,5 +1,5 @@
-"""The resumable position of a time-ordered stream: the newest creation time seen plus the ids
-seen inside an overlap window before it.
+"""The resumable position of a time-ordered stream: the time up to which it has been read, plus
+the ids seen inside an overlap window before that time.
 
 Platform paging cursors die when their item is deleted, so they are never stored. Instead each
 fetch re-reads from `watermark - overlap` (read-after-write can lag) and drops ids already seen.
@@ -50,26 +50,23 @@ class Watermark:
         return created_at >= self.cutoff and external_id not in self.seen
 
     def advanced(self, entries: Iterable[tuple[str, datetime]], now: datetime) -> Watermark:
-        """The watermark after the given (id, created_at) entries were stored.
+        """The watermark after a complete fetch that started at `now` and returned the given
+        (id, created_at) entries.
 
-        The time never passes `now`: an item stamped in the future by a skewed clock must not
-        push the window past items that will still arrive with earlier times.
+        The stream has been read up to `now`, found or not: an idle stream's window moves on,
+        so the next fetch re-reads only the overlap. Ids stay in `seen` while they are inside
+        the window, including ones stamped after `now` by a clock running ahead.
         """
+        time = now if self.time is None else max(self.time, now)
         seen = dict(self.seen)
         seen.update(entries)
-        newest = max(seen.values(), default=None)
-        if newest is None:
-            return self
-        time = min(newest, now)
-        if self.time is not None:
-            time = max(time, self.time)
         floor = time - self.overlap
         kept = {key: created for key, created in seen.items() if created >= floor}
         return Watermark(time=time, seen=kept, since=self.since, overlap=self.overlap)
 
     def to_dict(self) -> dict:
         if self.time is None:
-            return {}
+            return {}  # never advanced: the next fetch starts again from `since`
         return {
             "time": format_iso(self.time),
             "seen": {key: format_iso(created) for key, created in sorted(self.seen.items())},

@@ -23,7 +23,7 @@ from .base import (
 )
 from .classify import classify_x_error
 from .errors import BadDataError, WriteRejectedError
-from .http import Decoded, further_page, require_json_object, send
+from .http import checked, further_page, require_json_object, send
 from .timeutil import format_rfc3339, parse_time
 from .usage import x_usage
 
@@ -74,24 +74,20 @@ class XAdapter(PlatformAdapter):
             on_sent=self.count_call,
         )
         self.last_usage = x_usage(decoded.headers)
-        if not decoded.ok:
-            raise self._error(decoded, write=write)
-        if decoded.json_error:
-            raise BadDataError(
-                "X sent malformed JSON", platform=self.platform, raw=decoded.text[:200]
-            )
-        return require_json_object(self.platform, decoded)
-
-    def _error(self, decoded: Decoded, *, write: bool) -> Exception:
-        return classify_x_error(
-            status=decoded.status,
-            body=decoded.body,
-            now=self.clock(),
-            usage=self.last_usage,
-            headers=decoded.headers,
-            text=decoded.text,
-            write=write,
+        checked(
+            self.platform,
+            decoded,
+            lambda failed: classify_x_error(
+                status=failed.status,
+                body=failed.body,
+                now=self.clock(),
+                usage=self.last_usage,
+                headers=failed.headers,
+                text=failed.text,
+                write=write,
+            ),
         )
+        return require_json_object(self.platform, decoded)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from .base import (
 from .classify import classify_youtube_error
 from .counts import ChangeCounts
 from .errors import BadDataError
-from .http import Decoded, further_page, require_json_object, send
+from .http import checked, further_page, require_json_object, send
 from .timeutil import format_iso, format_rfc3339, parse_time
 from .watermark import Watermark
 
@@ -90,25 +90,21 @@ class YouTubeAdapter(PlatformAdapter):
             ),
             on_sent=self.count_call,
         )
-        if not decoded.ok:
-            raise self._error(decoded, write=write)
-        if decoded.json_error:
-            raise BadDataError(
-                "YouTube sent malformed JSON", platform=self.platform, raw=decoded.text[:200]
-            )
+        checked(
+            self.platform,
+            decoded,
+            lambda failed: classify_youtube_error(
+                status=failed.status,
+                body=failed.body,
+                now=self.clock(),
+                headers=failed.headers,
+                text=failed.text,
+                write=write,
+            ),
+        )
         if decoded.status == 204:
             return {}
         return require_json_object(self.platform, decoded)
-
-    def _error(self, decoded: Decoded, *, write: bool) -> Exception:
-        return classify_youtube_error(
-            status=decoded.status,
-            body=decoded.body,
-            now=self.clock(),
-            headers=decoded.headers,
-            text=decoded.text,
-            write=write,
-        )
 
     @staticmethod
     def _items(page: dict) -> list:
@@ -150,9 +146,7 @@ class YouTubeAdapter(PlatformAdapter):
                 break
             params = {**params, "pageToken": str(token)}
         new_cursor = {
-            "comments": mark.advanced(
-                ((item.external_id, item.created_at) for item in found.values()), now
-            ).to_dict(),
+            "comments": self.advanced(mark, found, now),
             "threads": reply_counts.to_dict(keep_unseen=not sweep),
             "swept_at": format_iso(now) if sweep else cursor["swept_at"],
         }
@@ -172,7 +166,11 @@ class YouTubeAdapter(PlatformAdapter):
         found: dict[str, FetchedItem],
         skipped: list[SkippedRecord],
     ) -> datetime | None:
-        """Collect a thread's new comments; return when it started (None when unreadable)."""
+        """Collect a thread's new comments; return when it started (None when unreadable).
+
+        Replies are judged by the thread's own watermark, not the stream's: a sweep finds
+        replies on older threads up to half an hour late, past the stream's cutoff.
+        """
         if not isinstance(thread, dict) or not thread.get("id"):
             self.skip(skipped, thread, "comment thread without an id")
             return None
@@ -183,43 +181,45 @@ class YouTubeAdapter(PlatformAdapter):
         if top is None:
             return None
         self.keep_if_new(top, mark, found)
+        total = snippet.get("totalReplyCount")
+        if not reply_counts.needs_read(top.external_id, total):
+            return top.created_at
         inline = _dict(thread.get("replies")).get("comments")
         inline = inline if isinstance(inline, list) else []
-        for raw in inline:
+        if isinstance(total, int) and total <= len(inline):
+            raws = inline
+        else:
+            raws = self._reply_pages(top.external_id)
+        thread_mark = reply_counts.read_mark(top.external_id, since=mark.cutoff)
+        new: dict[str, FetchedItem] = {}
+        for raw in raws:
             reply = self._comment_item(_dict(raw), video_id, top.external_id, skipped)
-            if reply is not None:
-                self.keep_if_new(reply, mark, found)
-        total = snippet.get("totalReplyCount")
-        if reply_counts.needs_read(top.external_id, total) and (
-            not isinstance(total, int) or total > len(inline)
-        ):
-            self._read_replies(top.external_id, video_id, mark, found, skipped)
+            if reply is not None and reply.external_id not in found:
+                self.keep_if_new(reply, thread_mark, new)
+        found.update(new)
+        reply_counts.mark_read(
+            top.external_id,
+            thread_mark,
+            ((item.external_id, item.created_at) for item in new.values()),
+        )
         return top.created_at
 
-    def _read_replies(
-        self,
-        parent_id: str,
-        video_id: str | None,
-        mark: Watermark,
-        found: dict[str, FetchedItem],
-        skipped: list[SkippedRecord],
-    ) -> None:
+    def _reply_pages(self, parent_id: str) -> list:
+        """Every reply of a thread, through comments.list."""
         params = {
             "part": "snippet",
             "parentId": parent_id,
             "maxResults": str(PAGE_SIZE),
             "textFormat": "plainText",
         }
+        replies: list = []
         while True:
             with further_page("pageToken" in params):
                 page = self._request("GET", "comments", params=params)
-            for raw in self._items(page):
-                reply = self._comment_item(_dict(raw), video_id, parent_id, skipped)
-                if reply is not None:
-                    self.keep_if_new(reply, mark, found)
+            replies += self._items(page)
             token = page.get("nextPageToken")
             if not token:
-                return
+                return replies
             params = {**params, "pageToken": str(token)}
 
     def _comment_item(

@@ -46,7 +46,8 @@ class SimControl:
         return self.post(f"{platform}/comments", {"message": message, **body})
 
     def many_comments(self, platform: str, times: list[datetime], **options: object) -> list[str]:
-        """Citizen comments created at `times`, oldest first; returns their ids.
+        """Citizen comments created at `times`, oldest first; returns their ids (the URN on
+        LinkedIn, as everywhere in the control API).
 
         Written straight into the simulator's world: hundreds of control-API round trips would
         dominate the test's run time while testing nothing the single-comment route does not.
@@ -60,7 +61,7 @@ class SimControl:
                 author_name=f"Borger {number % 40}",
                 created=moment.isoformat(),
                 **options,
-            ).id
+            ).external_id
             for number, moment in enumerate(times)
         ]
 

@@ -209,9 +209,10 @@ def test_messages_are_read_only_with_messaging_enabled(sim, clock, make_adapter)
     assert message.kind == "message"
     assert message.thread_external_id == sent["conversation_id"]
     assert message.author_id == sent["author_id"]
-    assert with_messages.calls_made == 2
+    # The feed, the comments of the demo post updated within the day, the conversations.
+    assert with_messages.calls_made == 3
     assert idle.items == []
-    assert idle.calls_made == 2
+    assert idle.calls_made == 2  # the feed and the conversations
 
 
 def test_reply_hide_unhide_and_delete_reach_the_platform(sim, clock, make_adapter):
@@ -269,6 +270,19 @@ def test_find_own_reply_finds_a_reply_that_landed_despite_a_timeout(sim, clock, 
     assert caught.value.outcome_unknown is True
     assert found is not None
     assert found.external_id == sim.actions(kind="reply")[0]["result_id"]
+
+
+def test_an_answer_to_a_reply_goes_under_its_top_level_comment(sim, clock, make_adapter):
+    adapter = make_adapter("facebook")
+    top = sim.comment("facebook", "Hvornår er der byrådsmøde?")
+    nested = sim.comment("facebook", "Det vil jeg også gerne vide", parent_id=top["id"])
+
+    sent = adapter.reply(nested["id"], "Torsdag kl. 17.", idempotency_key="t", kind="reply")
+    found = adapter.find_own_reply(nested["id"], "Torsdag kl. 17.", kind="reply")
+
+    [action] = sim.actions(kind="reply")
+    assert action["target_id"] == top["id"]
+    assert found.external_id == sent.external_id
 
 
 def test_a_messenger_reply_goes_to_the_author(sim, clock, make_adapter):

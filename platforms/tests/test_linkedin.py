@@ -24,21 +24,13 @@ def newest_post(sim):
     return posts[-1]["id"]
 
 
-def urn(post_id, comment_id):
-    return f"urn:li:comment:({post_id},{comment_id})"
-
-
-def numeric_id(comment_urn):
-    return comment_urn.rsplit(",", 1)[1].rstrip(")")
-
-
 def seed(sim, clock, count, *, minutes_ago=300):
-    post = newest_post(sim)
     start = clock.now - timedelta(minutes=minutes_ago)
-    ids = sim.many_comments(
-        "linkedin", [start + timedelta(seconds=20 * n) for n in range(count)], post_id=post
+    return sim.many_comments(
+        "linkedin",
+        [start + timedelta(seconds=20 * n) for n in range(count)],
+        post_id=newest_post(sim),
     )
-    return [urn(post, comment_id) for comment_id in ids]
 
 
 def test_250_comments_are_fetched_once(sim, clock, make_adapter):
@@ -72,11 +64,11 @@ def test_a_new_reply_on_an_old_thread_is_found(sim, clock, make_adapter):
     first = adapter.fetch_new(None, since=clock.now - DAY)
     clock.now += timedelta(minutes=10)
 
-    reply = sim.comment("linkedin", "Gælder det også deltid?", parent_id=numeric_id(top))
+    reply = sim.comment("linkedin", "Gælder det også deltid?", parent_id=top)
     second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
 
     [item] = second.items
-    assert item.external_id == reply["urn"]
+    assert item.external_id == reply["id"]
     assert item.kind == "reply"
     assert item.parent_external_id == top
     assert item.thread_external_id == newest_post(sim)
@@ -151,14 +143,14 @@ def test_reply_and_delete_reach_the_platform_and_hide_is_not_supported(sim, cloc
     calls = sim.calls("linkedin")
 
     with pytest.raises(NotSupportedError):
-        adapter.hide(target["urn"])
+        adapter.hide(target["id"])
     assert sim.calls("linkedin") == calls
-    reply = adapter.reply(target["urn"], "Den ligger på kommunens hjemmeside.", idempotency_key="r")
-    adapter.delete(target["urn"])
+    reply = adapter.reply(target["id"], "Den ligger på kommunens hjemmeside.", idempotency_key="r")
+    adapter.delete(target["id"])
 
-    actions = [(a["kind"], a["detail"]) for a in sim.actions(platform="linkedin")]
-    assert actions == [("reply", target["urn"]), ("delete", target["urn"])]
-    assert reply.external_id == urn(target["post_id"], sim.actions(kind="reply")[0]["result_id"])
+    actions = [(a["kind"], a["target_id"]) for a in sim.actions(platform="linkedin")]
+    assert actions == [("reply", target["id"]), ("delete", target["id"])]
+    assert reply.external_id == sim.actions(kind="reply")[0]["result_id"]
     assert adapter.capabilities.hide is False
 
 
@@ -167,20 +159,20 @@ def test_a_reply_to_a_reply_joins_the_top_level_thread(sim, clock, make_adapter)
     top = sim.comment("linkedin", "Spørgsmål")
     nested = sim.comment("linkedin", "Også mig", parent_id=top["id"])
 
-    adapter.reply(nested["urn"], "Svar til begge.", idempotency_key="n", kind="reply")
+    adapter.reply(nested["id"], "Svar til begge.", idempotency_key="n", kind="reply")
 
     [action] = sim.actions(kind="reply")
-    assert action["detail"] == top["urn"]
+    assert action["target_id"] == top["id"]
 
 
 def test_find_own_reply(sim, clock, make_adapter):
     adapter = make_adapter("linkedin")
     target = sim.comment("linkedin", "Er stillingen på fuld tid?")
-    assert adapter.find_own_reply(target["urn"], "Ja, 37 timer.") is None
+    assert adapter.find_own_reply(target["id"], "Ja, 37 timer.") is None
 
-    sent = adapter.reply(target["urn"], "Ja, 37 timer.", idempotency_key="f")
+    sent = adapter.reply(target["id"], "Ja, 37 timer.", idempotency_key="f")
 
-    assert adapter.find_own_reply(target["urn"], "Ja, 37 timer.").external_id == sent.external_id
+    assert adapter.find_own_reply(target["id"], "Ja, 37 timer.").external_id == sent.external_id
 
 
 def test_account_figures(sim, clock, make_adapter):

@@ -165,7 +165,7 @@ def test_facebook_usage_is_unknown_without_headers(server, make):
 
     assert result.usage.known is False
     assert result.items == []
-    assert result.new_cursor == {"comments": {}}
+    assert result.new_cursor == {"comments": {"time": NOW.isoformat(), "seen": {}}}
 
 
 # -- Instagram ------------------------------------------------------------------------------

@@ -155,6 +155,20 @@ def test_reply_hide_and_unhide_reach_the_platform(sim, clock, make_adapter):
     assert reply.external_id == sim.actions(kind="reply")[0]["result_id"]
 
 
+def test_a_standalone_mention_starts_its_own_thread_and_cannot_be_hidden(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Tak for en god borgerservice", standalone=True)
+
+    [item] = adapter.fetch_new(None, since=clock.now - DAY).items
+    with pytest.raises(WriteRejectedError) as caught:
+        adapter.hide(mention["id"])
+
+    assert item.parent_external_id is None
+    assert item.thread_external_id == mention["id"]
+    assert caught.value.reason == "forbidden"
+    assert sim.actions() == []
+
+
 def test_deleting_a_citizens_post_is_not_supported(sim, clock, make_adapter):
     adapter = make_adapter("x")
     mention = sim.comment("x", "Hej")
