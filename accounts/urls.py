@@ -36,3 +36,7 @@ urlpatterns = [
     path("register.csv", public.PublicRegisterCsvView.as_view(), name="public-register-csv"),
     path("register.json", public.PublicRegisterJsonView.as_view(), name="public-register-json"),
 ]
+
+from .connect_urls import urlpatterns as connect_urlpatterns  # noqa: E402
+
+urlpatterns += connect_urlpatterns

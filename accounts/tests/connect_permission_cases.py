@@ -1,0 +1,48 @@
+"""Permission-matrix cases for connecting a channel and testing its connection (channel "a",
+department A in centre A): its people, centre A's manager and the communications team may; who
+sees the channel but may not connect it gets 403, who does not see it 404."""
+
+from django.urls import reverse
+
+from governance.testing import Case, expect
+
+_CONNECTS_A = {
+    "editor": 200,
+    "manager_a": 200,
+    "comms": 200,
+    "comms_lead": 200,
+    "superuser": 200,
+}
+_SEES_ONLY = {"staff": 403, "expert": 403}
+
+
+def _nothing_tested_or_connected(org, response):
+    from accounts.models import ChannelConnection
+    from moderation.models import AuditEntry
+
+    assert not ChannelConnection.objects.filter(channel=org.channels["a"]).exists()
+    assert not AuditEntry.objects.filter(
+        action__in=["channel.connected", "channel.connection_tested"]
+    ).exists()
+
+
+CASES = [
+    Case(
+        "accounts:channel-connect",
+        lambda org: reverse("accounts:channel-connect", args=[org.channels["a"].pk]),
+        expect(404, anonymous=302, outsider=403, **_SEES_ONLY, **_CONNECTS_A),
+    ),
+    Case(
+        "accounts:channel-test-connection",
+        lambda org: reverse("accounts:channel-test-connection", args=[org.channels["a"].pk]),
+        expect(
+            404,
+            anonymous=302,
+            outsider=403,
+            **_SEES_ONLY,
+            **dict.fromkeys(_CONNECTS_A, 302),
+        ),
+        method="post",
+        unchanged=_nothing_tested_or_connected,
+    ),
+]
