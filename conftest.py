@@ -12,8 +12,12 @@ def org(db):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(request):
     # Hashing a dozen persona passwords with the production hasher would dominate test time.
+    # (Pure tests may run without pytest-django, where there are no settings to change.)
+    if not request.config.pluginmanager.has_plugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
