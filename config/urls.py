@@ -15,6 +15,7 @@ urlpatterns = [
     path("channels/", include("accounts.urls")),
     path("moderation/", include("moderation.urls")),
     path("governance/", include("governance.urls")),
+    path("guidelines/", include("governance.guideline_urls")),
     path("strategy/", include("strategy.urls")),
     path("webhooks/", include("moderation.webhook_urls")),
     path("api/v1/", include("config.api_urls")),

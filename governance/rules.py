@@ -14,3 +14,22 @@ def _comms(access, obj=None):
 register("governance.view_dashboard", _member)
 register("governance.view_organisation", _member)
 register("governance.manage_organisation", _comms)
+
+
+# --- Policies and guidelines. Everyone in the organisation reads the guidelines in force and
+# confirms them; the communications team owns the policy: drafts, edits, adopts and follows up.
+def _policy_visible(access, obj=None):
+    """Members see adopted and superseded versions; drafts only the communications team."""
+    if not access.is_member:
+        return False
+    if obj is not None and getattr(obj, "status", None) == "draft":
+        return access.sees_everything
+    return True
+
+
+register("governance.read_guidelines", _member)
+register("governance.confirm_reading", _member)
+register("governance.view_policy", _policy_visible)
+register("governance.manage_policy", _comms)
+register("governance.view_read_status", _comms)
+register("governance.remind_readers", _comms)

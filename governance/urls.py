@@ -1,5 +1,5 @@
-app_name = "governance"
+"""Mounted at /governance/. The governance pages (namespace "governance") live under
+/guidelines/, in `governance.guideline_urls`, so the reading view has the short address staff
+link to from the intranet; this module keeps no routes of its own."""
 
-urlpatterns: list = [
-    # The policy and guideline pages join here.
-]
+urlpatterns: list = []

@@ -5,11 +5,12 @@ inactivity limit) live here as data of the adopted version; the SLA engine and m
 them through `governance.policy`, and each queue item keeps the version it was judged by.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import Municipality
+from .organisation import Language, Municipality
 
 
 class PolicyStatus(models.TextChoices):
@@ -79,6 +80,9 @@ class PolicyVersion(models.Model):
         default=90,
         help_text=_("A page with no own post for this long is flagged dormant."),
     )
+    change_note = models.TextField(
+        _("what changed"), blank=True, help_text=_("A short note to readers on this version.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -96,6 +100,10 @@ class PolicyVersion(models.Model):
 
     def __str__(self):
         return f"{self.policy} v{self.number}"
+
+    @property
+    def is_draft(self):
+        return self.status == PolicyStatus.DRAFT
 
 
 class AnswerTimeRule(models.Model):
@@ -156,3 +164,155 @@ class RemovalReason(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Audience(models.TextChoices):
+    """Who a section of the guidelines speaks to."""
+
+    EVERYONE = "everyone", _("Everyone")
+    CITIZENS = "citizens", _("Citizens")
+    POLITICIANS = "politicians", _("Politicians")
+    EMPLOYEES = "employees", _("Employees")
+
+
+class HouseRulePart(models.TextChoices):
+    """Where a citizens' section appears on the public house-rules page."""
+
+    NONE = "", _("Not on the house rules")
+    TONE = "tone", _("Good tone")
+    NOT_HANDLED = "not_handled", _("What we do not handle here")
+
+
+class PolicySection(models.Model):
+    """A section of a version's text, written in Markdown for one audience."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
+    # Stable across versions (copied into each new draft) so "what changed" can pair sections.
+    key = models.SlugField(_("key"), max_length=80)
+    heading = models.CharField(_("heading"), max_length=200)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    house_rule_part = models.CharField(
+        _("on the house rules as"),
+        max_length=20,
+        choices=HouseRulePart.choices,
+        default=HouseRulePart.NONE,
+        blank=True,
+        help_text=_("Citizens' sections can be shown on the public house-rules page."),
+    )
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    # The same section in another language shares the key; each language reads its own text.
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.DANISH
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("policy section")
+        verbose_name_plural = _("policy sections")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key", "language"], name="policy_section_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.heading
+
+
+class CommunicationValue(models.Model):
+    """A value the municipality's content must live up to (e.g. clear, respectful)."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="communication_values"
+    )
+    name = models.CharField(_("value"), max_length=100)
+    description = models.TextField(_("what it means"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.DANISH
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("communication value")
+        verbose_name_plural = _("communication values")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RemovalReasonTranslation(models.Model):
+    """A removal reason's label and explanation in another language, for the house rules."""
+
+    reason = models.ForeignKey(RemovalReason, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    label = models.CharField(_("label"), max_length=200)
+    explanation = models.TextField(_("explanation for citizens"))
+
+    class Meta:
+        verbose_name = _("removal reason translation")
+        verbose_name_plural = _("removal reason translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reason", "language"], name="removal_reason_translation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.language})"
+
+
+class ReadConfirmation(models.Model):
+    """A person's confirmation that they have read one version of the guidelines."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="read_confirmations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_confirmations"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("read confirmation")
+        verbose_name_plural = _("read confirmations")
+        ordering = ["-confirmed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="read_confirmation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.version}"
+
+
+class GuidelineSettings(models.Model):
+    """How the municipality publishes its guidelines: openly or to staff, and who may frame them."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="guideline_settings"
+    )
+    guidelines_public = models.BooleanField(
+        _("guidelines are public"),
+        default=False,
+        help_text=_("Anyone, also without signing in, may read the staff guidelines."),
+    )
+    frame_origins = models.TextField(
+        _("intranet origins allowed to embed the guidelines"),
+        blank=True,
+        help_text=_("One origin per line, e.g. https://intranet.example.dk"),
+    )
+
+    class Meta:
+        verbose_name = _("guideline settings")
+        verbose_name_plural = _("guideline settings")
+
+    def __str__(self):
+        return str(self.municipality)
+
+    @property
+    def origins(self):
+        return [line.strip() for line in self.frame_origins.splitlines() if line.strip()]

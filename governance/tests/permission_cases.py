@@ -12,3 +12,201 @@ CASES = [
     Case("api-schema", lambda org: reverse("api-schema"), expect(200)),
     Case("api-docs", lambda org: reverse("api-docs"), expect(200)),
 ]
+
+# --- Policies and guidelines. Readers: every member; the public house rules: everyone; writing
+# and following up: the communications team (and the superuser).
+
+
+def _policy_snapshot(org):
+    from governance.models import PolicyVersion, ReadConfirmation
+
+    return (
+        list(PolicyVersion.objects.order_by("pk").values_list("pk", "status", "change_note")),
+        ReadConfirmation.objects.count(),
+    )
+
+
+def _in_force(org):
+    from governance.tests.policy_helpers import adopted_policy
+
+    return adopted_policy(org)[1]
+
+
+def _draft(org):
+    from governance.tests.policy_helpers import new_draft
+
+    return new_draft(org)
+
+
+def _nothing_changed(make):
+    """An `unchanged` check comparing the policy tables with their state before the request."""
+
+    def check(org, response):
+        from governance.models import PolicyVersion, ReadConfirmation
+
+        assert ReadConfirmation.objects.filter(user__username__in=["outsider"]).count() == 0
+        assert not PolicyVersion.objects.filter(status="adopted", number__gt=1).exists()
+        assert not PolicyVersion.objects.filter(change_note="changed").exists()
+
+    return check
+
+
+_unchanged = _nothing_changed(None)
+_READER = expect(200, anonymous=302, outsider=403)
+_TEAM = expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200)
+_TEAM_POST = expect(403, anonymous=302, comms=302, comms_lead=302, superuser=302)
+
+
+def _draft_url(route):
+    return lambda org: reverse(route, kwargs={"pk": _draft(org).pk})
+
+
+CASES += [
+    Case("governance:guidelines", lambda org: reverse("governance:guidelines"), _READER),
+    Case(
+        "governance:guidelines-changes",
+        lambda org: (_in_force(org), reverse("governance:guidelines-changes"))[1],
+        _READER,
+    ),
+    Case(
+        "governance:guidelines-embed",
+        lambda org: (_in_force(org), reverse("governance:guidelines-embed"))[1],
+        _READER,
+    ),
+    Case("governance:guidelines-feed", lambda org: reverse("governance:guidelines-feed"), _READER),
+    Case(
+        "governance:guidelines-confirm",
+        lambda org: (_in_force(org), reverse("governance:guidelines-confirm"))[1],
+        expect(302, outsider=403),
+        method="post",
+        data={"version": "1"},
+        unchanged=_unchanged,
+    ),
+    Case(
+        "governance:guidelines-readers",
+        lambda org: (_in_force(org), reverse("governance:guidelines-readers"))[1],
+        _TEAM,
+    ),
+    Case(
+        "governance:guidelines-remind",
+        lambda org: (
+            _in_force(org),
+            reverse("governance:guidelines-remind", kwargs={"unit_id": org.units["dept_a"].pk}),
+        )[1],
+        _TEAM_POST,
+        method="post",
+        unchanged=_unchanged,
+    ),
+    Case(
+        "governance:house-rules",
+        lambda org: (_in_force(org), reverse("governance:house-rules", args=["da"]))[1],
+        expect(200),
+    ),
+    Case(
+        "governance:house-rules-default",
+        lambda org: reverse("governance:house-rules-default"),
+        expect(302),
+    ),
+    Case("governance:policy-list", lambda org: reverse("governance:policy-list"), _TEAM),
+    Case("governance:policy-create", lambda org: reverse("governance:policy-create"), _TEAM),
+    Case(
+        "governance:policy-detail",
+        lambda org: reverse("governance:policy-detail", kwargs={"pk": _in_force(org).policy_id}),
+        _TEAM,
+    ),
+    Case(
+        "governance:policy-start-draft",
+        lambda org: reverse(
+            "governance:policy-start-draft", kwargs={"pk": _in_force(org).policy_id}
+        ),
+        _TEAM_POST,
+        method="post",
+        unchanged=lambda org, response: _assert_no_draft(),
+    ),
+    Case("governance:version-edit", _draft_url("governance:version-edit"), _TEAM),
+    Case(
+        "governance:version-edit",
+        _draft_url("governance:version-edit"),
+        expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"version-change_note": "changed"},
+        unchanged=_unchanged,
+    ),
+    Case("governance:version-adopt", _draft_url("governance:version-adopt"), _TEAM),
+    Case(
+        "governance:version-adopt",
+        _draft_url("governance:version-adopt"),
+        _TEAM_POST,
+        method="post",
+        data={"adopted_by": "Byrådet", "adopted_on": "2026-11-20", "reference": "BR 1"},
+        unchanged=_unchanged,
+    ),
+    Case(
+        "governance:guideline-settings",
+        lambda org: reverse("governance:guideline-settings"),
+        _TEAM,
+    ),
+    Case(
+        "governance:guideline-settings",
+        lambda org: reverse("governance:guideline-settings"),
+        _TEAM_POST,
+        method="post",
+        data={"guidelines_public": "on", "frame_origins": ""},
+        unchanged=lambda org, response: _assert_not_public(org),
+    ),
+    Case(
+        "policy-list", lambda org: reverse("policy-list"), expect(200, anonymous=403, outsider=403)
+    ),
+    Case(
+        "policy-detail",
+        lambda org: reverse("policy-detail", args=[_in_force(org).policy_id]),
+        expect(200, anonymous=403, outsider=403),
+    ),
+    Case(
+        "policy-version-list",
+        lambda org: reverse("policy-version-list"),
+        expect(200, anonymous=403, outsider=403),
+    ),
+    Case(
+        "policy-version-detail",
+        lambda org: reverse("policy-version-detail", args=[_in_force(org).pk]),
+        expect(200, anonymous=403, outsider=403),
+    ),
+    Case(
+        "policy-version-adopt",
+        lambda org: reverse("policy-version-adopt", args=[_draft(org).pk]),
+        expect(403, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"adopted_by": "Byrådet", "adopted_on": "2026-11-20"},
+        unchanged=_unchanged,
+    ),
+    Case(
+        "api-rules-in-force",
+        lambda org: (_in_force(org), reverse("api-rules-in-force"))[1],
+        expect(200, anonymous=403, outsider=403),
+    ),
+    Case(
+        "read-confirmation-list",
+        lambda org: reverse("read-confirmation-list"),
+        expect(200, anonymous=403, outsider=403),
+    ),
+    Case(
+        "read-confirmation-list",
+        lambda org: (_in_force(org), reverse("read-confirmation-list"))[1],
+        expect(201, anonymous=403, outsider=403),
+        method="post",
+        unchanged=_unchanged,
+    ),
+]
+
+
+def _assert_no_draft():
+    from governance.models import PolicyVersion
+
+    assert not PolicyVersion.objects.filter(status="draft").exists()
+
+
+def _assert_not_public(org):
+    from governance.models import GuidelineSettings
+
+    assert not GuidelineSettings.objects.filter(guidelines_public=True).exists()
