@@ -6,14 +6,14 @@ directly. Its traps are avoided here: every call gets a fresh headers dict (the 
 it), the JSON body is serialised by us, and status and body are read here rather than through
 its `raise_for_error`, which crashes on LinkedIn's error bodies under Python 3.
 
-LinkedIn has no way to hide a comment. Its REST API offers no "since" and no change signal on
-a post, so the call budget per poll cycle is 1 posts call (posts created within
-`post_window_days`, default 14) plus 1 comments call per such post, +1 per further page of 100
-comments. Replies sit under their top-level comment's own URN; the comment's reply count is the
-change signal for them (kept in the cursor like Instagram's media counts), so a thread's replies
-cost +1 call only when its count moved. An idle organisation with P recent posts costs 1 + P
-calls; the batch `socialMetadata` call (comment counts for many posts at once) would bring that
-to 2, once the simulator serves it.
+LinkedIn has no way to hide a comment, and its comment listings have no "since". The change
+signal is the comment count: one batch `socialMetadata` call gives the count of every recent
+post, and each top-level comment carries the count of its replies (both kept in the cursor like
+Instagram's media counts). So the call budget per poll cycle is 1 posts call (posts created
+within `post_window_days`, default 14) + 1 `socialMetadata` call per 50 such posts; then, only
+for a post whose count moved, 1 call per page of 100 top-level comments, and 1 per thread whose
+reply count moved. An idle organisation costs 2 calls: LinkedIn has no listing that carries
+both the posts and their counts.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from .watermark import Watermark
 
 COMMENT_PAGE_SIZE = 100
 POST_PAGE_SIZE = 50
+METADATA_BATCH = 50
 LINKEDIN_WEB = "https://www.linkedin.com"
 # urn:li:comment:(urn:li:activity:123,456) -> the post (or activity) URN and the comment id.
 COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[A-Za-z]+:[^,]+),(?P<id>[^)]+)\)$")
@@ -161,17 +162,46 @@ class LinkedInAdapter(PlatformAdapter):
         cursor = cursor if isinstance(cursor, dict) else {}
         calls_before = self.calls_made
         mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
+        post_counts = ChangeCounts(cursor.get("posts"), now=now, overlap=self.overlap)
         reply_counts = ChangeCounts(cursor.get("threads"), now=now, overlap=self.overlap)
         horizon = min(mark.cutoff, now - self.post_window)
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
-        for post_urn in self._recent_posts(horizon, skipped):
-            self._read_comments(post_urn, mark, reply_counts, found, skipped)
+        posts = self._recent_posts(horizon, skipped)
+        counts = self._comment_counts(posts)
+        for post_urn in posts:
+            if post_counts.needs_read(post_urn, counts.get(post_urn)):
+                self._read_comments(post_urn, mark, reply_counts, found, skipped)
+        # Threads of posts not read this time keep their counts while the post is recent.
+        threads = {
+            urn: entry
+            for urn, entry in reply_counts.to_dict(keep_unseen=True).items()
+            if (match := COMMENT_URN.match(urn)) and match.group("object") in counts
+        }
         new_cursor = {
             "comments": self.advanced(mark, found, now),
-            "threads": reply_counts.to_dict(),
+            "posts": post_counts.to_dict(),
+            "threads": threads,
         }
         return self.result(found, new_cursor, calls_before, skipped)
+
+    def _comment_counts(self, posts: list[str]) -> dict[str, int | None]:
+        """Each post's comment count (replies included), by a batch `socialMetadata` call per
+        `METADATA_BATCH` posts. A post the batch has no answer for counts as unknown."""
+        counts: dict[str, int | None] = dict.fromkeys(posts)
+        for first in range(0, len(posts), METADATA_BATCH):
+            chunk = posts[first : first + METADATA_BATCH]
+            # Rest.li list syntax: the URNs inside List(…) are encoded once, so the query is
+            # built here rather than by requests, which would encode them a second time.
+            ids = ",".join(_encoded(urn) for urn in chunk)
+            body = self._get(f"socialMetadata?ids=List({ids})", {})
+            results = body.get("results") if isinstance(body.get("results"), dict) else {}
+            for urn in chunk:
+                result = results.get(urn)
+                summary = result.get("commentSummary") if isinstance(result, dict) else None
+                count = summary.get("count") if isinstance(summary, dict) else None
+                counts[urn] = count if isinstance(count, int) else None
+        return counts
 
     def _recent_posts(self, horizon: datetime, skipped: list[SkippedRecord]) -> list[str]:
         """The organisation's posts created at or after `horizon`, newest first."""

@@ -41,9 +41,9 @@ def test_250_comments_are_fetched_once(sim, clock, make_adapter):
 
     assert [item.external_id for item in result.items] == urns
     assert {item.kind for item in result.items} == {"comment"}
-    # Posts, then 100 + 100 + 50 comments on the busy post and one call each for the two
-    # quiet posts.
-    assert result.calls_made == 6
+    # The posts, their comment counts in one batch, then 100 + 100 + 50 comments on the busy
+    # post; the two posts without comments are not read.
+    assert result.calls_made == 5
 
 
 def test_an_idle_organisation_costs_one_call_per_recent_post_plus_one(sim, clock, make_adapter):
@@ -55,7 +55,7 @@ def test_an_idle_organisation_costs_one_call_per_recent_post_plus_one(sim, clock
     again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
 
     assert again.items == []
-    assert again.calls_made == 4  # the posts list and the three demo posts
+    assert again.calls_made == 2  # the posts and their comment counts
 
 
 def test_a_new_reply_on_an_old_thread_is_found(sim, clock, make_adapter):

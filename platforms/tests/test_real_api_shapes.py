@@ -259,6 +259,11 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
     )
     server.answer(
         "GET",
+        "/rest/socialMetadata",
+        Canned(body={"results": {"urn:li:share:1": {"commentSummary": {"count": 2}}}}),
+    )
+    server.answer(
+        "GET",
         "/rest/socialActions/urn%3Ali%3Ashare%3A1/comments",
         Canned(
             body={
@@ -288,6 +293,7 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
         assert seen.headers["Authorization"] == "Bearer tok"
     assert server.seen[0].query["author"] == "urn:li:organization:555"
     assert server.seen[0].query["q"] == "author"
+    assert server.seen[1].query["ids"] == "List(urn:li:share:1)"
 
 
 def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):
