@@ -1,0 +1,60 @@
+"""The day's essentials on the dashboard for the team, a centre manager and staff."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from django.test import RequestFactory
+
+from strategy.dashboard import panels, queue_risk
+from strategy.metrics import municipality_zone
+from strategy.tests.conftest import make_item
+
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
+
+
+def _panels(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return {str(panel.title): panel for panel in panels(request)}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_team_sees_risk_and_todays_breaches(org):
+    from moderation.models import QueueItem
+
+    QueueItem.objects.all().delete()
+    a = org.channels["a"]
+    # 100 minutes allowed: at 80 elapsed it is at risk (> 75), at 70 it is not
+    make_item(a, "risk", received=NOW - timedelta(minutes=80), due_minutes=100)
+    make_item(a, "fine", received=NOW - timedelta(minutes=70), due_minutes=100)
+    # deadline passed today unanswered, and answered late today
+    make_item(a, "late-open", received=NOW - timedelta(hours=3), due_minutes=60)
+    make_item(
+        a, "late-answer", received=NOW - timedelta(hours=4), due_minutes=60, answered_after=90
+    )
+    # deadline passed yesterday: not today's breach
+    make_item(a, "yesterday", received=NOW - timedelta(days=1, hours=2), due_minutes=30)
+    figures = queue_risk(QueueItem.objects.all(), NOW, municipality_zone())
+    assert figures == {"at_risk": 1, "breaches_today": 2}
+    panel = _panels(org.users["comms"])["Today in the queue"]
+    assert (panel.context["at_risk"], panel.context["breaches_today"]) == (1, 2)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_centre_manager_sees_their_pages_and_compliance(org):
+    from moderation.models import QueueItem
+
+    QueueItem.objects.all().delete()
+    make_item(org.channels["a"], "ok", received=NOW - timedelta(days=2), answered_after=30)
+    make_item(org.channels["a"], "late", received=NOW - timedelta(days=2), answered_after=300)
+    make_item(org.channels["b"], "other", received=NOW - timedelta(days=2), answered_after=300)
+    panel = _panels(org.users["manager_a"])["Your centre's pages"]
+    assert panel.context["pages"] == 1
+    assert panel.context["compliance"] == 50.0
+    assert "Today in the queue" not in _panels(org.users["manager_a"])
+
+
+def test_staff_get_no_team_panels(org):
+    titles = set(_panels(org.users["staff"]))
+    assert "Today in the queue" not in titles
+    assert "Your centre's pages" not in titles

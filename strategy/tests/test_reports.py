@@ -1,0 +1,126 @@
+"""The report pages and their CSV, as the team and a centre manager use them."""
+
+import csv
+import io
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+
+from governance.testing import PASSWORD
+from strategy.tests.conftest import NOW, make_item
+
+NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30"}
+
+
+def login(client, username):
+    # English pages, and no lookup of the municipality's language in the counted queries.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def comms_client(client, org):
+    return login(client, "comms")
+
+
+def _csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_answer_times_csv_per_centre(comms_client, report_data):
+    # Given the hand-computed fixture, when the team downloads the per-centre figures
+    response = comms_client.get(
+        reverse("strategy:report-answer-times"), {**NOVEMBER, "by": "centre", "format": "csv"}
+    )
+    rows = _csv(response)
+    # Then each centre's median, 90th percentile and compliance are the hand-computed ones
+    assert rows[0][0] == "Group"
+    assert rows[1] == ["Center A", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
+    assert rows[2] == ["Center B", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
+    # and the weekly trend follows the groups
+    assert rows[3] == ["2026-11-16", "6", "5", "60.0", "126.0", "4", "2", "66.7"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_answer_times_page_shows_charts_and_table(comms_client, report_data):
+    response = comms_client.get(reverse("strategy:report-answer-times"), NOVEMBER)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-chart="answer-times-by-group"' in html
+    assert 'id="answer-times-by-group"' in html
+    assert '<th scope="row">Afdeling A på Facebook</th>' in html
+
+
+def test_centre_manager_report_is_scoped(client, org, report_data):
+    login(client, "manager_b")
+    rows = _csv(client.get(reverse("strategy:report-answer-times"), {**NOVEMBER, "format": "csv"}))
+    assert [row[0] for row in rows[1:2]] == ["Afdeling B på Instagram"]
+    assert len(rows) == 3  # header, channel b, one week
+
+
+def test_bad_period_gets_a_clear_error(comms_client, report_data):
+    response = comms_client.get(
+        reverse("strategy:report-removals"), {"start": "2026-12-01", "end": "2026-11-01"}
+    )
+    assert response.status_code == 400
+    assert "The start of the period must come before its end." in response.content.decode()
+
+
+def test_removals_and_volume_csv(comms_client, report_data):
+    removals = _csv(
+        comms_client.get(reverse("strategy:report-removals"), {**NOVEMBER, "format": "csv"})
+    )
+    assert removals == [
+        ["Reason code", "Reason", "Hidden", "Deleted", "Total"],
+        ["spam", "spam", "2", "0", "2"],
+        ["hate", "hate", "0", "1", "1"],
+    ]
+    volume = _csv(
+        comms_client.get(reverse("strategy:report-volume"), {**NOVEMBER, "format": "csv"})
+    )
+    assert volume[1:3] == [["Facebook", "5"], ["Instagram", "1"]]
+    monday = volume[5]
+    assert monday[0] == "Monday"
+    assert monday[1 + 10] == "5"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_council_report_is_printable(comms_client, report_data):
+    response = comms_client.get(reverse("strategy:report-council"), NOVEMBER)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-print" in html
+    assert 'media="print"' in html
+    assert "Center A" in html
+
+
+@pytest.mark.parametrize("route", ["answer-times", "removals", "volume", "council"])
+def test_report_pages_use_a_fixed_number_of_queries(client, org, django_assert_num_queries, route):
+    # Given the team's session, measured with 3 and with 30 items
+    login(client, "comms")
+    url = reverse(f"strategy:report-{route}")
+    counts = []
+    for total in (3, 30):
+        for index in range(len(counts) * 3, total):
+            make_item(org.channels["a"], f"q{route}{index}", answered_after=index + 5)
+        with django_assert_num_queries(QUERIES[route]) as captured:
+            assert client.get(url, NOVEMBER).status_code == 200
+        counts.append(len(captured.captured_queries))
+    # Then the number of queries does not grow with the items
+    assert counts[0] == counts[1]
+
+
+# session + user + membership + units (4), the municipality for its time zone (1), then:
+QUERIES = {
+    "answer-times": 5 + 4,  # counts and percentiles, per group and per period
+    "removals": 5 + 2,  # removals per reason, reason labels
+    "volume": 5 + 2,  # per platform, per hour of the week
+    # answer times (4), removals (2), volume (2), pages (municipality, policy, channels),
+    # goals (goal list, their channels)
+    "council": 5 + 4 + 2 + 2 + 3 + 2,
+}
