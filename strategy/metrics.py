@@ -137,7 +137,11 @@ def grouped_percentiles(queryset, value, groups: dict, fractions=(0.5, 0.9)):
     base = queryset.order_by().annotate(_value=value, **groups).filter(_value__isnull=False)
     if connection.vendor == "postgresql":
         aggregates = {f"_p{i}": PercentileCont("_value", p) for i, p in enumerate(fractions)}
-        rows = base.values(*names).annotate(**aggregates)
+        if names:
+            rows = base.values(*names).annotate(**aggregates)
+        else:
+            # Without groups it is a plain aggregate (values() would group by every column).
+            rows = [row] if (row := base.aggregate(**aggregates))["_p0"] is not None else []
         return {
             tuple(row[name] for name in names): {p: row[f"_p{i}"] for i, p in enumerate(fractions)}
             for row in rows

@@ -70,12 +70,19 @@ def test_centre_manager_sees_only_their_centre(org, report_data):
     assert [row.label for row in report["rows"]] == ["Afdeling A på Facebook"]
 
 
-def test_grouped_percentiles_of_one_group_without_grouping(org, report_data):
+def test_grouped_percentiles_without_grouping(org, report_data):
     from django.db.models import F
 
-    figures = grouped_percentiles(QueueItem.objects.all(), F("answer_due"), {}, fractions=(0.5,))
-    # Not minutes, just proves the ungrouped form: every item has a deadline
-    assert list(figures) == [()]
+    from strategy.metrics import MinutesBetween, answered_at_expression
+
+    figures = grouped_percentiles(
+        QueueItem.objects.annotate(_answer=answered_at_expression()),
+        MinutesBetween(F("received_at"), F("_answer")),
+        {},
+        fractions=(0.25, 0.5, 0.9),
+    )
+    # answered after 10, 30, 60, 90, 150; the open item has no answer and is left out
+    assert figures == {(): {0.25: 30.0, 0.5: 60.0, 0.9: 126.0}}
 
 
 def test_removals_by_reason(org, report_data):
