@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs
 
 import facebook
 import pytest
@@ -155,6 +156,24 @@ def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(
     assert elsewhere.client.session.base_url == "http://127.0.0.1:9"
     elsewhere.close()
     assert server.seen[0].query["access_token"] == "tok"
+
+
+def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
+    server.answer("POST", "/v21.0/1_2", Canned(body={"success": True}))
+    facebook_adapter = make("facebook")
+    instagram_adapter = make("instagram")
+
+    facebook_adapter.hide("1_2")
+    facebook_adapter.unhide("1_2")
+    instagram_adapter.hide("1_2")
+
+    forms = [parse_qs(seen.body.decode()) for seen in server.seen]
+    assert [(form.get("is_hidden"), form.get("hide")) for form in forms] == [
+        (["true"], None),
+        (["false"], None),
+        (None, ["true"]),
+    ]
+    assert all(form["access_token"] == ["tok"] for form in forms)
 
 
 def test_facebook_usage_is_unknown_without_headers(server, make):
