@@ -1,8 +1,8 @@
 """X (API v2) adapter: mentions of the account, replies, hiding replies, account figures.
 
 Call budget per poll cycle: 1 mentions call when nothing is new (`since_id` makes an idle
-account cost one call), +1 per further page of 100 mentions. The cursor stores only the first
-page's `newest_id` as the next `since_id`, never a pagination token.
+account cost one call), +1 per further page of 100 mentions. The cursor stores only the newest
+id read (the first page's `newest_id`) as the next `since_id`, never a pagination token.
 """
 
 from __future__ import annotations
@@ -109,14 +109,15 @@ class XAdapter(PlatformAdapter):
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
         newest_id: str | None = None
-        first_page = True
         while True:
             with further_page("pagination_token" in params):
                 page = self._request("GET", f"users/{self.user_id}/mentions", params=params)
             meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
-            if first_page and meta.get("newest_id"):
-                newest_id = str(meta["newest_id"])
-            first_page = False
+            # Normally the first page's newest_id; taking the largest of all pages also covers
+            # a first page that came back empty. Post ids grow with time.
+            page_newest = str(meta.get("newest_id") or "")
+            if page_newest.isdigit() and (newest_id is None or int(page_newest) > int(newest_id)):
+                newest_id = page_newest
             data = page.get("data", [])
             if not isinstance(data, list):
                 raise BadDataError("mentions without a data list", platform=self.platform, raw=page)

@@ -255,6 +255,23 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
     assert server.seen[0].headers["Authorization"] == "Bearer tok"
 
 
+def test_x_since_id_comes_from_a_later_page_when_the_first_is_empty(server, make):
+    mention = {"id": "9", "text": "hej", "created_at": "2026-04-14T09:00:00.000Z"}
+    server.answer(
+        "GET",
+        "/2/users/100/mentions",
+        Canned(body={"meta": {"result_count": 0, "next_token": "p2"}}),
+        Canned(body={"data": [mention], "meta": {"newest_id": "9", "result_count": 1}}),
+    )
+    adapter = make("x")
+
+    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["9"]
+    assert result.new_cursor == {"since_id": "9"}
+    assert server.seen[1].query["pagination_token"] == "p2"
+
+
 def test_x_an_empty_answer_keeps_the_cursor(server, make):
     server.answer("GET", "/2/users/100/mentions", Canned(body={"meta": {"result_count": 0}}))
     adapter = make("x")
