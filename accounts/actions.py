@@ -510,12 +510,17 @@ def find_issues(channel, *, now, admin_count, people_changed_at=None):
         issues[FlagKind.TOKEN] = checked or started
     elif connection.token_expires_at is not None and connection.token_expires_at <= now:
         issues[FlagKind.TOKEN] = connection.token_expires_at
-    if channel.status in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT):
-        last_post = connection.last_own_post_at if connection is not None else None
-        quiet_since = last_post or started
+    if channel.status in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT) and activity_known(channel):
+        quiet_since = connection.last_own_post_at or started
         if quiet_since + dormant_after() <= now:
             issues[FlagKind.DORMANT] = quiet_since + dormant_after()
     return issues
+
+
+def activity_known(channel):
+    """Whether polling has looked at the page, so its last own post is known (C5)."""
+    connection = getattr(channel, "connection", None)
+    return connection is not None and connection.last_polled_at is not None
 
 
 def _resolve(channel, kinds, *, now=None):
@@ -543,7 +548,9 @@ def sweep_channel(channel_id, *, now=None, result=None):
     result = result if result is not None else SweepResult()
     channel = (
         Channel.objects.select_for_update(of=("self",))
-        .select_related("owner_unit", "owner_unit__municipality", "responsible", "deputy")
+        .select_related(
+            "owner_unit", "owner_unit__municipality", "responsible", "deputy", "connection"
+        )
         .filter(pk=channel_id, status__in=SWEPT_STATUSES)
         .first()
     )
@@ -566,7 +573,9 @@ def sweep_channel(channel_id, *, now=None, result=None):
     new_kinds = [kind for kind in issues if kind not in open_flags]
     for kind in new_kinds:
         ChannelFlag.objects.create(channel=channel, kind=kind, since=issues[kind], raised_at=now)
-    cleared = [kind for kind in open_flags if kind not in issues]
+    # Without polling data the dormancy verdict stands until polling can say otherwise.
+    keep = set() if activity_known(channel) else {FlagKind.DORMANT}
+    cleared = [kind for kind in open_flags if kind not in issues and kind not in keep]
     if cleared:
         result.flags_resolved += _resolve(channel, cleared, now=now)
     result.flags_raised += len(new_kinds)
@@ -578,7 +587,11 @@ def sweep_channel(channel_id, *, now=None, result=None):
     if FlagKind.DORMANT in issues and channel.status == ChannelStatus.ACTIVE:
         mark_dormant(channel, acting_user=None, since=issues[FlagKind.DORMANT], now=now)
         result.marked_dormant.append(channel.pk)
-    elif FlagKind.DORMANT not in issues and channel.status == ChannelStatus.DORMANT:
+    elif (
+        FlagKind.DORMANT not in issues
+        and channel.status == ChannelStatus.DORMANT
+        and activity_known(channel)
+    ):
         previous = _set_status(channel, ChannelStatus.ACTIVE)
         _event(
             channel,
@@ -608,9 +621,16 @@ def sweep_channel(channel_id, *, now=None, result=None):
     return result
 
 
+@transaction.atomic
 def mark_dormant(channel, *, acting_user=None, since, now=None):
     """No own post for the configured period: flag the page dormant and suggest closing it."""
     previous = _set_status(channel, ChannelStatus.DORMANT)
+    ChannelFlag.objects.get_or_create(
+        channel=channel,
+        kind=FlagKind.DORMANT,
+        resolved_at=None,
+        defaults={"since": since, "raised_at": now or timezone.now()},
+    )
     _event(
         channel,
         EventKind.MARKED_DORMANT,

@@ -1,28 +1,38 @@
-"""The registry's dashboard panel: the channels in the user's scope, by status."""
+"""The registry's dashboard panel: channels in the user's scope by status, what waits for them."""
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from governance.dashboard import Panel
-from governance.permissions import can
+from governance.permissions import access_for, can
 
-from .models import Channel
+from .models import Channel, ChannelFlag, ChannelRequest, Decision, FlagKind
 
 
 def panels(request):
-    if not can(request.user, "channels.view"):
+    user = request.user
+    if not can(user, "channels.view"):
         return []
     counts = dict(
-        Channel.objects.for_user(request.user)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
+        Channel.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
     )
+    context = {"total": sum(counts.values()), "counts": counts}
+    if can(user, "channels.decide_request"):
+        context["pending_requests"] = (
+            ChannelRequest.objects.for_user(user)
+            .filter(decision=Decision.PENDING)
+            .exclude(requester=user)
+            .count()
+        )
+    if access_for(user).sees_everything:
+        context["overdue_reviews"] = (
+            ChannelFlag.objects.open().filter(kind=FlagKind.REVIEW_OVERDUE).count()
+        )
     return [
         Panel(
             title=_("Channels"),
             template="accounts/panels/channels.html",
-            context={"total": sum(counts.values()), "counts": counts},
+            context=context,
             order=200,
         )
     ]

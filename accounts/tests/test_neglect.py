@@ -41,6 +41,7 @@ def make_tidy(channel, org, *, last_post):
         account_id="acc-a",
         token_status=TokenStatus.VALID,
         last_own_post_at=last_post,
+        last_polled_at=NOW - timedelta(minutes=5),
         polling_enabled=True,
     )
     channel.refresh_from_db()
@@ -49,6 +50,15 @@ def make_tidy(channel, org, *, last_post):
 
 def open_flags(channel):
     return dict(ChannelFlag.objects.open().filter(channel=channel).values_list("kind", "since"))
+
+
+def test_a_dormant_page_without_polling_stays_dormant(org):
+    channel = org.channels["b"]
+    Channel.objects.filter(pk=channel.pk).update(status=ChannelStatus.DORMANT)
+    result = actions.sweep_channel(channel.pk, now=NOW)
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.DORMANT
+    assert result.reactivated == []
 
 
 def test_a_tidy_active_channel_gets_no_flags(org):
@@ -127,16 +137,15 @@ def test_missing_people_branding_token_review_are_flagged_with_since(
         FlagKind.BRANDING: created,
         FlagKind.TOKEN: created,
         FlagKind.REVIEW_OVERDUE: created + timedelta(days=365),
-        FlagKind.DORMANT: created + timedelta(days=90),
     }
-    assert result.flags_raised == 7
+    # never polled: its activity is unknown, so it is not judged dormant (the token flag says why)
+    assert result.flags_raised == 6
     # The overdue review queues up for the team; owner and manager hear about the rest.
     recipients = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
     assert recipients == [
         ("comms@testby.example", "Annual review overdue"),
         ("comms_lead@testby.example", "Annual review overdue"),
         ("manager_b@testby.example", "Page needs attention"),
-        ("manager_b@testby.example", "Page without posts, consider closing it"),
     ]
 
 
@@ -183,6 +192,9 @@ def test_closed_and_requested_pages_are_not_swept(org):
 
 def test_command_runs_the_sweep_once(org, capsys):
     Channel.objects.filter(pk=org.channels["b"].pk).update(created_at=NOW - timedelta(days=91))
+    ChannelConnection.objects.create(
+        channel=org.channels["b"], account_id="ig-b", last_polled_at=NOW - timedelta(hours=1)
+    )
     with time_machine.travel(NOW, tick=False):
         call_command("sweep_channels", "--once")
     out = capsys.readouterr().out
