@@ -388,3 +388,8 @@ CASES = [
         unchanged=_closing_pending,
     ),
 ]
+
+# Connecting a channel (the polling side's pages) keeps its cases in its own module.
+from accounts.tests.connect_permission_cases import CASES as CONNECT_CASES  # noqa: E402
+
+CASES += CONNECT_CASES
