@@ -106,6 +106,9 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
 
 class SimulatorRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle's algorithm on, keep-alive
+    # clients wait for the delayed ACK (~40 ms) on every response.
+    disable_nagle_algorithm = True
     server_version = "PlatformSimulator/1.0"
     sys_version = ""
     # An idle kept-alive connection is closed after this many seconds.
