@@ -91,6 +91,7 @@ def removals_chart(figures):
         "type": "bar",
         "x": "category",
         "stacked": True,
+        "integer": True,
         "yLabel": _("Items"),
         "labels": [row["label"] for row in rows],
         "datasets": [
@@ -108,6 +109,7 @@ def volume_charts(figures):
             "id": "volume-by-platform",
             "type": "bar",
             "x": "category",
+            "integer": True,
             "yLabel": _("Items"),
             "labels": [row["label"] for row in figures["by_platform"]],
             "datasets": [
@@ -118,6 +120,7 @@ def volume_charts(figures):
             "id": "volume-by-hour-of-week",
             "type": "bar",
             "x": "category",
+            "integer": True,
             "yLabel": _("Items"),
             "labels": [f"{day} {hour:02d}" for day in days for hour in range(24)],
             "datasets": [_series(_("Items"), [count for row in grid for count in row], "primary")],

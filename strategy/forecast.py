@@ -89,7 +89,8 @@ def forecast_goal(
             return 1.0 if meets(value) else 0.0
         return (value - start_value) / span
 
-    progress = round(min(max(share_of_way(latest), 0.0), 1.0) * 100, 1)
+    # A met target is 100 % even when the start already lay beyond it.
+    progress = 100.0 if meets(latest) else round(min(max(share_of_way(latest), 0.0), 1.0) * 100, 1)
     trend = linear_trend(ordered)
     at_deadline = trend.value_at(deadline) if trend else None
     if meets(latest):

@@ -88,6 +88,14 @@ def test_baseline_replaces_the_first_point_as_start():
     assert forecast.progress_percent == 46.7
 
 
+def test_a_target_met_from_the_start_is_complete():
+    # Given a start value already above the target
+    forecast = forecast_goal(
+        days((0, 2500), (10, 2600)), target=2000, deadline=D0 + timedelta(days=50), today=D0
+    )
+    assert (forecast.status, forecast.progress_percent) == (ACHIEVED, 100.0)
+
+
 def test_missed_after_the_deadline_and_no_data_without_points():
     missed = forecast_goal(
         STRAIGHT, target=500, deadline=D0 + timedelta(days=15), today=D0 + timedelta(days=20)

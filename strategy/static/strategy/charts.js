@@ -28,7 +28,7 @@
       borderColor: colour,
       backgroundColor: spec.type === "bar" ? colour : colour + "33",
       borderWidth: 2,
-      pointRadius: spec.type === "line" && series.role === "measured" ? 2 : 0,
+      pointRadius: spec.type === "line" && series.role === "measured" && series.data.length <= 40 ? 3 : 0,
       yAxisID: series.axis === "y2" ? "y2" : "y"
     };
     if (series.role === "target") { result.borderDash = [8, 4]; }
@@ -44,6 +44,7 @@
     var scales = {
       y: { beginAtZero: true, title: { display: !!spec.yLabel, text: spec.yLabel }, stacked: !!spec.stacked }
     };
+    if (spec.integer) { scales.y.ticks = { precision: 0 }; }
     if (spec.y2Label) {
       scales.y2 = { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2Label } };
     }

@@ -1,0 +1,91 @@
+"""The reports and the annual wheel in a real browser: the charts draw with data, the wheel
+shows the plan, no serious accessibility violations. Screenshots go to test-artifacts/."""
+
+import io
+
+import pytest
+
+from conftest import axe_violations, browser_login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOVEMBER = "?start=2026-11-01&end=2026-11-30"
+
+
+@pytest.fixture
+def demo_content(org, report_data):
+    from strategy import demo
+
+    demo.load(municipality=org.municipality, units=org.units, users=org.users, stdout=io.StringIO())
+
+
+def _charts_with_data(page):
+    """How many charts Chart.js drew, each with at least one non-empty dataset."""
+    page.wait_for_function("() => typeof Chart !== 'undefined'")
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => {
+              const chart = Chart.getChart(c);
+              return chart && chart.data.datasets.some(d => d.data.some(v => v !== null));
+           }).length"""
+    )
+
+
+def _english(page):
+    page.select_option("#language-select", "en")
+    page.click("form.app-language button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize(
+    ("path", "charts"),
+    [
+        ("/strategy/reports/answer-times/" + NOVEMBER, 2),
+        ("/strategy/reports/removals/" + NOVEMBER, 1),
+        ("/strategy/reports/volume/" + NOVEMBER, 2),
+        ("/strategy/reports/goals/", 3),
+        ("/strategy/reports/council/" + NOVEMBER, 3),
+    ],
+)
+def test_each_report_draws_its_charts(page, demo_content, path, charts):
+    browser_login(page, "comms")
+    _english(page)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert _charts_with_data(page) == charts
+    name = path.split("/")[3]
+    screenshot(page, f"strategy-report-{name}")
+    assert axe_violations(page) == []
+
+
+def test_pages_report_lists_findings(page, demo_content):
+    browser_login(page, "manager_b")
+    _english(page)
+    page.goto("/strategy/reports/pages/")
+    assert "No deputy" in page.locator("#non-compliant-pages").inner_text()
+    screenshot(page, "strategy-report-pages")
+    assert axe_violations(page) == []
+
+
+def test_annual_wheel_and_list(page, demo_content):
+    browser_login(page, "editor")
+    _english(page)
+    page.goto("/strategy/plan/")
+    wheel = page.locator(".strategy-wheel svg")
+    assert wheel.is_visible()
+    assert page.locator(".strategy-wheel path.wheel-item").count() >= 9
+    assert page.locator(".strategy-wheel path.wheel-theme").count() == 4
+    screenshot(page, "strategy-annual-wheel")
+    assert axe_violations(page) == []
+
+
+def test_wheel_and_overview_on_a_phone(page, demo_content):
+    page.set_viewport_size({"width": 375, "height": 800})
+    browser_login(page, "comms")
+    _english(page)
+    page.goto("/strategy/")
+    screenshot(page, "strategy-overview-phone")
+    page.goto("/strategy/plan/")
+    box = page.locator(".strategy-wheel svg").bounding_box()
+    assert box["width"] <= 375
+    screenshot(page, "strategy-annual-wheel-phone")
+    assert axe_violations(page) == []
