@@ -36,9 +36,7 @@ class ChannelRequestForm(_Styled, forms.Form):
     name = forms.CharField(
         label=_("Name of the page"),
         max_length=200,
-        help_text=_(
-            "Name the municipality and the department, e.g. \u201cFjordby Kommune – Library\u201d."
-        ),
+        help_text=_("Name the municipality and the department, e.g. “Fjordby Kommune – Library”."),
     )
     department = forms.ModelChoiceField(
         label=_("Department"),

@@ -85,14 +85,14 @@ def test_no_own_post_for_90_days_marks_dormant_and_tells_owner_and_manager(
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         (
             "editor@testby.example",
-            "Page without posts, consider closing it: Afdeling A på Facebook",
+            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook",
         ),
         (
             "manager_a@testby.example",
-            "Page without posts, consider closing it: Afdeling A på Facebook",
+            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook",
         ),
     ]
-    assert "ask to close it" in mail.outbox[0].body
+    assert "anmod om at lukke den i registret" in mail.outbox[0].body  # Danish municipality
 
 
 def test_dormancy_period_is_configurable(org, settings):
@@ -140,12 +140,13 @@ def test_missing_people_branding_token_review_are_flagged_with_since(
     }
     # never polled: its activity is unknown, so it is not judged dormant (the token flag says why)
     assert result.flags_raised == 6
-    # The overdue review queues up for the team; owner and manager hear about the rest.
+    # The overdue review queues up for the team; owner and manager hear about the rest
+    # (in the municipality's language, Danish).
     recipients = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
     assert recipients == [
-        ("comms@testby.example", "Annual review overdue"),
-        ("comms_lead@testby.example", "Annual review overdue"),
-        ("manager_b@testby.example", "Page needs attention"),
+        ("comms@testby.example", "Årlig gennemgang overskredet"),
+        ("comms_lead@testby.example", "Årlig gennemgang overskredet"),
+        ("manager_b@testby.example", "Siden kræver opmærksomhed"),
     ]
 
 

@@ -183,7 +183,7 @@ def test_api_request_then_approve_by_the_centre_manager(client, org):
     assert approved.json()["channel_status"] == "approved"
     again = client.post(f"/api/v1/channel-requests/{request_id}/reject/", {"comment": "nej"})
     assert again.status_code == 400
-    assert again.json() == {"detail": "This request has already been decided."}
+    assert again.json() == {"detail": "Der er allerede truffet afgørelse om denne anmodning."}
 
 
 def test_api_bad_request_input_is_a_clear_400(client, org):

@@ -83,7 +83,7 @@ def test_request_form_refuses_the_same_person_twice_and_keeps_the_input(client, 
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "deputy": ["The deputy must be someone other than the responsible."]
+        "deputy": ["Stedfortræderen skal være en anden end den ansvarlige."]
     }
     assert response.context["form"]["purpose"].value() == "Vise hverdagen i afdelingen."
     assert Channel.objects.filter(status=ChannelStatus.REQUESTED).count() == 0
@@ -140,7 +140,7 @@ def test_rejection_needs_a_reason_and_archives_the_requested_page(client, org):
 
     response = client.post(url, {"decision": "reject", "comment": ""})
     assert response.status_code == 200
-    assert response.context["form"].errors == {"comment": ["Say why you reject."]}
+    assert response.context["form"].errors == {"comment": ["Skriv, hvorfor du afviser."]}
     channel_request.refresh_from_db()
     assert channel_request.decision == Decision.PENDING
 
