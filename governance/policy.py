@@ -204,6 +204,9 @@ def section_changes(old, new, language, fallback=None):
             for line in difflib.ndiff(old_lines, new_lines)
             if line[:1] in "+- " and line[2:].strip()
         ]
+        if lines and lines[0] == (" ", section.heading):
+            # An unchanged heading is already the title of the change; do not repeat it.
+            lines = lines[1:]
         changes.append(SectionChange(section.heading, "changed", lines))
     for section in old_sections.values():
         lines = [("-", line) for line in plain_text(section.body).splitlines() if line]

@@ -326,7 +326,9 @@ class HouseRulesView(TemplateView):
                 ],
                 "reasons": reasons_for(version, self.language),
                 "languages": [
-                    (code, name) for code, name in Language.choices if code != self.language
+                    (code, get_language_info(code)["name_local"])
+                    for code in Language.values
+                    if code != self.language
                 ],
             }
         )

@@ -15,11 +15,20 @@ from moderation.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    # The test municipality speaks Danish; these tests read the English source texts.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def _second_version(org, policy):
     draft = actions.start_draft(policy, acting_user=org.users["comms"])
     draft.answer_time_rules.filter(platform="facebook").update(answer_minutes=1440)
     PolicySection.objects.filter(version=draft, key="tone", language="da").update(
         body="Skriv venligt til hinanden.\n\nHold dig til emnet."
+    )
+    PolicySection.objects.filter(version=draft, key="tone", language="en").update(
+        body="Write kindly to each other.\n\nStay on topic."
     )
     PolicySection.objects.create(
         version=draft, key="nyt", heading="Billeder", audience="employees", body="Spørg først."
@@ -43,7 +52,7 @@ def test_reading_view_shows_the_version_in_force_with_its_numbers(client, org):
     assert "adopted by Byrådet on" in page and "reference BR § 12/2026" in page
     assert "2 days (Calendar time)" in page  # Facebook
     assert "4 hours (Opening hours)" in page  # X
-    assert "Reklame fjerner vi, så tråden kan læses." in page
+    assert "We remove advertising so the thread stays readable." in page
     assert "<strong>svare</strong>" in page  # Markdown rendered
     assert 'href="#section-medarbejdere"' in page  # table of contents
     assert "guidelines-print.css" in page
@@ -136,9 +145,9 @@ def test_change_view_shows_changed_sections_and_numbers(client, org):
         ("Facebook · Any kind: answer", "2 days (Calendar time)", "1 day (Calendar time)")
     ]
     sections = {c.heading: (c.status, c.lines) for c in response.context["sections"]}
-    assert sections["God tone"] == (
+    assert sections["Good tone"] == (
         "changed",
-        [(" ", "God tone"), (" ", "Skriv venligt til hinanden."), ("+", "Hold dig til emnet.")],
+        [(" ", "Write kindly to each other."), ("+", "Stay on topic.")],
     )
     assert sections["Billeder"] == ("added", [("+", "Spørg først.")])
     assert sections["Politikere"] == ("removed", [("-", "Brug dine egne profiler.")])

@@ -18,6 +18,12 @@ from moderation.models import AuditEntry, QueueItem
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    # The test municipality speaks Danish; these tests read the English source texts.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def _new_item(org, external_id, received_at):
     item = QueueItem(
         channel=org.channels["central"],
