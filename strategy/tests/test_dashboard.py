@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.test import RequestFactory
+from django.utils import translation
 
 from strategy.dashboard import panels, queue_risk
 from strategy.metrics import municipality_zone
@@ -15,7 +16,8 @@ NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 def _panels(user):
     request = RequestFactory().get("/")
     request.user = user
-    return {str(panel.title): panel for panel in panels(request)}
+    with translation.override("en"):
+        return {str(panel.title): panel for panel in panels(request)}
 
 
 @time_machine.travel(NOW, tick=False)
