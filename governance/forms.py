@@ -82,7 +82,10 @@ class SectionForm(DesignSystemMixin, forms.ModelForm):
 
 
 class AnswerTimeForm(DesignSystemMixin, forms.ModelForm):
-    platform = forms.ChoiceField(label=_("platform"), choices=Platform.choices)
+    # An empty first choice keeps the blank extra row blank, so saving ignores it.
+    platform = forms.ChoiceField(
+        label=_("platform"), choices=[("", "---------"), *Platform.choices]
+    )
 
     class Meta:
         model = AnswerTimeRule

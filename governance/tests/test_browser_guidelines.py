@@ -81,3 +81,37 @@ def test_citizens_read_the_house_rules_without_signing_in(page, org):
     assert page.get_by_text("Reklame fjerner vi, så tråden kan læses.").count() == 1
     screenshot(page, "house-rules-da")
     assert axe_violations(page) == []
+
+
+def test_the_team_drafts_and_adopts_a_new_answer_time(page, org):
+    adopted_policy(org, facebook_answer=2880)
+    browser_login(page, "comms_lead")
+    page.select_option("#language-select", "en")
+    page.click("form.app-language button[type=submit]")
+    page.goto("/guidelines/policies/")
+    page.get_by_role("link", name="Politik for sociale medier").click()
+    page.get_by_role("button", name="Start a new draft").click()
+    page.wait_for_load_state("networkidle")
+
+    # Rules are listed by platform: Facebook's is the first row.
+    assert page.locator("#id_answer_times-0-platform").input_value() == "facebook"
+    page.fill("#id_answer_times-0-answer_minutes", "720")
+    page.fill("#id_version-change_note", "Facebook within 12 hours.")
+    screenshot(page, "policy-draft-edit")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "policy-draft-saved")
+    assert page.locator(".app-messages").inner_text() == "The draft was saved."
+
+    page.get_by_role("link", name="Adopt this version").click()
+    page.fill("#id_adopted_by", "Byrådet")
+    page.fill("#id_adopted_on", "2026-11-20")
+    page.fill("#id_reference", "BR § 140/2026")
+    screenshot(page, "policy-adopt")
+    page.get_by_role("button", name="Adopt", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "Version 2 is adopted" in page.locator(".app-messages").inner_text()
+
+    page.goto("/guidelines/")
+    assert page.locator("#answer-times").get_by_text("12 hours (Calendar time)").count() == 1
