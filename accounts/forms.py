@@ -16,7 +16,9 @@ class _Styled:
         super().__init__(*args, **kwargs)
         for form_field in self.fields.values():
             widget = form_field.widget
-            if isinstance(widget, forms.Select):
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-radio")
+            elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-input")
