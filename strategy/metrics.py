@@ -23,6 +23,7 @@ from django.db.models import (
     Func,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -41,7 +42,7 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform, TokenStatus
+from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
 from governance.models import Municipality
 from governance.permissions import access_for
 from moderation.models import OPEN_STATUSES, AuditEntry, QueueItem
@@ -420,27 +421,31 @@ def volume_report(user, *, period=None):
 # --- Dormant and non-compliant pages --------------------------------------------------------------
 
 
-def dormant_after_days(municipality=None):
-    """The policy in force's inactivity limit; without a policy the setting (90 days)."""
-    from governance.policy import version_in_force
+def dormant_after_days():
+    """The registry's dormancy limit (its neglect sweep raises the flags this report reads)."""
+    from accounts.actions import dormant_after
 
-    version = version_in_force(municipality) if municipality else None
-    if version is not None:
-        return version.inactivity_limit_days
-    return getattr(settings, "STRATEGY_DORMANT_AFTER_DAYS", 90)
+    return dormant_after().days
 
 
-def pages_report(user, *, now=None):
-    """Channels that are dormant (marked so, or no own post for a while) and channels that break
-    the registry's rules (no responsible person or deputy, or a token that needs reconnecting)."""
-    now = now or timezone.now()
-    limit = dormant_after_days(Municipality.objects.current())
-    cutoff = now - timedelta(days=limit)
+def pages_report(user):
+    """Dormant pages (marked dormant, or flagged by the registry for no own post) and pages
+    with open compliance flags (no responsible person or deputy, no valid token, …), as the
+    registry's neglect sweep keeps them. Two queries: channels, and their open flags."""
+    from accounts.models import ChannelFlag, FlagKind
+
     channels = (
         report_channels(user)
         .exclude(status__in=[ChannelStatus.CLOSED, ChannelStatus.REQUESTED])
         .select_related("owner_unit", "owner_unit__centre", "connection")
         .annotate(last_post_day=Max("snapshots__date", filter=Q(snapshots__own_posts__gt=0)))
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=ChannelFlag.objects.open().order_by("since", "id"),
+                to_attr="open_flags",
+            )
+        )
         .order_by("platform", "name", "pk")
     )
     dormant, non_compliant = [], []
@@ -457,28 +462,22 @@ def pages_report(user, *, now=None):
             if moment is not None
         ]
         last_post = max(last_posts) if last_posts else None
+        dormant_flag = next((f for f in channel.open_flags if f.kind == FlagKind.DORMANT), None)
         if channel.status == ChannelStatus.DORMANT:
             dormant.append({"channel": channel, "last_post": last_post, "why": _("Marked dormant")})
-        elif channel.status == ChannelStatus.ACTIVE and (last_post is None or last_post < cutoff):
-            why = (
-                _("No own post on record")
-                if last_post is None
-                else _("No own post for more than %(days)s days") % {"days": limit}
+        elif dormant_flag is not None:
+            dormant.append(
+                {"channel": channel, "last_post": last_post, "why": dormant_flag.get_kind_display()}
             )
-            dormant.append({"channel": channel, "last_post": last_post, "why": why})
-        problems = []
-        if channel.responsible_id is None:
-            problems.append(_("No responsible person"))
-        if channel.deputy_id is None:
-            problems.append(_("No deputy"))
-        if connection_ and connection_.token_status == TokenStatus.NEEDS_RECONNECT:
-            problems.append(_("Token needs reconnecting"))
+        problems = [
+            flag.get_kind_display() for flag in channel.open_flags if flag.kind != FlagKind.DORMANT
+        ]
         if problems:
             non_compliant.append({"channel": channel, "problems": problems})
     return {
         "dormant": dormant,
         "non_compliant": non_compliant,
-        "dormant_after_days": limit,
+        "dormant_after_days": dormant_after_days(),
     }
 
 

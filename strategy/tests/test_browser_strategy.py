@@ -14,8 +14,11 @@ NOVEMBER = "?start=2026-11-01&end=2026-11-30"
 
 @pytest.fixture
 def demo_content(org, report_data):
+    from accounts.models import ChannelStatus
     from strategy import demo
 
+    org.channels["b"].status = ChannelStatus.DORMANT
+    org.channels["b"].save(update_fields=["status"])
     demo.load(municipality=org.municipality, units=org.units, users=org.users, stdout=io.StringIO())
 
 
@@ -61,7 +64,7 @@ def test_pages_report_lists_findings(page, demo_content):
     browser_login(page, "manager_b")
     _english(page)
     page.goto("/strategy/reports/pages/")
-    assert "No deputy" in page.locator("#non-compliant-pages").inner_text()
+    assert "Marked dormant" in page.locator("#dormant-pages").inner_text()
     screenshot(page, "strategy-report-pages")
     assert axe_violations(page) == []
 

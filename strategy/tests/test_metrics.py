@@ -108,27 +108,39 @@ def test_volume_by_platform_and_hour_of_week(org, report_data):
     assert sum(map(sum, grid)) == 6
 
 
-def test_dormant_and_non_compliant_pages(org):
+def test_dormant_and_non_compliant_pages_follow_the_registry_flags(org):
     from datetime import timedelta
 
-    from accounts.models import AccountSnapshot, ChannelStatus
+    from accounts.models import AccountSnapshot, ChannelFlag, ChannelStatus, FlagKind
 
     a, b, central = org.channels["a"], org.channels["b"], org.channels["central"]
+    # Given channel b marked dormant, channel a flagged for no own post and for no deputy,
+    # and a resolved flag on the central channel
     b.status = ChannelStatus.DORMANT
     b.save(update_fields=["status"])
-    AccountSnapshot.objects.create(
-        channel=central, date=NOW.date() - timedelta(days=3), own_posts=2
-    )
     AccountSnapshot.objects.create(channel=a, date=NOW.date() - timedelta(days=200), own_posts=1)
-    report = pages_report(org.users["comms"], now=NOW)
-    assert [(row["channel"].pk, str(row["why"])) for row in report["dormant"]] == [
-        (a.pk, "No own post for more than 90 days"),
-        (b.pk, "Marked dormant"),
+    ChannelFlag.objects.create(channel=a, kind=FlagKind.DORMANT, since=NOW - timedelta(days=110))
+    ChannelFlag.objects.create(channel=a, kind=FlagKind.NO_DEPUTY, since=NOW - timedelta(days=3))
+    ChannelFlag.objects.create(
+        channel=central, kind=FlagKind.TOKEN, since=NOW - timedelta(days=9), resolved_at=NOW
+    )
+    report = pages_report(org.users["comms"])
+    assert [
+        (row["channel"].pk, str(row["why"]), row["last_post"].date())
+        if row["last_post"]
+        else (row["channel"].pk, str(row["why"]), None)
+        for row in report["dormant"]
+    ] == [
+        (a.pk, "No own post for too long", NOW.date() - timedelta(days=200)),
+        (b.pk, "Marked dormant", None),
     ]
-    # channel b has no deputy
     assert [
         (row["channel"].pk, [str(p) for p in row["problems"]]) for row in report["non_compliant"]
-    ] == [(b.pk, ["No deputy"])]
+    ] == [(a.pk, ["No deputy"])]
+    # A centre manager sees only their centre's pages
+    scoped = pages_report(org.users["manager_b"])
+    assert [row["channel"].pk for row in scoped["dormant"]] == [b.pk]
+    assert scoped["non_compliant"] == []
 
 
 @pytest.mark.parametrize("items", [2, 20])
