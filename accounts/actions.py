@@ -206,6 +206,7 @@ def activate_channel(channel, *, acting_user, comment=""):
         to_status=channel.status,
     )
     record("channel.activated", actor=acting_user, channel=channel, note=comment)
+    sweep_channel(channel.pk, resolve_only=True)
     return channel
 
 
@@ -247,6 +248,7 @@ def update_channel(channel, *, acting_user, **changes):
     channel.save(update_fields=[*changed, "updated_at"])
     _event(channel, EventKind.EDITED, actor=acting_user, comment=", ".join(sorted(changed)))
     record("channel.edited", actor=acting_user, channel=channel, changes=changed)
+    sweep_channel(channel.pk, resolve_only=True)
     return channel
 
 
@@ -266,6 +268,7 @@ def add_admin(channel, *, acting_user, user, platform_role):
     name = user.get_full_name() or user.username
     _event(channel, EventKind.ADMIN_ADDED, actor=acting_user, comment=name)
     record("channel.admin_added", actor=acting_user, channel=channel, user=user.pk)
+    sweep_channel(channel.pk, resolve_only=True)
     return admin
 
 
@@ -542,8 +545,13 @@ class SweepResult:
 
 
 @transaction.atomic
-def sweep_channel(channel_id, *, now=None, result=None):
-    """Bring one channel's flags and dormancy up to date; notify about what is new."""
+def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
+    """Bring one channel's flags and dormancy up to date; notify about what is new.
+
+    With `resolve_only`, only flags that no longer apply are closed: the registry's own steps
+    use it so the overview is current at once, while raising (and telling people) stays with
+    the daily sweep.
+    """
     now = now or timezone.now()
     result = result if result is not None else SweepResult()
     channel = (
@@ -570,7 +578,7 @@ def sweep_channel(channel_id, *, now=None, result=None):
     )
     result.checked += 1
     open_flags = {flag.kind: flag for flag in channel.flags.open()}
-    new_kinds = [kind for kind in issues if kind not in open_flags]
+    new_kinds = [] if resolve_only else [kind for kind in issues if kind not in open_flags]
     for kind in new_kinds:
         ChannelFlag.objects.create(channel=channel, kind=kind, since=issues[kind], raised_at=now)
     # Without polling data the dormancy verdict stands until polling can say otherwise.
@@ -584,6 +592,8 @@ def sweep_channel(channel_id, *, now=None, result=None):
         _event(channel, EventKind.FLAGGED, actor=None, comment="; ".join(labels), at=now)
         record("channel.flagged", channel=channel, flags=sorted(new_kinds))
 
+    if resolve_only:
+        return result
     if FlagKind.DORMANT in issues and channel.status == ChannelStatus.ACTIVE:
         mark_dormant(channel, acting_user=None, since=issues[FlagKind.DORMANT], now=now)
         result.marked_dormant.append(channel.pk)

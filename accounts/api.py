@@ -123,6 +123,25 @@ def _workflow_error(error):
     return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
 
 
+class ClosingRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelClosingRequest
+        fields = [
+            "id",
+            "channel",
+            "requested_by",
+            "reason",
+            "notice_text",
+            "created_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "notice_status",
+        ]
+        read_only_fields = fields
+
+
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChannelSerializer
     permission_classes = [ActionPermission]
@@ -150,7 +169,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
     def _done(self, channel):
         return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data)
 
-    @extend_schema(request=ClosingInputSerializer, responses={201: None})
+    @extend_schema(request=ClosingInputSerializer, responses={201: ClosingRequestSerializer})
     @action(detail=True, methods=["post"], url_path="request-closing")
     def request_closing(self, request, pk=None):
         channel = self.get_object()
@@ -325,25 +344,6 @@ class ChannelRequestViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, actions.reject_request, RequiredCommentSerializer)
-
-
-class ClosingRequestSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ChannelClosingRequest
-        fields = [
-            "id",
-            "channel",
-            "requested_by",
-            "reason",
-            "notice_text",
-            "created_at",
-            "decision",
-            "decided_by",
-            "decided_at",
-            "decision_comment",
-            "notice_status",
-        ]
-        read_only_fields = fields
 
 
 class ClosingRequestViewSet(viewsets.ReadOnlyModelViewSet):

@@ -209,3 +209,18 @@ def test_beat_schedule_entry_expires():
     entry = BEAT_SCHEDULE["accounts-sweep-neglect"]
     assert entry["task"] == "accounts.sweep_neglect"
     assert entry["options"]["expires"] == 6 * 60 * 60
+
+
+def test_adding_the_second_admin_resolves_the_flag_at_once(client, org):
+    channel = make_tidy(org.channels["a"], org, last_post=NOW - timedelta(days=1))
+    ChannelAdmin.objects.filter(channel=channel, user=org.users["manager_a"]).delete()
+    actions.sweep_channel(channel.pk, now=NOW)
+    assert list(open_flags(channel)) == [FlagKind.SINGLE_ADMIN]
+
+    assert client.login(username="editor", password=PASSWORD)
+    client.post(
+        reverse("accounts:channel-admin-add", args=[channel.pk]),
+        {"user": org.users["expert"].pk, "platform_role": "editor"},
+    )
+
+    assert open_flags(channel) == {}
