@@ -267,4 +267,7 @@ def test_public_guidelines_switch_opens_the_reading_view_to_everyone(client, org
     response = client.get(url)
     assert response.status_code == 200
     assert "I have read this version" not in response.content.decode()
+    assert client.get(reverse("governance:guidelines-feed")).status_code == 200
+    assert client.get(reverse("governance:guidelines-changes")).status_code == 200
     assert client.get(reverse("governance:guidelines-readers")).status_code == 302
+    assert client.get(reverse("governance:policy-list")).status_code == 302
