@@ -22,10 +22,8 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -50,42 +48,13 @@ from moderation.models import OPEN_STATUSES, AuditEntry, QueueItem
 from .forecast import forecast_goal
 from .models import GoalMetric
 
-# Audit actions that take a citizen's item off the page, and replies that answer it.
+# Audit actions that take a citizen's item off the page.
 REMOVAL_ACTIONS = ("hide", "delete")
-ANSWER_ACTIONS = ("reply",)
-FIRST_RESPONSE_ACTIONS = ("reply", "acknowledge", "forward")
-
-# --- Adapter onto the queue item's answer timestamps ----------------------------------------------
-
-
-def _item_field(*candidates):
-    names = {f.name for f in QueueItem._meta.get_fields()}
-    return next((name for name in candidates if name in names), None)
 
 
 def answered_at_expression():
-    """When an item was answered: the item's own column when the queue records it, otherwise the
-    first "reply" in the audit trail (read-only; the moderation app owns both)."""
-    name = _item_field("answered_at", "answered")
-    if name:
-        return F(name)
-    return Subquery(
-        AuditEntry.objects.filter(item=OuterRef("pk"), action__in=ANSWER_ACTIONS)
-        .order_by("at")
-        .values("at")[:1]
-    )
-
-
-def first_responded_at_expression():
-    """When an item first got a response (acknowledged, forwarded or answered)."""
-    name = _item_field("first_responded_at", "first_response_at", "responded_at")
-    if name:
-        return F(name)
-    return Subquery(
-        AuditEntry.objects.filter(item=OuterRef("pk"), action__in=FIRST_RESPONSE_ACTIONS)
-        .order_by("at")
-        .values("at")[:1]
-    )
+    """When an item was answered (the queue stamps `answered_at` when the answer goes out)."""
+    return F("answered_at")
 
 
 # --- SQL building blocks --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Channel
 
@@ -38,8 +39,9 @@ class YearTheme(models.Model):
 
 
 class PlanItemKind(models.TextChoices):
-    ACTION = "action", _("Action")
-    CAMPAIGN = "campaign", _("Campaign")
+    # "Action" alone is ambiguous in translation (an admin action, a user action).
+    ACTION = "action", pgettext_lazy("plan item kind", "Action")
+    CAMPAIGN = "campaign", pgettext_lazy("plan item kind", "Campaign")
 
 
 class PlanItem(models.Model):

@@ -11,19 +11,14 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 RECEIVED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday 10:00 in Copenhagen
 
 
-def _has_field(name):
-    return name in {f.name for f in QueueItem._meta.get_fields()}
-
-
 def answer(item, at):
-    """Record an answer like the queue does: the audit trail's reply, and the item's own
-    answer column where the queue keeps one."""
+    """Record an answer the way the queue does: the reply in the audit trail, and the item's
+    answered and first-responded times."""
     with time_machine.travel(at, tick=False):
         AuditEntry.objects.create(action="reply", item=item, channel=item.channel)
-    updates = {"status": "answered"}
-    if _has_field("answered_at"):
-        updates["answered_at"] = at
-    QueueItem.objects.filter(pk=item.pk).update(**updates)
+    QueueItem.objects.filter(pk=item.pk).update(
+        status="answered", answered_at=at, first_responded_at=at
+    )
 
 
 def make_item(channel, key, *, received=RECEIVED, due_minutes=120, answered_after=None, **extra):

@@ -92,3 +92,29 @@ def test_wheel_and_overview_on_a_phone(page, demo_content):
     assert box["width"] <= 375
     screenshot(page, "strategy-annual-wheel-phone")
     assert axe_violations(page) == []
+
+
+def test_annual_wheel_in_danish(page, demo_content):
+    browser_login(page, "comms")
+    page.select_option("#language-select", "da")
+    page.click("form.app-language button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto("/strategy/plan/")
+    assert page.locator("h1").inner_text().startswith("Årsplan")
+    assert page.locator("#wheel-title").text_content().startswith("Årshjul")
+    screenshot(page, "strategy-annual-wheel-da")
+
+
+def test_dashboard_shows_the_days_essentials(page, demo_content):
+    browser_login(page, "comms")
+    _english(page)
+    page.goto("/")
+    assert page.get_by_role("heading", name="Today in the queue").is_visible()
+    screenshot(page, "strategy-dashboard-team")
+    page.context.clear_cookies()
+    browser_login(page, "manager_a")
+    _english(page)
+    page.goto("/")
+    assert page.get_by_role("heading", name="Your centre's pages").is_visible()
+    screenshot(page, "strategy-dashboard-manager")
+    assert axe_violations(page) == []
