@@ -43,6 +43,13 @@ class WorkflowError(Exception):
 
 
 def dormant_after():
+    """The inactivity limit of the policy version in force (G5), else the installation's."""
+    from governance.models import Municipality
+    from governance.policy import version_in_force
+
+    version = version_in_force(Municipality.objects.current())
+    if version is not None and version.inactivity_limit_days:
+        return timedelta(days=version.inactivity_limit_days)
     return timedelta(days=getattr(settings, "CHANNEL_DORMANT_AFTER_DAYS", 90))
 
 
@@ -515,8 +522,9 @@ def find_issues(channel, *, now, admin_count, people_changed_at=None):
         issues[FlagKind.TOKEN] = connection.token_expires_at
     if channel.status in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT) and activity_known(channel):
         quiet_since = connection.last_own_post_at or started
-        if quiet_since + dormant_after() <= now:
-            issues[FlagKind.DORMANT] = quiet_since + dormant_after()
+        limit = dormant_after()
+        if quiet_since + limit <= now:
+            issues[FlagKind.DORMANT] = quiet_since + limit
     return issues
 
 

@@ -222,6 +222,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+    for _folder in ("queue", "processed", "results"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND",
     default="file://" + str(VAR_DIR / "celery" / "results")
@@ -254,6 +256,11 @@ FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v21.0")
 LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
+# The registry: when a page without own posts turns dormant, how often owners confirm it.
+CHANNEL_DORMANT_AFTER_DAYS = env.int("CHANNEL_DORMANT_AFTER_DAYS", default=90)
+CHANNEL_REVIEW_INTERVAL_DAYS = env.int("CHANNEL_REVIEW_INTERVAL_DAYS", default=365)
+# The product's own address, for links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 FIRST_IMPORT_DAYS = env.int("FIRST_IMPORT_DAYS", default=14)
 
 # --- Security. Production turns on everything `check --deploy` asks for.

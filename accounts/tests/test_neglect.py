@@ -103,6 +103,28 @@ def test_dormancy_period_is_configurable(org, settings):
     assert channel.status == ChannelStatus.DORMANT
 
 
+@pytest.mark.parametrize(("quiet_days", "dormant"), [(44, False), (46, True)])
+def test_the_inactivity_limit_of_the_policy_in_force_wins(org, settings, quiet_days, dormant):
+    # Given an adopted policy whose inactivity limit (45 days) differs from the installation's
+    from governance.models import Policy, PolicyStatus, PolicyVersion
+
+    settings.CHANNEL_DORMANT_AFTER_DAYS = 90
+    policy = Policy.objects.create(
+        municipality=org.municipality, title="Politik", governs_social_media=True
+    )
+    PolicyVersion.objects.create(
+        policy=policy, number=1, status=PolicyStatus.ADOPTED, inactivity_limit_days=45
+    )
+    channel = make_tidy(org.channels["a"], org, last_post=NOW - timedelta(days=quiet_days))
+
+    # When the sweep looks at the page
+    actions.sweep_channel(channel.pk, now=NOW)
+
+    # Then the policy's number decides (G5)
+    channel.refresh_from_db()
+    assert (channel.status == ChannelStatus.DORMANT) is dormant
+
+
 def test_a_dormant_page_that_posts_again_is_active_and_the_flag_resolved(org):
     channel = make_tidy(org.channels["a"], org, last_post=NOW - timedelta(days=100))
     actions.sweep_channel(channel.pk, now=NOW)

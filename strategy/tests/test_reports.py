@@ -133,10 +133,10 @@ QUERIES = {
     "answer-times": 5 + 4,  # counts and percentiles, per group and per period
     "removals": 5 + 2,  # removals per reason, reason labels
     "volume": 5 + 2,  # per platform, per hour of the week
-    "pages": 5 + 2,  # channels, their open flags
+    "pages": 5 + 2 + 2,  # channels, their open flags; the inactivity limit in force (2)
     # goals, their channels, the municipality for the week buckets, counts and percentiles
     "goals": 5 + 2 + 1 + 2,
-    # answer times (4), removals (2), volume (2), pages (channels, their open flags),
-    # goals (goal list, their channels)
-    "council": 5 + 4 + 2 + 2 + 2 + 2,
+    # answer times (4), removals (2), volume (2), pages (channels, their open flags, the
+    # inactivity limit in force), goals (goal list, their channels)
+    "council": 5 + 4 + 2 + 2 + 4 + 2,
 }
