@@ -85,6 +85,10 @@ def test_wheel_and_overview_on_a_phone(page, demo_content):
     page.set_viewport_size({"width": 375, "height": 800})
     browser_login(page, "comms")
     _english(page)
+    for path in ("/strategy/", "/strategy/reports/volume/" + NOVEMBER, "/strategy/plan/"):
+        page.goto(path)
+        # Wide tables scroll inside their own box; the page itself never scrolls sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     page.goto("/strategy/")
     screenshot(page, "strategy-overview-phone")
     page.goto("/strategy/plan/")

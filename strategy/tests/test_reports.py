@@ -140,3 +140,28 @@ QUERIES = {
     # inactivity limit in force), goals (goal list, their channels)
     "council": 5 + 4 + 2 + 2 + 4 + 2,
 }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_report_figures_in_the_api(comms_client, report_data):
+    url = reverse("report-figures", args=["answer-times"])
+    data = comms_client.get(url, {**NOVEMBER, "by": "centre"}).json()
+    assert data["period"] == {"start": "2026-11-01", "end": "2026-11-30"}
+    centre_a = next(row for row in data["rows"] if row["label"] == "Center A")
+    assert (centre_a["median_minutes"], centre_a["p90_minutes"]) == (75.0, 132.0)
+    assert (centre_a["sla_compliance"], centre_a["answered_share"]) == (60.0, 80.0)
+    assert data["series"][0]["key"].startswith("2026-11-16")
+    removals = comms_client.get(reverse("report-figures", args=["removals"]), NOVEMBER).json()
+    assert [(row["reason"], row["total"]) for row in removals["rows"]] == [("spam", 2), ("hate", 1)]
+    volume = comms_client.get(reverse("report-figures", args=["volume"]), NOVEMBER).json()
+    assert volume["by_hour_of_week"][0][10] == 5
+
+
+def test_report_api_refuses_bad_input(comms_client, report_data):
+    unknown = comms_client.get(reverse("report-figures", args=["weather"]))
+    assert unknown.status_code == 404
+    bad = comms_client.get(
+        reverse("report-figures", args=["removals"]), {"start": "2026-12-01", "end": "2026-11-01"}
+    )
+    assert bad.status_code == 400
+    assert "The start of the period must come before its end." in bad.content.decode()
