@@ -136,6 +136,7 @@ def _answer_row(row):
     return {
         "key": row.key.isoformat() if hasattr(row.key, "isoformat") else row.key,
         "label": row.label,
+        "period": row.period,
         "received": row.received,
         "answered": row.answered,
         "on_time": row.on_time,
@@ -162,6 +163,7 @@ def _answer_times(user, data):
         "interval": figures["interval"],
         "rows": [_answer_row(row) for row in figures["rows"]],
         "series": [_answer_row(row) for row in figures["series"]],
+        "group_series": [_answer_row(row) for row in figures["group_series"]],
     }
 
 

@@ -84,6 +84,27 @@ def answer_time_charts(figures):
     }
 
 
+def group_trend_chart(figures):
+    """One line per group: its median answer time in each period."""
+    periods = sorted({row.period for row in figures["group_series"]})
+    position = {period: index for index, period in enumerate(periods)}
+    lines = {}
+    for row in figures["group_series"]:
+        values = lines.setdefault(row.label, [None] * len(periods))
+        values[position[row.period]] = row.median_minutes
+    return {
+        "id": "answer-times-per-group-trend",
+        "type": "line",
+        "x": "category",
+        "yLabel": _("Median (minutes)"),
+        "labels": periods,
+        "datasets": [
+            {**_series(label, values, "palette"), "index": index}
+            for index, (label, values) in enumerate(sorted(lines.items()))
+        ],
+    }
+
+
 def removals_chart(figures):
     rows = figures["rows"]
     return {

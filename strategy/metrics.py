@@ -229,6 +229,8 @@ class AnswerTimeRow:
     breached: int
     median_minutes: float | None
     p90_minutes: float | None
+    # The local start date of the row's period (ISO), for rows of a trend.
+    period: str = ""
 
     @property
     def compliance(self):
@@ -295,11 +297,28 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
     else:
         for row in rows:
             row.label = row.label if row.key is not None else str(_("(no centre)"))
-    trunc = INTERVALS[interval]
-    series = answer_time_figures(items, {"bucket": trunc("received_at", tzinfo=zone)}, {}, now)
+    bucket = INTERVALS[interval]("received_at", tzinfo=zone)
+    series = answer_time_figures(items, {"bucket": bucket}, {}, now)
     for row in series:
-        row.label = timezone.localtime(row.key, zone).date().isoformat() if row.key else ""
-    return {"period": period, "by": by, "interval": interval, "rows": rows, "series": series}
+        row.period = row.label = _local_day(row.key, zone)
+    # The same figures per group and period: each group's own trend.
+    group_labels = {row.key: row.label for row in rows}
+    group_series = answer_time_figures(items, {"group": F(group_field), "bucket": bucket}, {}, now)
+    for row in group_series:
+        group, start = row.key
+        row.label, row.period = group_labels.get(group, ""), _local_day(start, zone)
+    return {
+        "period": period,
+        "by": by,
+        "interval": interval,
+        "rows": rows,
+        "series": series,
+        "group_series": group_series,
+    }
+
+
+def _local_day(moment, zone):
+    return timezone.localtime(moment, zone).date().isoformat() if moment else ""
 
 
 # --- Removals -------------------------------------------------------------------------------------

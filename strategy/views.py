@@ -19,7 +19,13 @@ from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 
 from . import actions, ical, metrics
-from .charts import answer_time_charts, goal_chart, removals_chart, volume_charts
+from .charts import (
+    answer_time_charts,
+    goal_chart,
+    group_trend_chart,
+    removals_chart,
+    volume_charts,
+)
 from .forms import ChannelStrategyForm, GoalForm, PlanItemForm, ReportFilterForm, YearThemeForm
 from .models import ChannelStrategy, Goal, PlanItem, YearTheme
 from .wheel import build_wheel
@@ -318,11 +324,15 @@ class AnswerTimesReportView(_ReportView):
         )
 
     def charts(self):
-        return answer_time_charts(self.figures)
+        return {
+            **answer_time_charts(self.figures),
+            "group_trend_chart": group_trend_chart(self.figures),
+        }
 
     def csv_rows(self):
         yield [
             _("Group"),
+            _("Period starting"),
             _("Received"),
             _("Answered"),
             _("Median answer time (minutes)"),
@@ -331,10 +341,12 @@ class AnswerTimesReportView(_ReportView):
             _("Deadline missed"),
             _("SLA compliance (%)"),
         ]
-        for section in ("rows", "series"):
+        # Per group over the whole period, per period over all groups, per group and period.
+        for section in ("rows", "series", "group_series"):
             for row in self.figures[section]:
                 yield [
-                    row.label,
+                    row.label if section != "series" else _("All"),
+                    row.period,
                     row.received,
                     row.answered,
                     row.median_minutes,

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from strategy.dashboard import panels, queue_risk
@@ -56,7 +57,8 @@ def test_centre_manager_sees_their_pages_and_compliance(org):
     assert "Today in the queue" not in _panels(org.users["manager_a"])
 
 
-def test_staff_get_no_team_panels(org):
-    titles = set(_panels(org.users["staff"]))
-    assert "Today in the queue" not in titles
-    assert "Your centre's pages" not in titles
+def test_staff_and_politicians_get_the_guidelines(org):
+    for persona in ("staff", "politician"):
+        panels_by_title = _panels(org.users[persona])
+        assert set(panels_by_title) == {"Guidelines"}
+        assert panels_by_title["Guidelines"].context == {"url": reverse("governance:guidelines")}

@@ -39,11 +39,14 @@ def test_answer_times_csv_per_centre(comms_client, report_data):
     )
     rows = _csv(response)
     # Then each centre's median, 90th percentile and compliance are the hand-computed ones
-    assert rows[0][0] == "Group"
-    assert rows[1] == ["Center A", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
-    assert rows[2] == ["Center B", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
-    # and the weekly trend follows the groups
-    assert rows[3] == ["2026-11-16", "6", "5", "60.0", "126.0", "4", "2", "66.7"]
+    assert rows[0][:2] == ["Group", "Period starting"]
+    assert rows[1] == ["Center A", "", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
+    assert rows[2] == ["Center B", "", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
+    # and the weekly trend over all groups, then each group's own weeks
+    assert rows[3] == ["All", "2026-11-16", "6", "5", "60.0", "126.0", "4", "2", "66.7"]
+    assert rows[4] == ["Center A", "2026-11-16", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
+    assert rows[5] == ["Center B", "2026-11-16", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
+    assert len(rows) == 6
 
 
 @time_machine.travel(NOW, tick=False)
@@ -60,7 +63,7 @@ def test_centre_manager_report_is_scoped(client, org, report_data):
     login(client, "manager_b")
     rows = _csv(client.get(reverse("strategy:report-answer-times"), {**NOVEMBER, "format": "csv"}))
     assert [row[0] for row in rows[1:2]] == ["Afdeling B på Instagram"]
-    assert len(rows) == 3  # header, channel b, one week
+    assert len(rows) == 4  # header, channel b, its one week overall and per channel
 
 
 def test_bad_period_gets_a_clear_error(comms_client, report_data):
@@ -130,15 +133,16 @@ def test_report_pages_use_a_fixed_number_of_queries(client, org, django_assert_n
 
 # session + user + membership + units (4), the municipality for its time zone (1), then:
 QUERIES = {
-    "answer-times": 5 + 4,  # counts and percentiles, per group and per period
+    # counts and percentiles: per group, per period, per group and period
+    "answer-times": 5 + 6,
     "removals": 5 + 2,  # removals per reason, reason labels
     "volume": 5 + 2,  # per platform, per hour of the week
     "pages": 5 + 2 + 2,  # channels, their open flags; the inactivity limit in force (2)
     # goals, their channels, the municipality for the week buckets, counts and percentiles
     "goals": 5 + 2 + 1 + 2,
-    # answer times (4), removals (2), volume (2), pages (channels, their open flags, the
+    # answer times (6), removals (2), volume (2), pages (channels, their open flags, the
     # inactivity limit in force), goals (goal list, their channels)
-    "council": 5 + 4 + 2 + 2 + 4 + 2,
+    "council": 5 + 6 + 2 + 2 + 4 + 2,
 }
 
 
@@ -150,7 +154,13 @@ def test_report_figures_in_the_api(comms_client, report_data):
     centre_a = next(row for row in data["rows"] if row["label"] == "Center A")
     assert (centre_a["median_minutes"], centre_a["p90_minutes"]) == (75.0, 132.0)
     assert (centre_a["sla_compliance"], centre_a["answered_share"]) == (60.0, 80.0)
-    assert data["series"][0]["key"].startswith("2026-11-16")
+    assert data["series"][0]["period"] == "2026-11-16"
+    assert [
+        (row["label"], row["period"], row["median_minutes"]) for row in data["group_series"]
+    ] == [
+        ("Center A", "2026-11-16", 75.0),
+        ("Center B", "2026-11-16", 10.0),
+    ]
     removals = comms_client.get(reverse("report-figures", args=["removals"]), NOVEMBER).json()
     assert [(row["reason"], row["total"]) for row in removals["rows"]] == [("spam", 2), ("hate", 1)]
     volume = comms_client.get(reverse("report-figures", args=["volume"]), NOVEMBER).json()

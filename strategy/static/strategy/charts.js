@@ -10,6 +10,8 @@
     target: "#b00020",
     forecast: "#6a1b9a"
   };
+  // Distinct lines for "one line per group" charts, readable on white.
+  var PALETTE = ["#0059b3", "#b35900", "#2e7d32", "#6a1b9a", "#b00020", "#00695c", "#4e342e", "#37474f"];
   var lang = document.documentElement.lang || "en";
 
   function toMs(value) { return Date.parse(value + "T00:00:00Z"); }
@@ -18,7 +20,9 @@
   }
 
   function dataset(spec, series) {
-    var colour = COLOURS[series.role] || COLOURS.primary;
+    var colour = series.role === "palette"
+      ? PALETTE[(series.index || 0) % PALETTE.length]
+      : COLOURS[series.role] || COLOURS.primary;
     var data = spec.x === "date"
       ? series.data.map(function (p) { return { x: toMs(p.x), y: p.y }; })
       : series.data;
