@@ -3,6 +3,13 @@ module, reset before each test, and channel connections pointing at its default 
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
 import pytest
 import requests
 
@@ -83,3 +90,80 @@ def sim_actions(sim, **filters):
 
 def sim_stats(sim):
     return control(sim, "GET", "stats")
+
+
+# --- real Celery worker processes -----------------------------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def worker_database_url():
+    """A DATABASE_URL for a worker process that reaches the test database, or None when the
+    test database lives in this process's memory (SQLite's default test database)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        user = quote(db.get("USER") or "", safe="")
+        password = quote(db.get("PASSWORD") or "", safe="")
+        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}{host}{port}/{db['NAME']}"
+    name = str(db["NAME"])
+    if db["ENGINE"] == "django.db.backends.sqlite3" and "memory" not in name:
+        return f"sqlite:///{name}"
+    return None
+
+
+def start_worker(queue, **env):
+    """Start `celery -A config worker` consuming only `queue`, one task at a time. Returns the
+    process; `env` adds environment variables (DATABASE_URL, SIMULATOR_URL…)."""
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+    ]
+    return subprocess.Popen(  # noqa: S603 - a fixed command line
+        command,
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_consuming(queue, timeout=60):
+    """Block until a worker on `queue` answers a ping: it is connected and consuming."""
+    from config.celery import ping
+
+    result = ping.apply_async(("ready",), queue=queue)
+    assert result.get(timeout=timeout) == {"pong": "ready"}
+
+
+def stop_worker(process, *, kill=False):
+    """End a worker: SIGKILL with `kill` (a crash), otherwise a warm shutdown. Returns its log."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    output = process.stdout.read() if process.stdout else b""
+    return output.decode("utf-8", "replace")
