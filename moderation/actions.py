@@ -512,3 +512,30 @@ def end_crisis(municipality, *, acting_user, note=""):
             policy_version=version_in_force(municipality),
         )
     return period
+
+
+def export_record(record, *, acting_user, exporter=""):
+    """Send the record (PDF + JSON metadata) through a configured exporter; audited."""
+    from . import exporters
+
+    available = {e.code: e for e in exporters.configured()}
+    chosen = available.get(exporter)
+    if chosen is None:
+        raise ActionError(_("Choose a configured exporter."))
+    with transaction.atomic():
+        record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
+        metadata = record.metadata()
+        try:
+            where = chosen.export(record, exporters.render_pdf(record), metadata)
+        except OSError as error:
+            raise ActionError(_("The export failed: %(error)s") % {"error": error}) from None
+        Record.objects.filter(pk=record.pk).update(exported_at=timezone.now())
+        audit.record(
+            "export_record",
+            actor=acting_user,
+            item=record.item,
+            record=record.pk,
+            exporter=chosen.code,
+            where=where,
+        )
+    return where

@@ -1,14 +1,33 @@
-"""API: the moderation queue."""
+"""API: the moderation queue, its actions, forwarded questions, the audit trail and the SLA
+preview. Same permissions as the pages; personal ID numbers are masked in every response."""
 
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from governance.permissions.api import ActionPermission
+from accounts.models import Channel
+from governance.models import OrgUnit
+from governance.permissions.api import ActionPermission, IsStaffMember
 
-from .models import QueueItem
+from . import actions
+from .deadlines import DeadlineCalculator
+from .models import OPEN_STATUSES, AuditEntry, Forwarding, QueueItem
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="masked_text", read_only=True)
     web_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -20,6 +39,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "external_id",
             "kind",
             "parent",
+            "thread_external_id",
             "text",
             "author_name",
             "permalink",
@@ -27,8 +47,15 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "received_at",
             "first_response_due",
             "answer_due",
+            "next_deadline",
             "status",
             "assigned_to",
+            "has_personal_data",
+            "hidden_on_platform",
+            "first_responded_at",
+            "answered_at",
+            "closed_reason",
+            "policy_version",
             "web_url",
         ]
 
@@ -39,24 +66,425 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
 
 class QueueItemFilter(filters.FilterSet):
-    q = filters.CharFilter(field_name="text", lookup_expr="icontains", label="Text contains")
+    q = filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Text contains"))
+    open = filters.BooleanFilter(method="filter_open", label=_("Open items only"))
 
     class Meta:
         model = QueueItem
-        fields = ["q", "platform", "channel", "status", "kind", "assigned_to"]
+        fields = [
+            "q",
+            "platform",
+            "channel",
+            "status",
+            "kind",
+            "assigned_to",
+            "has_personal_data",
+        ]
+
+    def filter_open(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)
+
+
+class ReplyInput(serializers.Serializer):
+    text = serializers.CharField()
+    idempotency_key = serializers.CharField(max_length=200)
+    canned = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("A removal reason code of the policy in force."))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ForwardInput(serializers.Serializer):
+    to_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+    )
+    due_at = serializers.DateTimeField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignInput(serializers.Serializer):
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), allow_null=True
+    )
+
+
+class TellAuthorInput(serializers.Serializer):
+    reason = serializers.CharField()
+    text = serializers.CharField()
+
+
+class RecordInput(serializers.Serializer):
+    subject = serializers.CharField(required=False, allow_blank=True, default="")
+    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+    classification = serializers.CharField(required=False, allow_blank=True, default="")
+    sender = serializers.CharField(required=False, allow_blank=True, default="")
+    recipient = serializers.CharField(required=False, allow_blank=True, default="")
+    confidentiality = serializers.ChoiceField(
+        choices=["public", "internal", "confidential"], default="public"
+    )
+
+
+_ITEM_ACTIONS = (
+    "acknowledge",
+    "reply",
+    "forward",
+    "close",
+    "assign",
+    "hide",
+    "unhide",
+    "tell_author",
+    "delete",
+    "record",
+)
 
 
 class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Queue items the user may see, the next answer deadline first."""
+
     serializer_class = QueueItemSerializer
     permission_classes = [ActionPermission]
-    permission_actions = {"list": "moderation.view_queue", "retrieve": "moderation.view_item"}
+    permission_actions = {
+        "list": "moderation.view_queue",
+        "retrieve": "moderation.view_item",
+        **dict.fromkeys(_ITEM_ACTIONS, "moderation.handle_item"),
+    }
     filterset_class = QueueItemFilter
 
     def get_queryset(self):
-        return QueueItem.objects.for_user(self.request.user).order_by(
-            "answer_due", "received_at", "id"
+        return (
+            QueueItem.objects.for_user(self.request.user)
+            .select_related(None)
+            .order_by("answer_due", "received_at", "id")
         )
+
+    def _run(self, input_class, perform):
+        item = self.get_object()
+        data = input_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            perform(item, data.validated_data)
+        except actions.ActionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        item.refresh_from_db()
+        return Response(self.get_serializer(item).data)
+
+    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._run(
+            NoteInput,
+            lambda item, d: actions.acknowledge(item, acting_user=request.user, note=d["note"]),
+        )
+
+    @extend_schema(request=ReplyInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        return self._run(
+            ReplyInput,
+            lambda item, d: actions.reply(
+                item,
+                d["text"],
+                acting_user=request.user,
+                idempotency_key=d["idempotency_key"],
+                canned=d["canned"],
+            ),
+        )
+
+    @extend_schema(request=ForwardInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        return self._run(
+            ForwardInput,
+            lambda item, d: actions.forward(
+                item,
+                to_unit=d["to_unit"],
+                to_user=d.get("to_user"),
+                due_at=d["due_at"],
+                note=d["note"],
+                acting_user=request.user,
+            ),
+        )
+
+    @extend_schema(request=CloseInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._run(
+            CloseInput,
+            lambda item, d: actions.close(item, d["reason"], acting_user=request.user),
+        )
+
+    @extend_schema(request=AssignInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._run(
+            AssignInput,
+            lambda item, d: actions.assign(item, d["to_user"], acting_user=request.user),
+        )
+
+    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        return self._run(
+            ReasonInput,
+            lambda item, d: actions.hide(
+                item, d["reason"], acting_user=request.user, note=d["note"]
+            ),
+        )
+
+    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        return self._run(
+            NoteInput,
+            lambda item, d: actions.unhide(item, acting_user=request.user, note=d["note"]),
+        )
+
+    @extend_schema(request=TellAuthorInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"], url_path="tell-author")
+    def tell_author(self, request, pk=None):
+        return self._run(
+            TellAuthorInput,
+            lambda item, d: actions.tell_author(
+                item, d["reason"], d["text"], acting_user=request.user
+            ),
+        )
+
+    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def delete(self, request, pk=None):
+        return self._run(
+            ReasonInput,
+            lambda item, d: actions.delete(
+                item, d["reason"], acting_user=request.user, note=d["note"]
+            ),
+        )
+
+    @extend_schema(request=RecordInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        return self._run(
+            RecordInput,
+            lambda item, d: actions.capture_record(item, acting_user=request.user, **d),
+        )
+
+
+class ForwardingSerializer(serializers.ModelSerializer):
+    item_text = serializers.CharField(source="item.masked_text", read_only=True)
+    item_answer_due = serializers.DateTimeField(source="item.answer_due", read_only=True)
+
+    class Meta:
+        model = Forwarding
+        fields = [
+            "id",
+            "item",
+            "item_text",
+            "item_answer_due",
+            "to_unit",
+            "to_user",
+            "note",
+            "due_at",
+            "status",
+            "forwarded_at",
+            "answer_text",
+            "answered_at",
+        ]
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField()
+
+
+class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Questions forwarded to the user (or their department) to answer."""
+
+    serializer_class = ForwardingSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {
+        "list": "moderation.answer_forwarded",
+        "retrieve": "moderation.answer_forwarded",
+        "send_back": "moderation.answer_forwarded",
+    }
+
+    def get_queryset(self):
+        return forwarded_to(self.request.user).select_related("item").order_by("due_at", "id")
+
+    @extend_schema(request=AnswerInput, responses=ForwardingSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        forwarding = self.get_object()
+        data = AnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            forwarding = actions.send_back(
+                forwarding, data.validated_data["answer"], acting_user=request.user
+            )
+        except actions.ActionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(self.get_serializer(forwarding).data)
+
+
+def forwarded_to(user):
+    """The forwardings `user` answers: named to them, or to their department with no name."""
+    from governance.models import Role
+    from governance.permissions import access_for
+
+    access = access_for(user)
+    units = access.unit_ids(Role.DEPARTMENT_EXPERT)
+    mine = Forwarding.objects.filter(to_user_id=access.user_id)
+    if units:
+        mine = mine | Forwarding.objects.filter(to_unit_id__in=units, to_user__isnull=True)
+    return mine
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "item",
+            "channel",
+            "reason",
+            "note",
+            "policy_version",
+            "data",
+        ]
+
+
+class AuditEntryFilter(filters.FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "item", "channel", "reason", "since", "until"]
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The append-only audit trail (read only)."""
+
+    serializer_class = AuditEntrySerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {"list": "moderation.view_audit", "retrieve": "moderation.view_audit"}
+    filterset_class = AuditEntryFilter
+    queryset = AuditEntry.objects.order_by("-at", "-id")
+
+
+class SlaPreviewView(APIView):
+    """The deadlines an item on a channel would get if received at a given moment."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("channel", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "received_at",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description=_("ISO 8601 with a time zone offset"),
+            ),
+            OpenApiParameter("kind", OpenApiTypes.STR, required=False),
+        ],
+        responses=inline_serializer(
+            "SlaPreview",
+            {
+                "channel": serializers.IntegerField(),
+                "platform": serializers.CharField(),
+                "kind": serializers.CharField(),
+                "received_at": serializers.DateTimeField(),
+                "first_response_due": serializers.DateTimeField(allow_null=True),
+                "answer_due": serializers.DateTimeField(allow_null=True),
+                "policy_version": serializers.IntegerField(allow_null=True),
+                "crisis_mode": serializers.BooleanField(),
+            },
+        ),
+    )
+    def get(self, request):
+        errors = {}
+        channel = None
+        raw_channel = request.query_params.get("channel", "")
+        if not raw_channel:
+            errors["channel"] = [str(_("Give the channel's id."))]
+        elif not raw_channel.isdigit():
+            errors["channel"] = [str(_("The channel must be a numeric id."))]
+        else:
+            channel = (
+                Channel.objects.for_user(request.user)
+                .select_related("owner_unit__municipality")
+                .filter(pk=int(raw_channel))
+                .first()
+            )
+            if channel is None:
+                errors["channel"] = [str(_("No such channel."))]
+        received_at = _parse_received_at(request.query_params.get("received_at", ""), errors)
+        kind = request.query_params.get("kind", "comment")
+        if kind not in ("comment", "reply", "mention", "message"):
+            errors["kind"] = [str(_("Unknown item kind."))]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        calculator = DeadlineCalculator(channel.owner_unit.municipality)
+        result = calculator.deadlines(channel.platform, kind, received_at)
+        return Response(
+            {
+                "channel": channel.pk,
+                "platform": channel.platform,
+                "kind": kind,
+                "received_at": received_at.astimezone(UTC).isoformat(),
+                "first_response_due": _iso(result.first_response_due),
+                "answer_due": _iso(result.answer_due),
+                "policy_version": result.policy_version_id,
+                "crisis_mode": calculator.crisis is not None,
+            }
+        )
+
+
+def _parse_received_at(raw, errors):
+    if not raw:
+        errors["received_at"] = [str(_("Give received_at as an ISO 8601 date and time."))]
+        return None
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:
+        value = None
+    if value is None:
+        errors["received_at"] = [
+            str(_("received_at is not a valid ISO 8601 date and time: %(value)s") % {"value": raw})
+        ]
+        return None
+    if timezone.is_naive(value):
+        errors["received_at"] = [
+            str(_("received_at must include a time zone offset, e.g. 2026-11-16T10:00:00+01:00."))
+        ]
+        return None
+    return value
+
+
+def _iso(value: datetime | None):
+    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def register(router):
     router.register("items", QueueItemViewSet, basename="item")
+    router.register("forwardings", ForwardingViewSet, basename="forwarding")
+    router.register("audit", AuditEntryViewSet, basename="audit-entry")
+
+
+urlpatterns = [
+    path("sla/preview/", SlaPreviewView.as_view(), name="sla-preview"),
+]

@@ -1,7 +1,9 @@
-"""Permission rules for the moderation queue."""
+"""Permission rules for the moderation queue and the answer routine."""
 
 from governance.models import Role
 from governance.permissions import register
+
+_HANDLERS = (Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR)
 
 
 def _view_queue(access, obj=None):
@@ -11,16 +13,60 @@ def _view_queue(access, obj=None):
     )
 
 
+def _forwarded_to(access, item):
+    from .models import Forwarding
+
+    mine = Forwarding.objects.filter(item_id=item.pk, to_user_id=access.user_id)
+    units = access.unit_ids(Role.DEPARTMENT_EXPERT)
+    if units:
+        mine = mine | Forwarding.objects.filter(
+            item_id=item.pk, to_unit_id__in=units, to_user__isnull=True
+        )
+    return mine.exists()
+
+
 def _view_item(access, item=None):
     if item is None:
         return _view_queue(access)
     if access.sees_everything or item.assigned_to_id == access.user_id:
         return True
     owner_unit = item.channel.owner_unit_id
-    return owner_unit in access.unit_ids(
-        Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR
-    ) or access.manages_unit(owner_unit)
+    if owner_unit in access.unit_ids(*_HANDLERS) or access.manages_unit(owner_unit):
+        return True
+    return bool(access.unit_ids(Role.DEPARTMENT_EXPERT)) and _forwarded_to(access, item)
+
+
+def _handle_item(access, item=None):
+    """Acknowledge, reply, forward, close, assign, hide: the team, the channel's editors and
+    monitors, and whoever the item is assigned to."""
+    if access.sees_everything:
+        return True
+    if item is None:
+        return bool(access.unit_ids(*_HANDLERS))
+    return item.assigned_to_id == access.user_id or item.channel.owner_unit_id in access.unit_ids(
+        *_HANDLERS
+    )
+
+
+def _answer_forwarded(access, forwarding=None):
+    """An expert answers what was forwarded to them or to their department."""
+    if forwarding is None:
+        return access.sees_everything or bool(access.unit_ids(Role.DEPARTMENT_EXPERT))
+    if forwarding.to_user_id is not None:
+        return forwarding.to_user_id == access.user_id
+    return access.sees_everything or forwarding.to_unit_id in access.unit_ids(
+        Role.DEPARTMENT_EXPERT
+    )
+
+
+def _team(access, obj=None):
+    return access.sees_everything
 
 
 register("moderation.view_queue", _view_queue)
 register("moderation.view_item", _view_item)
+register("moderation.handle_item", _handle_item)
+register("moderation.answer_forwarded", _answer_forwarded)
+register("moderation.view_audit", _team)
+register("moderation.records", _team)
+register("moderation.crisis", _team)

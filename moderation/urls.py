@@ -6,5 +6,14 @@ app_name = "moderation"
 
 urlpatterns = [
     path("", views.QueueView.as_view(), name="queue"),
+    path("counts/", views.QueueCountsView.as_view(), name="queue-counts"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
+    path("items/<int:pk>/<slug:action>/", views.ItemActionView.as_view(), name="item-action"),
+    path("forwarded/", views.ForwardedView.as_view(), name="forwarded"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+    path("crisis/", views.CrisisView.as_view(), name="crisis"),
+    path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
+    path("records/<int:pk>/pdf/", views.RecordPdfView.as_view(), name="record-pdf"),
+    path("records/<int:pk>/export/", views.RecordExportView.as_view(), name="record-export"),
+    path("audit/", views.AuditLogView.as_view(), name="audit-log"),
 ]

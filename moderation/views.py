@@ -1,41 +1,709 @@
-"""The moderation queue pages."""
+"""The moderation pages: the queue, an item with its actions, the expert's forwarded questions,
+notifications, crisis mode, records and the audit log. Views stay thin: they check permissions,
+read forms and call `actions`."""
 
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from __future__ import annotations
 
+import contextlib
+import csv
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.models import Channel
+from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
+from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
+from governance.policy import version_in_force
 
-from .models import QueueItem
+from . import actions, exporters
+from .api import forwarded_to
+from .forms import (
+    AssignForm,
+    CloseForm,
+    CrisisForm,
+    ForwardForm,
+    NoteForm,
+    QueueFilterForm,
+    ReasonForm,
+    RecordForm,
+    ReplyForm,
+    SendBackForm,
+    TellAuthorForm,
+)
+from .models import (
+    OPEN_STATUSES,
+    AuditEntry,
+    CannedAnswer,
+    CrisisPeriod,
+    ForwardingStatus,
+    Notification,
+    QueueItem,
+    Record,
+)
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 
 
-class QueueView(ActionRequiredMixin, ListView):
+def _municipality(user):
+    """The user's municipality (the product serves one per installation)."""
+    membership = Membership.objects.filter(user=user).select_related("unit__municipality").first()
+    if membership is not None:
+        return membership.unit.municipality
+    from governance.models import Municipality
+
+    return Municipality.objects.order_by("pk").first()
+
+
+def queue_queryset(user, filters: dict):
+    """The queue's rows for `user` and the cleaned filters, in deadline order."""
+    now = timezone.now()
+    items = QueueItem.objects.for_user(user)
+    state = filters.get("status") or "open"
+    if state == "open":
+        items = items.filter(status__in=OPEN_STATUSES)
+    elif state != "all":
+        items = items.filter(status=state)
+    if filters.get("platform"):
+        items = items.filter(platform=filters["platform"])
+    if filters.get("channel"):
+        items = items.filter(channel_id=filters["channel"])
+    if filters.get("centre"):
+        items = items.filter(channel__owner_unit__centre_id=filters["centre"])
+    if filters.get("mine"):
+        items = items.filter(assigned_to_id=user.pk)
+    if filters.get("overdue"):
+        items = items.filter(answer_due__lt=now, answered_at__isnull=True)
+    if filters.get("at_risk"):
+        items = items.filter(answer_warn_at__lte=now, answer_due__gte=now)
+    if filters.get("personal"):
+        items = items.filter(has_personal_data=True)
+    return items
+
+
+def keyset_page(items, after: str, size: int):
+    """One page in (answer due, id) order, nulls last, starting after the cursor."""
+    from django.db.models import F
+
+    ordered = items.order_by(F("answer_due").asc(nulls_last=True), "id")
+    if after:
+        due_part, _sep, id_part = after.partition("~")
+        try:
+            last_id = int(id_part)
+        except ValueError:
+            last_id = None
+        due = parse_datetime(due_part.replace(" ", "+")) if due_part != "none" else None
+        if last_id is not None and due is not None:
+            ordered = ordered.filter(
+                Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
+            )
+        elif last_id is not None and due_part == "none":
+            ordered = ordered.filter(answer_due=None, id__gt=last_id)
+    rows = list(
+        ordered.select_related("channel", "assigned_to").only(
+            "id",
+            "platform",
+            "kind",
+            "text",
+            "author_name",
+            "received_at",
+            "first_response_due",
+            "answer_due",
+            "answer_warn_at",
+            "status",
+            "has_personal_data",
+            "hidden_on_platform",
+            "first_responded_at",
+            "answered_at",
+            "channel__name",
+            "channel__platform",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+        )[: size + 1]
+    )
+    cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        cursor = f"{last.answer_due.isoformat() if last.answer_due else 'none'}~{last.pk}"
+    return rows, cursor
+
+
+def _with(query, **values):
+    query = query.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
+
+
+class QueueView(ActionRequiredMixin, View):
+    """Every item the user may see, the next answer deadline first; HTMX asks for the rows."""
+
     permission_action = "moderation.view_queue"
-    template_name = "moderation/queue.html"
-    context_object_name = "items"
-    paginate_by = 50
 
-    def get_queryset(self):
-        return (
-            QueueItem.objects.for_user(self.request.user)
-            .open()
-            .select_related("channel", "assigned_to")
-            .order_by("answer_due", "received_at", "id")
+    def get(self, request):
+        form = QueueFilterForm(request.GET or None, user=request.user)
+        filters = form.cleaned_data if form.is_valid() else {}
+        try:
+            size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
+        except ValueError:
+            size = PAGE_SIZE
+        rows, cursor = keyset_page(
+            queue_queryset(request.user, filters), request.GET.get("after", ""), size
+        )
+        query = request.GET.copy()
+        query.pop("after", None)
+        context = {
+            "items": rows,
+            "form": form,
+            "now": timezone.now(),
+            "next_url": f"?{_with(query, after=cursor)}" if cursor else "",
+            "first_url": f"?{query.urlencode()}" if request.GET.get("after") else "",
+            "filter_query": query.urlencode(),
+            "size": size,
+        }
+        if request.headers.get("HX-Request"):
+            return render(request, "moderation/includes/queue_rows.html", context)
+        return render(request, "moderation/queue.html", context)
+
+
+class QueueCountsView(ActionRequiredMixin, View):
+    """The queue's counts, one aggregate query; polled by the queue page."""
+
+    permission_action = "moderation.view_queue"
+
+    def get(self, request):
+        now = timezone.now()
+        counts = (
+            QueueItem.objects.for_user(request.user)
+            .filter(status__in=OPEN_STATUSES)
+            .aggregate(
+                open=Count("id"),
+                mine=Count("id", filter=Q(assigned_to_id=request.user.pk)),
+                at_risk=Count("id", filter=Q(answer_warn_at__lte=now, answer_due__gte=now)),
+                overdue=Count("id", filter=Q(answer_due__lt=now)),
+                personal=Count("id", filter=Q(has_personal_data=True)),
+            )
+        )
+        crisis = CrisisPeriod.objects.filter(ended_at__isnull=True).exists()
+        return render(
+            request,
+            "moderation/includes/queue_counts.html",
+            {"counts": counts, "crisis": crisis},
         )
 
 
-class ItemDetailView(ActionRequiredMixin, DetailView):
+def _scoped_item(request, pk):
+    return get_object_or_404(
+        QueueItem.objects.for_user(request.user).select_related(
+            "channel", "channel__owner_unit", "assigned_to", "parent", "policy_version__policy"
+        ),
+        pk=pk,
+    )
+
+
+class ItemDetailView(ActionRequiredMixin, TemplateView):
     permission_action = "moderation.view_item"
     template_name = "moderation/item_detail.html"
-    context_object_name = "item"
 
     def get_permission_object(self):
-        self.object = get_object_or_404(
-            QueueItem.objects.for_user(self.request.user).select_related(
-                "channel", "channel__owner_unit", "assigned_to", "parent"
-            ),
-            pk=self.kwargs["pk"],
-        )
+        self.object = _scoped_item(self.request, self.kwargs["pk"])
         return self.object
 
-    def get_object(self, queryset=None):
-        return self.object
+    def get_context_data(self, **kwargs):
+        return item_context(self.request, self.object, **kwargs)
+
+
+def item_context(request, item, *, forms=None, error=None, **extra):
+    """Everything the item page shows; `forms` replaces blank forms after a refused post."""
+    user = request.user
+    visible = QueueItem.objects.for_user(user)
+    thread = []
+    if item.thread_external_id:
+        thread = list(
+            visible.filter(channel_id=item.channel_id, thread_external_id=item.thread_external_id)
+            .exclude(pk=item.pk)
+            .order_by("created_at", "id")
+            .only("id", "author_name", "text", "created_at", "status")[:50]
+        )
+    earlier = []
+    if item.author_external_id:
+        earlier = list(
+            visible.filter(
+                platform=item.platform,
+                author_external_id=item.author_external_id,
+                received_at__lt=item.received_at,
+            )
+            .select_related("channel")
+            .order_by("-received_at")
+            .only("id", "text", "received_at", "status", "channel__name")[:10]
+        )
+    municipality = item.channel.owner_unit.municipality
+    version = version_in_force(municipality)
+    reasons = list(RemovalReason.objects.filter(version=version)) if version else []
+    may_handle = can(user, "moderation.handle_item", item)
+    canned = list(CannedAnswer.objects.filter(municipality=municipality))
+    suggested = next((c for c in canned if c.for_personal_data), None)
+    forms = forms or {}
+    units = OrgUnit.objects.filter(municipality=municipality).exclude(kind=UnitKind.COMMUNICATIONS)
+    experts = (
+        get_user_model()
+        .objects.filter(
+            memberships__role=Role.DEPARTMENT_EXPERT, memberships__unit__municipality=municipality
+        )
+        .distinct()
+    )
+    team = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit__municipality=municipality,
+            memberships__role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR, Role.CHANNEL_EDITOR],
+        )
+        .distinct()
+    )
+    key = uuid.uuid4().hex
+    reply_initial = {"idempotency_key": key}
+    if item.has_personal_data and suggested is not None:
+        reply_initial["text"] = suggested.text
+    answered = (
+        item.forwardings.filter(status=ForwardingStatus.ANSWERED).order_by("-answered_at").first()
+    )
+    if answered is not None:
+        reply_initial["text"] = answered.answer_text
+        reply_initial["forwarding"] = answered.pk
+    my_forwardings = [
+        f
+        for f in item.forwardings.select_related("to_unit", "to_user", "forwarded_by")
+        if can(user, "moderation.answer_forwarded", f)
+    ]
+    return {
+        "item": item,
+        "now": timezone.now(),
+        "thread": thread,
+        "earlier": earlier,
+        "history": item.audit_entries.select_related("actor").order_by("at", "id"),
+        "forwardings": item.forwardings.select_related("to_unit", "to_user", "forwarded_by"),
+        "my_open_forwardings": [f for f in my_forwardings if f.is_open],
+        "record": Record.objects.filter(item=item).first(),
+        "notices": item.author_notices.select_related("reason", "sent_by"),
+        "may_handle": may_handle,
+        "may_record": can(user, "moderation.records"),
+        "canned": canned,
+        "suggested": suggested if item.has_personal_data else None,
+        "reasons": reasons,
+        "error": error,
+        "reply_form": forms.get("reply") or ReplyForm(initial=reply_initial),
+        "forward_form": forms.get("forward")
+        or ForwardForm(
+            units=units, experts=experts, initial=_forward_initial(item), prefix="forward"
+        ),
+        "close_form": forms.get("close") or CloseForm(prefix="close"),
+        "assign_form": forms.get("assign")
+        or AssignForm(team=team, initial={"to_user": item.assigned_to_id}, prefix="assign"),
+        "hide_form": forms.get("hide") or ReasonForm(reasons=reasons, prefix="hide"),
+        "delete_form": forms.get("delete") or ReasonForm(reasons=reasons, prefix="delete"),
+        "tell_form": forms.get("tell") or TellAuthorForm(reasons=reasons, prefix="tell"),
+        "note_form": NoteForm(),
+        "record_form": forms.get("record") or RecordForm(prefix="record"),
+        "send_back_form": forms.get("send_back") or SendBackForm(),
+        **extra,
+    }
+
+
+def _forward_initial(item):
+    now = timezone.now()
+    if item.answer_due and item.answer_due > now:
+        # Half the time left: the team needs the other half to review and post.
+        return {
+            "due_at": timezone.localtime(now + (item.answer_due - now) / 2).replace(
+                second=0, microsecond=0, tzinfo=None
+            )
+        }
+    return {
+        "due_at": timezone.localtime(now + timedelta(hours=4)).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
+    }
+
+
+class ItemActionView(ActionRequiredMixin, View):
+    """POST one action on an item; a refused step re-renders the page with the message."""
+
+    permission_action = "moderation.handle_item"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.item = _scoped_item(self.request, self.kwargs["pk"])
+        if self.kwargs["action"] == "send_back":
+            self.permission_action = "moderation.view_item"
+        return self.item
+
+    def post(self, request, pk, action):
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            raise Http404
+        try:
+            result = handler(request, self.item)
+        except actions.ActionError as error:
+            return self._refused(str(error), {})
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, result)
+        return redirect(self.item.get_absolute_url())
+
+    def _refused(self, message, forms):
+        context = item_context(self.request, self.item, forms=forms, error=message)
+        return render(self.request, "moderation/item_detail.html", context, status=400)
+
+    def _form(self, form, key):
+        if not form.is_valid():
+            return None, self._refused(_("Check the form."), {key: form})
+        return form.cleaned_data, None
+
+    def do_acknowledge(self, request, item):
+        actions.acknowledge(item, acting_user=request.user, note=request.POST.get("note", ""))
+        return _("Acknowledged.")
+
+    def do_reply(self, request, item):
+        data, refused = self._form(ReplyForm(request.POST), "reply")
+        if refused:
+            return refused
+        forwarding = None
+        if data.get("forwarding"):
+            forwarding = item.forwardings.filter(pk=data["forwarding"]).first()
+        actions.reply(
+            item,
+            data["text"],
+            acting_user=request.user,
+            idempotency_key=data["idempotency_key"],
+            canned=data.get("canned") or "",
+            forwarding=forwarding,
+        )
+        return _("The answer is on its way to the platform.")
+
+    def do_forward(self, request, item):
+        municipality = item.channel.owner_unit.municipality
+        form = ForwardForm(
+            request.POST,
+            prefix="forward",
+            units=OrgUnit.objects.filter(municipality=municipality),
+            experts=get_user_model()
+            .objects.filter(
+                memberships__role=Role.DEPARTMENT_EXPERT,
+                memberships__unit__municipality=municipality,
+            )
+            .distinct(),
+        )
+        data, refused = self._form(form, "forward")
+        if refused:
+            return refused
+        try:
+            actions.forward(
+                item,
+                to_unit=data["to_unit"],
+                to_user=data.get("to_user"),
+                due_at=data["due_at"],
+                note=data.get("note", ""),
+                acting_user=request.user,
+            )
+        except actions.ActionError as error:
+            form.add_error("due_at", str(error))
+            return self._refused(str(error), {"forward": form})
+        return _("Forwarded.")
+
+    def do_close(self, request, item):
+        data, refused = self._form(CloseForm(request.POST, prefix="close"), "close")
+        if refused:
+            return refused
+        actions.close(item, data["reason"], acting_user=request.user)
+        return _("Closed.")
+
+    def do_assign(self, request, item):
+        team = get_user_model().objects.filter(is_active=True)
+        data, refused = self._form(AssignForm(request.POST, team=team, prefix="assign"), "assign")
+        if refused:
+            return refused
+        actions.assign(item, data.get("to_user"), acting_user=request.user)
+        return _("Assignment saved.")
+
+    def _reasons(self, item):
+        version = version_in_force(item.channel.owner_unit.municipality)
+        return list(RemovalReason.objects.filter(version=version)) if version else []
+
+    def do_hide(self, request, item):
+        form = ReasonForm(request.POST, reasons=self._reasons(item), prefix="hide")
+        data, refused = self._form(form, "hide")
+        if refused:
+            return refused
+        actions.hide(item, data["reason"], acting_user=request.user, note=data.get("note", ""))
+        return _("Hiding is on its way to the platform.")
+
+    def do_unhide(self, request, item):
+        actions.unhide(item, acting_user=request.user, note=request.POST.get("note", ""))
+        return _("Unhiding is on its way to the platform.")
+
+    def do_tell_author(self, request, item):
+        form = TellAuthorForm(request.POST, reasons=self._reasons(item), prefix="tell")
+        data, refused = self._form(form, "tell")
+        if refused:
+            return refused
+        actions.tell_author(item, data["reason"], data["text"], acting_user=request.user)
+        return _("The author is being told why.")
+
+    def do_delete(self, request, item):
+        form = ReasonForm(request.POST, reasons=self._reasons(item), prefix="delete")
+        data, refused = self._form(form, "delete")
+        if refused:
+            return refused
+        try:
+            actions.delete(
+                item, data["reason"], acting_user=request.user, note=data.get("note", "")
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+            return self._refused(str(error), {"delete": form})
+        return _("Deletion is on its way to the platform.")
+
+    def do_record(self, request, item):
+        data, refused = self._form(RecordForm(request.POST, prefix="record"), "record")
+        if refused:
+            return refused
+        actions.capture_record(item, acting_user=request.user, **data)
+        return _("Captured as a record.")
+
+    def do_send_back(self, request, item):
+        forwarding = get_object_or_404(
+            forwarded_to(request.user), pk=request.POST.get("forwarding"), item=item
+        )
+        data, refused = self._form(SendBackForm(request.POST), "send_back")
+        if refused:
+            return refused
+        actions.send_back(forwarding, data["answer"], acting_user=request.user)
+        messages.success(request, _("Your answer was sent back to the team."))
+        return redirect("moderation:forwarded")
+
+
+class ForwardedView(ActionRequiredMixin, TemplateView):
+    """The expert's "my forwarded questions"."""
+
+    permission_action = "moderation.answer_forwarded"
+    template_name = "moderation/forwarded.html"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            forwarded_to(self.request.user)
+            .select_related("item", "item__channel", "to_unit", "forwarded_by")
+            .order_by("status", "due_at", "id")
+        )
+        return {
+            "open": [f for f in rows if f.status == ForwardingStatus.OPEN],
+            "done": [f for f in rows if f.status != ForwardingStatus.OPEN][:50],
+            "now": timezone.now(),
+            **kwargs,
+        }
+
+
+class NotificationsView(ActionRequiredMixin, TemplateView):
+    permission_action = "moderation.view_queue"
+    template_name = "moderation/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            "notifications": Notification.objects.filter(user=self.request.user).select_related(
+                "item"
+            )[:100],
+            **kwargs,
+        }
+
+    def post(self, request):
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("moderation:notifications")
+
+
+class CrisisView(ActionRequiredMixin, TemplateView):
+    permission_action = "moderation.crisis"
+    template_name = "moderation/crisis.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = _municipality(self.request.user)
+        return {
+            "municipality": municipality,
+            "current": CrisisPeriod.objects.filter(
+                municipality=municipality, ended_at__isnull=True
+            ).first(),
+            "periods": CrisisPeriod.objects.filter(municipality=municipality).select_related(
+                "started_by", "ended_by"
+            )[:20],
+            "form": kwargs.pop("form", None) or CrisisForm(),
+            **kwargs,
+        }
+
+    def post(self, request):
+        municipality = _municipality(request.user)
+        try:
+            if request.POST.get("switch") == "off":
+                actions.end_crisis(
+                    municipality, acting_user=request.user, note=request.POST.get("note", "")
+                )
+                messages.success(request, _("Crisis mode is off."))
+                return redirect("moderation:crisis")
+            form = CrisisForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            actions.start_crisis(municipality, acting_user=request.user, **form.cleaned_data)
+        except actions.ActionError as error:
+            messages.error(request, str(error))
+            return redirect("moderation:crisis")
+        messages.success(request, _("Crisis mode is on."))
+        return redirect("moderation:crisis")
+
+
+class RecordDetailView(ActionRequiredMixin, TemplateView):
+    permission_action = "moderation.records"
+    template_name = "moderation/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        record = get_object_or_404(
+            Record.objects.select_related("item", "captured_by"), pk=self.kwargs["pk"]
+        )
+        return {
+            "record": record,
+            "form": kwargs.pop("form", None) or RecordForm(instance_record=record),
+            "exporters": exporters.configured(),
+            **kwargs,
+        }
+
+    def post(self, request, pk):
+        record = get_object_or_404(Record, pk=pk)
+        form = RecordForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        actions.update_record(record, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Record metadata saved."))
+        return redirect("moderation:record-detail", pk=pk)
+
+
+class RecordPdfView(ActionRequiredMixin, View):
+    permission_action = "moderation.records"
+
+    def get(self, request, pk):
+        record = get_object_or_404(Record, pk=pk)
+        response = HttpResponse(exporters.render_pdf(record), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="record-{record.pk}.pdf"'
+        return response
+
+
+class RecordExportView(ActionRequiredMixin, View):
+    permission_action = "moderation.records"
+
+    def post(self, request, pk):
+        record = get_object_or_404(Record, pk=pk)
+        try:
+            done = actions.export_record(
+                record, acting_user=request.user, exporter=request.POST.get("exporter", "")
+            )
+        except actions.ActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Exported: %(where)s") % {"where": done})
+        return redirect("moderation:record-detail", pk=pk)
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+
+AUDIT_COLUMNS = ("at", "actor", "action", "item", "channel", "reason", "note", "policy_version")
+
+
+class AuditLogView(ActionRequiredMixin, TemplateView):
+    """The audit trail, filterable; `?format=csv` downloads the filtered rows."""
+
+    permission_action = "moderation.view_audit"
+    template_name = "moderation/audit_log.html"
+
+    def entries(self):
+        params = self.request.GET
+        rows = AuditEntry.objects.select_related("actor", "channel", "policy_version__policy")
+        if params.get("action"):
+            rows = rows.filter(action=params["action"])
+        if params.get("actor"):
+            rows = rows.filter(actor__username=params["actor"])
+        if params.get("channel", "").isdigit():
+            rows = rows.filter(channel_id=int(params["channel"]))
+        if params.get("item", "").isdigit():
+            rows = rows.filter(item_id=int(params["item"]))
+        for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+            value = params.get(key, "")
+            with contextlib.suppress(ValueError):
+                rows = rows.filter(**{lookup: datetime.strptime(value, "%Y-%m-%d").date()})
+        return rows.order_by("-at", "-id")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+            writer = csv.writer(response)
+            writer.writerow([*AUDIT_COLUMNS, "data"])
+            for entry in self.entries().iterator(chunk_size=2000):
+                writer.writerow(
+                    [
+                        entry.at.isoformat(),
+                        entry.actor.username if entry.actor else "",
+                        entry.action,
+                        entry.item_id or "",
+                        entry.channel.name if entry.channel else "",
+                        entry.reason,
+                        _csv_safe(entry.note),
+                        str(entry.policy_version) if entry.policy_version else "",
+                        _csv_safe(_masked_json(entry.data)),
+                    ]
+                )
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        page = Paginator(self.entries(), 100).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "entries": page.object_list,
+            "actions": AuditEntry.objects.order_by("action")
+            .values_list("action", flat=True)
+            .distinct(),
+            "params": self.request.GET,
+            "filter_query": query.urlencode(),
+            "channels": Channel.objects.for_user(self.request.user).order_by("name"),
+            **kwargs,
+        }
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _masked_json(data) -> str:
+    import json
+
+    from .personal_data import mask_personal_ids
+
+    return mask_personal_ids(json.dumps(data, ensure_ascii=False, sort_keys=True))

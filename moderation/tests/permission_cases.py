@@ -1,20 +1,157 @@
-"""Permission-matrix cases for the moderation queue."""
+"""Permission-matrix cases for the moderation queue, its actions, forwarded questions, crisis
+mode, records, the audit log and the SLA preview."""
+
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.testing import Case, expect
 
 _QUEUE = expect(200, anonymous=302, outsider=403, staff=403, politician=403)
 # Item "a" sits on department A's channel: its editor, centre A's manager, the team.
 _SEES_ITEM_A = {"editor": 200, "manager_a": 200, "comms": 200, "comms_lead": 200, "superuser": 200}
+# Who may act on item "a": its channel's editor and the team; centre A's manager only looks.
+_HANDLES_A_PAGE = expect(
+    404,
+    anonymous=302,
+    outsider=403,
+    manager_a=403,
+    editor=302,
+    comms=302,
+    comms_lead=302,
+    superuser=302,
+)
+_TEAM_PAGE = expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200)
+_TEAM_API = expect(403, comms=200, comms_lead=200, superuser=200)
+
+
+def _api_handles_a(allowed_status):
+    # Monitors may handle items in general, but item "a" is outside their channels: 404.
+    return expect(
+        403,
+        monitor=404,
+        editor=allowed_status,
+        comms=allowed_status,
+        comms_lead=allowed_status,
+        superuser=allowed_status,
+    )
+
+
+def _item_a_unchanged(org, response):
+    from moderation.models import AuditEntry, OutboxMessage, QueueItem
+
+    item = QueueItem.objects.get(pk=org.items["a"].pk)
+    assert (item.status, item.first_responded_at, item.assigned_to_id) == ("new", None, None)
+    assert AuditEntry.objects.filter(item=item).count() == 0
+    assert OutboxMessage.objects.filter(item=item).count() == 0
+
+
+def _record(org):
+    from moderation.models import Record
+
+    item = org.items["a"]
+    return Record.objects.create(
+        item=item,
+        platform=item.platform,
+        external_id=item.external_id,
+        channel_name=item.channel.name,
+        author_name=item.author_name,
+        text=item.text,
+        text_unmasked=item.text,
+        created_at=item.created_at,
+        received_at=item.received_at,
+        captured_at=timezone.now(),
+        captured_by=org.users["comms"],
+    )
+
+
+def _record_not_exported(org, response):
+    from moderation.models import Record
+
+    assert Record.objects.filter(exported_at__isnull=False).count() == 0
+
+
+def _forwarding(org):
+    from moderation.models import Forwarding
+
+    return Forwarding.objects.create(
+        item=org.items["a"],
+        to_unit=org.units["dept_a"],
+        to_user=org.users["expert"],
+        due_at=timezone.now() + timedelta(hours=2),
+        forwarded_by=org.users["comms"],
+    )
+
+
+def _forwarding_open(org, response):
+    from moderation.models import Forwarding
+
+    assert list(Forwarding.objects.values_list("status", "answer_text")) == [("open", "")]
+
+
+def _audit_entry(org):
+    from moderation.audit import record
+
+    return record("acknowledge", actor=org.users["comms"], item=org.items["a"])
+
+
+def _item_api(action):
+    return lambda org: reverse(f"item-{action}", args=[org.items["a"].pk])
+
+
+def _api_action(action, data, allowed_status):
+    return Case(
+        f"item-{action}",
+        _item_api(action),
+        _api_handles_a(allowed_status),
+        method="post",
+        data=data,
+        unchanged=_item_a_unchanged,
+    )
+
 
 CASES = [
     Case("moderation:queue", lambda org: reverse("moderation:queue"), _QUEUE),
+    Case("moderation:queue-counts", lambda org: reverse("moderation:queue-counts"), _QUEUE),
     Case(
         "moderation:item-detail",
         lambda org: reverse("moderation:item-detail", args=[org.items["a"].pk]),
         expect(404, anonymous=302, outsider=403, **_SEES_ITEM_A),
     ),
+    Case(
+        "moderation:item-action",
+        lambda org: reverse("moderation:item-action", args=[org.items["a"].pk, "acknowledge"]),
+        _HANDLES_A_PAGE,
+        method="post",
+        unchanged=_item_a_unchanged,
+    ),
+    Case(
+        "moderation:forwarded",
+        lambda org: reverse("moderation:forwarded"),
+        expect(403, anonymous=302, expert=200, comms=200, comms_lead=200, superuser=200),
+    ),
+    Case("moderation:notifications", lambda org: reverse("moderation:notifications"), _QUEUE),
+    Case("moderation:crisis", lambda org: reverse("moderation:crisis"), _TEAM_PAGE),
+    Case(
+        "moderation:record-detail",
+        lambda org: reverse("moderation:record-detail", args=[_record(org).pk]),
+        _TEAM_PAGE,
+    ),
+    Case(
+        "moderation:record-pdf",
+        lambda org: reverse("moderation:record-pdf", args=[_record(org).pk]),
+        _TEAM_PAGE,
+    ),
+    Case(
+        "moderation:record-export",
+        lambda org: reverse("moderation:record-export", args=[_record(org).pk]),
+        expect(403, anonymous=302, comms=302, comms_lead=302, superuser=302),
+        method="post",
+        data={"exporter": "file"},
+        unchanged=_record_not_exported,
+    ),
+    Case("moderation:audit-log", lambda org: reverse("moderation:audit-log"), _TEAM_PAGE),
     Case(
         "item-list",
         lambda org: reverse("item-list"),
@@ -24,5 +161,49 @@ CASES = [
         "item-detail",
         lambda org: reverse("item-detail", args=[org.items["a"].pk]),
         expect(404, anonymous=403, outsider=403, staff=403, politician=403, **_SEES_ITEM_A),
+    ),
+    _api_action("acknowledge", {}, 200),
+    _api_action("reply", {"text": "Tak for spørgsmålet", "idempotency_key": "matrix-1"}, 200),
+    _api_action("forward", {}, 400),
+    _api_action("close", {"reason": "Ros"}, 200),
+    _api_action("assign", {"to_user": None}, 200),
+    _api_action("hide", {"reason": "no-such-reason"}, 400),
+    _api_action("unhide", {}, 200),
+    _api_action("tell-author", {"reason": "no-such-reason", "text": "Derfor"}, 400),
+    _api_action("delete", {"reason": "no-such-reason"}, 400),
+    _api_action("record", {"subject": "Affald"}, 200),
+    Case(
+        "forwarding-list",
+        lambda org: reverse("forwarding-list"),
+        expect(403, expert=200, comms=200, comms_lead=200, superuser=200),
+    ),
+    Case(
+        "forwarding-detail",
+        lambda org: reverse("forwarding-detail", args=[_forwarding(org).pk]),
+        expect(403, expert=200, comms=404, comms_lead=404, superuser=404),
+    ),
+    Case(
+        "forwarding-send-back",
+        lambda org: reverse("forwarding-send-back", args=[_forwarding(org).pk]),
+        expect(403, expert=200, comms=404, comms_lead=404, superuser=404),
+        method="post",
+        data={"answer": "Containerne tømmes tirsdag."},
+        unchanged=_forwarding_open,
+    ),
+    Case("audit-entry-list", lambda org: reverse("audit-entry-list"), _TEAM_API),
+    Case(
+        "audit-entry-detail",
+        lambda org: reverse("audit-entry-detail", args=[_audit_entry(org).pk]),
+        _TEAM_API,
+    ),
+    Case(
+        "sla-preview",
+        lambda org: (
+            reverse("sla-preview")
+            + f"?channel={org.channels['a'].pk}&received_at="
+            + datetime(2026, 11, 16, 9, tzinfo=UTC).isoformat().replace("+", "%2B")
+        ),
+        # Everyone in the organisation may ask for channels they can see; others get 400.
+        expect(200, anonymous=403, outsider=403, politician=400, monitor=400, manager_b=400),
     ),
 ]

@@ -1,0 +1,171 @@
+"""Forms of the moderation pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Channel, Platform
+from governance.models import OrgUnit, UnitKind
+
+from .models import Confidentiality, ItemStatus
+
+
+class QueueFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("open", _("Open")),
+        *ItemStatus.choices,
+        ("all", _("All")),
+    ]
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    platform = forms.ChoiceField(
+        label=_("Platform"), choices=[("", _("All"))] + Platform.choices, required=False
+    )
+    channel = forms.TypedChoiceField(label=_("Channel"), coerce=int, required=False)
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    at_risk = forms.BooleanField(label=_("At risk"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False)
+    personal = forms.BooleanField(label=_("Personal data"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
+        self.fields["channel"].choices = [("", _("All")), *channels]
+        centres = OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name")
+        self.fields["centre"].choices = [("", _("All")), *centres.values_list("pk", "name")]
+        for name in ("status", "platform", "channel", "centre"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        for name in ("mine", "at_risk", "overdue", "personal"):
+            self.fields[name].widget.attrs["class"] = "form-checkbox"
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
+        max_length=8000,
+        error_messages={"required": _("Write the answer first.")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    canned = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
+    forwarding = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ForwardForm(forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("Department"), queryset=OrgUnit.objects.none())
+    to_user = forms.ModelChoiceField(
+        label=_("Expert"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty to let the department's experts pick it up."),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Internal deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-input"}),
+        help_text=_("Must fall before the answer deadline."),
+    )
+    note = forms.CharField(
+        label=_("Note to the expert"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def __init__(self, *args, units, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
+        self.fields["to_user"].queryset = experts
+        self.fields["to_unit"].widget.attrs["class"] = "form-select"
+        self.fields["to_user"].widget.attrs["class"] = "form-select"
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing without an answer"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+        error_messages={"required": _("Give a reason for closing.")},
+    )
+
+
+class AssignForm(forms.Form):
+    to_user = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = team
+        self.fields["to_user"].widget.attrs["class"] = "form-select"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason from the policy"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(r.code, r.label) for r in reasons]
+        self.fields["reason"].widget.attrs["class"] = "form-select"
+
+
+class TellAuthorForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason from the policy"))
+    text = forms.CharField(
+        label=_("Message to the author"),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(r.code, r.label) for r in reasons]
+        self.fields["reason"].widget.attrs["class"] = "form-select"
+
+
+class RecordForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    case_number = forms.CharField(label=_("Case or diary number"), max_length=100, required=False)
+    classification = forms.CharField(label=_("Classification"), max_length=100, required=False)
+    sender = forms.CharField(label=_("From"), max_length=255, required=False)
+    recipient = forms.CharField(label=_("To"), max_length=255, required=False)
+    confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices)
+
+    def __init__(self, *args, instance_record=None, **kwargs):
+        if instance_record is not None:
+            kwargs["initial"] = {name: getattr(instance_record, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field, forms.ChoiceField) else "form-input"
+            )
+
+
+class SendBackForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        help_text=_("Short and informative; refer to phone or personal contact for case details."),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
+        max_length=4000,
+        error_messages={"required": _("Write the answer first.")},
+    )
+
+
+class CrisisForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"class": "form-input", "rows": 2})
+    )
+    target_percent = forms.IntegerField(
+        label=_("Answer times in per cent of normal"),
+        min_value=1,
+        max_value=100,
+        initial=25,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+    round_the_clock = forms.BooleanField(
+        label=_("Count every hour, not only opening hours"), required=False, initial=True
+    )

@@ -1,0 +1,252 @@
+"""The queue page, its live fragments and the item page, through the test client."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.testing import PASSWORD
+from moderation.models import AuditEntry, ItemStatus, OutboxMessage, QueueItem
+
+from .support import adopt_policy, item
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, org, persona):
+    assert client.login(username=persona, password=PASSWORD)
+
+
+def _fill(org, count, start=100):
+    now = timezone.now()
+    QueueItem.objects.bulk_create(
+        [
+            QueueItem(
+                channel=org.channels["central"],
+                platform="facebook",
+                external_id=f"bulk-{start + n}",
+                kind="comment",
+                author_name=f"Borger {n}",
+                text=f"Spørgsmål nummer {n}",
+                created_at=now,
+                received_at=now,
+                answer_due=now + timedelta(hours=n + 1),
+                assigned_to=org.users["monitor"],
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def test_the_queue_lists_open_items_by_answer_deadline(client, org):
+    login(client, org, "comms")
+    now = timezone.now()
+    late = item(org.channels["central"], "Senere", n=1, answer_due=now + timedelta(hours=5))
+    soon = item(org.channels["central"], "Snart", n=2, answer_due=now + timedelta(hours=1))
+    item(org.channels["central"], "Lukket", n=3, status=ItemStatus.CLOSED)
+    response = client.get(reverse("moderation:queue"))
+    assert response.status_code == 200
+    ids = [i.pk for i in response.context["items"]]
+    assert ids[:2] == [soon.pk, late.pk]
+    assert all(i.status in ("new", "acknowledged", "forwarded") for i in response.context["items"])
+
+
+def test_filters_narrow_the_queue(client, org):
+    login(client, org, "comms")
+    now = timezone.now()
+    overdue = item(org.channels["central"], "For sent", n=1, answer_due=now - timedelta(hours=1))
+    item(org.channels["central"], "I tide", n=2, answer_due=now + timedelta(hours=10))
+    flagged = item(org.channels["b"], "Mit nummer", n=3, has_personal_data=True)
+    assert [i.pk for i in client.get("/moderation/?overdue=on").context["items"]] == [overdue.pk]
+    assert [i.pk for i in client.get("/moderation/?personal=on").context["items"]] == [flagged.pk]
+    assert {i.platform for i in client.get("/moderation/?platform=instagram").context["items"]} == {
+        "instagram"
+    }
+    centre_b = org.units["centre_b"].pk
+    got = client.get(f"/moderation/?centre={centre_b}").context["items"]
+    assert {i.channel_id for i in got} == {org.channels["b"].pk}
+
+
+def test_keyset_pages_follow_each_other_without_gaps(client, org):
+    login(client, org, "comms")
+    _fill(org, 7)
+    first = client.get("/moderation/?size=3")
+    seen = [i.pk for i in first.context["items"]]
+    url = first.context["next_url"]
+    while url:
+        page = client.get("/moderation/" + url)
+        seen += [i.pk for i in page.context["items"]]
+        url = page.context["next_url"]
+    # Items without a deadline come last
+    expected = list(
+        QueueItem.objects.filter(status="new")
+        .order_by(F("answer_due").asc(nulls_last=True), "id")
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected
+
+
+def test_htmx_gets_only_the_rows(client, org):
+    login(client, org, "comms")
+    response = client.get("/moderation/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<table" in body and "<html" not in body
+
+
+def test_counts_fragment(client, org):
+    login(client, org, "monitor")
+    _fill(org, 3)
+    response = client.get(reverse("moderation:queue-counts"))
+    assert response.context["counts"] == {
+        "open": 4,
+        "mine": 3,
+        "at_risk": 0,
+        "overdue": 0,
+        "personal": 0,
+    }
+    assert "aria-live" not in response.content.decode()  # the page's announcer speaks, once
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_queue_page_queries_do_not_grow(client, org, count, django_assert_num_queries):
+    login(client, org, "comms")
+    _fill(org, count)
+    client.get("/moderation/")  # warm the session and the access cache
+    with django_assert_num_queries(7):
+        response = client.get("/moderation/?size=50")
+    assert len(response.context["items"]) == min(50, count + 3)
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_items_api_queries_do_not_grow(client, org, count, django_assert_num_queries):
+    login(client, org, "comms")
+    _fill(org, count)
+    with django_assert_num_queries(7):
+        response = client.get("/api/v1/items/?page_size=50")
+    assert response.json()["count"] == count + 3
+
+
+def test_item_page_shows_html_and_script_as_text(client, org):
+    login(client, org, "comms")
+    hostile = item(org.channels["central"], '<script>alert("x")</script><b>fed</b>', n=9)
+    response = client.get(hostile.get_absolute_url())
+    body = response.content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;fed&lt;/b&gt;" in body
+    queue = client.get("/moderation/").content.decode()
+    assert "<script>alert" not in queue
+
+
+def test_personal_ids_are_masked_on_every_page_and_in_the_api(client, org):
+    login(client, org, "comms")
+    flagged = item(org.channels["central"], "Mit CPR er 070761-4285", n=4, has_personal_data=True)
+    for url in ("/moderation/", flagged.get_absolute_url(), "/api/v1/items/"):
+        body = client.get(url).content.decode()
+        assert "070761-4285" not in body, url
+        assert "██████-████" in body, url
+
+
+def test_item_page_shows_thread_earlier_items_and_history(client, org):
+    login(client, org, "comms")
+    now = timezone.now()
+    earlier = item(
+        org.channels["central"],
+        "Første",
+        n=1,
+        received=now - timedelta(days=3),
+        author_external_id="citizen-1",
+        thread_external_id="post-1",
+    )
+    later = item(
+        org.channels["central"],
+        "Anden",
+        n=2,
+        received=now,
+        author_external_id="citizen-1",
+        thread_external_id="post-1",
+    )
+    client.post(reverse("moderation:item-action", args=[later.pk, "acknowledge"]))
+    response = client.get(later.get_absolute_url())
+    assert [i.pk for i in response.context["thread"]] == [earlier.pk]
+    assert [i.pk for i in response.context["earlier"]] == [earlier.pk]
+    assert [e.action for e in response.context["history"]] == ["acknowledge"]
+
+
+def test_reply_from_the_page_goes_through_the_outbox(client, org):
+    adopt_policy(org.municipality)
+    login(client, org, "comms")
+    question = org.items["central"]
+    response = client.post(
+        reverse("moderation:item-action", args=[question.pk, "reply"]),
+        {"text": "Vi svarer i morgen.", "idempotency_key": "page-1"},
+    )
+    assert response.status_code == 302
+    assert list(OutboxMessage.objects.values_list("kind", "text")) == [
+        ("reply", "Vi svarer i morgen.")
+    ]
+    # Posting the same form twice (a double click) sends one reply
+    client.post(
+        reverse("moderation:item-action", args=[question.pk, "reply"]),
+        {"text": "Vi svarer i morgen.", "idempotency_key": "page-1"},
+    )
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_a_refused_step_shows_why_and_loses_nothing(client, org):
+    login(client, org, "comms")
+    question = org.items["central"]
+    response = client.post(
+        reverse("moderation:item-action", args=[question.pk, "close"]), {"close-reason": ""}
+    )
+    assert response.status_code == 400
+    assert "Give a reason for closing." in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == "new"
+    assert AuditEntry.objects.count() == 0
+
+
+def test_an_expert_sees_only_what_was_forwarded(client, org):
+    from moderation import actions
+
+    login(client, org, "expert")
+    assert client.get(org.items["a"].get_absolute_url()).status_code == 404
+    actions.forward(
+        org.items["a"],
+        to_unit=org.units["dept_a"],
+        to_user=org.users["expert"],
+        due_at=timezone.now() + timedelta(hours=2),
+        acting_user=org.users["comms"],
+    )
+    assert client.get(org.items["a"].get_absolute_url()).status_code == 200
+    listed = client.get("/moderation/").context["items"]
+    assert [i.pk for i in listed] == [org.items["a"].pk]
+    page = client.get(reverse("moderation:forwarded"))
+    assert [f.item_id for f in page.context["open"]] == [org.items["a"].pk]
+    api = client.get("/api/v1/items/").json()
+    assert [r["id"] for r in api["results"]] == [org.items["a"].pk]
+
+
+def test_a_centre_manager_sees_only_their_centre(client, org):
+    login(client, org, "manager_b")
+    listed = client.get("/moderation/").context["items"]
+    assert [i.pk for i in listed] == [org.items["b"].pk]
+    api = client.get("/api/v1/items/").json()
+    assert [r["id"] for r in api["results"]] == [org.items["b"].pk]
+
+
+def test_audit_log_filters_and_csv(client, org):
+    from moderation import actions
+
+    actions.acknowledge(org.items["a"], acting_user=org.users["comms"], note="=SUM(A1)")
+    actions.close(org.items["b"], "Ros", acting_user=org.users["comms_lead"])
+    login(client, org, "comms_lead")
+    page = client.get("/moderation/audit/?action=close")
+    assert [e.action for e in page.context["entries"]] == ["close"]
+    csv_body = client.get("/moderation/audit/?format=csv&action=acknowledge").content.decode()
+    lines = csv_body.strip().splitlines()
+    assert lines[0] == "at,actor,action,item,channel,reason,note,policy_version,data"
+    assert len(lines) == 2
+    assert ",comms,acknowledge," in lines[1]
+    assert "'=SUM(A1)" in lines[1]
