@@ -2,10 +2,12 @@
 shows the plan, no serious accessibility violations. Screenshots go to test-artifacts/."""
 
 import io
+from datetime import datetime, timedelta
 
 import pytest
 
 from conftest import axe_violations, browser_login, screenshot
+from strategy.tests.conftest import make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +21,16 @@ def demo_content(org, report_data):
 
     org.channels["b"].status = ChannelStatus.DORMANT
     org.channels["b"].save(update_fields=["status"])
+    # Answers over four weeks of November so the trends have a shape.
+    for week, start in enumerate(["2026-11-03", "2026-11-10", "2026-11-24", "2026-11-27"]):
+        received = datetime.fromisoformat(f"{start}T08:30:00+00:00")
+        for index, key in enumerate(("a", "b", "central")):
+            make_item(
+                org.channels[key],
+                f"trend-{week}-{key}",
+                received=received + timedelta(hours=index * 3),
+                answered_after=40 + 25 * week + 30 * index,
+            )
     demo.load(municipality=org.municipality, units=org.units, users=org.users, stdout=io.StringIO())
 
 
@@ -42,7 +54,7 @@ def _english(page):
 @pytest.mark.parametrize(
     ("path", "charts"),
     [
-        ("/strategy/reports/answer-times/" + NOVEMBER, 2),
+        ("/strategy/reports/answer-times/" + NOVEMBER, 3),
         ("/strategy/reports/removals/" + NOVEMBER, 1),
         ("/strategy/reports/volume/" + NOVEMBER, 2),
         ("/strategy/reports/goals/", 3),
