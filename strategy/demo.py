@@ -126,9 +126,9 @@ def load(*, municipality, units, users, stdout):
             "25 egne opslag om måneden",
             GoalMetric.OWN_POSTS_PER_MONTH,
             25,
-            [],
+            [channels.get((Platform.FACEBOOK, "Fjordby Kommune"))],
             date(year, 12, 31),
-            "En jævn strøm af indhold på tværs af kommunens kanaler.",
+            "En jævn strøm af indhold på kommunens hovedside.",
         ),
     ]
     for title, metric, target, goal_channels, deadline, description in goals:
