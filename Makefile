@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 
 ## setup: virtualenv, Python and front-end packages, compiled translations
 setup: $(VENV)/.requirements node_modules/.installed
-	mkdir -p var/celery/queue var/celery/processed var/celery/results
+	mkdir -p var/celery/queue var/celery/processed var/celery/results var/celery/control
 	$(PY) manage.py compiletranslations
 
 ## run: the whole product with demo data on SQLite at http://127.0.0.1:8000 (Ctrl-C stops it)

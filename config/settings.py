@@ -221,8 +221,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Broadcast (remote control) exchanges; kombu's default is a folder in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND",
