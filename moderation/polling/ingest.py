@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -47,29 +47,103 @@ def deadline_calculator(channel):
 
 
 def build_item(channel, fetched, received_at: datetime, calculator=None) -> QueueItem:
-    """An unsaved QueueItem for one FetchedItem, deadlines set for citizens' items."""
-    item = QueueItem(
-        channel=channel,
-        platform=channel.platform,
-        external_id=fetched.external_id,
-        kind=fetched.kind,
-        parent_external_id=fetched.parent_external_id or "",
-        thread_external_id=fetched.thread_external_id or "",
-        author_name=(fetched.author_name or "")[: _LIMITS["author_name"]],
-        author_external_id=(fetched.author_id or "")[: _LIMITS["author_external_id"]],
-        text=fetched.text or "",
-        permalink=(fetched.permalink or "")[: _LIMITS["permalink"]],
-        created_at=fetched.created_at,
-        received_at=received_at,
-        hidden_on_platform=fetched.is_hidden,
-        raw=fetched.raw or {},
-    )
+    """An unsaved QueueItem for one FetchedItem, deadlines set for citizens' items (the row
+    `store_batch` writes, as a model instance: for callers that want one)."""
+    item = QueueItem(channel=channel, received_at=received_at)
+    for name, value in _values(channel, fetched, received_at, calculator).items():
+        setattr(item, name, value)
+    return item
+
+
+def _values(channel, fetched, received_at, calculator) -> dict:
+    """Attribute values of the row for one FetchedItem (by model attribute name)."""
+    values = {
+        "channel_id": channel.pk,
+        "platform": channel.platform,
+        "external_id": fetched.external_id,
+        "kind": fetched.kind,
+        "parent_external_id": fetched.parent_external_id or "",
+        "thread_external_id": fetched.thread_external_id or "",
+        "author_name": (fetched.author_name or "")[: _LIMITS["author_name"]],
+        "author_external_id": (fetched.author_id or "")[: _LIMITS["author_external_id"]],
+        "text": fetched.text or "",
+        "permalink": (fetched.permalink or "")[: _LIMITS["permalink"]],
+        "created_at": fetched.created_at,
+        "received_at": received_at,
+        "hidden_on_platform": fetched.is_hidden,
+        "raw": fetched.raw or {},
+    }
     if fetched.from_account:
         # The municipality's own replies are kept for the thread's context; they are not work.
-        item.status = ItemStatus.ANSWERED
+        values["status"] = ItemStatus.ANSWERED
     elif calculator is not None:
-        calculator.deadlines(item.platform, item.kind, received_at).apply(item)
-    return item
+        deadlines = calculator.deadlines(channel.platform, fetched.kind, received_at)
+        holder = _Holder()
+        deadlines.apply(holder)
+        values.update(vars(holder))
+    return values
+
+
+class _Holder:
+    """Collects the attributes `Deadlines.apply` sets, whatever they are."""
+
+
+class _InsertPlan:
+    """The column list and per-column value preparation of one bulk INSERT on this database.
+
+    Columns the pipeline does not set get their model default, prepared once per batch, so a
+    column the moderation part adds later is filled like Django would fill it.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.fields = [f for f in QueueItem._meta.concrete_fields if not f.primary_key]
+        self.columns = [f.column for f in self.fields]
+        self.defaults = [f.get_db_prep_save(f.get_default(), connection) for f in self.fields]
+        ops = connection.ops
+        json_encoder = QueueItem._meta.get_field("raw").encoder
+        self.prepare = []
+        for model_field in self.fields:
+            internal = model_field.get_internal_type()
+            if internal == "DateTimeField":
+                self.prepare.append(ops.adapt_datetimefield_value)
+            elif internal == "JSONField":
+                self.prepare.append(lambda value, e=json_encoder: ops.adapt_json_value(value, e))
+            else:
+                self.prepare.append(None)
+
+    def row(self, values: dict) -> list:
+        row = []
+        for model_field, default, prepare in zip(
+            self.fields, self.defaults, self.prepare, strict=True
+        ):
+            if model_field.attname in values:
+                value = values[model_field.attname]
+                row.append(prepare(value) if prepare is not None and value is not None else value)
+            else:
+                row.append(default)
+        return row
+
+    def insert(self, rows) -> dict[str, int]:
+        """INSERT … ON CONFLICT (platform, external_id) DO NOTHING RETURNING: {external id: pk}
+        of the rows this statement wrote (a row another writer stored first is not returned)."""
+        quote = self.connection.ops.quote_name
+        names = ", ".join(quote(column) for column in self.columns)
+        placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+        table = quote(QueueItem._meta.db_table)
+        created = {}
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH_SIZE):
+                chunk = rows[start : start + BATCH_SIZE]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES "
+                    + ", ".join([placeholder] * len(chunk))
+                    + " ON CONFLICT (platform, external_id) DO NOTHING"
+                    + " RETURNING id, external_id",
+                    [value for row in chunk for value in row],
+                )
+                created.update((external_id, pk) for pk, external_id in cursor.fetchall())
+        return created
 
 
 def store_batch(channel, fetched_items, *, received_at=None, calculator=None) -> StoreResult:
@@ -85,7 +159,8 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
     if not unique:
         return StoreResult()
     platform = channel.platform
-    with transaction.atomic():
+    connection = connections[router.db_for_write(QueueItem)]
+    with transaction.atomic(using=connection.alias):
         existing = set(
             QueueItem.objects.filter(platform=platform, external_id__in=list(unique)).values_list(
                 "external_id", flat=True
@@ -96,17 +171,12 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
             return StoreResult(already_stored=len(existing))
         if calculator is None and any(not f.from_account for f in new):
             calculator = deadline_calculator(channel)
-        rows = [build_item(channel, fetched, received_at, calculator) for fetched in new]
+        plan = _InsertPlan(connection)
+        rows = [plan.row(_values(channel, fetched, received_at, calculator)) for fetched in new]
         # A webhook may insert the same comment between our read and our insert: the unique
-        # constraint decides, and the loser's row is simply not written.
-        QueueItem.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        new_ids = [fetched.external_id for fetched in new]
-        stored = dict(
-            QueueItem.objects.filter(
-                platform=platform, external_id__in=new_ids, received_at=received_at
-            ).values_list("external_id", "pk")
-        )
-        _link_parents(platform, list(stored.values()), new_ids)
+        # constraint decides, and only the rows this statement wrote come back.
+        stored = plan.insert(rows)
+        _link_parents(platform, list(stored.values()), list(stored))
     return StoreResult(
         created_ids=sorted(stored.values()),
         already_stored=len(existing) + len(new) - len(stored),
