@@ -26,12 +26,18 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     personal = forms.BooleanField(label=_("Personal data"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, with_choices=True, **kwargs):
         super().__init__(*args, **kwargs)
-        channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
-        self.fields["channel"].choices = [("", _("All")), *channels]
-        centres = OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name")
-        self.fields["centre"].choices = [("", _("All")), *centres.values_list("pk", "name")]
+        if with_choices:
+            channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
+            self.fields["channel"].choices = [("", _("All")), *channels]
+            centres = OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name")
+            self.fields["centre"].choices = [("", _("All")), *centres.values_list("pk", "name")]
+        else:
+            # The live refresh only reads the filters; the queryset scoping keeps an id the
+            # user may not see from showing anything.
+            for name in ("channel", "centre"):
+                self.fields[name] = forms.IntegerField(required=False, min_value=1)
         for name in ("status", "platform", "channel", "centre"):
             self.fields[name].widget.attrs["class"] = "form-select"
         for name in ("mine", "at_risk", "overdue", "personal"):
@@ -167,5 +173,8 @@ class CrisisForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-input"}),
     )
     round_the_clock = forms.BooleanField(
-        label=_("Count every hour, not only opening hours"), required=False, initial=True
+        label=_("Count every hour, not only opening hours"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
     )

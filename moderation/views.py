@@ -51,6 +51,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .queue_rows import render_rows
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -154,7 +155,8 @@ class QueueView(ActionRequiredMixin, View):
     permission_action = "moderation.view_queue"
 
     def get(self, request):
-        form = QueueFilterForm(request.GET or None, user=request.user)
+        live = bool(request.headers.get("HX-Request"))
+        form = QueueFilterForm(request.GET or None, user=request.user, with_choices=not live)
         filters = form.cleaned_data if form.is_valid() else {}
         try:
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
@@ -165,16 +167,18 @@ class QueueView(ActionRequiredMixin, View):
         )
         query = request.GET.copy()
         query.pop("after", None)
+        now = timezone.now()
         context = {
             "items": rows,
+            "rows_html": render_rows(rows, now),
             "form": form,
-            "now": timezone.now(),
+            "now": now,
             "next_url": f"?{_with(query, after=cursor)}" if cursor else "",
             "first_url": f"?{query.urlencode()}" if request.GET.get("after") else "",
             "filter_query": query.urlencode(),
             "size": size,
         }
-        if request.headers.get("HX-Request"):
+        if live:
             return render(request, "moderation/includes/queue_rows.html", context)
         return render(request, "moderation/queue.html", context)
 
@@ -341,13 +345,18 @@ def _forward_initial(item):
 class ItemActionView(ActionRequiredMixin, View):
     """POST one action on an item; a refused step re-renders the page with the message."""
 
-    permission_action = "moderation.handle_item"
     http_method_names = ["post"]
+
+    @property
+    def permission_action(self):
+        # An expert sends an answer back on an item they may only see; the forwarding itself
+        # is then looked up among those forwarded to them.
+        if self.kwargs.get("action") == "send_back":
+            return "moderation.view_item"
+        return "moderation.handle_item"
 
     def get_permission_object(self):
         self.item = _scoped_item(self.request, self.kwargs["pk"])
-        if self.kwargs["action"] == "send_back":
-            self.permission_action = "moderation.view_item"
         return self.item
 
     def post(self, request, pk, action):

@@ -1,0 +1,34 @@
+"""Template filters of the moderation pages."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "acknowledge": _("acknowledged"),
+    "reply": _("answer posted"),
+    "forward": _("forwarded"),
+    "send_back": _("expert's answer sent back"),
+    "close": _("closed without an answer"),
+    "assign": _("assigned"),
+    "reassign": _("reassigned"),
+    "hide": _("hidden"),
+    "unhide": _("unhidden"),
+    "tell_author": _("author told why"),
+    "delete": _("deleted"),
+    "capture_record": _("captured as a record"),
+    "update_record": _("record metadata changed"),
+    "export_record": _("record exported"),
+    "personal_data_found": _("personal data found"),
+    "sla_warning": _("deadline warning sent"),
+    "sla_breach": _("missed deadline reported"),
+    "crisis_on": _("crisis mode on"),
+    "crisis_off": _("crisis mode off"),
+}
+
+
+@register.filter
+def action_label(code):
+    """The audit action in words; unknown codes (other apps' actions) as they are."""
+    return ACTION_LABELS.get(code, code)
