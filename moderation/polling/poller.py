@@ -66,27 +66,31 @@ def not_paused(now):
     return Q(paused_until__isnull=True) | Q(paused_until__lte=now)
 
 
-def claim_due_connections(now=None) -> list[int]:
-    """Ids of due channels, each moved one interval on so the next fan-out does not queue it
-    again while its poll is waiting for a worker."""
+def claim_due_connections(now=None, *, lookahead=None) -> list[tuple[int, object]]:
+    """(id, when) of channels due now or within `lookahead` (the fan-out's own period, so a
+    channel is polled on time rather than at the next fan-out), each moved one interval on so
+    the next fan-out does not queue it again while its poll waits for a worker."""
     now = now or timezone.now()
+    horizon = now + (lookahead or timedelta(0))
+    due_by = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=horizon)
     due = list(
         pollable()
-        .filter(not_paused(now))
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .filter(not_paused(horizon))
+        .filter(due_by)
         .order_by("next_poll_at", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "next_poll_at")
     )
     claimed = []
-    for pk in due:
+    for pk, next_poll_at in due:
+        when = max(next_poll_at or now, now)
         # Conditional update: when two fan-outs overlap, only one queues each channel.
         won = (
-            ChannelConnection.objects.filter(pk=pk)
-            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-            .update(next_poll_at=now + interval())
+            ChannelConnection.objects.filter(pk=pk, next_poll_at=next_poll_at)
+            .filter(due_by)
+            .update(next_poll_at=when + interval())
         )
         if won:
-            claimed.append(pk)
+            claimed.append((pk, when))
     return claimed
 
 

@@ -2,6 +2,7 @@
 figures, and sending the outbox."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -16,15 +17,22 @@ logger = logging.getLogger(__name__)
 POLL_RETRIES = 2
 
 
+# How often beat runs the fan-out (see schedule.py); channels due before the next run are
+# queued now with their own start time, so a poll is late by no more than a worker's delay.
+FAN_OUT_SECONDS = 5
+
+
 @shared_task(name="moderation.polling.fan_out_polls", ignore_result=True)
 def fan_out_polls():
-    """Enqueue one poll per due channel (run by beat)."""
+    """Enqueue one poll per channel due before the next fan-out (run by beat)."""
     interval = getattr(settings, "POLL_INTERVAL_SECONDS", 60)
-    ids = poller.claim_due_connections()
-    for connection_id in ids:
+    claimed = poller.claim_due_connections(lookahead=timedelta(seconds=FAN_OUT_SECONDS))
+    for connection_id, when in claimed:
         # A poll that waited longer than an interval is replaced by the next fan-out's.
-        poll_channel.apply_async((connection_id,), expires=interval)
-    return len(ids)
+        poll_channel.apply_async(
+            (connection_id,), eta=when, expires=when + timedelta(seconds=interval)
+        )
+    return len(claimed)
 
 
 @shared_task(name="moderation.polling.poll_channel", bind=True, ignore_result=True)

@@ -196,8 +196,21 @@ def test_fan_out_claims_each_due_channel_once(org, sim, facebook):
     first = poller.claim_due_connections()
     second = poller.claim_due_connections()
 
-    assert first == sorted([facebook.pk, other.pk])
+    assert [pk for pk, _ in first] == sorted([facebook.pk, other.pk])
     assert second == []
+    facebook.refresh_from_db()
+    assert facebook.next_poll_at == first[0][1] + timedelta(seconds=60)
+
+
+def test_fan_out_queues_channels_due_before_its_next_run_at_their_time(org, sim, facebook):
+    now = timezone.now()
+    facebook.next_poll_at = now + timedelta(seconds=3)
+    facebook.save(update_fields=["next_poll_at"])
+
+    assert poller.claim_due_connections(now, lookahead=timedelta(seconds=2)) == []
+    claimed = poller.claim_due_connections(now, lookahead=timedelta(seconds=5))
+
+    assert claimed == [(facebook.pk, now + timedelta(seconds=3))]
 
 
 def test_poll_channels_once_runs_one_cycle(org, sim, facebook):
@@ -250,3 +263,21 @@ def test_daily_figures_are_stored_per_channel_and_day(org, sim, facebook):
     snapshot = AccountSnapshot.objects.get(channel=facebook.channel, date=day)
     assert snapshot.followers == polling_support.ACCOUNTS["facebook"]["followers"]
     assert snapshot.own_posts is not None
+
+
+def test_the_fan_out_task_queues_one_poll_per_due_channel_with_its_start_time(
+    org, sim, facebook, monkeypatch
+):
+    from moderation.polling import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.poll_channel, "apply_async", lambda args, **options: sent.append((args, options))
+    )
+
+    queued = tasks.fan_out_polls()
+
+    assert queued == 1
+    [(args, options)] = sent
+    assert args == (facebook.pk,)
+    assert options["expires"] - options["eta"] == timedelta(seconds=60)
