@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import AuditEntry, QueueItem
+from .models import (
+    Absence,
+    AuditEntry,
+    CannedAnswer,
+    CrisisPeriod,
+    DutyRota,
+    Forwarding,
+    QueueItem,
+    Record,
+    RotaMember,
+)
 
 
 @admin.register(QueueItem)
@@ -42,3 +52,59 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RotaMemberInline(admin.TabularInline):
+    model = RotaMember
+    extra = 1
+    raw_id_fields = ["user", "deputy"]
+
+
+@admin.register(DutyRota)
+class DutyRotaAdmin(admin.ModelAdmin):
+    list_display = ["team", "starts_on", "turn_days"]
+    inlines = [RotaMemberInline]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "starts_on", "ends_on", "note"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(CannedAnswer)
+class CannedAnswerAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "municipality", "for_personal_data", "order"]
+    list_filter = ["municipality", "for_personal_data"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the actions only (with their audit rows); administrators look."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(_ReadOnlyAdmin):
+    list_display = ["item", "to_unit", "to_user", "due_at", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(CrisisPeriod)
+class CrisisPeriodAdmin(_ReadOnlyAdmin):
+    list_display = ["municipality", "started_at", "ended_at", "target_percent"]
+
+
+@admin.register(Record)
+class RecordAdmin(_ReadOnlyAdmin):
+    list_display = ["item", "platform", "external_id", "captured_at", "case_number"]
+    # The unmasked copy is restricted: not listed or shown here.
+    exclude = ["text_unmasked"]

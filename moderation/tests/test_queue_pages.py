@@ -123,7 +123,7 @@ def test_queue_page_queries_do_not_grow(client, org, count, django_assert_num_qu
 def test_items_api_queries_do_not_grow(client, org, count, django_assert_num_queries):
     login(client, org, "comms")
     _fill(org, count)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/items/?page_size=50")
     assert response.json()["count"] == count + 3
 
