@@ -103,14 +103,13 @@ def render_rows(items, now) -> str:
                 else:
                     text = labels["in"] % {"time": _span(minutes, labels)}
                     due_cell += f' <span class="app-muted">{escape(text)}</span>'
-        assignee = item.assigned_to
-        assigned = escape(assignee.get_full_name() or assignee.username) if assignee else "–"
+        assigned = escape(item.assigned_to_name) or "–"
         text = escape(_short(item.masked_text)) if item.text else e["no_text"]
         rows.append(
             f'<tr data-item="{item.pk}">'
             f'<td data-label="{e["text"]}"><a class="app-queue-link" '
             f'href="/moderation/items/{item.pk}/">{text}</a>{badges}</td>'
-            f'<td data-label="{e["channel"]}">{escape(item.channel.name)} '
+            f'<td data-label="{e["channel"]}">{escape(item.channel_name)} '
             f'<span class="app-muted">({platforms.get(item.platform, escape(item.platform))})'
             f"</span></td>"
             f'<td data-label="{e["author"]}">{escape(item.author_name) or "–"}</td>'

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .personal_data import mask_personal_ids
 from .queue_rows import render_rows
 
 PAGE_SIZE = 50
@@ -93,6 +95,75 @@ def queue_queryset(user, filters: dict):
     return items
 
 
+class QueueRow:
+    """One row of the queue table: the columns it shows, without a model instance per row
+    (the queue is re-fetched every few seconds by every open browser)."""
+
+    __slots__ = (
+        "pk",
+        "platform",
+        "kind",
+        "text",
+        "author_name",
+        "received_at",
+        "answer_due",
+        "answer_warn_at",
+        "status",
+        "has_personal_data",
+        "hidden_on_platform",
+        "answered_at",
+        "channel_id",
+        "channel_name",
+        "assigned_username",
+        "assigned_first_name",
+        "assigned_last_name",
+        "_masked",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__[:-1], values, strict=True):
+            setattr(self, name, value)
+        self._masked = None
+
+    @property
+    def masked_text(self):
+        if self._masked is None:
+            self._masked = mask_personal_ids(self.text) if self.text else ""
+        return self._masked
+
+    @property
+    def assigned_to_name(self):
+        if not self.assigned_username:
+            return ""
+        full = f"{self.assigned_first_name or ''} {self.assigned_last_name or ''}".strip()
+        return full or self.assigned_username
+
+    def get_absolute_url(self):
+        return reverse("moderation:item-detail", args=[self.pk])
+
+
+# The values_list names behind QueueRow's slots (the last slot is a cache).
+_ROW_FIELDS = (
+    "id",
+    "platform",
+    "kind",
+    "text",
+    "author_name",
+    "received_at",
+    "answer_due",
+    "answer_warn_at",
+    "status",
+    "has_personal_data",
+    "hidden_on_platform",
+    "answered_at",
+    "channel_id",
+    "channel__name",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
 def keyset_page(items, after: str, size: int):
     """One page in (answer due, id) order, nulls last, starting after the cursor."""
     from django.db.models import F
@@ -111,29 +182,7 @@ def keyset_page(items, after: str, size: int):
             )
         elif last_id is not None and due_part == "none":
             ordered = ordered.filter(answer_due=None, id__gt=last_id)
-    rows = list(
-        ordered.select_related("channel", "assigned_to").only(
-            "id",
-            "platform",
-            "kind",
-            "text",
-            "author_name",
-            "received_at",
-            "first_response_due",
-            "answer_due",
-            "answer_warn_at",
-            "status",
-            "has_personal_data",
-            "hidden_on_platform",
-            "first_responded_at",
-            "answered_at",
-            "channel__name",
-            "channel__platform",
-            "assigned_to__username",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
-        )[: size + 1]
-    )
+    rows = [QueueRow(*values) for values in ordered.values_list(*_ROW_FIELDS)[: size + 1]]
     cursor = None
     if len(rows) > size:
         rows = rows[:size]

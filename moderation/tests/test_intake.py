@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
+from moderation.deadlines import calendar_for
 from moderation.intake import on_new_items
 from moderation.models import Absence, AuditEntry, CrisisPeriod, OutboxMessage, QueueItem
 
@@ -125,6 +126,7 @@ def test_in_crisis_mode_the_whole_team_gets_items_in_turn(org, team):
 
 def test_big_batches_cost_a_fixed_number_of_queries(org, team, django_assert_max_num_queries):
     adopt_policy(org.municipality)
+    calendar_for(org.municipality)  # built once per municipality and process, then cached
     small = [item(org.channels["central"], n=n).pk for n in range(2)]
     big = [item(org.channels["central"], n=n).pk for n in range(10, 60)]
     with django_assert_max_num_queries(16) as small_run:
