@@ -3,13 +3,18 @@ from django.contrib import admin
 from .models import (
     AnswerTimeRule,
     ClosingDay,
+    CommunicationValue,
+    GuidelineSettings,
     Membership,
     Municipality,
     OpeningHours,
     OrgUnit,
     Policy,
+    PolicySection,
     PolicyVersion,
+    ReadConfirmation,
     RemovalReason,
+    RemovalReasonTranslation,
 )
 
 
@@ -93,3 +98,49 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     search_fields = ["policy__title", "reference", "adopted_by"]
     list_select_related = ["policy"]
     inlines = [AnswerTimeRuleInline, RemovalReasonInline]
+
+
+@admin.register(PolicySection)
+class PolicySectionAdmin(admin.ModelAdmin):
+    list_display = ["heading", "version", "audience", "house_rule_part", "language", "order"]
+    list_filter = ["audience", "house_rule_part", "language", "version__policy"]
+    search_fields = ["heading", "body"]
+    list_select_related = ["version", "version__policy"]
+
+
+@admin.register(CommunicationValue)
+class CommunicationValueAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "language", "order"]
+    list_filter = ["language", "version__policy"]
+    search_fields = ["name", "description"]
+    list_select_related = ["version", "version__policy"]
+
+
+@admin.register(RemovalReason)
+class RemovalReasonAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "version", "order"]
+    list_filter = ["version__policy", "version__status"]
+    search_fields = ["label", "code", "explanation"]
+    list_select_related = ["version", "version__policy"]
+
+
+@admin.register(RemovalReasonTranslation)
+class RemovalReasonTranslationAdmin(admin.ModelAdmin):
+    list_display = ["label", "reason", "language"]
+    list_filter = ["language"]
+    search_fields = ["label", "explanation", "reason__code"]
+    list_select_related = ["reason"]
+
+
+@admin.register(ReadConfirmation)
+class ReadConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["user", "version", "confirmed_at"]
+    list_filter = ["version__policy", "version"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "version", "version__policy"]
+    date_hierarchy = "confirmed_at"
+
+
+@admin.register(GuidelineSettings)
+class GuidelineSettingsAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "guidelines_public"]
