@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -24,9 +24,34 @@ def _connect_url(channel):
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-def send_reconnect_notice(channel, error_text=""):
-    """E-mail the channel's responsible person and deputy; returns how many were written to.
-    A mail outage is logged, never raised: the channel's state is already saved."""
+# The in-app notification kind for this notice; notifications are created once the moderation
+# part's NotificationKind offers it (the e-mail goes out either way).
+NOTIFICATION_KIND = "channel_reconnect"
+
+
+def _in_app(people, message):
+    from ..models import Notification, NotificationKind
+
+    if NOTIFICATION_KIND not in NotificationKind.values:
+        return 0
+    rows = [
+        Notification(
+            user=person,
+            kind=NOTIFICATION_KIND,
+            message=message,
+            emailed_at=timezone.now() if person.email else None,
+        )
+        for person in people
+        if person.is_active
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def send_reconnect_notice(channel):
+    """E-mail the channel's responsible person and deputy (and leave them an in-app
+    notification); returns how many were e-mailed. A mail outage is logged, never raised: the
+    channel's state is already saved."""
     people = [person for person in (channel.responsible, channel.deputy) if person is not None]
     addresses = sorted({person.email for person in people if person.email})
     if not addresses:
@@ -44,6 +69,7 @@ def send_reconnect_notice(channel, error_text=""):
             name=channel.name, platform=channel.get_platform_display(), url=_connect_url(channel)
         )
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    _in_app(people, subject)
     try:
         send_mass_mail(messages, fail_silently=False)
     except Exception:

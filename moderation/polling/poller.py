@@ -208,7 +208,7 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
     if notify_reconnect:
         from .notify import send_reconnect_notice
 
-        send_reconnect_notice(connection.channel, str(outcome.status))
+        send_reconnect_notice(connection.channel)
     return outcome
 
 
