@@ -23,7 +23,15 @@ from governance.permissions.api import ActionPermission, IsStaffMember
 
 from . import actions
 from .deadlines import DeadlineCalculator
-from .models import OPEN_STATUSES, AuditEntry, Forwarding, QueueItem
+from .models import (
+    OPEN_STATUSES,
+    AuditEntry,
+    CrisisPeriod,
+    Forwarding,
+    Notification,
+    QueueItem,
+    Record,
+)
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
@@ -479,12 +487,188 @@ def _iso(value: datetime | None):
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
+class RecordSerializer(serializers.ModelSerializer):
+    """A record as the archive sees it: the masked text only (the unmasked copy stays in the
+    database, restricted)."""
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "item",
+            "platform",
+            "external_id",
+            "channel_name",
+            "author_name",
+            "text",
+            "permalink",
+            "created_at",
+            "received_at",
+            "thread",
+            "replies",
+            "captured_at",
+            "captured_by",
+            "subject",
+            "case_number",
+            "classification",
+            "sender",
+            "recipient",
+            "confidentiality",
+            "extra",
+            "exported_at",
+        ]
+        read_only_fields = [
+            name
+            for name in fields
+            if name
+            not in (
+                "subject",
+                "case_number",
+                "classification",
+                "sender",
+                "recipient",
+                "confidentiality",
+                "extra",
+            )
+        ]
+
+
+class ExportInput(serializers.Serializer):
+    exporter = serializers.CharField(help_text=_("A configured exporter: file or email."))
+
+
+class RecordViewSet(
+    viewsets.mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Captured records: read, complete the archive metadata, export."""
+
+    serializer_class = RecordSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = dict.fromkeys(
+        ("list", "retrieve", "update", "partial_update", "export"), "moderation.records"
+    )
+    queryset = Record.objects.order_by("-captured_at", "-id")
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = actions.update_record(
+            serializer.instance, acting_user=self.request.user, **data
+        )
+
+    @extend_schema(request=ExportInput, responses=RecordSerializer)
+    @action(detail=True, methods=["post"])
+    def export(self, request, pk=None):
+        record = self.get_object()
+        data = ExportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.export_record(
+                record, acting_user=request.user, exporter=data.validated_data["exporter"]
+            )
+        except actions.ActionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        record.refresh_from_db()
+        return Response(self.get_serializer(record).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "item", "message", "created_at", "read_at", "emailed_at"]
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The user's own notifications; `read` marks one as read."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = dict.fromkeys(("list", "retrieve", "read"), "moderation.view_queue")
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        note = self.get_object()
+        if note.read_at is None:
+            Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+            note.refresh_from_db()
+        return Response(self.get_serializer(note).data)
+
+
+class CrisisInput(serializers.Serializer):
+    on = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    target_percent = serializers.IntegerField(min_value=1, max_value=100, default=25)
+    round_the_clock = serializers.BooleanField(default=True)
+
+
+class CrisisView(APIView):
+    """Crisis mode of the user's municipality: GET the state, POST to switch it on or off."""
+
+    permission_classes = [IsStaffMember]
+
+    def _state(self, municipality):
+        period = CrisisPeriod.objects.filter(
+            municipality=municipality, ended_at__isnull=True
+        ).first()
+        return {
+            "on": period is not None,
+            "since": period.started_at.isoformat() if period else None,
+            "reason": period.reason if period else "",
+            "target_percent": period.target_percent if period else None,
+            "round_the_clock": period.round_the_clock if period else None,
+        }
+
+    def _municipality(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        from governance.permissions import can
+
+        if not can(request.user, "moderation.crisis"):
+            raise PermissionDenied
+        from .views import _municipality
+
+        return _municipality(request.user)
+
+    @extend_schema(responses=CrisisInput)
+    def get(self, request):
+        return Response(self._state(self._municipality(request)))
+
+    @extend_schema(request=CrisisInput, responses=CrisisInput)
+    def post(self, request):
+        municipality = self._municipality(request)
+        data = CrisisInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            if values["on"]:
+                actions.start_crisis(
+                    municipality,
+                    acting_user=request.user,
+                    reason=values["reason"],
+                    target_percent=values["target_percent"],
+                    round_the_clock=values["round_the_clock"],
+                )
+            else:
+                actions.end_crisis(municipality, acting_user=request.user, note=values["reason"])
+        except actions.ActionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(self._state(municipality))
+
+
 def register(router):
     router.register("items", QueueItemViewSet, basename="item")
     router.register("forwardings", ForwardingViewSet, basename="forwarding")
     router.register("audit", AuditEntryViewSet, basename="audit-entry")
+    router.register("records", RecordViewSet, basename="record")
+    router.register("notifications", NotificationViewSet, basename="notification")
 
 
 urlpatterns = [
     path("sla/preview/", SlaPreviewView.as_view(), name="sla-preview"),
+    path("crisis/", CrisisView.as_view(), name="crisis-mode"),
 ]

@@ -96,6 +96,32 @@ def _audit_entry(org):
     return record("acknowledge", actor=org.users["comms"], item=org.items["a"])
 
 
+def _notification(org):
+    from moderation.models import Notification
+
+    return Notification.objects.create(
+        user=org.users["comms"], kind="assigned", item=org.items["a"], message="Til dig"
+    )
+
+
+def _notification_unread(org, response):
+    from moderation.models import Notification
+
+    assert Notification.objects.filter(read_at__isnull=False).count() == 0
+
+
+def _metadata_unchanged(org, response):
+    from moderation.models import Record
+
+    assert list(Record.objects.values_list("subject", flat=True)) == [""]
+
+
+def _no_crisis(org, response):
+    from moderation.models import CrisisPeriod
+
+    assert CrisisPeriod.objects.count() == 0
+
+
 def _item_api(action):
     return lambda org: reverse(f"item-{action}", args=[org.items["a"].pk])
 
@@ -205,5 +231,48 @@ CASES = [
         ),
         # Everyone in the organisation may ask for channels they can see; others get 400.
         expect(200, anonymous=403, outsider=403, politician=400, monitor=400, manager_b=400),
+    ),
+    Case("record-list", lambda org: reverse("record-list"), _TEAM_API),
+    Case(
+        "record-detail",
+        lambda org: reverse("record-detail", args=[_record(org).pk]),
+        expect(403, comms=200, comms_lead=200, superuser=200),
+        method="patch",
+        data={"subject": "Affald"},
+        unchanged=_metadata_unchanged,
+    ),
+    Case(
+        "record-export",
+        lambda org: reverse("record-export", args=[_record(org).pk]),
+        # Allowed, but no exporter is configured in tests: a 400 that says so.
+        expect(403, comms=400, comms_lead=400, superuser=400),
+        method="post",
+        data={"exporter": "file"},
+        unchanged=_record_not_exported,
+    ),
+    Case(
+        "notification-list",
+        lambda org: reverse("notification-list"),
+        expect(200, anonymous=403, outsider=403, staff=403, politician=403),
+    ),
+    Case(
+        "notification-detail",
+        lambda org: reverse("notification-detail", args=[_notification(org).pk]),
+        expect(404, anonymous=403, outsider=403, staff=403, politician=403, comms=200),
+    ),
+    Case(
+        "notification-read",
+        lambda org: reverse("notification-read", args=[_notification(org).pk]),
+        expect(404, anonymous=403, outsider=403, staff=403, politician=403, comms=200),
+        method="post",
+        unchanged=_notification_unread,
+    ),
+    Case(
+        "crisis-mode",
+        lambda org: reverse("crisis-mode"),
+        expect(403, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"on": True, "reason": "Storm"},
+        unchanged=_no_crisis,
     ),
 ]

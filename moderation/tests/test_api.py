@@ -144,3 +144,38 @@ def test_sla_preview_explains_bad_input(comms, org, params, field, message):
     response = comms.get("/api/v1/sla/preview/", params)
     assert response.status_code == 400
     assert response.json()[field] == [message]
+
+
+def test_crisis_mode_through_the_api(client, org):
+    assert client.login(username="comms_lead", password=PASSWORD)
+    assert client.get("/api/v1/crisis/").json()["on"] is False
+    on = client.post(
+        "/api/v1/crisis/",
+        {"on": True, "reason": "Storm", "target_percent": 50},
+        content_type="application/json",
+    )
+    assert on.status_code == 200
+    assert (on.json()["on"], on.json()["target_percent"]) == (True, 50)
+    again = client.post(
+        "/api/v1/crisis/", {"on": True, "reason": "x"}, content_type="application/json"
+    )
+    assert again.status_code == 400
+    assert again.json() == {"detail": "Crisis mode is already on."}
+    off = client.post("/api/v1/crisis/", {"on": False}, content_type="application/json")
+    assert off.json()["on"] is False
+
+
+def test_record_metadata_through_the_api(comms, org):
+    from moderation import actions
+
+    record = actions.capture_record(org.items["a"], acting_user=org.users["comms"])
+    response = comms.patch(
+        f"/api/v1/records/{record.pk}/",
+        {"case_number": "26-42", "text": "forsøg på at ændre"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["case_number"], response.json()["text"]) == (
+        "26-42",
+        "Et spørgsmål til Afdeling A på Facebook",
+    )
