@@ -206,3 +206,28 @@ def test_the_sweep_lists_due_and_abandoned_messages_only(org, facebook, sim):
     OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxStatus.SENT)
 
     assert outbox.due_message_ids() == [due.pk]
+
+
+def test_a_post_fails_cleanly_while_the_adapter_cannot_publish(org, facebook, sim):
+    message = outbox.enqueue_post(
+        facebook, "Siden lukker 1. marts.", acting_user=org.users["comms"], idempotency_key="p-1"
+    )
+
+    assert outbox.deliver(message.pk) == OutboxStatus.FAILED
+
+    message.refresh_from_db()
+    assert message.item is None
+    assert "cannot publish posts" in message.last_error
+    assert sim_actions(sim, platform="facebook") == []
+
+
+def test_the_sweep_task_queues_each_due_message(org, facebook, sim, monkeypatch):
+    from moderation.polling import tasks
+
+    item = _item_on_simulator(sim, facebook)
+    message = outbox.enqueue_hide(item, acting_user=org.users["comms"])
+    sent = []
+    monkeypatch.setattr(tasks.send_outbox_message, "delay", sent.append)
+
+    assert tasks.sweep_outbox() == 1
+    assert sent == [message.pk]

@@ -281,3 +281,18 @@ def test_the_fan_out_task_queues_one_poll_per_due_channel_with_its_start_time(
     [(args, options)] = sent
     assert args == (facebook.pk,)
     assert options["expires"] - options["eta"] == timedelta(seconds=60)
+
+
+def test_fetch_figures_command_stores_the_named_day_and_refuses_a_bad_date(org, sim, facebook):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("fetch_figures", "--once", "--date", "2026-11-20", stdout=out)
+
+    assert out.getvalue().strip() == "Account snapshots stored: 1"
+    assert AccountSnapshot.objects.filter(channel=facebook.channel).count() == 1
+    assert str(AccountSnapshot.objects.get(channel=facebook.channel).date) == "2026-11-20"
+    with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
+        call_command("fetch_figures", "--date", "20.11.2026")
