@@ -181,3 +181,31 @@ def test_reconnecting_with_a_new_token_resumes_polling(client, org):
     assert connection.get_token() == "new"
     assert connection.token_status == TokenStatus.UNTESTED
     assert connection.cursor == {"a": 1}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_connect_page_in_a_browser_is_accessible_and_hides_the_token(page, org, width):
+    from conftest import axe_violations, browser_login, screenshot
+
+    # Given the channel's editor on the connect page, in Danish (the municipality's language)
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_login(page, "editor")
+    page.goto(_connect_url(org.channels["a"]))
+
+    # When they enter the account and a token and save
+    page.fill("#id_account_id", "108527460000001")
+    page.fill("#id_token", "EAA-browser-secret")
+    page.locator("form.app-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+    # Then the page shows the token's status, never the token, and has no serious a11y issues
+    assert "EAA-browser-secret" not in page.content()
+    assert page.locator("#id_token").input_value() == ""
+    assert page.locator("h1").inner_text().startswith("Forbind")
+    screenshot(page, f"channel-connect-{width}")
+    assert axe_violations(page) == []
+    assert ChannelConnection.objects.get(channel=org.channels["a"]).get_token() == (
+        "EAA-browser-secret"
+    )
