@@ -1,3 +1,6 @@
+"""Routes of the moderation pages: the queue, items and their actions, forwarded questions,
+notifications, crisis mode, records and the audit log."""
+
 from django.urls import path
 
 from . import views
