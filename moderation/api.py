@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -159,10 +160,16 @@ _ITEM_ACTIONS = (
 )
 
 
+class QueuePagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Queue items the user may see, the next answer deadline first."""
 
     serializer_class = QueueItemSerializer
+    pagination_class = QueuePagination
     permission_classes = [ActionPermission]
     permission_actions = {
         "list": "moderation.view_queue",
