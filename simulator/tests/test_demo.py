@@ -83,3 +83,15 @@ def test_a_burst_arrives_within_seconds_then_items_keep_coming():
     comments = [c for platform in world.comments.values() for c in platform.values()]
     oldest = min(comment.created for comment in comments)
     assert (world.now() - oldest).total_seconds() > 3000
+
+
+def test_no_citizen_shares_an_id_with_a_demo_account():
+    # A commenter whose id equals the page's would be taken for the page itself; the first
+    # citizens after a reset are the likeliest to collide.
+    from simulator.demo import DEFAULT_ACCOUNTS
+
+    account_ids = {account["id"] for account in DEFAULT_ACCOUNTS}
+    for platform in ("facebook", "instagram", "linkedin", "x", "youtube"):
+        world = World(seed=3)
+        for number in range(1, 50):
+            assert world.author(platform, f"Borger {number}").id not in account_ids
