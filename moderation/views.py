@@ -489,7 +489,14 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Closed.")
 
     def do_assign(self, request, item):
-        team = get_user_model().objects.filter(is_active=True)
+        team = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__unit__municipality_id=item.channel.owner_unit.municipality_id,
+            )
+            .distinct()
+        )
         data, refused = self._form(AssignForm(request.POST, team=team, prefix="assign"), "assign")
         if refused:
             return refused

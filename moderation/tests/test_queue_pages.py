@@ -254,3 +254,22 @@ def test_audit_log_filters_and_csv(client, org):
     assert len(lines) == 2
     assert ",comms,acknowledge," in lines[1]
     assert "'=SUM(A1)" in lines[1]
+
+
+def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
+    from django.contrib.auth import get_user_model
+
+    stranger = get_user_model().objects.create_user(username="fremmed")
+    login(client, org, "comms")
+    response = client.post(
+        reverse("moderation:item-action", args=[org.items["central"].pk, "assign"]),
+        {"assign-to_user": stranger.pk},
+    )
+    assert response.status_code == 400
+    assert QueueItem.objects.get(pk=org.items["central"].pk).assigned_to_id is None
+    ok = client.post(
+        reverse("moderation:item-action", args=[org.items["central"].pk, "assign"]),
+        {"assign-to_user": org.users["monitor"].pk},
+    )
+    assert ok.status_code == 302
+    assert QueueItem.objects.get(pk=org.items["central"].pk).assigned_to == org.users["monitor"]
