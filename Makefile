@@ -28,6 +28,7 @@ setup: $(VENV)/.requirements node_modules/.installed
 
 ## run: the whole product with demo data on SQLite at http://127.0.0.1:8000 (Ctrl-C stops it)
 run: setup
+	rm -rf var/celery/queue && mkdir -p var/celery/queue  # tasks of an earlier run are stale
 	$(PY) manage.py migrate --noinput
 	SIMULATOR_URL=http://127.0.0.1:$(SIMULATOR_PORT) $(PY) manage.py demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) SIMULATOR_PORT=$(SIMULATOR_PORT) \

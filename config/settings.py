@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # A file, not memory, so the worker processes some tests start can open it too.
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-db.sqlite3")
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -214,21 +217,23 @@ SPECTACULAR_SETTINGS = {
 # still consumes the queue, so the one-machine run takes the same code path as production.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# The file-system broker's folder; the test suite uses a folder of its own.
+CELERY_FILESYSTEM_DIR = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
+    _queue_dir = CELERY_FILESYSTEM_DIR / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
         "store_processed": False,
         # Broadcast (remote control) exchanges; kombu's default is a folder in the cwd.
-        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
     }
     for _folder in ("queue", "processed", "results", "control"):
-        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
+        (CELERY_FILESYSTEM_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND",
-    default="file://" + str(VAR_DIR / "celery" / "results")
+    default="file://" + str(CELERY_FILESYSTEM_DIR / "results")
     if CELERY_BROKER_URL.startswith("filesystem://")
     else CELERY_BROKER_URL,
 )
