@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -228,7 +229,8 @@ class QueueView(ActionRequiredMixin, View):
             "size": size,
         }
         if live:
-            return render(request, "moderation/includes/queue_rows.html", context)
+            # The fragment needs no context processors (navigation, messages): render it bare.
+            return HttpResponse(render_to_string("moderation/includes/queue_rows.html", context))
         return render(request, "moderation/queue.html", context)
 
 
