@@ -211,6 +211,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or a clock field: name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "ClockEnum": "governance.models.policy.Clock",
+        "PolicyStatusEnum": "governance.models.policy.PolicyStatus",
+        "ChannelStatusEnum": "accounts.models.channel.ChannelStatus",
+        "ClosingNoticeStatusEnum": "accounts.models.channel.NoticeStatus",
+        "TokenStatusEnum": "accounts.models.connection.TokenStatus",
+        "ItemStatusEnum": "moderation.models.items.ItemStatus",
+        "ForwardingStatusEnum": "moderation.models.workflow.ForwardingStatus",
+        "OutboxStatusEnum": "moderation.models.ingestion.OutboxStatus",
+    },
 }
 
 # --- Celery. Without CELERY_BROKER_URL a file-system broker stands in: a real worker process
