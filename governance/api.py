@@ -169,6 +169,7 @@ class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     """The municipality's policies with their versions (drafts only for the communications team)."""
 
     serializer_class = PolicySerializer
+    queryset = Policy.objects.none()  # for the schema; requests use get_queryset
     permission_classes = [ActionPermission]
     permission_actions = {"list": "governance.view_policy", "retrieve": "governance.view_policy"}
 
@@ -202,6 +203,7 @@ class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Versions with their text and structured rules; `adopt` puts a draft in force."""
 
     serializer_class = PolicyVersionSerializer
+    queryset = PolicyVersion.objects.none()  # for the schema; requests use get_queryset
     permission_classes = [ActionPermission]
     permission_actions = {
         "list": "governance.view_policy",
