@@ -50,6 +50,8 @@ def on_new_items(item_ids) -> dict:
         if not items:
             return done
         changed: set[str] = set()
+        # Only rows something was done to are written back: most of a big batch needs nothing.
+        dirty: dict[int, QueueItem] = {}
         audit: list[AuditEntry] = []
         hides: list[QueueItem] = []
         by_municipality = defaultdict(list)
@@ -64,14 +66,18 @@ def on_new_items(item_ids) -> dict:
                     if (item.answer_due, item.first_response_due) != before:
                         done["deadlines"] += 1
                         changed.update(DEADLINE_FIELDS)
+                        dirty[item.pk] = item
                 elif item.next_deadline is None:
                     # Due times set by the caller without warning points: fill those in.
                     calculator.deadlines(item.platform, item.kind, item.received_at).apply(item)
                     changed.update(DEADLINE_FIELDS)
-            _check_personal_data(municipality, batch, calculator, audit, hides, changed, done)
-            _assign(municipality, batch, calculator, audit, changed, done)
-        if changed:
-            QueueItem.objects.bulk_update(items, sorted(changed))
+                    dirty[item.pk] = item
+            _check_personal_data(
+                municipality, batch, calculator, audit, hides, changed, dirty, done
+            )
+            _assign(municipality, batch, calculator, audit, changed, dirty, done)
+        if dirty:
+            QueueItem.objects.bulk_update(list(dirty.values()), sorted(changed))
         if audit:
             AuditEntry.objects.bulk_create(audit)
         if hides:
@@ -84,7 +90,7 @@ def on_new_items(item_ids) -> dict:
     return done
 
 
-def _check_personal_data(municipality, batch, calculator, audit, hides, changed, done):
+def _check_personal_data(municipality, batch, calculator, audit, hides, changed, dirty, done):
     countries = (municipality.country,) if municipality.country in ("DK", "SE", "NO") else None
     for item in batch:
         if item.has_personal_data or not item.text:
@@ -94,6 +100,7 @@ def _check_personal_data(municipality, batch, calculator, audit, hides, changed,
             continue
         item.has_personal_data = True
         changed.add("has_personal_data")
+        dirty[item.pk] = item
         done["personal_data"] += 1
         will_hide = not item.hidden_on_platform and platform_can_hide(item.platform)
         audit.append(
@@ -129,7 +136,7 @@ def team_for(unit_id, units: dict, rotas: dict):
     return None
 
 
-def _assign(municipality, batch, calculator, audit, changed, done):
+def _assign(municipality, batch, calculator, audit, changed, dirty, done):
     todo = [item for item in batch if item.assigned_to_id is None]
     if not todo:
         return
@@ -181,6 +188,7 @@ def _assign(municipality, batch, calculator, audit, changed, done):
             continue
         item.assigned_to = user
         changed.add("assigned_to")
+        dirty[item.pk] = item
         done["assigned"] += 1
         audit.append(
             AuditEntry(
