@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     ANSWER_RETURNED = "answer_returned", _("Expert answer ready for review")
     ASSIGNED = "assigned", _("Item assigned to you")
     CRISIS = "crisis", _("Crisis mode")
+    CHANNEL_RECONNECT = "channel_reconnect", _("Channel needs reconnecting")
 
 
 class NotificationQuerySet(models.QuerySet):

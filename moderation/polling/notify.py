@@ -24,16 +24,12 @@ def _connect_url(channel):
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-# The in-app notification kind for this notice; notifications are created once the moderation
-# part's NotificationKind offers it (the e-mail goes out either way).
-NOTIFICATION_KIND = "channel_reconnect"
+NOTIFICATION_KIND = "channel_reconnect"  # NotificationKind.CHANNEL_RECONNECT
 
 
 def _in_app(people, message):
-    from ..models import Notification, NotificationKind
+    from ..models import Notification
 
-    if NOTIFICATION_KIND not in NotificationKind.values:
-        return 0
     rows = [
         Notification(
             user=person,

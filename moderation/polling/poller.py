@@ -35,6 +35,7 @@ RECONNECT = "needs_reconnect"
 
 MAX_BACKOFF = timedelta(minutes=30)
 POLLABLE_TOKENS = (TokenStatus.VALID, TokenStatus.UNTESTED)
+POLLED_STATUSES = (ChannelStatus.ACTIVE, ChannelStatus.DORMANT)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def pollable():
     return ChannelConnection.objects.filter(
         polling_enabled=True,
         token_status__in=POLLABLE_TOKENS,
-        channel__status=ChannelStatus.ACTIVE,
+        # Dormant pages are polled too: a new own post is what brings them back to active.
+        channel__status__in=POLLED_STATUSES,
     )
 
 
@@ -129,7 +131,7 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
         if (
             not connection.polling_enabled
             or connection.token_status not in POLLABLE_TOKENS
-            or connection.channel.status != ChannelStatus.ACTIVE
+            or connection.channel.status not in POLLED_STATUSES
             or (connection.paused_until is not None and connection.paused_until > now)
         ):
             return PollOutcome(SKIPPED)

@@ -154,6 +154,26 @@ def test_a_dead_token_stops_polling_and_tells_the_channels_people(org, sim, face
         == 1
     )
     assert poller.claim_due_connections() == []
+    # ...and the same people find it in their in-app notifications
+    from moderation.models import Notification, NotificationKind
+
+    notices = Notification.objects.filter(kind=NotificationKind.CHANNEL_RECONNECT)
+    assert sorted(notices.values_list("user__username", flat=True)) == ["comms", "comms_lead"]
+
+
+def test_a_dormant_page_is_still_polled_so_its_new_posts_can_wake_it(org, sim, facebook):
+    # Given a page the registry marked dormant
+    from accounts.models import Channel, ChannelStatus
+
+    Channel.objects.filter(pk=facebook.channel_id).update(status=ChannelStatus.DORMANT)
+    add_comment(sim, "facebook", "Er der stadig nogen her?")
+
+    # When a poll cycle runs
+    outcome = poller.poll_connection(facebook.pk)
+
+    # Then the page was read like any active one
+    assert outcome.status != poller.SKIPPED
+    assert QueueItem.objects.filter(channel_id=facebook.channel_id).count() == 1
 
 
 def test_a_passing_failure_backs_off_and_loses_nothing(org, sim, facebook):
