@@ -31,13 +31,12 @@ def navigation_for(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "url": url,
-                "label": label,
-                "active": request.path.startswith(url) and url != "/" or request.path == url,
-            }
-        )
+        items.append({"url": url, "label": label, "active": False})
+    # The entry whose address is the longest prefix of this page is the current one
+    # (/strategy/reports/ is Reports, not Strategy).
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("Admin"), "active": False})
     return items

@@ -138,3 +138,10 @@ def test_the_demo_loads_twice_without_duplicates(capsys):
     assert Municipality.objects.count() == 1
     assert OrgUnit.objects.filter(kind="centre").count() == 3
     assert Membership.objects.filter(user__username="centerchef.teknik").count() == 1
+
+
+def test_only_the_most_specific_menu_entry_is_current(client, org):
+    client.login(username="comms", password=PASSWORD)
+    response = client.get(reverse("moderation:queue"))
+    current = [item["url"] for item in response.context["navigation"] if item["active"]]
+    assert current == [reverse("moderation:queue")]
