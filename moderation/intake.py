@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Channel
 from governance.models import OrgUnit, UnitKind
 
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
@@ -41,14 +42,21 @@ def on_new_items(item_ids) -> dict:
     if not item_ids:
         return done
     with transaction.atomic():
+        # The raw payload is not needed here, and a batch's items share a handful of channels:
+        # load those once instead of joining them onto every row.
         items = list(
-            QueueItem.objects.select_for_update(of=("self",))
+            QueueItem.objects.select_for_update()
             .filter(pk__in=item_ids, status__in=OPEN_STATUSES)
-            .select_related("channel__owner_unit__municipality")
+            .defer("raw")
             .order_by("pk")
         )
         if not items:
             return done
+        channels = Channel.objects.select_related("owner_unit__municipality").in_bulk(
+            {item.channel_id for item in items}
+        )
+        for item in items:
+            item.channel = channels[item.channel_id]
         changed: set[str] = set()
         # Only rows something was done to are written back: most of a big batch needs nothing.
         dirty: dict[int, QueueItem] = {}
@@ -83,10 +91,7 @@ def on_new_items(item_ids) -> dict:
         if hides:
             from . import outbox
 
-            for item in hides:
-                outbox.enqueue_hide(
-                    item, acting_user=None, idempotency_key=f"personal-data-hide:{item.pk}"
-                )
+            outbox.enqueue_hides(hides, acting_user=None, key_prefix="personal-data-hide")
     return done
 
 

@@ -68,6 +68,38 @@ def enqueue_hide(item, *, acting_user, idempotency_key=None):
     )
 
 
+def enqueue_hides(items, *, acting_user, key_prefix):
+    """Queue hides of many items in a few queries (the intake's personal-data hides of a big
+    batch); each item's key is `key_prefix:item id`, so repeating the call queues nothing new.
+    """
+    keyed = {f"{key_prefix}:{item.pk}": item for item in items}
+    if not keyed:
+        return []
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    with transaction.atomic():
+        OutboxMessage.objects.bulk_create(
+            [
+                OutboxMessage(
+                    idempotency_key=key,
+                    kind=OutboxKind.HIDE,
+                    channel=item.channel,
+                    item=item,
+                    requested_by=user,
+                )
+                for key, item in keyed.items()
+            ],
+            ignore_conflicts=True,
+        )
+        pending = list(
+            OutboxMessage.objects.filter(
+                idempotency_key__in=list(keyed), status=OutboxStatus.PENDING
+            ).values_list("pk", flat=True)
+        )
+        # Scheduling a message twice is harmless: a send first claims it conditionally.
+        transaction.on_commit(lambda: [_schedule(pk) for pk in pending])
+    return pending
+
+
 def enqueue_unhide(item, *, acting_user, idempotency_key=None):
     return _enqueue(
         OutboxKind.UNHIDE,

@@ -231,3 +231,21 @@ def test_the_sweep_task_queues_each_due_message(org, facebook, sim, monkeypatch)
 
     assert tasks.sweep_outbox() == 1
     assert sent == [message.pk]
+
+
+def test_hides_of_a_batch_are_queued_once_each(org, django_capture_on_commit_callbacks):
+    # Given two items that must be hidden
+    items = [org.items["a"], org.items["b"]]
+
+    # When the batch is queued twice (a retried intake)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = outbox.enqueue_hides(items, acting_user=None, key_prefix="pd-hide")
+        again = outbox.enqueue_hides(items, acting_user=None, key_prefix="pd-hide")
+
+    # Then there is one pending hide per item, and both calls name the same messages
+    messages = OutboxMessage.objects.filter(idempotency_key__startswith="pd-hide:")
+    assert sorted(messages.values_list("item_id", flat=True)) == sorted(i.pk for i in items)
+    assert set(messages.values_list("kind", flat=True)) == {"hide"}
+    assert sorted(first) == sorted(again) == sorted(messages.values_list("pk", flat=True))
+    assert len(callbacks) == 2
+    assert outbox.enqueue_hides([], acting_user=None, key_prefix="pd-hide") == []
