@@ -35,6 +35,22 @@ def platform_can_hide(platform: str) -> bool:
         return False
 
 
+# What the intake reads of an item; the rest of the row (the raw payload above all) stays in
+# the database.
+INTAKE_FIELDS = (
+    "channel",
+    "platform",
+    "kind",
+    "text",
+    "received_at",
+    "status",
+    "has_personal_data",
+    "hidden_on_platform",
+    "assigned_to",
+    *DEADLINE_FIELDS,
+)
+
+
 def on_new_items(item_ids) -> dict:
     """Process freshly stored items; returns counts of what was done (for logs and tests)."""
     done = {"deadlines": 0, "personal_data": 0, "hidden": 0, "assigned": 0}
@@ -42,12 +58,11 @@ def on_new_items(item_ids) -> dict:
     if not item_ids:
         return done
     with transaction.atomic():
-        # The raw payload is not needed here, and a batch's items share a handful of channels:
-        # load those once instead of joining them onto every row.
+        # A batch's items share a handful of channels: load those once, not joined to each row.
         items = list(
             QueueItem.objects.select_for_update()
             .filter(pk__in=item_ids, status__in=OPEN_STATUSES)
-            .defer("raw")
+            .only(*INTAKE_FIELDS)
             .order_by("pk")
         )
         if not items:
