@@ -277,6 +277,9 @@ POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
 # The registry: when a page without own posts turns dormant, how often owners confirm it.
 CHANNEL_DORMANT_AFTER_DAYS = env.int("CHANNEL_DORMANT_AFTER_DAYS", default=90)
 CHANNEL_REVIEW_INTERVAL_DAYS = env.int("CHANNEL_REVIEW_INTERVAL_DAYS", default=365)
+# Records (journaling): where captured records are exported to; empty turns a drop off.
+RECORDS_FILE_DROP_DIR = env("RECORDS_FILE_DROP_DIR", default="")
+RECORDS_EMAIL_DROP_ADDRESS = env("RECORDS_EMAIL_DROP_ADDRESS", default="")
 # The product's own address, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 FIRST_IMPORT_DAYS = env.int("FIRST_IMPORT_DAYS", default=14)
