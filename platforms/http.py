@@ -114,3 +114,50 @@ def further_page(is_further: bool = True) -> Iterator[None]:
             subcode=exc.subcode,
             raw=exc.raw,
         ) from exc
+
+
+class BearerJsonTransport:
+    """The transport of the adapters that call a JSON API with `requests` and a bearer token
+    (X, YouTube): one session per adapter, every call counted and timed out, failures
+    classified by the platform's own rules.
+
+    A subclass (also a `PlatformAdapter`) sets `api_prefix` and implements `classify_failure`;
+    `after_response` may read headers of every answer (usage, rate limits).
+    """
+
+    api_prefix = ""
+
+    def open_session(self, connection) -> None:
+        self.base_url = connection.base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {connection.token}"
+        self._resources.append(self.session)
+
+    def classify_failure(self, failed: Decoded, *, write: bool) -> PlatformError:
+        raise NotImplementedError
+
+    def after_response(self, decoded: Decoded) -> None:
+        """Hook for every answer, before it is checked."""
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json_body: dict | None = None,
+        write: bool = False,
+    ) -> dict:
+        url = f"{self.base_url}/{self.api_prefix}/{path}"
+        decoded = send(
+            self.platform,
+            lambda: self.session.request(
+                method, url, params=params, json=json_body, timeout=self.connection.timeout
+            ),
+            on_sent=self.count_call,
+        )
+        self.after_response(decoded)
+        checked(self.platform, decoded, lambda failed: self.classify_failure(failed, write=write))
+        if decoded.status == 204:
+            return {}
+        return require_json_object(self.platform, decoded)

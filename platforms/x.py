@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import requests
-
 from .base import (
     AccountFigures,
     Capabilities,
@@ -23,7 +21,7 @@ from .base import (
 )
 from .classify import classify_x_error
 from .errors import BadDataError, WriteRejectedError
-from .http import checked, further_page, require_json_object, send
+from .http import BearerJsonTransport, further_page
 from .timeutil import format_rfc3339, parse_time
 from .usage import x_usage
 
@@ -32,11 +30,12 @@ PAGE_SIZE = 100
 X_WEB = "https://x.com"
 
 
-class XAdapter(PlatformAdapter):
+class XAdapter(BearerJsonTransport, PlatformAdapter):
     """Adapter for one X account; `account_id` is the numeric user id, `token` an OAuth 2.0 user
     token with tweet.read, tweet.write, users.read and tweet.moderate.write."""
 
     platform = "x"
+    api_prefix = "2"
     capabilities = Capabilities(
         reply=True,
         reply_to_replies=True,
@@ -49,45 +48,23 @@ class XAdapter(PlatformAdapter):
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
         super().__init__(connection, **kwargs)
         self.user_id = str(connection.account_id)
-        self.base_url = connection.base_url.rstrip("/")
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {connection.token}"
-        self._resources.append(self.session)
+        self.open_session(connection)
 
     # -- transport -----------------------------------------------------------------------
 
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict | None = None,
-        json_body: dict | None = None,
-        write: bool = False,
-    ) -> dict:
-        url = f"{self.base_url}/2/{path}"
-        decoded = send(
-            self.platform,
-            lambda: self.session.request(
-                method, url, params=params, json=json_body, timeout=self.connection.timeout
-            ),
-            on_sent=self.count_call,
-        )
+    def after_response(self, decoded) -> None:
         self.last_usage = x_usage(decoded.headers)
-        checked(
-            self.platform,
-            decoded,
-            lambda failed: classify_x_error(
-                status=failed.status,
-                body=failed.body,
-                now=self.clock(),
-                usage=self.last_usage,
-                headers=failed.headers,
-                text=failed.text,
-                write=write,
-            ),
+
+    def classify_failure(self, failed, *, write):
+        return classify_x_error(
+            status=failed.status,
+            body=failed.body,
+            now=self.clock(),
+            usage=self.last_usage,
+            headers=failed.headers,
+            text=failed.text,
+            write=write,
         )
-        return require_json_object(self.platform, decoded)
 
     # -- reading -------------------------------------------------------------------------
 

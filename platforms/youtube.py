@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import requests
-
 from .base import (
     AccountFigures,
     Capabilities,
@@ -33,7 +31,7 @@ from .base import (
 from .classify import classify_youtube_error
 from .counts import ChangeCounts
 from .errors import BadDataError
-from .http import checked, further_page, require_json_object, send
+from .http import BearerJsonTransport, further_page
 from .timeutil import format_iso, format_rfc3339, parse_time
 from .watermark import Watermark
 
@@ -45,12 +43,13 @@ def _dict(value: object) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-class YouTubeAdapter(PlatformAdapter):
+class YouTubeAdapter(BearerJsonTransport, PlatformAdapter):
     """Adapter for one YouTube channel; `account_id` is the channel id (UC…), `token` an OAuth
     access token with the youtube.force-ssl scope. `extra`: `thread_window_days`,
     `reply_sweep_minutes`, `overlap_minutes`."""
 
     platform = "youtube"
+    api_prefix = "youtube/v3"
     capabilities = Capabilities(
         reply=True,
         reply_to_replies=True,
@@ -66,45 +65,19 @@ class YouTubeAdapter(PlatformAdapter):
         extra = connection.extra or {}
         self.thread_window = timedelta(days=int(extra.get("thread_window_days", 14)))
         self.sweep_interval = timedelta(minutes=int(extra.get("reply_sweep_minutes", 30)))
-        self.base_url = connection.base_url.rstrip("/")
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {connection.token}"
-        self._resources.append(self.session)
+        self.open_session(connection)
 
     # -- transport -----------------------------------------------------------------------
 
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict | None = None,
-        json_body: dict | None = None,
-        write: bool = False,
-    ) -> dict:
-        url = f"{self.base_url}/youtube/v3/{path}"
-        decoded = send(
-            self.platform,
-            lambda: self.session.request(
-                method, url, params=params, json=json_body, timeout=self.connection.timeout
-            ),
-            on_sent=self.count_call,
+    def classify_failure(self, failed, *, write):
+        return classify_youtube_error(
+            status=failed.status,
+            body=failed.body,
+            now=self.clock(),
+            headers=failed.headers,
+            text=failed.text,
+            write=write,
         )
-        checked(
-            self.platform,
-            decoded,
-            lambda failed: classify_youtube_error(
-                status=failed.status,
-                body=failed.body,
-                now=self.clock(),
-                headers=failed.headers,
-                text=failed.text,
-                write=write,
-            ),
-        )
-        if decoded.status == 204:
-            return {}
-        return require_json_object(self.platform, decoded)
 
     @staticmethod
     def _items(page: dict) -> list:
