@@ -20,7 +20,7 @@ from governance.models import OrgUnit, UnitKind
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, AuditEntry, DutyRota, QueueItem
 from .models.rota import absences_by_user
-from .personal_data import find_personal_ids
+from .personal_data import contains_personal_id, find_personal_ids
 
 SYSTEM_HIDE_REASON = "personal_data"
 
@@ -58,6 +58,9 @@ def on_new_items(item_ids) -> dict:
     if not item_ids:
         return done
     with transaction.atomic():
+        item_ids = _needing_work(item_ids)
+        if not item_ids:
+            return done
         # A batch's items share a handful of channels: load those once, not joined to each row.
         items = list(
             QueueItem.objects.select_for_update()
@@ -108,6 +111,36 @@ def on_new_items(item_ids) -> dict:
 
             outbox.enqueue_hides(hides, acting_user=None, key_prefix="personal-data-hide")
     return done
+
+
+def _needing_work(item_ids):
+    """The ids among `item_ids` the intake has something to do for: no deadlines yet, a
+    personal ID number not yet flagged, or no assignee while a duty rota could give one.
+
+    Most of a big polled batch needs nothing (the poll already set the deadlines); reading
+    only id, channel and text of those rows is far cheaper than loading them as items.
+    """
+    rows = list(
+        QueueItem.objects.filter(pk__in=item_ids, status__in=OPEN_STATUSES).values_list(
+            "pk", "channel_id", "text", "has_personal_data", "assigned_to_id", "next_deadline"
+        )
+    )
+    if not rows:
+        return []
+    unassigned_channels = {channel for _, channel, _, _, assignee, _ in rows if assignee is None}
+    rota_possible = (
+        bool(unassigned_channels)
+        and DutyRota.objects.filter(
+            team__municipality__units__channels__in=unassigned_channels
+        ).exists()
+    )
+    return [
+        pk
+        for pk, _, text, flagged, assignee, next_deadline in rows
+        if next_deadline is None
+        or (assignee is None and rota_possible)
+        or (not flagged and text and contains_personal_id(text))
+    ]
 
 
 def _check_personal_data(municipality, batch, calculator, audit, hides, changed, dirty, done):
