@@ -539,3 +539,82 @@ def export_record(record, *, acting_user, exporter=""):
             where=where,
         )
     return where
+
+
+def record_absence(user, *, acting_user, starts_on, ends_on, note=""):
+    """Record that `user` is away from `starts_on` to `ends_on` (inclusive); while away, the
+    rota hands their turns to their deputy. Audited."""
+    from .models import Absence
+
+    if ends_on < starts_on:
+        raise ActionError(_("The absence must end on or after the day it starts."))
+    with transaction.atomic():
+        absence = Absence.objects.create(user=user, starts_on=starts_on, ends_on=ends_on, note=note)
+        audit.record(
+            "rota_absence_add",
+            actor=acting_user,
+            note=note,
+            absence=absence.pk,
+            user=user.pk,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat(),
+        )
+    return absence
+
+
+def remove_absence(absence, *, acting_user, today):
+    """Delete an absence that has not begun yet (`today` is the municipality's local date);
+    one already under way is part of who was on duty and stays. Audited."""
+    from .models import Absence
+
+    with transaction.atomic():
+        absence = Absence.objects.select_for_update().get(pk=absence.pk)
+        if absence.starts_on <= today:
+            raise ActionError(_("Only an absence that has not begun yet can be deleted."))
+        audit.record(
+            "rota_absence_remove",
+            actor=acting_user,
+            absence=absence.pk,
+            user=absence.user_id,
+            starts_on=absence.starts_on.isoformat(),
+            ends_on=absence.ends_on.isoformat(),
+        )
+        absence.delete()
+
+
+def move_rota_member(member, *, acting_user, direction):
+    """Move a member one place up or down in their rota's order (`direction` "up" or "down");
+    the positions are renumbered 0..n-1 so gaps and ties left by the admin disappear. Audited."""
+    from .models import DutyRota, RotaMember
+
+    if direction not in ("up", "down"):
+        raise ActionError(_("Choose up or down."))
+    with transaction.atomic():
+        # Locking the rota row serialises concurrent moves in the same rota.
+        DutyRota.objects.select_for_update().get(pk=member.rota_id)
+        members = list(RotaMember.objects.filter(rota_id=member.rota_id).order_by("position", "id"))
+        index = next(i for i, m in enumerate(members) if m.pk == member.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(members):
+            raise ActionError(
+                _("This member is already first.")
+                if direction == "up"
+                else _("This member is already last.")
+            )
+        members[index], members[other] = members[other], members[index]
+        changed = []
+        for position, row in enumerate(members):
+            if row.position != position:
+                row.position = position
+                changed.append(row)
+        RotaMember.objects.bulk_update(changed, ["position"])
+        audit.record(
+            "rota_member_move",
+            actor=acting_user,
+            rota=member.rota_id,
+            member=member.pk,
+            user=member.user_id,
+            direction=direction,
+            order=[row.user_id for row in members],
+        )
+    return members

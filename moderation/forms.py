@@ -178,3 +178,43 @@ class CrisisForm(forms.Form):
         initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
     )
+
+
+class AbsenceForm(forms.Form):
+    """An absence of someone on a rota (as member or deputy); the dates are whole local days."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choose someone on a rota.")},
+    )
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-input"})
+    )
+    ends_on = forms.DateField(
+        label=_("To (inclusive)"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["user"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return cleaned
+
+
+class RotaMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])

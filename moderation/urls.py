@@ -1,9 +1,9 @@
 """Routes of the moderation pages: the queue, items and their actions, forwarded questions,
-notifications, crisis mode, records and the audit log."""
+notifications, crisis mode, records, the audit log and the on-duty rota."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_rota
 
 app_name = "moderation"
 
@@ -19,4 +19,16 @@ urlpatterns = [
     path("records/<int:pk>/pdf/", views.RecordPdfView.as_view(), name="record-pdf"),
     path("records/<int:pk>/export/", views.RecordExportView.as_view(), name="record-export"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("rota/", views_rota.RotaView.as_view(), name="rota"),
+    path("rota/absences/", views_rota.AbsenceAddView.as_view(), name="rota-absence-add"),
+    path(
+        "rota/absences/<int:pk>/delete/",
+        views_rota.AbsenceRemoveView.as_view(),
+        name="rota-absence-remove",
+    ),
+    path(
+        "rota/members/<int:pk>/move/",
+        views_rota.MemberMoveView.as_view(),
+        name="rota-member-move",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Permission-matrix cases for the moderation queue, its actions, forwarded questions, crisis
-mode, records, the audit log and the SLA preview."""
+mode, records, the audit log, the SLA preview and the on-duty rota."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +24,7 @@ _HANDLES_A_PAGE = expect(
 )
 _TEAM_PAGE = expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200)
 _TEAM_API = expect(403, comms=200, comms_lead=200, superuser=200)
+_TEAM_WRITE = expect(403, anonymous=302, comms=302, comms_lead=302, superuser=302)
 
 
 def _api_handles_a(allowed_status):
@@ -122,6 +123,62 @@ def _no_crisis(org, response):
     assert CrisisPeriod.objects.count() == 0
 
 
+def _rota(org):
+    from datetime import date
+
+    from moderation.models import DutyRota, RotaMember
+
+    rota = DutyRota.objects.create(team=org.units["comms"], starts_on=date(2026, 1, 5))
+    for position, name in enumerate(("monitor", "comms")):
+        RotaMember.objects.create(rota=rota, user=org.users[name], position=position)
+    return rota
+
+
+def _rota_member(org):
+    return _rota(org).members.get(user=org.users["monitor"])
+
+
+def _future_absence(org):
+    from moderation.models import Absence
+
+    _rota(org)
+    start = timezone.localdate() + timedelta(days=30)
+    return Absence.objects.create(user=org.users["monitor"], starts_on=start, ends_on=start)
+
+
+_ABSENCE_DATA = {"starts_on": "2030-03-04", "ends_on": "2030-03-05", "note": "Kursus"}
+
+
+def _absence_url(org):
+    # The matrix builds the URL before it posts, so the person's id (known only once the org
+    # exists) is filled into the posted data here.
+    _rota(org)
+    _ABSENCE_DATA["user"] = org.users["monitor"].pk
+    return reverse("moderation:rota-absence-add")
+
+
+def _no_absence(org, response):
+    from moderation.models import Absence, AuditEntry
+
+    assert Absence.objects.count() == 0
+    assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
+
+
+def _absence_kept(org, response):
+    from moderation.models import Absence, AuditEntry
+
+    assert Absence.objects.count() == 1
+    assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
+
+
+def _order_unchanged(org, response):
+    from moderation.models import AuditEntry, RotaMember
+
+    order = RotaMember.objects.order_by("position").values_list("user__username", flat=True)
+    assert list(order) == ["monitor", "comms"]
+    assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
+
+
 def _item_api(action):
     return lambda org: reverse(f"item-{action}", args=[org.items["a"].pk])
 
@@ -159,6 +216,30 @@ CASES = [
     ),
     Case("moderation:notifications", lambda org: reverse("moderation:notifications"), _QUEUE),
     Case("moderation:crisis", lambda org: reverse("moderation:crisis"), _TEAM_PAGE),
+    Case("moderation:rota", lambda org: reverse("moderation:rota"), _TEAM_PAGE),
+    Case(
+        "moderation:rota-absence-add",
+        _absence_url,
+        _TEAM_WRITE,
+        method="post",
+        data=_ABSENCE_DATA,
+        unchanged=_no_absence,
+    ),
+    Case(
+        "moderation:rota-absence-remove",
+        lambda org: reverse("moderation:rota-absence-remove", args=[_future_absence(org).pk]),
+        _TEAM_WRITE,
+        method="post",
+        unchanged=_absence_kept,
+    ),
+    Case(
+        "moderation:rota-member-move",
+        lambda org: reverse("moderation:rota-member-move", args=[_rota_member(org).pk]),
+        _TEAM_WRITE,
+        method="post",
+        data={"direction": "down"},
+        unchanged=_order_unchanged,
+    ),
     Case(
         "moderation:record-detail",
         lambda org: reverse("moderation:record-detail", args=[_record(org).pk]),
