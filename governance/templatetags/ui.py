@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from governance.permissions import can
+
 register = template.Library()
 
 
@@ -31,3 +33,12 @@ def widget(field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action, obj=None):
+    """`{% may "moderation.manage_rota" as allowed %}`: ask the permission module from a
+    template, so a link is shown exactly when its page would let the user in."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user is not None and can(user, action, obj)
