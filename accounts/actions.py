@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from moderation.audit import record
+from moderation.audit import person, record
 
 from . import notifications
 from .models import (
@@ -61,7 +61,7 @@ def _event(channel, kind, *, actor, comment="", from_status="", to_status="", at
     return ChannelEvent.objects.create(
         channel=channel,
         kind=kind,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor),
         comment=comment,
         from_status=from_status,
         to_status=to_status,

@@ -4,12 +4,17 @@ describes commit together or not at all."""
 from .models import AuditEntry
 
 
+def person(user):
+    """The signed-in person behind an action, or None for the system or an anonymous caller."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def record(
     action, *, actor=None, item=None, channel=None, reason="", note="", policy_version=None, **data
 ):
     return AuditEntry.objects.create(
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor),
         item=item,
         channel=channel if channel is not None else getattr(item, "channel", None),
         reason=reason,

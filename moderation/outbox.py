@@ -75,7 +75,7 @@ def enqueue_hides(items, *, acting_user, key_prefix):
     keyed = {f"{key_prefix}:{item.pk}": item for item in items}
     if not keyed:
         return []
-    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    user = audit.person(acting_user)
     with transaction.atomic():
         OutboxMessage.objects.bulk_create(
             [
@@ -138,7 +138,7 @@ def enqueue_post(channel, text, *, acting_user, idempotency_key):
 
 def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
     key = idempotency_key or f"{kind}:{uuid.uuid4()}"
-    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    user = audit.person(acting_user)
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
             idempotency_key=key,
