@@ -114,7 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file, not memory, so the worker processes some tests start can open it too.
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-db.sqlite3")
+    # Each test run names its own file (tests/environment.py), so two runs never share one.
+    _suffix = env("TEST_DATABASE_SUFFIX", default="")
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        VAR_DIR / (f"test-db-{_suffix}.sqlite3" if _suffix else "test-db.sqlite3")
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

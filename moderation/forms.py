@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
 from governance.models import OrgUnit, UnitKind
+from governance.widgets import FastCheckbox, FastSelect
 
 from .models import Confidentiality, ItemStatus
 
@@ -15,16 +16,26 @@ class QueueFilterForm(forms.Form):
         *ItemStatus.choices,
         ("all", _("All")),
     ]
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    platform = forms.ChoiceField(
-        label=_("Platform"), choices=[("", _("All"))] + Platform.choices, required=False
+    # The queue page is open all day: its filter bar renders without per-option templates.
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=FastSelect
     )
-    channel = forms.TypedChoiceField(label=_("Channel"), coerce=int, required=False)
-    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False)
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
-    at_risk = forms.BooleanField(label=_("At risk"), required=False)
-    overdue = forms.BooleanField(label=_("Overdue"), required=False)
-    personal = forms.BooleanField(label=_("Personal data"), required=False)
+    platform = forms.ChoiceField(
+        label=_("Platform"),
+        choices=[("", _("All"))] + Platform.choices,
+        required=False,
+        widget=FastSelect,
+    )
+    channel = forms.TypedChoiceField(
+        label=_("Channel"), coerce=int, required=False, widget=FastSelect
+    )
+    centre = forms.TypedChoiceField(
+        label=_("Centre"), coerce=int, required=False, widget=FastSelect
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False, widget=FastCheckbox)
+    at_risk = forms.BooleanField(label=_("At risk"), required=False, widget=FastCheckbox)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=FastCheckbox)
+    personal = forms.BooleanField(label=_("Personal data"), required=False, widget=FastCheckbox)
 
     def __init__(self, *args, user, with_choices=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,16 +1,38 @@
 """Loaded as a pytest plugin (`-p tests.environment`) before Django reads its settings.
 
-Tasks queued by tests go to a file-system broker folder of the suite's own, emptied at each
-start, never into the one `make run` works from; worker processes the tests start inherit it.
-With Redis (CELERY_BROKER_URL set) the folder is not used.
+Each test run gets files of its own, so two runs in one checkout never share them: the SQLite
+test database (`var/test-db-<run>.sqlite3`, named through TEST_DATABASE_SUFFIX) and the
+file-system broker folder that tasks queued by tests go to (`var/celery-test-<run>`), never the
+one `make run` works from. Worker processes the tests start inherit both. With Redis
+(CELERY_BROKER_URL set) the folder is not used. Folders left by runs that were killed are
+removed at the next start.
 """
 
+import atexit
 import os
 import shutil
 from pathlib import Path
 
-_TEST_BROKER_DIR = Path(__file__).resolve().parent.parent / "var" / "celery-test"
+_VAR = Path(__file__).resolve().parent.parent / "var"
+_RUN = str(os.getpid())
 
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+for _old in _VAR.glob("celery-test-*"):
+    if not _alive(_old.name.rsplit("-", 1)[-1]):
+        shutil.rmtree(_old, ignore_errors=True)
+
+os.environ.setdefault("TEST_DATABASE_SUFFIX", _RUN)
 if "CELERY_FILESYSTEM_DIR" not in os.environ:
-    shutil.rmtree(_TEST_BROKER_DIR, ignore_errors=True)
-    os.environ["CELERY_FILESYSTEM_DIR"] = str(_TEST_BROKER_DIR)
+    _broker = _VAR / f"celery-test-{_RUN}"
+    os.environ["CELERY_FILESYSTEM_DIR"] = str(_broker)
+    atexit.register(shutil.rmtree, _broker, ignore_errors=True)

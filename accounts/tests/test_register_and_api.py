@@ -99,9 +99,9 @@ def test_public_register_query_count_does_not_grow(client, org, django_assert_nu
 def test_channel_list_page_query_count_is_pinned(client, org, django_assert_num_queries, rows):
     add_channels(org, rows)
     assert client.login(username="comms", password=PASSWORD)
-    # municipality (language), session, user, memberships, their units, count, channels
-    # (with units, connection and open-flag count in one query)
-    with django_assert_num_queries(7):
+    # municipality (language), session, user, memberships with their centres, count,
+    # channels (with units, connection and open-flag count in one query)
+    with django_assert_num_queries(6):
         response = client.get(reverse("accounts:channel-list"))
     assert len(response.context["channels"]) == 3 + rows
 
@@ -113,9 +113,9 @@ def test_compliance_page_query_count_is_pinned(client, org, django_assert_num_qu
 
     sweep_neglect()
     assert client.login(username="comms", password=PASSWORD)
-    # municipality (language), session, user, memberships, their units, channels with flag
-    # counts, their open flags
-    with django_assert_num_queries(7):
+    # municipality (language), session, user, memberships with their centres, channels with
+    # flag counts, their open flags
+    with django_assert_num_queries(6):
         response = client.get(reverse("accounts:compliance"))
     assert len(response.context["channels"]) == 3 + rows
 
@@ -124,9 +124,9 @@ def test_compliance_page_query_count_is_pinned(client, org, django_assert_num_qu
 def test_channel_api_list_query_count_is_pinned(client, org, django_assert_num_queries, rows):
     add_channels(org, rows)
     assert client.login(username="comms", password=PASSWORD)
-    # municipality (language), session, user, memberships, their units, count, channels
-    # (with unit and connection), admins with users, open flags
-    with django_assert_num_queries(9):
+    # municipality (language), session, user, memberships with their centres, count,
+    # channels (with unit and connection), admins with users, open flags
+    with django_assert_num_queries(8):
         response = client.get("/api/v1/channels/?page_size=100")
     assert response.json()["count"] == 3 + rows
 

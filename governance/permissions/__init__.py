@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
 
 from ..models import Membership, OrgUnit, Role, UnitKind
 
@@ -70,25 +69,23 @@ def access_for(user) -> Access:
         return cached
     by_role = defaultdict(set)
     is_lead = False
-    for unit_id, role, lead in Membership.objects.filter(user=user).values_list(
-        "unit_id", "role", "is_lead"
+    centre_ids = set()
+    # One query: the user's roles with the centre each unit lies in.
+    for unit_id, role, lead, centre_id in Membership.objects.filter(user=user).values_list(
+        "unit_id", "role", "is_lead", "unit__centre_id"
     ):
         by_role[role].add(unit_id)
+        if centre_id is not None:
+            centre_ids.add(centre_id)
         if role == Role.COMMUNICATIONS and lead:
             is_lead = True
-    all_units = set().union(*by_role.values()) if by_role else set()
     managed_centres = by_role.get(Role.CENTRE_MANAGER, set())
     managed_units = set()
-    centre_ids = set()
-    if all_units:
-        # One query: every unit the user belongs to or that lies inside a centre they manage.
-        for unit_id, centre_id in OrgUnit.objects.filter(
-            Q(id__in=all_units) | Q(centre_id__in=managed_centres)
-        ).values_list("id", "centre_id"):
-            if unit_id in all_units and centre_id is not None:
-                centre_ids.add(centre_id)
-            if centre_id in managed_centres:
-                managed_units.add(unit_id)
+    if managed_centres:
+        # Only a centre manager needs the second query: every unit inside their centres.
+        managed_units = set(
+            OrgUnit.objects.filter(centre_id__in=managed_centres).values_list("id", flat=True)
+        )
     access = Access(
         user_id=user.pk,
         is_authenticated=True,

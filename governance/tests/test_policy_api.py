@@ -141,7 +141,7 @@ def test_read_confirmations_own_for_staff_all_for_the_team(client, org):
 
 @pytest.mark.parametrize(
     ("route", "queries"),
-    [("policy-list", 8), ("policy-version-list", 12), ("read-confirmation-list", 7)],
+    [("policy-list", 7), ("policy-version-list", 11), ("read-confirmation-list", 6)],
 )
 def test_list_endpoints_use_a_fixed_number_of_queries(
     client, org, route, queries, django_assert_num_queries

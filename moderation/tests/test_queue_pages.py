@@ -114,11 +114,12 @@ def test_queue_page_queries_do_not_grow(client, org, count, size, django_assert_
     login(client, org, "comms")
     _fill(org, count)
     client.get("/moderation/")  # warm the session and the access cache
-    with django_assert_num_queries(7):
+    # session, user, the user's roles with their centres; channel and centre choices, rows
+    with django_assert_num_queries(6):
         response = client.get(f"/moderation/?size={size}")
     assert len(response.context["items"]) == min(size, count + 3)
     # The live refresh skips the filter form's choices
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(f"/moderation/?size={size}", HTTP_HX_REQUEST="true")
 
 
@@ -126,7 +127,7 @@ def test_queue_page_queries_do_not_grow(client, org, count, size, django_assert_
 def test_items_api_queries_do_not_grow(client, org, count, size, django_assert_num_queries):
     login(client, org, "comms")
     _fill(org, count)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/items/?page_size={size}")
     assert response.json()["count"] == count + 3
     assert len(response.json()["results"]) == min(size, count + 3)
@@ -273,3 +274,68 @@ def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
     )
     assert ok.status_code == 302
     assert QueueItem.objects.get(pk=org.items["central"].pk).assigned_to == org.users["monitor"]
+
+
+def _grow_item_page(org, subject, size):
+    """`size` more of everything the item page lists: thread, the author's earlier items,
+    history, forwardings and notes."""
+    from moderation.audit import record
+    from moderation.models import Forwarding
+
+    start = subject.pk * 1000 + QueueItem.objects.count()
+    for n in range(size):
+        item(
+            org.channels["central"],
+            f"Svar i tråden {n}",
+            n=start + n,
+            thread_external_id=subject.thread_external_id,
+        )
+        item(
+            org.channels["central"],
+            f"Tidligere spørgsmål {n}",
+            n=start + size + n,
+            author_external_id=subject.author_external_id,
+            received=subject.received_at - timedelta(days=n + 1),
+        )
+        record("note", actor=org.users["comms"], item=subject, note=f"Note {n}")
+        Forwarding.objects.create(
+            item=subject,
+            to_unit=org.units["dept_a"],
+            to_user=org.users["expert"],
+            due_at=subject.received_at + timedelta(hours=2),
+            forwarded_by=org.users["comms"],
+        )
+
+
+@pytest.mark.parametrize("persona", ["comms", "expert"])
+def test_item_page_queries_do_not_grow(client, org, persona, django_assert_num_queries):
+    # Given an item in a thread, with an author who wrote before, history and forwardings
+    subject = item(
+        org.channels["central"], "Hvornår tømmes skraldet?", n=1, thread_external_id="post-1"
+    )
+    _grow_item_page(org, subject, 2)
+    login(client, org, persona)
+    url = reverse("moderation:item-detail", args=[subject.pk])
+    assert client.get(url).status_code == 200  # warm the session
+    counts = []
+    for _round in range(2):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+        # When every list on the page grows tenfold
+        _grow_item_page(org, subject, 20)
+    # Then the page asks the database the same number of times
+    assert counts[0] == counts[1]
+    with django_assert_num_queries(ITEM_PAGE_QUERIES[persona]):
+        client.get(url)
+
+
+# Session, user, the user's roles; the item (with channel, unit, parent, policy), its thread,
+# the author's earlier items; the municipality's policy in force and canned answers; the answered
+# forwarding, the user's own forwardings, the forwarding list, the record, the history; for the
+# team also the forward form's departments and experts and the assign form's team.
+ITEM_PAGE_QUERIES = {"comms": 17, "expert": 15}

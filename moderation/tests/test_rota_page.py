@@ -15,9 +15,9 @@ from .support import rota
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, membership and access lookups, then the rotas with members, users and
+# Session, user and the user's roles with their centres, then the rotas with members, users and
 # deputies, the absences, and the form's people: none of them per row.
-QUERIES = 11
+QUERIES = 10
 
 
 def _today():

@@ -136,9 +136,9 @@ def test_goal_api_list_queries_are_pinned(
     for index in range(extra):
         make_goal(f"Ekstra {index}", "followers", 10, channels=[org.channels["b"]])
     _client(client, "comms")
-    # session, user, memberships, units; count, goals, channels; municipality, followers
-    # chosen, followers everywhere
-    with django_assert_num_queries(10):
+    # session, user, memberships with their centres; count, goals, channels; municipality,
+    # followers chosen, followers everywhere
+    with django_assert_num_queries(9):
         response = client.get(reverse("goal-list"))
     assert response.json()["count"] == 3 + extra
 

@@ -131,18 +131,18 @@ def test_report_pages_use_a_fixed_number_of_queries(client, org, django_assert_n
     assert counts[0] == counts[1]
 
 
-# session + user + membership + units (4), the municipality for its time zone (1), then:
+# session + user + memberships with their centres (3), the municipality for its time zone (1), then:
 QUERIES = {
     # counts and percentiles: per group, per period, per group and period
-    "answer-times": 5 + 6,
-    "removals": 5 + 2,  # removals per reason, reason labels
-    "volume": 5 + 2,  # per platform, per hour of the week
-    "pages": 5 + 2 + 2,  # channels, their open flags; the inactivity limit in force (2)
+    "answer-times": 4 + 6,
+    "removals": 4 + 2,  # removals per reason, reason labels
+    "volume": 4 + 2,  # per platform, per hour of the week
+    "pages": 4 + 2 + 2,  # channels, their open flags; the inactivity limit in force (2)
     # goals, their channels, the municipality for the week buckets, counts and percentiles
-    "goals": 5 + 2 + 1 + 2,
+    "goals": 4 + 2 + 1 + 2,
     # answer times (6), removals (2), volume (2), pages (channels, their open flags, the
     # inactivity limit in force), goals (goal list, their channels)
-    "council": 5 + 6 + 2 + 2 + 4 + 2,
+    "council": 4 + 6 + 2 + 2 + 4 + 2,
 }
 
 
