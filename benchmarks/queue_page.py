@@ -59,8 +59,13 @@ def setup():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
 
+    # Time what production runs: no debug cursor logging every statement, no template debug
+    # information (both follow DEBUG, which the development default turns on). The engine is
+    # built on first use, after this.
+    settings.DEBUG = False
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
     from django.core.management import call_command
