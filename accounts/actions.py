@@ -392,8 +392,17 @@ def _decide_closing(closing, *, acting_user, approve, comment):
         ],
         closing=closing,
         comment=comment,
+        notice_by_hand=approve and not notice_by_api(channel),
     )
     return closing
+
+
+def notice_by_api(channel):
+    """Whether the platform's API can publish the channel's closing notice (Instagram and
+    YouTube cannot publish a text post: a person posts it by hand)."""
+    from moderation.outbox import can_publish
+
+    return can_publish(channel.platform)
 
 
 @transaction.atomic
@@ -418,6 +427,14 @@ def _outbox_enqueue():
     return enqueue_post
 
 
+CLOSING_NOTICE_KEY = "channel-closing-notice-"
+
+
+def closing_notice_key(closing):
+    """The outbox idempotency key of a closing request's notice: one post per request."""
+    return f"{CLOSING_NOTICE_KEY}{closing.pk}"
+
+
 def _post_closing_notice(closing, channel, *, acting_user):
     """Hand the notice to the platform outbox; without one it waits and is retried by the sweep."""
     enqueue_post = _outbox_enqueue()
@@ -431,13 +448,62 @@ def _post_closing_notice(closing, channel, *, acting_user):
         channel,
         closing.notice_text,
         acting_user=acting_user,
-        idempotency_key=f"channel-closing-notice-{closing.pk}",
+        idempotency_key=closing_notice_key(closing),
     )
     closing.notice_status = NoticeStatus.QUEUED
     closing.save(update_fields=["notice_status"])
     _event(channel, EventKind.NOTICE_QUEUED, actor=acting_user, comment=closing.notice_text)
     record("channel.closing_notice_queued", actor=acting_user, channel=channel)
     return True
+
+
+NOTICE_OUTCOMES = {
+    # outbox status: (notice status, history step, audit action)
+    "sent": (NoticeStatus.SENT, EventKind.NOTICE_SENT, "channel.closing_notice_sent"),
+    "failed": (NoticeStatus.FAILED, EventKind.NOTICE_FAILED, "channel.closing_notice_failed"),
+    "manual": (NoticeStatus.MANUAL, EventKind.NOTICE_BY_HAND, "channel.closing_notice_by_hand"),
+}
+
+
+@transaction.atomic
+def record_notice_outcome(idempotency_key, *, channel_id, outcome, platform_id=""):
+    """Follow a closing notice's outbox message to its end (called for every outbox message
+    that ends; others are ignored). The notice is then posted, failed, or to be posted by hand
+    because the platform's API cannot publish it; when it failed, the people looking after the
+    page are told to post it by hand. Returns the closing request, or None."""
+    if not idempotency_key.startswith(CLOSING_NOTICE_KEY) or outcome not in NOTICE_OUTCOMES:
+        return None
+    closing_id = idempotency_key.removeprefix(CLOSING_NOTICE_KEY)
+    if not closing_id.isdigit():
+        return None
+    closing = (
+        ChannelClosingRequest.objects.select_for_update()
+        .filter(pk=int(closing_id), channel_id=channel_id)
+        .first()
+    )
+    if closing is None:
+        logger.warning(
+            "an outbox message names a closing request that does not exist",
+            extra={"idempotency_key": idempotency_key},
+        )
+        return None
+    status, kind, action = NOTICE_OUTCOMES[outcome]
+    if closing.notice_status == status:
+        return closing
+    closing.notice_status = status
+    closing.save(update_fields=["notice_status"])
+    channel = closing.channel
+    _event(channel, kind, actor=None, comment=platform_id)
+    record(action, channel=channel, closing_request=closing.pk, platform_id=platform_id)
+    if status == NoticeStatus.FAILED:
+        # (A notice the platform cannot publish was announced as manual work with the approval.)
+        notifications.notify(
+            "closing_notice_failed",
+            channel,
+            [closing.requested_by, *notifications.channel_people(channel)],
+            closing=closing,
+        )
+    return closing
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ SUBJECTS = {
     "closing_requested": _("Closing requested: {name}"),
     "closing_approved": _("Closing approved: {name}"),
     "closing_rejected": _("Closing rejected: {name}"),
+    "closing_notice_failed": _("Post the closing notice by hand: {name}"),
     "channel_closed": _("Page closed and archived: {name}"),
     "channel_dormant": _("Page without posts, consider closing it: {name}"),
     "channel_flagged": _("Page needs attention: {name}"),

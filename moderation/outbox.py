@@ -2,9 +2,12 @@
 
 The moderation actions call `enqueue_*` inside their transaction; the row commits with the
 decision, and the send task is queued on commit. `deliver` sends one message: it claims the row
-with a conditional update (one sender at a time), marks a reply "outcome unknown" before the
-call so that a crash or timeout makes the next attempt look for our own reply first, and ends in
-sent or failed after a capped number of attempts.
+with a conditional update (one sender at a time), marks a reply or post "outcome unknown" before
+the call so that a crash or timeout makes the next attempt look for our own reply or post first,
+and ends in sent or failed after a capped number of attempts. A post for a platform that cannot
+publish text posts through its API (Instagram, YouTube) ends "to be posted by hand" without a
+call. Each end is announced by the `finished` signal (the channel registry follows its closing
+notices with it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from platforms.errors import (
@@ -25,6 +29,7 @@ from platforms.errors import (
     ThrottledError,
     WriteRejectedError,
 )
+from platforms.registry import adapter_class
 
 from . import audit
 from .models.ingestion import OutboxKind, OutboxMessage, OutboxStatus
@@ -39,6 +44,14 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 30 * 60
 # Kinds whose second send would publish twice: they look before they resend.
 NOT_IDEMPOTENT = (OutboxKind.REPLY, OutboxKind.POST)
+# After a lost answer, our post is looked for from this long before the message was recorded:
+# the platform's clock may run a little behind ours.
+POST_LOOKBACK = timedelta(minutes=5)
+
+# Sent inside the transaction that ends a message: `message` (the OutboxMessage as claimed),
+# `status` (sent, failed or manual) and `result_external_id` (the platform's id, or "").
+# Listeners run their changes in their own transaction (a savepoint); their errors are logged.
+finished = Signal()
 
 
 def enqueue_reply(item, text, *, acting_user, idempotency_key):
@@ -121,7 +134,9 @@ def enqueue_delete(item, *, acting_user, idempotency_key=None):
 
 
 def enqueue_post(channel, text, *, acting_user, idempotency_key):
-    """Queue a new post by the channel's account itself (e.g. an announcement)."""
+    """Queue a new post by the channel's account itself (e.g. a closing notice). On a platform
+    whose API cannot publish text posts, the message ends "to be posted by hand" when the send
+    task runs (see `can_publish`)."""
     if not text or not text.strip():
         raise ValueError("A post needs text.")
     if not idempotency_key:
@@ -193,6 +208,16 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
     message = claim(message_id)
     if message is None:
         return None
+    if message.kind == OutboxKind.POST and not can_publish(message.channel.platform):
+        return _by_hand(message, publish_means(message.channel.platform))
+    if getattr(message.channel, "connection", None) is None:
+        return _fail(
+            message,
+            PlatformError(
+                "the channel is not connected to its platform account",
+                platform=message.channel.platform,
+            ),
+        )
     look_first = message.kind in NOT_IDEMPOTENT and message.outcome_unknown
     if message.kind in NOT_IDEMPOTENT and not look_first:
         # Persist the doubt before the call: if this process dies after the platform published
@@ -235,23 +260,43 @@ def _send(adapter, message, *, look_first):
         )
         return result.external_id or ""
     if message.kind == OutboxKind.POST:
-        publish = getattr(adapter, "publish", None)
-        if publish is None:
-            raise NotSupportedError(
-                "this platform adapter cannot publish posts", platform=adapter.platform
-            )
-        if look_first:
-            find = getattr(adapter, "find_own_post", None)
-            found = find(message.text) if find is not None else None
-            if found is not None:
-                return found.external_id or ""
-        return publish(message.text, idempotency_key=message.idempotency_key).external_id or ""
+        return _publish(adapter, message, look_first=look_first)
     operation = {
         OutboxKind.HIDE: adapter.hide,
         OutboxKind.UNHIDE: adapter.unhide,
         OutboxKind.DELETE: adapter.delete,
     }[message.kind]
     return operation(item.external_id).external_id or ""
+
+
+def _publish(adapter, message, *, look_first):
+    if look_first:
+        found = adapter.find_own_post(message.text, since=message.created_at - POST_LOOKBACK)
+        if found is not None:
+            return found.external_id or ""
+    try:
+        result = adapter.publish(message.text, idempotency_key=message.idempotency_key)
+    except WriteRejectedError as exc:
+        if look_first and exc.reason == "duplicate":
+            # The platform refuses the same text again so soon: the earlier attempt did land,
+            # it is only not readable yet. Publishing is done; its id stays unknown.
+            logger.warning(
+                "an earlier attempt published the post; it is not readable yet",
+                extra={"outbox_id": message.pk, "error": str(exc)},
+            )
+            return ""
+        raise
+    return result.external_id or ""
+
+
+def can_publish(platform):
+    """Whether the platform's API can publish a text post on the channel's own page."""
+    return adapter_class(platform).capabilities.publish
+
+
+def publish_means(platform):
+    """Where a published post appears, or why the platform cannot publish one (in English)."""
+    return adapter_class(platform).capabilities.publish_means
 
 
 def _adapter_for(connection):
@@ -284,6 +329,7 @@ def _mark_sent(message, result_id):
             external_id=result_id or "",
             attempts=message.attempts,
         )
+        _announce(message, OutboxStatus.SENT, result_id or "")
     return OutboxStatus.SENT
 
 
@@ -320,8 +366,49 @@ def _fail(message, exc):
             error=str(exc)[:500],
             attempts=message.attempts,
         )
+        _announce(message, OutboxStatus.FAILED)
     logger.error("outbox write failed", extra={"outbox_id": message.pk, "error": str(exc)})
     return OutboxStatus.FAILED
+
+
+def _by_hand(message, reason):
+    """End a post the platform's API cannot publish: nobody is called, a person posts it."""
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxStatus.MANUAL,
+            next_attempt_at=None,
+            outcome_unknown=False,
+            last_error=f"{message.channel.platform} cannot publish posts: {reason}"[:2000],
+        )
+        audit.record(
+            "outbox.by_hand",
+            item=message.item,
+            channel=message.channel,
+            kind=message.kind,
+            outbox_id=message.pk,
+            note=reason,
+        )
+        _announce(message, OutboxStatus.MANUAL)
+    logger.info(
+        "outbox post left to be posted by hand",
+        extra={"outbox_id": message.pk, "platform": message.channel.platform},
+    )
+    return OutboxStatus.MANUAL
+
+
+def _announce(message, status, result_id=""):
+    # A listener's failure must not undo the record of what the platform did: it is logged,
+    # and the listener's own changes roll back on their own (each runs in its transaction).
+    answers = finished.send_robust(
+        sender=OutboxMessage, message=message, status=status, result_external_id=result_id
+    )
+    for listener, answer in answers:
+        if isinstance(answer, Exception):
+            logger.error(
+                "a listener of finished outbox messages failed",
+                exc_info=answer,
+                extra={"outbox_id": message.pk, "listener": getattr(listener, "__name__", "")},
+            )
 
 
 def due_message_ids(limit=500):

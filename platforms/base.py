@@ -105,8 +105,8 @@ class AccountFigures:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """The outcome of a reply, hide, unhide or delete. `external_id` is the new object's id for
-    replies and None for moderation actions."""
+    """The outcome of a reply, post, hide, unhide or delete. `external_id` is the new object's
+    id for replies and posts, and None for moderation actions."""
 
     external_id: str | None
     raw: dict = field(default_factory=dict)
@@ -117,6 +117,8 @@ class Capabilities:
     """What an adapter can do, so the UI only offers possible actions.
 
     `hide_means` describes the platform's nearest equivalent of hiding, for help texts.
+    `publish` says whether the adapter can put a text post on the account's own page;
+    `publish_means` says where such a post appears or, when it cannot, why not.
     """
 
     reply: bool = True
@@ -127,6 +129,8 @@ class Capabilities:
     delete: bool = False
     messages: bool = False
     hide_means: str = ""
+    publish: bool = False
+    publish_means: str = ""
 
 
 _URL = re.compile(r"https?://\S+")
@@ -134,8 +138,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """Text as compared by `find_own_reply`: platforms escape HTML, shorten links and trim
-    whitespace, so compare without those differences."""
+    """Text as compared by `find_own_reply` and `find_own_post`: platforms escape HTML, shorten
+    links and trim whitespace, so compare without those differences."""
     text = html.unescape(text or "")
     text = _URL.sub("<link>", text)
     return _SPACE.sub(" ", text).strip()
@@ -174,6 +178,8 @@ class PlatformAdapter(ABC):
         # Replies already sent by this instance, by idempotency key: a task that retries a step
         # in-process must not post twice. Across processes, `find_own_reply` is the guard.
         self._sent_replies: dict[str, WriteResult] = {}
+        # The same for posts published by this instance; across processes `find_own_post`.
+        self._sent_posts: dict[str, WriteResult] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -268,6 +274,52 @@ class PlatformAdapter(ABC):
     ) -> WriteResult | None:
         """Look for a reply with this text that the account already posted under the target.
         Used after a timed-out reply, because the first attempt may have landed."""
+
+    def publish(self, text: str, *, idempotency_key: str) -> WriteResult:
+        """Publish `text` as a new post on the account's own page (an announcement such as a
+        closing notice); the result's `external_id` is the new post's id.
+
+        Check `capabilities.publish` first: some platforms cannot publish a text-only post
+        through their API. Posts are not idempotent on any platform: after a timeout, call
+        `find_own_post` before publishing again.
+        """
+        if not text or not text.strip():
+            raise ValueError("a post needs text")
+        if not idempotency_key:
+            raise ValueError("a post needs an idempotency key")
+        if idempotency_key in self._sent_posts:
+            return self._sent_posts[idempotency_key]
+        if not self.capabilities.publish:
+            raise NotSupportedError(
+                f"{self.platform} cannot publish posts: {self.capabilities.publish_means}",
+                platform=self.platform,
+            )
+        try:
+            result = self._send_post(text)
+        except (TransientError, BadDataError) as exc:
+            # As with replies: the post may be up although the answer went missing.
+            exc.outcome_unknown = True
+            raise
+        logger.info(
+            "post published",
+            extra={
+                "platform": self.platform,
+                "post_id": result.external_id,
+                "idempotency_key": idempotency_key,
+            },
+        )
+        self._sent_posts[idempotency_key] = result
+        return result
+
+    def _send_post(self, text: str) -> WriteResult:
+        """Publish the post; called by `publish` after the shared checks. Adapters whose
+        capabilities say `publish` implement it."""
+        raise NotSupportedError(f"{self.platform} cannot publish posts", platform=self.platform)
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        """Look for a post with this text that the account published at or after `since`.
+        Used after a timed-out publish, because the first attempt may have landed."""
+        raise NotSupportedError(f"{self.platform} cannot publish posts", platform=self.platform)
 
     def hide(self, external_id: str) -> WriteResult:
         raise NotSupportedError(f"{self.platform} cannot hide items", platform=self.platform)

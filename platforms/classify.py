@@ -194,10 +194,10 @@ def classify_linkedin_error(
     if status >= 500:
         return TransientError(message, retry_after=_retry_after_seconds(headers), **common)
     if write:
+        if status == 409 or _linkedin_duplicate(body):
+            return WriteRejectedError(message, reason="duplicate", **common)
         if status == 404:
             return WriteRejectedError(message, reason="invalid_target", **common)
-        if status == 409:
-            return WriteRejectedError(message, reason="duplicate", **common)
         if status == 403:
             return WriteRejectedError(message, reason="forbidden", **common)
         if 400 <= status < 500 and status != 426:
@@ -207,6 +207,16 @@ def classify_linkedin_error(
     # 426 NONEXISTENT_VERSION and other 4xx: a configuration problem, not passing and not the
     # token's fault.
     return PlatformError(message, **common)
+
+
+def _linkedin_duplicate(body: Mapping) -> bool:
+    """A post LinkedIn refuses as a copy of a recent one: 422 with the input error code
+    DUPLICATE_POST ("Content is a duplicate of urn:li:share:…")."""
+    details = body.get("errorDetails") if isinstance(body.get("errorDetails"), Mapping) else {}
+    for error in details.get("inputErrors") or []:
+        if isinstance(error, Mapping) and error.get("code") == "DUPLICATE_POST":
+            return True
+    return "content is a duplicate of" in str(body.get("message") or "").lower()
 
 
 def classify_x_error(

@@ -14,9 +14,9 @@ class PlatformError(Exception):
 
     Subclasses say what the caller should do instead. `status` is the HTTP status when one was
     received, `code`/`subcode` the platform's own error numbers, `raw` the decoded error body (or
-    the leading text of a non-JSON body) for the log. `outcome_unknown` is True when a reply may
-    have been published although the call failed (a timeout, a lost or garbled answer): call
-    `find_own_reply` before sending it again.
+    the leading text of a non-JSON body) for the log. `outcome_unknown` is True when a reply or a
+    post may have been published although the call failed (a timeout, a lost or garbled answer):
+    call `find_own_reply` or `find_own_post` before sending it again.
     """
 
     def __init__(

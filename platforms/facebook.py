@@ -65,6 +65,8 @@ class FacebookAdapter(GraphAdapter):
         delete=True,
         messages=True,
         hide_means="hidden from everyone except the author and their friends",
+        publish=True,
+        publish_means="a post on the page's timeline",
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
@@ -350,6 +352,30 @@ class FacebookAdapter(GraphAdapter):
             author_id, _ = _author(raw)
             if author_id == self.page_id and self.is_own_text(str(raw.get("message") or ""), text):
                 return WriteResult(external_id=str(raw.get("id")), raw=raw)
+        return None
+
+    def _send_post(self, text: str) -> WriteResult:
+        # A page token posts as the page. Form-encoded, so `published` is the string "true".
+        result = self.client.post(f"{self.page_id}/feed", {"message": text, "published": "true"})
+        return self.require_id(result, what="post")
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        first = self.client.get(
+            f"{self.page_id}/published_posts",
+            {
+                "fields": "id,message,created_time",
+                "since": str(epoch_seconds(since)),
+                "limit": str(self.feed_page_size),
+            },
+        )
+        for page in self.client.pages(first):
+            for raw in self.items_of(page):
+                if not isinstance(raw, dict) or not raw.get("id"):
+                    continue
+                if self.is_own_text(str(raw.get("message") or ""), text):
+                    self.last_usage = self.client.last_usage
+                    return WriteResult(external_id=str(raw.get("id")), raw=raw)
+        self.last_usage = self.client.last_usage
         return None
 
     def hide(self, external_id: str) -> WriteResult:

@@ -261,11 +261,11 @@ class GraphAdapter(PlatformAdapter):
             )
         return WriteResult(external_id=None, raw=result)
 
-    def require_id(self, result: dict, key: str = "id") -> WriteResult:
+    def require_id(self, result: dict, key: str = "id", *, what: str = "reply") -> WriteResult:
         """A created object's id; a success without one cannot be tracked."""
         self.last_usage = self.client.last_usage
         if not result.get(key):
             raise BadDataError(
-                "the reply was accepted without an id", platform=self.platform, raw=result
+                f"the {what} was accepted without an id", platform=self.platform, raw=result
             )
         return WriteResult(external_id=str(result[key]), raw=result)

@@ -49,6 +49,11 @@ class InstagramAdapter(GraphAdapter):
         unhide=True,
         delete=True,
         hide_means="hidden from everyone except the author",
+        publish=False,
+        publish_means=(
+            "Instagram publishes only photos and videos (a media container with an image or "
+            "video is required), so a text-only post cannot be published"
+        ),
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from linkedin_v2.linkedin import LinkedInApplication
 
@@ -49,11 +49,36 @@ METADATA_BATCH = 50
 LINKEDIN_WEB = "https://www.linkedin.com"
 # urn:li:comment:(urn:li:activity:123,456) -> the post (or activity) URN and the comment id.
 COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[A-Za-z]+:[^,]+),(?P<id>[^)]+)\)$")
+POST_URN = re.compile(r"^urn:li:(share|ugcPost):\S+$")
+# A post's `commentary` is in LinkedIn's "little" text format, where these characters mark
+# mentions, hashtags and templates. Unescaped, LinkedIn accepts the post and silently cuts its
+# text at the first one; escaped with a backslash they are plain text.
+LITTLE_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+LITTLE_ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
+LINK = re.compile(r"https?://\S+")
 
 
 def _encoded(urn: str) -> str:
     """URNs go into paths fully percent-encoded (colons, parentheses and commas included)."""
     return quote(urn, safe="")
+
+
+def little_text(text: str) -> str:
+    """Plain `text` as "little" commentary: reserved characters escaped, links left as they
+    are so that LinkedIn still turns them into links."""
+    parts = []
+    last = 0
+    for link in LINK.finditer(text):
+        parts.append(LITTLE_RESERVED.sub(r"\\\1", text[last : link.start()]))
+        parts.append(link.group())
+        last = link.end()
+    parts.append(LITTLE_RESERVED.sub(r"\\\1", text[last:]))
+    return "".join(parts)
+
+
+def plain_text(commentary: str) -> str:
+    """The text a reader sees for "little" commentary (escapes removed)."""
+    return LITTLE_ESCAPED.sub(r"\1", commentary)
 
 
 def _elements(body: dict) -> list:
@@ -76,6 +101,8 @@ class LinkedInAdapter(PlatformAdapter):
         unhide=False,
         delete=True,
         hide_means="",
+        publish=True,
+        publish_means="a public post on the organisation's page",
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
@@ -406,6 +433,54 @@ class LinkedInAdapter(PlatformAdapter):
                 ):
                     urn = raw.get("$URN") or f"urn:li:comment:({post_urn},{raw.get('id')})"
                     return WriteResult(external_id=str(urn), raw=raw)
+        return None
+
+    def _send_post(self, text: str) -> WriteResult:
+        decoded = self._request(
+            "POST",
+            "posts",
+            body={
+                "author": self.org_urn,
+                "commentary": little_text(text),
+                "visibility": "PUBLIC",
+                "distribution": {
+                    "feedDistribution": "MAIN_FEED",
+                    "targetEntities": [],
+                    "thirdPartyDistributionChannels": [],
+                },
+                "lifecycleState": "PUBLISHED",
+                "isReshareDisabledByAuthor": False,
+            },
+            write=True,
+        )
+        # 201 with an empty body: the new post's URN comes only in the x-restli-id header.
+        urn = unquote(decoded.headers.get("x-restli-id") or "").strip()
+        if not POST_URN.match(urn):
+            raise BadDataError(
+                "the post was accepted without a post URN",
+                platform=self.platform,
+                status=decoded.status,
+                raw={"x-restli-id": urn, "body": decoded.body},
+            )
+        return WriteResult(external_id=urn, raw={"x-restli-id": urn})
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        for elements in self._pages(
+            "posts", {"author": self.org_urn, "q": "author"}, POST_PAGE_SIZE
+        ):
+            older = 0
+            for post in elements:
+                if not isinstance(post, dict) or not post.get("id"):
+                    continue
+                created = _post_time(post)
+                if created is not None and created < since:
+                    older += 1
+                    continue
+                commentary = plain_text(str(post.get("commentary") or ""))
+                if post.get("author") == self.org_urn and self.is_own_text(commentary, text):
+                    return WriteResult(external_id=str(post["id"]), raw=post)
+            if elements and older == len(elements):
+                return None  # newest first: the rest is older still
         return None
 
     def delete(self, external_id: str) -> WriteResult:

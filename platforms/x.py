@@ -43,6 +43,8 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
         unhide=True,
         delete=False,
         hide_means="a hidden reply; only replies in conversations the account started",
+        publish=True,
+        publish_means="a post on the account's timeline",
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
@@ -260,6 +262,34 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
             if target_external_id in replied_to and self.is_own_text(own_text, plain):
                 return WriteResult(external_id=str(raw.get("id")), raw=raw)
         return None
+
+    def _send_post(self, text: str) -> WriteResult:
+        result = self._request("POST", "tweets", json_body={"text": text}, write=True)
+        data = result.get("data") if isinstance(result.get("data"), dict) else {}
+        if not data.get("id"):
+            raise BadDataError(
+                "the post was accepted without an id", platform=self.platform, raw=result
+            )
+        return WriteResult(external_id=str(data["id"]), raw=result)
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        params = {
+            "start_time": format_rfc3339(since),
+            "max_results": str(PAGE_SIZE),
+            "exclude": "replies,retweets",
+            "tweet.fields": "created_at",
+        }
+        while True:
+            page = self._request("GET", f"users/{self.user_id}/tweets", params=params)
+            for raw in page.get("data") or []:
+                if not isinstance(raw, dict) or not raw.get("id"):
+                    continue
+                if self.is_own_text(str(raw.get("text") or ""), text):
+                    return WriteResult(external_id=str(raw["id"]), raw=raw)
+            meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
+            if not meta.get("next_token"):
+                return None
+            params = {**params, "pagination_token": str(meta["next_token"])}
 
     def hide(self, external_id: str) -> WriteResult:
         return self._set_hidden(external_id, True)

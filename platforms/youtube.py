@@ -57,6 +57,8 @@ class YouTubeAdapter(BearerJsonTransport, PlatformAdapter):
         unhide=True,
         delete=True,
         hide_means="held for review: removed from public view until published again",
+        publish=False,
+        publish_means="the YouTube Data API cannot publish community posts",
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:

@@ -137,10 +137,16 @@ class Post:
     seq: int
     author: Author | None = None
     deleted: bool = False
+    # Set for a post the product published while a read_lag fault was pending: listings leave
+    # it out until then, although it exists (and counts as a duplicate) at once.
+    visible_at: datetime | None = None
 
     @property
     def own(self) -> bool:
         return self.author is None
+
+    def visible(self, now: datetime) -> bool:
+        return not self.deleted and (self.visible_at is None or self.visible_at <= now)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,7 +156,9 @@ class Post:
             "message": self.text,
             "created_time": self.created.isoformat(),
             "author_name": self.author.name if self.author else None,
+            "own": self.own,
             "deleted": self.deleted,
+            "visible_at": self.visible_at.isoformat() if self.visible_at else None,
         }
 
 
@@ -553,11 +561,39 @@ class World:
             self.posts[platform][post_id] = post
             return post
 
+    def publish_post(self, platform: str, account: Account, text: str) -> Post:
+        """A post the product published through a platform API, as the account itself. A
+        pending read_lag fault keeps it out of listings for the fault's `seconds`."""
+        with self.lock:
+            post = self.add_post(platform, account.id, text)
+            fault = self.faults.take(platform, account.id, {READ_LAG})
+            if fault is not None:
+                post.visible_at = self.now() + timedelta(seconds=fault.seconds)
+            return post
+
+    def recent_own_post(self, platform: str, account_id: str, text: str) -> Post | None:
+        """The account's own post with this text within the duplicate window, readable or not:
+        platforms refuse to publish the same text again so soon."""
+        horizon = self.now() - timedelta(seconds=self.config["duplicate_window_seconds"])
+        return next(
+            (
+                post
+                for post in self.posts[platform].values()
+                if post.account_id == account_id
+                and post.own
+                and not post.deleted
+                and post.text.strip() == text.strip()
+                and post.created >= horizon
+            ),
+            None,
+        )
+
     def newest_post(self, platform: str, account_id: str) -> Post | None:
+        now = self.now()
         candidates = [
             post
             for post in self.posts[platform].values()
-            if post.account_id == account_id and post.own and not post.deleted
+            if post.account_id == account_id and post.own and post.visible(now)
         ]
         return max(candidates, key=lambda post: (post.created, post.seq), default=None)
 

@@ -206,6 +206,9 @@ class EventKind(models.TextChoices):
     CLOSING_REJECTED = "closing_rejected", _("Closing rejected")
     NOTICE_PENDING = "notice_pending", _("Closing notice waiting to be posted")
     NOTICE_QUEUED = "notice_queued", _("Closing notice queued for posting")
+    NOTICE_SENT = "notice_sent", _("Closing notice posted on the page")
+    NOTICE_FAILED = "notice_failed", _("Closing notice could not be posted")
+    NOTICE_BY_HAND = "notice_by_hand", _("Closing notice to be posted by hand")
     CLOSED = "closed", _("Closed and archived")
 
 
@@ -333,6 +336,10 @@ class NoticeStatus(models.TextChoices):
     NONE = "", _("No notice yet")
     PENDING = "pending", _("Waiting to be posted")
     QUEUED = "queued", _("Queued for posting")
+    SENT = "sent", _("Posted on the page")
+    FAILED = "failed", _("Could not be posted: post it by hand")
+    # The platform's API cannot publish a text post (Instagram, YouTube).
+    MANUAL = "manual", _("To be posted by hand")
 
 
 class ChannelClosingRequest(models.Model):

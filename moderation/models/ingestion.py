@@ -17,6 +17,8 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # A post the platform's API cannot publish (Instagram, YouTube): a person posts it.
+    MANUAL = "manual", _("To be posted by hand")
 
 
 class OutboxMessage(models.Model):

@@ -1,15 +1,24 @@
 """The outbox: writes are recorded with the decision, sent after commit, never twice, and end
-in sent or failed; tested against the platform simulator."""
+in sent or failed (a post the platform cannot publish: to be posted by hand); tested against the
+platform simulator."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from moderation import outbox
 from moderation.models import AuditEntry, OutboxMessage, OutboxStatus, QueueItem
 
 from . import polling_support
-from .polling_support import add_comment, add_fault, connect, make_channel, sim_actions
+from .polling_support import (
+    add_comment,
+    add_fault,
+    connect,
+    make_channel,
+    sim_actions,
+    sim_stats,
+)
 
 pytestmark = pytest.mark.django_db
 simulator_module = polling_support.simulator_module
@@ -208,17 +217,210 @@ def test_the_sweep_lists_due_and_abandoned_messages_only(org, facebook, sim):
     assert outbox.due_message_ids() == [due.pk]
 
 
-def test_a_post_fails_cleanly_while_the_adapter_cannot_publish(org, facebook, sim):
-    message = outbox.enqueue_post(
-        facebook, "Siden lukker 1. marts.", acting_user=org.users["comms"], idempotency_key="p-1"
+@pytest.fixture
+def send_now(monkeypatch):
+    """The send task runs at once in this process when it is queued (as a worker would)."""
+    from moderation.polling import tasks
+
+    monkeypatch.setattr(tasks.send_outbox_message, "delay", tasks.send_outbox_message)
+
+
+def _post(channel, org, text="Siden lukker 1. marts. Følg os på hovedsiden.", key="p-1"):
+    return outbox.enqueue_post(channel, text, acting_user=org.users["comms"], idempotency_key=key)
+
+
+def _retry_now(message):
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+    return outbox.deliver(message.pk)
+
+
+@pytest.mark.parametrize("platform", ["facebook", "linkedin", "x"])
+def test_a_queued_post_is_published_once_by_the_send_task(
+    org, sim, send_now, django_capture_on_commit_callbacks, platform
+):
+    # Given a channel connected to its platform account
+    channel = make_channel(org, platform)
+    connect(channel)
+
+    # When a post is queued twice with the same key and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _post(channel, org)
+        again = _post(channel, org)
+
+    # Then the send task published it once and the message records the platform's post id
+    posts = sim_actions(sim, platform=platform, kind="post")
+    assert [p["text"] for p in posts] == ["Siden lukker 1. marts. Følg os på hovedsiden."]
+    message.refresh_from_db()
+    assert again.pk == message.pk
+    assert message.status == OutboxStatus.SENT
+    assert message.result_external_id == posts[0]["result_id"]
+    assert (message.attempts, message.outcome_unknown, message.item) == (1, False, None)
+    assert (
+        AuditEntry.objects.get(action="outbox.sent").data["external_id"] == (posts[0]["result_id"])
     )
+    assert outbox.deliver(message.pk) is None
+
+
+@pytest.mark.parametrize("platform", ["facebook", "linkedin", "x"])
+def test_after_a_timed_out_post_the_retry_finds_it_instead_of_publishing_again(org, sim, platform):
+    # Given a post whose answer times out although the platform published it
+    channel = make_channel(org, platform)
+    connect(channel)
+    message = _post(channel, org)
+    add_fault(sim, platform, "timeout", count=1)
+
+    # When the first attempt gives up, and the retry runs
+    assert outbox.deliver(message.pk) == OutboxStatus.PENDING
+    message.refresh_from_db()
+    assert message.outcome_unknown is True
+    assert _retry_now(message) == OutboxStatus.SENT
+
+    # Then the platform holds exactly one post, and the message points at it
+    [post] = sim_actions(sim, platform=platform, kind="post")
+    message.refresh_from_db()
+    assert message.result_external_id == post["result_id"]
+    assert message.attempts == 2
+
+
+def test_a_post_that_landed_but_is_not_readable_yet_is_not_published_twice(org, facebook, sim):
+    # Given a timed-out post that stays out of the page's listing for a while
+    message = _post(facebook, org)
+    add_fault(sim, "facebook", "read_lag", seconds=120)
+    add_fault(sim, "facebook", "timeout", count=1)
+    assert outbox.deliver(message.pk) == OutboxStatus.PENDING
+
+    # When the retry does not find it and sends it again
+    assert _retry_now(message) == OutboxStatus.SENT
+
+    # Then Facebook refused the copy as a duplicate, which proves the first attempt landed
+    assert len(sim_actions(sim, platform="facebook", kind="post")) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.result_external_id == ""  # known to be up, its id not readable yet
+
+
+def test_a_duplicate_without_an_earlier_attempt_fails(org, facebook, sim):
+    # Somebody posted the very same text on the page a moment ago: the outbox did not.
+    first = _post(facebook, org, key="p-1")
+    second = _post(facebook, org, key="p-2")
+    assert outbox.deliver(first.pk) == OutboxStatus.SENT
+
+    assert outbox.deliver(second.pk) == OutboxStatus.FAILED
+
+    second.refresh_from_db()
+    assert "506" in second.last_error
+
+
+def test_a_throttled_post_waits_until_the_platform_allows_calls_again(org, facebook, sim):
+    message = _post(facebook, org)
+    add_fault(sim, "facebook", "throttle", reset_after_seconds=600)
+    before = timezone.now()
+
+    assert outbox.deliver(message.pk) == OutboxStatus.PENDING
+
+    message.refresh_from_db()
+    assert message.next_attempt_at >= before + timedelta(minutes=9)
+    assert message.outcome_unknown is False  # a refusal: nothing can have been published
+    assert sim_actions(sim, platform="facebook", kind="post") == []
+    assert outbox.due_message_ids() == []
+
+
+def test_a_server_error_is_retried_and_then_published_once(org, sim):
+    channel = make_channel(org, "linkedin")
+    connect(channel)
+    message = _post(channel, org)
+    add_fault(sim, "linkedin", "server_error", count=1)
+
+    assert outbox.deliver(message.pk) == OutboxStatus.PENDING
+    assert _retry_now(message) == OutboxStatus.SENT
+
+    assert len(sim_actions(sim, platform="linkedin", kind="post")) == 1
+
+
+def test_a_post_with_an_expired_token_fails_at_once(org, sim):
+    channel = make_channel(org, "x")
+    connect(channel)
+    message = _post(channel, org)
+    add_fault(sim, "x", "token_expired", count=1)
 
     assert outbox.deliver(message.pk) == OutboxStatus.FAILED
 
     message.refresh_from_db()
-    assert message.item is None
-    assert "cannot publish posts" in message.last_error
-    assert sim_actions(sim, platform="facebook") == []
+    assert "status=401" in message.last_error
+    assert sim_actions(sim, platform="x") == []
+    assert AuditEntry.objects.filter(action="outbox.failed", channel=channel).count() == 1
+
+
+@pytest.mark.parametrize("platform", ["instagram", "youtube"])
+def test_a_post_the_platform_cannot_publish_ends_to_be_posted_by_hand(
+    org, sim, send_now, django_capture_on_commit_callbacks, platform
+):
+    # Given a channel on a platform whose API cannot publish a text post
+    channel = make_channel(org, platform)
+    connect(channel)
+    calls_before = sim_stats(sim)[platform]["calls"]
+
+    # When a post is queued and the send task runs
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _post(channel, org)
+
+    # Then nothing is called and the message ends "to be posted by hand", not failed
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.MANUAL
+    assert message.get_status_display() == "To be posted by hand"
+    assert f"{platform} cannot publish posts" in message.last_error
+    assert sim_stats(sim)[platform]["calls"] == calls_before
+    assert AuditEntry.objects.get(action="outbox.by_hand").channel == channel
+    assert not AuditEntry.objects.filter(action="outbox.failed").exists()
+    assert outbox.due_message_ids() == []
+
+
+def test_a_post_on_a_channel_without_a_connection_fails_with_a_clear_reason(org, sim):
+    channel = make_channel(org, "facebook")  # never connected
+
+    message = _post(channel, org)
+
+    assert outbox.deliver(message.pk) == OutboxStatus.FAILED
+    message.refresh_from_db()
+    assert "not connected" in message.last_error
+
+
+def test_every_end_of_a_message_is_announced(org, facebook, sim):
+    heard = []
+
+    def listen(sender, message, status, result_external_id, **kwargs):
+        heard.append((message.pk, status, result_external_id))
+
+    outbox.finished.connect(listen)
+    try:
+        sent = _post(facebook, org, key="p-1")
+        failed = _post(facebook, org, key="p-2")
+        outbox.deliver(sent.pk)
+        outbox.deliver(failed.pk)  # a duplicate of the first
+    finally:
+        outbox.finished.disconnect(listen)
+
+    sent.refresh_from_db()
+    assert heard == [
+        (sent.pk, OutboxStatus.SENT, sent.result_external_id),
+        (failed.pk, OutboxStatus.FAILED, ""),
+    ]
+
+
+def test_a_failing_listener_does_not_undo_the_record_of_a_sent_post(org, facebook, sim):
+    def broken(sender, **kwargs):
+        raise RuntimeError("listener bug")
+
+    outbox.finished.connect(broken)
+    try:
+        message = _post(facebook, org)
+        assert outbox.deliver(message.pk) == OutboxStatus.SENT
+    finally:
+        outbox.finished.disconnect(broken)
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.result_external_id == sim_actions(sim, kind="post")[0]["result_id"]
 
 
 def test_the_sweep_task_queues_each_due_message(org, facebook, sim, monkeypatch):

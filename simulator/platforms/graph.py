@@ -4,8 +4,8 @@ with `next` links back to the simulator, writes, Graph error bodies and usage he
 Strict where Graph is strict: unknown fields are errors, booleans in form writes must be the
 strings "true"/"false", a cursor dies with the item it points at, the only end signal is a
 missing `next` (a page ending exactly at the last item still links to an empty page), the same
-reply twice in a short time is refused with error 506, and Instagram replies only go to
-top-level comments that are not hidden.
+reply or page post twice in a short time is refused with error 506, and Instagram replies only go
+to top-level comments that are not hidden.
 """
 
 from __future__ import annotations
@@ -355,7 +355,11 @@ class GraphAPI(PlatformAPI):
         if node_id in ("me", account.id):
             return ("page" if platform == "facebook" else "ig_user", account)
         post = world.posts[platform].get(node_id)
-        if post is not None and post.account_id == account.id and not post.deleted:
+        if (
+            post is not None
+            and post.account_id == account.id
+            and (post.visible(now) or (writing and not post.deleted))
+        ):
             return ("post" if platform == "facebook" else "ig_media", post)
         comment = world.comments[platform].get(node_id)
         # A write may name a comment a read cannot see yet (a webhook told about it).
@@ -631,7 +635,7 @@ class GraphAPI(PlatformAPI):
                 post
                 for post in world.posts[account.platform].values()
                 if post.account_id == account.id
-                and not post.deleted
+                and post.visible(now)
                 and (post.own or not own_only)
                 and in_range(post.created)
             ]
@@ -800,6 +804,8 @@ class GraphAPI(PlatformAPI):
         account = call.account
         if (kind, edge) == ("page", "messages"):
             return self._send_message(call, params)
+        if (kind, edge) == ("page", "feed"):
+            return self._publish(call, params)
         if (kind, edge) in (("post", "comments"), ("comment", "comments")):
             text = self._message_param(params)
             self._refuse_duplicate(account, kind, obj, text)
@@ -827,6 +833,31 @@ class GraphAPI(PlatformAPI):
             )
             return json_response(200, {"id": reply.id})
         return _unsupported("POST", f"{obj.id}/{edge}")
+
+    def _publish(self, call: Call, params: dict[str, Any]) -> Response:
+        """A post on the page's own timeline: `message`, and `published` as a form boolean."""
+        account = call.account
+        message = params.get("message")
+        if not isinstance(message, str) or not message.strip():
+            return _param_error("Missing message or attachment")
+        if "published" in params and not _as_bool(params["published"], "published"):
+            # Unpublished (dark or scheduled) posts are not simulated.
+            return _param_error("The simulator publishes only published posts (published=true)")
+        if self.world.recent_own_post("facebook", account.id, message) is not None:
+            return graph_error(
+                400,
+                "Duplicate status message",
+                506,
+                1455006,
+                transient=False,
+                user_title="Duplicate Post",
+                user_msg="This status update is identical to one the Page has just posted.",
+            )
+        post = self.world.publish_post("facebook", account, message)
+        self.world.record_action(
+            "facebook", account.id, "post", account.id, text=message, result_id=post.id
+        )
+        return json_response(200, {"id": post.id})
 
     def _add_own_comment(
         self, account: Account, target: Any, on_comment: bool, text: str

@@ -1,13 +1,16 @@
 """LinkedIn Community Management REST imitation: versioned /rest/ calls for an organisation's
 posts, the comments on them (offset paging), comment counts of many posts at once
-(socialMetadata), creating and deleting comments, and follower counts.
+(socialMetadata), creating and deleting comments, publishing text posts, and follower counts.
 
 Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
 `X-Restli-Protocol-Version: 2.0.0` and a valid token (bearer or `oauth2_access_token`); URNs in
 the path must be URL-encoded; a comment is written as the organisation (`actor`) on the post it
 names (`object`). Comments on a post are listed top-level only, newest first; the replies to a
 comment are listed under the comment's own URN. `paging.total` counts nested replies too, so it
-is not the length of the list (the end is a page shorter than `count`). There is no hide.
+is not the length of the list (the end is a page shorter than `count`). There is no hide. A new
+post's `commentary` is "little" text: an unescaped reserved character silently cuts the
+published text there; the same text again within the duplicate window is refused (422
+DUPLICATE_POST).
 """
 
 from __future__ import annotations
@@ -24,6 +27,55 @@ from .base import Abort, PlatformAPI, paginate
 
 _COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<post>urn:li:[A-Za-z]+:[^,]+),(?P<id>\d+)\)$")
 MAX_COUNT = 100
+POST_FIELDS = {
+    "author", "commentary", "visibility", "distribution", "content", "contentLandingPage",
+    "contentCallToActionLabel", "lifecycleState", "isReshareDisabledByAuthor", "adContext",
+    "reshareContext", "container",
+}  # fmt: skip
+VISIBILITIES = {"PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"}
+FEED_DISTRIBUTIONS = {"MAIN_FEED", "NONE"}
+# "little" text: these characters are markup unless escaped with a backslash.
+LITTLE_RESERVED = set("\\|{}@[]()<>#*_~")
+_LITTLE_HASHTAG = re.compile(r"#[^\W_]\w*")
+_LITTLE_MENTION = re.compile(r"@\[(?P<name>[^\]]*)\]\(urn:li:(?:person|organization):[^)]+\)")
+
+
+def little_plain(commentary: str) -> str:
+    """What LinkedIn shows for "little" commentary: escapes resolved, hashtags and mentions as
+    their text, and everything from the first unescaped reserved character on silently cut off
+    (LinkedIn accepts such a post and publishes only its beginning)."""
+    shown = []
+    index = 0
+    while index < len(commentary):
+        char = commentary[index]
+        if (
+            char == "\\"
+            and index + 1 < len(commentary)
+            and commentary[index + 1] in LITTLE_RESERVED
+        ):
+            shown.append(commentary[index + 1])
+            index += 2
+            continue
+        if char in LITTLE_RESERVED:
+            hashtag = _LITTLE_HASHTAG.match(commentary, index)
+            mention = _LITTLE_MENTION.match(commentary, index)
+            if hashtag:
+                shown.append(hashtag.group())
+                index = hashtag.end()
+                continue
+            if mention:
+                shown.append(mention["name"])
+                index = mention.end()
+                continue
+            break
+        shown.append(char)
+        index += 1
+    return "".join(shown).rstrip()
+
+
+def little_escaped(text: str) -> str:
+    """Plain text as "little" commentary, the form LinkedIn reads a post back in."""
+    return "".join(f"\\{char}" if char in LITTLE_RESERVED else char for char in text)
 
 
 def li_error(
@@ -117,8 +169,12 @@ class LinkedInAPI(PlatformAPI):
         resource = raw[0] if raw else ""
         if resource == "posts" and len(raw) == 1 and method == "GET":
             return self._posts(request, account)
+        if resource == "posts" and len(raw) == 1 and method == "POST":
+            return self._publish(request, account)
         if resource == "posts" and len(raw) == 2 and method == "GET":
             post = self._post(self._urn(raw[1]), account)
+            if not post.visible(self.world.now()):
+                return _not_found(post.id)
             return json_response(200, self._post_json(post, account))
         if resource == "socialActions" and len(raw) in (3, 4) and raw[2] == "comments":
             post, parent = self._target(self._urn(raw[1]), account)
@@ -217,7 +273,7 @@ class LinkedInAPI(PlatformAPI):
         return {
             "id": post.id,
             "author": account.urn,
-            "commentary": post.text,
+            "commentary": little_escaped(post.text),
             "visibility": "PUBLIC",
             "lifecycleState": "PUBLISHED",
             "createdAt": moment,
@@ -269,11 +325,12 @@ class LinkedInAPI(PlatformAPI):
             return _denied(f"posts of {author or '(no author)'}")
         start, count = self._paging(request)
         short = self.list_faults(account, has_cursor=start > 0)
+        now = self.world.now()
         posts = sorted(
             (
                 post
                 for post in self.world.posts["linkedin"].values()
-                if post.account_id == account.id and not post.deleted
+                if post.account_id == account.id and post.visible(now)
             ),
             key=lambda post: (post.created, post.seq),
             reverse=True,
@@ -419,6 +476,74 @@ class LinkedInAPI(PlatformAPI):
             result_id=created.urn,
         )
         return json_response(201, self._comment_json(created, account), {"x-restli-id": created.id})
+
+    def _publish(self, request: Request, account: Account) -> Response:
+        """POST /rest/posts: a text post by the organisation. Answers 201 with an empty body
+        and the new post's URN in `x-restli-id`, as LinkedIn does."""
+        body = request.json()
+        if not isinstance(body, dict):
+            return _bad("The request body must be a JSON object")
+        unknown = sorted(set(body) - POST_FIELDS)
+        if unknown:
+            return li_error(
+                422, f"ERROR :: /{unknown[0]} :: unrecognized field found but not allowed"
+            )
+        for name in ("author", "commentary", "visibility", "distribution", "lifecycleState"):
+            if name not in body:
+                return li_error(422, f"ERROR :: /{name} :: field is required but not found")
+        if body["author"] != account.urn:
+            return _denied(f"posts as {body['author']}")
+        if body["visibility"] not in VISIBILITIES:
+            return li_error(422, f"ERROR :: /visibility :: invalid value {body['visibility']!r}")
+        distribution = body["distribution"]
+        if (
+            not isinstance(distribution, dict)
+            or distribution.get("feedDistribution") not in FEED_DISTRIBUTIONS
+        ):
+            return li_error(
+                422, "ERROR :: /distribution/feedDistribution :: field is required but not found"
+            )
+        if body["lifecycleState"] != "PUBLISHED":
+            return li_error(422, "ERROR :: /lifecycleState :: only PUBLISHED posts can be created")
+        commentary = body["commentary"]
+        if not isinstance(commentary, str):
+            return li_error(422, "ERROR :: /commentary :: expected a string")
+        text = little_plain(commentary)
+        if not text.strip():
+            return _bad("A post without content needs commentary")
+        existing = self.world.recent_own_post("linkedin", account.id, text)
+        if existing is not None:
+            return json_response(
+                422,
+                {
+                    "errorDetailType": "com.linkedin.common.error.BadRequest",
+                    "message": "com.linkedin.content.common.exception.BadRequestResponseException: "
+                    f"Content is a duplicate of {existing.id}",
+                    "errorDetails": {
+                        "inputErrors": [
+                            {
+                                "description": "Duplicate post is detected",
+                                "input": {},
+                                "code": "DUPLICATE_POST",
+                            }
+                        ]
+                    },
+                    "status": 422,
+                },
+            )
+        post = self.world.publish_post("linkedin", account, text)
+        self.world.record_action(
+            "linkedin",
+            account.id,
+            "post",
+            account.urn,
+            text=text,
+            result_id=post.id,
+            # The commentary as sent when it was not simply escaped plain text (markup, or a
+            # text LinkedIn cut short at an unescaped reserved character).
+            detail=None if commentary == little_escaped(text) else f"commentary: {commentary}",
+        )
+        return empty_response(201, {"x-restli-id": post.id})
 
     def _delete(self, request: Request, account: Account, comment: Comment) -> Response:
         actor = request.query.get("actor")

@@ -201,7 +201,7 @@ class XAPI(PlatformAPI):
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "GET":
             self._check_params(request, LOOKUP_PARAMS)
             tweet = self._tweet(segments[1])
-            if tweet is None or tweet.deleted:
+            if tweet is None or not tweet.visible(self.world.now()):
                 return _tweet_not_found(segments[1])
             fields = self._field_set(request, "tweet.fields", TWEET_FIELDS)
             return json_response(200, {"data": self._tweet_json(tweet, fields)})
@@ -417,7 +417,7 @@ class XAPI(PlatformAPI):
             tweets = [
                 post
                 for post in self.world.posts["x"].values()
-                if post.account_id == user.id and not post.deleted
+                if post.account_id == user.id and post.visible(now)
             ]
             if "replies" not in excluded:
                 tweets += [
@@ -517,7 +517,7 @@ class XAPI(PlatformAPI):
                     "x", account.id, text, author_name=None, parent_id=target_id
                 )
             else:
-                tweet = self.world.add_post("x", account.id, text)
+                tweet = self.world.publish_post("x", account, text)
         except SimError as exc:
             return invalid_request(exc.message)
         self.world.record_action(
