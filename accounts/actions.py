@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moderation.audit import person, record
+from platforms.registry import adapter_class
 
 from . import notifications
 from .models import (
@@ -335,6 +336,19 @@ def request_closing(channel, *, acting_user, reason, notice_text):
         raise WorkflowError(_("A closing request for this page is already waiting."))
     if not reason.strip() or not notice_text.strip():
         raise WorkflowError(_("Give a reason and the notice to post on the page."))
+    capabilities = adapter_class(channel.platform).capabilities
+    if capabilities.post_too_long(notice_text):
+        raise WorkflowError(
+            _(
+                "The closing notice is too long for %(platform)s: at most %(limit)s characters, "
+                "this one counts %(length)s."
+            )
+            % {
+                "platform": channel.get_platform_display(),
+                "limit": capabilities.post_max_length,
+                "length": capabilities.post_length(notice_text),
+            }
+        )
     closing = ChannelClosingRequest.objects.create(
         channel=channel, requested_by=acting_user, reason=reason, notice_text=notice_text
     )

@@ -119,6 +119,8 @@ class Capabilities:
     `hide_means` describes the platform's nearest equivalent of hiding, for help texts.
     `publish` says whether the adapter can put a text post on the account's own page;
     `publish_means` says where such a post appears or, when it cannot, why not.
+    `post_max_length` is the longest text post the platform takes (0: no limit that matters);
+    where the platform counts every link as a fixed length, `post_url_length` is that length.
     """
 
     reply: bool = True
@@ -131,6 +133,18 @@ class Capabilities:
     hide_means: str = ""
     publish: bool = False
     publish_means: str = ""
+    post_max_length: int = 0
+    post_url_length: int = 0
+
+    def post_length(self, text: str) -> int:
+        """The length of `text` as the platform counts it against `post_max_length`."""
+        if not self.post_url_length:
+            return len(text)
+        links = _URL.findall(text)
+        return len(_URL.sub("", text)) + self.post_url_length * len(links)
+
+    def post_too_long(self, text: str) -> bool:
+        return bool(self.post_max_length) and self.post_length(text) > self.post_max_length
 
 
 _URL = re.compile(r"https?://\S+")

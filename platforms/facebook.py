@@ -67,6 +67,7 @@ class FacebookAdapter(GraphAdapter):
         hide_means="hidden from everyone except the author and their friends",
         publish=True,
         publish_means="a post on the page's timeline",
+        post_max_length=63206,
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:

@@ -103,6 +103,7 @@ class LinkedInAdapter(PlatformAdapter):
         hide_means="",
         publish=True,
         publish_means="a public post on the organisation's page",
+        post_max_length=3000,
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:

@@ -45,6 +45,8 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
         hide_means="a hidden reply; only replies in conversations the account started",
         publish=True,
         publish_means="a post on the account's timeline",
+        post_max_length=280,
+        post_url_length=23,
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:

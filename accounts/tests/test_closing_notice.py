@@ -201,3 +201,44 @@ def test_an_outcome_is_recorded_once_and_other_messages_are_ignored(org):
     closing.refresh_from_db()
     assert closing.notice_status == NoticeStatus.MANUAL
     assert closing.channel.events.filter(kind=EventKind.NOTICE_BY_HAND).count() == 1
+
+
+def test_a_notice_longer_than_the_platform_takes_is_refused_before_anything_is_queued(
+    client, org
+):
+    # Given a page on X, which takes 280 characters and counts every link as 23
+    channel = make_channel(org, "x")
+    link = "https://www.testby.dk/" + "nyheder/" * 20  # 182 characters, counted as 23
+    fits = "Vi lukker kontoen. Læs mere på " + link + " " + "Tak for følgeskabet! " * 10
+    too_long = "Vi lukker kontoen og samler alt ét sted. " * 8  # 328 characters
+    login(client, "comms")
+
+    # When the team asks to close it with a notice too long for X, on the page
+    response = client.post(
+        reverse("accounts:channel-close", args=[channel.pk]),
+        {"reason": "Vi samler alt på hovedsiden.", "notice_text": too_long},
+    )
+    # Then the request is refused with the limit and the count, and nothing is stored
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "280" in page and str(len(too_long.strip())) in page  # the form trims the text
+    assert not ChannelClosingRequest.objects.filter(channel=channel).exists()
+
+    # And the API says the same
+    api = client.post(
+        f"/api/v1/channels/{channel.pk}/request-closing/",
+        {"reason": "Vi samler alt.", "notice_text": too_long},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert "280" in str(api.json())
+    assert not ChannelClosingRequest.objects.filter(channel=channel).exists()
+
+    # While a notice with a long link that X counts as 23 characters is taken
+    api = client.post(
+        f"/api/v1/channels/{channel.pk}/request-closing/",
+        {"reason": "Vi samler alt.", "notice_text": fits},
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    assert len(fits) > 280
