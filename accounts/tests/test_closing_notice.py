@@ -203,9 +203,7 @@ def test_an_outcome_is_recorded_once_and_other_messages_are_ignored(org):
     assert closing.channel.events.filter(kind=EventKind.NOTICE_BY_HAND).count() == 1
 
 
-def test_a_notice_longer_than_the_platform_takes_is_refused_before_anything_is_queued(
-    client, org
-):
+def test_a_notice_longer_than_the_platform_takes_is_refused_before_anything_is_queued(client, org):
     # Given a page on X, which takes 280 characters and counts every link as 23
     channel = make_channel(org, "x")
     link = "https://www.testby.dk/" + "nyheder/" * 20  # 182 characters, counted as 23
