@@ -236,6 +236,16 @@ def test_instagram_reads_the_comments_edge_when_the_count_says_it_left_some_out(
 # -- X --------------------------------------------------------------------------------------
 
 
+def x_cursor(minutes_ago, **seen):
+    """A stored X cursor: read up to `minutes_ago`, with these ids seen in the overlap."""
+    return {
+        "mentions": {
+            "time": (NOW - timedelta(minutes=minutes_ago)).isoformat(),
+            "seen": {key: value.isoformat() for key, value in seen.items()},
+        }
+    }
+
+
 def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
     error = {"resource_id": "77", "title": "Not Found Error", "detail": "gone"}
     server.answer(
@@ -248,7 +258,7 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
                         "id": "5",
                         "text": "@kommune hej",
                         "author_id": "77",
-                        "created_at": "2026-04-14T09:00:00.000Z",
+                        "created_at": "2026-04-14T09:55:00.000Z",
                         "conversation_id": "1",
                     },
                     {"id": "6", "text": "ingen tid", "author_id": "78"},
@@ -260,7 +270,7 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
     )
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+    result = adapter.fetch_new(x_cursor(10), since=SINCE)
 
     assert [item.external_id for item in result.items] == ["5"]
     assert result.items[0].permalink == "https://x.com/i/status/5"
@@ -268,36 +278,43 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
         ({"id": "6", "text": "ingen tid", "author_id": "78"}, "post without a readable created_at"),
         (error, "Not Found Error"),
     ]
-    assert result.new_cursor == {"since_id": "6"}
-    assert server.seen[0].query["since_id"] == "4"
+    assert result.new_cursor == {
+        "mentions": {"time": NOW.isoformat(), "seen": {"5": "2026-04-14T09:55:00+00:00"}}
+    }
+    # Read from the watermark minus the 5-minute overlap, by time rather than since_id.
+    assert server.seen[0].query["start_time"] == "2026-04-14T09:45:00Z"
+    assert "since_id" not in server.seen[0].query
     assert server.seen[0].headers["Authorization"] == "Bearer tok"
 
 
-def test_x_since_id_comes_from_a_later_page_when_the_first_is_empty(server, make):
-    mention = {"id": "9", "text": "hej", "created_at": "2026-04-14T09:00:00.000Z"}
+def test_x_drops_what_it_has_seen_in_the_overlap_and_follows_next_tokens(server, make):
+    seen = {"id": "8", "text": "set", "created_at": "2026-04-14T09:56:00.000Z"}
+    mention = {"id": "9", "text": "hej", "created_at": "2026-04-14T09:57:00.000Z"}
     server.answer(
         "GET",
         "/2/users/100/mentions",
         Canned(body={"meta": {"result_count": 0, "next_token": "p2"}}),
-        Canned(body={"data": [mention], "meta": {"newest_id": "9", "result_count": 1}}),
+        Canned(body={"data": [mention, seen], "meta": {"newest_id": "9", "result_count": 2}}),
     )
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+    result = adapter.fetch_new(
+        x_cursor(2, **{"8": datetime(2026, 4, 14, 9, 56, tzinfo=UTC)}), since=SINCE
+    )
 
     assert [item.external_id for item in result.items] == ["9"]
-    assert result.new_cursor == {"since_id": "9"}
+    assert sorted(result.new_cursor["mentions"]["seen"]) == ["8", "9"]
     assert server.seen[1].query["pagination_token"] == "p2"
 
 
-def test_x_an_empty_answer_keeps_the_cursor(server, make):
+def test_x_an_empty_answer_moves_the_watermark_to_now(server, make):
     server.answer("GET", "/2/users/100/mentions", Canned(body={"meta": {"result_count": 0}}))
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "42"}, since=SINCE)
+    result = adapter.fetch_new(x_cursor(1), since=SINCE)
 
     assert result.items == []
-    assert result.new_cursor == {"since_id": "42"}
+    assert result.new_cursor == {"mentions": {"time": NOW.isoformat(), "seen": {}}}
     assert result.usage.known is False
 
 
