@@ -325,6 +325,11 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
     created = int((NOW - timedelta(hours=2)).timestamp() * 1000)
     server.answer(
         "GET",
+        "/rest/organizationalEntityNotifications",
+        Canned(body={"elements": [], "paging": {"start": 0, "count": 100, "total": 0}}),
+    )
+    server.answer(
+        "GET",
         "/rest/posts",
         Canned(body={"elements": [{"id": "urn:li:share:1", "createdAt": created}], "paging": {}}),
     )
@@ -362,9 +367,79 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
         assert seen.headers["LinkedIn-Version"] == "202410"
         assert seen.headers["X-Restli-Protocol-Version"] == "2.0.0"
         assert seen.headers["Authorization"] == "Bearer tok"
-    assert server.seen[0].query["author"] == "urn:li:organization:555"
-    assert server.seen[0].query["q"] == "author"
-    assert server.seen[1].query["ids"] == "List(urn:li:share:1)"
+    # Rest.li structure unencoded, the URN inside a query value encoded once.
+    start, end = int(SINCE.timestamp() * 1000), int((NOW + timedelta(minutes=5)).timestamp() * 1000)
+    assert server.seen[0].raw_query.startswith(
+        "q=criteria&organizationalEntity=urn%3Ali%3Aorganization%3A555"
+        f"&actions=List(COMMENT,ADMIN_COMMENT)&timeRange=(start:{start},end:{end})&start=0&count=100"
+    )
+    assert server.seen[1].query["author"] == "urn:li:organization:555"
+    assert server.seen[1].query["q"] == "author"
+    assert server.seen[2].query["ids"] == "List(urn:li:share:1)"
+
+
+def test_linkedin_reads_the_posts_its_notifications_name(server, make):
+    # A notification as LinkedIn's pull API writes it: the post named by its activity and
+    # (decorated) by its share, the comment short-written on the activity.
+    cursor = {
+        "comments": {"time": (NOW - timedelta(minutes=1)).isoformat(), "seen": {}},
+        "posts": {},
+        "threads": {},
+        "swept_at": NOW.isoformat(),
+    }
+    written = int((NOW - timedelta(seconds=30)).timestamp() * 1000)
+    notification = {
+        "notificationId": 5603453321,
+        "organizationalEntity": "urn:li:organization:555",
+        "action": "COMMENT",
+        "sourcePost": "urn:li:activity:71",
+        "decoratedSourcePost": {"entity": "urn:li:share:70", "owner": "urn:li:organization:555"},
+        "generatedActivity": "urn:li:comment:(activity:71,99)",
+        "lastModifiedAt": written,
+    }
+    undecorated = {
+        "action": "COMMENT",
+        "sourcePost": "urn:li:activity:81",
+        "lastModifiedAt": written,
+    }
+    server.answer(
+        "GET",
+        "/rest/organizationalEntityNotifications",
+        Canned(body={"elements": [notification, undecorated, {"action": "COMMENT"}], "paging": {}}),
+    )
+    comment = {
+        "id": "99",
+        "$URN": "urn:li:comment:(urn:li:activity:71,99)",
+        "actor": "urn:li:person:a",
+        "object": "urn:li:activity:71",
+        "created": {"time": written},
+        "message": {"text": "hej"},
+    }
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Ashare%3A70/comments",
+        Canned(body={"elements": [comment], "paging": {"total": 1}}),
+    )
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Aactivity%3A81/comments",
+        Canned(body={"elements": [], "paging": {"total": 0}}),
+    )
+    adapter = make("linkedin", account_id="555")
+
+    result = adapter.fetch_new(cursor, since=SINCE)
+    # The comment is known now: its notification read again leads to no read of its post;
+    # one that names no comment always does.
+    server.seen.clear()
+    again = adapter.fetch_new(result.new_cursor, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["urn:li:comment:(urn:li:activity:71,99)"]
+    assert [reason for _, reason in result.skipped] == ["notification without a post"]
+    assert again.items == []
+    assert server.paths() == [
+        "/rest/organizationalEntityNotifications",
+        "/rest/socialActions/urn%3Ali%3Aactivity%3A81/comments",
+    ]
 
 
 def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):
