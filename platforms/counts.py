@@ -48,6 +48,22 @@ class ChangeCounts:
         changed = optional_time(changed_at)
         return changed is None or self.now - changed <= self.overlap
 
+    def keep(self, key: str) -> None:
+        """Carry `key` into this fetch without a new count, for a container read for another
+        reason than its count (LinkedIn reads a post a notification names). Unknown until
+        now, it is recorded with no count, so the next count reads it once more."""
+        if key not in self.current:
+            previous = self._previous(key)
+            self.current[key] = (
+                dict(previous)
+                if previous is not None
+                else {"count": None, "changed": format_iso(self.now)}
+            )
+
+    def known(self, key: str) -> bool:
+        """Whether the stored cursor has an entry for `key`."""
+        return self._previous(key) is not None
+
     def read_mark(self, key: str, *, since: datetime) -> Watermark:
         """The container's own watermark: where its last complete read ended, or, for one
         recorded without a read, when its count was seen (nothing older can be new); `since`
@@ -60,8 +76,8 @@ class ChangeCounts:
         return Watermark.load(None, since=start, overlap=self.overlap)
 
     def mark_read(self, key: str, mark: Watermark, entries: Iterable[tuple[str, datetime]]) -> None:
-        """After a complete read of the container (and `needs_read`), move its watermark past
-        the (id, created_at) entries it returned."""
+        """After a complete read of the container (and `needs_read` or `keep`), move its
+        watermark past the (id, created_at) entries it returned."""
         self.current[key]["read"] = mark.advanced(entries, self.now).to_dict()
 
     def to_dict(self, *, keep_unseen: bool = False) -> dict[str, dict]:

@@ -6,14 +6,27 @@ directly. Its traps are avoided here: every call gets a fresh headers dict (the 
 it), the JSON body is serialised by us, and status and body are read here rather than through
 its `raise_for_error`, which crashes on LinkedIn's error bodies under Python 3.
 
-LinkedIn has no way to hide a comment, and its comment listings have no "since". The change
-signal is the comment count: one batch `socialMetadata` call gives the count of every recent
-post, and each top-level comment carries the count of its replies (both kept in the cursor like
-Instagram's media counts). So the call budget per poll cycle is 1 posts call (posts created
-within `post_window_days`, default 14) + 1 `socialMetadata` call per 50 such posts; then, only
-for a post whose count moved, 1 call per page of 100 top-level comments, and 1 per thread whose
-reply count moved. An idle organisation costs 2 calls: LinkedIn has no listing that carries
-both the posts and their counts.
+LinkedIn has no way to hide a comment, and its comment listings have no "since". What tells
+that a post has new comments is the organisation's social action notifications
+(`organizationalEntityNotifications?q=criteria`, the pull side of the webhook LinkedIn offers):
+one call lists the COMMENT and ADMIN_COMMENT notifications of a time range, each naming the post
+and the comment. A fetch asks for the range from its watermark minus the overlap window, and
+reads the comments of a post only when a notification names a comment it has not seen yet; a
+comment that is notified before it is readable is looked for again while its notification is
+inside the overlap. Replies are found through their thread's count (`commentsSummary`), kept in
+the cursor like Instagram's media counts.
+
+Every `sweep_minutes` (default 30, and on the first fetch) a sweep checks the comment counts of
+all posts created within `post_window_days` (default 14) with one batch `socialMetadata` call,
+and reads any post whose count moved since the last sweep: a safety net for what notifications
+do not carry (LinkedIn documents them for public posts only) or carry later than the overlap.
+Each post keeps its own read watermark, so a comment found late by a sweep is still returned,
+and once.
+
+Call budget per poll cycle: 1 notifications call for an idle organisation, +1 per further page
+of 100 notifications; for each post with new comments, 1 call per page of 100 top-level
+comments and 1 per thread whose reply count moved. A sweep adds 1 posts call per 50 posts and 1
+`socialMetadata` call per 50 of them, plus the reads of posts whose count moved.
 """
 
 from __future__ import annotations
@@ -40,12 +53,15 @@ from .classify import classify_linkedin_error
 from .counts import ChangeCounts
 from .errors import BadDataError
 from .http import Decoded, checked, require_json_object, send
-from .timeutil import optional_time, parse_time
+from .timeutil import format_iso, optional_time, parse_time
 from .watermark import Watermark
 
 COMMENT_PAGE_SIZE = 100
 POST_PAGE_SIZE = 50
 METADATA_BATCH = 50
+NOTIFICATION_PAGE_SIZE = 100
+# Comments by citizens on the organisation's posts, and comments written as the organisation.
+NOTIFIED_ACTIONS = ("COMMENT", "ADMIN_COMMENT")
 LINKEDIN_WEB = "https://www.linkedin.com"
 # urn:li:comment:(urn:li:activity:123,456) -> the post (or activity) URN and the comment id.
 COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[A-Za-z]+:[^,]+),(?P<id>[^)]+)\)$")
@@ -56,6 +72,9 @@ POST_URN = re.compile(r"^urn:li:(share|ugcPost):\S+$")
 LITTLE_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 LITTLE_ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
 LINK = re.compile(r"https?://\S+")
+
+# Notifications also write the object short ("urn:li:comment:(activity:123,456)").
+ANY_COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>[^,()]+),(?P<id>[^,()]+)\)$")
 
 
 def _encoded(urn: str) -> str:
@@ -81,6 +100,17 @@ def plain_text(commentary: str) -> str:
     return LITTLE_ESCAPED.sub(r"\1", commentary)
 
 
+def _comment_number(urn: object) -> str | None:
+    """The comment's own id inside any form of its URN: the same comment is named on the
+    activity in notifications and on the share in comment listings."""
+    match = ANY_COMMENT_URN.match(urn) if isinstance(urn, str) else None
+    return match.group("id") if match else None
+
+
+def _epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
 def _elements(body: dict) -> list:
     elements = body.get("elements")
     if not isinstance(elements, list):
@@ -90,8 +120,9 @@ def _elements(body: dict) -> list:
 
 class LinkedInAdapter(PlatformAdapter):
     """Adapter for one LinkedIn organisation; `account_id` is its numeric id or organisation
-    URN, `token` a member token of a page admin with the community management scopes.
-    `extra`: `post_window_days`, `overlap_minutes`."""
+    URN, `token` a member token of a page admin with the community management scopes
+    (rw_organization_admin for the notifications). `extra`: `post_window_days`,
+    `sweep_minutes`, `overlap_minutes`."""
 
     platform = "linkedin"
     capabilities = Capabilities(
@@ -113,7 +144,9 @@ class LinkedInAdapter(PlatformAdapter):
             account if account.startswith("urn:li:") else f"urn:li:organization:{account}"
         )
         self.base_url = connection.base_url.rstrip("/")
-        self.post_window = timedelta(days=int((connection.extra or {}).get("post_window_days", 14)))
+        extra = connection.extra or {}
+        self.post_window = timedelta(days=int(extra.get("post_window_days", 14)))
+        self.sweep_interval = timedelta(minutes=float(extra.get("sweep_minutes", 30)))
         self.app = LinkedInApplication(token=connection.token)
 
     # -- transport -----------------------------------------------------------------------
@@ -168,11 +201,14 @@ class LinkedInAdapter(PlatformAdapter):
         """Each page of a start/count collection, as its list of elements.
 
         LinkedIn's end signal is a page with fewer than `count` elements. Pages can come back
-        short while more remain, though, so a short page only ends the listing when
-        `paging.total` does not say there is more; an empty page always ends it. (`total` can
-        count more than the list holds, e.g. nested replies: that costs one empty page.)
+        short, even empty, while more remain, though, so a short page only ends the listing
+        when `paging.total` does not say there is more. `total` can also count more than the
+        list holds (the comments of a post count their nested replies): an empty page right
+        after a short one ends the listing, and so does a second empty page in a row.
         """
         start = 0
+        previous_short = False
+        empty_in_a_row = 0
         while True:
             body = self._get(path, {**params, "start": str(start), "count": str(page_size)})
             elements = _elements(body)
@@ -180,8 +216,15 @@ class LinkedInAdapter(PlatformAdapter):
             paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
             total = paging.get("total") if isinstance(paging.get("total"), int) else 0
             start += len(elements)
-            if not elements or (len(elements) < page_size and start >= total):
+            if start >= total and len(elements) < page_size:
                 return
+            if not elements:
+                empty_in_a_row += 1
+                if previous_short or empty_in_a_row >= 2:
+                    return
+            else:
+                empty_in_a_row = 0
+            previous_short = 0 < len(elements) < page_size
 
     # -- reading -------------------------------------------------------------------------
 
@@ -190,28 +233,95 @@ class LinkedInAdapter(PlatformAdapter):
         cursor = cursor if isinstance(cursor, dict) else {}
         calls_before = self.calls_made
         mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
-        post_counts = ChangeCounts(cursor.get("posts"), now=now, overlap=self.overlap)
+        posts = ChangeCounts(cursor.get("posts"), now=now, overlap=self.overlap)
         reply_counts = ChangeCounts(cursor.get("threads"), now=now, overlap=self.overlap)
-        horizon = min(mark.cutoff, now - self.post_window)
+        sweep = self._sweep_due(cursor.get("swept_at"), now)
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
-        posts = self._recent_posts(horizon, skipped)
-        counts = self._comment_counts(posts)
-        for post_urn in posts:
-            if post_counts.needs_read(post_urn, counts.get(post_urn)):
-                self._read_comments(post_urn, mark, reply_counts, found, skipped)
-        # Threads of posts not read this time keep their counts while the post is recent.
+
+        # Posts to read, in order: those with a notified comment not seen yet, then (on a
+        # sweep) those whose comment count moved.
+        to_read: dict[str, None] = {}
+        seen = {_comment_number(key) for key in mark.seen}
+        for post_urn, comment in self._notified(mark.cutoff, now, skipped):
+            if comment is None or comment not in seen:
+                to_read.setdefault(post_urn)
+        if sweep:
+            recent = self._recent_posts(min(mark.cutoff, now - self.post_window), skipped)
+            counts = self._comment_counts(recent)
+            for post_urn in recent:
+                if posts.needs_read(post_urn, counts.get(post_urn)):
+                    to_read.setdefault(post_urn)
+        for post_urn in to_read:
+            posts.keep(post_urn)
+            self._read_post(post_urn, mark, posts, reply_counts, found, skipped)
+
+        # Between sweeps every post keeps its entry; a sweep keeps the recent posts and those
+        # read now. Threads stay while their count changed within the post window.
+        horizon = now - self.post_window
         threads = {
             urn: entry
             for urn, entry in reply_counts.to_dict(keep_unseen=True).items()
-            if (match := COMMENT_URN.match(urn)) and match.group("object") in counts
+            if isinstance(entry, dict)
+            and (changed := optional_time(entry.get("changed"))) is not None
+            and changed >= horizon
         }
         new_cursor = {
             "comments": self.advanced(mark, found, now),
-            "posts": post_counts.to_dict(),
+            "posts": posts.to_dict(keep_unseen=not sweep),
             "threads": threads,
+            "swept_at": format_iso(now) if sweep else cursor["swept_at"],
         }
         return self.result(found, new_cursor, calls_before, skipped)
+
+    def _sweep_due(self, swept_at: object, now: datetime) -> bool:
+        try:
+            return now - parse_time(swept_at) >= self.sweep_interval
+        except ValueError:
+            return True
+
+    def _notified(
+        self, start: datetime, now: datetime, skipped: list[SkippedRecord]
+    ) -> list[tuple[str, str | None]]:
+        """(post URN, comment id or None) of every comment notification from `start` on.
+
+        Rest.li 2.0 query syntax: the List(…) and (start:…,end:…) structure stays unencoded,
+        the organisation URN is encoded once, so the query is written here rather than by
+        requests. The range ends a little after now, for clocks that run apart.
+        """
+        query = (
+            "organizationalEntityNotifications?q=criteria"
+            f"&organizationalEntity={_encoded(self.org_urn)}"
+            f"&actions=List({','.join(NOTIFIED_ACTIONS)})"
+            f"&timeRange=(start:{_epoch_ms(start)},end:{_epoch_ms(now + self.overlap)})"
+        )
+        notified: list[tuple[str, str | None]] = []
+        for elements in self._pages(query, {}, NOTIFICATION_PAGE_SIZE):
+            for note in elements:
+                post_urn = self._notified_post(note)
+                if post_urn is None:
+                    self.skip(skipped, note, "notification without a post")
+                    continue
+                decorated = note.get("decoratedGeneratedActivity")
+                comment = decorated.get("comment") if isinstance(decorated, dict) else None
+                entity = comment.get("entity") if isinstance(comment, dict) else None
+                number = _comment_number(entity) or _comment_number(note.get("generatedActivity"))
+                notified.append((post_urn, number))
+        return notified
+
+    @staticmethod
+    def _notified_post(note: object) -> str | None:
+        """The post a notification is about: the share (or ugcPost) URN the posts API uses when
+        the notification is decorated with it, else its activity URN (socialActions takes
+        both)."""
+        if not isinstance(note, dict):
+            return None
+        decorated = note.get("decoratedSourcePost")
+        entity = decorated.get("entity") if isinstance(decorated, dict) else None
+        for candidate in (entity, note.get("sourcePost")):
+            if isinstance(candidate, str) and candidate.startswith("urn:li:"):
+                return candidate
+        return None
 
     def _comment_counts(self, posts: list[str]) -> dict[str, int | None]:
         """Each post's comment count (replies included), by a batch `socialMetadata` call per
@@ -251,15 +361,24 @@ class LinkedInAdapter(PlatformAdapter):
                 break  # a whole page before the horizon: the rest is older still
         return urns
 
-    def _read_comments(
+    def _read_post(
         self,
         post_urn: str,
         mark: Watermark,
+        posts: ChangeCounts,
         reply_counts: ChangeCounts,
         found: dict[str, FetchedItem],
         skipped: list[SkippedRecord],
     ) -> None:
-        """The top-level comments on a post, and the replies of threads whose count moved."""
+        """The top-level comments on a post, and the replies of threads whose count moved.
+
+        Judged by the post's own watermark (where its last complete read ended, or when its
+        count was last seen to change), so a comment a sweep finds after the stream's
+        watermark has moved past it is still new; a post the cursor does not know yet is
+        judged by the stream's watermark.
+        """
+        post_mark = posts.read_mark(post_urn, since=mark.cutoff) if posts.known(post_urn) else mark
+        new: dict[str, FetchedItem] = {}
         for elements in self._pages(
             f"socialActions/{_encoded(post_urn)}/comments", {}, COMMENT_PAGE_SIZE
         ):
@@ -267,18 +386,24 @@ class LinkedInAdapter(PlatformAdapter):
                 item = self._comment_item(raw, post_urn, skipped)
                 if item is None:
                     continue
-                self.keep_if_new(item, mark, found)
+                if item.external_id not in found:
+                    self.keep_if_new(item, post_mark, new)
                 summary = raw.get("commentsSummary")
                 replies = summary.get("totalFirstLevelComments") if isinstance(summary, dict) else 0
                 if reply_counts.needs_read(item.external_id, replies or 0):
-                    self._read_replies(item.external_id, post_urn, mark, found, skipped)
+                    self._read_replies(item.external_id, post_urn, post_mark, found, new, skipped)
+        found.update(new)
+        posts.mark_read(
+            post_urn, post_mark, ((item.external_id, item.created_at) for item in new.values())
+        )
 
     def _read_replies(
         self,
         comment_urn: str,
         post_urn: str,
-        mark: Watermark,
+        post_mark: Watermark,
         found: dict[str, FetchedItem],
+        new: dict[str, FetchedItem],
         skipped: list[SkippedRecord],
     ) -> None:
         for elements in self._pages(
@@ -286,8 +411,8 @@ class LinkedInAdapter(PlatformAdapter):
         ):
             for raw in elements:
                 item = self._comment_item(raw, post_urn, skipped, parent_urn=comment_urn)
-                if item is not None:
-                    self.keep_if_new(item, mark, found)
+                if item is not None and item.external_id not in found:
+                    self.keep_if_new(item, post_mark, new)
 
     def _comment_item(
         self,

@@ -1,8 +1,14 @@
 """X (API v2) adapter: mentions of the account, replies, hiding replies, account figures.
 
-Call budget per poll cycle: 1 mentions call when nothing is new (`since_id` makes an idle
-account cost one call), +1 per further page of 100 mentions. The cursor stores only the newest
-id read (the first page's `newest_id`) as the next `since_id`, never a pagination token.
+Mentions are read by time, not by `since_id`: a post can become readable after a newer one was
+already read (read-after-write lag), and it keeps its older id, which `since_id` would pass
+over for good. So each fetch asks for `start_time` = the watermark minus the overlap window
+(`overlap_minutes`, default 5) and drops the ids it has already seen there; the watermark moves
+only with the stored batch. The cursor holds that watermark, never a pagination token. (A
+cursor from the `since_id` days is read once with its `since_id`, then replaced.)
+
+Call budget per poll cycle: 1 mentions call when nothing is new (the overlap window's few
+mentions fit on the first page), +1 per further page of 100 mentions.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from .errors import BadDataError, WriteRejectedError
 from .http import BearerJsonTransport, further_page
 from .timeutil import format_rfc3339, parse_time
 from .usage import x_usage
+from .watermark import Watermark
 
 TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
 PAGE_SIZE = 100
@@ -73,40 +80,36 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
     # -- reading -------------------------------------------------------------------------
 
     def fetch_new(self, cursor: dict | None, since: datetime) -> FetchResult:
+        now = self.clock()
         cursor = cursor if isinstance(cursor, dict) else {}
         calls_before = self.calls_made
-        since_id = cursor.get("since_id")
+        mark = Watermark.load(cursor.get("mentions"), since=since, overlap=self.overlap)
         params = {
             "max_results": str(PAGE_SIZE),
             "tweet.fields": TWEET_FIELDS,
             "expansions": "author_id",
             "user.fields": "username,name",
         }
-        if since_id:
-            params["since_id"] = str(since_id)
+        legacy_since_id = cursor.get("since_id") if mark.time is None else None
+        if legacy_since_id:
+            params["since_id"] = str(legacy_since_id)
         else:
-            params["start_time"] = format_rfc3339(since)
+            params["start_time"] = format_rfc3339(mark.cutoff)
 
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
-        newest_id: str | None = None
         while True:
             with further_page("pagination_token" in params):
                 page = self._request("GET", f"users/{self.user_id}/mentions", params=params)
             meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
-            # Normally the first page's newest_id; taking the largest of all pages also covers
-            # a first page that came back empty. Post ids grow with time.
-            page_newest = str(meta.get("newest_id") or "")
-            if page_newest.isdigit() and (newest_id is None or int(page_newest) > int(newest_id)):
-                newest_id = page_newest
             data = page.get("data", [])
             if not isinstance(data, list):
                 raise BadDataError("mentions without a data list", platform=self.platform, raw=page)
             users = self._users(page)
             for raw in data:
                 item = self._mention_item(raw, users, skipped)
-                if item is not None and item.external_id not in found:
-                    found[item.external_id] = item
+                if item is not None:
+                    self.keep_if_new(item, mark, found)
             # A 200 can carry partial errors (a deleted author, a withheld post): keep the data,
             # record each error so nothing disappears without a trace.
             for error in page.get("errors") or []:
@@ -119,10 +122,9 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
                 break
             params = {**params, "pagination_token": str(next_token)}
 
-        new_cursor = dict(cursor)
-        if newest_id:
-            new_cursor["since_id"] = newest_id
-        return self.result(found, new_cursor, calls_before, skipped)
+        return self.result(
+            found, {"mentions": self.advanced(mark, found, now)}, calls_before, skipped
+        )
 
     @staticmethod
     def _users(page: dict) -> dict[str, dict]:

@@ -33,8 +33,13 @@ SHORT_PAGE = "short_page"
 INVALID_CURSOR = "invalid_cursor"
 # Consumed when a comment is created rather than when a call is served.
 READ_LAG = "read_lag"
-KINDS = REQUEST_KINDS | {SHORT_PAGE, INVALID_CURSOR, READ_LAG}
-ONLY_ON = {"quota_exceeded": {"youtube"}, "version_retired": {"linkedin"}}
+NO_NOTIFICATION = "no_notification"
+KINDS = REQUEST_KINDS | {SHORT_PAGE, INVALID_CURSOR, READ_LAG, NO_NOTIFICATION}
+ONLY_ON = {
+    "quota_exceeded": {"youtube"},
+    "version_retired": {"linkedin"},
+    "no_notification": {"linkedin"},
+}
 
 MAX_COUNT = 1_000_000
 

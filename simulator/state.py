@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .faults import PLATFORMS, READ_LAG, FaultBook
+from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
 from .timefmt import parse_time, utcnow
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -187,6 +187,8 @@ class Comment:
     show_author: bool = True
     moderation_status: str = "published"
     like_count: int = 0
+    # LinkedIn: whether the organisation's notifications tell about this comment.
+    notified: bool = True
 
     @property
     def own(self) -> bool:
@@ -659,6 +661,8 @@ class World:
                 fault = self.faults.take(platform, account.id, {READ_LAG})
                 if fault is not None:
                     comment.visible_at = self.now() + timedelta(seconds=fault.seconds)
+                if self.faults.take(platform, account.id, {NO_NOTIFICATION}) is not None:
+                    comment.notified = False
             self.comments[platform][comment.id] = comment
             return comment
 

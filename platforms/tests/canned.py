@@ -17,6 +17,7 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    raw_query: str = ""
 
 
 @dataclass
@@ -58,7 +59,14 @@ class CannedServer:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
                 server.seen.append(
-                    Seen(self.command, parts.path, query, dict(self.headers.items()), body)
+                    Seen(
+                        self.command,
+                        parts.path,
+                        query,
+                        dict(self.headers.items()),
+                        body,
+                        parts.query,
+                    )
                 )
                 queue = server.routes.get((self.command, parts.path))
                 canned = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else None

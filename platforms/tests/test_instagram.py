@@ -1,8 +1,10 @@
-"""The Instagram adapter against the simulator: comment counts as the change signal, paging of
-comments and nested replies, faults, and the one-level reply rule."""
+"""The Instagram adapter against the simulator: comment counts as the change signal, comments
+nested in the media listing (field expansion) with their nested paging, replies, faults, and
+the one-level reply rule."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -57,9 +59,10 @@ def test_comments_and_replies_on_several_media_are_fetched_once(sim, clock, make
     assert {by_id[reply].kind for reply in replies} == {"reply"}
     assert {by_id[reply].parent_external_id for reply in replies} == {on_middle[0]}
     assert by_id[on_newest[0]].thread_external_id == newest
-    # The media list, then two pages of 50 comments for each media with comments; replies come
-    # inline, and the media without comments is not read.
-    assert result.calls_made == 5
+    # The media list carries the first 50 comments of each media (replies inline); the second
+    # page of each busy media follows its nested paging.next. The media without comments costs
+    # nothing.
+    assert result.calls_made == 3
 
 
 def test_an_idle_account_costs_one_call(sim, clock, make_adapter):
@@ -74,7 +77,7 @@ def test_an_idle_account_costs_one_call(sim, clock, make_adapter):
     assert again.calls_made == 1
 
 
-def test_a_media_is_read_again_while_it_changed_within_the_overlap(sim, clock, make_adapter):
+def test_reading_again_within_the_overlap_costs_no_extra_call(sim, clock, make_adapter):
     adapter = make_adapter("instagram")
     seed(sim, clock, media_ids(sim)[0], 3)
     first = adapter.fetch_new(None, since=clock.now - DAY)
@@ -82,8 +85,48 @@ def test_a_media_is_read_again_while_it_changed_within_the_overlap(sim, clock, m
 
     again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
 
+    # The media changed a minute ago, so its comments are read again: from the nested edge.
     assert again.items == []
-    assert again.calls_made == 2
+    assert again.calls_made == 1
+    assert again.new_cursor["media"] == first.new_cursor["media"]
+
+
+def test_nested_paging_reaches_every_comment_and_reply(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    newest = media_ids(sim)[0]
+    comments = seed(sim, clock, newest, 55)
+    start = clock.now - timedelta(minutes=30)
+    replies = sim.many_comments(
+        "instagram",
+        [start + timedelta(seconds=10 * n) for n in range(30)],
+        parent_id=comments[0],
+    )
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(comments + replies)
+    by_id = {item.external_id: item for item in result.items}
+    assert {by_id[reply].parent_external_id for reply in replies} == {comments[0]}
+    # The media list with 50 comments nested, the comments edge's next page (5 more), and the
+    # thread's replies beyond the 25 the nested replies edge carries.
+    assert result.calls_made == 3
+
+
+def test_a_comment_readable_only_later_is_picked_up(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    media = media_ids(sim)[0]
+    visible = sim.comment("instagram", "Synlig med det samme", post_id=media)
+    sim.fault("instagram", "read_lag", seconds=1)
+    late = sim.comment("instagram", "Forsinket kommentar", post_id=media)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    time.sleep(1.1)
+    clock.now += timedelta(minutes=1)
+
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in first.items] == [visible["id"]]
+    assert [item.external_id for item in second.items] == [late["id"]]
+    assert second.calls_made == 1
 
 
 def test_a_new_reply_on_an_old_comment_is_found_through_the_count(sim, clock, make_adapter):
@@ -102,8 +145,48 @@ def test_a_new_reply_on_an_old_comment_is_found_through_the_count(sim, clock, ma
 def test_short_pages_lose_nothing(sim, clock, make_adapter):
     adapter = make_adapter("instagram")
     ids = seed(sim, clock, media_ids(sim)[0], 40)
-    sim.fault("instagram", "short_page", count=30, page_size=3)
+    replies = [sim.comment("instagram", f"Svar {n}", parent_id=ids[n])["id"] for n in range(3)]
+    # Short (even empty) pages on the media list, the nested edges and the pages after them.
+    sim.fault("instagram", "short_page", count=60, page_size=3)
+    sim.fault("instagram", "short_page", count=5, page_size=0)
 
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(ids + replies)
+
+
+def test_a_dead_cursor_on_a_nested_edge_is_transient_and_loses_nothing(sim, clock, make_adapter):
+    adapter = make_adapter("instagram")
+    ids = seed(sim, clock, media_ids(sim)[0], 60)
+    sim.fault("instagram", "invalid_cursor")
+
+    with pytest.raises(TransientError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("server_error", TransientError),
+        ("html_502", TransientError),
+        ("no_content_type", TransientError),
+        ("timeout", TransientError),
+        ("malformed", BadDataError),
+        ("throttle", ThrottledError),
+        ("token_expired", NeedsReconnectError),
+    ],
+)
+def test_a_fault_on_a_nested_next_page_fails_the_whole_fetch(sim, clock, make_adapter, kind, error):
+    adapter = make_adapter("instagram")
+    ids = seed(sim, clock, media_ids(sim)[0], 60)
+    sim.fault("instagram", kind, after=1)  # the media list passes, the comments' next page not
+
+    with pytest.raises(error):
+        adapter.fetch_new(None, since=clock.now - DAY)
+    # Nothing of the failed fetch counts: the same (empty) cursor reads it all again.
     result = adapter.fetch_new(None, since=clock.now - DAY)
 
     assert sorted(item.external_id for item in result.items) == sorted(ids)

@@ -1,8 +1,11 @@
-"""The LinkedIn adapter against the simulator: offset paging per post, nested replies found
-through their thread's count, version and token errors, replies and deletes (no hiding)."""
+"""The LinkedIn adapter against the simulator: the organisation's notifications as the signal
+of new comments (one call when idle), offset paging per post, nested replies found through
+their thread's count, the periodic count sweep as the safety net, version and token errors,
+replies and deletes (no hiding)."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,17 +22,24 @@ from platforms.errors import (
 DAY = timedelta(days=1)
 
 
+def posts(sim):
+    """The organisation's posts, newest first."""
+    return [
+        post["id"]
+        for post in sorted(sim.get("linkedin/posts"), key=lambda post: post["created_time"])
+    ][::-1]
+
+
 def newest_post(sim):
-    posts = sorted(sim.get("linkedin/posts"), key=lambda post: post["created_time"])
-    return posts[-1]["id"]
+    return posts(sim)[0]
 
 
-def seed(sim, clock, count, *, minutes_ago=300):
+def seed(sim, clock, count, *, minutes_ago=300, post_id=None):
     start = clock.now - timedelta(minutes=minutes_ago)
     return sim.many_comments(
         "linkedin",
         [start + timedelta(seconds=20 * n) for n in range(count)],
-        post_id=newest_post(sim),
+        post_id=post_id or newest_post(sim),
     )
 
 
@@ -41,12 +51,14 @@ def test_250_comments_are_fetched_once(sim, clock, make_adapter):
 
     assert [item.external_id for item in result.items] == urns
     assert {item.kind for item in result.items} == {"comment"}
-    # The posts, their comment counts in one batch, then 100 + 100 + 50 comments on the busy
-    # post; the two posts without comments are not read.
-    assert result.calls_made == 5
+    # The first fetch sweeps: 3 pages of notifications (100 + 100 + 50), the posts, their
+    # comment counts in one batch, then 100 + 100 + 50 comments on the busy post; the two
+    # posts without comments are not read.
+    assert result.calls_made == 8
+    assert result.new_cursor["swept_at"] == clock.now.isoformat()
 
 
-def test_an_idle_organisation_costs_one_call_per_recent_post_plus_one(sim, clock, make_adapter):
+def test_an_idle_organisation_costs_one_call(sim, clock, make_adapter):
     adapter = make_adapter("linkedin")
     seed(sim, clock, 30)
     first = adapter.fetch_new(None, since=clock.now - DAY)
@@ -55,7 +67,39 @@ def test_an_idle_organisation_costs_one_call_per_recent_post_plus_one(sim, clock
     again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
 
     assert again.items == []
-    assert again.calls_made == 2  # the posts and their comment counts
+    assert again.calls_made == 1  # the notifications
+    assert again.new_cursor["posts"] == first.new_cursor["posts"]
+
+
+def test_right_after_activity_an_idle_poll_is_still_one_call(sim, clock, make_adapter):
+    # The notification of a comment read a minute ago is still inside the overlap window; its
+    # comment is known, so the post is not read again.
+    adapter = make_adapter("linkedin")
+    comment = sim.comment("linkedin", "Hvornår åbner biblioteket?")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in first.items] == [comment["id"]]
+    assert again.items == []
+    assert again.calls_made == 1
+
+
+def test_a_notified_comment_costs_one_read_of_its_post(sim, clock, make_adapter):
+    adapter = make_adapter("linkedin")
+    seed(sim, clock, 5)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    comment = sim.comment("linkedin", "Er der stadig plads på holdet?")
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    [item] = second.items
+    assert item.external_id == comment["id"]
+    assert item.kind == "comment"
+    assert item.thread_external_id == newest_post(sim)
+    assert second.calls_made == 2  # the notifications, the post's comments
 
 
 def test_a_new_reply_on_an_old_thread_is_found(sim, clock, make_adapter):
@@ -74,6 +118,79 @@ def test_a_new_reply_on_an_old_thread_is_found(sim, clock, make_adapter):
     assert item.thread_external_id == newest_post(sim)
     assert item.text == "Gælder det også deltid?"
     assert item.author_id.startswith("urn:li:person:")
+    # The notifications, the post's comments (and the empty page LinkedIn's total, which counts
+    # replies too, leads to), the thread's replies.
+    assert second.calls_made == 4
+
+
+def test_a_comment_on_a_post_older_than_the_window_is_found(sim, clock, make_adapter):
+    # The count sweep looks at posts of the last 14 days only; the notification names any post.
+    adapter = make_adapter("linkedin")
+    old = sim.post_content(
+        "linkedin", "Sidste års budget", created_time=(clock.now - 40 * DAY).isoformat()
+    )
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    comment = sim.comment("linkedin", "Hvor er tallene for i år?", post_id=old["id"])
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in second.items] == [comment["id"]]
+    assert second.items[0].thread_external_id == old["id"]
+
+
+def test_a_comment_notified_before_it_is_readable_is_looked_for_again(sim, clock, make_adapter):
+    adapter = make_adapter("linkedin")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+    sim.fault("linkedin", "read_lag", seconds=1)
+    late = sim.comment("linkedin", "Forsinket kommentar")
+
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    time.sleep(1.1)
+    clock.now += timedelta(minutes=1)
+    third = adapter.fetch_new(second.new_cursor, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+    fourth = adapter.fetch_new(third.new_cursor, since=clock.now - DAY)
+
+    assert second.items == []
+    assert second.calls_made == 2  # notified, but not readable yet
+    assert [item.external_id for item in third.items] == [late["id"]]
+    assert fourth.items == []
+    assert fourth.calls_made == 1
+
+
+def test_the_count_sweep_finds_a_comment_no_notification_told_about(sim, clock, make_adapter):
+    # Given a comment on a post read before, and one on a post that never had comments, both
+    # without notifications
+    adapter = make_adapter("linkedin", sweep_minutes=30)
+    busy, quiet, _ = posts(sim)
+    seed(sim, clock, 3, post_id=busy)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    sim.fault("linkedin", "no_notification", count=2)
+    unnotified = [
+        sim.comment("linkedin", "Ingen besked om mig", post_id=busy)["id"],
+        sim.comment("linkedin", "Heller ikke om mig", post_id=quiet)["id"],
+    ]
+
+    # When polls run: one before the sweep is due, one after
+    before = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    clock.now += timedelta(minutes=25)
+    sweep_time = clock.now
+    swept = adapter.fetch_new(before.new_cursor, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+    after = adapter.fetch_new(swept.new_cursor, since=clock.now - DAY)
+
+    # Then the sweep finds both comments (the stream's watermark has long passed them), once
+    assert before.items == []
+    assert before.calls_made == 1
+    assert sorted(item.external_id for item in swept.items) == sorted(unnotified)
+    # The notifications, the posts, their counts, and the two posts whose count moved.
+    assert swept.calls_made == 5
+    assert swept.new_cursor["swept_at"] == sweep_time.isoformat()
+    assert after.items == []
+    assert after.calls_made == 1
 
 
 def test_short_pages_lose_nothing(sim, clock, make_adapter):
@@ -84,6 +201,62 @@ def test_short_pages_lose_nothing(sim, clock, make_adapter):
     result = adapter.fetch_new(None, since=clock.now - DAY)
 
     assert [item.external_id for item in result.items] == urns
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("server_error", TransientError),
+        ("timeout", TransientError),
+        ("malformed", BadDataError),
+        ("throttle", ThrottledError),
+        ("token_expired", NeedsReconnectError),
+    ],
+)
+def test_a_fault_while_reading_a_notified_post_loses_nothing(sim, clock, make_adapter, kind, error):
+    adapter = make_adapter("linkedin")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    comment = sim.comment("linkedin", "Hvornår er der borgermøde?")
+    sim.fault("linkedin", kind, after=1)  # the notifications pass, the post's comments not
+
+    with pytest.raises(error):
+        adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    # The stored cursor did not move: the next poll finds the comment.
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in again.items] == [comment["id"]]
+
+
+def test_short_and_empty_notification_pages_lose_nothing(sim, clock, make_adapter):
+    adapter = make_adapter("linkedin")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    quiet, busy, _ = posts(sim)
+    urns = seed(sim, clock, 150, minutes_ago=5, post_id=busy) + [
+        sim.comment("linkedin", "Et spørgsmål mere", post_id=quiet)["id"]
+    ]
+    # An empty first page of notifications although 151 are there, then short pages.
+    sim.fault("linkedin", "short_page", page_size=0)
+    sim.fault("linkedin", "short_page", count=10, page_size=40)
+
+    result = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(urns)
+
+
+def test_a_refused_notifications_offset_fails_the_fetch_and_loses_nothing(sim, clock, make_adapter):
+    adapter = make_adapter("linkedin")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    urns = seed(sim, clock, 120, minutes_ago=5)
+    sim.fault("linkedin", "invalid_cursor")
+
+    with pytest.raises(PlatformError):
+        adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in again.items] == urns
 
 
 def test_a_429_without_a_hint_waits_until_midnight_utc(sim, clock, make_adapter):

@@ -191,13 +191,14 @@ def test_facebook_usage_is_unknown_without_headers(server, make):
 
 
 def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make):
-    server.answer(
-        "GET",
-        "/v21.0/100/media",
-        Canned(body={"data": [{"id": "m1", "timestamp": graph_time(NOW), "comments_count": 3}]}),
-    )
     top = {"id": "c1", "text": "hej", "timestamp": graph_time(NOW - timedelta(minutes=9))}
-    server.answer("GET", "/v21.0/m1/comments", Canned(body={"data": [top]}))
+    media = {
+        "id": "m1",
+        "timestamp": graph_time(NOW),
+        "comments_count": 3,
+        "comments": {"data": [top]},
+    }
+    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [media]}))
     replies = [
         {"id": f"r{n}", "text": "svar", "timestamp": graph_time(NOW - timedelta(minutes=n))}
         for n in (2, 1)
@@ -212,10 +213,37 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
         ("r2", "c1"),
         ("r1", "c1"),
     ]
-    assert server.paths() == ["/v21.0/100/media", "/v21.0/m1/comments", "/v21.0/c1/replies"]
+    assert server.paths() == ["/v21.0/100/media", "/v21.0/c1/replies"]
+    fields = server.seen[0].query["fields"]
+    assert fields.startswith("id,timestamp,permalink,comments_count,comments.limit(50){")
+
+
+def test_instagram_reads_the_comments_edge_when_the_count_says_it_left_some_out(server, make):
+    # Graph leaves an empty nested edge out; with a positive count, the edge itself is asked.
+    counted = {"id": "m1", "timestamp": graph_time(NOW), "comments_count": 1}
+    empty = {"id": "m2", "timestamp": graph_time(NOW), "comments_count": 0}
+    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [counted, empty]}))
+    late = {"id": "c9", "text": "sent", "timestamp": graph_time(NOW - timedelta(minutes=1))}
+    server.answer("GET", "/v21.0/m1/comments", Canned(body={"data": [late]}))
+    adapter = make("instagram")
+
+    result = adapter.fetch_new(None, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["c9"]
+    assert server.paths() == ["/v21.0/100/media", "/v21.0/m1/comments"]
 
 
 # -- X --------------------------------------------------------------------------------------
+
+
+def x_cursor(minutes_ago, **seen):
+    """A stored X cursor: read up to `minutes_ago`, with these ids seen in the overlap."""
+    return {
+        "mentions": {
+            "time": (NOW - timedelta(minutes=minutes_ago)).isoformat(),
+            "seen": {key: value.isoformat() for key, value in seen.items()},
+        }
+    }
 
 
 def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
@@ -230,7 +258,7 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
                         "id": "5",
                         "text": "@kommune hej",
                         "author_id": "77",
-                        "created_at": "2026-04-14T09:00:00.000Z",
+                        "created_at": "2026-04-14T09:55:00.000Z",
                         "conversation_id": "1",
                     },
                     {"id": "6", "text": "ingen tid", "author_id": "78"},
@@ -242,7 +270,7 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
     )
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+    result = adapter.fetch_new(x_cursor(10), since=SINCE)
 
     assert [item.external_id for item in result.items] == ["5"]
     assert result.items[0].permalink == "https://x.com/i/status/5"
@@ -250,36 +278,43 @@ def test_x_keeps_the_data_of_a_200_with_partial_errors(server, make):
         ({"id": "6", "text": "ingen tid", "author_id": "78"}, "post without a readable created_at"),
         (error, "Not Found Error"),
     ]
-    assert result.new_cursor == {"since_id": "6"}
-    assert server.seen[0].query["since_id"] == "4"
+    assert result.new_cursor == {
+        "mentions": {"time": NOW.isoformat(), "seen": {"5": "2026-04-14T09:55:00+00:00"}}
+    }
+    # Read from the watermark minus the 5-minute overlap, by time rather than since_id.
+    assert server.seen[0].query["start_time"] == "2026-04-14T09:45:00Z"
+    assert "since_id" not in server.seen[0].query
     assert server.seen[0].headers["Authorization"] == "Bearer tok"
 
 
-def test_x_since_id_comes_from_a_later_page_when_the_first_is_empty(server, make):
-    mention = {"id": "9", "text": "hej", "created_at": "2026-04-14T09:00:00.000Z"}
+def test_x_drops_what_it_has_seen_in_the_overlap_and_follows_next_tokens(server, make):
+    seen = {"id": "8", "text": "set", "created_at": "2026-04-14T09:56:00.000Z"}
+    mention = {"id": "9", "text": "hej", "created_at": "2026-04-14T09:57:00.000Z"}
     server.answer(
         "GET",
         "/2/users/100/mentions",
         Canned(body={"meta": {"result_count": 0, "next_token": "p2"}}),
-        Canned(body={"data": [mention], "meta": {"newest_id": "9", "result_count": 1}}),
+        Canned(body={"data": [mention, seen], "meta": {"newest_id": "9", "result_count": 2}}),
     )
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "4"}, since=SINCE)
+    result = adapter.fetch_new(
+        x_cursor(2, **{"8": datetime(2026, 4, 14, 9, 56, tzinfo=UTC)}), since=SINCE
+    )
 
     assert [item.external_id for item in result.items] == ["9"]
-    assert result.new_cursor == {"since_id": "9"}
+    assert sorted(result.new_cursor["mentions"]["seen"]) == ["8", "9"]
     assert server.seen[1].query["pagination_token"] == "p2"
 
 
-def test_x_an_empty_answer_keeps_the_cursor(server, make):
+def test_x_an_empty_answer_moves_the_watermark_to_now(server, make):
     server.answer("GET", "/2/users/100/mentions", Canned(body={"meta": {"result_count": 0}}))
     adapter = make("x")
 
-    result = adapter.fetch_new({"since_id": "42"}, since=SINCE)
+    result = adapter.fetch_new(x_cursor(1), since=SINCE)
 
     assert result.items == []
-    assert result.new_cursor == {"since_id": "42"}
+    assert result.new_cursor == {"mentions": {"time": NOW.isoformat(), "seen": {}}}
     assert result.usage.known is False
 
 
@@ -288,6 +323,11 @@ def test_x_an_empty_answer_keeps_the_cursor(server, make):
 
 def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
     created = int((NOW - timedelta(hours=2)).timestamp() * 1000)
+    server.answer(
+        "GET",
+        "/rest/organizationalEntityNotifications",
+        Canned(body={"elements": [], "paging": {"start": 0, "count": 100, "total": 0}}),
+    )
     server.answer(
         "GET",
         "/rest/posts",
@@ -327,9 +367,79 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
         assert seen.headers["LinkedIn-Version"] == "202410"
         assert seen.headers["X-Restli-Protocol-Version"] == "2.0.0"
         assert seen.headers["Authorization"] == "Bearer tok"
-    assert server.seen[0].query["author"] == "urn:li:organization:555"
-    assert server.seen[0].query["q"] == "author"
-    assert server.seen[1].query["ids"] == "List(urn:li:share:1)"
+    # Rest.li structure unencoded, the URN inside a query value encoded once.
+    start, end = int(SINCE.timestamp() * 1000), int((NOW + timedelta(minutes=5)).timestamp() * 1000)
+    assert server.seen[0].raw_query.startswith(
+        "q=criteria&organizationalEntity=urn%3Ali%3Aorganization%3A555"
+        f"&actions=List(COMMENT,ADMIN_COMMENT)&timeRange=(start:{start},end:{end})&start=0&count=100"
+    )
+    assert server.seen[1].query["author"] == "urn:li:organization:555"
+    assert server.seen[1].query["q"] == "author"
+    assert server.seen[2].query["ids"] == "List(urn:li:share:1)"
+
+
+def test_linkedin_reads_the_posts_its_notifications_name(server, make):
+    # A notification as LinkedIn's pull API writes it: the post named by its activity and
+    # (decorated) by its share, the comment short-written on the activity.
+    cursor = {
+        "comments": {"time": (NOW - timedelta(minutes=1)).isoformat(), "seen": {}},
+        "posts": {},
+        "threads": {},
+        "swept_at": NOW.isoformat(),
+    }
+    written = int((NOW - timedelta(seconds=30)).timestamp() * 1000)
+    notification = {
+        "notificationId": 5603453321,
+        "organizationalEntity": "urn:li:organization:555",
+        "action": "COMMENT",
+        "sourcePost": "urn:li:activity:71",
+        "decoratedSourcePost": {"entity": "urn:li:share:70", "owner": "urn:li:organization:555"},
+        "generatedActivity": "urn:li:comment:(activity:71,99)",
+        "lastModifiedAt": written,
+    }
+    undecorated = {
+        "action": "COMMENT",
+        "sourcePost": "urn:li:activity:81",
+        "lastModifiedAt": written,
+    }
+    server.answer(
+        "GET",
+        "/rest/organizationalEntityNotifications",
+        Canned(body={"elements": [notification, undecorated, {"action": "COMMENT"}], "paging": {}}),
+    )
+    comment = {
+        "id": "99",
+        "$URN": "urn:li:comment:(urn:li:activity:71,99)",
+        "actor": "urn:li:person:a",
+        "object": "urn:li:activity:71",
+        "created": {"time": written},
+        "message": {"text": "hej"},
+    }
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Ashare%3A70/comments",
+        Canned(body={"elements": [comment], "paging": {"total": 1}}),
+    )
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Aactivity%3A81/comments",
+        Canned(body={"elements": [], "paging": {"total": 0}}),
+    )
+    adapter = make("linkedin", account_id="555")
+
+    result = adapter.fetch_new(cursor, since=SINCE)
+    # The comment is known now: its notification read again leads to no read of its post;
+    # one that names no comment always does.
+    server.seen.clear()
+    again = adapter.fetch_new(result.new_cursor, since=SINCE)
+
+    assert [item.external_id for item in result.items] == ["urn:li:comment:(urn:li:activity:71,99)"]
+    assert [reason for _, reason in result.skipped] == ["notification without a post"]
+    assert again.items == []
+    assert server.paths() == [
+        "/rest/organizationalEntityNotifications",
+        "/rest/socialActions/urn%3Ali%3Aactivity%3A81/comments",
+    ]
 
 
 def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):

@@ -1,8 +1,10 @@
-"""The X adapter against the simulator: since_id paging, the idle call budget, rate limits and
-the other faults, replies, hiding and the figures."""
+"""The X adapter against the simulator: reading mentions by time with an overlap window (late
+mentions under older ids), the idle call budget, rate limits and the other faults, replies,
+hiding and the figures."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -24,7 +26,7 @@ def seed(sim, clock, count, *, minutes_ago=300):
     return sim.many_comments("x", [start + timedelta(seconds=30 * n) for n in range(count)])
 
 
-def test_250_mentions_are_fetched_once_and_since_id_moves_to_the_newest(sim, clock, make_adapter):
+def test_250_mentions_are_fetched_once_and_the_watermark_moves_to_now(sim, clock, make_adapter):
     adapter = make_adapter("x")
     ids = seed(sim, clock, 250)
 
@@ -32,7 +34,8 @@ def test_250_mentions_are_fetched_once_and_since_id_moves_to_the_newest(sim, clo
 
     assert [item.external_id for item in result.items] == ids
     assert result.calls_made == 3  # 100 + 100 + 50
-    assert result.new_cursor == {"since_id": ids[-1]}
+    # Read up to now; the mentions are older than the overlap window, so none is remembered.
+    assert result.new_cursor == {"mentions": {"time": clock.now.isoformat(), "seen": {}}}
     assert result.skipped == []
 
 
@@ -40,12 +43,79 @@ def test_an_idle_account_costs_one_call(sim, clock, make_adapter):
     adapter = make_adapter("x")
     seed(sim, clock, 120)
     first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
 
     again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
 
     assert again.items == []
     assert again.calls_made == 1
-    assert again.new_cursor == first.new_cursor
+
+
+def test_mentions_inside_the_overlap_are_read_again_but_returned_once(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    recent = seed(sim, clock, 3, minutes_ago=2)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=1)
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in first.items] == recent
+    assert again.items == []
+    assert again.calls_made == 1
+    assert sorted(again.new_cursor["mentions"]["seen"]) == sorted(recent)
+
+
+def test_a_mention_readable_late_under_an_older_id_is_picked_up(sim, clock, make_adapter):
+    # Given a mention that becomes readable only after a newer one (with a higher id) was read
+    adapter = make_adapter("x")
+    sim.fault("x", "read_lag", seconds=1)
+    late = sim.comment("x", "Skrevet først, synlig sidst")
+    newer = sim.comment("x", "Skrevet bagefter")
+    assert int(late["id"]) < int(newer["id"])
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    time.sleep(1.1)
+    clock.now += timedelta(minutes=1)
+
+    # When the account is polled again inside the overlap window
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    third = adapter.fetch_new(second.new_cursor, since=clock.now - DAY)
+
+    # Then the late mention arrives once, at one call per poll
+    assert [item.external_id for item in first.items] == [newer["id"]]
+    assert [item.external_id for item in second.items] == [late["id"]]
+    assert third.items == []
+    assert (second.calls_made, third.calls_made) == (1, 1)
+
+
+def test_the_overlap_window_reaches_back_exactly_overlap_minutes(sim, clock, make_adapter):
+    adapter = make_adapter("x", overlap_minutes=2)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    # Two mentions that show up only now, stamped before the watermark
+    inside = sim.comment(
+        "x", "Et minut for sent", created_time=(clock.now - timedelta(minutes=11)).isoformat()
+    )
+    outside = sim.comment(
+        "x", "Tre minutter for sent", created_time=(clock.now - timedelta(minutes=13)).isoformat()
+    )
+
+    again = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    # The watermark is ten minutes old: the window reaches back to twelve minutes ago
+    assert [item.external_id for item in again.items] == [inside["id"]]
+    assert outside["id"] not in {item.external_id for item in again.items}
+
+
+def test_a_cursor_from_the_since_id_days_is_read_once_by_since_id(sim, clock, make_adapter):
+    adapter = make_adapter("x")
+    old = seed(sim, clock, 2, minutes_ago=60)
+    new = sim.comment("x", "Efter det gemte id")
+
+    result = adapter.fetch_new({"since_id": old[-1]}, since=clock.now - DAY)
+
+    assert [item.external_id for item in result.items] == [new["id"]]
+    assert set(result.new_cursor) == {"mentions"}
+    assert new["id"] in result.new_cursor["mentions"]["seen"]
 
 
 def test_a_first_fetch_reaches_back_only_to_since(sim, clock, make_adapter):
@@ -75,7 +145,7 @@ def test_a_mention_is_normalised(sim, clock, make_adapter):
     assert item.thread_external_id == mention["conversation_id"]
     assert item.permalink == f"https://x.com/borger_4/status/{mention['id']}"
     assert item.from_account is False
-    assert result.new_cursor == {"since_id": mention["id"]}
+    assert list(result.new_cursor["mentions"]["seen"]) == [mention["id"]]
     assert result.usage.limit == 180
     assert result.usage.remaining is not None
 
@@ -88,7 +158,6 @@ def test_short_pages_lose_nothing(sim, clock, make_adapter):
     result = adapter.fetch_new(None, since=clock.now - DAY)
 
     assert [item.external_id for item in result.items] == ids
-    assert result.new_cursor == {"since_id": ids[-1]}
 
 
 def test_a_429_pauses_until_the_reset_header(sim, clock, make_adapter):

@@ -1,6 +1,8 @@
 """LinkedIn Community Management REST imitation: versioned /rest/ calls for an organisation's
 posts, the comments on them (offset paging), comment counts of many posts at once
-(socialMetadata), creating and deleting comments, publishing text posts, and follower counts.
+(socialMetadata), the organisation's social action notifications (a comment on one of its posts
+is a COMMENT notification, one written as the organisation an ADMIN_COMMENT), creating and
+deleting comments, publishing text posts, and follower counts.
 
 Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
 `X-Restli-Protocol-Version: 2.0.0` and a valid token (bearer or `oauth2_access_token`); URNs in
@@ -11,11 +13,20 @@ is not the length of the list (the end is a page shorter than `count`). There is
 post's `commentary` is "little" text: an unescaped reserved character silently cuts the
 published text there; the same text again within the duplicate window is refused (422
 DUPLICATE_POST).
+
+Notifications (`organizationalEntityNotifications?q=criteria`) name a post by its activity URN
+(`sourcePost`, which socialActions also accepts) and by its share URN (`decoratedSourcePost`),
+and the comment by a URN on the activity. They come newest first, for 60 days, filtered by
+`actions=List(…)`, `timeRange=(start:ms,end:ms)` and `sourcePost`; Rest.li structure stays
+unencoded while the URNs in query values must be encoded. A notification exists from the moment
+the comment is written, also while the comment itself cannot be read yet (read-after-write lag);
+replies are notified like top-level comments; the `no_notification` fault leaves a comment out.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -26,6 +37,12 @@ from ..wire import Request, Response, empty_response, json_response
 from .base import Abort, PlatformAPI, paginate
 
 _COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<post>urn:li:[A-Za-z]+:[^,]+),(?P<id>\d+)\)$")
+_ACTIVITY_URN = re.compile(r"^urn:li:activity:(?P<number>\d+)$")
+_SHARE_URN = re.compile(r"^urn:li:share:(?P<number>\d+)$")
+_TIME_RANGE = re.compile(
+    r"^(?:\(|%28)start:(?P<start>\d+),end:(?P<end>\d+)(?:\)|%29)$", flags=re.IGNORECASE
+)
+_LIST = re.compile(r"^List(?:\(|%28)(?P<items>.*)(?:\)|%29)$", flags=re.IGNORECASE)
 MAX_COUNT = 100
 POST_FIELDS = {
     "author", "commentary", "visibility", "distribution", "content", "contentLandingPage",
@@ -76,6 +93,40 @@ def little_plain(commentary: str) -> str:
 def little_escaped(text: str) -> str:
     """Plain text as "little" commentary, the form LinkedIn reads a post back in."""
     return "".join(f"\\{char}" if char in LITTLE_RESERVED else char for char in text)
+
+
+# The activity behind a share has its own number; here a fixed distance from the share's.
+ACTIVITY_OFFSET = 402_000_000_000
+NOTIFICATION_ACTIONS = frozenset(
+    {"LIKE", "COMMENT", "SHARE", "SHARE_MENTION", "ADMIN_COMMENT", "COMMENT_EDIT", "COMMENT_DELETE"}
+)
+NOTIFICATION_RETENTION = timedelta(days=60)
+
+
+def activity_urn(post_id: str) -> str:
+    """The activity URN LinkedIn gives the feed update of a share."""
+    match = _SHARE_URN.match(post_id)
+    if match is None:
+        return post_id
+    return f"urn:li:activity:{int(match['number']) + ACTIVITY_OFFSET}"
+
+
+def share_of(urn: str) -> str:
+    """The share URN behind an activity URN (any other URN as it is)."""
+    match = _ACTIVITY_URN.match(urn)
+    if match is None:
+        return urn
+    return f"urn:li:share:{int(match['number']) - ACTIVITY_OFFSET}"
+
+
+def raw_param(request: Request, name: str) -> str | None:
+    """A query parameter as it was sent, still percent-encoded (the last one wins)."""
+    value = None
+    for part in request.query_string.split("&"):
+        key, sep, raw = part.partition("=")
+        if sep and key == name:
+            value = raw
+    return value
 
 
 def li_error(
@@ -191,6 +242,8 @@ class LinkedInAPI(PlatformAPI):
             if len(raw) == 2:
                 return json_response(200, self._metadata(self._post(self._urn(raw[1]), account)))
             return self._metadata_batch(request, account)
+        if resource == "organizationalEntityNotifications" and len(raw) == 1 and method == "GET":
+            return self._notifications(request, account)
         if resource == "networkSizes" and len(raw) == 2 and method == "GET":
             return self._network_size(request, self._urn(raw[1]))
         if resource == "organizations" and len(raw) == 2 and method == "GET":
@@ -210,6 +263,7 @@ class LinkedInAPI(PlatformAPI):
             "posts",
             "socialActions",
             "socialMetadata",
+            "organizationalEntityNotifications",
             "networkSizes",
             "organizations",
         ):
@@ -223,7 +277,8 @@ class LinkedInAPI(PlatformAPI):
         return unquote(raw_segment)
 
     def _post(self, urn: str, account: Account) -> Post:
-        post = self.world.find_post("linkedin", urn)
+        """The post a URN names: its share URN or the activity URN of its feed update."""
+        post = self.world.find_post("linkedin", share_of(urn))
         if post is None or post.deleted:
             raise Abort(_not_found(urn))
         if post.account_id != account.id:
@@ -419,6 +474,115 @@ class LinkedInAPI(PlatformAPI):
             results[urn] = self._metadata(post)
             statuses[urn] = 200
         return json_response(200, {"results": results, "statuses": statuses, "errors": errors})
+
+    def _notifications(self, request: Request, account: Account) -> Response:
+        """The criteria finder of organizationalEntityNotifications, newest first."""
+        if request.query.get("q") != "criteria":
+            return _bad("This finder requires q=criteria")
+        entity = raw_param(request, "organizationalEntity")
+        if not entity:
+            return _bad("Query parameter organizationalEntity is required")
+        if ":" in entity:
+            return _bad("URNs in query parameters must be URL-encoded: organizationalEntity")
+        if unquote(entity) != account.urn:
+            return _denied(f"organizationalEntityNotifications of {unquote(entity)}")
+        actions = self._actions(raw_param(request, "actions"))
+        window = self._time_range(raw_param(request, "timeRange"))
+        source = raw_param(request, "sourcePost")
+        if source is not None and ":" in source:
+            return _bad("URNs in query parameters must be URL-encoded: sourcePost")
+        source_post = share_of(unquote(source)) if source else None
+        start, count = self._paging(request)
+        short = self.list_faults(account, has_cursor=start > 0)
+        oldest = self.world.now() - NOTIFICATION_RETENTION
+        found = []
+        for comment in self.world.comments["linkedin"].values():
+            post = self.world.posts["linkedin"].get(comment.post_id)
+            if (
+                comment.account_id != account.id
+                or comment.deleted
+                or not comment.notified
+                or post is None
+                or post.deleted
+            ):
+                continue
+            action = "ADMIN_COMMENT" if comment.own else "COMMENT"
+            moment = epoch_ms(comment.created)
+            if (
+                (actions is not None and action not in actions)
+                or (source_post is not None and post.id != source_post)
+                or comment.created < oldest
+                or (window is not None and not window[0] <= moment <= window[1])
+            ):
+                continue
+            found.append((moment, comment.seq, action, comment, post))
+        found.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+        page = paginate(found, start, count, short=short)
+        return json_response(
+            200,
+            {
+                "paging": {"start": start, "count": count, "links": [], "total": len(found)},
+                "elements": [
+                    self._notification_json(account, action, comment, post, moment)
+                    for moment, _, action, comment, post in page.items
+                ],
+            },
+        )
+
+    @staticmethod
+    def _actions(raw: str | None) -> set[str] | None:
+        if raw is None:
+            return None
+        match = _LIST.match(raw)
+        if match is None:
+            raise Abort(_bad("actions must be given as List(ACTION,…)"))
+        actions = {unquote(item) for item in match["items"].split(",") if item}
+        unknown = actions - NOTIFICATION_ACTIONS
+        if not actions or unknown:
+            shown = ", ".join(sorted(unknown)) or "(none)"
+            raise Abort(_bad(f"Invalid value for param actions: {shown}"))
+        return actions
+
+    @staticmethod
+    def _time_range(raw: str | None) -> tuple[int, int] | None:
+        if raw is None:
+            return None
+        match = _TIME_RANGE.match(raw)
+        if match is None:
+            raise Abort(_bad("timeRange must be given as (start:<epoch ms>,end:<epoch ms>)"))
+        start, end = int(match["start"]), int(match["end"])
+        if start > end:
+            raise Abort(_bad("timeRange start must not be after its end"))
+        return start, end
+
+    def _notification_json(
+        self, account: Account, action: str, comment: Comment, post: Post, moment: int
+    ) -> dict[str, Any]:
+        activity = activity_urn(post.id)
+        comment_urn = f"urn:li:comment:({activity},{comment.id})"
+        actor = comment.author.id if comment.author else account.urn
+        return {
+            "notificationId": comment.seq,
+            "organizationalEntity": account.urn,
+            "action": action,
+            "sourcePost": activity,
+            "decoratedSourcePost": {
+                "entity": post.id,
+                "owner": account.urn,
+                "text": post.text,
+                "mediaCategory": "NONE",
+            },
+            "generatedActivity": comment_urn,
+            "decoratedGeneratedActivity": {
+                "comment": {
+                    "entity": comment_urn,
+                    "owner": actor,
+                    "text": comment.text,
+                    "object": activity,
+                }
+            },
+            "lastModifiedAt": moment,
+        }
 
     def _network_size(self, request: Request, urn: str) -> Response:
         if request.query.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":

@@ -232,6 +232,7 @@ def test_faults_are_listed_and_cleared(sim):
         {"platform": "x", "kind": "earthquake"},
         {"platform": "facebook", "kind": "quota_exceeded"},
         {"platform": "x", "kind": "version_retired"},
+        {"platform": "facebook", "kind": "no_notification"},
         {"platform": "x", "kind": "throttle", "count": 0},
         {"platform": "x", "kind": "throttle", "count": "two"},
         {"platform": "x", "kind": "throttle", "account_id": "999"},

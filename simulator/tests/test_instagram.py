@@ -137,3 +137,37 @@ def test_webhook_delivery_uses_the_comments_field(sim):
     assert change["value"]["text"] == "Flot!"
     assert change["value"]["from"]["username"] == "morgenloeber"
     assert headers["X-Hub-Signature-256"].startswith("sha256=")
+
+
+def test_media_listing_nests_comments_and_replies_with_their_own_paging(sim):
+    # Given three comments on the newest media, the oldest with two replies
+    user = account(sim, "instagram")
+    first = add_comment(sim, "instagram", "Første")["id"]
+    replies = [
+        add_comment(sim, "instagram", f"Svar {n}", "Nabo", parent_id=first)["id"] for n in range(2)
+    ]
+    later = [add_comment(sim, "instagram", f"Senere {n}")["id"] for n in range(2)]
+    nested = "comments.limit(2){id,text,replies.limit(1){id,parent_id}}"
+    # When the media are listed with their comments expanded, two at a time
+    media = graph(
+        sim, f"{user['id']}/media", user["token"], fields=f"id,comments_count,{nested}"
+    ).json()["data"]
+    newest, *others = media
+    page = newest["comments"]
+    rest = requests.get(page["paging"]["next"], timeout=TIMEOUT).json()
+    thread = next(comment for comment in rest["data"] if comment["id"] == first)
+    more_replies = requests.get(thread["replies"]["paging"]["next"], timeout=TIMEOUT).json()
+    # Then each nested edge pages on its own, newest comments first, replies oldest first; the
+    # next links carry the nested fields; media without comments have no edge at all
+    assert newest["comments_count"] == 5
+    assert [comment["id"] for comment in page["data"]] == list(reversed(later))
+    assert [comment["id"] for comment in rest["data"]] == [first]
+    assert "next" not in rest.get("paging", {})
+    assert thread["replies"]["data"] == [{"id": replies[0], "parent_id": first}]
+    assert more_replies["data"] == [{"id": replies[1], "parent_id": first}]
+    # A full page links onwards even at the end, to an empty page without a next link.
+    end = requests.get(more_replies["paging"]["next"], timeout=TIMEOUT).json()
+    assert end["data"] == []
+    assert "next" not in end.get("paging", {})
+    assert "fields=id%2Ctext%2Creplies.limit%281%29" in page["paging"]["next"]
+    assert all("comments" not in item for item in others)

@@ -1,8 +1,10 @@
 """The LinkedIn REST imitation: version and protocol headers, tokens, posts, comments (offset
-paging, nested replies, create, delete) and follower counts."""
+paging, nested replies, create, delete), the organisation's comment notifications and follower
+counts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import requests
@@ -267,3 +269,165 @@ def test_social_metadata_counts_comments_of_several_posts_at_once(sim):
     assert raw.status_code == 400
     assert single["entity"] == newest
     assert single["commentSummary"]["count"] == 2
+
+
+def notifications(sim, org: dict, query: str = "", **params) -> requests.Response:
+    """GET organizationalEntityNotifications with the criteria finder; `query` is appended
+    as written (Rest.li structure must not be encoded by requests)."""
+    base = f"q=criteria&organizationalEntity={enc(org['urn'])}"
+    return requests.get(
+        f"{sim.url}/rest/organizationalEntityNotifications?{base}{query}",
+        params=params,
+        headers=headers(org),
+        timeout=TIMEOUT,
+    )
+
+
+def test_notifications_name_the_post_and_the_comment_newest_first(sim):
+    # Given a citizen's comment, a reply to it and the organisation's own answer
+    org = account(sim, "linkedin")
+    post_urn = newest_post(sim, org)
+    top = add_comment(sim, "linkedin", "Hvornår åbner svømmehallen?")
+    reply = add_comment(sim, "linkedin", "Det vil jeg også vide", "Nabo", parent_id=top["id"])
+    own = requests.post(
+        comments_url(sim, post_urn),
+        json={"actor": org["urn"], "object": post_urn, "message": {"text": "Den 1. marts."}},
+        headers=headers(org),
+        timeout=TIMEOUT,
+    ).json()
+    # When the notifications are read
+    body = notifications(sim, org, "&actions=List(COMMENT,ADMIN_COMMENT)").json()
+    elements = body["elements"]
+    # Then every comment has one, newest first, naming the post by activity and share URN
+    assert [element["action"] for element in elements] == ["ADMIN_COMMENT", "COMMENT", "COMMENT"]
+    assert body["paging"]["total"] == 3
+    activity = elements[0]["sourcePost"]
+    assert activity.startswith("urn:li:activity:")
+    assert {element["sourcePost"] for element in elements} == {activity}
+    assert {element["decoratedSourcePost"]["entity"] for element in elements} == {post_urn}
+    numbers = [element["generatedActivity"].rsplit(",", 1)[1].rstrip(")") for element in elements]
+    assert numbers == [own["id"], reply["comment_id"], top["comment_id"]]
+    assert elements[2]["generatedActivity"] == f"urn:li:comment:({activity},{top['comment_id']})"
+    comment = elements[2]["decoratedGeneratedActivity"]["comment"]
+    assert comment["text"] == "Hvornår åbner svømmehallen?"
+    assert comment["owner"] == top["author_id"]
+    assert elements[0]["decoratedGeneratedActivity"]["comment"]["owner"] == org["urn"]
+    assert all(element["organizationalEntity"] == org["urn"] for element in elements)
+    assert elements[0]["lastModifiedAt"] >= elements[2]["lastModifiedAt"]
+    # And socialActions takes the activity URN as well as the share URN
+    listed = requests.get(comments_url(sim, activity), headers=headers(org), timeout=TIMEOUT)
+    assert [element["id"] for element in listed.json()["elements"]] == [
+        own["id"],
+        top["comment_id"],
+    ]
+
+
+def test_notifications_filter_by_action_time_range_and_post(sim):
+    org = account(sim, "linkedin")
+    newest, older = (
+        requests.get(
+            f"{sim.url}/rest/posts",
+            params={"q": "author", "author": org["urn"]},
+            headers=headers(org),
+            timeout=TIMEOUT,
+        ).json()["elements"][n]["id"]
+        for n in (0, 1)
+    )
+    yesterday = add_comment(
+        sim,
+        "linkedin",
+        "I går",
+        post_id=older,
+        created_time=(datetime.now(UTC) - timedelta(days=1)).isoformat(),
+    )
+    today = add_comment(sim, "linkedin", "I dag", post_id=newest)
+    old = add_comment(
+        sim,
+        "linkedin",
+        "For længe siden",
+        post_id=older,
+        created_time=(datetime.now(UTC) - timedelta(days=61)).isoformat(),
+    )
+    start = int((datetime.now(UTC) - timedelta(hours=2)).timestamp() * 1000)
+    end = int((datetime.now(UTC) + timedelta(minutes=5)).timestamp() * 1000)
+
+    def numbers(response):
+        assert response.status_code == 200, response.text
+        return [e["generatedActivity"].rsplit(",", 1)[1][:-1] for e in response.json()["elements"]]
+
+    everything = numbers(notifications(sim, org))
+    recent = numbers(notifications(sim, org, f"&timeRange=(start:{start},end:{end})"))
+    on_older = numbers(notifications(sim, org, f"&sourcePost={enc(older)}"))
+    own_only = numbers(notifications(sim, org, "&actions=List(ADMIN_COMMENT)"))
+    # Notifications are kept for 60 days
+    assert everything == [today["comment_id"], yesterday["comment_id"]]
+    assert old["comment_id"] not in everything
+    assert recent == [today["comment_id"]]
+    assert on_older == [yesterday["comment_id"]]
+    assert own_only == []
+
+
+def test_notifications_page_by_start_and_count(sim):
+    org = account(sim, "linkedin")
+    ids = [add_comment(sim, "linkedin", f"Kommentar {n}")["comment_id"] for n in range(7)]
+    pages = [notifications(sim, org, start=str(start), count="3").json() for start in (0, 3, 6)]
+    seen = [e["generatedActivity"].rsplit(",", 1)[1][:-1] for p in pages for e in p["elements"]]
+    assert [len(page["elements"]) for page in pages] == [3, 3, 1]
+    assert [page["paging"]["total"] for page in pages] == [7, 7, 7]
+    assert seen == list(reversed(ids))
+
+
+def test_notifications_are_strict_about_the_query(sim):
+    org = account(sim, "linkedin")
+    url = f"{sim.url}/rest/organizationalEntityNotifications"
+    raw_urn = requests.get(
+        f"{url}?q=criteria&organizationalEntity={org['urn']}", headers=headers(org), timeout=TIMEOUT
+    )
+    answers = {
+        "no_finder": requests.get(
+            f"{url}?organizationalEntity={enc(org['urn'])}", headers=headers(org), timeout=TIMEOUT
+        ),
+        "no_entity": requests.get(f"{url}?q=criteria", headers=headers(org), timeout=TIMEOUT),
+        "other_org": notifications(sim, {**org, "urn": "urn:li:organization:1"}),
+        "unknown_action": notifications(sim, org, "&actions=List(COMMENTED)"),
+        "not_a_list": notifications(sim, org, "&actions=COMMENT"),
+        "bad_range": notifications(sim, org, "&timeRange=(start:5)"),
+        "backwards": notifications(sim, org, "&timeRange=(start:5,end:4)"),
+        "raw_source": notifications(sim, org, "&sourcePost=urn:li:share:1"),
+        "no_version": requests.get(
+            f"{url}?q=criteria&organizationalEntity={enc(org['urn'])}",
+            headers={k: v for k, v in headers(org).items() if k != "LinkedIn-Version"},
+            timeout=TIMEOUT,
+        ),
+    }
+    assert raw_urn.status_code == 400
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "no_finder": 400,
+        "no_entity": 400,
+        "other_org": 403,
+        "unknown_action": 400,
+        "not_a_list": 400,
+        "bad_range": 400,
+        "backwards": 400,
+        "raw_source": 400,
+        "no_version": 426,
+    }
+
+
+def test_notifications_under_faults(sim):
+    # A lagging comment is notified at once; a no_notification comment never; a throttle
+    # answers 429.
+    org = account(sim, "linkedin")
+    add_fault(sim, "linkedin", "read_lag", seconds=30)
+    late = add_comment(sim, "linkedin", "Forsinket")
+    add_fault(sim, "linkedin", "no_notification")
+    silent = add_comment(sim, "linkedin", "Uden besked")
+    add_fault(sim, "linkedin", "throttle")
+    throttled = notifications(sim, org)
+    notified = notifications(sim, org).json()["elements"]
+    listed = requests.get(
+        comments_url(sim, newest_post(sim, org)), headers=headers(org), timeout=TIMEOUT
+    ).json()["elements"]
+    assert throttled.status_code == 429
+    assert [e["generatedActivity"].rsplit(",", 1)[1][:-1] for e in notified] == [late["comment_id"]]
+    assert {element["id"] for element in listed} == {silent["comment_id"]}
