@@ -11,11 +11,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
 from . import audit, outbox
+from .deadlines import (
+    calendar_for,
+    escalation_reached,
+    forwarding_next_deadline,
+    forwarding_warn_at,
+    municipality_of,
+    next_deadline,
+    rejudge_open_items,
+)
 from .models import (
     OPEN_STATUSES,
     AuthorNotice,
@@ -27,29 +37,11 @@ from .models import (
     QueueItem,
     Record,
 )
-from .notify import notify
+from .notify import forwarding_experts, notify
 
 
 class ActionError(Exception):
     """The step is not possible in the item's current state; the message says why."""
-
-
-def next_deadline(item):
-    """The next SLA checkpoint (warning or deadline) still to act on, or None."""
-    if item.status not in OPEN_STATUSES:
-        return None
-    moments = []
-    if item.first_responded_at is None:
-        if item.first_response_escalation < 1 and item.first_response_warn_at:
-            moments.append(item.first_response_warn_at)
-        if item.first_response_escalation < 2 and item.first_response_due:
-            moments.append(item.first_response_due)
-    if item.answered_at is None:
-        if item.answer_escalation < 1 and item.answer_warn_at:
-            moments.append(item.answer_warn_at)
-        if item.answer_escalation < 2 and item.answer_due:
-            moments.append(item.answer_due)
-    return min(moments) if moments else None
 
 
 def _locked(item) -> QueueItem:
@@ -117,6 +109,8 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             posted = posted.filter(pk=forwarding.pk)
         forwardings = list(posted.values_list("pk", flat=True))
         posted.update(status=ForwardingStatus.POSTED)
+        # The team answered without waiting: the expert is no longer asked (nor reminded).
+        _withdraw_open_forwardings(item)
         audit.record(
             "reply",
             actor=acting_user,
@@ -143,6 +137,16 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             raise ActionError(_("The internal deadline must fall before the answer deadline."))
         if to_user is not None and not to_user.memberships.filter(unit=to_unit).exists():
             raise ActionError(_("The expert does not belong to that department."))
+        municipality = municipality_of(item.channel)
+        crisis = CrisisPeriod.objects.filter(
+            municipality=municipality, ended_at__isnull=True
+        ).first()
+        warn_at = forwarding_warn_at(
+            now,
+            due_at,
+            calendar_for(municipality),
+            round_the_clock=crisis is not None and crisis.round_the_clock,
+        )
         forwarding = Forwarding.objects.create(
             item=item,
             to_unit=to_unit,
@@ -150,6 +154,8 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             due_at=due_at,
             note=note,
             forwarded_by=acting_user,
+            warn_at=warn_at,
+            next_deadline=warn_at,
         )
         item.status = ItemStatus.FORWARDED
         item.first_responded_at = item.first_responded_at or now
@@ -164,17 +170,10 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             to_unit=to_unit.pk,
             to_user=getattr(to_user, "pk", None),
             due_at=due_at.isoformat(),
+            warn_at=warn_at.isoformat(),
         )
-        if to_user is not None:
-            recipients = [to_user]
-        else:
-            recipients = [
-                m.user
-                for m in to_unit.memberships.select_related("user")
-                if m.role == "department_expert"
-            ]
         notify(
-            recipients,
+            forwarding_experts(forwarding),
             NotificationKind.FORWARDED,
             item=item,
             message=_("A question was forwarded to you: answer by %(due)s.")
@@ -198,7 +197,10 @@ def send_back(forwarding, answer_text, *, acting_user):
         forwarding.answered_by = acting_user
         forwarding.answered_at = timezone.now()
         forwarding.status = ForwardingStatus.ANSWERED
-        forwarding.save(update_fields=["answer_text", "answered_by", "answered_at", "status"])
+        forwarding.next_deadline = forwarding_next_deadline(forwarding)
+        forwarding.save(
+            update_fields=["answer_text", "answered_by", "answered_at", "status", "next_deadline"]
+        )
         item = forwarding.item
         audit.record(
             "send_back",
@@ -217,6 +219,14 @@ def send_back(forwarding, answer_text, *, acting_user):
     return forwarding
 
 
+def _withdraw_open_forwardings(item):
+    """The item is done: questions still waiting for an expert are withdrawn, and their
+    internal deadlines stop escalating."""
+    Forwarding.objects.filter(item=item, status=ForwardingStatus.OPEN).update(
+        status=ForwardingStatus.WITHDRAWN, next_deadline=None
+    )
+
+
 def close(item, reason, *, acting_user, note=""):
     """Close without an answer (praise, an emoji, a like), with the reason."""
     reason = (reason or "").strip()
@@ -229,9 +239,7 @@ def close(item, reason, *, acting_user, note=""):
         item.closed_reason = reason
         item.closed_at = timezone.now()
         _save(item, "status", "closed_reason", "closed_at")
-        Forwarding.objects.filter(item=item, status=ForwardingStatus.OPEN).update(
-            status=ForwardingStatus.WITHDRAWN
-        )
+        _withdraw_open_forwardings(item)
         audit.record(
             "close",
             actor=acting_user,
@@ -346,6 +354,7 @@ def delete(item, reason_code, *, acting_user, note=""):
         item.closed_at = timezone.now()
         item.closed_reason = reason.label
         _save(item, "status", "closed_at", "closed_reason")
+        _withdraw_open_forwardings(item)
         audit.record(
             "delete",
             actor=acting_user,
@@ -449,7 +458,15 @@ def update_record(record, *, acting_user, **metadata):
 
 
 def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_the_clock=True):
-    """Crisis mode on: tighter targets for new items, everyone on the team monitoring."""
+    """Crisis mode on: tighter targets for new items and for every item already waiting, and
+    everyone on the team monitoring.
+
+    The open, unanswered items are re-judged by the crisis targets from their received time in
+    the same transaction as the period row (`deadlines.rejudge_open_items` says how): no
+    deadline moves later, a target already met keeps its deadline, and an item whose tightened
+    deadline has already passed is reported as missed by the next escalation sweep. The audit
+    entry and the period row say how many items were re-judged.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(_("Say why crisis mode is switched on."))
@@ -460,14 +477,19 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             .exists()
         ):
             raise ActionError(_("Crisis mode is already on."))
+        now = timezone.now()
         period = CrisisPeriod.objects.create(
             municipality=municipality,
             reason=reason,
             target_percent=target_percent,
             round_the_clock=round_the_clock,
-            started_at=timezone.now(),
+            started_at=now,
             started_by=acting_user,
         )
+        rejudged = rejudge_open_items(municipality, tighten=True, now=now)
+        period.tightened_items = rejudged.changed
+        period.save(update_fields=["tightened_items"])
+        moved = _keep_internal_deadlines_inside(municipality, period, now)
         audit.record(
             "crisis_on",
             actor=acting_user,
@@ -476,6 +498,10 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             target_percent=target_percent,
             round_the_clock=round_the_clock,
             policy_version=version_in_force(municipality),
+            open_items=rejudged.open_items,
+            rejudged=rejudged.changed,
+            past_due=rejudged.past_due,
+            internal_deadlines_moved=moved,
         )
         from governance.models import Membership, Role
 
@@ -483,16 +509,71 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             unit__municipality=municipality,
             role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR],
         ).select_related("user")
-        notify(
-            [m.user for m in team],
-            NotificationKind.CRISIS,
-            message=_("Crisis mode is on: everyone on the team monitors the queue. %(why)s")
-            % {"why": reason},
-        )
+        message = _("Crisis mode is on: everyone on the team monitors the queue. %(why)s") % {
+            "why": reason
+        }
+        if rejudged.changed:
+            message += " " + ngettext(
+                "%(count)d open item now has a tighter deadline.",
+                "%(count)d open items now have tighter deadlines.",
+                rejudged.changed,
+            ) % {"count": rejudged.changed}
+        notify([m.user for m in team], NotificationKind.CRISIS, message=message)
     return period
 
 
+def _keep_internal_deadlines_inside(municipality, period, now) -> int:
+    """An expert's internal deadline must fall inside the item's answer deadline (M4). Where the
+    tightened answer deadline now comes first, the internal deadline moves to it, its reminder
+    point with it, and the experts are told. (Ending the crisis leaves them where they are: an
+    earlier answer harms nobody, and the expert was told.) Returns how many moved."""
+    from django.db.models import F
+
+    rows = list(
+        Forwarding.objects.filter(
+            status=ForwardingStatus.OPEN,
+            item__channel__owner_unit__municipality=municipality,
+            item__answer_due__lt=F("due_at"),
+        )
+        .select_related("item", "to_user")
+        .select_for_update(of=("self",))
+    )
+    if not rows:
+        return 0
+    calendar = calendar_for(municipality)
+    for forwarding in rows:
+        forwarding.due_at = forwarding.item.answer_due
+        forwarding.warn_at = forwarding_warn_at(
+            forwarding.forwarded_at,
+            forwarding.due_at,
+            calendar,
+            round_the_clock=period.round_the_clock,
+        )
+        # Levels never go up here; the sweep sends what the new points call for.
+        forwarding.escalation = min(
+            forwarding.escalation, escalation_reached(now, forwarding.warn_at, forwarding.due_at)
+        )
+        forwarding.next_deadline = forwarding_next_deadline(forwarding)
+    Forwarding.objects.bulk_update(rows, ["due_at", "warn_at", "escalation", "next_deadline"])
+    for forwarding in rows:
+        notify(
+            forwarding_experts(forwarding),
+            NotificationKind.CRISIS,
+            item=forwarding.item,
+            message=_(
+                "Crisis mode is on: the question forwarded to you must now be answered by %(due)s."
+            )
+            % {"due": timezone.localtime(forwarding.due_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    return len(rows)
+
+
 def end_crisis(municipality, *, acting_user, note=""):
+    """Crisis mode off. The open, unanswered items on crisis targets go back to the normal
+    answer times of the policy version in force, recomputed from their received time in the
+    same transaction; items the crisis did not touch keep their deadlines. An item the crisis
+    had reported as late but whose normal deadline lies ahead is warned and reported again
+    against that deadline. Audited with the number of items re-judged."""
     with transaction.atomic():
         period = (
             CrisisPeriod.objects.select_for_update()
@@ -501,15 +582,22 @@ def end_crisis(municipality, *, acting_user, note=""):
         )
         if period is None:
             raise ActionError(_("Crisis mode is not on."))
-        period.ended_at = timezone.now()
+        now = timezone.now()
+        period.ended_at = now
         period.ended_by = acting_user
         period.save(update_fields=["ended_at", "ended_by"])
+        rejudged = rejudge_open_items(municipality, tighten=False, now=now)
+        period.restored_items = rejudged.changed
+        period.save(update_fields=["restored_items"])
         audit.record(
             "crisis_off",
             actor=acting_user,
             note=note,
             crisis=period.pk,
             policy_version=version_in_force(municipality),
+            open_items=rejudged.open_items,
+            rejudged=rejudged.changed,
+            past_due=rejudged.past_due,
         )
     return period
 

@@ -94,13 +94,20 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Forwarding)
 class ForwardingAdmin(_ReadOnlyAdmin):
-    list_display = ["item", "to_unit", "to_user", "due_at", "status"]
+    list_display = ["item", "to_unit", "to_user", "due_at", "warn_at", "escalation", "status"]
     list_filter = ["status"]
 
 
 @admin.register(CrisisPeriod)
 class CrisisPeriodAdmin(_ReadOnlyAdmin):
-    list_display = ["municipality", "started_at", "ended_at", "target_percent"]
+    list_display = [
+        "municipality",
+        "started_at",
+        "ended_at",
+        "target_percent",
+        "tightened_items",
+        "restored_items",
+    ]
 
 
 @admin.register(Record)

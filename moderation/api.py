@@ -299,6 +299,12 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
 class ForwardingSerializer(serializers.ModelSerializer):
     item_text = serializers.CharField(source="item.masked_text", read_only=True)
     item_answer_due = serializers.DateTimeField(source="item.answer_due", read_only=True)
+    internal_state = serializers.SerializerMethodField(
+        help_text=_(
+            "Where the internal deadline stands: waiting, due_soon (past the reminder point), "
+            "overdue, met, late (answered after it), or empty once withdrawn."
+        )
+    )
 
     class Meta:
         model = Forwarding
@@ -311,11 +317,16 @@ class ForwardingSerializer(serializers.ModelSerializer):
             "to_user",
             "note",
             "due_at",
+            "warn_at",
+            "internal_state",
             "status",
             "forwarded_at",
             "answer_text",
             "answered_at",
         ]
+
+    def get_internal_state(self, forwarding) -> str:
+        return forwarding.internal_state(self.context.get("now") or timezone.now())
 
 
 class AnswerInput(serializers.Serializer):
@@ -615,8 +626,25 @@ class CrisisInput(serializers.Serializer):
     round_the_clock = serializers.BooleanField(default=True)
 
 
+_CRISIS_STATE = {
+    "on": serializers.BooleanField(),
+    "since": serializers.DateTimeField(allow_null=True),
+    "reason": serializers.CharField(),
+    "target_percent": serializers.IntegerField(allow_null=True),
+    "round_the_clock": serializers.BooleanField(allow_null=True),
+    "tightened_items": serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Open items whose deadlines were tightened when crisis mode started."),
+    ),
+}
+
+
 class CrisisView(APIView):
-    """Crisis mode of the user's municipality: GET the state, POST to switch it on or off."""
+    """Crisis mode of the user's municipality: GET the state, POST to switch it on or off.
+
+    Switching on re-judges every open item by the crisis targets (no deadline moves later);
+    switching off puts them back on the normal answer times. The POST answer's
+    `rejudged_items` says how many open items' deadlines the switch moved."""
 
     permission_classes = [IsStaffMember]
 
@@ -630,6 +658,7 @@ class CrisisView(APIView):
             "reason": period.reason if period else "",
             "target_percent": period.target_percent if period else None,
             "round_the_clock": period.round_the_clock if period else None,
+            "tightened_items": period.tightened_items if period else None,
         }
 
     def _municipality(self, request):
@@ -643,11 +672,16 @@ class CrisisView(APIView):
 
         return _municipality(request.user)
 
-    @extend_schema(responses=CrisisInput)
+    @extend_schema(responses=inline_serializer("CrisisState", _CRISIS_STATE))
     def get(self, request):
         return Response(self._state(self._municipality(request)))
 
-    @extend_schema(request=CrisisInput, responses=CrisisInput)
+    @extend_schema(
+        request=CrisisInput,
+        responses=inline_serializer(
+            "CrisisSwitched", {**_CRISIS_STATE, "rejudged_items": serializers.IntegerField()}
+        ),
+    )
     def post(self, request):
         municipality = self._municipality(request)
         data = CrisisInput(data=request.data)
@@ -655,18 +689,22 @@ class CrisisView(APIView):
         values = data.validated_data
         try:
             if values["on"]:
-                actions.start_crisis(
+                period = actions.start_crisis(
                     municipality,
                     acting_user=request.user,
                     reason=values["reason"],
                     target_percent=values["target_percent"],
                     round_the_clock=values["round_the_clock"],
                 )
+                moved = period.tightened_items
             else:
-                actions.end_crisis(municipality, acting_user=request.user, note=values["reason"])
+                period = actions.end_crisis(
+                    municipality, acting_user=request.user, note=values["reason"]
+                )
+                moved = period.restored_items
         except actions.ActionError as error:
             raise ValidationError({"detail": str(error)}) from None
-        return Response(self._state(municipality))
+        return Response({**self._state(municipality), "rejudged_items": moved})
 
 
 def register(router):

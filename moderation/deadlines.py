@@ -3,16 +3,21 @@ municipality's business calendar and crisis mode, combined into due times and wa
 
 The ingest pipeline builds one `DeadlineCalculator` per municipality and batch; everything it
 needs is read once, so a deadline costs two or three `due_at` calls and no query.
+
+`rejudge_open_items` applies a change of crisis mode to the items already waiting, and
+`forwarding_warn_at` places the reminder point of an expert's internal deadline.
 """
 
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -33,6 +38,8 @@ class Deadlines:
     policy_version_id: int | None
     first_response_warn_at: datetime | None = None
     answer_warn_at: datetime | None = None
+    # The crisis period whose tightened targets these are, if any.
+    crisis_id: int | None = None
 
     @property
     def next_deadline(self) -> datetime | None:
@@ -59,6 +66,7 @@ class Deadlines:
         item.first_response_escalation = 0
         item.answer_escalation = 0
         item.next_deadline = self.next_deadline
+        item.crisis_id = self.crisis_id
 
 
 NO_DEADLINES = Deadlines(None, None, None)
@@ -73,7 +81,29 @@ DEADLINE_FIELDS = (
     "first_response_escalation",
     "answer_escalation",
     "next_deadline",
+    "crisis",
 )
+
+
+def next_deadline(item):
+    """The next SLA checkpoint (warning or deadline) of `item` still to act on, or None: what
+    the escalation sweep's cursor must be after any change to the item."""
+    from .models import OPEN_STATUSES
+
+    if item.status not in OPEN_STATUSES:
+        return None
+    moments = []
+    if item.first_responded_at is None:
+        if item.first_response_escalation < 1 and item.first_response_warn_at:
+            moments.append(item.first_response_warn_at)
+        if item.first_response_escalation < 2 and item.first_response_due:
+            moments.append(item.first_response_due)
+    if item.answered_at is None:
+        if item.answer_escalation < 1 and item.answer_warn_at:
+            moments.append(item.answer_warn_at)
+        if item.answer_escalation < 2 and item.answer_due:
+            moments.append(item.answer_due)
+    return min(moments) if moments else None
 
 
 class DeadlineCalculator:
@@ -118,7 +148,14 @@ class DeadlineCalculator:
                 received_at, rule.first_response_minutes, rule.first_response_clock
             )
         answer_due, answer_warn = self._due(received_at, rule.answer_minutes, rule.answer_clock)
-        return Deadlines(first_due, answer_due, self.policy_version_id, first_warn, answer_warn)
+        return Deadlines(
+            first_due,
+            answer_due,
+            self.policy_version_id,
+            first_warn,
+            answer_warn,
+            self.crisis.pk if self.crisis is not None else None,
+        )
 
     def _due(self, received_at, minutes, clock):
         if self.crisis is not None:
@@ -141,6 +178,235 @@ def assign_deadlines(item, calculator: DeadlineCalculator | None = None) -> Dead
     result = calculator.deadlines(item.platform, item.kind, item.received_at)
     result.apply(item)
     return result
+
+
+# -- crisis mode switched on or off: re-judging the items already waiting
+
+# What re-judging reads of an item, and what it may write back.
+_REJUDGE_WRITE = (
+    "first_response_due",
+    "answer_due",
+    "first_response_warn_at",
+    "answer_warn_at",
+    "first_response_escalation",
+    "answer_escalation",
+    "next_deadline",
+    "policy_version",
+    "crisis",
+)
+_REJUDGE_READ = (
+    "status",
+    "platform",
+    "kind",
+    "received_at",
+    "first_responded_at",
+    "answered_at",
+    *_REJUDGE_WRITE,
+)
+# (target, the field saying it was met)
+_TARGETS = (("first_response", "first_responded_at"), ("answer", "answered_at"))
+REJUDGE_CHUNK = 1000
+
+
+@dataclass(slots=True)
+class Rejudged:
+    """What re-judging the open items did."""
+
+    open_items: int = 0  # open, unanswered items looked at
+    changed: int = 0  # items whose deadlines moved
+    past_due: int = 0  # of those, items with a target whose new deadline has already passed
+
+
+def rejudge_open_items(municipality, *, tighten: bool, now: datetime | None = None) -> Rejudged:
+    """Re-judge the open, unanswered items of `municipality` by the rules as they stand now
+    (crisis mode included) from their received time: all of them when crisis mode is switched
+    on (`tighten=True`), those carrying crisis targets when it is switched off. Called inside
+    the transaction that writes the crisis period.
+
+    What a change of crisis mode does to the items already waiting:
+
+    - A target already met (the first response was given) is history and keeps its deadline.
+    - Switching on never moves a deadline later: an item whose due time is already earlier than
+      the crisis target gives (received under a stricter rule, say) keeps it.
+    - Switching off puts the items that carry crisis targets (tightened when it started, or
+      received during it) back on the normal answer times of the policy version in force,
+      counted from the received time. Items the crisis did not touch keep their deadlines.
+    - An item the version in force has no rule for keeps its deadlines: nothing to judge it by.
+    - Escalation levels never go up here; only the sweep sends warnings and breaches. A level
+      goes down where the new deadline (or warning point) lies ahead again, so the item is
+      warned and reported against the deadline it is judged by now. An item whose new deadline
+      has already passed gets a cursor in the past and is reported by the next sweep.
+
+    Rows are read in keyset chunks, locked (a sweep or an action on the same row waits for the
+    commit), and the changed ones written back with bulk UPDATEs, not one statement per item.
+    """
+    from accounts.models import Channel
+
+    from .models import OPEN_STATUSES, QueueItem
+
+    now = now or timezone.now()
+    calculator = DeadlineCalculator(municipality, at=now)
+    channels = Channel.objects.filter(owner_unit__municipality=municipality).values("pk")
+    rows = QueueItem.objects.filter(
+        channel__in=channels, status__in=OPEN_STATUSES, answered_at__isnull=True
+    )
+    if not tighten:
+        rows = rows.filter(crisis__isnull=False)
+    rows = rows.select_for_update().only(*_REJUDGE_READ).order_by("pk")
+    result = Rejudged()
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last)[:REJUDGE_CHUNK])
+        if not chunk:
+            return result
+        last = chunk[-1].pk
+        dirty = []
+        for item in chunk:
+            result.open_items += 1
+            fresh = calculator.deadlines(item.platform, item.kind, item.received_at)
+            moved = _rejudge(item, fresh, tighten=tighten, now=now)
+            if moved:
+                result.changed += 1
+                if _past_due(item, now):
+                    result.past_due += 1
+            if moved or not tighten:
+                item.crisis_id = fresh.crisis_id if moved else None
+                item.next_deadline = next_deadline(item)
+                dirty.append(item)
+        if dirty:
+            _write_back(dirty)
+        if len(chunk) < REJUDGE_CHUNK:
+            return result
+
+
+def _write_back(items) -> None:
+    """Write the re-judged fields of `items`: one UPDATE joined to a VALUES list per batch.
+
+    Django's `bulk_update` builds a CASE per field and row; at thousands of items building and
+    running those costs seconds, far more than the re-judging itself.
+    """
+    from .models import QueueItem
+
+    connection = connections[router.db_for_write(QueueItem)]
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
+        QueueItem.objects.bulk_update(items, _REJUDGE_WRITE)  # no UPDATE … FROM before 3.33
+        return
+    meta = QueueItem._meta
+    fields = [meta.get_field(name) for name in _REJUDGE_WRITE]
+    columns = [meta.pk, *fields]
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # Parameters in a VALUES list carry no type: name it, or PostgreSQL reads text.
+        types = [meta.pk.rel_db_type(connection), *(f.db_type(connection) for f in fields)]
+        row = "(" + ", ".join(f"%s::{db_type}" for db_type in types) + ")"
+    else:
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    table = quote(meta.db_table)
+    names = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    pk = quote(meta.pk.column)
+    limit = connection.features.max_query_params or len(items) * len(columns)
+    per_statement = max(1, min(len(items), limit // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), per_statement):
+            batch = items[start : start + per_statement]
+            params = []
+            for item in batch:
+                params.append(item.pk)
+                params.extend(
+                    f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields
+                )
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(batch))}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.{pk}",
+                params,
+            )
+
+
+def _rejudge(item, fresh: Deadlines, *, tighten: bool, now: datetime) -> bool:
+    """Apply `fresh` deadlines to the item's open targets by the rules above; whether any
+    deadline moved."""
+    moved = False
+    for target, met in _TARGETS:
+        if getattr(item, met) is not None:
+            continue
+        new_due = getattr(fresh, f"{target}_due")
+        new_warn = getattr(fresh, f"{target}_warn_at")
+        old_due = getattr(item, f"{target}_due")
+        if new_due is None:
+            continue
+        if tighten and old_due is not None and old_due <= new_due:
+            continue
+        if new_due == old_due and new_warn == getattr(item, f"{target}_warn_at"):
+            continue
+        setattr(item, f"{target}_due", new_due)
+        setattr(item, f"{target}_warn_at", new_warn)
+        level = min(
+            getattr(item, f"{target}_escalation"), escalation_reached(now, new_warn, new_due)
+        )
+        setattr(item, f"{target}_escalation", level)
+        moved = True
+    if moved:
+        item.policy_version_id = fresh.policy_version_id
+        item.crisis_id = fresh.crisis_id
+    return moved
+
+
+def escalation_reached(now, warn_at, due) -> int:
+    """The escalation level the clock has reached at `now` for one target or internal deadline:
+    2 past the deadline, 1 past the warning point, else 0."""
+    if due is not None and due <= now:
+        return 2
+    if warn_at is not None and warn_at <= now:
+        return 1
+    return 0
+
+
+def _past_due(item, now) -> bool:
+    return any(
+        getattr(item, met) is None
+        and getattr(item, f"{target}_due") is not None
+        and getattr(item, f"{target}_due") <= now
+        for target, met in _TARGETS
+    )
+
+
+# -- the internal deadline of a forwarded question
+
+
+def forwarding_warn_at(
+    forwarded_at: datetime, due_at: datetime, calendar: sla.Calendar, *, round_the_clock=False
+) -> datetime:
+    """When the expert is reminded: at 75 % of their time from forwarding to the internal
+    deadline, counted in opening hours so the reminder reaches them at work (a question
+    forwarded Friday afternoon and due Monday morning is not recalled on Sunday). In calendar
+    time when crisis mode counts every hour or when no opening hour falls in between."""
+    if due_at <= forwarded_at:
+        return due_at
+    if not round_the_clock:
+        open_minutes = sla.open_minutes_between(forwarded_at, due_at, calendar, sla.OPENING_HOURS)
+        if open_minutes >= 1:
+            warn = sla.due_at(
+                forwarded_at,
+                math.floor(open_minutes * WARN_FRACTION),
+                calendar,
+                sla.OPENING_HOURS,
+            )
+            return min(warn, due_at)
+    return forwarded_at + (due_at - forwarded_at) * WARN_FRACTION
+
+
+def forwarding_next_deadline(forwarding):
+    """The next checkpoint of a forwarding's internal deadline still to act on, or None."""
+    from .models import ForwardingStatus
+
+    if forwarding.status != ForwardingStatus.OPEN:
+        return None
+    if forwarding.escalation < 1 and forwarding.warn_at is not None:
+        return min(forwarding.warn_at, forwarding.due_at)
+    if forwarding.escalation < 2:
+        return forwarding.due_at
+    return None
 
 
 # -- the business calendar, cached per municipality

@@ -5,6 +5,11 @@ never stops the sweep.
 
 At 75 % of a target the assignee is warned; at the deadline the channel's owner and the centre
 manager (decentral) or the communications lead (central) are told.
+
+The internal deadline of a forwarded question escalates the same way, from its own indexed
+cursor: at 75 % of the expert's time the expert is reminded; at the internal deadline the
+expert, the person who forwarded the question and the item's assignee (who must post the answer
+before the item's own deadline) hear that the expert's answer is late.
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .actions import next_deadline
-from .models import OPEN_STATUSES, NotificationKind, QueueItem
-from .notify import breach_recipients, notify
+from .deadlines import forwarding_next_deadline, next_deadline
+from .models import OPEN_STATUSES, Forwarding, ForwardingStatus, NotificationKind, QueueItem
+from .notify import breach_recipients, forwarding_experts, notify
 
 logger = logging.getLogger(__name__)
 
@@ -30,44 +35,82 @@ BATCH = 500
 class SweepResult:
     warned: int = 0
     breached: int = 0
+    reminded: int = 0  # experts reminded of an internal deadline
+    late: int = 0  # internal deadlines missed
     skipped: int = 0
     failed: int = 0
 
+    def as_dict(self) -> dict:
+        return {
+            "warned": self.warned,
+            "breached": self.breached,
+            "reminded": self.reminded,
+            "late": self.late,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
 
 def sweep(now=None, *, batch=BATCH) -> SweepResult:
-    """Act on every open item whose next checkpoint is at or before `now`."""
+    """Act on every open item and every question waiting for an expert whose next checkpoint
+    is at or before `now`."""
     now = now or timezone.now()
     result = SweepResult()
+    _sweep_rows(
+        QueueItem.objects.filter(status__in=OPEN_STATUSES, next_deadline__lte=now),
+        _handle,
+        "item",
+        now,
+        batch,
+        result,
+    )
+    _sweep_rows(
+        Forwarding.objects.filter(status=ForwardingStatus.OPEN, next_deadline__lte=now),
+        _handle_forwarding,
+        "forwarding",
+        now,
+        batch,
+        result,
+    )
+    return result
+
+
+def _sweep_rows(due_rows, handle, what, now, batch, result):
+    """Hand each due row to `handle(pk, cursor, now, result)` in cursor order, a batch at a
+    time; a row that raises is logged, counted and left for the next sweep."""
     seen = set()
     while True:
         due = list(
-            QueueItem.objects.filter(status__in=OPEN_STATUSES, next_deadline__lte=now)
-            .exclude(pk__in=seen)
+            due_rows.exclude(pk__in=seen)
             .order_by("next_deadline", "id")
             .values_list("pk", "next_deadline")[:batch]
         )
         if not due:
-            return result
+            return
         for pk, cursor in due:
             seen.add(pk)
             try:
-                handled = _handle(pk, cursor, now)
+                handled = handle(pk, cursor, now, result)
             except Exception:
-                logger.exception("SLA sweep failed on item %s", pk)
+                logger.exception("SLA sweep failed on %s %s", what, pk)
                 result.failed += 1
                 continue
-            if handled is None:
+            if not handled:
                 result.skipped += 1
-            else:
-                result.warned += handled[0]
-                result.breached += handled[1]
 
 
-def _handle(pk, cursor, now):
+def _handle(pk, cursor, now, result=None):
+    """Warn or report one item; returns (warned, breached), or None when another sweeper (or a
+    change of its deadlines) got there first."""
     with transaction.atomic():
-        item = QueueItem.objects.select_related(
-            "channel__owner_unit", "channel__responsible", "channel__deputy", "assigned_to"
-        ).get(pk=pk)
+        # Locked: re-judging (crisis mode) or an action on the item waits, or is waited for.
+        item = (
+            QueueItem.objects.select_for_update(of=("self",))
+            .select_related(
+                "channel__owner_unit", "channel__responsible", "channel__deputy", "assigned_to"
+            )
+            .get(pk=pk)
+        )
         if item.next_deadline != cursor:
             return None
         warned = breached = 0
@@ -98,6 +141,9 @@ def _handle(pk, cursor, now):
         if not claimed:
             transaction.set_rollback(True)
             return None
+    if result is not None:
+        result.warned += warned
+        result.breached += breached
     return warned, breached
 
 
@@ -139,4 +185,103 @@ def _breach(item, prefix):
         reason=prefix,
         policy_version=item.policy_version,
         due=due.isoformat(),
+    )
+
+
+# -- the internal deadline of a forwarded question
+
+
+def _handle_forwarding(pk, cursor, now, result=None):
+    """Remind the expert or report the late answer for one forwarding; returns (reminded,
+    late), or None when another sweeper got there first or it no longer waits."""
+    with transaction.atomic():
+        forwarding = (
+            Forwarding.objects.select_for_update(of=("self",))
+            .select_related(
+                "item__channel",
+                "item__assigned_to",
+                "item__policy_version",
+                "to_user",
+                "to_unit",
+                "forwarded_by",
+            )
+            .get(pk=pk)
+        )
+        if forwarding.next_deadline != cursor or forwarding.status != ForwardingStatus.OPEN:
+            return None
+        reminded = late = 0
+        if not forwarding.item.is_open:
+            # The item was finished some other way: nothing left to chase (the actions
+            # withdraw such questions; this guards rows from before they did).
+            forwarding.escalation = 2
+        elif forwarding.escalation < 2 and forwarding.due_at <= now:
+            forwarding.escalation = 2
+            late = 1
+            _forwarding_late(forwarding)
+        elif (
+            forwarding.escalation < 1
+            and forwarding.warn_at is not None
+            and forwarding.warn_at <= now
+        ):
+            forwarding.escalation = 1
+            reminded = 1
+            _forwarding_reminder(forwarding)
+        new_cursor = forwarding_next_deadline(forwarding)
+        claimed = Forwarding.objects.filter(
+            pk=pk, next_deadline=cursor, status=ForwardingStatus.OPEN
+        ).update(next_deadline=new_cursor, escalation=forwarding.escalation)
+        if not claimed:
+            transaction.set_rollback(True)
+            return None
+    if result is not None:
+        result.reminded += reminded
+        result.late += late
+    return reminded, late
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _forwarding_reminder(forwarding):
+    item = forwarding.item
+    notify(
+        forwarding_experts(forwarding),
+        NotificationKind.FORWARD_REMINDER,
+        item=item,
+        message=_("A question forwarded to you waits for your answer: answer by %(due)s.")
+        % {"due": _when(forwarding.due_at)},
+    )
+    audit.record(
+        "forward_reminder",
+        item=item,
+        policy_version=item.policy_version,
+        forwarding=forwarding.pk,
+        due=forwarding.due_at.isoformat(),
+    )
+
+
+def _forwarding_late(forwarding):
+    item = forwarding.item
+    experts = forwarding_experts(forwarding)
+    notify(
+        [*experts, forwarding.forwarded_by, item.assigned_to],
+        NotificationKind.FORWARD_LATE,
+        item=item,
+        message=_(
+            "The expert's answer from %(unit)s is late: it was due %(due)s. "
+            "The item's own answer deadline is %(answer_due)s."
+        )
+        % {
+            "unit": forwarding.to_unit.name,
+            "due": _when(forwarding.due_at),
+            "answer_due": _when(item.answer_due) if item.answer_due else "–",
+        },
+    )
+    audit.record(
+        "forward_late",
+        item=item,
+        policy_version=item.policy_version,
+        forwarding=forwarding.pk,
+        due=forwarding.due_at.isoformat(),
     )

@@ -67,6 +67,19 @@ def send_emails(notification_ids) -> int:
     return sent
 
 
+def forwarding_experts(forwarding):
+    """Who answers a forwarded question: the named expert, or else every department expert of
+    the department it went to."""
+    if forwarding.to_user_id is not None:
+        return [forwarding.to_user]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            unit_id=forwarding.to_unit_id, role=Role.DEPARTMENT_EXPERT
+        ).select_related("user")
+    ]
+
+
 def breach_recipients(channel):
     """Who hears of a missed deadline: the channel's owner (responsible and deputy) and the
     centre manager for a decentral channel or the communications lead for a central one."""

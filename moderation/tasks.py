@@ -1,4 +1,5 @@
-"""Celery tasks of the answer routine: the SLA escalation sweep."""
+"""Celery tasks of the answer routine: the SLA escalation sweep (item deadlines and the
+internal deadlines of forwarded questions)."""
 
 from celery import shared_task
 
@@ -8,10 +9,4 @@ from .escalation import sweep
 @shared_task(name="moderation.sweep_sla", ignore_result=True)
 def sweep_sla():
     """One sweep; idempotent (each checkpoint is claimed once), so overlapping runs are safe."""
-    result = sweep()
-    return {
-        "warned": result.warned,
-        "breached": result.breached,
-        "skipped": result.skipped,
-        "failed": result.failed,
-    }
+    return sweep().as_dict()

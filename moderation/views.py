@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -623,19 +624,41 @@ class CrisisView(ActionRequiredMixin, TemplateView):
         municipality = _municipality(request.user)
         try:
             if request.POST.get("switch") == "off":
-                actions.end_crisis(
+                period = actions.end_crisis(
                     municipality, acting_user=request.user, note=request.POST.get("note", "")
                 )
-                messages.success(request, _("Crisis mode is off."))
+                messages.success(
+                    request,
+                    _("Crisis mode is off.")
+                    + " "
+                    + ngettext(
+                        "%(count)d open item is back on the normal answer times.",
+                        "%(count)d open items are back on the normal answer times.",
+                        period.restored_items,
+                    )
+                    % {"count": period.restored_items},
+                )
                 return redirect("moderation:crisis")
             form = CrisisForm(request.POST)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(form=form), status=400)
-            actions.start_crisis(municipality, acting_user=request.user, **form.cleaned_data)
+            period = actions.start_crisis(
+                municipality, acting_user=request.user, **form.cleaned_data
+            )
         except actions.ActionError as error:
             messages.error(request, str(error))
             return redirect("moderation:crisis")
-        messages.success(request, _("Crisis mode is on."))
+        messages.success(
+            request,
+            _("Crisis mode is on.")
+            + " "
+            + ngettext(
+                "The deadline of %(count)d open item was tightened.",
+                "The deadlines of %(count)d open items were tightened.",
+                period.tightened_items,
+            )
+            % {"count": period.tightened_items},
+        )
         return redirect("moderation:crisis")
 
 

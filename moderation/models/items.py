@@ -129,6 +129,17 @@ class QueueItem(models.Model):
         related_name="+",
         verbose_name=_("judged by policy version"),
     )
+    # Set while the deadlines are the crisis period's tightened ones (from intake during the
+    # period, or from re-judging the open items when it started); cleared when it ends.
+    crisis = models.ForeignKey(
+        "moderation.CrisisPeriod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("judged by crisis targets"),
+        db_index=False,
+    )
     raw = models.JSONField(_("raw payload"), default=dict, blank=True)
 
     objects = QueueItemQuerySet.as_manager()
@@ -153,6 +164,12 @@ class QueueItem(models.Model):
             models.Index(fields=["answer_due", "received_at", "id"], name="queue_item_queue_order"),
             models.Index(fields=["author_external_id"], name="queue_item_author"),
             models.Index(fields=["thread_external_id"], name="queue_item_thread"),
+            # Nearly every row has no crisis: a partial index costs the intake nothing.
+            models.Index(
+                fields=["crisis"],
+                name="queue_item_crisis",
+                condition=models.Q(crisis__isnull=False),
+            ),
         ]
 
     def __str__(self):

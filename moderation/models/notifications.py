@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Item assigned to you")
     CRISIS = "crisis", _("Crisis mode")
     CHANNEL_RECONNECT = "channel_reconnect", _("Channel needs reconnecting")
+    FORWARD_REMINDER = "forward_reminder", _("Internal deadline approaching")
+    FORWARD_LATE = "forward_late", _("Expert's answer is late")
 
 
 class NotificationQuerySet(models.QuerySet):

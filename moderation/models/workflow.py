@@ -14,7 +14,12 @@ class ForwardingStatus(models.TextChoices):
 
 
 class Forwarding(models.Model):
-    """A question put in a department's or an expert's hands, with an internal deadline."""
+    """A question put in a department's or an expert's hands, with an internal deadline.
+
+    The internal deadline escalates like an item's SLA (see `moderation.escalation`): at the
+    reminder point (75 % of the expert's time) the expert is reminded, at the deadline the
+    expert, the person who forwarded it and the item's assignee hear that the answer is late.
+    """
 
     item = models.ForeignKey(
         "moderation.QueueItem", on_delete=models.CASCADE, related_name="forwardings"
@@ -47,6 +52,13 @@ class Forwarding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The reminder point: 75 % of the expert's time, counted on the opening-hours clock.
+    warn_at = models.DateTimeField(_("expert reminded at"), null=True, blank=True)
+    # 0 nothing sent, 1 expert reminded, 2 lateness reported.
+    escalation = models.PositiveSmallIntegerField(_("escalation"), default=0)
+    # The escalation sweep's cursor: the next reminder or deadline still to act on while the
+    # question waits for the expert; null when nothing is pending.
+    next_deadline = models.DateTimeField(_("next checkpoint"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("forwarding")
@@ -55,6 +67,12 @@ class Forwarding(models.Model):
         indexes = [
             models.Index(fields=["to_user", "status"], name="forwarding_expert"),
             models.Index(fields=["to_unit", "status"], name="forwarding_unit"),
+            # The sweep's "what is due now" scan over questions still waiting for the expert.
+            models.Index(
+                fields=["next_deadline", "id"],
+                name="forwarding_open_next_deadline",
+                condition=models.Q(status="open"),
+            ),
         ]
 
     def __str__(self):
@@ -63,6 +81,19 @@ class Forwarding(models.Model):
     @property
     def is_open(self):
         return self.status == ForwardingStatus.OPEN
+
+    def internal_state(self, now):
+        """Where the internal deadline stands: "met", "late" (answered after the deadline),
+        "overdue", "due_soon" (past the reminder point), "waiting", or "" once withdrawn."""
+        if self.status == ForwardingStatus.WITHDRAWN:
+            return ""
+        if self.answered_at is not None:
+            return "met" if self.answered_at <= self.due_at else "late"
+        if self.due_at <= now:
+            return "overdue"
+        if self.warn_at is not None and self.warn_at <= now:
+            return "due_soon"
+        return "waiting"
 
 
 class CannedAnswer(models.Model):
@@ -139,6 +170,10 @@ class CrisisPeriod(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # How many open items were re-judged when the period started (deadlines tightened) and
+    # when it ended (back on the normal answer times); the audit entries say the same.
+    tightened_items = models.PositiveIntegerField(_("open items tightened"), default=0)
+    restored_items = models.PositiveIntegerField(_("open items restored"), default=0)
 
     class Meta:
         verbose_name = _("crisis period")

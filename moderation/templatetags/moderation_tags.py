@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "sla_breach": _("missed deadline reported"),
     "crisis_on": _("crisis mode on"),
     "crisis_off": _("crisis mode off"),
+    "forward_reminder": _("expert reminded of the internal deadline"),
+    "forward_late": _("late expert answer reported"),
 }
 
 
@@ -32,3 +34,9 @@ ACTION_LABELS = {
 def action_label(code):
     """The audit action in words; unknown codes (other apps' actions) as they are."""
     return ACTION_LABELS.get(code, code)
+
+
+@register.filter
+def internal_state(forwarding, now):
+    """Where a forwarding's internal deadline stands at `now` (see `Forwarding.internal_state`)."""
+    return forwarding.internal_state(now)

@@ -13,3 +13,14 @@ def _english(request):
         request.getfixturevalue("client").cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    # The business calendar is cached per municipality id, and ids repeat between tests (each
+    # rolls back): a closing day added by one test must not leak into the next one's deadlines.
+    from moderation import deadlines
+
+    deadlines._local.clear()
+    yield
+    deadlines._local.clear()

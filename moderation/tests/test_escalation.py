@@ -108,4 +108,4 @@ def test_the_command_runs_one_sweep(org):
     _due_item(org, "central", warn_in=timedelta(minutes=-1), due_in=timedelta(hours=1))
     out = StringIO()
     call_command("sweep_sla", "--once", stdout=out)
-    assert out.getvalue().strip() == "warned=1 breached=0 skipped=0 failed=0"
+    assert out.getvalue().strip() == "warned=1 breached=0 reminded=0 late=0 skipped=0 failed=0"

@@ -1,4 +1,5 @@
-"""Run the SLA escalation sweep: warnings at 75 % of a target, breaches at the deadline."""
+"""Run the SLA escalation sweep: warnings at 75 % of a target, breaches at the deadline, and
+the same for the internal deadlines of questions forwarded to experts."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,10 @@ from moderation.escalation import sweep
 
 
 class Command(BaseCommand):
-    help = "Warn assignees of approaching deadlines and report missed ones."
+    help = (
+        "Warn assignees of approaching deadlines and report missed ones; remind experts of "
+        "internal deadlines and report late answers."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -15,7 +19,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = sweep()
-        self.stdout.write(
-            f"warned={result.warned} breached={result.breached} "
-            f"skipped={result.skipped} failed={result.failed}"
-        )
+        self.stdout.write(" ".join(f"{key}={value}" for key, value in result.as_dict().items()))
