@@ -217,7 +217,13 @@ class Rejudged:
     past_due: int = 0  # of those, items with a target whose new deadline has already passed
 
 
-def rejudge_open_items(municipality, *, tighten: bool, now: datetime | None = None) -> Rejudged:
+def rejudge_open_items(
+    municipality,
+    *,
+    tighten: bool,
+    now: datetime | None = None,
+    unmarked_since: datetime | None = None,
+) -> Rejudged:
     """Re-judge the open, unanswered items of `municipality` by the rules as they stand now
     (crisis mode included) from their received time: all of them when crisis mode is switched
     on (`tighten=True`), those carrying crisis targets when it is switched off. Called inside
@@ -237,6 +243,10 @@ def rejudge_open_items(municipality, *, tighten: bool, now: datetime | None = No
       warned and reported against the deadline it is judged by now. An item whose new deadline
       has already passed gets a cursor in the past and is reported by the next sweep.
 
+    `unmarked_since` narrows switching on to the items received since then that carry no crisis
+    targets: the sweep's catch-up for a poll that judged its batch just before crisis mode
+    started and stored it just after the switch re-judged the queue.
+
     Rows are read in keyset chunks, locked (a sweep or an action on the same row waits for the
     commit), and the changed ones written back with bulk UPDATEs, not one statement per item.
     """
@@ -252,6 +262,8 @@ def rejudge_open_items(municipality, *, tighten: bool, now: datetime | None = No
     )
     if not tighten:
         rows = rows.filter(crisis__isnull=False)
+    elif unmarked_since is not None:
+        rows = rows.filter(crisis__isnull=True, received_at__gte=unmarked_since)
     rows = rows.select_for_update().only(*_REJUDGE_READ).order_by("pk")
     result = Rejudged()
     last = 0

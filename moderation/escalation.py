@@ -16,14 +16,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .deadlines import forwarding_next_deadline, next_deadline
-from .models import OPEN_STATUSES, Forwarding, ForwardingStatus, NotificationKind, QueueItem
+from .deadlines import forwarding_next_deadline, next_deadline, rejudge_open_items
+from .models import (
+    OPEN_STATUSES,
+    CrisisPeriod,
+    Forwarding,
+    ForwardingStatus,
+    NotificationKind,
+    QueueItem,
+)
 from .notify import breach_recipients, forwarding_experts, notify
 
 logger = logging.getLogger(__name__)
@@ -56,6 +64,7 @@ def sweep(now=None, *, batch=BATCH) -> SweepResult:
     is at or before `now`."""
     now = now or timezone.now()
     result = SweepResult()
+    _catch_up_crises(now)
     _sweep_rows(
         QueueItem.objects.filter(status__in=OPEN_STATUSES, next_deadline__lte=now),
         _handle,
@@ -73,6 +82,34 @@ def sweep(now=None, *, batch=BATCH) -> SweepResult:
         result,
     )
     return result
+
+
+# A poll judges its batch when it starts and stores it when it ends: items stored within this
+# long before a crisis started may still carry the normal targets.
+CRISIS_CATCH_UP = timedelta(minutes=10)
+
+
+def _catch_up_crises(now):
+    """While crisis mode is on, items that arrived judged by the normal targets (a poll that
+    straddled the switch) are tightened like the rest; one query when no crisis is on."""
+    for period in CrisisPeriod.objects.filter(ended_at__isnull=True).select_related("municipality"):
+        try:
+            with transaction.atomic():
+                rejudged = rejudge_open_items(
+                    period.municipality,
+                    tighten=True,
+                    now=now,
+                    unmarked_since=period.started_at - CRISIS_CATCH_UP,
+                )
+        except Exception:
+            logger.exception("crisis catch-up failed for %s", period.municipality_id)
+            continue
+        if rejudged.changed:
+            logger.info(
+                "crisis catch-up tightened %s items of %s",
+                rejudged.changed,
+                period.municipality_id,
+            )
 
 
 def _sweep_rows(due_rows, handle, what, now, batch, result):

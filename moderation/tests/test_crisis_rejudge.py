@@ -419,3 +419,39 @@ def test_an_internal_deadline_moves_inside_the_tightened_answer_deadline(org, wa
     actions.end_crisis(org.municipality, acting_user=org.users["comms_lead"])
     forwarding.refresh_from_db()
     assert forwarding.due_at == at(15, 0)
+
+
+def test_an_item_stored_with_normal_targets_after_the_switch_is_tightened_by_the_sweep(
+    client, org, waiting, clock
+):
+    # Given crisis mode switched on at 09:30
+    login(client, "comms_lead")
+    client.post(
+        reverse("moderation:crisis"),
+        {"reason": "Storm", "target_percent": 25, "round_the_clock": "on"},
+    )
+    # And a poll that judged its batch before the switch and stored it after: its item
+    # arrived at 09:29 with the normal Facebook targets and no crisis mark
+    late = item(org.channels["central"], "Kom med i skiftet", n=20, received=at(9, 29))
+    crisis = CrisisPeriod.objects.filter(ended_at__isnull=True)
+    crisis_pk = crisis.get().pk
+    crisis.update(ended_at=at(9, 30))  # what that poll's calculator saw: no crisis yet
+    DeadlineCalculator(org.municipality, at=at(9, 29)).deadlines(
+        "facebook", "comment", at(9, 29)
+    ).apply(late)
+    late.save()
+    CrisisPeriod.objects.filter(pk=crisis_pk).update(ended_at=None)
+    assert deadlines(late)["answer_due"] == at(9, 29, day=17)  # one weekday
+    assert deadlines(late)["crisis"] is None
+    # When the next sweep runs
+    clock.move_to(at(9, 31))
+    sweep()
+    # Then the item is on the crisis targets like the rest of the queue
+    after = deadlines(late)
+    assert after["crisis"] == crisis_pk
+    assert after["first_response_due"] == at(9, 44)  # 15 minutes
+    assert after["answer_due"] == at(15, 29)  # 6 hours
+    # And a later sweep leaves it as it is
+    clock.move_to(at(9, 32))
+    sweep()
+    assert deadlines(late) == after

@@ -344,14 +344,15 @@ def test_the_internal_deadline_state_shows_on_the_expert_page_and_the_item_page(
     assert "overdue by 1\xa0hour" in item_page
 
 
-def test_an_idle_sweep_costs_two_queries_whatever_waits(
+def test_an_idle_sweep_costs_three_queries_whatever_waits(
     comms, setup, clock, django_assert_num_queries
 ):
     org = setup
     for n in range(1, 6):
         forward(comms, org, question(org, n), utc(16, 13))
-    with django_assert_num_queries(2):
-        # 1. open items due now  2. open forwardings due now (none: reminders at 12:00)
+    with django_assert_num_queries(3):
+        # 1. crisis periods on (none)  2. open items due now  3. open forwardings due now
+        # (none: reminders at 12:00)
         result = escalation.sweep()
     assert (result.warned, result.breached, result.reminded, result.late) == (0, 0, 0, 0)
 
