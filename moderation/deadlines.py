@@ -106,6 +106,9 @@ def next_deadline(item):
     return min(moments) if moments else None
 
 
+MEMO_SIZE = 1024
+
+
 class DeadlineCalculator:
     """Deadlines for items on one municipality's channels, as the rules stand at construction."""
 
@@ -113,6 +116,9 @@ class DeadlineCalculator:
         from .models import CrisisPeriod
 
         self.municipality = municipality
+        # A polled batch shares one received time: its items of one platform and kind share
+        # their deadlines, computed once (Deadlines is immutable).
+        self._memo: dict[tuple, Deadlines] = {}
         self.version = version_in_force(municipality, at=at)
         self.calendar = calendar_for(municipality)
         self._rules = {}
@@ -137,8 +143,18 @@ class DeadlineCalculator:
 
         Raises ValueError for a naive `received_at` (the SLA clock's contract).
         """
+        key = (platform, kind, received_at)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
         if timezone.is_naive(received_at):
             raise ValueError(f"received_at must be timezone-aware, got {received_at.isoformat()}")
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found = self._compute(platform, kind, received_at)
+        return found
+
+    def _compute(self, platform: str, kind: str, received_at: datetime) -> Deadlines:
         rule = self.rule(platform, kind)
         if rule is None:
             return Deadlines(None, None, self.policy_version_id)

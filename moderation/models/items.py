@@ -164,6 +164,13 @@ class QueueItem(models.Model):
             models.Index(fields=["answer_due", "received_at", "id"], name="queue_item_queue_order"),
             models.Index(fields=["author_external_id"], name="queue_item_author"),
             models.Index(fields=["thread_external_id"], name="queue_item_thread"),
+            # Replies still waiting for their parent to be stored: a new batch links them
+            # without scanning the table (only such orphans are in the index).
+            models.Index(
+                fields=["platform", "parent_external_id"],
+                name="queue_item_orphan_reply",
+                condition=models.Q(parent__isnull=True) & ~models.Q(parent_external_id=""),
+            ),
             # Nearly every row has no crisis: a partial index costs the intake nothing.
             models.Index(
                 fields=["crisis"],
