@@ -145,6 +145,13 @@ def _answer_row(row):
         "p90_minutes": row.p90_minutes,
         "sla_compliance": row.compliance,
         "answered_share": row.answered_share,
+        "first_response": {
+            "on_time": row.first_on_time,
+            "breached": row.first_breached,
+            "median_minutes": row.first_median_minutes,
+            "p90_minutes": row.first_p90_minutes,
+            "sla_compliance": row.first_compliance,
+        },
     }
 
 

@@ -198,10 +198,27 @@ def _with_answer(queryset):
 
 
 def _compliance_counts(now):
-    """Conditional counts: received, answered, answered by the deadline, deadline missed."""
+    """Conditional counts: received, answered, answered by the deadline, deadline missed; and
+    the same for the first response (acknowledgement, forwarding or answer) where the rule
+    sets a first-response target."""
     overdue_open = Q(_answered_at__isnull=True, status__in=OPEN_STATUSES, answer_due__lt=now)
     late = Q(_answered_at__isnull=False, _answered_at__gt=F("answer_due"))
+    first_late = Q(
+        first_responded_at__isnull=False, first_responded_at__gt=F("first_response_due")
+    ) | Q(
+        first_responded_at__isnull=True,
+        status__in=OPEN_STATUSES,
+        first_response_due__lt=now,
+    )
     return {
+        "first_on_time": Count(
+            "pk",
+            filter=Q(
+                first_responded_at__isnull=False,
+                first_responded_at__lte=F("first_response_due"),
+            ),
+        ),
+        "first_breached": Count("pk", filter=Q(first_response_due__isnull=False) & first_late),
         "received": Count("pk"),
         "answered": Count("pk", filter=Q(_answered_at__isnull=False)),
         "on_time": Count(
@@ -231,18 +248,28 @@ class AnswerTimeRow:
     p90_minutes: float | None
     # The local start date of the row's period (ISO), for rows of a trend.
     period: str = ""
+    # The first response (acknowledgement) against its own target.
+    first_on_time: int = 0
+    first_breached: int = 0
+    first_median_minutes: float | None = None
+    first_p90_minutes: float | None = None
 
     @property
     def compliance(self):
         return _share(self.on_time, self.on_time + self.breached)
 
     @property
+    def first_compliance(self):
+        return _share(self.first_on_time, self.first_on_time + self.first_breached)
+
+    @property
     def answered_share(self):
         return _share(self.answered, self.received)
 
 
-def answer_time_figures(items, groups: dict, labels: dict, now):
-    """Rows of answer-time figures for `items` grouped by `groups` (two queries)."""
+def answer_time_figures(items, groups: dict, labels: dict, now, *, first_response=True):
+    """Rows of answer-time figures for `items` grouped by `groups` (three queries: counts,
+    answer-time and first-response percentiles; two without `first_response` percentiles)."""
     names = list(groups)
     annotated = _with_answer(items.order_by())
     counts = (
@@ -254,10 +281,18 @@ def answer_time_figures(items, groups: dict, labels: dict, now):
     percentiles = grouped_percentiles(
         annotated, MinutesBetween(F("received_at"), F("_answered_at")), groups
     )
+    first_percentiles = (
+        grouped_percentiles(
+            annotated, MinutesBetween(F("received_at"), F("first_responded_at")), groups
+        )
+        if first_response
+        else {}
+    )
     rows = []
     for row in counts:
         key = tuple(row[name] for name in names)
         figures = percentiles.get(key, {})
+        first = first_percentiles.get(key, {})
         rows.append(
             AnswerTimeRow(
                 key=key[0] if len(key) == 1 else key,
@@ -268,6 +303,10 @@ def answer_time_figures(items, groups: dict, labels: dict, now):
                 breached=row["breached"],
                 median_minutes=_minutes(figures.get(0.5)),
                 p90_minutes=_minutes(figures.get(0.9)),
+                first_on_time=row["first_on_time"],
+                first_breached=row["first_breached"],
+                first_median_minutes=_minutes(first.get(0.5)),
+                first_p90_minutes=_minutes(first.get(0.9)),
             )
         )
     return rows
@@ -558,7 +597,7 @@ def goal_progress(goals, *, today=None, now=None):
             groups = {"_bucket": TruncWeek("received_at", tzinfo=zone)}
             if goal_expr is not None:
                 groups = {"_goal": goal_expr, **groups}
-            figures = answer_time_figures(items, groups, {}, now)
+            figures = answer_time_figures(items, groups, {}, now, first_response=False)
             result = []
             for row in figures:
                 goal_id, bucket = row.key if goal_expr is not None else (None, row.key)

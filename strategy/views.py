@@ -340,6 +340,11 @@ class AnswerTimesReportView(_ReportView):
             _("Answered on time"),
             _("Deadline missed"),
             _("SLA compliance (%)"),
+            _("Median first response (minutes)"),
+            _("First response, 90th percentile (minutes)"),
+            _("First response on time"),
+            _("First-response deadline missed"),
+            _("First-response compliance (%)"),
         ]
         # Per group over the whole period, per period over all groups, per group and period.
         for section in ("rows", "series", "group_series"):
@@ -354,6 +359,11 @@ class AnswerTimesReportView(_ReportView):
                     row.on_time,
                     row.breached,
                     row.compliance,
+                    row.first_median_minutes,
+                    row.first_p90_minutes,
+                    row.first_on_time,
+                    row.first_breached,
+                    row.first_compliance,
                 ]
 
 

@@ -153,8 +153,9 @@ def test_reports_use_a_fixed_number_of_queries(org, django_assert_num_queries, i
     from governance.permissions import access_for
 
     access_for(comms)  # the per-request access is computed once, outside the report
-    # counts + percentiles: per group, per period, per group and period
-    with django_assert_num_queries(6):
+    # counts, answer and first-response percentiles: per group, per period, per group and
+    # period
+    with django_assert_num_queries(9):
         answer_time_report(comms, period=NOVEMBER, now=NOW)
     with django_assert_num_queries(2):  # removals, reason labels
         removals_report(comms, period=NOVEMBER)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from governance.testing import PASSWORD
-from strategy.tests.conftest import NOW, make_item
+from strategy.tests.conftest import NOW, RECEIVED, make_item
 
 NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30"}
 
@@ -40,12 +41,29 @@ def test_answer_times_csv_per_centre(comms_client, report_data):
     rows = _csv(response)
     # Then each centre's median, 90th percentile and compliance are the hand-computed ones
     assert rows[0][:2] == ["Group", "Period starting"]
-    assert rows[1] == ["Center A", "", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
-    assert rows[2] == ["Center B", "", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
+    # (the fixture's rules set no first-response target: the answer was the first response)
+    no_target = ["0", "0", ""]
+    assert rows[1][:11] == [
+        *["Center A", "", "5", "4", "75.0", "132.0", "3", "2", "60.0", "75.0", "132.0"]
+    ]
+    assert rows[1][11:] == no_target
+    assert rows[2][:11] == [
+        "Center B",
+        "",
+        "1",
+        "1",
+        "10.0",
+        "10.0",
+        "1",
+        "0",
+        "100.0",
+        "10.0",
+        "10.0",
+    ]
     # and the weekly trend over all groups, then each group's own weeks
-    assert rows[3] == ["All", "2026-11-16", "6", "5", "60.0", "126.0", "4", "2", "66.7"]
-    assert rows[4] == ["Center A", "2026-11-16", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
-    assert rows[5] == ["Center B", "2026-11-16", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
+    assert rows[3][:9] == ["All", "2026-11-16", "6", "5", "60.0", "126.0", "4", "2", "66.7"]
+    assert rows[4][:9] == ["Center A", "2026-11-16", "5", "4", "75.0", "132.0", "3", "2", "60.0"]
+    assert rows[5][:9] == ["Center B", "2026-11-16", "1", "1", "10.0", "10.0", "1", "0", "100.0"]
     assert len(rows) == 6
 
 
@@ -134,15 +152,15 @@ def test_report_pages_use_a_fixed_number_of_queries(client, org, django_assert_n
 # session + user + memberships with their centres (3), the municipality for its time zone (1), then:
 QUERIES = {
     # counts and percentiles: per group, per period, per group and period
-    "answer-times": 4 + 6,
+    "answer-times": 4 + 9,  # counts, answer and first-response percentiles (3 × 3)
     "removals": 4 + 2,  # removals per reason, reason labels
     "volume": 4 + 2,  # per platform, per hour of the week
     "pages": 4 + 2 + 2,  # channels, their open flags; the inactivity limit in force (2)
     # goals, their channels, the municipality for the week buckets, counts and percentiles
     "goals": 4 + 2 + 1 + 2,
-    # answer times (6), removals (2), volume (2), pages (channels, their open flags, the
+    # answer times (9), removals (2), volume (2), pages (channels, their open flags, the
     # inactivity limit in force), goals (goal list, their channels)
-    "council": 4 + 6 + 2 + 2 + 4 + 2,
+    "council": 4 + 9 + 2 + 2 + 4 + 2,
 }
 
 
@@ -175,3 +193,39 @@ def test_report_api_refuses_bad_input(comms_client, report_data):
     )
     assert bad.status_code == 400
     assert "The start of the period must come before its end." in bad.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_first_responses_are_measured_against_their_own_target(comms_client, org):
+    # Given items whose rule asks for a first response within 15 minutes
+    from moderation.models import QueueItem
+
+    QueueItem.objects.all().delete()
+    a = org.channels["a"]
+
+    def first(key, responded_after=None):
+        made = make_item(a, key, first_response_due=RECEIVED + timedelta(minutes=15))
+        if responded_after is not None:
+            QueueItem.objects.filter(pk=made.pk).update(
+                status="acknowledged",
+                first_responded_at=RECEIVED + timedelta(minutes=responded_after),
+            )
+
+    first("in-time", 10)
+    first("late", 20)
+    first("never")  # still open, its first-response deadline long past
+    # When the team reads the answer-time figures in the API and on the page
+    data = comms_client.get(
+        reverse("report-figures", args=["answer-times"]), {**NOVEMBER, "by": "channel"}
+    ).json()
+    [row] = data["rows"]
+    # Then one of three first responses came in time; the median is over those given
+    assert row["first_response"] == {
+        "on_time": 1,
+        "breached": 2,
+        "median_minutes": 15.0,
+        "p90_minutes": 19.0,
+        "sla_compliance": 33.3,
+    }
+    page = comms_client.get(reverse("strategy:report-answer-times"), NOVEMBER).content.decode()
+    assert "<td>33.3 %</td>" in page
