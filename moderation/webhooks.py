@@ -1,10 +1,11 @@
-"""Facebook and Instagram webhooks: the subscription handshake, and deliveries of new comments.
+"""Facebook and Instagram webhooks: the subscription handshake, and deliveries of new comments
+and of Instagram direct messages (the `messages` field).
 
 A delivery's `X-Hub-Signature-256` is checked on the raw body, in constant time, before a byte of
 it is parsed; a forged or unsigned delivery gets 403 and changes nothing. Comments go through the
-same idempotent store as polling, keyed on the platform's comment id, so a repeated delivery or a
-comment that polling also finds is stored once. Polling stays the reconciliation path: anything a
-webhook misses, the next poll brings in.
+same idempotent store as polling, keyed on the platform's comment or message id, so a repeated
+delivery or an item that polling also finds is stored once. Polling stays the reconciliation
+path: anything a webhook misses, the next poll brings in.
 """
 
 from __future__ import annotations
@@ -74,16 +75,24 @@ def _receive(request, platform):
 
 
 def receive_delivery(platform: str, payload: dict) -> int:
-    """Store the comments a verified delivery carries; returns how many were new. Changes that
-    are not new comments (edits, removals, other fields) and unknown accounts are ignored."""
+    """Store the comments and Instagram direct messages a verified delivery carries; returns
+    how many were new. Changes that are not new comments or messages (edits, removals, reads,
+    reactions, other fields) and unknown accounts are ignored."""
     entries = payload.get("entry")
     if not isinstance(entries, list):
         return 0
     by_account: dict[str, list[FetchedItem]] = {}
     for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("changes"), list):
+        if not isinstance(entry, dict):
             continue
         account_id = str(entry.get("id") or "")
+        if platform == "instagram" and isinstance(entry.get("messaging"), list):
+            for event in entry["messaging"]:
+                item = _instagram_message(account_id, event)
+                if item is not None:
+                    by_account.setdefault(account_id, []).append(item)
+        if not isinstance(entry.get("changes"), list):
+            continue
         for change in entry["changes"]:
             item = _item_from_change(platform, account_id, entry, change)
             if item is not None:
@@ -164,6 +173,36 @@ def _instagram_item(account_id, entry, field, value) -> FetchedItem | None:
         from_account=author_id == account_id,
         raw=value,
     )
+
+
+def _instagram_message(account_id, event) -> FetchedItem | None:
+    """A `messaging` event carrying a new direct message (text or not). The delivery names no
+    conversation: the poll, which reads conversations, finds the same message id and keeps the
+    item it already has."""
+    if not isinstance(event, dict) or not isinstance(event.get("message"), dict):
+        return None
+    message = event["message"]
+    if not message.get("mid") or message.get("is_deleted") or message.get("is_unsupported"):
+        return None
+    try:
+        sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+        author_id = str(sender["id"]) if sender.get("id") else None
+        return FetchedItem(
+            external_id=str(message["mid"]),
+            kind="message",
+            text=str(message.get("text") or ""),
+            author_id=author_id,
+            author_name=None,  # messaging events carry ids only
+            parent_external_id=None,
+            thread_external_id=None,
+            permalink=None,
+            created_at=_time(event.get("timestamp")),
+            from_account=message.get("is_echo") is True or author_id == account_id,
+            raw=event,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("webhook message skipped (%s): %r", exc, event)
+        return None
 
 
 def _time(value) -> datetime:

@@ -29,6 +29,9 @@ GRAPH_BLOCKED_CODE = 368
 GRAPH_TOKEN_CODES = frozenset({102, 190})
 GRAPH_DUPLICATE_CODE = 506
 GRAPH_INVALID_PARAMETER_CODE = 100
+# Code 10 with these subcodes is the Send API refusing a message outside the 24-hour window the
+# person's last message opened (2534022 Instagram, 2018278 Messenger): not a missing permission.
+GRAPH_OUTSIDE_WINDOW_SUBCODES = frozenset({2534022, 2018278})
 
 # Without a regain time, a throttled Graph app is tried again after this long: the usage window
 # is a rolling hour, so a short pause followed by one probing call costs little.
@@ -143,6 +146,13 @@ def classify_graph_error(
 
     if code in GRAPH_TOKEN_CODES:
         return NeedsReconnectError(message, **common)
+    if code == 10 and subcode in GRAPH_OUTSIDE_WINDOW_SUBCODES:
+        return WriteRejectedError(
+            f"{message} More than 24 hours have passed since the person's last message, so "
+            "the platform no longer accepts an answer in this conversation.",
+            reason="outside_window",
+            **common,
+        )
     if code == 10 or (code is not None and 200 <= code <= 299):
         return NeedsReconnectError(message, **common)
     if code in GRAPH_THROTTLE_CODES or code == GRAPH_BLOCKED_CODE:

@@ -94,7 +94,8 @@ class WriteRejectedError(PlatformError):
     """The platform refused a reply, hide or delete for this target (a duplicate post, a reply to
     a hidden Instagram comment, a deleted target). Sending the same request again will fail again.
 
-    `reason` is a short machine-readable word: "duplicate", "invalid_target", "forbidden" or
+    `reason` is a short machine-readable word: "duplicate", "invalid_target", "forbidden",
+    "outside_window" (a direct message answered after the 24-hour messaging window closed) or
     "rejected".
     """
 

@@ -30,15 +30,13 @@ from .base import (
     SkippedRecord,
     WriteResult,
 )
-from .graph import GraphAdapter
+from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .timeutil import epoch_seconds, optional_time
 from .watermark import Watermark
 
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
 MESSAGE_FIELDS = "id,message,from,to,created_time"
 COMMENT_PAGE_SIZE = 100
-MESSAGE_PAGE_SIZE = 50
-CONVERSATION_PAGE_SIZE = 25
 FACEBOOK_WEB = "https://www.facebook.com"
 
 
@@ -191,9 +189,6 @@ class FacebookAdapter(GraphAdapter):
     def _read_conversations(
         self, mark: Watermark, found: dict[str, FetchedItem], skipped: list[SkippedRecord]
     ) -> None:
-        """Conversations come newest-updated first without time paging: stop at the first one
-        last updated before the watermark's cutoff. Messages inside come newest first."""
-        cutoff = mark.cutoff
         first = self.client.get(
             f"{self.page_id}/conversations",
             {
@@ -202,34 +197,9 @@ class FacebookAdapter(GraphAdapter):
                 "limit": str(CONVERSATION_PAGE_SIZE),
             },
         )
-        for page in self.client.pages(first):
-            for conversation in self.items_of(page):
-                if not isinstance(conversation, dict) or not conversation.get("id"):
-                    self.skip(skipped, conversation, "conversation without an id")
-                    continue
-                updated = optional_time(conversation.get("updated_time"))
-                if updated is None:
-                    self.skip(skipped, conversation, "conversation without updated_time")
-                    continue
-                if updated < cutoff:
-                    return
-                messages = conversation.get("messages")
-                if not isinstance(messages, dict):
-                    messages = self.client.get(
-                        f"{conversation['id']}/messages",
-                        {"fields": MESSAGE_FIELDS, "limit": str(MESSAGE_PAGE_SIZE)},
-                    )
-                for message_page in self.client.pages(messages):
-                    oldest = None
-                    for raw in self.items_of(message_page):
-                        item = self._message_item(raw, conversation, skipped)
-                        if item is not None:
-                            self.keep_if_new(item, mark, found)
-                            oldest = min(oldest or item.created_at, item.created_at)
-                    if oldest is not None and oldest < cutoff:
-                        break  # the rest of this conversation is older still
+        self.read_conversations(first, MESSAGE_FIELDS, mark, found, skipped)
 
-    def _message_item(
+    def message_item(
         self, raw: object, conversation: dict, skipped: list[SkippedRecord]
     ) -> FetchedItem | None:
         if not isinstance(raw, dict) or not raw.get("id"):

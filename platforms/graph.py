@@ -11,12 +11,25 @@ from urllib.parse import parse_qsl, urlsplit
 import facebook
 import requests
 
-from .base import AccountFigures, ChannelConnection, PlatformAdapter, WriteResult
+from .base import (
+    AccountFigures,
+    ChannelConnection,
+    FetchedItem,
+    PlatformAdapter,
+    SkippedRecord,
+    WriteResult,
+)
 from .classify import classify_graph_error
 from .errors import BadDataError, PlatformError, TransientError, WriteRejectedError
 from .http import further_page
 from .timeutil import optional_time
 from .usage import UsageReading, graph_usage
+from .watermark import Watermark
+
+# Conversations (Messenger and Instagram direct messages) per page, and messages per
+# conversation nested in each.
+CONVERSATION_PAGE_SIZE = 25
+MESSAGE_PAGE_SIZE = 50
 
 
 def page_data(page: dict, platform: str) -> list:
@@ -229,6 +242,52 @@ class GraphAdapter(PlatformAdapter):
 
     def items_of(self, page: dict) -> list:
         return page_data(page, self.platform)
+
+    def read_conversations(
+        self,
+        first: dict,
+        message_fields: str,
+        mark: Watermark,
+        found: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+    ) -> None:
+        """The messages newer than the watermark from a conversations listing (`first`, its
+        first page). Conversations come newest-updated first without time paging: stop at the
+        first one last updated before the watermark's cutoff. Messages inside come newest
+        first; a conversation without its nested messages is asked for them."""
+        cutoff = mark.cutoff
+        for page in self.client.pages(first):
+            for conversation in self.items_of(page):
+                if not isinstance(conversation, dict) or not conversation.get("id"):
+                    self.skip(skipped, conversation, "conversation without an id")
+                    continue
+                updated = optional_time(conversation.get("updated_time"))
+                if updated is None:
+                    self.skip(skipped, conversation, "conversation without updated_time")
+                    continue
+                if updated < cutoff:
+                    return
+                messages = conversation.get("messages")
+                if not isinstance(messages, dict):
+                    messages = self.client.get(
+                        f"{conversation['id']}/messages",
+                        {"fields": message_fields, "limit": str(MESSAGE_PAGE_SIZE)},
+                    )
+                for message_page in self.client.pages(messages):
+                    oldest = None
+                    for raw in self.items_of(message_page):
+                        item = self.message_item(raw, conversation, skipped)
+                        if item is not None:
+                            self.keep_if_new(item, mark, found)
+                            oldest = min(oldest or item.created_at, item.created_at)
+                    if oldest is not None and oldest < cutoff:
+                        break  # the rest of this conversation is older still
+
+    def message_item(
+        self, raw: object, conversation: dict, skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        """One message of a conversation as an item (adapters that read messages say how)."""
+        raise NotImplementedError
 
     def figures(
         self, followers: object, first: dict, time_field: str, start: datetime, end: datetime

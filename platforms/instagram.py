@@ -1,5 +1,6 @@
 """Instagram (Graph API) adapter for a professional account: comments and replies on its media,
-replies to top-level comments, hiding and deleting, account figures.
+direct messages when the channel has messaging enabled, replies to top-level comments and to
+direct messages, hiding and deleting, account figures.
 
 Instagram media carry no "last activity" time, but they do carry `comments_count` (replies
 included). The cursor keeps each recent media's count and when it last changed; a media's
@@ -15,11 +16,26 @@ Call budget per poll cycle: 1 media call for an idle account (media created with
 `post_window_days`, default 30, up to `media_page_size`, default 50, with up to 50 comments each
 inline); +1 per further media page; +1 per further page of comments of a media whose count
 moved, and per further page of a thread's replies; +1 per top-level comment whose replies the
-listing did not carry although the count says replies exist.
+listing did not carry although the count says replies exist; +1 for the direct-message
+conversations, only when `extra["messaging"]` is true, and +1 per further page of conversations
+or messages that are newer than the watermark.
+
+Direct messages cannot ride in the media call. With the Page token this adapter uses (Facebook
+Login), Instagram conversations are an edge of the linked Facebook Page,
+`GET /{page-id}/conversations?platform=instagram`, not of the IG user whose media the poll lists,
+and field expansion only nests edges of the node asked for. So messaging costs one more call per
+cycle, like Messenger on a Facebook page; webhooks (`messages`) bring direct messages at once and
+the poll reconciles. The conversations list is ordered by `updated_time`, so an idle list is read
+in that one call: the first conversation is older than the watermark and nothing more is asked.
+
+Answers to direct messages go through the Send API, `POST /{page-id}/messages` with `recipient`
+and `message`; Instagram refuses them once 24 hours have passed since the person's last message
+(`WriteRejectedError`, reason "outside_window").
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from .base import (
@@ -33,7 +49,7 @@ from .base import (
 )
 from .counts import ChangeCounts
 from .errors import WriteRejectedError
-from .graph import GraphAdapter
+from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .timeutil import optional_time
 from .watermark import Watermark
 
@@ -43,20 +59,25 @@ COMMENT_PAGE_SIZE = 50
 MEDIA_FIELDS = "id,timestamp,permalink,comments_count"
 # Each media's newest comments, nested in the media listing (field expansion on the edge).
 NESTED_COMMENTS = f"comments.limit({COMMENT_PAGE_SIZE}){{{COMMENT_FIELDS}}}"
+# Instagram messages name people by username and Instagram-scoped id.
+MESSAGE_FIELDS = "id,created_time,from,to,message"
 
 
 class InstagramAdapter(GraphAdapter):
     """Adapter for one Instagram professional account; `account_id` is the IG user id, `token`
-    the connected Facebook Page's token. `extra`: `post_window_days`, `media_page_size`,
-    `overlap_minutes`."""
+    the connected Facebook Page's token. `extra`: `messaging` (bool, read direct messages),
+    `page_id` (the linked Page; default `me`, which a Page token resolves to that Page),
+    `post_window_days`, `media_page_size`, `overlap_minutes`."""
 
     platform = "instagram"
     capabilities = Capabilities(
         reply=True,
         reply_to_replies=False,
+        reply_to_messages=True,
         hide=True,
         unhide=True,
         delete=True,
+        messages=True,
         hide_means="hidden from everyone except the author",
         publish=False,
         publish_means=(
@@ -69,6 +90,8 @@ class InstagramAdapter(GraphAdapter):
         super().__init__(connection, **kwargs)
         extra = connection.extra or {}
         self.user_id = str(connection.account_id)
+        self.messaging = bool(extra.get("messaging", False))
+        self.page_node = str(extra.get("page_id") or "me")
         self.post_window = timedelta(days=int(extra.get("post_window_days", 30)))
         self.media_page_size = int(extra.get("media_page_size", 50))
 
@@ -107,12 +130,31 @@ class InstagramAdapter(GraphAdapter):
             if reached_horizon:
                 break
 
-        self.last_usage = self.client.last_usage
         new_cursor = {
             "comments": self.advanced(mark, found, now),
             "media": counts.to_dict(),
         }
-        return self.result(found, new_cursor, calls_before, skipped)
+        messages: dict[str, FetchedItem] = {}
+        if self.messaging:
+            messages_mark = Watermark.load(
+                cursor.get("messages"), since=since, overlap=self.overlap
+            )
+            first = self.client.get(
+                f"{self.page_node}/conversations",
+                {
+                    "platform": "instagram",
+                    "fields": f"id,updated_time,messages.limit({MESSAGE_PAGE_SIZE})"
+                    f"{{{MESSAGE_FIELDS}}}",
+                    "limit": str(CONVERSATION_PAGE_SIZE),
+                },
+            )
+            self.read_conversations(first, MESSAGE_FIELDS, messages_mark, messages, skipped)
+            new_cursor["messages"] = self.advanced(messages_mark, messages, now)
+        elif "messages" in cursor:
+            new_cursor["messages"] = cursor["messages"]
+
+        self.last_usage = self.client.last_usage
+        return self.result({**found, **messages}, new_cursor, calls_before, skipped)
 
     def _read_media_comments(
         self,
@@ -206,6 +248,32 @@ class InstagramAdapter(GraphAdapter):
             raw=raw,
         )
 
+    def message_item(
+        self, raw: object, conversation: dict, skipped: list[SkippedRecord]
+    ) -> FetchedItem | None:
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "message without an id")
+            return None
+        created = optional_time(raw.get("created_time"))
+        if created is None:
+            self.skip(skipped, raw, "message without a readable created_time")
+            return None
+        author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+        author_id = str(author["id"]) if author.get("id") else None
+        return FetchedItem(
+            external_id=str(raw["id"]),
+            kind="message",
+            text=str(raw.get("message") or ""),
+            author_id=author_id,
+            author_name=author.get("username") or author.get("name"),
+            parent_external_id=None,
+            thread_external_id=str(conversation["id"]),
+            permalink=None,  # direct messages have no public address
+            created_at=created,
+            from_account=author_id == self.user_id,
+            raw=raw,
+        )
+
     # -- figures and health --------------------------------------------------------------
 
     def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
@@ -233,6 +301,19 @@ class InstagramAdapter(GraphAdapter):
         thread_external_id: str | None,
         author_id: str | None,
     ) -> WriteResult:
+        if kind == "message":
+            if not author_id:
+                raise ValueError("an Instagram direct message reply needs the author's id")
+            # The Send API takes JSON objects as form fields. Instagram refuses an answer sent
+            # more than 24 hours after the person's last message (code 10, 2534022).
+            result = self.client.post(
+                f"{self.page_node}/messages",
+                {
+                    "recipient": json.dumps({"id": author_id}),
+                    "message": json.dumps({"text": text}),
+                },
+            )
+            return self.require_id(result, "message_id")
         if kind == "reply":
             # Instagram threads are one level deep: only top-level comments take replies.
             raise WriteRejectedError(
@@ -251,6 +332,8 @@ class InstagramAdapter(GraphAdapter):
         kind: str = "comment",
         thread_external_id: str | None = None,
     ) -> WriteResult | None:
+        if kind == "message":
+            return self._find_own_message(target_external_id, text, thread_external_id)
         first = self.client.get(
             f"{target_external_id}/replies",
             {"fields": REPLY_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
@@ -265,6 +348,45 @@ class InstagramAdapter(GraphAdapter):
                         str(raw.get("text") or ""), text
                     ):
                         return WriteResult(external_id=str(raw["id"]), raw=raw)
+            return None
+        finally:
+            self.last_usage = self.client.last_usage
+
+    def _find_own_message(
+        self, target_external_id: str, text: str, thread_external_id: str | None
+    ) -> WriteResult | None:
+        """Our answer in the conversation, on its newest page of messages. A message that came
+        by webhook has no conversation id: its sender names the conversation instead."""
+        try:
+            if thread_external_id:
+                page = self.client.get(
+                    f"{thread_external_id}/messages",
+                    {"fields": MESSAGE_FIELDS, "limit": str(MESSAGE_PAGE_SIZE)},
+                )
+            else:
+                target = self.client.get(target_external_id, {"fields": "id,from"})
+                sender = target.get("from") if isinstance(target.get("from"), dict) else {}
+                if not sender.get("id"):
+                    return None
+                listing = self.client.get(
+                    f"{self.page_node}/conversations",
+                    {
+                        "platform": "instagram",
+                        "user_id": str(sender["id"]),
+                        "fields": f"id,messages.limit({MESSAGE_PAGE_SIZE}){{{MESSAGE_FIELDS}}}",
+                    },
+                )
+                conversations = [c for c in self.items_of(listing) if isinstance(c, dict)]
+                messages = conversations[0].get("messages") if conversations else None
+                page = messages if isinstance(messages, dict) else {"data": []}
+            for raw in self.items_of(page):
+                if not isinstance(raw, dict):
+                    continue
+                author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+                if str(author.get("id")) == self.user_id and self.is_own_text(
+                    str(raw.get("message") or ""), text
+                ):
+                    return WriteResult(external_id=str(raw["id"]), raw=raw)
             return None
         finally:
             self.last_usage = self.client.last_usage

@@ -15,8 +15,9 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                       "hide_author": true leaves Facebook's "from" out;
                                       "standalone": true makes an X mention that answers no
                                       tweet (by default a mention replies to the newest post).
-                                      Facebook also takes "kind": "message" (a Messenger message
-                                      from author_name; optional "conversation_id").
+                                      Facebook and Instagram also take "kind": "message" (a
+                                      Messenger or Instagram direct message from author_name;
+                                      optional "conversation_id").
   GET  /_sim/{platform}/comments      every comment with its state (hidden, deleted, …)
   POST /_sim/{platform}/posts         {"account_id","message",["created_time","author_name"]}
                                       (author_name: a visitor's post on a Facebook page)
@@ -27,8 +28,9 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   GET  /_sim/config                   POST /_sim/config {"timeout_seconds": …, …}
   GET  /_sim/actions                  [?platform=&account_id=&kind=]
   GET  /_sim/stats
-  POST /_sim/webhooks/build           {"platform","comment_id","app_secret"}
-  POST /_sim/webhooks/deliver         {"platform","comment_id","app_secret","target_url",["repeat"]}
+  POST /_sim/webhooks/build           {"platform","comment_id" or (Instagram) "message_id",
+                                      "app_secret"}
+  POST /_sim/webhooks/deliver         {… as build, "target_url",["repeat"]}
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import Any
 
 from .faults import PLATFORMS, FaultError
 from .state import SimError, World
-from .webhooks import build_webhook_delivery, deliver
+from .webhooks import build_message_delivery, build_webhook_delivery, deliver
 from .wire import BadBody, Request, Response, json_response
 
 ROUTES = [
@@ -187,14 +189,15 @@ class ControlAPI:
         if not isinstance(author_name, str) or not author_name.strip():
             raise SimError("author_name is required (a citizen's handle)")
         if kind == "message":
-            if platform != "facebook":
-                raise SimError("messages exist on facebook only")
+            if platform not in ("facebook", "instagram"):
+                raise SimError("messages exist on facebook and instagram only")
             conversation, message = self.world.add_message(
                 body.get("account_id"),
                 body.get("message"),
                 author_name=author_name,
                 conversation_id=body.get("conversation_id"),
                 created=body.get("created_time"),
+                platform=platform,
             )
             return json_response(
                 200,
@@ -235,10 +238,18 @@ class ControlAPI:
         if not isinstance(secret, str) or not secret:
             raise SimError("app_secret is required")
         with self.world.lock:
-            comment = self.world.find_comment(platform, str(body.get("comment_id")))
-            if comment is None:
-                raise SimError(f"no {platform} comment {body.get('comment_id')}", 404)
-            payload, headers = build_webhook_delivery(comment, secret, world=self.world)
+            if body.get("message_id") is not None:
+                found = self.world.messages.get(str(body["message_id"]))
+                if found is None or found[0].platform != "instagram" or platform != "instagram":
+                    raise SimError(f"no instagram message {body['message_id']}", 404)
+                payload, headers = build_message_delivery(
+                    found[0], found[1], secret, now=self.world.now()
+                )
+            else:
+                comment = self.world.find_comment(platform, str(body.get("comment_id")))
+                if comment is None:
+                    raise SimError(f"no {platform} comment {body.get('comment_id')}", 404)
+                payload, headers = build_webhook_delivery(comment, secret, world=self.world)
         result: dict[str, Any] = {"body": payload.decode("utf-8"), "headers": headers}
         if send:
             target = body.get("target_url")

@@ -33,6 +33,8 @@ DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
         "username": "fjordbykommune",
         "followers": 3120,
         "token": "IGSIM-fjordby-instagram-token",
+        # The Facebook Page the Instagram account is linked to (direct messages go through it).
+        "page_id": "108527460000002",
     },
     {
         "platform": "linkedin",
@@ -181,6 +183,14 @@ MESSAGES = [
     "Hvem kan jeg tale med om en klage over hjemmeplejen?",
     "Hej! Kan I sende mig et link til tilmelding til svømmehold?",
 ]  # fmt: skip
+# Instagram direct messages: shorter and more casual than the Messenger ones.
+INSTAGRAM_MESSAGES = [
+    "Hej 👋 Må man bade fra den nye badebro, eller er den kun til at gå på?",
+    "Jeg så jeres opslag om bænkene ved Engsøen. Kan man ønske en bænk til sin bedstefar?",
+    "Hvornår åbner skøjtebanen på Torvet i år?",
+    "Hej, min datter vil gerne vise sine tegninger på biblioteket. Hvem skal vi skrive til?",
+    "Er der nogen jeg kan sende et billede til af et væltet træ på stien ved fjorden?",
+]  # fmt: skip
 LINKEDIN_QUESTIONS = [
     "Er stillingen som projektleder også åben for deltidsansættelse?",
     "Tager I imod praktikanter i foråret? Jeg læser offentlig administration.",
@@ -282,7 +292,11 @@ class DemoStream:
         if platform == "linkedin" and kind == "question":
             pool = LINKEDIN_QUESTIONS
         text = self.rng.choice(pool).format(place=self.rng.choice(PLACES))
-        as_message = platform == "facebook" and kind == "question" and self.rng.random() < 0.25
+        as_message = (
+            platform in ("facebook", "instagram")
+            and kind == "question"
+            and self.rng.random() < 0.25
+        )
         hide_author = platform == "facebook" and self.rng.random() < 0.05
         parent_pick = self.rng.random()
         with self.world.lock:
@@ -293,9 +307,10 @@ class DemoStream:
             if as_message:
                 conversation, message = self.world.add_message(
                     account.id,
-                    self.rng.choice(MESSAGES),
+                    self.rng.choice(MESSAGES if platform == "facebook" else INSTAGRAM_MESSAGES),
                     author_name=author,
                     created=created,
+                    platform=platform,
                 )
                 item = {"platform": platform, "kind": "message", "id": message.id}
                 self.created.append(item)

@@ -102,6 +102,9 @@ class Account:
     followers: int = 0
     username: str = ""
     api_key: str = ""
+    # Instagram: the Facebook Page the professional account is linked to. Its Page token is the
+    # account's token; Instagram direct messages are read and sent through this Page.
+    page_id: str = ""
     created: datetime = field(default_factory=utcnow)
 
     @property
@@ -121,6 +124,8 @@ class Account:
             data["urn"] = self.urn
         if self.platform == "youtube":
             data["api_key"] = self.api_key
+        if self.platform == "instagram":
+            data["page_id"] = self.page_id
         return data
 
 
@@ -255,12 +260,22 @@ class Message:
 
 @dataclass(eq=False)
 class Conversation:
-    """A Messenger conversation between a Facebook page and one citizen."""
+    """A Messenger conversation between a Facebook page and one citizen, or an Instagram direct
+    message thread between a professional account and one citizen (`platform`)."""
 
     id: str
     account_id: str
     author: Author
     messages: list[Message] = field(default_factory=list)
+    platform: str = "facebook"
+
+    def last_from_citizen(self, now: datetime) -> Message | None:
+        """The citizen's newest message: Instagram's 24-hour reply window starts there."""
+        return max(
+            (m for m in self.messages if m.author is not None and m.visible(now)),
+            key=lambda m: (m.created, m.seq),
+            default=None,
+        )
 
     def visible_messages(self, now: datetime) -> list[Message]:
         return [message for message in self.messages if message.visible(now)]
@@ -483,6 +498,8 @@ class World:
                 username=str(spec.get("username") or default_username),
                 api_key=str(spec.get("api_key") or "")
                 or (f"AIza-sim-{self.token(20, 'key', seq)}" if platform == "youtube" else ""),
+                page_id=str(spec.get("page_id") or "")
+                or (str(100_000_000_000_000 + seq) if platform == "instagram" else ""),
                 created=self.now(),
             )
             self.accounts[(platform, account_id)] = account
@@ -780,20 +797,27 @@ class World:
         author_name: str | None,
         conversation_id: str | None = None,
         created: Any = None,
+        platform: str = "facebook",
     ) -> tuple[Conversation, Message]:
-        """A Messenger message from a citizen (or, with `author_name` None, from the page)."""
+        """A Messenger message (or, on `platform` "instagram", a direct message) from a citizen;
+        with `author_name` None, from the account."""
+        if platform not in ("facebook", "instagram"):
+            raise SimError("messages exist on facebook and instagram only")
         if not isinstance(text, str) or not text.strip():
             raise SimError("message is required")
         with self.lock:
-            account = self.resolve_account("facebook", account_id)
+            account = self.resolve_account(platform, account_id)
             moment = self._created(created)
             conversation = None
             if conversation_id:
                 conversation = self.conversations.get(str(conversation_id))
                 if conversation is None or conversation.account_id != account.id:
-                    raise SimError(f"no conversation {conversation_id} on page {account.id}", 404)
+                    raise SimError(
+                        f"no conversation {conversation_id} on {platform} account {account.id}",
+                        404,
+                    )
             elif author_name:
-                author = self.author("facebook", author_name)
+                author = self.author(platform, author_name)
                 conversation = next(
                     (
                         existing
@@ -807,26 +831,40 @@ class World:
                     raise SimError("author_name or conversation_id is required")
                 seq = self.next_seq()
                 conversation = Conversation(
-                    id=f"t_{_FB_OBJECT_BASE + seq}",
+                    id=self._conversation_id(platform, account, seq),
                     account_id=account.id,
-                    author=self.author("facebook", author_name),
+                    author=self.author(platform, author_name),
+                    platform=platform,
                 )
                 self.conversations[conversation.id] = conversation
             seq = self.next_seq()
             message = Message(
-                id="m_" + self.token(40, "message", seq),
+                id=self._message_id(platform, account, seq),
                 text=text,
                 created=moment,
                 seq=seq,
-                author=self.author("facebook", author_name) if author_name else None,
+                author=self.author(platform, author_name) if author_name else None,
             )
             if message.author is not None:
-                fault = self.faults.take("facebook", account.id, {READ_LAG})
+                fault = self.faults.take(platform, account.id, {READ_LAG})
                 if fault is not None:
                     message.visible_at = self.now() + timedelta(seconds=fault.seconds)
             conversation.messages.append(message)
             self.messages[message.id] = (conversation, message)
             return conversation, message
+
+    def _conversation_id(self, platform: str, account: Account, seq: int) -> str:
+        if platform == "instagram":
+            # Instagram thread ids are base64 of an internal thread reference.
+            raw = f"ig_message_thread:1:IGMessageThread:{account.id}:{seq}"
+            return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+        return f"t_{_FB_OBJECT_BASE + seq}"
+
+    def _message_id(self, platform: str, account: Account, seq: int) -> str:
+        if platform == "instagram":
+            raw = f"ig_item:1:IGMessage:{account.id}:{seq}"
+            return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+        return "m_" + self.token(40, "message", seq)
 
     # --- bookkeeping -----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Signed webhook deliveries for Facebook and Instagram comments, built exactly as Meta sends them,
-so the product's webhook endpoint can be tested with valid signatures and repeated deliveries."""
+"""Signed webhook deliveries for Facebook and Instagram comments and Instagram direct messages,
+built exactly as Meta sends them, so the product's webhook endpoint can be tested with valid
+signatures and repeated deliveries."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
-from .state import Comment, World
-from .timefmt import epoch_s
+from .state import Comment, Conversation, Message, World
+from .timefmt import epoch_ms, epoch_s
 
 
 def signature(body: bytes, app_secret: str) -> str:
@@ -80,9 +81,46 @@ def build_webhook_delivery(
         now = world.now()
         account = world.account(comment.platform, comment.account_id)
         username = account.username if account else ""
-    body = json.dumps(
-        _payload(comment, username, now), ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return _signed(_payload(comment, username, now), app_secret)
+
+
+def build_message_delivery(
+    conversation: Conversation, message: Message, app_secret: str, *, now: datetime
+) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of an Instagram `messages` delivery. Messaging deliveries carry
+    `messaging` events instead of `changes`, times in milliseconds, and no conversation id; the
+    account's own answers come back as echoes (`is_echo`)."""
+    if conversation.platform != "instagram":
+        raise ValueError("message deliveries are simulated for Instagram direct messages only")
+    if not app_secret:
+        raise ValueError("an app secret is required to sign a delivery")
+    citizen, own = conversation.author.id, conversation.account_id
+    sender, recipient = (citizen, own) if message.author is not None else (own, citizen)
+    content: dict[str, Any] = {"mid": message.id, "text": message.text}
+    if message.author is None:
+        content["is_echo"] = True
+    payload = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": conversation.account_id,
+                "time": epoch_ms(now),
+                "messaging": [
+                    {
+                        "sender": {"id": sender},
+                        "recipient": {"id": recipient},
+                        "timestamp": epoch_ms(message.created),
+                        "message": content,
+                    }
+                ],
+            }
+        ],
+    }
+    return _signed(payload, app_secret)
+
+
+def _signed(payload: dict[str, Any], app_secret: str) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "facebookexternalua",

@@ -7,8 +7,9 @@ from django.conf import settings
 from accounts.models import Channel, ChannelConnection, Platform
 from simulator.demo import DEFAULT_ACCOUNTS, MUNICIPALITY
 
-# Per-platform switches for the adapters: the demo stream also sends Messenger messages.
-EXTRA = {Platform.FACEBOOK: {"messaging": True}}
+# Per-platform switches for the adapters: the demo stream also sends Messenger messages and
+# Instagram direct messages.
+EXTRA = {Platform.FACEBOOK: {"messaging": True}, Platform.INSTAGRAM: {"messaging": True}}
 
 
 def load(*, municipality, units, users, stdout):

@@ -451,3 +451,63 @@ def test_hides_of_a_batch_are_queued_once_each(org, django_capture_on_commit_cal
     assert sorted(first) == sorted(again) == sorted(messages.values_list("pk", flat=True))
     assert len(callbacks) == 2
     assert outbox.enqueue_hides([], acting_user=None, key_prefix="pd-hide") == []
+
+
+def _instagram_dm(sim, channel, text, *, hours_ago):
+    """A citizen's Instagram direct message on the simulator and its queue item."""
+    moment = timezone.now() - timedelta(hours=hours_ago)
+    sent = add_comment(
+        sim, "instagram", text, "fjordfisker", kind="message", created_time=moment.isoformat()
+    )
+    return QueueItem.objects.create(
+        channel=channel,
+        platform="instagram",
+        external_id=sent["id"],
+        kind="message",
+        author_name="fjordfisker",
+        author_external_id=sent["author_id"],
+        thread_external_id=sent["conversation_id"],
+        text=text,
+        created_at=moment,
+        received_at=moment,
+    )
+
+
+def test_an_instagram_direct_message_is_answered_inside_the_window(org, sim):
+    channel = make_channel(org, "instagram")
+    connect(channel, extra={"messaging": True})
+    item = _instagram_dm(sim, channel, "Hvor henter jeg sække?", hours_ago=2)
+    message = outbox.enqueue_reply(
+        item, "På genbrugspladsen.", acting_user=org.users["comms"], idempotency_key="ig-1"
+    )
+
+    assert outbox.deliver(message.pk) == OutboxStatus.SENT
+
+    [action] = sim_actions(sim, platform="instagram", kind="reply")
+    assert (action["target_id"], action["detail"]) == (item.thread_external_id, "message")
+    message.refresh_from_db()
+    assert message.result_external_id == action["result_id"]
+
+
+def test_an_answer_after_instagrams_24_hours_fails_at_once_with_the_reason(org, sim):
+    # Given a direct message 25 hours old
+    channel = make_channel(org, "instagram")
+    connect(channel, extra={"messaging": True})
+    item = _instagram_dm(sim, channel, "Er der åbent i påsken?", hours_ago=25)
+    message = outbox.enqueue_reply(
+        item, "Ja, fra 10 til 14.", acting_user=org.users["comms"], idempotency_key="ig-2"
+    )
+
+    # When the sender runs
+    status = outbox.deliver(message.pk)
+
+    # Then the write fails after one attempt, is not retried, says why, and the channel keeps
+    # its token
+    assert status == OutboxStatus.FAILED
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert message.next_attempt_at is None
+    assert "24 hours" in message.last_error
+    assert sim_actions(sim, platform="instagram", kind="reply") == []
+    channel.connection.refresh_from_db()
+    assert channel.connection.token_status == "valid"

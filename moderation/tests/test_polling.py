@@ -112,6 +112,32 @@ def test_an_idle_channel_costs_one_call_per_cycle(org, sim, platform):
     assert sim_stats(sim)[platform]["calls"] - before == 1
 
 
+def test_an_instagram_direct_message_enters_the_queue_once(org, sim):
+    # Given an Instagram channel that reads direct messages, and a citizen's message
+    connection = connect(make_channel(org, "instagram"), extra={"messaging": True})
+    sent = add_comment(
+        sim, "instagram", "Hvornår åbner skøjtebanen?", "fjordfisker", kind="message"
+    )
+
+    # When it is polled three times, the citizen writing again in between
+    first = poller.poll_connection(connection.pk)
+    more = add_comment(sim, "instagram", "Og koster det noget?", "fjordfisker", kind="message")
+    poller.poll_connection(connection.pk)
+    before = sim_stats(sim)["instagram"]["calls"]
+    idle = poller.poll_connection(connection.pk)
+
+    # Then each message is one queue item in the same conversation, and an idle poll costs the
+    # media listing plus the conversations listing
+    assert first.created == 1
+    items = QueueItem.objects.filter(channel=connection.channel).order_by("external_id")
+    assert sorted(items.values_list("external_id", flat=True)) == sorted([sent["id"], more["id"]])
+    assert set(items.values_list("kind", flat=True)) == {"message"}
+    assert set(items.values_list("thread_external_id", flat=True)) == {sent["conversation_id"]}
+    assert idle.created == 0
+    assert idle.calls == 2
+    assert sim_stats(sim)["instagram"]["calls"] - before == 2
+
+
 def test_an_idle_cycle_costs_one_call_per_channel_on_every_platform(org, sim):
     # Given one connected channel per platform, each with a new comment, and a cycle that
     # fetched them (as benchmarks/ingest.py measures it)

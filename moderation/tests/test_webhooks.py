@@ -202,3 +202,55 @@ def test_signature_check_unit():
     assert signature_is_valid(body, good.upper().replace("SHA256=", "sha256="), "s3cret") is True
     assert signature_is_valid(body + b" ", good, "s3cret") is False
     assert signature_is_valid(body, good, "") is False
+
+
+def test_an_instagram_direct_message_by_webhook_and_poll_is_one_item(client, org, sim):
+    # Given an Instagram channel that reads direct messages, and a citizen's message delivered
+    # by webhook twice (Meta repeats deliveries)
+    channel = make_channel(org, "instagram")
+    connect(channel, extra={"messaging": True})
+    sent = add_comment(
+        sim, "instagram", "Må man grille ved badebroen?", "fjordfisker", kind="message"
+    )
+    built = control(
+        sim,
+        "POST",
+        "webhooks/build",
+        {"platform": "instagram", "message_id": sent["id"], "app_secret": SECRET},
+    )
+    body, signature = built["body"].encode("utf-8"), built["headers"]["X-Hub-Signature-256"]
+    first = _post(client, "instagram", body, signature)
+    again = _post(client, "instagram", body, signature)
+
+    # When the channel is polled afterwards
+    outcome = poller.poll_connection(channel.connection.pk)
+
+    # Then the message is one queue item, a direct message from its sender
+    assert (first.content, again.content) == (b"stored 1", b"stored 0")
+    assert outcome.created == 0
+    item = QueueItem.objects.get(channel=channel)
+    assert (item.external_id, item.kind, item.text) == (
+        sent["id"],
+        "message",
+        "Må man grille ved badebroen?",
+    )
+    assert item.author_external_id == sent["author_id"]
+
+
+def test_a_forged_instagram_message_delivery_stores_nothing(client, org, sim):
+    channel = make_channel(org, "instagram")
+    connect(channel, extra={"messaging": True})
+    sent = add_comment(sim, "instagram", "Hej", "fjordfisker", kind="message")
+    built = control(
+        sim,
+        "POST",
+        "webhooks/build",
+        {"platform": "instagram", "message_id": sent["id"], "app_secret": "another-secret"},
+    )
+
+    response = _post(
+        client, "instagram", built["body"].encode("utf-8"), built["headers"]["X-Hub-Signature-256"]
+    )
+
+    assert response.status_code == 403
+    assert QueueItem.objects.filter(channel=channel).exists() is False

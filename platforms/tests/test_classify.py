@@ -55,6 +55,23 @@ def test_graph_permission_errors_ask_for_reconnect(code):
     assert type(error) is NeedsReconnectError
 
 
+@pytest.mark.parametrize(("platform", "subcode"), [("instagram", 2534022), ("facebook", 2018278)])
+def test_a_message_outside_the_24_hour_window_is_a_rejected_write_not_a_permission_loss(
+    platform, subcode
+):
+    error = classify_graph_error(
+        platform=platform,
+        status=403,
+        body=graph_body(10, subcode),
+        now=NOW,
+        write=True,
+    )
+
+    assert type(error) is WriteRejectedError
+    assert error.reason == "outside_window"
+    assert "24 hours" in str(error)
+
+
 @pytest.mark.parametrize("code", [4, 17, 32, 613, 80001])
 def test_graph_throttle_codes_without_usage_pause_for_the_default(code):
     error = classify_graph_error(platform="facebook", status=400, body=graph_body(code), now=NOW)

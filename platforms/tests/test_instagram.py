@@ -296,3 +296,151 @@ def test_account_figures(sim, clock, make_adapter):
 
     assert figures.followers == 3120
     assert figures.posts_in_period == 2  # media posted 30 h and 5 h ago
+
+
+# --- direct messages ---------------------------------------------------------------------
+
+
+def dm(sim, text, author="fjordfisker", **body):
+    return sim.comment("instagram", text, author_name=author, kind="message", **body)
+
+
+def test_direct_messages_are_read_only_with_messaging_enabled(sim, clock, make_adapter):
+    sent = dm(sim, "Må man bade fra den nye badebro?")
+    plain = make_adapter("instagram")
+    messaging = make_adapter("instagram", messaging=True)
+
+    without = plain.fetch_new(None, since=clock.now - DAY)
+    first = messaging.fetch_new(None, since=clock.now - DAY)
+    idle = messaging.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert without.items == []
+    [message] = first.items
+    assert (message.external_id, message.kind, message.text) == (
+        sent["id"],
+        "message",
+        "Må man bade fra den nye badebro?",
+    )
+    assert message.thread_external_id == sent["conversation_id"]
+    assert (message.author_id, message.author_name) == (sent["author_id"], "fjordfisker")
+    assert message.from_account is False
+    assert first.calls_made == 2  # the media listing and the conversations
+    assert idle.items == []
+    assert idle.calls_made == 2
+
+
+def test_many_conversations_and_messages_are_paged_and_read_once(sim, clock, make_adapter):
+    # 30 conversations (more than one page of 25), one of them with 60 messages (more than the
+    # 50 nested in the listing)
+    account_id = sim.account("instagram")["id"]
+    start = clock.now - timedelta(hours=3)
+    ids = []
+    for number in range(30):
+        _, message = sim.world.add_message(
+            account_id,
+            f"Hej nummer {number}",
+            author_name=f"borger_{number}",
+            created=(start + timedelta(seconds=number)).isoformat(),
+            platform="instagram",
+        )
+        ids.append(message.id)
+    for number in range(60):
+        _, message = sim.world.add_message(
+            account_id,
+            f"Mere {number}",
+            author_name="borger_0",
+            created=(start + timedelta(minutes=5, seconds=number)).isoformat(),
+            platform="instagram",
+        )
+        ids.append(message.id)
+    adapter = make_adapter("instagram", messaging=True)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+    again = adapter.fetch_new(result.new_cursor, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(ids)
+    assert again.items == []
+
+
+def test_short_pages_and_a_failed_call_lose_no_message(sim, clock, make_adapter):
+    sent = [dm(sim, f"Spørgsmål {number}", f"borger_{number}")["id"] for number in range(3)]
+    adapter = make_adapter("instagram", messaging=True)
+    sim.fault("instagram", "server_error", after=1)  # the conversations call fails
+    with pytest.raises(TransientError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+    sim.fault("instagram", "short_page")
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(sent)
+
+
+def test_an_expired_token_on_the_conversations_call_asks_for_a_reconnect(sim, clock, make_adapter):
+    adapter = make_adapter("instagram", messaging=True)
+    sim.fault("instagram", "token_expired", after=1)
+
+    with pytest.raises(NeedsReconnectError):
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+
+def test_a_direct_message_reply_goes_to_the_author(sim, clock, make_adapter):
+    adapter = make_adapter("instagram", messaging=True)
+    sent = dm(sim, "Hvornår åbner skøjtebanen?")
+
+    result = adapter.reply(
+        sent["id"],
+        "Lørdag den 29. november.",
+        idempotency_key="d1",
+        kind="message",
+        thread_external_id=sent["conversation_id"],
+        author_id=sent["author_id"],
+    )
+    by_thread = adapter.find_own_reply(
+        sent["id"],
+        "Lørdag den 29. november.",
+        kind="message",
+        thread_external_id=sent["conversation_id"],
+    )
+    # A message that came by webhook has no conversation id: the sender finds it.
+    by_sender = adapter.find_own_reply(sent["id"], "Lørdag den 29. november.", kind="message")
+
+    [action] = sim.actions(platform="instagram", kind="reply")
+    assert (action["target_id"], action["detail"]) == (sent["conversation_id"], "message")
+    assert result.external_id == action["result_id"]
+    assert by_thread.external_id == by_sender.external_id == action["result_id"]
+    # Our own answer is read back as the account's message
+    [own] = [
+        item
+        for item in adapter.fetch_new(None, since=clock.now - DAY).items
+        if item.external_id == result.external_id
+    ]
+    assert own.from_account is True
+
+
+def test_a_reply_after_the_24_hour_window_is_rejected_not_retried(sim, clock, make_adapter):
+    adapter = make_adapter("instagram", messaging=True)
+    old = (clock.now - timedelta(hours=25)).isoformat()
+    sent = dm(sim, "Er der åbent i påsken?", created_time=old)
+
+    with pytest.raises(WriteRejectedError) as caught:
+        adapter.reply(
+            sent["id"],
+            "Ja, fra 10 til 14.",
+            idempotency_key="late",
+            kind="message",
+            thread_external_id=sent["conversation_id"],
+            author_id=sent["author_id"],
+        )
+
+    assert caught.value.reason == "outside_window"
+    assert (caught.value.code, caught.value.subcode) == (10, 2534022)
+    assert "24 hours" in str(caught.value)
+    assert not isinstance(caught.value, NeedsReconnectError)
+    assert sim.actions(platform="instagram", kind="reply") == []
+
+
+def test_instagram_now_offers_direct_messages():
+    from platforms.instagram import InstagramAdapter
+
+    assert InstagramAdapter.capabilities.messages is True
+    assert InstagramAdapter.capabilities.reply_to_messages is True

@@ -30,9 +30,13 @@ DEFAULT_VERSION = "v21.0"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 _MISSING = object()
+# Instagram answers a message sent more than 24 hours after the citizen's last one with this.
+MESSAGING_WINDOW = timedelta(hours=24)
+OUTSIDE_WINDOW_SUBCODE = 2534022
 
 TYPE_NAMES = {
     "page": "Page",
+    "ig_page": "Page",
     "post": "PagePost",
     "comment": "Comment",
     "conversation": "UnifiedThread",
@@ -46,6 +50,11 @@ KNOWN_FIELDS = {
         "id", "name", "username", "link", "about", "category", "fan_count", "followers_count",
         "new_like_count", "talking_about_count", "website", "verification_status", "picture",
         "emails", "phone", "feed", "published_posts", "posts", "conversations",
+    },
+    # The Facebook Page an Instagram account is linked to, as its Page token sees it (`me`).
+    "ig_page": {
+        "id", "name", "username", "link", "category", "followers_count",
+        "instagram_business_account", "conversations",
     },
     "post": {
         "id", "message", "story", "created_time", "updated_time", "from", "permalink_url",
@@ -85,6 +94,7 @@ KNOWN_FIELDS = {
 }  # fmt: skip
 DEFAULT_FIELDS = {
     "page": ["name", "id"],
+    "ig_page": ["name", "id"],
     "post": ["created_time", "message", "id"],
     "comment": ["created_time", "from", "message", "id"],
     "conversation": ["id", "link", "updated_time"],
@@ -99,6 +109,7 @@ EDGES = {
     ("page", "published_posts"): "post",
     ("page", "posts"): "post",
     ("page", "conversations"): "conversation",
+    ("ig_page", "conversations"): "conversation",
     ("post", "comments"): "comment",
     ("comment", "comments"): "comment",
     ("conversation", "messages"): "message",
@@ -106,6 +117,8 @@ EDGES = {
     ("ig_media", "comments"): "ig_comment",
     ("ig_comment", "replies"): "ig_comment",
 }
+# The Send API: POST /{page-id}/messages (Messenger, and Instagram through the linked Page).
+SEND_EDGES = {("page", "messages"), ("ig_page", "messages")}
 
 
 def graph_error(
@@ -338,7 +351,7 @@ class GraphAPI(PlatformAPI):
             if request.method == "DELETE":
                 return self._delete(call, kind, obj)
             return _unsupported(request.method, node_id)
-        if (kind, edge) not in EDGES and (kind, edge) != ("page", "messages"):
+        if (kind, edge) not in EDGES and (kind, edge) not in SEND_EDGES:
             return _param_error(
                 f"Tried accessing nonexisting field ({edge}) on node type ({TYPE_NAMES[kind]})"
             )
@@ -352,6 +365,9 @@ class GraphAPI(PlatformAPI):
         world = self.world
         now = world.now()
         platform = account.platform
+        if platform == "instagram" and node_id in ("me", account.page_id):
+            # The token is the linked Page's: `me` is that Page, which holds the messaging.
+            return ("ig_page", account)
         if node_id in ("me", account.id):
             return ("page" if platform == "facebook" else "ig_user", account)
         post = world.posts[platform].get(node_id)
@@ -369,13 +385,21 @@ class GraphAPI(PlatformAPI):
             and (comment.visible(now) or (writing and not comment.deleted))
         ):
             return ("comment" if platform == "facebook" else "ig_comment", comment)
-        if platform == "facebook":
-            conversation = world.conversations.get(node_id)
-            if conversation is not None and conversation.account_id == account.id:
-                return ("conversation", conversation)
-            found = world.messages.get(node_id)
-            if found is not None and found[0].account_id == account.id and found[1].visible(now):
-                return ("message", found[1])
+        conversation = world.conversations.get(node_id)
+        if (
+            conversation is not None
+            and conversation.account_id == account.id
+            and conversation.platform == platform
+        ):
+            return ("conversation", conversation)
+        found = world.messages.get(node_id)
+        if (
+            found is not None
+            and found[0].account_id == account.id
+            and found[0].platform == platform
+            and found[1].visible(now)
+        ):
+            return ("message", found[1])
         return None
 
     @staticmethod
@@ -435,6 +459,17 @@ class GraphAPI(PlatformAPI):
             # Likes trail followers on most pages.
             "fan_count": account.followers * 9 // 10,
             "verification_status": "not_verified",
+        }
+
+    def _ig_page_values(self, call: Call, account: Account) -> dict[str, Any]:
+        return {
+            "id": account.page_id,
+            "name": account.name,
+            "username": account.username,
+            "link": f"https://www.facebook.com/{account.page_id}",
+            "category": "Government organization",
+            "followers_count": account.followers,
+            "instagram_business_account": {"id": account.id},
         }
 
     def _author_ref(self, comment_or_post: Comment | Post, account: Account) -> dict[str, str]:
@@ -518,6 +553,24 @@ class GraphAPI(PlatformAPI):
         account = call.account
         messages = conversation.visible_messages(self.world.now())
         last = max(messages, key=lambda m: (m.created, m.seq), default=None)
+        if conversation.platform == "instagram":
+            # Instagram threads name people by username and Instagram-scoped id, and have no
+            # Facebook inbox link.
+            people = {
+                "data": [
+                    {"username": conversation.author.username, "id": conversation.author.id},
+                    {"username": account.username, "id": account.id},
+                ]
+            }
+            return {
+                "id": conversation.id,
+                "updated_time": graph_time(last.created) if last else None,
+                "message_count": len(messages),
+                "unread_count": 0,
+                "participants": people,
+                "senders": people,
+                "can_reply": True,
+            }
         people = {
             "data": [
                 {
@@ -544,6 +597,17 @@ class GraphAPI(PlatformAPI):
     def _message_values(self, call: Call, message: Message) -> dict[str, Any]:
         account = call.account
         conversation = self.world.messages[message.id][0]
+        if conversation.platform == "instagram":
+            citizen = {"username": conversation.author.username, "id": conversation.author.id}
+            own = {"username": account.username, "id": account.id}
+            sender, receiver = (citizen, own) if message.author is not None else (own, citizen)
+            return {
+                "id": message.id,
+                "message": message.text,
+                "created_time": graph_time(message.created),
+                "from": sender,
+                "to": {"data": [receiver]},
+            }
         citizen = {
             "name": conversation.author.name,
             "email": f"{conversation.author.id}@facebook.com",
@@ -642,10 +706,19 @@ class GraphAPI(PlatformAPI):
             items.sort(key=_by_time, reverse=True)
             return items, {"total_count": len(items)}
         if edge == "conversations":
+            # `platform` picks the Page's Messenger inbox (the default) or the linked Instagram
+            # account's direct messages; `user_id` narrows it to one person's thread.
+            wanted = options.get("platform") or "messenger"
+            if wanted not in ("messenger", "instagram"):
+                raise Abort(_param_error("platform must be one of messenger, instagram"))
+            platform = "facebook" if wanted == "messenger" else "instagram"
+            user_id = options.get("user_id")
             conversations = [
                 (max((m.created, m.seq) for m in visible), conversation)
                 for conversation in world.conversations.values()
                 if conversation.account_id == account.id
+                and conversation.platform == account.platform == platform
+                and (not user_id or conversation.author.id == user_id)
                 and (visible := conversation.visible_messages(now))
             ]
             conversations.sort(key=lambda pair: pair[0], reverse=True)
@@ -759,7 +832,7 @@ class GraphAPI(PlatformAPI):
             else:
                 first = last = encode_token("c", items[start - 1].id if start > 0 else "")
             paging: dict[str, Any] = {"cursors": {"before": first, "after": last}}
-            node_id = obj.id
+            node_id = obj.page_id if kind == "ig_page" else obj.id
             path = f"/{call.version}/{node_id}/{edge}"
             common = {**link_params, "access_token": call.token, "limit": str(limit)}
             if has_previous:
@@ -802,7 +875,7 @@ class GraphAPI(PlatformAPI):
     def _create(self, call: Call, kind: str, obj: Any, edge: str) -> Response:
         params = self._params(call.request)
         account = call.account
-        if (kind, edge) == ("page", "messages"):
+        if (kind, edge) in SEND_EDGES:
             return self._send_message(call, params)
         if (kind, edge) == ("page", "feed"):
             return self._publish(call, params)
@@ -917,17 +990,33 @@ class GraphAPI(PlatformAPI):
                 existing
                 for existing in self.world.conversations.values()
                 if existing.account_id == account.id
+                and existing.platform == account.platform
                 and existing.author.id == str(recipient.get("id"))
             ),
             None,
         )
         if conversation is None:
             return graph_error(400, "(#100) No matching user found", 100, 2018001)
+        if account.platform == "instagram":
+            now = self.world.now()
+            last = conversation.last_from_citizen(now)
+            if last is None or now - last.created > MESSAGING_WINDOW:
+                return graph_error(
+                    403,
+                    "This message is sent outside of allowed window.",
+                    10,
+                    OUTSIDE_WINDOW_SUBCODE,
+                    error_type="IGApiException",
+                )
         _, sent = self.world.add_message(
-            account.id, text, author_name=None, conversation_id=conversation.id
+            account.id,
+            text,
+            author_name=None,
+            conversation_id=conversation.id,
+            platform=account.platform,
         )
         self.world.record_action(
-            "facebook",
+            account.platform,
             account.id,
             "reply",
             conversation.id,

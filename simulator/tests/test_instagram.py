@@ -171,3 +171,144 @@ def test_media_listing_nests_comments_and_replies_with_their_own_paging(sim):
     assert "next" not in end.get("paging", {})
     assert "fields=id%2Ctext%2Creplies.limit%281%29" in page["paging"]["next"]
     assert all("comments" not in item for item in others)
+
+
+# --- direct messages (through the linked Facebook Page) ------------------------------------
+
+DM_FIELDS = "id,updated_time,messages{id,created_time,from,to,message}"
+
+
+def add_dm(sim, message: str, author: str = "Borger 1", **extra) -> dict:
+    return add_comment(sim, "instagram", message, author, kind="message", **extra)
+
+
+def test_direct_messages_are_conversations_of_the_linked_page(sim):
+    # Given two citizens writing to the Instagram account
+    user = account(sim, "instagram")
+    first = add_dm(sim, "Hej! Må man grille ved badebroen?", "fjordfisker")
+    add_dm(sim, "Hvornår åbner skøjtebanen?", "strandrenseren")
+    add_dm(sim, "Og må hunde komme med?", "fjordfisker")
+    # When the Page's Instagram conversations are read, via `me` and via the Page id
+    by_me = graph(sim, "me/conversations", user["token"], platform="instagram", fields=DM_FIELDS)
+    by_id = graph(
+        sim, f"{user['page_id']}/conversations", user["token"], platform="instagram", fields="id"
+    )
+    # Then the newest-updated conversation comes first, its messages newest first, people by
+    # username and Instagram-scoped id
+    assert by_me.status_code == 200, by_me.text
+    data = by_me.json()["data"]
+    assert [c["id"] for c in by_id.json()["data"]] == [c["id"] for c in data]
+    assert data[0]["id"] == first["conversation_id"]
+    messages = data[0]["messages"]["data"]
+    assert [m["message"] for m in messages] == [
+        "Og må hunde komme med?",
+        "Hej! Må man grille ved badebroen?",
+    ]
+    assert messages[0]["from"] == {"username": "fjordfisker", "id": first["author_id"]}
+    assert messages[0]["to"] == {"data": [{"username": user["username"], "id": user["id"]}]}
+    assert "link" not in data[0]
+
+
+def test_the_messenger_inbox_and_the_ig_user_node_hold_no_instagram_messages(sim):
+    # Given an Instagram direct message
+    user = account(sim, "instagram")
+    add_dm(sim, "Hej", "fjordfisker")
+    # When conversations are asked for without platform=instagram, or on the IG user node
+    messenger = graph(sim, "me/conversations", user["token"], fields="id")
+    on_user = graph(sim, f"{user['id']}/conversations", user["token"], platform="instagram")
+    wrong = graph(sim, "me/conversations", user["token"], platform="whatsapp")
+    # Then the Page's Messenger inbox is empty, the IG user has no such edge, and an unknown
+    # platform is a parameter error
+    assert messenger.json()["data"] == []
+    assert on_user.status_code == 400
+    assert "nonexisting field (conversations)" in on_user.json()["error"]["message"]
+    assert wrong.status_code == 400
+
+
+def test_conversations_and_messages_page_with_next_links(sim):
+    # Given 7 conversations, one of them with 6 messages
+    user = account(sim, "instagram")
+    for number in range(7):
+        add_dm(sim, f"Spørgsmål {number}", f"borger_{number}")
+    for number in range(5):
+        add_dm(sim, f"Mere {number}", "borger_0")
+    # When the conversations are read 3 at a time and borger_0's messages 4 at a time
+    body = graph(
+        sim, "me/conversations", user["token"], platform="instagram", fields="id", limit="3"
+    ).json()
+    seen = []
+    while True:
+        seen += [c["id"] for c in body["data"]]
+        if "next" not in body.get("paging", {}):
+            break
+        assert "platform=instagram" in body["paging"]["next"]
+        body = requests.get(body["paging"]["next"], timeout=TIMEOUT).json()
+    messages = graph(sim, f"{seen[0]}/messages", user["token"], fields="message", limit="4").json()
+    rest = requests.get(messages["paging"]["next"], timeout=TIMEOUT).json()
+    # Then every conversation comes once, and the messages continue on the next page
+    assert len(seen) == len(set(seen)) == 7
+    assert len(messages["data"]) == 4
+    assert [m["message"] for m in rest["data"]] == ["Mere 0", "Spørgsmål 0"]
+
+
+def test_an_answer_inside_the_24_hour_window_is_sent(sim):
+    # Given a citizen's message from an hour ago
+    user = account(sim, "instagram")
+    sent = add_dm(sim, "Hvor kan jeg hente sække til haveaffald?", "fjordfisker")
+    # When the Page answers through the Send API
+    answer = requests.post(
+        f"{sim.url}/v21.0/me/messages",
+        data={
+            "recipient": json.dumps({"id": sent["author_id"]}),
+            "message": json.dumps({"text": "På genbrugspladsen."}),
+            "access_token": user["token"],
+        },
+        timeout=TIMEOUT,
+    )
+    # Then it is accepted and recorded in the conversation
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["recipient_id"] == sent["author_id"]
+    [action] = actions(sim, platform="instagram", kind="reply")
+    assert (action["target_id"], action["detail"]) == (sent["conversation_id"], "message")
+    assert action["result_id"] == answer.json()["message_id"]
+
+
+def test_an_answer_after_24_hours_is_refused(sim):
+    # Given a citizen whose last message is 25 hours old
+    from datetime import UTC, datetime, timedelta
+
+    user = account(sim, "instagram")
+    old = (datetime.now(UTC) - timedelta(hours=25)).isoformat()
+    sent = add_dm(sim, "Er der åbent i påsken?", "fjordfisker", created_time=old)
+    # When the Page answers
+    answer = requests.post(
+        f"{sim.url}/v21.0/{user['page_id']}/messages",
+        data={
+            "recipient": json.dumps({"id": sent["author_id"]}),
+            "message": json.dumps({"text": "Ja, fra 10 til 14."}),
+            "access_token": user["token"],
+        },
+        timeout=TIMEOUT,
+    )
+    # Then Instagram refuses it as outside the window, and nothing was sent
+    assert answer.status_code == 403
+    error = answer.json()["error"]
+    assert (error["code"], error["error_subcode"], error["type"]) == (
+        10,
+        2534022,
+        "IGApiException",
+    )
+    assert actions(sim, platform="instagram", kind="reply") == []
+
+
+def test_faults_apply_to_the_conversations_listing(sim):
+    # Given a message and a throttle fault
+    user = account(sim, "instagram")
+    add_dm(sim, "Hej", "fjordfisker")
+    add_fault(sim, "instagram", "throttle", count=1)
+    # When the conversations are read twice
+    throttled = graph(sim, "me/conversations", user["token"], platform="instagram")
+    after = graph(sim, "me/conversations", user["token"], platform="instagram")
+    # Then the first call is Instagram's throttling error, the next one goes through
+    assert throttled.json()["error"]["code"] == 80002
+    assert len(after.json()["data"]) == 1
