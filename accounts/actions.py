@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation.audit import person, record
 from platforms.registry import adapter_class
 
-from . import notifications
+from . import notifications, people
 from .models import (
     Channel,
     ChannelAdmin,
@@ -104,6 +104,7 @@ def request_channel(
         raise WorkflowError(_("A decentral page belongs to a department inside a centre."))
     if responsible is None or deputy is None or responsible.pk == deputy.pk:
         raise WorkflowError(_("Name two different people: a responsible person and a deputy."))
+    _check_eligible([responsible, deputy], department)
     channel = Channel.objects.create(
         platform=platform,
         name=name,
@@ -253,11 +254,22 @@ def update_channel(channel, *, acting_user, **changes):
         raise WorkflowError(_("The responsible person and the deputy must be two people."))
     if not changed:
         return channel
+    _check_eligible(
+        [getattr(channel, name) for name in ("responsible", "deputy") if name in changed],
+        channel.owner_unit,
+    )
     channel.save(update_fields=[*changed, "updated_at"])
     _event(channel, EventKind.EDITED, actor=acting_user, comment=", ".join(sorted(changed)))
     record("channel.edited", actor=acting_user, channel=channel, changes=changed)
     sweep_channel(channel.pk, resolve_only=True)
     return channel
+
+
+def _check_eligible(chosen, unit):
+    """Refuse naming anybody who is not close to the page (see `accounts.people`)."""
+    for user in chosen:
+        if user is not None and not people.is_eligible(user, unit):
+            raise WorkflowError(people.not_eligible_message(user, unit))
 
 
 def _plain(value):
@@ -272,6 +284,7 @@ def add_admin(channel, *, acting_user, user, platform_role):
     """Record that `user` holds admin access to the page on the platform."""
     if ChannelAdmin.objects.filter(channel=channel, user=user).exists():
         raise WorkflowError(_("This person already holds access to the page."))
+    _check_eligible([user], channel.owner_unit)
     admin = ChannelAdmin.objects.create(channel=channel, user=user, platform_role=platform_role)
     name = user.get_full_name() or user.username
     _event(channel, EventKind.ADMIN_ADDED, actor=acting_user, comment=name)

@@ -6,7 +6,7 @@ reach give 404, and each action asks the permission module for the object.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
 from . import actions
+from .answer_times import attach_answer_times, failing
 from .models import (
     Channel,
     ChannelAdmin,
@@ -23,6 +24,7 @@ from .models import (
     ChannelRequest,
     Platform,
 )
+from .people import is_eligible, not_eligible_message
 from .rules import may_connect
 
 
@@ -38,6 +40,19 @@ class FlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChannelFlag
         fields = ["kind", "since"]
+
+
+class AnswerTimesSerializer(serializers.Serializer):
+    """The live "answer times met" check: items received in the window, answered by their
+    deadline or not; `met` is null while nothing in the window has been judged."""
+
+    window_days = serializers.IntegerField()
+    target_percent = serializers.IntegerField()
+    judged = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    share_percent = serializers.FloatField(allow_null=True)
+    met = serializers.BooleanField(allow_null=True)
 
 
 class ConnectionStateSerializer(serializers.Serializer):
@@ -56,7 +71,8 @@ class ChannelSerializer(serializers.ModelSerializer):
     web_url = serializers.SerializerMethodField()
     centre = serializers.IntegerField(source="owner_unit.centre_id", read_only=True)
     admins = ChannelAdminSerializer(many=True, read_only=True)
-    open_flags = FlagSerializer(many=True, read_only=True)
+    open_flags = serializers.SerializerMethodField()
+    answer_times = serializers.SerializerMethodField()
     connection = serializers.SerializerMethodField()
     connectable = serializers.SerializerMethodField()
 
@@ -87,6 +103,7 @@ class ChannelSerializer(serializers.ModelSerializer):
             "connection",
             "connectable",
             "open_flags",
+            "answer_times",
             "created_at",
             "updated_at",
             "web_url",
@@ -101,6 +118,18 @@ class ChannelSerializer(serializers.ModelSerializer):
     def get_connection(self, channel) -> dict | None:
         connection = getattr(channel, "connection", None)
         return ConnectionStateSerializer(connection).data if connection is not None else None
+
+    @extend_schema_field(FlagSerializer(many=True))
+    def get_open_flags(self, channel):
+        flags = list(channel.open_flags)
+        if failing(channel):
+            flags.append(channel.answer_times.as_flag(channel))
+        return FlagSerializer(flags, many=True).data
+
+    @extend_schema_field(AnswerTimesSerializer(allow_null=True))
+    def get_answer_times(self, channel):
+        answer_times = getattr(channel, "answer_times", None)
+        return AnswerTimesSerializer(answer_times).data if answer_times is not None else None
 
     def get_connectable(self, channel) -> bool:
         return may_connect(channel)
@@ -166,8 +195,18 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("platform", "name", "id")
         )
 
+    def paginate_queryset(self, queryset):
+        # The live answer-time check, for the whole page in one query.
+        page = super().paginate_queryset(queryset)
+        return attach_answer_times(list(page)) if page is not None else None
+
+    def retrieve(self, request, *args, **kwargs):
+        channel = attach_answer_times([self.get_object()])[0]
+        return Response(self.get_serializer(channel).data)
+
     def _done(self, channel):
-        return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data)
+        channel = attach_answer_times([self.get_queryset().get(pk=channel.pk)])[0]
+        return Response(self.get_serializer(channel).data)
 
     @extend_schema(request=ClosingInputSerializer, responses={201: ClosingRequestSerializer})
     @action(detail=True, methods=["post"], url_path="request-closing")
@@ -286,6 +325,14 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"deputy": "The deputy must be someone other than the responsible person."}
             )
+        department = attrs.get("department")
+        errors = {
+            name: not_eligible_message(channel[name], department)
+            for name in ("responsible", "deputy")
+            if channel.get(name) is not None and not is_eligible(channel[name], department)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
     def create(self, validated_data):

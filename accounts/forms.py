@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import OrgUnit, UnitKind
 
 from .models import Channel, Platform, PlatformRole
+from .people import eligible_people, not_eligible_message, people_in_centres
 
 
 class _Styled:
@@ -29,8 +30,30 @@ def _people():
 
 
 class _PersonChoice(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": _(
+            "Choose someone from the page's own centre or from the communications team."
+        ),
+    }
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
+
+
+def _check_people(form, unit, names):
+    """Field errors for chosen people who may not be named on a page of `unit`."""
+    chosen = {name: form.cleaned_data.get(name) for name in names}
+    chosen = {name: person for name, person in chosen.items() if person is not None}
+    if not chosen:
+        return
+    allowed = set(
+        eligible_people(unit)
+        .filter(pk__in=[person.pk for person in chosen.values()])
+        .values_list("pk", flat=True)
+    )
+    for name, person in chosen.items():
+        if person.pk not in allowed:
+            form.add_error(name, not_eligible_message(person, unit))
 
 
 class ChannelRequestForm(_Styled, forms.Form):
@@ -67,13 +90,15 @@ class ChannelRequestForm(_Styled, forms.Form):
         self.fields["department"].queryset = OrgUnit.objects.filter(centre__isnull=False).exclude(
             kind=UnitKind.COMMUNICATIONS
         )
-        self.fields["responsible"].queryset = _people()
-        self.fields["deputy"].queryset = _people()
+        self.fields["responsible"].queryset = people_in_centres()
+        self.fields["deputy"].queryset = people_in_centres()
 
     def clean(self):
         data = super().clean()
         if data.get("responsible") and data.get("responsible") == data.get("deputy"):
             self.add_error("deputy", _("The deputy must be someone other than the responsible."))
+        if data.get("department"):
+            _check_people(self, data["department"], ["responsible", "deputy"])
         return data
 
 
@@ -122,8 +147,14 @@ class ChannelEditForm(_Styled, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = _people()
-        self.fields["deputy"].queryset = _people()
+        # Only people close to the page are offered (anyone else is an invalid choice), but
+        # whoever is on the record now stays selectable, wherever they work today.
+        people = eligible_people(
+            self.instance.owner_unit,
+            keep_ids=[self.instance.responsible_id, self.instance.deputy_id],
+        )
+        self.fields["responsible"].queryset = people
+        self.fields["deputy"].queryset = people
 
     def clean(self):
         data = super().clean()
@@ -136,9 +167,10 @@ class AdminAddForm(_Styled, forms.Form):
     user = _PersonChoice(label=_("Person"), queryset=_people())
     platform_role = forms.ChoiceField(label=_("Role on the platform"), choices=PlatformRole.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, channel, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _people()
+        self.channel = channel
+        self.fields["user"].queryset = eligible_people(channel.owner_unit)
 
 
 class CommentForm(_Styled, forms.Form):

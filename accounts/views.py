@@ -14,7 +14,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 
-from . import actions
+from . import actions, answer_times
+from .answer_times import attach_answer_times, failing
 from .forms import (
     AdminAddForm,
     ChannelEditForm,
@@ -73,7 +74,13 @@ class ChannelListView(ActionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        channels = attach_answer_times(list(context["object_list"]))
+        for channel in channels:
+            # The stored flags are counted in SQL; the live answer-time check comes on top.
+            channel.open_flags += 1 if failing(channel) else 0
         context.update(
+            channels=channels,
+            object_list=channels,
             statuses=ChannelStatus.choices,
             platforms=Platform.choices,
             current_status=self.request.GET.get("status", ""),
@@ -112,11 +119,16 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
         channel_request = ChannelRequest.objects.filter(channel=channel).select_related(
             "requester", "decided_by", "department"
         )
+        flags = list(ChannelFlag.objects.open().filter(channel=channel))
+        attach_answer_times([channel])
+        if failing(channel):
+            flags.append(channel.answer_times.as_flag(channel))
         context.update(
             connection=getattr(channel, "connection", None),
             admins=channel.admins.select_related("user"),
             events=ChannelEvent.objects.filter(channel=channel).select_related("actor")[:100],
-            flags=ChannelFlag.objects.open().filter(channel=channel),
+            flags=flags,
+            answer_times=channel.answer_times,
             channel_request=channel_request.first(),
             closing_requests=channel.closing_requests.select_related("requested_by", "decided_by"),
             may_manage=can(user, "channels.manage", channel),
@@ -124,7 +136,7 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
             may_decide_closing=can(user, "channels.decide_closing"),
             may_connect=may_connect(channel),
             user_may_connect=can(user, "channels.connect", channel),
-            admin_form=AdminAddForm(),
+            admin_form=AdminAddForm(channel=channel),
             snapshots=list(channel.snapshots.order_by("-date")[:7]),
         )
         return context
@@ -138,7 +150,7 @@ class ChannelEditView(ChannelObjectMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # The form edits a copy; the action compares and saves.
-        kwargs["instance"] = Channel.objects.get(pk=self.channel.pk)
+        kwargs["instance"] = Channel.objects.select_related("owner_unit").get(pk=self.channel.pk)
         return kwargs
 
     def form_valid(self, form):
@@ -212,9 +224,11 @@ class ChannelAdminAddView(ChannelObjectMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        form = AdminAddForm(request.POST)
+        form = AdminAddForm(request.POST, channel=self.channel)
         if not form.is_valid():
-            messages.error(request, _("Choose a person and their role on the platform."))
+            for name, errors in form.errors.items():
+                for error in errors:
+                    messages.error(request, f"{form.fields[name].label}: {error}")
             return self.back()
         try:
             actions.add_admin(self.channel, acting_user=request.user, **form.cleaned_data)
@@ -413,6 +427,18 @@ SORTS = {
 }
 
 
+LIVE_SORTS = {
+    "missing": lambda channel: (-channel.missing, channel.name, channel.pk),
+    # Pages missing nothing last.
+    "oldest": lambda channel: (
+        channel.oldest is None,
+        channel.oldest or channel.created_at,
+        channel.name,
+        channel.pk,
+    ),
+}
+
+
 class ComplianceView(ActionRequiredMixin, TemplateView):
     """What every channel in scope is missing and since when, per channel and per centre."""
 
@@ -439,12 +465,23 @@ class ComplianceView(ActionRequiredMixin, TemplateView):
                 )
             )
         )
-        if kind in FlagKind.values:
+        if kind in FlagKind.values and kind != FlagKind.ANSWER_TIMES:
             channels = channels.filter(flags__kind=kind, flags__resolved_at__isnull=True)
         sort = self.request.GET.get("sort", "missing")
         if sort not in SORTS:
             sort = "missing"
-        channels = list(channels.order_by(*SORTS[sort]))
+        channels = attach_answer_times(list(channels.order_by(*SORTS[sort])))
+        for channel in channels:
+            if failing(channel):
+                flag = channel.answer_times.as_flag(channel)
+                channel.open_flags = sorted([*channel.open_flags, flag], key=lambda f: f.since)
+                channel.missing += 1
+                channel.oldest = min(filter(None, [channel.oldest, flag.since]))
+        if kind == FlagKind.ANSWER_TIMES:
+            channels = [channel for channel in channels if failing(channel)]
+        if sort in LIVE_SORTS:
+            # The live check changes counts and dates the database sorted by.
+            channels.sort(key=LIVE_SORTS[sort])
         centres = {}
         for channel in channels:
             centre = channel.owner_unit.centre
@@ -468,6 +505,8 @@ class ComplianceView(ActionRequiredMixin, TemplateView):
             channels=channels,
             centres=sorted(centres.values(), key=lambda row: (-row["missing"], str(row["name"]))),
             kinds=FlagKind.choices,
+            answer_window_days=answer_times.window_days(),
+            answer_target_percent=answer_times.target_percent(),
             current_kind=kind,
             current_sort=sort,
             **kwargs,

@@ -281,6 +281,10 @@ POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
 # The registry: when a page without own posts turns dormant, how often owners confirm it.
 CHANNEL_DORMANT_AFTER_DAYS = env.int("CHANNEL_DORMANT_AFTER_DAYS", default=90)
 CHANNEL_REVIEW_INTERVAL_DAYS = env.int("CHANNEL_REVIEW_INTERVAL_DAYS", default=365)
+# "Answer times met" (C8): the share of a page's items answered by their deadline, over the
+# items received in the last CHANNEL_ANSWER_WINDOW_DAYS, must reach CHANNEL_ANSWER_TARGET_PERCENT.
+CHANNEL_ANSWER_WINDOW_DAYS = env.int("CHANNEL_ANSWER_WINDOW_DAYS", default=30)
+CHANNEL_ANSWER_TARGET_PERCENT = env.int("CHANNEL_ANSWER_TARGET_PERCENT", default=90)
 # Records (journaling): where captured records are exported to; empty turns a drop off.
 RECORDS_FILE_DROP_DIR = env("RECORDS_FILE_DROP_DIR", default="")
 RECORDS_EMAIL_DROP_ADDRESS = env("RECORDS_EMAIL_DROP_ADDRESS", default="")

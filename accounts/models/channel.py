@@ -412,6 +412,8 @@ class FlagKind(models.TextChoices):
     BRANDING = "branding", _("Sender branding not verified")
     TOKEN = "token", _("No valid API token")
     REVIEW_OVERDUE = "review_overdue", _("Annual review overdue")
+    # Never stored: computed live from the queue where it is shown (accounts.answer_times).
+    ANSWER_TIMES = "answer_times", _("Answer times not met")
 
 
 class ChannelFlagQuerySet(models.QuerySet):

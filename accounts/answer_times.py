@@ -1,0 +1,100 @@
+"""The "answer times met" check of the compliance overview (C8).
+
+A page in use fails it when, of the items it received in the last `CHANNEL_ANSWER_WINDOW_DAYS`
+days, less than `CHANNEL_ANSWER_TARGET_PERCENT` % were answered by their answer deadline. Items
+answered late and open items already past their deadline count as missed; open items not yet due,
+items without a deadline and items closed or removed without an answer are not judged. The rule
+is the one the strategy reports use (`strategy.metrics.answer_compliance_by_channel`).
+
+Unlike the other flags, which the daily sweep stores, this one moves with every answer, so it is
+computed live wherever it is shown: one grouped query for all the channels of a page, whatever
+their number. The policy model sets no share to reach, so the target is an installation setting.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import ChannelFlag, FlagKind
+
+DEFAULT_WINDOW_DAYS = 30
+DEFAULT_TARGET_PERCENT = 90
+
+
+def window_days():
+    return getattr(settings, "CHANNEL_ANSWER_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
+
+
+def target_percent():
+    return getattr(settings, "CHANNEL_ANSWER_TARGET_PERCENT", DEFAULT_TARGET_PERCENT)
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """One channel's answers over the window, against the target."""
+
+    on_time: int
+    missed: int
+    first_missed: datetime | None
+    target_percent: int
+    window_days: int
+
+    @property
+    def judged(self):
+        return self.on_time + self.missed
+
+    @property
+    def share_percent(self):
+        """The share answered in time, in per cent (one decimal), or None with nothing judged."""
+        return round(100.0 * self.on_time / self.judged, 1) if self.judged else None
+
+    @property
+    def met(self):
+        """True or False; None while no item in the window has been judged."""
+        if not self.judged:
+            return None
+        # In whole numbers: 9 of 10 meets 90 %, 8 of 9 (88.9 %) does not.
+        return 100 * self.on_time >= self.target_percent * self.judged
+
+    def as_flag(self, channel):
+        """The failed check as an (unsaved) flag, missing since the first missed deadline."""
+        return ChannelFlag(channel=channel, kind=FlagKind.ANSWER_TIMES, since=self.first_missed)
+
+
+def attach_answer_times(channels, *, now=None):
+    """Set `answer_times` on each of `channels` (a list): an AnswerTimes for pages in use,
+    None for the others (requested, closing, closed pages are not judged). One query."""
+    from strategy.metrics import answer_compliance_by_channel
+
+    from .actions import SWEPT_STATUSES
+
+    now = now or timezone.now()
+    days, target = window_days(), target_percent()
+    judged = [channel for channel in channels if channel.status in SWEPT_STATUSES]
+    counts = (
+        answer_compliance_by_channel(
+            [channel.pk for channel in judged], since=now - timedelta(days=days), now=now
+        )
+        if judged
+        else {}
+    )
+    for channel in channels:
+        channel.answer_times = None
+    for channel in judged:
+        row = counts.get(channel.pk, {"on_time": 0, "missed": 0, "first_missed": None})
+        channel.answer_times = AnswerTimes(
+            on_time=row["on_time"],
+            missed=row["missed"],
+            first_missed=row["first_missed"],
+            target_percent=target,
+            window_days=days,
+        )
+    return channels
+
+
+def failing(channel):
+    """Whether `channel` (after `attach_answer_times`) fails the check."""
+    answer_times = getattr(channel, "answer_times", None)
+    return answer_times is not None and answer_times.met is False
