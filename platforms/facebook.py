@@ -2,15 +2,17 @@
 the channel has messaging enabled, replies and moderation, page figures.
 
 Call budget per poll cycle (the target is one call for an idle page):
-- 1 feed call lists the posts created within the post window (`post_window_days`, default 30,
-  page size `feed_page_size`, default 50) with their `updated_time` and, through field expansion,
-  the comments created since the watermark. An idle page costs exactly this one call.
-- +1 per extra page of posts (only when the window holds more posts than one page) and +1 per
-  extra page of new comments on a post (`paging.next` of the nested comments).
+- 1 read of the Page node that expands its edges (field expansion): `feed` lists the posts
+  created within the post window (`post_window_days`, default 30, page size `feed_page_size`,
+  default 50) with their `updated_time` and, nested, the comments created since the watermark;
+  with `extra["messaging"]` true, `conversations` lists the newest-updated Messenger
+  conversations with their newest messages nested. An idle page costs exactly this one call,
+  with or without messaging.
+- +1 per extra page of posts (only when the window holds more posts than one page), +1 per
+  extra page of new comments on a post, +1 per further page of conversations or messages newer
+  than the watermark: each expanded edge pages on its own from its `paging.next`.
 - +1 per active post whose comments the feed did not carry (the Graph API leaves the nested
   edge out when it is empty, so a post edited since the watermark costs one check).
-- +1 for the conversations list, only when `extra["messaging"]` is true, and +1 per further
-  page of conversations or messages that are newer than the watermark.
 
 Posts older than the window are not scanned: comments on them arrive through the webhook, which
 is the reason the window can stay short.
@@ -30,11 +32,14 @@ from .base import (
     SkippedRecord,
     WriteResult,
 )
+from .errors import BadDataError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .timeutil import epoch_seconds, optional_time
 from .watermark import Watermark
 
+POST_FIELDS = "id,created_time,updated_time,permalink_url"
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
+CONVERSATION_FIELDS = "id,updated_time,link"
 MESSAGE_FIELDS = "id,message,from,to,created_time"
 COMMENT_PAGE_SIZE = 100
 FACEBOOK_WEB = "https://www.facebook.com"
@@ -86,15 +91,23 @@ class FacebookAdapter(GraphAdapter):
 
         comments: dict[str, FetchedItem] = {}
         comments_mark = Watermark.load(cursor.get("comments"), since=since, overlap=self.overlap)
-        self._read_feed(comments_mark, now, comments, skipped)
-        new_cursor = {"comments": self.advanced(comments_mark, comments, now)}
-
         messages: dict[str, FetchedItem] = {}
-        if self.messaging:
-            messages_mark = Watermark.load(
-                cursor.get("messages"), since=since, overlap=self.overlap
+        messages_mark = (
+            Watermark.load(cursor.get("messages"), since=since, overlap=self.overlap)
+            if self.messaging
+            else None
+        )
+        horizon = min(comments_mark.cutoff, now - self.post_window)
+        node = self.client.get(
+            self.page_id, {"fields": self._page_fields(comments_mark, horizon, messages_mark)}
+        )
+
+        self._read_feed(self._edge(node, "feed"), comments_mark, horizon, comments, skipped)
+        new_cursor = {"comments": self.advanced(comments_mark, comments, now)}
+        if messages_mark is not None:
+            self.read_conversations(
+                self._edge(node, "conversations"), MESSAGE_FIELDS, messages_mark, messages, skipped
             )
-            self._read_conversations(messages_mark, messages, skipped)
             new_cursor["messages"] = self.advanced(messages_mark, messages, now)
         elif "messages" in cursor:
             new_cursor["messages"] = cursor["messages"]
@@ -102,28 +115,49 @@ class FacebookAdapter(GraphAdapter):
         self.last_usage = self.client.last_usage
         return self.result({**comments, **messages}, new_cursor, calls_before, skipped)
 
+    def _page_fields(
+        self, comments_mark: Watermark, horizon: datetime, messages_mark: Watermark | None
+    ) -> str:
+        """The Page node's `fields`: the feed with its new comments nested and, with messaging,
+        the conversations with their newest messages nested, so that one call reads both."""
+        comments = (
+            f"comments.filter(stream).order(chronological)"
+            f".since({epoch_seconds(comments_mark.cutoff)})"
+            f".limit({COMMENT_PAGE_SIZE}){{{COMMENT_FIELDS}}}"
+        )
+        fields = (
+            f"id,feed.since({epoch_seconds(horizon)}).limit({self.feed_page_size})"
+            f"{{{POST_FIELDS},{comments}}}"
+        )
+        if messages_mark is not None:
+            fields += (
+                f",conversations.limit({CONVERSATION_PAGE_SIZE}){{{CONVERSATION_FIELDS},"
+                f"messages.limit({MESSAGE_PAGE_SIZE}){{{MESSAGE_FIELDS}}}}}"
+            )
+        return fields
+
+    def _edge(self, node: dict, name: str) -> dict:
+        """The first page of an edge expanded on the Page node; Graph leaves an empty edge out
+        of the node altogether, which reads as an empty page."""
+        edge = node.get(name)
+        if edge is None:
+            return {"data": []}
+        if not isinstance(edge, dict):
+            raise BadDataError(
+                f"the Page's {name} edge is not an object", platform=self.platform, raw=node
+            )
+        return edge
+
     def _read_feed(
         self,
+        first: dict,
         mark: Watermark,
-        now: datetime,
+        horizon: datetime,
         found: dict[str, FetchedItem],
         skipped: list[SkippedRecord],
     ) -> None:
         cutoff = mark.cutoff
-        horizon = min(cutoff, now - self.post_window)
         comment_since = str(epoch_seconds(cutoff))
-        nested = (
-            f"comments.filter(stream).order(chronological).since({comment_since})"
-            f".limit({COMMENT_PAGE_SIZE}){{{COMMENT_FIELDS}}}"
-        )
-        first = self.client.get(
-            f"{self.page_id}/feed",
-            {
-                "fields": f"id,created_time,updated_time,permalink_url,{nested}",
-                "since": str(epoch_seconds(horizon)),
-                "limit": str(self.feed_page_size),
-            },
-        )
         for page in self.client.pages(first):
             reached_horizon = False
             for post in self.items_of(page):
@@ -185,19 +219,6 @@ class FacebookAdapter(GraphAdapter):
             from_account=author_id == self.page_id,
             raw=raw,
         )
-
-    def _read_conversations(
-        self, mark: Watermark, found: dict[str, FetchedItem], skipped: list[SkippedRecord]
-    ) -> None:
-        first = self.client.get(
-            f"{self.page_id}/conversations",
-            {
-                "fields": f"id,updated_time,link,messages.limit({MESSAGE_PAGE_SIZE})"
-                f"{{{MESSAGE_FIELDS}}}",
-                "limit": str(CONVERSATION_PAGE_SIZE),
-            },
-        )
-        self.read_conversations(first, MESSAGE_FIELDS, mark, found, skipped)
 
     def message_item(
         self, raw: object, conversation: dict, skipped: list[SkippedRecord]

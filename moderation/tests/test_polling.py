@@ -95,12 +95,18 @@ def test_each_platform_stores_new_items_once_and_links_replies(org, sim, platfor
     assert stored_reply.raw != {}
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
-def test_an_idle_channel_costs_one_call_per_cycle(org, sim, platform):
-    # Given a channel whose comment was fetched a moment ago (still inside the overlap window)
-    connection = connect(make_channel(org, platform))
+@pytest.mark.parametrize(
+    ("platform", "extra"),
+    [(platform, {}) for platform in PLATFORMS] + [("facebook", {"messaging": True})],
+)
+def test_an_idle_channel_costs_one_call_per_cycle(org, sim, platform, extra):
+    # Given a channel whose comment (and, with messaging, message) was fetched a moment ago
+    # (still inside the overlap window)
+    connection = connect(make_channel(org, platform), extra=extra)
     add_comment(sim, platform, "Hej", "Borger 1")
-    assert poller.poll_connection(connection.pk).created == 1
+    if extra:
+        add_comment(sim, platform, "Hej igen", "Borger 2", kind="message")
+    assert poller.poll_connection(connection.pk).created == (2 if extra else 1)
     before = sim_stats(sim)[platform]["calls"]
 
     # When it is polled again with nothing new

@@ -209,10 +209,159 @@ def test_messages_are_read_only_with_messaging_enabled(sim, clock, make_adapter)
     assert message.kind == "message"
     assert message.thread_external_id == sent["conversation_id"]
     assert message.author_id == sent["author_id"]
-    # The feed, the comments of the demo post updated within the day, the conversations.
-    assert with_messages.calls_made == 3
+    # The Page node with its feed and conversations, the comments of the demo post updated
+    # within the day.
+    assert with_messages.calls_made == 2
     assert idle.items == []
-    assert idle.calls_made == 2  # the feed and the conversations
+    assert idle.calls_made == 1  # the feed and the conversations in one read of the Page
+
+
+def messenger(sim, clock, conversations, messages_in_first, *, minutes_ago=180):
+    """`conversations` citizens writing one message each, the first of them then writing
+    `messages_in_first` more, all older than the overlap window; returns the message ids."""
+    account_id = sim.account("facebook")["id"]
+    start = clock.now - timedelta(minutes=minutes_ago)
+    ids = []
+    for number in range(conversations):
+        _, message = sim.world.add_message(
+            account_id,
+            f"Hej nummer {number}",
+            author_name=f"Borger {number}",
+            created=(start + timedelta(seconds=number)).isoformat(),
+        )
+        ids.append(message.id)
+    for number in range(messages_in_first):
+        _, message = sim.world.add_message(
+            account_id,
+            f"Mere {number}",
+            author_name="Borger 0",
+            created=(start + timedelta(minutes=5, seconds=number)).isoformat(),
+        )
+        ids.append(message.id)
+    return ids
+
+
+def test_a_new_comment_and_a_new_message_arrive_together_in_one_call(sim, clock, make_adapter):
+    adapter = make_adapter("facebook", messaging=True)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=2)
+    comment = sim.comment("facebook", "Hvornår bliver vejen ryddet for sne?")
+    message = sim.comment("facebook", "Kan jeg booke en tid?", kind="message")
+    calls_before = sim.calls("facebook")
+
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+    served = sim.calls("facebook") - calls_before
+    clock.now += timedelta(minutes=2)
+    idle = adapter.fetch_new(second.new_cursor, since=clock.now - DAY)
+
+    assert sorted((item.kind, item.external_id) for item in second.items) == [
+        ("comment", comment["id"]),
+        ("message", message["id"]),
+    ]
+    assert second.calls_made == 1
+    assert served == 1
+    assert set(second.new_cursor) == {"comments", "messages"}
+    assert second.new_cursor["messages"] != first.new_cursor["messages"]
+    assert idle.items == []
+    assert idle.calls_made == 1
+
+
+def test_comments_conversations_and_messages_each_page_on_from_the_folded_read(
+    sim, clock, make_adapter
+):
+    # 150 comments (more than the 100 nested on a post), 30 conversations (more than one page
+    # of 25), one of them with 61 messages (more than the 50 nested in a conversation)
+    comment_ids = spread_comments(sim, clock, 150)
+    message_ids = messenger(sim, clock, 30, 60)
+    adapter = make_adapter("facebook", messaging=True)
+    calls_before = sim.calls("facebook")
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+    served = sim.calls("facebook") - calls_before
+    again = adapter.fetch_new(result.new_cursor, since=clock.now - DAY)
+
+    comments = [item.external_id for item in result.items if item.kind == "comment"]
+    messages = [item.external_id for item in result.items if item.kind == "message"]
+    assert comments == comment_ids
+    assert sorted(messages) == sorted(message_ids)
+    # The Page node, then one further page each of comments, messages and conversations.
+    assert result.calls_made == 4
+    assert served == 4
+    assert result.skipped == []
+    assert again.items == []
+    assert again.calls_made == 1
+
+
+def test_short_pages_on_every_stream_lose_nothing(sim, clock, make_adapter):
+    comment_ids = spread_comments(sim, clock, 30)
+    message_ids = messenger(sim, clock, 8, 12)
+    adapter = make_adapter("facebook", messaging=True)
+    sim.fault("facebook", "short_page", count=60, page_size=4)
+
+    result = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert sorted(item.external_id for item in result.items) == sorted(comment_ids + message_ids)
+
+
+def test_throttling_of_the_folded_read_pauses_until_the_regain_time(sim, clock, make_adapter):
+    adapter = make_adapter("facebook", messaging=True)
+    sim.fault("facebook", "throttle", reset_after_seconds=300)
+
+    with pytest.raises(ThrottledError) as caught:
+        adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert caught.value.code == 80001
+    assert caught.value.resume_at == clock.now + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("kind", "after", "error"),
+    [
+        ("server_error", 0, TransientError),
+        ("server_error", 2, TransientError),
+        ("invalid_cursor", 0, TransientError),
+        ("token_expired", 0, NeedsReconnectError),
+        ("token_expired", 2, NeedsReconnectError),
+    ],
+)
+@pytest.mark.parametrize(("conversations", "more_messages"), [(30, 0), (1, 60)])
+def test_a_failure_of_the_folded_read_or_its_paging_fails_the_fetch_and_loses_nothing(
+    sim, clock, make_adapter, kind, after, error, conversations, more_messages
+):
+    # 30 conversations (one more page of conversations), or one with 61 messages (one more
+    # page of its messages). The calls are the Page node read, the comments of the demo post
+    # updated within the day, then that paging call: `after=0` fails the node read, `after=2`
+    # (and the invalid cursor, on the only call with a cursor) fails the paging call.
+    message_ids = messenger(sim, clock, conversations, more_messages)
+    adapter = make_adapter("facebook", messaging=True)
+    sim.fault("facebook", kind, after=after)
+
+    calls_before = sim.calls("facebook")
+    with pytest.raises(error):
+        adapter.fetch_new(None, since=clock.now - DAY)
+    failed_after = sim.calls("facebook") - calls_before
+    retried = adapter.fetch_new(None, since=clock.now - DAY)
+
+    assert failed_after == (1 if after == 0 and kind != "invalid_cursor" else 3)
+    assert sorted(item.external_id for item in retried.items) == sorted(message_ids)
+    # The node read (with the demo post's comments check) and the one further page.
+    assert retried.calls_made == 3
+
+
+def test_a_message_readable_only_later_is_picked_up_inside_the_overlap(sim, clock, make_adapter):
+    adapter = make_adapter("facebook", messaging=True)
+    visible = sim.comment("facebook", "Synlig besked", kind="message")
+    sim.fault("facebook", "read_lag", seconds=1)
+    late = sim.comment("facebook", "Forsinket besked", kind="message", author_name="Borger 18")
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    time.sleep(1.1)
+    clock.now += timedelta(minutes=1)
+
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in first.items] == [visible["id"]]
+    assert [item.external_id for item in second.items] == [late["id"]]
+    assert second.calls_made == 1
 
 
 def test_reply_hide_unhide_and_delete_reach_the_platform(sim, clock, make_adapter):

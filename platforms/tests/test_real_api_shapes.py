@@ -66,21 +66,24 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
     # Graph leaves an empty nested edge out; `updated_time` then tells which posts to read.
     server.answer(
         "GET",
-        "/v21.0/100/feed",
+        "/v21.0/100",
         Canned(
             body={
-                "data": [
-                    {
-                        "id": "100_1",
-                        "created_time": graph_time(NOW - timedelta(days=3)),
-                        "updated_time": graph_time(NOW - timedelta(minutes=20)),
-                    },
-                    {
-                        "id": "100_2",
-                        "created_time": graph_time(NOW - timedelta(days=4)),
-                        "updated_time": graph_time(NOW - timedelta(days=2)),
-                    },
-                ]
+                "id": "100",
+                "feed": {
+                    "data": [
+                        {
+                            "id": "100_1",
+                            "created_time": graph_time(NOW - timedelta(days=3)),
+                            "updated_time": graph_time(NOW - timedelta(minutes=20)),
+                        },
+                        {
+                            "id": "100_2",
+                            "created_time": graph_time(NOW - timedelta(days=4)),
+                            "updated_time": graph_time(NOW - timedelta(days=2)),
+                        },
+                    ]
+                },
             }
         ),
     )
@@ -90,7 +93,7 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
     result = adapter.fetch_new(None, since=SINCE)
 
     assert [item.external_id for item in result.items] == ["1_5"]
-    assert server.paths() == ["/v21.0/100/feed", "/v21.0/100_1/comments"]
+    assert server.paths() == ["/v21.0/100", "/v21.0/100_1/comments"]
     follow_up = server.seen[1].query
     assert follow_up["filter"] == "stream"
     assert follow_up["order"] == "chronological"
@@ -101,23 +104,26 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
 def test_facebook_keeps_the_page_when_one_comment_is_broken(server, make):
     server.answer(
         "GET",
-        "/v21.0/100/feed",
+        "/v21.0/100",
         Canned(
             body={
-                "data": [
-                    {
-                        "id": "100_1",
-                        "updated_time": graph_time(NOW),
-                        "comments": {
-                            "data": [
-                                comment("1_1", 30),
-                                {"id": "1_2", "message": "uden tid"},
-                                "not an object",
-                                comment("1_3", 10, parent={"id": "1_1"}),
-                            ]
-                        },
-                    }
-                ]
+                "id": "100",
+                "feed": {
+                    "data": [
+                        {
+                            "id": "100_1",
+                            "updated_time": graph_time(NOW),
+                            "comments": {
+                                "data": [
+                                    comment("1_1", 30),
+                                    {"id": "1_2", "message": "uden tid"},
+                                    "not an object",
+                                    comment("1_3", 10, parent={"id": "1_1"}),
+                                ]
+                            },
+                        }
+                    ]
+                },
             }
         ),
     )
@@ -136,12 +142,114 @@ def test_facebook_keeps_the_page_when_one_comment_is_broken(server, make):
     assert result.skipped[0].raw == {"id": "1_2", "message": "uden tid"}
 
 
-def test_facebook_page_without_a_data_list_is_bad_data(server, make):
-    server.answer("GET", "/v21.0/100/feed", Canned(body={"paging": {}}))
-    adapter = make("facebook")
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"id": "100", "feed": {"paging": {}}},
+        {"id": "100", "feed": ["not", "a", "page"]},
+        {"id": "100", "conversations": {"paging": {}}},
+        {"id": "100", "conversations": "not a page"},
+    ],
+)
+def test_facebook_an_expanded_edge_without_a_data_list_is_bad_data(server, make, node):
+    server.answer("GET", "/v21.0/100", Canned(body=node))
+    adapter = make("facebook", messaging=True)
 
     with pytest.raises(BadDataError):
         adapter.fetch_new(None, since=SINCE)
+
+
+def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
+    # Given a Page node that expands both edges, each with a next link back to its own edge
+    # (as Graph writes them), and a conversation whose nested messages also page on
+    message = {
+        "id": "m_1",
+        "message": "Hej kommune",
+        "from": {"id": "9", "name": "Borger 9"},
+        "created_time": graph_time(NOW - timedelta(minutes=4)),
+    }
+    older = {**message, "id": "m_0", "created_time": graph_time(NOW - timedelta(minutes=8))}
+    server.answer(
+        "GET",
+        "/v21.0/100",
+        Canned(
+            body={
+                "id": "100",
+                "feed": {
+                    "data": [
+                        {
+                            "id": "100_1",
+                            "updated_time": graph_time(NOW),
+                            "comments": {"data": [comment("1_1", 5)]},
+                        }
+                    ],
+                    "paging": {"next": f"{server.url}/v21.0/100/feed?limit=50&after=A"},
+                },
+                "conversations": {
+                    "data": [
+                        {
+                            "id": "t_1",
+                            "updated_time": graph_time(NOW - timedelta(minutes=4)),
+                            "link": "/100/inbox/1/",
+                            "messages": {
+                                "data": [message],
+                                "paging": {"next": f"{server.url}/v21.0/t_1/messages?after=M"},
+                            },
+                        }
+                    ],
+                    "paging": {"next": f"{server.url}/v21.0/100/conversations?after=C"},
+                },
+            }
+        ),
+    )
+    server.answer("GET", "/v21.0/100/feed", Canned(body={"data": []}))
+    server.answer("GET", "/v21.0/t_1/messages", Canned(body={"data": [older]}))
+    server.answer("GET", "/v21.0/100/conversations", Canned(body={"data": []}))
+    adapter = make("facebook", messaging=True)
+
+    # When it is fetched
+    result = adapter.fetch_new(None, since=SINCE)
+
+    # Then one call asked for both edges, and each stream paged on from its own next link
+    first = server.seen[0]
+    assert first.path == "/v21.0/100"
+    cutoff = str(int(SINCE.timestamp()))
+    horizon = str(int((NOW - timedelta(days=30)).timestamp()))
+    assert first.query["fields"] == (
+        f"id,feed.since({horizon}).limit(50){{id,created_time,updated_time,permalink_url,"
+        f"comments.filter(stream).order(chronological).since({cutoff}).limit(100)"
+        "{id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url}},"
+        "conversations.limit(25){id,updated_time,link,"
+        "messages.limit(50){id,message,from,to,created_time}}"
+    )
+    assert server.paths() == [
+        "/v21.0/100",
+        "/v21.0/100/feed",
+        "/v21.0/t_1/messages",
+        "/v21.0/100/conversations",
+    ]
+    assert server.seen[1].query["after"] == "A"
+    assert sorted(item.external_id for item in result.items) == ["1_1", "m_0", "m_1"]
+    assert result.items[-1].permalink == "https://www.facebook.com/100/inbox/1/"
+    assert set(result.new_cursor) == {"comments", "messages"}
+    assert result.calls_made == 4
+
+
+def test_facebook_without_messaging_expands_only_the_feed_and_keeps_the_messages_cursor(
+    server, make
+):
+    # Graph leaves an empty edge out of the node altogether
+    server.answer("GET", "/v21.0/100", Canned(body={"id": "100"}))
+    adapter = make("facebook")
+    kept = {"time": (NOW - timedelta(days=2)).isoformat(), "seen": {}}
+
+    result = adapter.fetch_new({"messages": kept}, since=SINCE)
+
+    assert "conversations" not in server.seen[0].query["fields"]
+    assert server.seen[0].query["fields"].startswith("id,feed.since(")
+    assert result.items == []
+    assert result.new_cursor["messages"] == kept
+    assert result.calls_made == 1
 
 
 def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(server, make):
@@ -177,7 +285,7 @@ def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
 
 
 def test_facebook_usage_is_unknown_without_headers(server, make):
-    server.answer("GET", "/v21.0/100/feed", Canned(body={"data": []}))
+    server.answer("GET", "/v21.0/100", Canned(body={"id": "100"}))
     adapter = make("facebook")
 
     result = adapter.fetch_new(None, since=SINCE)

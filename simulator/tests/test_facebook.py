@@ -489,3 +489,91 @@ def test_feed_nests_comments_and_leaves_empty_edges_out(sim):
     assert all("comments" not in post for post in others)
     latest = graph(sim, second, page["token"], fields="created_time").json()["created_time"]
     assert newest["updated_time"] == latest
+
+
+def test_the_page_node_expands_feed_and_conversations_each_paging_on_its_own(sim):
+    # Given new comments on the newest post and three citizens writing to the page, the first
+    # of them twice
+    page = account(sim, "facebook")
+    comments = [add_comment(sim, "facebook", f"Spørgsmål {n}")["id"] for n in range(3)]
+    messages = [
+        add_comment(sim, "facebook", text, author, kind="message")
+        for text, author in [
+            ("Hej", "Borger 2"),
+            ("Hallo", "Borger 3"),
+            ("Goddag", "Borger 4"),
+            ("Er I der?", "Borger 2"),
+        ]
+    ]
+    since = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
+    horizon = int((datetime.now(UTC) - timedelta(days=30)).timestamp())
+    fields = (
+        f"id,feed.since({horizon}).limit(1){{id,updated_time,"
+        f"comments.filter(stream).order(chronological).since({since}).limit(2)"
+        "{id,message}},"
+        "conversations.limit(2){id,updated_time,messages.limit(1){id,message,from}}"
+    )
+
+    # When the Page node is read with both edges expanded
+    response = graph(sim, page["id"], page["token"], fields=fields)
+
+    # Then one answer holds the node with both edges, and every nested edge links on to itself
+    assert response.status_code == 200, response.text
+    node = response.json()
+    assert set(node) == {"id", "feed", "conversations"}
+    assert node["id"] == page["id"]
+    feed_next = node["feed"]["paging"]["next"]
+    assert f"/v21.0/{page['id']}/feed?" in feed_next
+    assert f"since={horizon}" in feed_next
+    [newest] = node["feed"]["data"]
+    assert [c["id"] for c in newest["comments"]["data"]] == comments[:2]
+    more_comments, _ = read_all(requests.get(newest["comments"]["paging"]["next"], timeout=TIMEOUT))
+    assert [c["id"] for c in more_comments] == comments[2:]
+    further_posts, _ = read_all(requests.get(feed_next, timeout=TIMEOUT))
+    assert all(post["id"] != newest["id"] for post in further_posts)
+
+    conversations = node["conversations"]
+    assert f"/v21.0/{page['id']}/conversations?" in conversations["paging"]["next"]
+    first, second = conversations["data"]
+    assert first["id"] == messages[0]["conversation_id"]
+    assert [m["message"] for m in first["messages"]["data"]] == ["Er I der?"]
+    assert f"/v21.0/{first['id']}/messages?" in first["messages"]["paging"]["next"]
+    older, _ = read_all(requests.get(first["messages"]["paging"]["next"], timeout=TIMEOUT))
+    assert [m["message"] for m in older] == ["Hej"]
+    assert second["id"] == messages[2]["conversation_id"]
+    rest, _ = read_all(requests.get(conversations["paging"]["next"], timeout=TIMEOUT))
+    assert [c["id"] for c in rest] == [messages[1]["conversation_id"]]
+    assert [m["message"] for m in rest[0]["messages"]["data"]] == ["Hallo"]
+
+
+def test_the_page_node_leaves_an_empty_conversations_edge_out(sim):
+    page = account(sim, "facebook")
+
+    node = graph(
+        sim, page["id"], page["token"], fields="id,conversations.limit(5){id,updated_time}"
+    ).json()
+
+    assert node == {"id": page["id"]}
+
+
+def test_unknown_fields_inside_the_page_nodes_expanded_edges_are_errors(sim):
+    page = account(sim, "facebook")
+    add_comment(sim, "facebook", "Hej", "Borger 2", kind="message")
+
+    answers = [
+        graph(sim, page["id"], page["token"], fields=fields)
+        for fields in (
+            "id,feed.limit(5){id,comments{id,texts}}",
+            "id,conversations.limit(5){id,messages{id,body}}",
+            "id,conversations.limit(5){id,inbox}",
+            "id,feed.since(yesterday){id}",
+            "id,inbox.limit(5){id}",
+        )
+    ]
+
+    assert [answer.status_code for answer in answers] == [400] * 5
+    assert [answer.json()["error"]["code"] for answer in answers] == [100] * 5
+    assert "(texts)" in answers[0].json()["error"]["message"]
+    assert "(body)" in answers[1].json()["error"]["message"]
+    assert "UnifiedThread" in answers[2].json()["error"]["message"]
+    assert "since" in answers[3].json()["error"]["message"]
