@@ -39,6 +39,10 @@ TARGETS = {"ratio": 0.5, "idle_calls": 1.0, "latency_slack_seconds": 5.0}
 PERSONAL_ID = "Mit cpr er 070761-4285, kan I hjælpe?"
 
 
+# Platforms whose channels can have their direct-message inbox polled.
+MESSAGING_PLATFORMS = ("facebook", "instagram")
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=5000, help="rows per repeat")
@@ -227,8 +231,9 @@ def throughput(org, items, repeats):
     )
 
 
-def idle_calls(org):
-    """Calls per idle channel per cycle: poll once to set the cursors, then count a quiet cycle."""
+def idle_calls(org, *, messaging=False):
+    """Calls per idle channel per cycle: poll once to set the cursors, then count a quiet cycle.
+    With `messaging`, only the platforms with direct messages, their inboxes read too."""
     import requests
     from django.conf import settings
 
@@ -241,10 +246,15 @@ def idle_calls(org):
     settings.SIMULATOR_URL = handle.url
     try:
         ChannelConnection.objects.update(polling_enabled=False)
-        for spec in DEFAULT_ACCOUNTS:
+        specs = [
+            spec
+            for spec in DEFAULT_ACCOUNTS
+            if not messaging or spec["platform"] in MESSAGING_PLATFORMS
+        ]
+        for spec in specs:
             channel = Channel.objects.create(
                 platform=spec["platform"],
-                name=f"Idle {spec['platform']}",
+                name=f"Idle {spec['platform']}{' with messages' if messaging else ''}",
                 owner_unit=org.units["comms"],
                 scope=ChannelScope.CENTRAL,
                 status=ChannelStatus.ACTIVE,
@@ -252,6 +262,8 @@ def idle_calls(org):
             connection = ChannelConnection(
                 channel=channel, account_id=spec["id"], polling_enabled=True
             )
+            if messaging:
+                connection.extra = {**(connection.extra or {}), "messaging": True}
             connection.set_token(spec["token"])
             connection.save()
             requests.post(
@@ -263,7 +275,10 @@ def idle_calls(org):
         before = requests.get(f"{handle.url}/_sim/stats", timeout=5).json()
         poller.run_cycle()
         after = requests.get(f"{handle.url}/_sim/stats", timeout=5).json()
-        return {p: after[p]["calls"] - before[p]["calls"] for p in PLATFORMS}
+        return {
+            spec["platform"]: after[spec["platform"]]["calls"] - before[spec["platform"]]["calls"]
+            for spec in specs
+        }
     finally:
         handle.stop()
         ChannelConnection.objects.filter(channel__name__startswith="Idle ").update(
@@ -368,6 +383,10 @@ def main():
         for platform, count in calls.items():
             print(f"  {platform:10s} {count}")
         print(f"  mean       {mean:.1f}")
+        with_messages = idle_calls(org, messaging=True)
+        print("  with direct messages read too (the channel's messaging switched on):")
+        for platform, count in with_messages.items():
+            print(f"  {platform:10s} {count}")
         latencies = detection_latency(org, name, args.latency_samples, args.poll_interval)
         bound = args.poll_interval + TARGETS["latency_slack_seconds"]
         print(
