@@ -20,7 +20,6 @@ is the reason the window can stay short.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from .base import (
@@ -220,33 +219,15 @@ class FacebookAdapter(GraphAdapter):
             raw=raw,
         )
 
-    def message_item(
-        self, raw: object, conversation: dict, skipped: list[SkippedRecord]
-    ) -> FetchedItem | None:
-        if not isinstance(raw, dict) or not raw.get("id"):
-            self.skip(skipped, raw, "message without an id")
-            return None
-        created = optional_time(raw.get("created_time"))
-        if created is None:
-            self.skip(skipped, raw, "message without a readable created_time")
-            return None
-        author_id, author_name = _author(raw)
+    @property
+    def own_id(self) -> str:
+        return self.page_id
+
+    def message_link(self, conversation: dict) -> str | None:
         link = conversation.get("link")
         if isinstance(link, str) and link.startswith("/"):
             link = FACEBOOK_WEB + link
-        return FetchedItem(
-            external_id=str(raw["id"]),
-            kind="message",
-            text=str(raw.get("message") or ""),
-            author_id=author_id,
-            author_name=author_name,
-            parent_external_id=None,
-            thread_external_id=str(conversation["id"]),
-            permalink=link if isinstance(link, str) else None,
-            created_at=created,
-            from_account=author_id == self.page_id,
-            raw=raw,
-        )
+        return link if isinstance(link, str) else None
 
     # -- figures and health --------------------------------------------------------------
 
@@ -285,19 +266,8 @@ class FacebookAdapter(GraphAdapter):
         author_id: str | None,
     ) -> WriteResult:
         if kind == "message":
-            if not author_id:
-                raise ValueError("a Messenger reply needs the author's id as recipient")
-            # The Send API takes JSON objects as form fields; RESPONSE marks an answer inside
-            # the 24-hour window the citizen's message opened.
-            result = self.client.post(
-                f"{self.page_id}/messages",
-                {
-                    "recipient": json.dumps({"id": author_id}),
-                    "messaging_type": "RESPONSE",
-                    "message": json.dumps({"text": text}),
-                },
-            )
-            return self.require_id(result, "message_id")
+            # RESPONSE marks an answer inside the 24-hour window the citizen's message opened.
+            return self.send_message(self.page_id, author_id, text, messaging_type="RESPONSE")
         parent = self._thread_root(target_external_id, kind)
         result = self.client.post(f"{parent}/comments", {"message": text})
         return self.require_id(result)

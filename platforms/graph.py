@@ -4,6 +4,7 @@ timeout on every request, usage headers recorded, and every failure mode classif
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -283,11 +284,55 @@ class GraphAdapter(PlatformAdapter):
                     if oldest is not None and oldest < cutoff:
                         break  # the rest of this conversation is older still
 
+    # The id the account itself writes under (a Page's id, an Instagram account's id).
+    own_id: str = ""
+
+    def message_link(self, conversation: dict) -> str | None:
+        """The address of a conversation for people with access to the inbox, if any."""
+        return None
+
     def message_item(
         self, raw: object, conversation: dict, skipped: list[SkippedRecord]
     ) -> FetchedItem | None:
-        """One message of a conversation as an item (adapters that read messages say how)."""
-        raise NotImplementedError
+        """One message of a conversation as an item (Messenger and Instagram alike)."""
+        if not isinstance(raw, dict) or not raw.get("id"):
+            self.skip(skipped, raw, "message without an id")
+            return None
+        created = optional_time(raw.get("created_time"))
+        if created is None:
+            self.skip(skipped, raw, "message without a readable created_time")
+            return None
+        # `from` is left out for people who did not allow apps to see them.
+        author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+        author_id = str(author["id"]) if author.get("id") else None
+        return FetchedItem(
+            external_id=str(raw["id"]),
+            kind="message",
+            text=str(raw.get("message") or ""),
+            author_id=author_id,
+            author_name=author.get("username") or author.get("name"),
+            parent_external_id=None,
+            thread_external_id=str(conversation["id"]),
+            permalink=self.message_link(conversation),
+            created_at=created,
+            from_account=author_id == self.own_id,
+            raw=raw,
+        )
+
+    def send_message(self, node: str, recipient_id: str | None, text: str, **fields) -> WriteResult:
+        """Answer a person through the Send API of `node` (the Page). The API takes JSON objects
+        as form fields; `fields` adds the platform's own (Messenger's `messaging_type`)."""
+        if not recipient_id:
+            raise ValueError(f"a {self.platform} message reply needs the author's id as recipient")
+        result = self.client.post(
+            f"{node}/messages",
+            {
+                "recipient": json.dumps({"id": recipient_id}),
+                **fields,
+                "message": json.dumps({"text": text}),
+            },
+        )
+        return self.require_id(result, "message_id")
 
     def figures(
         self, followers: object, first: dict, time_field: str, start: datetime, end: datetime

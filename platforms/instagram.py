@@ -35,7 +35,6 @@ and `message`; Instagram refuses them once 24 hours have passed since the person
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from .base import (
@@ -248,31 +247,9 @@ class InstagramAdapter(GraphAdapter):
             raw=raw,
         )
 
-    def message_item(
-        self, raw: object, conversation: dict, skipped: list[SkippedRecord]
-    ) -> FetchedItem | None:
-        if not isinstance(raw, dict) or not raw.get("id"):
-            self.skip(skipped, raw, "message without an id")
-            return None
-        created = optional_time(raw.get("created_time"))
-        if created is None:
-            self.skip(skipped, raw, "message without a readable created_time")
-            return None
-        author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
-        author_id = str(author["id"]) if author.get("id") else None
-        return FetchedItem(
-            external_id=str(raw["id"]),
-            kind="message",
-            text=str(raw.get("message") or ""),
-            author_id=author_id,
-            author_name=author.get("username") or author.get("name"),
-            parent_external_id=None,
-            thread_external_id=str(conversation["id"]),
-            permalink=None,  # direct messages have no public address
-            created_at=created,
-            from_account=author_id == self.user_id,
-            raw=raw,
-        )
+    @property
+    def own_id(self) -> str:
+        return self.user_id
 
     # -- figures and health --------------------------------------------------------------
 
@@ -302,18 +279,9 @@ class InstagramAdapter(GraphAdapter):
         author_id: str | None,
     ) -> WriteResult:
         if kind == "message":
-            if not author_id:
-                raise ValueError("an Instagram direct message reply needs the author's id")
-            # The Send API takes JSON objects as form fields. Instagram refuses an answer sent
-            # more than 24 hours after the person's last message (code 10, 2534022).
-            result = self.client.post(
-                f"{self.page_node}/messages",
-                {
-                    "recipient": json.dumps({"id": author_id}),
-                    "message": json.dumps({"text": text}),
-                },
-            )
-            return self.require_id(result, "message_id")
+            # Instagram refuses an answer sent more than 24 hours after the person's last
+            # message (code 10, 2534022).
+            return self.send_message(self.page_node, author_id, text)
         if kind == "reply":
             # Instagram threads are one level deep: only top-level comments take replies.
             raise WriteRejectedError(
