@@ -6,6 +6,7 @@ reach give 404, and each action asks the permission module for the object.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -323,7 +324,7 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
         channel = attrs.get("channel", {})
         if channel.get("responsible") and channel.get("responsible") == channel.get("deputy"):
             raise serializers.ValidationError(
-                {"deputy": "The deputy must be someone other than the responsible person."}
+                {"deputy": _("The deputy must be someone other than the responsible.")}
             )
         department = attrs.get("department")
         errors = {

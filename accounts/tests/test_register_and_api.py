@@ -208,6 +208,28 @@ def test_api_bad_request_input_is_a_clear_400(client, org):
     assert ChannelRequest.objects.count() == 0
 
 
+def test_api_refuses_the_same_person_as_responsible_and_deputy(client, org):
+    assert client.login(username="staff", password=PASSWORD)
+    response = client.post(
+        "/api/v1/channel-requests/",
+        {
+            "platform": "x",
+            "name": "Afdeling A på X",
+            "department": org.units["dept_a"].pk,
+            "purpose": "p",
+            "target_groups": "t",
+            "message": "m",
+            "responsible": org.users["editor"].pk,
+            "deputy": org.users["editor"].pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    # In the municipality's language, like the form says it
+    assert response.json() == {"deputy": ["Stedfortræderen skal være en anden end den ansvarlige."]}
+    assert ChannelRequest.objects.count() == 0
+
+
 def test_api_reject_needs_a_comment(client, org):
     from accounts.actions import request_channel
 
