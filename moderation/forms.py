@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
+from governance.compiled import values_rows
 from governance.models import OrgUnit, UnitKind
+from governance.permissions import access_for
 from governance.widgets import FastCheckbox, FastSelect
 
 from .models import Confidentiality, ItemStatus
@@ -40,10 +42,22 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, user, with_choices=True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_choices:
-            channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
+            # Asked on every queue page with the same inputs: compiled once, then only sent.
+            access = access_for(user)
+            channels = values_rows(
+                ("queue-filter-channels", access.key),
+                lambda: Channel.objects.for_user(user).order_by("name").values_list("pk", "name"),
+            )
             self.fields["channel"].choices = [("", _("All")), *channels]
-            centres = OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name")
-            self.fields["centre"].choices = [("", _("All")), *centres.values_list("pk", "name")]
+            centres = values_rows(
+                ("queue-filter-centres",),
+                lambda: (
+                    OrgUnit.objects.filter(kind=UnitKind.CENTRE)
+                    .order_by("name")
+                    .values_list("pk", "name")
+                ),
+            )
+            self.fields["centre"].choices = [("", _("All")), *centres]
         else:
             # The live refresh only reads the filters; the queryset scoping keeps an id the
             # user may not see from showing anything.

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,8 +24,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Channel
+from governance.compiled import values_rows
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
-from governance.permissions import can
+from governance.permissions import access_for, can
 from governance.permissions.views import ActionRequiredMixin
 from governance.policy import version_in_force
 
@@ -71,9 +72,9 @@ def _municipality(user):
     return Municipality.objects.order_by("pk").first()
 
 
-def queue_queryset(user, filters: dict):
+def queue_queryset(user, filters: dict, now=None):
     """The queue's rows for `user` and the cleaned filters, in deadline order."""
-    now = timezone.now()
+    now = now or timezone.now()
     items = QueueItem.objects.for_user(user)
     state = filters.get("status") or "open"
     if state == "open":
@@ -166,25 +167,51 @@ _ROW_FIELDS = (
 )
 
 
-def keyset_page(items, after: str, size: int):
-    """One page in (answer due, id) order, nulls last, starting after the cursor."""
-    from django.db.models import F
+# Filters whose rows depend on the time of asking.
+_TIMED_FILTERS = ("overdue", "at_risk")
 
-    ordered = items.order_by(F("answer_due").asc(nulls_last=True), "id")
+
+def keyset_page(user, filters: dict, after: str, size: int):
+    """One page of `user`'s queue in (answer due, id) order, nulls last, starting after the
+    cursor, and the cursor of the next page (None on the last)."""
+    now = timezone.now()
+    due = last_id = None
     if after:
         due_part, _sep, id_part = after.partition("~")
         try:
             last_id = int(id_part)
         except ValueError:
             last_id = None
-        due = parse_datetime(due_part.replace(" ", "+")) if due_part != "none" else None
-        if last_id is not None and due is not None:
+        if due_part == "none":
+            due = "none"
+        else:
+            with contextlib.suppress(ValueError):  # a well-formed but impossible date
+                due = parse_datetime(due_part.replace(" ", "+"))
+
+    def build():
+        ordered = queue_queryset(user, filters, now).order_by(
+            F("answer_due").asc(nulls_last=True), "id"
+        )
+        if last_id is not None and isinstance(due, datetime):
             ordered = ordered.filter(
                 Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
             )
-        elif last_id is not None and due_part == "none":
+        elif last_id is not None and due == "none":
             ordered = ordered.filter(answer_due=None, id__gt=last_id)
-    rows = [QueueRow(*values) for values in ordered.values_list(*_ROW_FIELDS)[: size + 1]]
+        return ordered.values_list(*_ROW_FIELDS)[: size + 1]
+
+    # The queue is asked again and again with the same inputs (the live refresh every few
+    # seconds): the key names all of them, so the page's SQL is compiled once per set of inputs.
+    key = (
+        "queue-page",
+        access_for(user).key,
+        tuple(sorted(filters.items())),
+        due,
+        last_id,
+        size,
+        now if any(filters.get(name) for name in _TIMED_FILTERS) else None,
+    )
+    rows = [QueueRow(*values) for values in values_rows(key, build)]
     cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -213,9 +240,7 @@ class QueueView(ActionRequiredMixin, View):
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
         except ValueError:
             size = PAGE_SIZE
-        rows, cursor = keyset_page(
-            queue_queryset(request.user, filters), request.GET.get("after", ""), size
-        )
+        rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size)
         query = request.GET.copy()
         query.pop("after", None)
         now = timezone.now()

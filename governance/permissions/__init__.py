@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..compiled import values_rows
 from ..models import Membership, OrgUnit, Role, UnitKind
 
 _RULES: dict[str, Callable] = {}
@@ -56,6 +57,21 @@ class Access:
     def manages_unit(self, unit_id):
         return unit_id in self.managed_unit_ids
 
+    @property
+    def key(self):
+        """Everything this Access holds, hashable: querysets scoped by it can be keyed by it."""
+        return (
+            self.user_id,
+            self.is_authenticated,
+            self.is_superuser,
+            self.is_comms,
+            self.is_comms_lead,
+            tuple(sorted((role, tuple(sorted(ids))) for role, ids in self.units_by_role.items())),
+            tuple(sorted(self.managed_centre_ids)),
+            tuple(sorted(self.managed_unit_ids)),
+            tuple(sorted(self.centre_ids)),
+        )
+
 
 ANONYMOUS = Access(user_id=None)
 
@@ -70,10 +86,18 @@ def access_for(user) -> Access:
     by_role = defaultdict(set)
     is_lead = False
     centre_ids = set()
-    # One query: the user's roles with the centre each unit lies in.
-    for unit_id, role, lead, centre_id in Membership.objects.filter(user=user).values_list(
-        "unit_id", "role", "is_lead", "unit__centre_id"
-    ):
+    # One query: the user's roles with the centre each unit lies in. Every page asks it, so
+    # its SQL is compiled once per user and only sent afterwards.
+    user_id = user.pk
+    memberships = values_rows(
+        ("access", user_id),
+        lambda: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by()
+            .values_list("unit_id", "role", "is_lead", "unit__centre_id")
+        ),
+    )
+    for unit_id, role, lead, centre_id in memberships:
         by_role[role].add(unit_id)
         if centre_id is not None:
             centre_ids.add(centre_id)

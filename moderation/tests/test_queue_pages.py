@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.models import Membership, Role
 from governance.testing import PASSWORD
 from moderation.models import AuditEntry, ItemStatus, OutboxMessage, QueueItem
 
@@ -339,3 +341,48 @@ def test_item_page_queries_do_not_grow(client, org, persona, django_assert_num_q
 # forwarding, the user's own forwardings, the forwarding list, the record, the history; for the
 # team also the forward form's departments and experts and the assign form's team.
 ITEM_PAGE_QUERIES = {"comms": 17, "expert": 15}
+
+
+def test_a_role_taken_away_hides_its_items_on_the_next_refresh(client, org):
+    # Given the channel editor of department A, whose queue shows that department's item
+    login(client, org, "editor")
+    live = {"HTTP_HX_REQUEST": "true"}
+    first = client.get(reverse("moderation:queue"), **live)
+    assert org.items["a"].pk in [row.pk for row in first.context["items"]]
+    # When their role is taken away between two live refreshes
+    Membership.objects.filter(user=org.users["editor"]).delete()
+    second = client.get(reverse("moderation:queue"), **live)
+    # Then the next refresh no longer lets them in
+    assert second.status_code == 403
+
+
+def test_a_role_given_shows_its_items_on_the_next_refresh(client, org):
+    # Given the department expert, who sees nothing that was not forwarded to them
+    login(client, org, "expert")
+    live = {"HTTP_HX_REQUEST": "true"}
+    assert list(client.get(reverse("moderation:queue"), **live).context["items"]) == []
+    # When they are made channel editor of department B between two refreshes
+    Membership.objects.create(
+        user=org.users["expert"], unit=org.units["dept_b"], role=Role.CHANNEL_EDITOR
+    )
+    response = client.get(reverse("moderation:queue"), **live)
+    # Then department B's item is in the rows at once
+    assert [row.pk for row in response.context["items"]] == [org.items["b"].pk]
+
+
+def test_the_overdue_filter_counts_time_between_two_refreshes(client, org):
+    # Given an item due in one minute and a queue filtered to overdue items
+    login(client, org, "comms")
+    start = timezone.now()
+    due = item(
+        org.channels["central"], "Snart for sent", n=1, answer_due=start + timedelta(minutes=1)
+    )
+    url = reverse("moderation:queue") + "?overdue=on"
+    with time_machine.travel(start, tick=False):
+        before = client.get(url, HTTP_HX_REQUEST="true")
+    assert due.pk not in [row.pk for row in before.context["items"]]
+    # When the same refresh is asked two minutes later
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        after = client.get(url, HTTP_HX_REQUEST="true")
+    # Then the item has become overdue and is listed
+    assert due.pk in [row.pk for row in after.context["items"]]
