@@ -3,7 +3,9 @@
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,21 @@ NAVIGATION = [
 ]
 
 
+@lru_cache(maxsize=64)
+def _address(url_name, prefix, urlconf):
+    """The menu entry's address (None if the page is not there), worked out once per
+    script prefix and URLconf."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+@receiver(setting_changed)
+def _forget_addresses(**kwargs):
+    _address.cache_clear()
+
+
 def navigation_for(request):
     user = request.user
     if not user.is_authenticated:
@@ -32,9 +49,8 @@ def navigation_for(request):
     for url_name, label, action in NAVIGATION:
         if action not in known or not can(user, action):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = _address(url_name, get_script_prefix(), get_urlconf())
+        if url is None:
             continue
         items.append({"url": url, "label": label, "active": False})
     # The entry whose address is the longest prefix of this page is the current one

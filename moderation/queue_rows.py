@@ -5,11 +5,15 @@ engine cell by cell."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import OPEN_STATUSES, ItemStatus
@@ -52,9 +56,10 @@ def _short(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def render_rows(items, now) -> str:
-    """The <tr> elements of the queue table for `items` (already fetched)."""
-    raw = {
+@lru_cache(maxsize=32)
+def _texts(language: str | None):
+    """The row's labels in `language`, translated and escaped once (the active language)."""
+    cells = {
         "text": _("Text"),
         "channel": _("Channel"),
         "author": _("Author"),
@@ -65,8 +70,7 @@ def render_rows(items, now) -> str:
         "hidden": _("Hidden"),
         "no_text": _("(no text)"),
     }
-    e = {key: escape(str(value)) for key, value in raw.items()}
-    labels = {
+    spans = {
         "overdue": _("overdue by %(time)s"),
         "at_risk": _("at risk: %(time)s left"),
         "in": _("in %(time)s"),
@@ -74,11 +78,24 @@ def render_rows(items, now) -> str:
         "hm": _("%(hours)s h %(minutes)s min"),
         "m": _("%(minutes)s min"),
     }
-    statuses = {key: escape(str(value)) for key, value in ItemStatus.choices}
-    platforms = {key: escape(str(value)) for key, value in Platform.choices}
-    show_date = _date_formatter(
-        formats.get_format("SHORT_DATETIME_FORMAT"), timezone.get_current_timezone()
+    return (
+        {key: escape(str(value)) for key, value in cells.items()},
+        spans,
+        {key: escape(str(value)) for key, value in ItemStatus.choices},
+        {key: escape(str(value)) for key, value in Platform.choices},
+        formats.get_format("SHORT_DATETIME_FORMAT"),
     )
+
+
+@receiver(setting_changed)
+def _forget_texts(**kwargs):
+    _texts.cache_clear()
+
+
+def render_rows(items, now) -> str:
+    """The <tr> elements of the queue table for `items` (already fetched)."""
+    e, labels, statuses, platforms, date_format_string = _texts(get_language())
+    show_date = _date_formatter(date_format_string, timezone.get_current_timezone())
     personal_badge = f' <span class="badge app-badge-warning">{e["personal"]}</span>'
     hidden_badge = f' <span class="badge">{e["hidden"]}</span>'
     open_statuses = set(OPEN_STATUSES)
