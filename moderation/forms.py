@@ -1,13 +1,19 @@
 """Forms of the moderation pages."""
 
+from functools import lru_cache
+
 from django import forms
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
 from governance.compiled import values_rows
 from governance.models import OrgUnit, UnitKind
 from governance.permissions import access_for
-from governance.widgets import FastCheckbox, FastSelect
+from governance.widgets import FastCheckbox, FastSelect, filter_fields_html
 
 from .models import Confidentiality, ItemStatus
 
@@ -58,7 +64,9 @@ class QueueFilterForm(forms.Form):
                 ),
             )
             self.fields["centre"].choices = [("", _("All")), *centres]
+            self._choice_rows = (tuple(channels), tuple(centres))
         else:
+            self._choice_rows = None
             # The live refresh only reads the filters; the queryset scoping keeps an id the
             # user may not see from showing anything.
             for name in ("channel", "centre"):
@@ -67,6 +75,58 @@ class QueueFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select"
         for name in ("mine", "at_risk", "overdue", "personal"):
             self.fields[name].widget.attrs["class"] = "form-checkbox"
+
+    def bar_html(self):
+        """The filter bar's fields. The bar is drawn from the language, the submitted values
+        and the channel and centre lists alone, so it is drawn once for each such set."""
+        data = self.data
+        submitted = tuple(
+            (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
+            for name in self.fields
+            if name in data
+        )
+        key = (get_language(), submitted, self._choice_rows)
+        html = _BARS.get(key)
+        if html is None:
+            if len(_BARS) >= _BARS_MAX:
+                _BARS.clear()
+            html = _BARS[key] = filter_fields_html(self)
+        return html
+
+
+def live_filters(data) -> dict:
+    """The cleaned filters of a live refresh of the queue (`data`: the request's GET).
+
+    A refresh only reads the filters (no choice lists to offer; an id the user may not see is
+    kept out by the queryset's scoping), so the result depends on the submitted values alone
+    and is worked out once for each set of them.
+    """
+    submitted = tuple(
+        (name, tuple(data.getlist(name)))
+        for name in sorted(data)
+        if name in QueueFilterForm.base_fields
+    )
+    return dict(_live_filters(submitted))
+
+
+@lru_cache(maxsize=256)
+def _live_filters(submitted):
+    data = QueryDict(mutable=True)
+    for name, values in submitted:
+        data.setlist(name, list(values))
+    form = QueueFilterForm(data or None, user=None, with_choices=False)
+    return tuple(form.cleaned_data.items()) if form.is_valid() else ()
+
+
+# Drawn filter bars by language, submitted values and choice lists (see bar_html).
+_BARS: dict = {}
+_BARS_MAX = 256
+
+
+@receiver(setting_changed)
+def _forget_bars(**kwargs):
+    _BARS.clear()
+    _live_filters.cache_clear()
 
 
 class NoteForm(forms.Form):

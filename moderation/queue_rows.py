@@ -10,6 +10,7 @@ from html import escape
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
@@ -35,11 +36,13 @@ _STRFTIME = {
 }
 
 
-def _date_formatter(fmt: str, tz):
+def _date_html(fmt: str, tz):
+    """A function writing a datetime in `fmt` (a Django date format) in `tz`, HTML-escaped."""
     if all(ch in _STRFTIME or not ch.isalpha() for ch in fmt) and "\\" not in fmt:
-        pattern = "".join(_STRFTIME.get(ch, ch.replace("%", "%%")) for ch in fmt)
+        # strftime writes only digits for these; the format's own characters are escaped once.
+        pattern = "".join(_STRFTIME.get(ch, escape(ch).replace("%", "%%")) for ch in fmt)
         return lambda value: value.astimezone(tz).strftime(pattern)
-    return lambda value: date_format(value.astimezone(tz), fmt)
+    return lambda value: escape(date_format(value.astimezone(tz), fmt))
 
 
 def _span(minutes: int, labels) -> str:
@@ -70,6 +73,7 @@ def _texts(language: str | None):
         "hidden": _("Hidden"),
         "no_text": _("(no text)"),
     }
+    # Escaped before the numbers go in: only whole numbers are put into them.
     spans = {
         "overdue": _("overdue by %(time)s"),
         "at_risk": _("at risk: %(time)s left"),
@@ -80,7 +84,7 @@ def _texts(language: str | None):
     }
     return (
         {key: escape(str(value)) for key, value in cells.items()},
-        spans,
+        {key: escape(str(value)) for key, value in spans.items()},
         {key: escape(str(value)) for key, value in ItemStatus.choices},
         {key: escape(str(value)) for key, value in Platform.choices},
         formats.get_format("SHORT_DATETIME_FORMAT"),
@@ -95,10 +99,14 @@ def _forget_texts(**kwargs):
 def render_rows(items, now) -> str:
     """The <tr> elements of the queue table for `items` (already fetched)."""
     e, labels, statuses, platforms, date_format_string = _texts(get_language())
-    show_date = _date_formatter(date_format_string, timezone.get_current_timezone())
+    show_date = _date_html(date_format_string, timezone.get_current_timezone())
+    detail = reverse("moderation:item-detail", args=[0])
+    link_head = detail[: -len("0/")] if detail.endswith("/0/") else None
     personal_badge = f' <span class="badge app-badge-warning">{e["personal"]}</span>'
     hidden_badge = f' <span class="badge">{e["hidden"]}</span>'
     open_statuses = set(OPEN_STATUSES)
+    # A page shows a handful of channels and assignees: each cell is escaped once.
+    channel_cells, assigned_cells = {}, {}
     rows = []
     for item in items:
         badges = (personal_badge if item.has_personal_data else "") + (
@@ -108,31 +116,39 @@ def render_rows(items, now) -> str:
         if due is None:
             due_cell = "–"
         else:
-            due_cell = f'<time datetime="{due.isoformat()}">{escape(show_date(due))}</time>'
+            due_cell = f'<time datetime="{due.isoformat()}">{show_date(due)}</time>'
             if item.status in open_statuses and item.answered_at is None:
                 minutes = int((due - now).total_seconds() // 60)
                 if minutes < 0:
                     text = labels["overdue"] % {"time": _span(-minutes, labels)}
-                    due_cell += f' <span class="badge app-badge-error">{escape(text)}</span>'
+                    due_cell += f' <span class="badge app-badge-error">{text}</span>'
                 elif item.answer_warn_at is not None and item.answer_warn_at <= now:
                     text = labels["at_risk"] % {"time": _span(minutes, labels)}
-                    due_cell += f' <span class="badge app-badge-warning">{escape(text)}</span>'
+                    due_cell += f' <span class="badge app-badge-warning">{text}</span>'
                 else:
                     text = labels["in"] % {"time": _span(minutes, labels)}
-                    due_cell += f' <span class="app-muted">{escape(text)}</span>'
-        assigned = escape(item.assigned_to_name) or "–"
+                    due_cell += f' <span class="app-muted">{text}</span>'
+        channel = channel_cells.get((item.channel_name, item.platform))
+        if channel is None:
+            platform = platforms.get(item.platform) or escape(item.platform)
+            channel = channel_cells[item.channel_name, item.platform] = (
+                f'{escape(item.channel_name)} <span class="app-muted">({platform})</span>'
+            )
+        assigned = assigned_cells.get(item.assigned_username)
+        if assigned is None:
+            assigned = assigned_cells[item.assigned_username] = escape(item.assigned_to_name) or "–"
         text = escape(_short(item.masked_text)) if item.text else e["no_text"]
+        href = f"{link_head}{item.pk}/" if link_head else item.get_absolute_url()
         rows.append(
             f'<tr data-item="{item.pk}">'
             f'<td data-label="{e["text"]}"><a class="app-queue-link" '
-            f'href="/moderation/items/{item.pk}/">{text}</a>{badges}</td>'
-            f'<td data-label="{e["channel"]}">{escape(item.channel_name)} '
-            f'<span class="app-muted">({platforms.get(item.platform, escape(item.platform))})'
-            f"</span></td>"
+            f'href="{href}">{text}</a>{badges}</td>'
+            f'<td data-label="{e["channel"]}">{channel}</td>'
             f'<td data-label="{e["author"]}">{escape(item.author_name) or "–"}</td>'
             f'<td data-label="{e["due"]}">{due_cell}</td>'
             f'<td data-label="{e["status"]}">{statuses.get(item.status, "")}</td>'
             f'<td data-label="{e["assigned"]}">{assigned}</td></tr>'
         )
-    # Every value above went through `escape`: citizens' HTML stays inert text.
+    # Every value above was escaped (labels and formats once, citizens' words on every row):
+    # citizens' HTML stays inert text.
     return mark_safe("".join(rows))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import uuid
+from collections import namedtuple
 from datetime import datetime, timedelta
 
 from django.contrib import messages
@@ -44,6 +45,7 @@ from .forms import (
     ReplyForm,
     SendBackForm,
     TellAuthorForm,
+    live_filters,
 )
 from .models import (
     OPEN_STATUSES,
@@ -98,41 +100,39 @@ def queue_queryset(user, filters: dict, now=None):
     return items
 
 
-class QueueRow:
-    """One row of the queue table: the columns it shows, without a model instance per row
-    (the queue is re-fetched every few seconds by every open browser)."""
-
-    __slots__ = (
-        "pk",
-        "platform",
-        "kind",
-        "text",
-        "author_name",
-        "received_at",
-        "answer_due",
-        "answer_warn_at",
-        "status",
-        "has_personal_data",
-        "hidden_on_platform",
-        "answered_at",
-        "channel_id",
-        "channel_name",
-        "assigned_username",
-        "assigned_first_name",
-        "assigned_last_name",
-        "_masked",
+class QueueRow(
+    namedtuple(
+        "QueueRowValues",
+        [
+            "pk",
+            "platform",
+            "kind",
+            "text",
+            "author_name",
+            "received_at",
+            "answer_due",
+            "answer_warn_at",
+            "status",
+            "has_personal_data",
+            "hidden_on_platform",
+            "answered_at",
+            "channel_id",
+            "channel_name",
+            "assigned_username",
+            "assigned_first_name",
+            "assigned_last_name",
+        ],
     )
+):
+    """One row of the queue table: the columns it shows, a tuple straight from the database
+    row instead of a model instance (the queue is re-fetched every few seconds by every open
+    browser)."""
 
-    def __init__(self, *values):
-        for name, value in zip(self.__slots__[:-1], values, strict=True):
-            setattr(self, name, value)
-        self._masked = None
+    __slots__ = ()
 
     @property
     def masked_text(self):
-        if self._masked is None:
-            self._masked = mask_personal_ids(self.text) if self.text else ""
-        return self._masked
+        return mask_personal_ids(self.text) if self.text else ""
 
     @property
     def assigned_to_name(self):
@@ -145,7 +145,7 @@ class QueueRow:
         return reverse("moderation:item-detail", args=[self.pk])
 
 
-# The values_list names behind QueueRow's slots (the last slot is a cache).
+# The values_list names behind QueueRow's fields.
 _ROW_FIELDS = (
     "id",
     "platform",
@@ -211,7 +211,7 @@ def keyset_page(user, filters: dict, after: str, size: int):
         size,
         now if any(filters.get(name) for name in _TIMED_FILTERS) else None,
     )
-    rows = [QueueRow(*values) for values in values_rows(key, build)]
+    rows = list(map(QueueRow._make, values_rows(key, build)))
     cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -234,8 +234,12 @@ class QueueView(ActionRequiredMixin, View):
 
     def get(self, request):
         live = bool(request.headers.get("HX-Request"))
-        form = QueueFilterForm(request.GET or None, user=request.user, with_choices=not live)
-        filters = form.cleaned_data if form.is_valid() else {}
+        if live:
+            # The live refresh draws only the rows: it needs the filters, not the filter bar.
+            form, filters = None, live_filters(request.GET)
+        else:
+            form = QueueFilterForm(request.GET or None, user=request.user)
+            filters = form.cleaned_data if form.is_valid() else {}
         try:
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
         except ValueError:

@@ -9,6 +9,7 @@ Querysets are scoped by the models' `for_user(user)` methods, which use the same
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,7 +58,7 @@ class Access:
     def manages_unit(self, unit_id):
         return unit_id in self.managed_unit_ids
 
-    @property
+    @cached_property
     def key(self):
         """Everything this Access holds, hashable: querysets scoped by it can be keyed by it."""
         return (

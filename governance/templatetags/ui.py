@@ -1,8 +1,6 @@
 """Template helpers for the design system's form markup."""
 
 from django import forms, template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from governance.permissions import can
 
@@ -44,27 +42,3 @@ def may(context, action, obj=None):
     request = context.get("request")
     user = getattr(request, "user", None)
     return user is not None and can(user, action, obj)
-
-
-@register.filter
-def filter_fields(form):
-    """A filter bar's fields: each label with its control, checkboxes after their box.
-
-    Rendered in Python in one pass (the queue's filter bar is drawn on every queue page); the
-    widgets render themselves and every label and id is escaped.
-    """
-    parts = []
-    for field in form:
-        label = escape(field.label)
-        for_id = escape(field.id_for_label)
-        if field.field.widget.input_type == "checkbox":
-            parts.append(
-                f'<div class="form-group-checkbox app-check">{field}'
-                f'<label for="{for_id}">{label}</label></div>'
-            )
-        else:
-            parts.append(
-                f'<div class="form-group"><label class="form-label" for="{for_id}">{label}'
-                f"</label>{field}</div>"
-            )
-    return mark_safe("".join(parts))
