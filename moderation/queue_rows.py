@@ -10,7 +10,7 @@ from html import escape
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
@@ -91,64 +91,100 @@ def _texts(language: str | None):
     )
 
 
+# Drawn rows by everything a row is drawn from (see render_rows); bounded, emptied when full.
+_ROWS: dict = {}
+_ROWS_MAX = 4096
+
+
 @receiver(setting_changed)
 def _forget_texts(**kwargs):
     _texts.cache_clear()
+    _item_link_head.cache_clear()
+    _ROWS.clear()
+
+
+@lru_cache(maxsize=8)
+def _item_link_head(prefix, urlconf):
+    """The item page's address without its id ("/moderation/items/"), once per prefix."""
+    detail = reverse("moderation:item-detail", args=[0], urlconf=urlconf)
+    return detail[: -len("0/")] if detail.endswith("/0/") else None
+
+
+def _due_state(item, now, open_statuses=frozenset(OPEN_STATUSES)):
+    """What the row says of its answer deadline at `now`: (kind, minutes) or None."""
+    due = item.answer_due
+    if due is None or item.status not in open_statuses or item.answered_at is not None:
+        return None
+    minutes = int((due - now).total_seconds() // 60)
+    if minutes < 0:
+        return ("overdue", -minutes)
+    if item.answer_warn_at is not None and item.answer_warn_at <= now:
+        return ("at_risk", minutes)
+    return ("in", minutes)
+
+
+_DUE_BADGE = {
+    "overdue": '<span class="badge app-badge-error">',
+    "at_risk": '<span class="badge app-badge-warning">',
+    "in": '<span class="app-muted">',
+}
 
 
 def render_rows(items, now) -> str:
-    """The <tr> elements of the queue table for `items` (already fetched)."""
-    e, labels, statuses, platforms, date_format_string = _texts(get_language())
-    show_date = _date_html(date_format_string, timezone.get_current_timezone())
-    detail = reverse("moderation:item-detail", args=[0])
-    link_head = detail[: -len("0/")] if detail.endswith("/0/") else None
-    personal_badge = f' <span class="badge app-badge-warning">{e["personal"]}</span>'
-    hidden_badge = f' <span class="badge">{e["hidden"]}</span>'
-    open_statuses = set(OPEN_STATUSES)
-    # A page shows a handful of channels and assignees: each cell is escaped once.
-    channel_cells, assigned_cells = {}, {}
-    rows = []
+    """The <tr> elements of the queue table for `items` (already fetched).
+
+    A row is drawn from its values, what it says of its deadline at `now` (to the minute), the
+    language, the time zone and the item pages' address, and nothing else; the live refresh
+    draws the same rows every few seconds for every open browser, so each row is drawn once
+    for each such set and taken from the table of drawn rows afterwards.
+    """
+    language = get_language()
+    tz = timezone.get_current_timezone()
+    link_head = _item_link_head(get_script_prefix(), get_urlconf())
+    setting = (language, tz, link_head)
+    drawn = []
     for item in items:
-        badges = (personal_badge if item.has_personal_data else "") + (
-            hidden_badge if item.hidden_on_platform else ""
-        )
-        due = item.answer_due
-        if due is None:
-            due_cell = "–"
-        else:
-            due_cell = f'<time datetime="{due.isoformat()}">{show_date(due)}</time>'
-            if item.status in open_statuses and item.answered_at is None:
-                minutes = int((due - now).total_seconds() // 60)
-                if minutes < 0:
-                    text = labels["overdue"] % {"time": _span(-minutes, labels)}
-                    due_cell += f' <span class="badge app-badge-error">{text}</span>'
-                elif item.answer_warn_at is not None and item.answer_warn_at <= now:
-                    text = labels["at_risk"] % {"time": _span(minutes, labels)}
-                    due_cell += f' <span class="badge app-badge-warning">{text}</span>'
-                else:
-                    text = labels["in"] % {"time": _span(minutes, labels)}
-                    due_cell += f' <span class="app-muted">{text}</span>'
-        channel = channel_cells.get((item.channel_name, item.platform))
-        if channel is None:
-            platform = platforms.get(item.platform) or escape(item.platform)
-            channel = channel_cells[item.channel_name, item.platform] = (
-                f'{escape(item.channel_name)} <span class="app-muted">({platform})</span>'
-            )
-        assigned = assigned_cells.get(item.assigned_username)
-        if assigned is None:
-            assigned = assigned_cells[item.assigned_username] = escape(item.assigned_to_name) or "–"
-        text = escape(_short(item.masked_text)) if item.text else e["no_text"]
-        href = f"{link_head}{item.pk}/" if link_head else item.get_absolute_url()
-        rows.append(
-            f'<tr data-item="{item.pk}">'
-            f'<td data-label="{e["text"]}"><a class="app-queue-link" '
-            f'href="{href}">{text}</a>{badges}</td>'
-            f'<td data-label="{e["channel"]}">{channel}</td>'
-            f'<td data-label="{e["author"]}">{escape(item.author_name) or "–"}</td>'
-            f'<td data-label="{e["due"]}">{due_cell}</td>'
-            f'<td data-label="{e["status"]}">{statuses.get(item.status, "")}</td>'
-            f'<td data-label="{e["assigned"]}">{assigned}</td></tr>'
-        )
-    # Every value above was escaped (labels and formats once, citizens' words on every row):
-    # citizens' HTML stays inert text.
-    return mark_safe("".join(rows))
+        state = _due_state(item, now)
+        key = (item, state, setting)
+        html = _ROWS.get(key)
+        if html is None:
+            if len(_ROWS) >= _ROWS_MAX:
+                _ROWS.clear()
+            html = _ROWS[key] = _draw_row(item, state, _texts(language), tz, link_head)
+        drawn.append(html)
+    return mark_safe("".join(drawn))
+
+
+def _draw_row(item, state, texts, tz, link_head) -> str:
+    e, labels, statuses, platforms, date_format_string = texts
+    badges = ""
+    if item.has_personal_data:
+        badges += f' <span class="badge app-badge-warning">{e["personal"]}</span>'
+    if item.hidden_on_platform:
+        badges += f' <span class="badge">{e["hidden"]}</span>'
+    due = item.answer_due
+    if due is None:
+        due_cell = "–"
+    else:
+        shown = _date_html(date_format_string, tz)(due)
+        due_cell = f'<time datetime="{due.isoformat()}">{shown}</time>'
+        if state is not None:
+            kind, minutes = state
+            text = labels[kind] % {"time": _span(minutes, labels)}
+            due_cell += f" {_DUE_BADGE[kind]}{text}</span>"
+    platform = platforms.get(item.platform) or escape(item.platform)
+    text = escape(_short(item.masked_text)) if item.text else e["no_text"]
+    href = f"{link_head}{item.pk}/" if link_head else item.get_absolute_url()
+    # Every value is escaped (labels and formats once, citizens' words here): citizens' HTML
+    # stays inert text.
+    return (
+        f'<tr data-item="{item.pk}">'
+        f'<td data-label="{e["text"]}"><a class="app-queue-link" '
+        f'href="{href}">{text}</a>{badges}</td>'
+        f'<td data-label="{e["channel"]}">{escape(item.channel_name)} '
+        f'<span class="app-muted">({platform})</span></td>'
+        f'<td data-label="{e["author"]}">{escape(item.author_name) or "–"}</td>'
+        f'<td data-label="{e["due"]}">{due_cell}</td>'
+        f'<td data-label="{e["status"]}">{statuses.get(item.status, "")}</td>'
+        f'<td data-label="{e["assigned"]}">{escape(item.assigned_to_name) or "–"}</td></tr>'
+    )
