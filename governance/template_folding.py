@@ -111,14 +111,19 @@ class FoldedNode(Node):
         return f"<FoldedNode: {len(self.nodes)} nodes>"
 
     def render(self, context):
-        key = (
-            _generation,
-            translation.get_language(),
-            context.autoescape,
-            get_script_prefix(),
-            get_urlconf(),
-            _current_app(context),
-        )
+        # Worked out once per render (kept on the context) unless the language or autoescaping
+        # changed on the way ({% language %}, {% autoescape %}).
+        language = translation.get_language()
+        key = getattr(context, "_folding_key", None)
+        if key is None or key[1] != language or key[2] != context.autoescape:
+            key = context._folding_key = (
+                _generation,
+                language,
+                context.autoescape,
+                get_script_prefix(),
+                get_urlconf(),
+                _current_app(context),
+            )
         text = self.rendered.get(key)
         if text is None:
             text = self.rendered[key] = mark_safe(self.nodes.render(context))

@@ -45,30 +45,15 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=FastCheckbox)
     personal = forms.BooleanField(label=_("Personal data"), required=False, widget=FastCheckbox)
 
-    def __init__(self, *args, user, with_choices=True, **kwargs):
+    def __init__(self, *args, channels=None, centres=None, **kwargs):
+        """`channels` and `centres`: (id, name) rows to offer; without them (the live
+        refresh, which only reads the filters) any id is taken, and the queryset's scoping
+        keeps an id the user may not see from showing anything."""
         super().__init__(*args, **kwargs)
-        if with_choices:
-            # Asked on every queue page with the same inputs: compiled once, then only sent.
-            access = access_for(user)
-            channels = values_rows(
-                ("queue-filter-channels", access.key),
-                lambda: Channel.objects.for_user(user).order_by("name").values_list("pk", "name"),
-            )
+        if channels is not None:
             self.fields["channel"].choices = [("", _("All")), *channels]
-            centres = values_rows(
-                ("queue-filter-centres",),
-                lambda: (
-                    OrgUnit.objects.filter(kind=UnitKind.CENTRE)
-                    .order_by("name")
-                    .values_list("pk", "name")
-                ),
-            )
             self.fields["centre"].choices = [("", _("All")), *centres]
-            self._choice_rows = (tuple(channels), tuple(centres))
         else:
-            self._choice_rows = None
-            # The live refresh only reads the filters; the queryset scoping keeps an id the
-            # user may not see from showing anything.
             for name in ("channel", "centre"):
                 self.fields[name] = forms.IntegerField(required=False, min_value=1)
         for name in ("status", "platform", "channel", "centre"):
@@ -76,49 +61,63 @@ class QueueFilterForm(forms.Form):
         for name in ("mine", "at_risk", "overdue", "personal"):
             self.fields[name].widget.attrs["class"] = "form-checkbox"
 
-    def bar_html(self):
-        """The filter bar's fields. The bar is drawn from the language, the submitted values
-        and the channel and centre lists alone, so it is drawn once for each such set."""
-        data = self.data
-        submitted = tuple(
-            (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
-            for name in self.fields
-            if name in data
-        )
-        key = (get_language(), submitted, self._choice_rows)
-        html = _BARS.get(key)
-        if html is None:
-            if len(_BARS) >= _BARS_MAX:
-                _BARS.clear()
-            html = _BARS[key] = filter_fields_html(self)
-        return html
 
-
-def live_filters(data) -> dict:
-    """The cleaned filters of a live refresh of the queue (`data`: the request's GET).
-
-    A refresh only reads the filters (no choice lists to offer; an id the user may not see is
-    kept out by the queryset's scoping), so the result depends on the submitted values alone
-    and is worked out once for each set of them.
-    """
-    submitted = tuple(
+def _submitted(data) -> tuple:
+    """The filter values in a request's GET, hashable, in a fixed order."""
+    return tuple(
         (name, tuple(data.getlist(name)))
         for name in sorted(data)
         if name in QueueFilterForm.base_fields
     )
-    return dict(_live_filters(submitted))
+
+
+def _as_query(submitted) -> QueryDict | None:
+    data = QueryDict(mutable=True)
+    for name, values in submitted:
+        data.setlist(name, list(values))
+    return data or None
+
+
+def queue_filters(user, data, *, with_bar=True) -> tuple[dict, str]:
+    """The queue's cleaned filters for `user` and the request's GET `data`, and the filter
+    bar's fields drawn for the page ("" with `with_bar=False`, the live refresh).
+
+    The result depends on the submitted values, the language and the channel and centre
+    lists alone (asked afresh every time), so it is worked out once for each such set: the
+    queue page and its live refresh ask the same again and again all day.
+    """
+    submitted = _submitted(data)
+    if not with_bar:
+        return dict(_live_filters(submitted)), ""
+    access = access_for(user)
+    channels = values_rows(
+        ("queue-filter-channels", access.key),
+        lambda: Channel.objects.for_user(user).order_by("name").values_list("pk", "name"),
+    )
+    centres = values_rows(
+        ("queue-filter-centres",),
+        lambda: (
+            OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name").values_list("pk", "name")
+        ),
+    )
+    key = (get_language(), submitted, tuple(channels), tuple(centres))
+    found = _BARS.get(key)
+    if found is None:
+        form = QueueFilterForm(_as_query(submitted), channels=channels, centres=centres)
+        cleaned = tuple(form.cleaned_data.items()) if form.is_valid() else ()
+        if len(_BARS) >= _BARS_MAX:
+            _BARS.clear()
+        found = _BARS[key] = (cleaned, filter_fields_html(form))
+    return dict(found[0]), found[1]
 
 
 @lru_cache(maxsize=256)
 def _live_filters(submitted):
-    data = QueryDict(mutable=True)
-    for name, values in submitted:
-        data.setlist(name, list(values))
-    form = QueueFilterForm(data or None, user=None, with_choices=False)
+    form = QueueFilterForm(_as_query(submitted))
     return tuple(form.cleaned_data.items()) if form.is_valid() else ()
 
 
-# Drawn filter bars by language, submitted values and choice lists (see bar_html).
+# Cleaned filters and drawn filter bars (see queue_filters); bounded, emptied when full.
 _BARS: dict = {}
 _BARS_MAX = 256
 

@@ -39,13 +39,12 @@ from .forms import (
     CrisisForm,
     ForwardForm,
     NoteForm,
-    QueueFilterForm,
     ReasonForm,
     RecordForm,
     ReplyForm,
     SendBackForm,
     TellAuthorForm,
-    live_filters,
+    queue_filters,
 )
 from .models import (
     OPEN_STATUSES,
@@ -234,12 +233,8 @@ class QueueView(ActionRequiredMixin, View):
 
     def get(self, request):
         live = bool(request.headers.get("HX-Request"))
-        if live:
-            # The live refresh draws only the rows: it needs the filters, not the filter bar.
-            form, filters = None, live_filters(request.GET)
-        else:
-            form = QueueFilterForm(request.GET or None, user=request.user)
-            filters = form.cleaned_data if form.is_valid() else {}
+        # The live refresh draws only the rows: it needs the filters, not the filter bar.
+        filters, filter_bar = queue_filters(request.user, request.GET, with_bar=not live)
         try:
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
         except ValueError:
@@ -251,7 +246,7 @@ class QueueView(ActionRequiredMixin, View):
         context = {
             "items": rows,
             "rows_html": render_rows(rows, now),
-            "form": form,
+            "filter_bar": filter_bar,
             "now": now,
             "next_url": f"?{_with(query, after=cursor)}" if cursor else "",
             "first_url": f"?{query.urlencode()}" if request.GET.get("after") else "",
