@@ -2,12 +2,9 @@
 
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.text import capfirst
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .middleware import municipality_language  # noqa: F401  (keeps the cache warm)
@@ -63,19 +60,10 @@ def navigation_for(request):
     return items
 
 
-@lru_cache(maxsize=1)
-def _language_choices(languages):
-    """(code, name in that language) for the header's language picker, built once."""
-    return tuple(
-        (code, capfirst(get_language_info(code)["name_local"])) for code, _name in languages
-    )
-
-
 def shell(request):
     user = getattr(request, "user", None)
     access = access_for(user) if user is not None else None
     return {
         "navigation": navigation_for(request) if user is not None else [],
         "access": access,
-        "language_choices": _language_choices(tuple(settings.LANGUAGES)),
     }

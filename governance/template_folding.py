@@ -9,11 +9,13 @@ every run of consecutive constant nodes in it (in every block, branch and loop b
 returns that text afterwards.
 
 Only nodes whose output cannot depend on the context are folded: text, comments, `{% load %}`,
-and `{% translate %}`, `{% blocktranslate %}`, `{% url %}` and `{% static %}` with only literal
-arguments and no `as` variable. A node of any other kind, or with a variable or filter anywhere,
-stays as it is. The memo is keyed by everything those nodes read besides the context: the active
-language, autoescaping, the script prefix, the URLconf and the current application namespace;
-and it is dropped whenever a setting changes (tests).
+`{% translate %}`, `{% blocktranslate %}`, `{% url %}` and `{% static %}` with only literal
+arguments and no `as` variable, and simple tags without arguments declared to depend on the
+language alone (`ui.per_language`: the page's language code, the language picker). A node of
+any other kind, or with a variable or filter anywhere, stays as it is. The memo is keyed by
+everything those nodes read besides the context: the active language, autoescaping, the script
+prefix, the URLconf and the current application namespace; and it is dropped whenever a
+setting changes (tests).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import FilterExpression, Node, NodeList, TextNode, TokenType, Variable
 from django.template.defaulttags import CommentNode, LoadNode, URLNode
+from django.template.library import SimpleNode
 from django.template.loaders import cached
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.templatetags.static import StaticNode
@@ -82,6 +85,15 @@ def is_constant(node) -> bool:
         )
     if kind is StaticNode:
         return node.varname is None and _literal(node.path)
+    if kind is SimpleNode:
+        # A tag declared to depend on the language alone (governance.templatetags.ui).
+        return (
+            getattr(node.func, "constant_per_language", False)
+            and not node.takes_context
+            and not node.args
+            and not node.kwargs
+            and node.target_var is None
+        )
     return False
 
 

@@ -1,6 +1,16 @@
 """Template helpers for the design system's form markup."""
 
+from functools import lru_cache
+
 from django import forms, template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info
 
 from governance.permissions import can
 
@@ -42,3 +52,65 @@ def may(context, action, obj=None):
     request = context.get("request")
     user = getattr(request, "user", None)
     return user is not None and can(user, action, obj)
+
+
+def per_language(func):
+    """Mark a tag without arguments whose output depends on the active language alone: the
+    template folding renders it once per language with the constant text around it."""
+    func.constant_per_language = True
+    return func
+
+
+@register.simple_tag
+@per_language
+def current_language():
+    """The active language's code, for `<html lang>`."""
+    return get_language()
+
+
+@register.simple_tag
+@per_language
+def language_options():
+    """The header's language picker: every language named in itself, the active one chosen."""
+    active = get_language()
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(code)}" lang="{escape(code)}"'
+            f"{' selected' if code == active else ''}>{escape(name)}</option>"
+            for code, name in language_choices(tuple(settings.LANGUAGES))
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def language_choices(languages):
+    """(code, name in that language) for the header's language picker, built once."""
+    return tuple(
+        (code, capfirst(get_language_info(code)["name_local"])) for code, _name in languages
+    )
+
+
+# The menu drawn by language and entries (see navigation_menu); bounded, emptied when full.
+_MENUS: dict = {}
+
+
+@receiver(setting_changed)
+def _forget_menus(**kwargs):
+    _MENUS.clear()
+
+
+@register.simple_tag(takes_context=True)
+def navigation_menu(context):
+    """The main menu (includes/navigation.html) for the entries of the page's `navigation`.
+
+    The menu is drawn from the language and its entries (address, label, current) alone, so
+    each such menu is drawn once and taken from a table afterwards.
+    """
+    entries = context.get("navigation") or ()
+    key = (get_language(), tuple((e["url"], str(e["label"]), e["active"]) for e in entries))
+    html = _MENUS.get(key)
+    if html is None:
+        if len(_MENUS) >= 256:
+            _MENUS.clear()
+        html = _MENUS[key] = render_to_string("includes/navigation.html", {"navigation": entries})
+    return mark_safe(html)
