@@ -21,8 +21,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+from django.dispatch import receiver
 
 MAX_ENTRIES = 512
 
@@ -93,6 +95,8 @@ def values_rows(key: Hashable, build: Callable, using: str = DEFAULT_DB_ALIAS) -
     return entry.rows()
 
 
-def forget_compiled() -> None:
-    """Drop this thread's compiled queries (tests that change the schema or the settings)."""
+@receiver(setting_changed)
+def forget_compiled(**kwargs) -> None:
+    """Drop this thread's compiled queries (a changed setting, such as USE_TZ, may change the
+    SQL Django writes)."""
     _local.tables = {}
