@@ -35,12 +35,39 @@ def _address(url_name, prefix, urlconf):
 @receiver(setting_changed)
 def _forget_addresses(**kwargs):
     _address.cache_clear()
+    _MENUS.clear()
+
+
+# Menus by everything they are worked out from (see navigation_for); bounded.
+_MENUS: dict = {}
 
 
 def navigation_for(request):
+    """The menu entries for the user's roles, the one for this page marked as current.
+
+    The entries follow from the user's Access (read afresh on every request), whether they are
+    staff, the page's path and the site's addresses alone, so each such menu is worked out
+    once; every call gets its own copies.
+    """
     user = request.user
     if not user.is_authenticated:
         return []
+    key = (
+        access_for(user).key,
+        user.is_staff,
+        request.path,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    entries = _MENUS.get(key)
+    if entries is None:
+        if len(_MENUS) >= 1024:
+            _MENUS.clear()
+        entries = _MENUS[key] = tuple(_menu(user, request.path))
+    return [dict(entry) for entry in entries]
+
+
+def _menu(user, path):
     known = set(registered_actions())
     items = []
     for url_name, label, action in NAVIGATION:
@@ -52,7 +79,7 @@ def navigation_for(request):
         items.append({"url": url, "label": label, "active": False})
     # The entry whose address is the longest prefix of this page is the current one
     # (/strategy/reports/ is Reports, not Strategy).
-    matches = [item for item in items if request.path.startswith(item["url"])]
+    matches = [item for item in items if path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     if user.is_staff:

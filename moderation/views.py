@@ -9,6 +9,7 @@ import csv
 import uuid
 from collections import namedtuple
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -219,20 +220,13 @@ def keyset_page(user, filters: dict, after: str, size: int):
     return rows, cursor
 
 
-def _with(query, **values):
-    query = query.copy()
-    for key, value in values.items():
-        query[key] = value
-    return query.urlencode()
-
-
 class QueueView(ActionRequiredMixin, View):
     """Every item the user may see, the next answer deadline first; HTMX asks for the rows."""
 
     permission_action = "moderation.view_queue"
 
     def get(self, request):
-        live = bool(request.headers.get("HX-Request"))
+        live = bool(request.META.get("HTTP_HX_REQUEST"))
         # The live refresh draws only the rows: it needs the filters, not the filter bar.
         filters, filter_bar = queue_filters(request.user, request.GET, with_bar=not live)
         try:
@@ -240,17 +234,27 @@ class QueueView(ActionRequiredMixin, View):
         except ValueError:
             size = PAGE_SIZE
         rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size)
-        query = request.GET.copy()
-        query.pop("after", None)
+        # The page's own query without the cursor, for the next and first pages' links.
+        filter_query = urlencode(
+            [
+                (key, value)
+                for key, values in request.GET.lists()
+                if key != "after"
+                for value in values
+            ]
+        )
+        next_query = "&".join(
+            part for part in (filter_query, urlencode({"after": cursor or ""})) if part
+        )
         now = timezone.now()
         context = {
             "items": rows,
             "rows_html": render_rows(rows, now),
             "filter_bar": filter_bar,
             "now": now,
-            "next_url": f"?{_with(query, after=cursor)}" if cursor else "",
-            "first_url": f"?{query.urlencode()}" if request.GET.get("after") else "",
-            "filter_query": query.urlencode(),
+            "next_url": f"?{next_query}" if cursor else "",
+            "first_url": f"?{filter_query}" if request.GET.get("after") else "",
+            "filter_query": filter_query,
             "size": size,
         }
         if live:

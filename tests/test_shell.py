@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from governance.models import Membership, Municipality, OrgUnit
+from governance.models import Membership, Municipality, OrgUnit, Role
 from governance.testing import PASSWORD
 
 
@@ -77,6 +77,65 @@ def test_navigation_follows_the_role(client, org):
     client.login(username="comms", password=PASSWORD)
     labels = [item["url"] for item in client.get(reverse("dashboard")).context["navigation"]]
     assert reverse("moderation:queue") in labels
+
+
+def test_a_role_given_shows_in_the_menu_on_the_next_page(client, org):
+    # Given a member of staff, whose menu has no queue
+    client.login(username="staff", password=PASSWORD)
+    before = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("moderation:queue")}"' not in before
+    # When they become the on-duty monitor of the communications team
+    Membership.objects.create(
+        user=org.users["staff"], unit=org.units["comms"], role=Role.ON_DUTY_MONITOR
+    )
+    after = client.get(reverse("dashboard"))
+    # Then the very next page's menu links to the queue
+    assert f'href="{reverse("moderation:queue")}"' in after.content.decode()
+    assert reverse("moderation:queue") in [item["url"] for item in after.context["navigation"]]
+
+
+def _token_in_forms(html):
+    import re
+
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+def test_each_page_header_carries_the_requests_own_csrf_token(org):
+    from django.test import Client
+
+    # Given two people on the same page, the header drawn for the first one
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.login(username="comms", password=PASSWORD)
+    second.login(username="comms_lead", password=PASSWORD)
+    one = first.get(reverse("moderation:queue")).content.decode()
+    other = second.get(reverse("moderation:queue")).content.decode()
+    # Then each header's forms carry a token of its own session, which logs that person out
+    tokens = _token_in_forms(other)
+    assert len(tokens) == 1 and tokens != _token_in_forms(one)
+    response = second.post(reverse("account_logout"), {"csrfmiddlewaretoken": tokens.pop()})
+    assert response.status_code == 302
+    assert second.get(reverse("dashboard")).status_code == 302
+    assert first.get(reverse("dashboard")).status_code == 200
+
+
+def test_the_header_follows_the_name_and_the_page(client, org):
+    client.login(username="comms", password=PASSWORD)
+    before = client.get(reverse("moderation:queue") + "?status=all").content.decode()
+    assert '<span class="app-user">comms</span>' in before
+    assert 'name="next" type="hidden" value="/moderation/?status=all"' in before
+    user = org.users["comms"]
+    user.first_name, user.last_name = "Mette", "<Holm>"
+    user.save(update_fields=["first_name", "last_name"])
+    after = client.get(reverse("dashboard")).content.decode()
+    assert '<span class="app-user">Mette &lt;Holm&gt;</span>' in after
+    assert 'name="next" type="hidden" value="/"' in after
+
+
+def test_a_signed_out_page_has_the_header_without_a_person(client, org):
+    html = client.get(reverse("account_login")).content.decode()
+    assert 'class="app-language"' in html
+    assert "app-user" not in html
+    assert len(_token_in_forms(html)) >= 1
 
 
 def test_token_authentication_opens_the_api(client, org):

@@ -1,5 +1,7 @@
-"""Template helpers for the design system's form markup."""
+"""Template helpers: the design system's form markup, permission questions, and the page shell
+(header, language picker)."""
 
+import secrets
 from functools import lru_cache
 
 from django import forms, template
@@ -7,6 +9,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -90,27 +93,52 @@ def language_choices(languages):
     )
 
 
-# The menu drawn by language and entries (see navigation_menu); bounded, emptied when full.
-_MENUS: dict = {}
+# Drawn page headers by everything they are drawn from (see page_header); bounded.
+_HEADERS: dict = {}
+# Stands for the request's CSRF token in a drawn header; unguessable, new in every process.
+_TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
 
 
 @receiver(setting_changed)
-def _forget_menus(**kwargs):
-    _MENUS.clear()
+def _forget_headers(**kwargs):
+    _HEADERS.clear()
 
 
 @register.simple_tag(takes_context=True)
-def navigation_menu(context):
-    """The main menu (includes/navigation.html) for the entries of the page's `navigation`.
+def page_header(context):
+    """The page header (includes/header.html): the brand, the language picker, the signed-in
+    person with the log-out button, and the main menu.
 
-    The menu is drawn from the language and its entries (address, label, current) alone, so
-    each such menu is drawn once and taken from a table afterwards.
+    The header is drawn from the language, the site's address prefix and the values handed to
+    the template below alone, so each such header is drawn once and taken from a table
+    afterwards; the request's CSRF token goes into its forms on every request.
     """
-    entries = context.get("navigation") or ()
-    key = (get_language(), tuple((e["url"], str(e["label"]), e["active"]) for e in entries))
-    html = _MENUS.get(key)
+    request = context.get("request")
+    user = context.get("user")
+    token = str(context.get("csrf_token") or "")
+    authenticated = bool(user is not None and user.is_authenticated)
+    values = {
+        "path": request.get_full_path() if request is not None else "",
+        "authenticated": authenticated,
+        "display_name": (user.get_full_name() or user.get_username()) if authenticated else "",
+        "navigation": [dict(entry) for entry in context.get("navigation") or ()],
+    }
+    if not token or token == "NOTPROVIDED":
+        # No token to put in: drawn as it is, without the table.
+        return mark_safe(render_to_string("includes/header.html", {**values, "csrf_token": token}))
+    key = (
+        get_language(),
+        get_script_prefix(),
+        values["path"],
+        values["authenticated"],
+        values["display_name"],
+        tuple((e["url"], str(e["label"]), e["active"]) for e in values["navigation"]),
+    )
+    html = _HEADERS.get(key)
     if html is None:
-        if len(_MENUS) >= 256:
-            _MENUS.clear()
-        html = _MENUS[key] = render_to_string("includes/navigation.html", {"navigation": entries})
-    return mark_safe(html)
+        if len(_HEADERS) >= 1024:
+            _HEADERS.clear()
+        html = _HEADERS[key] = render_to_string(
+            "includes/header.html", {**values, "csrf_token": _TOKEN_MARK}
+        )
+    return mark_safe(html.replace(_TOKEN_MARK, escape(token)))
