@@ -100,30 +100,30 @@ def queue_queryset(user, filters: dict, now=None):
     return items
 
 
-class QueueRow(
-    namedtuple(
-        "QueueRowValues",
-        [
-            "pk",
-            "platform",
-            "kind",
-            "text",
-            "author_name",
-            "received_at",
-            "answer_due",
-            "answer_warn_at",
-            "status",
-            "has_personal_data",
-            "hidden_on_platform",
-            "answered_at",
-            "channel_id",
-            "channel_name",
-            "assigned_username",
-            "assigned_first_name",
-            "assigned_last_name",
-        ],
-    )
-):
+# The queue table's columns: QueueRow's field, and the values_list name it is read from.
+_ROW_COLUMNS = (
+    ("pk", "id"),
+    ("platform", "platform"),
+    ("kind", "kind"),
+    ("text", "text"),
+    ("author_name", "author_name"),
+    ("received_at", "received_at"),
+    ("answer_due", "answer_due"),
+    ("answer_warn_at", "answer_warn_at"),
+    ("status", "status"),
+    ("has_personal_data", "has_personal_data"),
+    ("hidden_on_platform", "hidden_on_platform"),
+    ("answered_at", "answered_at"),
+    ("channel_id", "channel_id"),
+    ("channel_name", "channel__name"),
+    ("assigned_username", "assigned_to__username"),
+    ("assigned_first_name", "assigned_to__first_name"),
+    ("assigned_last_name", "assigned_to__last_name"),
+)
+_ROW_FIELDS = tuple(column for _name, column in _ROW_COLUMNS)
+
+
+class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLUMNS])):
     """One row of the queue table: the columns it shows, a tuple straight from the database
     row instead of a model instance (the queue is re-fetched every few seconds by every open
     browser)."""
@@ -143,28 +143,6 @@ class QueueRow(
 
     def get_absolute_url(self):
         return reverse("moderation:item-detail", args=[self.pk])
-
-
-# The values_list names behind QueueRow's fields.
-_ROW_FIELDS = (
-    "id",
-    "platform",
-    "kind",
-    "text",
-    "author_name",
-    "received_at",
-    "answer_due",
-    "answer_warn_at",
-    "status",
-    "has_personal_data",
-    "hidden_on_platform",
-    "answered_at",
-    "channel_id",
-    "channel__name",
-    "assigned_to__username",
-    "assigned_to__first_name",
-    "assigned_to__last_name",
-)
 
 
 # Filters whose rows depend on the time of asking.
