@@ -42,9 +42,13 @@ def _forget_addresses(**kwargs):
 _MENUS: dict = {}
 
 
+ADMIN = _("Admin")
+
+
 def navigation_for(request):
     """The menu entries for the user's roles, the one for this page marked as current.
 
+    Each entry: `name` (the page's URL name, which fixes its label), `url`, `label`, `active`.
     The entries follow from the user's Access (read afresh on every request), whether they are
     staff, the page's path and the site's addresses alone, so each such menu is worked out
     once; every call gets its own copies.
@@ -76,14 +80,16 @@ def _menu(user, path):
         url = _address(url_name, get_script_prefix(), get_urlconf())
         if url is None:
             continue
-        items.append({"url": url, "label": label, "active": False})
+        items.append({"name": url_name, "url": url, "label": label, "active": False})
     # The entry whose address is the longest prefix of this page is the current one
     # (/strategy/reports/ is Reports, not Strategy).
     matches = [item for item in items if path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     if user.is_staff:
-        items.append({"url": reverse("admin:index"), "label": _("Admin"), "active": False})
+        items.append(
+            {"name": "admin:index", "url": reverse("admin:index"), "label": ADMIN, "active": False}
+        )
     return items
 
 

@@ -132,7 +132,10 @@ def page_header(context):
         values["path"],
         values["authenticated"],
         values["display_name"],
-        tuple((e["url"], str(e["label"]), e["active"]) for e in values["navigation"]),
+        # An entry's URL name fixes its label in a language (no translation looked up here).
+        tuple(
+            (e.get("name") or str(e["label"]), e["url"], e["active"]) for e in values["navigation"]
+        ),
     )
     html = _HEADERS.get(key)
     if html is None:
