@@ -118,18 +118,21 @@ class FoldedNode(Node):
         self.token = nodes[0].token
         self.origin = getattr(nodes[0], "origin", None)
         self.rendered = {}
+        self.generation = _generation
 
     def __repr__(self):
         return f"<FoldedNode: {len(self.nodes)} nodes>"
 
     def render(self, context):
-        # Worked out once per render (kept on the context) unless the language or autoescaping
-        # changed on the way ({% language %}, {% autoescape %}).
+        if self.generation != _generation:
+            # A setting changed since: forget what was rendered under the old one.
+            self.rendered, self.generation = {}, _generation
+        # The key is worked out once per render (kept on the context) unless the language or
+        # autoescaping changed on the way ({% language %}, {% autoescape %}).
         language = translation.get_language()
         key = getattr(context, "_folding_key", None)
-        if key is None or key[1] != language or key[2] != context.autoescape:
+        if key is None or key[0] != language or key[1] != context.autoescape:
             key = context._folding_key = (
-                _generation,
                 language,
                 context.autoescape,
                 get_script_prefix(),
