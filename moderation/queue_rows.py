@@ -91,7 +91,8 @@ def _texts(language: str | None):
     )
 
 
-# Drawn rows by everything a row is drawn from (see render_rows); bounded, emptied when full.
+# Drawn rows by everything a row is drawn from (see render_rows): a table per language, time
+# zone and address, each bounded and emptied when full.
 _ROWS: dict = {}
 _ROWS_MAX = 4096
 
@@ -141,16 +142,15 @@ def render_rows(items, now) -> str:
     language = get_language()
     tz = timezone.get_current_timezone()
     link_head = _item_link_head(get_script_prefix(), get_urlconf())
-    setting = (language, tz, link_head)
+    table = _ROWS.get((language, tz, link_head))
+    if table is None or len(table) >= _ROWS_MAX:
+        table = _ROWS[language, tz, link_head] = {}
     drawn = []
     for item in items:
         state = _due_state(item, now)
-        key = (item, state, setting)
-        html = _ROWS.get(key)
+        html = table.get((item, state))
         if html is None:
-            if len(_ROWS) >= _ROWS_MAX:
-                _ROWS.clear()
-            html = _ROWS[key] = _draw_row(item, state, _texts(language), tz, link_head)
+            html = table[item, state] = _draw_row(item, state, _texts(language), tz, link_head)
         drawn.append(html)
     return mark_safe("".join(drawn))
 
