@@ -148,9 +148,14 @@ def render_rows(items, now) -> str:
     drawn = []
     for item in items:
         state = _due_state(item, now)
-        html = table.get((item, state))
-        if html is None:
-            html = table[item, state] = _draw_row(item, state, _texts(language), tz, link_head)
+        # Found by id and deadline state, taken only if every value of the row is the same
+        # (comparing is cheaper than hashing the row's times).
+        found = table.get((item.pk, state))
+        if found is not None and found[0] == item:
+            html = found[1]
+        else:
+            html = _draw_row(item, state, _texts(language), tz, link_head)
+            table[item.pk, state] = (item, html)
         drawn.append(html)
     return mark_safe("".join(drawn))
 

@@ -113,3 +113,17 @@ def test_links_follow_the_script_prefix():
         set_script_prefix("/")
     assert 'href="/sociale-medier/moderation/items/42/"' in prefixed
     assert 'href="/moderation/items/42/"' in render_rows([item], NOW)
+
+
+def test_a_changed_row_is_drawn_anew():
+    item = row()
+    assert ">New<" in render_rows([item], NOW)
+    handled = item._replace(
+        status="acknowledged", assigned_username="mona", assigned_first_name="Mona"
+    )
+    html = render_rows([handled], NOW)
+    assert ">Acknowledged<" in html
+    assert ">Mona<" in html
+    renamed = item._replace(author_name="Borger Bo", channel_name="Ny kanal")
+    html = render_rows([renamed], NOW)
+    assert "Borger Bo" in html and "Ny kanal" in html
