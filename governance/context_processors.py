@@ -1,12 +1,9 @@
 """What every page's shell needs: the municipality, the navigation for the user's roles."""
 
-from functools import lru_cache
-
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .memo import Memo, memoized
 from .middleware import municipality_language  # noqa: F401  (keeps the cache warm)
 from .permissions import access_for, can, registered_actions
 
@@ -22,7 +19,7 @@ NAVIGATION = [
 ]
 
 
-@lru_cache(maxsize=64)
+@memoized(maxsize=64)
 def _address(url_name, prefix, urlconf):
     """The menu entry's address (None if the page is not there), worked out once per
     script prefix and URLconf."""
@@ -32,14 +29,8 @@ def _address(url_name, prefix, urlconf):
         return None
 
 
-@receiver(setting_changed)
-def _forget_addresses(**kwargs):
-    _address.cache_clear()
-    _MENUS.clear()
-
-
-# Menus by everything they are worked out from (see navigation_for); bounded.
-_MENUS: dict = {}
+# Menus by everything they are worked out from (see navigation_for).
+_MENUS = Memo(1024)
 
 
 ADMIN = _("Admin")
@@ -65,9 +56,7 @@ def navigation_for(request):
     )
     entries = _MENUS.get(key)
     if entries is None:
-        if len(_MENUS) >= 1024:
-            _MENUS.clear()
-        entries = _MENUS[key] = tuple(_menu(user, request.path))
+        entries = _MENUS.keep(key, tuple(_menu(user, request.path)))
     return [dict(entry) for entry in entries]
 
 

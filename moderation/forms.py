@@ -1,16 +1,13 @@
 """Forms of the moderation pages."""
 
-from functools import lru_cache
-
 from django import forms
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
 from governance.compiled import values_rows
+from governance.memo import Memo, memoized
 from governance.models import OrgUnit, UnitKind
 from governance.permissions import access_for
 from governance.widgets import FastCheckbox, FastSelect, filter_fields_html
@@ -105,27 +102,18 @@ def queue_filters(user, data, *, with_bar=True) -> tuple[dict, str]:
     if found is None:
         form = QueueFilterForm(_as_query(submitted), channels=channels, centres=centres)
         cleaned = tuple(form.cleaned_data.items()) if form.is_valid() else ()
-        if len(_BARS) >= _BARS_MAX:
-            _BARS.clear()
-        found = _BARS[key] = (cleaned, filter_fields_html(form))
+        found = _BARS.keep(key, (cleaned, filter_fields_html(form)))
     return dict(found[0]), found[1]
 
 
-@lru_cache(maxsize=256)
+@memoized(maxsize=256)
 def _live_filters(submitted):
     form = QueueFilterForm(_as_query(submitted))
     return tuple(form.cleaned_data.items()) if form.is_valid() else ()
 
 
-# Cleaned filters and drawn filter bars (see queue_filters); bounded, emptied when full.
-_BARS: dict = {}
-_BARS_MAX = 256
-
-
-@receiver(setting_changed)
-def _forget_bars(**kwargs):
-    _BARS.clear()
-    _live_filters.cache_clear()
+# Cleaned filters and drawn filter bars (see queue_filters).
+_BARS = Memo(256)
 
 
 class NoteForm(forms.Form):

@@ -5,17 +5,16 @@ engine cell by cell."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from governance.memo import Memo, memoized
 
 from .models import OPEN_STATUSES, ItemStatus
 from .models.items import Platform
@@ -59,7 +58,7 @@ def _short(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-@lru_cache(maxsize=32)
+@memoized(maxsize=32)
 def _texts(language: str | None):
     """The row's labels in `language`, translated and escaped once (the active language)."""
     cells = {
@@ -92,19 +91,12 @@ def _texts(language: str | None):
 
 
 # Drawn rows by everything a row is drawn from (see render_rows): a table per language, time
-# zone and address, each bounded and emptied when full.
-_ROWS: dict = {}
+# zone and address.
+_ROWS = Memo(64)
 _ROWS_MAX = 4096
 
 
-@receiver(setting_changed)
-def _forget_texts(**kwargs):
-    _texts.cache_clear()
-    _item_link_head.cache_clear()
-    _ROWS.clear()
-
-
-@lru_cache(maxsize=8)
+@memoized(maxsize=8)
 def _item_link_head(prefix, urlconf):
     """The item page's address without its id ("/moderation/items/"), once per prefix."""
     detail = reverse("moderation:item-detail", args=[0], urlconf=urlconf)
@@ -143,8 +135,8 @@ def render_rows(items, now) -> str:
     tz = timezone.get_current_timezone()
     link_head = _item_link_head(get_script_prefix(), get_urlconf())
     table = _ROWS.get((language, tz, link_head))
-    if table is None or len(table) >= _ROWS_MAX:
-        table = _ROWS[language, tz, link_head] = {}
+    if table is None:
+        table = _ROWS.keep((language, tz, link_head), Memo(_ROWS_MAX))
     drawn = []
     for item in items:
         state = _due_state(item, now)
@@ -155,7 +147,7 @@ def render_rows(items, now) -> str:
             html = found[1]
         else:
             html = _draw_row(item, state, _texts(language), tz, link_head)
-            table[item.pk, state] = (item, html)
+            table.keep((item.pk, state), (item, html))
         drawn.append(html)
     return mark_safe("".join(drawn))
 

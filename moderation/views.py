@@ -149,10 +149,11 @@ class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLU
 _TIMED_FILTERS = ("overdue", "at_risk")
 
 
-def keyset_page(user, filters: dict, after: str, size: int):
+def keyset_page(user, filters: dict, after: str, size: int, now=None):
     """One page of `user`'s queue in (answer due, id) order, nulls last, starting after the
-    cursor, and the cursor of the next page (None on the last)."""
-    now = timezone.now()
+    cursor, and the cursor of the next page (None on the last). `now`: the moment the time
+    filters (overdue, at risk) are judged at."""
+    now = now or timezone.now()
     due = last_id = None
     if after:
         due_part, _sep, id_part = after.partition("~")
@@ -211,7 +212,9 @@ class QueueView(ActionRequiredMixin, View):
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
         except ValueError:
             size = PAGE_SIZE
-        rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size)
+        # One moment for the whole page: what the filters keep and what the rows say.
+        now = timezone.now()
+        rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size, now)
         # The page's own query without the cursor, for the next and first pages' links.
         filter_query = urlencode(
             [
@@ -224,7 +227,6 @@ class QueueView(ActionRequiredMixin, View):
         next_query = "&".join(
             part for part in (filter_query, urlencode({"after": cursor or ""})) if part
         )
-        now = timezone.now()
         context = {
             "items": rows,
             "rows_html": render_rows(rows, now),

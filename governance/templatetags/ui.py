@@ -6,8 +6,6 @@ from functools import lru_cache
 
 from django import forms, template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.html import escape
@@ -15,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
+from governance.memo import Memo
 from governance.permissions import can
 
 register = template.Library()
@@ -93,15 +92,10 @@ def language_choices(languages):
     )
 
 
-# Drawn page headers by everything they are drawn from (see page_header); bounded.
-_HEADERS: dict = {}
+# Drawn page headers by everything they are drawn from (see page_header).
+_HEADERS = Memo(1024)
 # Stands for the request's CSRF token in a drawn header; unguessable, new in every process.
 _TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
-
-
-@receiver(setting_changed)
-def _forget_headers(**kwargs):
-    _HEADERS.clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -121,7 +115,7 @@ def page_header(context):
         "path": request.get_full_path() if request is not None else "",
         "authenticated": authenticated,
         "display_name": (user.get_full_name() or user.get_username()) if authenticated else "",
-        "navigation": [dict(entry) for entry in context.get("navigation") or ()],
+        "navigation": context.get("navigation") or (),
     }
     if not token or token == "NOTPROVIDED":
         # No token to put in: drawn as it is, without the table.
@@ -139,9 +133,7 @@ def page_header(context):
     )
     html = _HEADERS.get(key)
     if html is None:
-        if len(_HEADERS) >= 1024:
-            _HEADERS.clear()
-        html = _HEADERS[key] = render_to_string(
-            "includes/header.html", {**values, "csrf_token": _TOKEN_MARK}
+        html = _HEADERS.keep(
+            key, render_to_string("includes/header.html", {**values, "csrf_token": _TOKEN_MARK})
         )
     return mark_safe(html.replace(_TOKEN_MARK, escape(token)))
