@@ -90,6 +90,23 @@ def test_keyset_pages_follow_each_other_without_gaps(client, org):
     assert seen == expected
 
 
+@pytest.mark.parametrize(
+    "after",
+    ["2026-13-45T99:00:00+00:00~5", "not-a-date~5", "~", "none~x", "2026-11-23T09:00:00+00:00~"],
+)
+def test_a_malformed_cursor_shows_the_first_page(client, org, after):
+    # Given the queue's first page
+    login(client, org, "comms")
+    _fill(org, 3)
+    first = [row.pk for row in client.get("/moderation/").context["items"]]
+    # When the cursor in the address is nonsense (typed by hand, cut off in a link)
+    response = client.get("/moderation/", {"after": after})
+    # Then the page is still there, from the start, with a link back to the first page
+    assert response.status_code == 200
+    assert [row.pk for row in response.context["items"]] == first
+    assert response.context["first_url"] == "?"
+
+
 def test_htmx_gets_only_the_rows(client, org):
     login(client, org, "comms")
     response = client.get("/moderation/", HTTP_HX_REQUEST="true")
