@@ -8,12 +8,14 @@ not possible in the item's state raises `ActionError` with a message for the use
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from governance.models import RemovalReason
+from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
 
 from . import audit, outbox
@@ -41,7 +43,105 @@ from .notify import forwarding_experts, notify
 
 
 class ActionError(Exception):
-    """The step is not possible in the item's current state; the message says why."""
+    """The step is not possible in the item's current state; the message says why. `field`
+    names the form field the refusal is about, when it is about one."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+# Who may be assigned an item, and who may receive a forwarded question. The item page's choice
+# lists and POST, the API's input and the admin all ask these functions, and `assign()` and
+# `forward()` check them again, so the rule has one home. The refusals are shared too: a form
+# or serializer refusing a choice says the same as the action would.
+NOT_ASSIGNABLE = gettext_lazy(
+    "This person may not answer this item, so it cannot be assigned to them."
+)
+NOT_A_FORWARDING_UNIT = gettext_lazy(
+    "Questions can only be forwarded to a department of the municipality with department experts."
+)
+NOT_A_FORWARDING_RECIPIENT = gettext_lazy(
+    "Only a department expert of that department can receive the question."
+)
+
+
+def assignable_users(item):
+    """The people `item` may be assigned to: those whose role lets them answer it as the
+    municipality (`moderation.rules`): the communications team, the channel's editors and
+    on-duty monitors of the channel's unit, and the central team's on-duty monitors (the rota
+    of the communications team covers every channel without a rota of its own, see
+    `intake.team_for`). Never staff, politicians, experts or centre managers, who may look at
+    items but not answer them; nor a system administrator without a role in the team. Active
+    accounts only."""
+    unit = item.channel.owner_unit
+    memberships = Membership.objects.filter(user=OuterRef("pk")).filter(
+        Q(unit__municipality_id=unit.municipality_id, role=Role.COMMUNICATIONS)
+        | Q(unit_id=unit.pk, role__in=[Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR])
+        | Q(
+            unit__municipality_id=unit.municipality_id,
+            unit__kind=UnitKind.COMMUNICATIONS,
+            role=Role.ON_DUTY_MONITOR,
+        )
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(memberships))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def forwarding_units(item):
+    """The departments a question on `item` may be forwarded to: units of the item's
+    municipality, other than the communications team itself, with at least one active
+    department expert (otherwise nobody would be told of the question, and nobody but the
+    team could open it)."""
+    experts = Membership.objects.filter(
+        unit=OuterRef("pk"), role=Role.DEPARTMENT_EXPERT, user__is_active=True
+    )
+    return (
+        OrgUnit.objects.filter(municipality_id=item.channel.owner_unit.municipality_id)
+        .exclude(kind=UnitKind.COMMUNICATIONS)
+        .filter(Exists(experts))
+        .order_by("name")
+    )
+
+
+def forwarding_recipients(item, unit=None):
+    """The people a question on `item` may be forwarded to by name: the active department
+    experts of `unit`, or of any unit it may go to when no unit is given. They are the ones
+    who may open forwarded questions (`moderation.answer_forwarded`)."""
+    units = forwarding_units(item)
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
+    memberships = Membership.objects.filter(
+        user=OuterRef("pk"), role=Role.DEPARTMENT_EXPERT, unit__in=units
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(memberships))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def check_assignee(item, to_user):
+    """Refuse (ActionError) an assignee who may not answer `item`; None (nobody) is fine."""
+    if to_user is not None and not assignable_users(item).filter(pk=to_user.pk).exists():
+        raise ActionError(str(NOT_ASSIGNABLE), field="to_user")
+
+
+def check_forwarding(item, to_unit, to_user=None):
+    """Refuse (ActionError) a department or a named person who may not receive a question
+    on `item`."""
+    if not forwarding_units(item).filter(pk=to_unit.pk).exists():
+        raise ActionError(str(NOT_A_FORWARDING_UNIT), field="to_unit")
+    if (
+        to_user is not None
+        and not forwarding_recipients(item, to_unit).filter(pk=to_user.pk).exists()
+    ):
+        raise ActionError(str(NOT_A_FORWARDING_RECIPIENT), field="to_user")
 
 
 def _locked(item) -> QueueItem:
@@ -135,8 +235,7 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
         _require_open(item)
         if item.answer_due is not None and due_at > item.answer_due:
             raise ActionError(_("The internal deadline must fall before the answer deadline."))
-        if to_user is not None and not to_user.memberships.filter(unit=to_unit).exists():
-            raise ActionError(_("The expert does not belong to that department."))
+        check_forwarding(item, to_unit, to_user)
         municipality = municipality_of(item.channel)
         crisis = CrisisPeriod.objects.filter(
             municipality=municipality, ended_at__isnull=True
@@ -253,12 +352,14 @@ def close(item, reason, *, acting_user, note=""):
 
 
 def assign(item, to_user, *, acting_user, note=""):
-    """Assign or reassign the item (None leaves it unassigned)."""
+    """Assign or reassign the item (None leaves it unassigned) to someone who may answer it
+    (`assignable_users`)."""
     with transaction.atomic():
         item = _locked(item)
         before = item.assigned_to_id
         if before == getattr(to_user, "pk", None):
             return item
+        check_assignee(item, to_user)
         item.assigned_to = to_user
         item.save(update_fields=["assigned_to"])
         audit.record(

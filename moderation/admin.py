@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from . import actions
 from .models import (
     Absence,
     AuditEntry,
@@ -13,8 +15,24 @@ from .models import (
 )
 
 
+class QueueItemAdminForm(forms.ModelForm):
+    """Refuses an assignee who may not answer the item, by the actions layer's rule."""
+
+    def clean(self):
+        cleaned = super().clean()
+        to_user = cleaned.get("assigned_to")
+        channel = cleaned.get("channel") or getattr(self.instance, "channel", None)
+        if "assigned_to" in self.changed_data and channel is not None:
+            try:
+                actions.check_assignee(QueueItem(channel=channel), to_user)
+            except actions.ActionError as error:
+                self.add_error("assigned_to", str(error))
+        return cleaned
+
+
 @admin.register(QueueItem)
 class QueueItemAdmin(admin.ModelAdmin):
+    form = QueueItemAdminForm
     list_display = [
         "external_id",
         "platform",
@@ -32,6 +50,17 @@ class QueueItemAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     # The text may carry personal ID numbers; it is shown masked on the item page, not here.
     exclude = ["raw"]
+
+    def save_model(self, request, obj, form, change):
+        # An assignment is an action (audited, the assignee told): the row is saved with the
+        # assignee it had, then `actions.assign` makes the change.
+        reassigned = "assigned_to" in form.changed_data
+        to_user = obj.assigned_to
+        if reassigned:
+            obj.assigned_to_id = form.initial.get("assigned_to")
+        super().save_model(request, obj, form, change)
+        if reassigned:
+            actions.assign(obj, to_user, acting_user=request.user)
 
 
 @admin.register(AuditEntry)

@@ -116,18 +116,51 @@ class CloseInput(serializers.Serializer):
 
 
 class ForwardInput(serializers.Serializer):
-    to_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    """Who may receive the question is the actions layer's rule: the choices are its
+    querysets for the item (in the context), and a choice outside them gets its message."""
+
+    to_unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(),
+        error_messages={"does_not_exist": actions.NOT_A_FORWARDING_UNIT},
+    )
     to_user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": actions.NOT_A_FORWARDING_RECIPIENT},
     )
     due_at = serializers.DateTimeField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.context.get("item")  # absent when the schema is drawn
+        if item is not None:
+            self.fields["to_unit"].queryset = actions.forwarding_units(item)
+            self.fields["to_user"].queryset = actions.forwarding_recipients(item)
+
+    def validate(self, attrs):
+        try:
+            actions.check_forwarding(self.context["item"], attrs["to_unit"], attrs.get("to_user"))
+        except actions.ActionError as error:
+            raise ValidationError({error.field: [str(error)]}) from None
+        return attrs
+
 
 class AssignInput(serializers.Serializer):
+    """Who may be assigned is the actions layer's rule (`actions.assignable_users`)."""
+
     to_user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), allow_null=True
+        queryset=get_user_model().objects.filter(is_active=True),
+        allow_null=True,
+        error_messages={"does_not_exist": actions.NOT_ASSIGNABLE},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.context.get("item")  # absent when the schema is drawn
+        if item is not None:
+            self.fields["to_user"].queryset = actions.assignable_users(item)
 
 
 class TellAuthorInput(serializers.Serializer):
@@ -187,7 +220,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _run(self, input_class, perform):
         item = self.get_object()
-        data = input_class(data=self.request.data)
+        data = input_class(data=self.request.data, context={"item": item, "request": self.request})
         data.is_valid(raise_exception=True)
         try:
             perform(item, data.validated_data)

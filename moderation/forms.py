@@ -12,6 +12,7 @@ from governance.models import OrgUnit, UnitKind
 from governance.permissions import access_for
 from governance.widgets import FastCheckbox, FastSelect, filter_fields_html
 
+from . import actions
 from .models import Confidentiality, ItemStatus
 
 
@@ -151,10 +152,14 @@ class ForwardForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
 
-    def __init__(self, *args, units, experts, **kwargs):
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = units
-        self.fields["to_user"].queryset = experts
+        # Who may receive the question is decided in one place, the actions layer.
+        self.item = item
+        self.fields["to_unit"].queryset = actions.forwarding_units(item)
+        self.fields["to_unit"].error_messages["invalid_choice"] = actions.NOT_A_FORWARDING_UNIT
+        self.fields["to_user"].queryset = actions.forwarding_recipients(item)
+        self.fields["to_user"].error_messages["invalid_choice"] = actions.NOT_A_FORWARDING_RECIPIENT
         self.fields["to_unit"].widget.attrs["class"] = "form-select"
         self.fields["to_user"].widget.attrs["class"] = "form-select"
 
@@ -173,9 +178,11 @@ class AssignForm(forms.Form):
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = team
+        # Who may be assigned is decided in one place, the actions layer.
+        self.fields["to_user"].queryset = actions.assignable_users(item)
+        self.fields["to_user"].error_messages["invalid_choice"] = actions.NOT_ASSIGNABLE
         self.fields["to_user"].widget.attrs["class"] = "form-select"
 
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import Channel
 from governance.compiled import values_rows
-from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
+from governance.models import Membership, RemovalReason
 from governance.permissions import access_for, can
 from governance.permissions.views import ActionRequiredMixin
 from governance.policy import version_in_force
@@ -321,22 +320,6 @@ def item_context(request, item, *, forms=None, error=None, **extra):
     canned = list(CannedAnswer.objects.filter(municipality=municipality))
     suggested = next((c for c in canned if c.for_personal_data), None)
     forms = forms or {}
-    units = OrgUnit.objects.filter(municipality=municipality).exclude(kind=UnitKind.COMMUNICATIONS)
-    experts = (
-        get_user_model()
-        .objects.filter(
-            memberships__role=Role.DEPARTMENT_EXPERT, memberships__unit__municipality=municipality
-        )
-        .distinct()
-    )
-    team = (
-        get_user_model()
-        .objects.filter(
-            memberships__unit__municipality=municipality,
-            memberships__role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR, Role.CHANNEL_EDITOR],
-        )
-        .distinct()
-    )
     key = uuid.uuid4().hex
     reply_initial = {"idempotency_key": key}
     if item.has_personal_data and suggested is not None:
@@ -370,12 +353,10 @@ def item_context(request, item, *, forms=None, error=None, **extra):
         "error": error,
         "reply_form": forms.get("reply") or ReplyForm(initial=reply_initial),
         "forward_form": forms.get("forward")
-        or ForwardForm(
-            units=units, experts=experts, initial=_forward_initial(item), prefix="forward"
-        ),
+        or ForwardForm(item=item, initial=_forward_initial(item), prefix="forward"),
         "close_form": forms.get("close") or CloseForm(prefix="close"),
         "assign_form": forms.get("assign")
-        or AssignForm(team=team, initial={"to_user": item.assigned_to_id}, prefix="assign"),
+        or AssignForm(item=item, initial={"to_user": item.assigned_to_id}, prefix="assign"),
         "hide_form": forms.get("hide") or ReasonForm(reasons=reasons, prefix="hide"),
         "delete_form": forms.get("delete") or ReasonForm(reasons=reasons, prefix="delete"),
         "tell_form": forms.get("tell") or TellAuthorForm(reasons=reasons, prefix="tell"),
@@ -463,18 +444,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("The answer is on its way to the platform.")
 
     def do_forward(self, request, item):
-        municipality = item.channel.owner_unit.municipality
-        form = ForwardForm(
-            request.POST,
-            prefix="forward",
-            units=OrgUnit.objects.filter(municipality=municipality),
-            experts=get_user_model()
-            .objects.filter(
-                memberships__role=Role.DEPARTMENT_EXPERT,
-                memberships__unit__municipality=municipality,
-            )
-            .distinct(),
-        )
+        form = ForwardForm(request.POST, prefix="forward", item=item)
         data, refused = self._form(form, "forward")
         if refused:
             return refused
@@ -488,7 +458,7 @@ class ItemActionView(ActionRequiredMixin, View):
                 acting_user=request.user,
             )
         except actions.ActionError as error:
-            form.add_error("due_at", str(error))
+            form.add_error(error.field or "due_at", str(error))
             return self._refused(str(error), {"forward": form})
         return _("Forwarded.")
 
@@ -500,15 +470,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Closed.")
 
     def do_assign(self, request, item):
-        team = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__unit__municipality_id=item.channel.owner_unit.municipality_id,
-            )
-            .distinct()
-        )
-        data, refused = self._form(AssignForm(request.POST, team=team, prefix="assign"), "assign")
+        data, refused = self._form(AssignForm(request.POST, item=item, prefix="assign"), "assign")
         if refused:
             return refused
         actions.assign(item, data.get("to_user"), acting_user=request.user)

@@ -109,7 +109,12 @@ def test_the_internal_deadline_must_fall_inside_the_sla(org, question):
 
 
 def test_an_expert_from_another_department_is_refused(org, question):
-    with pytest.raises(ActionError, match="does not belong"):
+    from governance.models import Membership, Role
+
+    Membership.objects.create(
+        user=org.users["editor"], unit=org.units["dept_b"], role=Role.DEPARTMENT_EXPERT
+    )
+    with pytest.raises(ActionError, match="Only a department expert of that department"):
         actions.forward(
             question,
             to_unit=org.units["dept_b"],
