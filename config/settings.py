@@ -186,6 +186,17 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "governance.auth.NoSignupAccountAdapter"
+# Failed logins (governance.auth): 10 a minute from one address whatever the account; 5 in five
+# minutes and 10 an hour for one account from one address; 30 an hour for one account from all
+# addresses together. One address alone (at most 10 an hour per account) cannot reach the last
+# limit, so it cannot lock a colleague out elsewhere; a flood from many addresses is slowed.
+# Counted in the default cache: CACHE_URL must be shared by every process (check W001).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key,10/h/key",
+    "login_failed_account": "30/h/key",
+}
+# Behind a reverse proxy: how many proxies' X-Forwarded-For entries to trust for the address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 SOCIALACCOUNT_ADAPTER = "governance.auth.NoSignupSocialAccountAdapter"
 OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
 SOCIALACCOUNT_PROVIDERS = {}

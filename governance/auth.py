@@ -1,13 +1,56 @@
-"""Login adapters: staff accounts are created by the organisation, never by self sign-up."""
+"""Login adapters: staff accounts are created by the organisation, never by self sign-up; failed
+logins are counted per address and per account in the shared cache."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+
+APP = "allauth.account"
 
 
 class NoSignupAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        """Count a login attempt before the password is checked (a successful one is rolled
+        back by allauth).
+
+        allauth counts failures per address and per account name alone, so a flood of wrong
+        passwords from one address locks the real user out wherever they sign in from. Here the
+        strict account limit (`login_failed`, "key") counts the account *at this address*, and a
+        looser limit over every address (`login_failed_account`) slows a flood against one
+        account from many addresses. The limits are `ACCOUNT_RATE_LIMITS` in the settings; the
+        counts live in the default cache, which must be shared by every process (see
+        `governance.checks`).
+        """
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        here = ratelimit.consume(
+            request, app=APP, action="login_failed", key=self._at_address(request, account)
+        )
+        everywhere = here and ratelimit.consume(
+            request, app=APP, action="login_failed_account", key=account
+        )
+        if not everywhere:
+            if here:
+                here.rollback()
+            self._login_failed_rl_usage = None
+            raise self.validation_error("too_many_login_attempts")
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(
+            usage=[*here.usage, *everywhere.usage]
+        )
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # A completed password reset forgives the failures counted against the account.
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        key = self._at_address(request, account)
+        ratelimit.clear(request, app=APP, action="login_failed", key=key)
+        ratelimit.clear(request, app=APP, action="login_failed_account", key=account)
+
+    @staticmethod
+    def _at_address(request, account):
+        return f"{account}@{ratelimit.get_ip(request)}"
 
 
 class NoSignupSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "WEBHOOK_VERIFY_TOKEN": "production-verify-token",
     "DJANGO_ALLOWED_HOSTS": "social.municipality.example",
     "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+    # Shared by every process: failed logins are counted there (governance.W001).
+    "CACHE_URL": "redis://127.0.0.1:6379/2",
 }
 
 
@@ -34,6 +36,18 @@ def test_production_settings_pass_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_warns_when_the_cache_is_kept_per_process():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"},
+    )
+    assert result.returncode != 0
+    assert "(governance.W001) The default cache is kept per process" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_secrets():
