@@ -53,18 +53,45 @@ def chromium():
         browser.close()
 
 
+CSP_VIOLATION = ("Content Security Policy", "Refused to")
+
+
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser page; `page.base_url` is the live server. Screenshots go to
-    test-artifacts/ (look at them)."""
+    test-artifacts/ (look at them).
+
+    Every page the test opens must carry a Content-Security-Policy header and break none of
+    it: the browser's "Refused to ..." console errors fail the test."""
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
+    violations, without_policy = [], []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and any(m in message.text for m in CSP_VIOLATION)
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            without_policy.append(response.url)
+            if response.request.resource_type == "document"
+            and response.url.startswith(live_server.url)
+            and not response.headers.get("content-security-policy")
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert without_policy == [], "pages without a Content-Security-Policy header"
+    assert violations == [], "Content-Security-Policy violations in the browser console"
 
 
 def browser_login(page, username, password=None):
@@ -90,7 +117,9 @@ def axe_violations(page, impact=("serious", "critical")):
     from pathlib import Path
 
     axe = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-    page.add_script_tag(path=str(axe))
+    # Evaluated by the browser's debugging protocol, not added as an inline <script>, which the
+    # page's Content-Security-Policy would (rightly) refuse.
+    page.evaluate(axe.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
         "async () => await axe.run(document, "
         "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"

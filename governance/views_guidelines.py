@@ -14,7 +14,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
-from . import actions
+from . import actions, csp
 from .markdown import plain_text, render_markdown
 from .models import (
     Audience,
@@ -164,10 +164,11 @@ class GuidelinesEmbedView(GuidelineReaderMixin, TemplateView):
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         origins = self.settings.origins
+        # The site's policy, except for who may frame the page.
         if origins:
-            response["Content-Security-Policy"] = "frame-ancestors " + " ".join(origins)
+            response[csp.HEADER] = csp.build(frame_ancestors=" ".join(origins))
         else:
-            response["Content-Security-Policy"] = "frame-ancestors 'none'"
+            response[csp.HEADER] = csp.build()
             response["X-Frame-Options"] = "DENY"
         return response
 
