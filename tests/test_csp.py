@@ -118,3 +118,15 @@ def test_the_api_docs_load_their_script_from_a_url(client, org):
     init = client.get(script.replace("&amp;", "&"))
     assert init.status_code == 200
     assert "SwaggerUIBundle" in init.content.decode()
+
+
+def test_the_login_form_may_lead_to_the_identity_provider(settings):
+    # Browsers check form-action on the redirect after the OIDC login's POST as well.
+    from governance import csp
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [{"settings": {"server_url": "https://login.microsoftonline.com/t-1/v2.0"}}]
+        }
+    }
+    assert "form-action 'self' https://login.microsoftonline.com" in csp.build()
