@@ -87,11 +87,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Django's cached loader, with each template's constant parts rendered once per
-            # language (governance/template_folding.py).
             "loaders": [
                 (
-                    "governance.template_folding.Loader",
+                    "django.template.loaders.cached.Loader",
                     [
                         "django.template.loaders.filesystem.Loader",
                         "django.template.loaders.app_directories.Loader",

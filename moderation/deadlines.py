@@ -106,7 +106,7 @@ def next_deadline(item):
     return min(moments) if moments else None
 
 
-MEMO_SIZE = 1024
+BATCH_CACHE_SIZE = 1024
 
 
 class DeadlineCalculator:
@@ -117,8 +117,9 @@ class DeadlineCalculator:
 
         self.municipality = municipality
         # A polled batch shares one received time: its items of one platform and kind share
-        # their deadlines, computed once (Deadlines is immutable).
-        self._memo: dict[tuple, Deadlines] = {}
+        # their deadlines, computed once and cached for this calculator's life (Deadlines is
+        # immutable).
+        self._computed: dict[tuple, Deadlines] = {}
         self.version = version_in_force(municipality, at=at)
         self.calendar = calendar_for(municipality)
         self._rules = {}
@@ -144,14 +145,14 @@ class DeadlineCalculator:
         Raises ValueError for a naive `received_at` (the SLA clock's contract).
         """
         key = (platform, kind, received_at)
-        known = self._memo.get(key)
+        known = self._computed.get(key)
         if known is not None:
             return known
         if timezone.is_naive(received_at):
             raise ValueError(f"received_at must be timezone-aware, got {received_at.isoformat()}")
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = found = self._compute(platform, kind, received_at)
+        if len(self._computed) >= BATCH_CACHE_SIZE:
+            self._computed.clear()
+        self._computed[key] = found = self._compute(platform, kind, received_at)
         return found
 
     def _compute(self, platform: str, kind: str, received_at: datetime) -> Deadlines:

@@ -1,120 +1,58 @@
 """Forms of the moderation pages."""
 
 from django import forms
-from django.http import QueryDict
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
-from governance.compiled import values_rows
-from governance.memo import Memo, memoized
 from governance.models import OrgUnit, UnitKind
-from governance.permissions import access_for
-from governance.widgets import FastCheckbox, FastSelect, filter_fields_html
 
 from . import actions
 from .models import Confidentiality, ItemStatus
 
+_SELECT = forms.Select(attrs={"class": "form-select"})
+_CHECKBOX = forms.CheckboxInput(attrs={"class": "form-checkbox"})
+
 
 class QueueFilterForm(forms.Form):
+    """The queue's filters, read by the same form on the page and on its live refresh, so
+    both list the same rows. A value that does not validate (a channel outside the user's
+    list, an unknown status) is left out of the filters; the other filters still apply."""
+
     STATUS_CHOICES = [
         ("open", _("Open")),
         *ItemStatus.choices,
         ("all", _("All")),
     ]
-    # The queue page is open all day: its filter bar renders without per-option templates.
     status = forms.ChoiceField(
-        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=FastSelect
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=_SELECT
     )
     platform = forms.ChoiceField(
         label=_("Platform"),
         choices=[("", _("All"))] + Platform.choices,
         required=False,
-        widget=FastSelect,
+        widget=_SELECT,
     )
-    channel = forms.TypedChoiceField(
-        label=_("Channel"), coerce=int, required=False, widget=FastSelect
-    )
-    centre = forms.TypedChoiceField(
-        label=_("Centre"), coerce=int, required=False, widget=FastSelect
-    )
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False, widget=FastCheckbox)
-    at_risk = forms.BooleanField(label=_("At risk"), required=False, widget=FastCheckbox)
-    overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=FastCheckbox)
-    personal = forms.BooleanField(label=_("Personal data"), required=False, widget=FastCheckbox)
+    channel = forms.TypedChoiceField(label=_("Channel"), coerce=int, required=False, widget=_SELECT)
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False, widget=_SELECT)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False, widget=_CHECKBOX)
+    at_risk = forms.BooleanField(label=_("At risk"), required=False, widget=_CHECKBOX)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=_CHECKBOX)
+    personal = forms.BooleanField(label=_("Personal data"), required=False, widget=_CHECKBOX)
 
-    def __init__(self, *args, channels=None, centres=None, **kwargs):
-        """`channels` and `centres`: (id, name) rows to offer; without them (the live
-        refresh, which only reads the filters) any id is taken, and the queryset's scoping
-        keeps an id the user may not see from showing anything."""
-        super().__init__(*args, **kwargs)
-        if channels is not None:
-            self.fields["channel"].choices = [("", _("All")), *channels]
-            self.fields["centre"].choices = [("", _("All")), *centres]
-        else:
-            for name in ("channel", "centre"):
-                self.fields[name] = forms.IntegerField(required=False, min_value=1)
-        for name in ("status", "platform", "channel", "centre"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        for name in ("mine", "at_risk", "overdue", "personal"):
-            self.fields[name].widget.attrs["class"] = "form-checkbox"
-
-
-def _submitted(data) -> tuple:
-    """The filter values in a request's GET, hashable, in a fixed order."""
-    return tuple(
-        (name, tuple(data.getlist(name)))
-        for name in sorted(data)
-        if name in QueueFilterForm.base_fields
-    )
-
-
-def _as_query(submitted) -> QueryDict | None:
-    data = QueryDict(mutable=True)
-    for name, values in submitted:
-        data.setlist(name, list(values))
-    return data or None
-
-
-def queue_filters(user, data, *, with_bar=True) -> tuple[dict, str]:
-    """The queue's cleaned filters for `user` and the request's GET `data`, and the filter
-    bar's fields drawn for the page ("" with `with_bar=False`, the live refresh).
-
-    The result depends on the submitted values, the language and the channel and centre
-    lists alone (asked afresh every time), so it is worked out once for each such set: the
-    queue page and its live refresh ask the same again and again all day.
-    """
-    submitted = _submitted(data)
-    if not with_bar:
-        return dict(_live_filters(submitted)), ""
-    access = access_for(user)
-    channels = values_rows(
-        ("queue-filter-channels", access.key),
-        lambda: Channel.objects.for_user(user).order_by("name").values_list("pk", "name"),
-    )
-    centres = values_rows(
-        ("queue-filter-centres",),
-        lambda: (
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        # Two queries: the channels the user may see, and the centres.
+        channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
+        centres = (
             OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name").values_list("pk", "name")
-        ),
-    )
-    key = (get_language(), submitted, tuple(channels), tuple(centres))
-    found = _BARS.get(key)
-    if found is None:
-        form = QueueFilterForm(_as_query(submitted), channels=channels, centres=centres)
-        cleaned = tuple(form.cleaned_data.items()) if form.is_valid() else ()
-        found = _BARS.keep(key, (cleaned, filter_fields_html(form)))
-    return dict(found[0]), found[1]
+        )
+        self.fields["channel"].choices = [("", _("All")), *channels]
+        self.fields["centre"].choices = [("", _("All")), *centres]
 
-
-@memoized(maxsize=256)
-def _live_filters(submitted):
-    form = QueueFilterForm(_as_query(submitted))
-    return tuple(form.cleaned_data.items()) if form.is_valid() else ()
-
-
-# Cleaned filters and drawn filter bars (see queue_filters).
-_BARS = Memo(256)
+    def filters(self) -> dict:
+        """The filters that validated, by name."""
+        self.is_valid()
+        return self.cleaned_data
 
 
 class NoteForm(forms.Form):

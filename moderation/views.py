@@ -24,10 +24,9 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import Channel
-from governance.compiled import values_rows
+from accounts.models import Channel, Platform
 from governance.models import Membership, RemovalReason
-from governance.permissions import access_for, can
+from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 from governance.policy import version_in_force
 
@@ -39,12 +38,12 @@ from .forms import (
     CrisisForm,
     ForwardForm,
     NoteForm,
+    QueueFilterForm,
     ReasonForm,
     RecordForm,
     ReplyForm,
     SendBackForm,
     TellAuthorForm,
-    queue_filters,
 )
 from .models import (
     OPEN_STATUSES,
@@ -52,12 +51,12 @@ from .models import (
     CannedAnswer,
     CrisisPeriod,
     ForwardingStatus,
+    ItemStatus,
     Notification,
     QueueItem,
     Record,
 )
 from .personal_data import mask_personal_ids
-from .queue_rows import render_rows
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -140,12 +139,18 @@ class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLU
         full = f"{self.assigned_first_name or ''} {self.assigned_last_name or ''}".strip()
         return full or self.assigned_username
 
+    def get_platform_display(self):
+        return _PLATFORM_LABELS.get(self.platform, self.platform)
+
+    def get_status_display(self):
+        return _STATUS_LABELS.get(self.status, self.status)
+
     def get_absolute_url(self):
         return reverse("moderation:item-detail", args=[self.pk])
 
 
-# Filters whose rows depend on the time of asking.
-_TIMED_FILTERS = ("overdue", "at_risk")
+_PLATFORM_LABELS = dict(Platform.choices)
+_STATUS_LABELS = dict(ItemStatus.choices)
 
 
 def keyset_page(user, filters: dict, after: str, size: int, now=None):
@@ -166,30 +171,17 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
             with contextlib.suppress(ValueError):  # a well-formed but impossible date
                 due = parse_datetime(due_part.replace(" ", "+"))
 
-    def build():
-        ordered = queue_queryset(user, filters, now).order_by(
-            F("answer_due").asc(nulls_last=True), "id"
-        )
-        if last_id is not None and isinstance(due, datetime):
-            ordered = ordered.filter(
-                Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
-            )
-        elif last_id is not None and due == "none":
-            ordered = ordered.filter(answer_due=None, id__gt=last_id)
-        return ordered.values_list(*_ROW_FIELDS)[: size + 1]
-
-    # The queue is asked again and again with the same inputs (the live refresh every few
-    # seconds): the key names all of them, so the page's SQL is compiled once per set of inputs.
-    key = (
-        "queue-page",
-        access_for(user).key,
-        tuple(sorted(filters.items())),
-        due,
-        last_id,
-        size,
-        now if any(filters.get(name) for name in _TIMED_FILTERS) else None,
+    ordered = queue_queryset(user, filters, now).order_by(
+        F("answer_due").asc(nulls_last=True), "id"
     )
-    rows = list(map(QueueRow._make, values_rows(key, build)))
+    if last_id is not None and isinstance(due, datetime):
+        ordered = ordered.filter(
+            Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
+        )
+    elif last_id is not None and due == "none":
+        ordered = ordered.filter(answer_due=None, id__gt=last_id)
+    # One query: the page's rows and one more, which tells whether there is a next page.
+    rows = [QueueRow._make(row) for row in ordered.values_list(*_ROW_FIELDS)[: size + 1]]
     cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -205,13 +197,14 @@ class QueueView(ActionRequiredMixin, View):
 
     def get(self, request):
         live = bool(request.META.get("HTTP_HX_REQUEST"))
-        # The live refresh draws only the rows: it needs the filters, not the filter bar.
-        filters, filter_bar = queue_filters(request.user, request.GET, with_bar=not live)
+        # The page and its live refresh read the filters through the same form.
+        filter_form = QueueFilterForm(request.GET, user=request.user)
+        filters = filter_form.filters()
         try:
             size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
         except ValueError:
             size = PAGE_SIZE
-        # One moment for the whole page: what the filters keep and what the rows say.
+        # One moment for the whole page: what the filters select and what the rows say.
         now = timezone.now()
         rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size, now)
         # The page's own query without the cursor, for the next and first pages' links.
@@ -228,8 +221,8 @@ class QueueView(ActionRequiredMixin, View):
         )
         context = {
             "items": rows,
-            "rows_html": render_rows(rows, now),
-            "filter_bar": filter_bar,
+            "filter_form": filter_form,
+            "filters": filters,
             "now": now,
             "next_url": f"?{next_query}" if cursor else "",
             "first_url": f"?{filter_query}" if request.GET.get("after") else "",
@@ -237,7 +230,8 @@ class QueueView(ActionRequiredMixin, View):
             "size": size,
         }
         if live:
-            # The fragment needs no context processors (navigation, messages): render it bare.
+            # The live refresh replaces the table only, which needs no context processors
+            # (navigation, messages): render it without the request.
             return HttpResponse(render_to_string("moderation/includes/queue_rows.html", context))
         return render(request, "moderation/queue.html", context)
 

@@ -103,7 +103,7 @@ def _token_in_forms(html):
 def test_each_page_header_carries_the_requests_own_csrf_token(org):
     from django.test import Client
 
-    # Given two people on the same page, the header drawn for the first one
+    # Given two people on the same page, the header rendered for the first one
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.login(username="comms", password=PASSWORD)
     second.login(username="comms_lead", password=PASSWORD)

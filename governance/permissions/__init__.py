@@ -9,11 +9,9 @@ Querysets are scoped by the models' `for_user(user)` methods, which use the same
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..compiled import values_rows
 from ..models import Membership, OrgUnit, Role, UnitKind
 
 _RULES: dict[str, Callable] = {}
@@ -58,27 +56,12 @@ class Access:
     def manages_unit(self, unit_id):
         return unit_id in self.managed_unit_ids
 
-    @cached_property
-    def key(self):
-        """Everything this Access holds, hashable: querysets scoped by it can be keyed by it."""
-        return (
-            self.user_id,
-            self.is_authenticated,
-            self.is_superuser,
-            self.is_comms,
-            self.is_comms_lead,
-            tuple(sorted((role, tuple(sorted(ids))) for role, ids in self.units_by_role.items())),
-            tuple(sorted(self.managed_centre_ids)),
-            tuple(sorted(self.managed_unit_ids)),
-            tuple(sorted(self.centre_ids)),
-        )
-
 
 ANONYMOUS = Access(user_id=None)
 
 
 def access_for(user) -> Access:
-    """The user's Access, computed once and kept on the user object for the request."""
+    """The user's Access, computed once per request and stored on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_governance_access", None)
@@ -87,16 +70,11 @@ def access_for(user) -> Access:
     by_role = defaultdict(set)
     is_lead = False
     centre_ids = set()
-    # One query: the user's roles with the centre each unit lies in. Every page asks it, so
-    # its SQL is compiled once per user and only sent afterwards.
-    user_id = user.pk
-    memberships = values_rows(
-        ("access", user_id),
-        lambda: (
-            Membership.objects.filter(user_id=user_id)
-            .order_by()
-            .values_list("unit_id", "role", "is_lead", "unit__centre_id")
-        ),
+    # One query: the user's roles with the centre each unit lies in.
+    memberships = (
+        Membership.objects.filter(user_id=user.pk)
+        .order_by()
+        .values_list("unit_id", "role", "is_lead", "unit__centre_id")
     )
     for unit_id, role, lead, centre_id in memberships:
         by_role[role].add(unit_id)

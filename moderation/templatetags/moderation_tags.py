@@ -1,7 +1,10 @@
 """Template filters of the moderation pages."""
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ..models import OPEN_STATUSES
 
 register = template.Library()
 
@@ -40,3 +43,31 @@ def action_label(code):
 def internal_state(forwarding, now):
     """Where a forwarding's internal deadline stands at `now` (see `Forwarding.internal_state`)."""
     return forwarding.internal_state(now)
+
+
+@register.filter
+def answer_countdown(row, now):
+    """What a queue row says of its answer deadline at `now`: `kind` ("overdue", "at_risk" or
+    "in") and `time` ("2 h 5 min"); None when there is no deadline to count down to (none set,
+    answered, or no longer open)."""
+    due = row.answer_due
+    if due is None or row.status not in OPEN_STATUSES or row.answered_at is not None:
+        return None
+    minutes = int((due - now).total_seconds() // 60)
+    if minutes < 0:
+        kind, minutes = "overdue", -minutes
+    elif row.answer_warn_at is not None and row.answer_warn_at <= now:
+        kind = "at_risk"
+    else:
+        kind = "in"
+    return {"kind": kind, "time": _duration(minutes)}
+
+
+def _duration(minutes):
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)s min") % {"minutes": minutes}
