@@ -11,6 +11,7 @@ from .models import (
     OrgUnit,
     Policy,
     PolicySection,
+    PolicyStatus,
     PolicyVersion,
     ReadConfirmation,
     RemovalReason,
@@ -74,12 +75,29 @@ class OpeningHoursAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "weekday"]
 
 
-class AnswerTimeRuleInline(admin.TabularInline):
+class _DraftOnlyRules:
+    """The rules of an adopted or superseded version are shown, never added, changed or
+    deleted: items name the version they were judged by (PolicyVersion.require_draft)."""
+
+    def _editable(self, obj):
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class AnswerTimeRuleInline(_DraftOnlyRules, admin.TabularInline):
     model = AnswerTimeRule
     extra = 0
 
 
-class RemovalReasonInline(admin.TabularInline):
+class RemovalReasonInline(_DraftOnlyRules, admin.TabularInline):
     model = RemovalReason
     extra = 0
 
@@ -98,6 +116,15 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     search_fields = ["policy__title", "reference", "adopted_by"]
     list_select_related = ["policy"]
     inlines = [AnswerTimeRuleInline, RemovalReasonInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Adoption is an action with its audit row; an adopted version's fields stay as adopted.
+        if obj is not None and not obj.is_draft:
+            return [field.name for field in obj._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
 
 
 @admin.register(PolicySection)
@@ -122,6 +149,19 @@ class RemovalReasonAdmin(admin.ModelAdmin):
     list_filter = ["version__policy", "version__status"]
     search_fields = ["label", "code", "explanation"]
     list_select_related = ["version", "version__policy"]
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or obj.version.is_draft
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        editable = obj is None or obj.version.is_draft
+        return editable and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = PolicyVersion.objects.filter(status=PolicyStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RemovalReasonTranslation)
