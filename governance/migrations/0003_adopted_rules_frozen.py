@@ -1,12 +1,18 @@
 """The database refuses to change the rules of an adopted or superseded policy version: its
-answer-time rules and removal reasons, its inactivity limit, and its way back to a draft.
+answer-time rules, removal reasons, sections and values, its inactivity limit, and its way back
+to a draft.
 Items name the version they were judged by; its rules must stay what they were (see
 PolicyVersion.require_draft). Deleting is left to the application: deleting a whole policy
 removes its versions' rules with it."""
 
 from django.db import migrations
 
-RULE_TABLES = ("governance_answertimerule", "governance_removalreason")
+RULE_TABLES = (
+    "governance_answertimerule",
+    "governance_removalreason",
+    "governance_policysection",
+    "governance_communicationvalue",
+)
 NOT_A_DRAFT = (
     "EXISTS (SELECT 1 FROM governance_policyversion"
     " WHERE id IN (OLD.version_id, NEW.version_id) AND status <> 'draft')"

@@ -138,7 +138,8 @@ class PolicyVersion(models.Model):
 
 
 class VersionRuleQuerySet(models.QuerySet):
-    """Rules of a policy version: only a draft's may be updated or deleted (also in bulk).
+    """Rules and text of a policy version: only a draft's may be updated or deleted (also in
+    bulk).
 
     Creating rules is left open: a version is set up with its rules in one go (the demo, data
     imports); the admin and the editing pages add rules to drafts only.
@@ -166,7 +167,8 @@ class VersionRuleQuerySet(models.QuerySet):
 
 
 class VersionRule(models.Model):
-    """A structured rule that belongs to one policy version and is frozen with it."""
+    """A part of one policy version (a structured rule, a section of its text, a value) that
+    is frozen with it once it is adopted."""
 
     objects = VersionRuleQuerySet.as_manager()
 
@@ -268,7 +270,7 @@ class HouseRulePart(models.TextChoices):
     NOT_HANDLED = "not_handled", _("What we do not handle here")
 
 
-class PolicySection(models.Model):
+class PolicySection(VersionRule):
     """A section of a version's text, written in Markdown for one audience."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
@@ -293,7 +295,7 @@ class PolicySection(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("policy section")
         verbose_name_plural = _("policy sections")
         ordering = ["order", "id"]
@@ -307,7 +309,7 @@ class PolicySection(models.Model):
         return self.heading
 
 
-class CommunicationValue(models.Model):
+class CommunicationValue(VersionRule):
     """A value the municipality's content must live up to (e.g. clear, respectful)."""
 
     version = models.ForeignKey(
@@ -320,7 +322,7 @@ class CommunicationValue(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("communication value")
         verbose_name_plural = _("communication values")
         ordering = ["order", "name"]

@@ -9,7 +9,15 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from governance.models import AnswerTimeRule, PolicyStatus, PolicyVersion, RemovalReason
+from governance.models import (
+    AnswerTimeRule,
+    CommunicationValue,
+    PolicySection,
+    PolicyStatus,
+    PolicyVersion,
+    RemovalReason,
+    RemovalReasonTranslation,
+)
 from governance.tests.policy_helpers import adopted_policy, new_draft
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +130,23 @@ def test_the_removal_reason_admin_refuses_an_adopted_versions_reason(admin_clien
     assert (reason.code, reason.label) == ("spam", "Reklame")
 
 
+def test_the_admin_refuses_an_adopted_versions_text_values_and_translations(admin_client, adopted):
+    section = PolicySection.objects.filter(version=adopted).first()
+    translation_row = RemovalReasonTranslation.objects.filter(reason__version=adopted).first()
+    for name, obj, data in [
+        ("policysection", section, {"heading": "Ændret", "body": "Ændret"}),
+        ("removalreasontranslation", translation_row, {"label": "Changed"}),
+    ]:
+        response = admin_client.post(
+            reverse(f"admin:governance_{name}_change", args=[obj.pk]), data
+        )
+        assert response.status_code == 403
+    section.refresh_from_db()
+    translation_row.refresh_from_db()
+    assert section.heading != "Ændret"
+    assert translation_row.label != "Changed"
+
+
 def test_the_orm_refuses_to_change_or_delete_an_adopted_versions_rules(adopted):
     before = rule_values(adopted)
     rule = AnswerTimeRule.objects.filter(version=adopted).first()
@@ -140,6 +165,12 @@ def test_the_orm_refuses_to_change_or_delete_an_adopted_versions_rules(adopted):
         RemovalReason.objects.filter(version=adopted).delete()
     with pytest.raises(ValidationError, match=FROZEN):
         AnswerTimeRule.objects.filter(pk=rule.pk).delete()
+    with pytest.raises(ValidationError, match=FROZEN):
+        PolicySection.objects.filter(version=adopted).update(body="Ændret")
+    value = CommunicationValue.objects.filter(version=adopted).first()
+    value.name = "Ændret"
+    with pytest.raises(ValidationError, match=FROZEN):
+        value.save()
 
     assert rule_values(adopted) == before
 
@@ -151,8 +182,11 @@ def test_the_database_refuses_to_change_an_adopted_versions_rules(adopted):
             "UPDATE governance_answertimerule SET answer_minutes = 1 WHERE version_id = %s",
             [adopted.pk],
         )
+    for table in ("governance_removalreason", "governance_communicationvalue"):
+        with pytest.raises(IntegrityError, match="adopted or superseded"):
+            raw(f'UPDATE {table} SET "order" = 9 WHERE version_id = %s', [adopted.pk])
     with pytest.raises(IntegrityError, match="adopted or superseded"):
-        raw("UPDATE governance_removalreason SET label = 'x' WHERE version_id = %s", [adopted.pk])
+        raw("UPDATE governance_policysection SET body = 'x' WHERE version_id = %s", [adopted.pk])
     with pytest.raises(IntegrityError, match="adopted or superseded"):
         raw(
             "UPDATE governance_policyversion SET inactivity_limit_days = 1 WHERE id = %s",
