@@ -128,6 +128,30 @@ def test_a_records_metadata_and_export_time_may_be_completed(org):
     assert record.text == "Mit CPR er ██████-████"
 
 
+@pytest.mark.django_db
+def test_a_full_save_writes_a_captured_thread_back_unchanged(org):
+    # SQLite keeps JSON as text: the trigger compares the text a full save writes back.
+    question = item(org.channels["a"], "Hvornår?", n=8)
+    record = Record.objects.create(
+        item=question,
+        platform="facebook",
+        external_id="t-8",
+        channel_name="Afdeling A",
+        text="Hvornår?",
+        text_unmasked="Hvornår?",
+        created_at=question.created_at,
+        received_at=question.received_at,
+        thread=[{"author": "Søren Ærø", "text": 'Øv – "svar" 💬', "score": 1.5, "n": None}],
+        replies=[{"text": "Tak for dit spørgsmål", "at": "2026-11-16T10:00:00+00:00"}],
+        captured_at=timezone.now(),
+        captured_by=org.users["comms"],
+    )
+    record = Record.objects.get(pk=record.pk)
+    record.subject = "Svømmehal"
+    record.save()
+    assert Record.objects.get(pk=record.pk).subject == "Svømmehal"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_flush_still_empties_the_kept_tables(org):
     # The test runner resets the database between transactional tests with `flush`
