@@ -116,10 +116,7 @@ class PolicyVersion(models.Model):
         """Only a draft's rules may change: items judged by an adopted or superseded version
         keep the answer times and removal reasons they name. Raises ValidationError."""
         if not self.is_draft:
-            raise ValidationError(
-                gettext("Version %(number)s is %(status)s; only drafts can be changed.")
-                % {"number": self.number, "status": self.get_status_display().lower()}
-            )
+            raise _not_a_draft(self.number, self.status)
 
     def _refuse_changed_rules(self, update_fields):
         # Adoption moves versions on (draft, adopted, superseded); a version that has left the
@@ -134,7 +131,14 @@ class PolicyVersion(models.Model):
             self.status == PolicyStatus.DRAFT
             or self.inactivity_limit_days != stored["inactivity_limit_days"]
         ):
-            type(self)(number=self.number, status=stored["status"]).require_draft()
+            raise _not_a_draft(self.number, stored["status"])
+
+
+def _not_a_draft(number, status):
+    return ValidationError(
+        gettext("Version %(number)s is %(status)s; only drafts can be changed.")
+        % {"number": number, "status": PolicyStatus(status).label.lower()}
+    )
 
 
 class VersionRuleQuerySet(models.QuerySet):
