@@ -4,13 +4,12 @@ Open to everyone without signing in (records-management plan, citizens looking f
 records). It lists exactly the channels in status "active", at stable URLs.
 """
 
-import csv
-
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, View
 
+from governance import csv_export
 from governance.models import Municipality
 
 from .models import Channel, ChannelStatus
@@ -55,9 +54,9 @@ class PublicRegisterCsvView(View):
     def get(self, request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="official-accounts.csv"'
-        writer = csv.DictWriter(response, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(register_rows())
+        writer = csv_export.writer(response, lineterminator="\n")
+        writer.writerow(FIELDS)
+        writer.writerows([row[field] for field in FIELDS] for row in register_rows())
         return response
 
 

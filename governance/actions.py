@@ -29,11 +29,7 @@ from .models import (
 
 
 def _require_draft(version):
-    if version.status != PolicyStatus.DRAFT:
-        raise ValidationError(
-            _("Version %(number)s is %(status)s; only drafts can be changed.")
-            % {"number": version.number, "status": version.get_status_display().lower()}
-        )
+    version.require_draft()
 
 
 @transaction.atomic

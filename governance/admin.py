@@ -11,6 +11,7 @@ from .models import (
     OrgUnit,
     Policy,
     PolicySection,
+    PolicyStatus,
     PolicyVersion,
     ReadConfirmation,
     RemovalReason,
@@ -74,14 +75,54 @@ class OpeningHoursAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "weekday"]
 
 
-class AnswerTimeRuleInline(admin.TabularInline):
+class _DraftOnlyInline:
+    """The rules of an adopted or superseded version are shown, never added, changed or
+    deleted: items name the version they were judged by (PolicyVersion.require_draft)."""
+
+    def _editable(self, obj):
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class AnswerTimeRuleInline(_DraftOnlyInline, admin.TabularInline):
     model = AnswerTimeRule
     extra = 0
 
 
-class RemovalReasonInline(admin.TabularInline):
+class RemovalReasonInline(_DraftOnlyInline, admin.TabularInline):
     model = RemovalReason
     extra = 0
+
+
+class _DraftOnlyPartAdmin(admin.ModelAdmin):
+    """A part of a policy version (a rule, a section, a value): changed and deleted only while
+    its version is a draft, and added to drafts only (PolicyVersion.require_draft)."""
+
+    def version_of(self, obj):
+        return obj.version
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or self.version_of(obj).is_draft
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        editable = obj is None or self.version_of(obj).is_draft
+        return editable and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = PolicyVersion.objects.filter(status=PolicyStatus.DRAFT)
+        elif db_field.name == "reason":
+            kwargs["queryset"] = RemovalReason.objects.filter(version__status=PolicyStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Policy)
@@ -99,9 +140,18 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_select_related = ["policy"]
     inlines = [AnswerTimeRuleInline, RemovalReasonInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Adoption is an action with its audit row; an adopted version's fields stay as adopted.
+        if obj is not None and not obj.is_draft:
+            return [field.name for field in obj._meta.fields if field.editable]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
 
 @admin.register(PolicySection)
-class PolicySectionAdmin(admin.ModelAdmin):
+class PolicySectionAdmin(_DraftOnlyPartAdmin):
     list_display = ["heading", "version", "audience", "house_rule_part", "language", "order"]
     list_filter = ["audience", "house_rule_part", "language", "version__policy"]
     search_fields = ["heading", "body"]
@@ -109,7 +159,7 @@ class PolicySectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunicationValue)
-class CommunicationValueAdmin(admin.ModelAdmin):
+class CommunicationValueAdmin(_DraftOnlyPartAdmin):
     list_display = ["name", "version", "language", "order"]
     list_filter = ["language", "version__policy"]
     search_fields = ["name", "description"]
@@ -117,7 +167,7 @@ class CommunicationValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(RemovalReason)
-class RemovalReasonAdmin(admin.ModelAdmin):
+class RemovalReasonAdmin(_DraftOnlyPartAdmin):
     list_display = ["label", "code", "version", "order"]
     list_filter = ["version__policy", "version__status"]
     search_fields = ["label", "code", "explanation"]
@@ -125,11 +175,14 @@ class RemovalReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(RemovalReasonTranslation)
-class RemovalReasonTranslationAdmin(admin.ModelAdmin):
+class RemovalReasonTranslationAdmin(_DraftOnlyPartAdmin):
     list_display = ["label", "reason", "language"]
     list_filter = ["language"]
     search_fields = ["label", "explanation", "reason__code"]
-    list_select_related = ["reason"]
+    list_select_related = ["reason", "reason__version"]
+
+    def version_of(self, obj):
+        return obj.reason.version
 
 
 @admin.register(ReadConfirmation)

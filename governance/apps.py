@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from . import checks, rules, signals  # noqa: F401
+        from . import append_only, checks, rules, signals  # noqa: F401

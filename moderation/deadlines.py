@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from governance.models import AnswerTimeRule, ClosingDay, OpeningHours
+from governance.models import AnswerTimeRule, ClosingDay, Municipality, OpeningHours
 from governance.policy import version_in_force
 
 from . import sla
@@ -450,14 +450,21 @@ def _generation_key(municipality_id) -> str:
 
 def calendar_for(municipality) -> sla.Calendar:
     """The municipality's business calendar, built once per process and rebuilt after its
-    opening hours or closing days change (in any process: the generation lives in the cache)."""
-    generation = cache.get(_generation_key(municipality.pk), 0)
+    time zone, country, opening hours or closing days change (in any process: the generation
+    lives in the cache)."""
+    # The municipality's own fields are part of the stamp too: a time zone or country changed
+    # by a path that sends no signal (a queryset update) is still seen at once.
+    stamp = (
+        cache.get(_generation_key(municipality.pk), 0),
+        municipality.time_zone,
+        municipality.country,
+    )
     cached = _local.get(municipality.pk)
-    if cached is not None and cached[0] == generation:
+    if cached is not None and cached[0] == stamp:
         return cached[1]
     calendar = build_calendar(municipality)
     with _lock:
-        _local[municipality.pk] = (generation, calendar)
+        _local[municipality.pk] = (stamp, calendar)
     return calendar
 
 
@@ -485,13 +492,23 @@ def build_calendar(municipality) -> sla.Calendar:
 
 
 def forget_calendar(municipality_id) -> None:
+    """Make every process rebuild the municipality's calendar on its next use.
+
+    The generation moves now and again after the commit: a process that rebuilds between the
+    two still reads the old rows, and must not keep that calendar under the final generation.
+    """
+    with _lock:
+        _local.pop(municipality_id, None)
+    _next_generation(municipality_id)
+    transaction.on_commit(lambda: _next_generation(municipality_id))
+
+
+def _next_generation(municipality_id) -> None:
     key = _generation_key(municipality_id)
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, None)
-    with _lock:
-        _local.pop(municipality_id, None)
 
 
 @receiver(post_save, sender=OpeningHours, dispatch_uid="moderation-calendar-hours-saved")
@@ -500,3 +517,12 @@ def forget_calendar(municipality_id) -> None:
 @receiver(post_delete, sender=ClosingDay, dispatch_uid="moderation-calendar-closing-deleted")
 def _calendar_changed(sender, instance, **kwargs):
     forget_calendar(instance.municipality_id)
+
+
+@receiver(post_save, sender=Municipality, dispatch_uid="moderation-calendar-municipality-saved")
+def _municipality_changed(sender, instance, created, update_fields=None, **kwargs):
+    # The calendar is built from the time zone and the country (holidays): a save that names
+    # other fields only (the language, say) leaves it as it is.
+    if created or (update_fields is not None and not {"time_zone", "country"} & update_fields):
+        return
+    forget_calendar(instance.pk)

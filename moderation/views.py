@@ -5,7 +5,6 @@ read forms and call `actions`."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import uuid
 from collections import namedtuple
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Channel, Platform
+from governance import csv_export
 from governance.models import Membership, RemovalReason
 from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
@@ -710,7 +710,7 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-            writer = csv.writer(response)
+            writer = csv_export.writer(response)
             writer.writerow([*AUDIT_COLUMNS, "data"])
             for entry in self.entries().iterator(chunk_size=2000):
                 writer.writerow(
@@ -721,9 +721,9 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
                         entry.item_id or "",
                         entry.channel.name if entry.channel else "",
                         entry.reason,
-                        _csv_safe(entry.note),
+                        entry.note,
                         str(entry.policy_version) if entry.policy_version else "",
-                        _csv_safe(_masked_json(entry.data)),
+                        _masked_json(entry.data),
                     ]
                 )
             return response
@@ -747,12 +747,6 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
             "channels": Channel.objects.for_user(self.request.user).order_by("name"),
             **kwargs,
         }
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _masked_json(data) -> str:

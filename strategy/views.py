@@ -1,7 +1,6 @@
 """The strategy pages: channel purposes, goals, the yearly plan with its annual wheel, and the
 reports (each as a chart, a table and CSV, plus a printable report for the council)."""
 
-import csv
 from datetime import date
 
 from django.db.models import Prefetch
@@ -15,6 +14,7 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from accounts.models import Channel
+from governance import csv_export
 from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 
@@ -303,9 +303,7 @@ class _ReportView(ActionRequiredMixin, TemplateView):
     def csv_response(self):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
-        writer = csv.writer(response)
-        for row in self.csv_rows():
-            writer.writerow(row)
+        csv_export.writer(response).writerows(self.csv_rows())
         return response
 
     def get_context_data(self, **kwargs):

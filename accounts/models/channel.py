@@ -6,12 +6,12 @@ open compliance flags the neglect sweep maintains.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
 from governance.models import OrgUnit
 from governance.permissions import access_for
 
@@ -237,6 +237,9 @@ class ChannelEvent(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
 
+    # The database refuses changes too (migration 0005, see governance.append_only).
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("channel event")
         verbose_name_plural = _("channel events")
@@ -247,11 +250,11 @@ class ChannelEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("Channel history is append-only.")
+            raise AppendOnlyError("Channel history is append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Channel history is append-only.")
+        raise AppendOnlyError("Channel history is append-only.")
 
 
 class Decision(models.TextChoices):

@@ -6,8 +6,10 @@ them through `governance.policy`, and each queue item keeps the version it was j
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .organisation import Language, Municipality
@@ -101,12 +103,101 @@ class PolicyVersion(models.Model):
     def __str__(self):
         return f"{self.policy} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._refuse_changed_rules(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     @property
     def is_draft(self):
         return self.status == PolicyStatus.DRAFT
 
+    def require_draft(self):
+        """Only a draft's rules may change: items judged by an adopted or superseded version
+        keep the answer times and removal reasons they name. Raises ValidationError."""
+        if not self.is_draft:
+            raise _not_a_draft(self.number, self.status)
 
-class AnswerTimeRule(models.Model):
+    def _refuse_changed_rules(self, update_fields):
+        # Adoption moves versions on (draft, adopted, superseded); a version that has left the
+        # draft state keeps its inactivity limit and never becomes a draft again.
+        fields = {"status", "inactivity_limit_days"}
+        if update_fields is not None and not fields & set(update_fields):
+            return
+        stored = type(self).objects.filter(pk=self.pk).values(*fields).first()
+        if stored is None or stored["status"] == PolicyStatus.DRAFT:
+            return
+        if (
+            self.status == PolicyStatus.DRAFT
+            or self.inactivity_limit_days != stored["inactivity_limit_days"]
+        ):
+            raise _not_a_draft(self.number, stored["status"])
+
+
+def _not_a_draft(number, status):
+    return ValidationError(
+        gettext("Version %(number)s is %(status)s; only drafts can be changed.")
+        % {"number": number, "status": PolicyStatus(status).label.lower()}
+    )
+
+
+class VersionRuleQuerySet(models.QuerySet):
+    """Rules and text of a policy version: only a draft's may be updated or deleted (also in
+    bulk).
+
+    Creating rules is left open: a version is set up with its rules in one go (the demo, data
+    imports); the admin and the editing pages add rules to drafts only.
+    """
+
+    def update(self, **kwargs):
+        self._require_drafts()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_drafts()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _require_drafts(self):
+        frozen = (
+            PolicyVersion.objects.filter(pk__in=self.values("version_id"))
+            .exclude(status=PolicyStatus.DRAFT)
+            .first()
+        )
+        if frozen is not None:
+            frozen.require_draft()
+
+
+class VersionRule(models.Model):
+    """A part of one policy version (a structured rule, a section of its text, a value) that
+    is frozen with it once it is adopted."""
+
+    objects = VersionRuleQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._require_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._require_draft()
+        return super().delete(*args, **kwargs)
+
+    def _require_draft(self):
+        # The stored row's version and the one it would move to must both be drafts.
+        stored = type(self).objects.filter(pk=self.pk).values("version_id")
+        versions = PolicyVersion.objects.filter(Q(pk=self.version_id) | Q(pk__in=stored))
+        frozen = versions.exclude(status=PolicyStatus.DRAFT).first()
+        if frozen is not None:
+            frozen.require_draft()
+
+
+class AnswerTimeRule(VersionRule):
     """How fast items of one platform and kind must get a first response and an answer."""
 
     version = models.ForeignKey(
@@ -127,7 +218,7 @@ class AnswerTimeRule(models.Model):
         _("answer clock"), max_length=20, choices=Clock.choices, default=Clock.CALENDAR
     )
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("answer-time rule")
         verbose_name_plural = _("answer-time rules")
         ordering = ["platform", "item_kind"]
@@ -141,7 +232,7 @@ class AnswerTimeRule(models.Model):
         return f"{self.platform}/{self.item_kind}: {self.answer_minutes} min ({self.answer_clock})"
 
 
-class RemovalReason(models.Model):
+class RemovalReason(VersionRule):
     """A reason the policy allows for hiding or deleting a citizen's post."""
 
     version = models.ForeignKey(
@@ -154,7 +245,7 @@ class RemovalReason(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("removal reason")
         verbose_name_plural = _("removal reasons")
         ordering = ["order", "label"]
@@ -183,7 +274,7 @@ class HouseRulePart(models.TextChoices):
     NOT_HANDLED = "not_handled", _("What we do not handle here")
 
 
-class PolicySection(models.Model):
+class PolicySection(VersionRule):
     """A section of a version's text, written in Markdown for one audience."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
@@ -208,7 +299,7 @@ class PolicySection(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("policy section")
         verbose_name_plural = _("policy sections")
         ordering = ["order", "id"]
@@ -222,7 +313,7 @@ class PolicySection(models.Model):
         return self.heading
 
 
-class CommunicationValue(models.Model):
+class CommunicationValue(VersionRule):
     """A value the municipality's content must live up to (e.g. clear, respectful)."""
 
     version = models.ForeignKey(
@@ -235,7 +326,7 @@ class CommunicationValue(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(VersionRule.Meta):
         verbose_name = _("communication value")
         verbose_name_plural = _("communication values")
         ordering = ["order", "name"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from governance import actions
 from governance.models import GuidelineSettings, PolicySection, ReadConfirmation
-from governance.tests.policy_helpers import adopted_policy
+from governance.tests.policy_helpers import adopted_policy, new_draft
 from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +85,17 @@ def test_search_keeps_only_matching_sections(client, org):
 
 
 def test_markdown_is_rendered_safely(client, org):
-    _policy, version = adopted_policy(org)
-    PolicySection.objects.filter(version=version, key="formaal").update(
+    # (written into a draft: an adopted version's text no longer changes)
+    policy, _version = adopted_policy(org)
+    draft = new_draft(org, policy)
+    PolicySection.objects.filter(version=draft, key="formaal").update(
         body="Hej <script>alert(1)</script> [klik](javascript:alert(2)) <img src=x onerror=y>"
+    )
+    actions.adopt_version(
+        draft,
+        acting_user=org.users["comms_lead"],
+        adopted_by="Byrådet",
+        adopted_on=date(2026, 2, 1),
     )
     client.force_login(org.users["staff"])
 

@@ -2,9 +2,10 @@
 version. Rows are written by the actions (inside their transaction) and never changed."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
 
 
 class AuditEntry(models.Model):
@@ -47,6 +48,9 @@ class AuditEntry(models.Model):
     )
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    # The database refuses changes too (migration 0008, see governance.append_only).
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -58,8 +62,8 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("Audit entries cannot be changed.")
+            raise AppendOnlyError("Audit entries cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Audit entries cannot be deleted.")
+        raise AppendOnlyError("Audit entries cannot be deleted.")

@@ -3,10 +3,22 @@
 be completed afterwards."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
+
+# The archive metadata and the export time: completed after the capture.
+METADATA_FIELDS = (
+    "subject",
+    "case_number",
+    "classification",
+    "sender",
+    "recipient",
+    "confidentiality",
+    "extra",
+    "exported_at",
+)
 # The captured fields: set once at capture, refused on every later save.
 CAPTURED_FIELDS = (
     "item_id",
@@ -31,14 +43,6 @@ class Confidentiality(models.TextChoices):
     PUBLIC = "public", _("Public")
     INTERNAL = "internal", _("Internal")
     CONFIDENTIAL = "confidential", _("Confidential")
-
-
-class RecordQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        frozen = {k for k in kwargs if k in CAPTURED_FIELDS or f"{k}_id" in CAPTURED_FIELDS}
-        if frozen:
-            raise ValidationError(f"Captured record fields cannot change: {sorted(frozen)}")
-        return super().update(**kwargs)
 
 
 class Record(models.Model):
@@ -77,7 +81,10 @@ class Record(models.Model):
     extra = models.JSONField(_("further metadata"), default=dict, blank=True)
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
 
-    objects = RecordQuerySet.as_manager()
+    # Only the metadata may be updated; records are never deleted. The database refuses the
+    # rest too (migration 0008, see governance.append_only).
+    APPEND_ONLY_MUTABLE = METADATA_FIELDS
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("record")
@@ -93,11 +100,11 @@ class Record(models.Model):
             if stored is not None:
                 changed = [f for f in CAPTURED_FIELDS if stored[f] != getattr(self, f)]
                 if changed:
-                    raise ValidationError(f"Captured record fields cannot change: {changed}")
+                    raise AppendOnlyError(f"Captured record fields cannot change: {changed}")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Records cannot be deleted.")
+        raise AppendOnlyError("Records cannot be deleted.")
 
     def metadata(self):
         """The archive metadata as exported next to the PDF."""
