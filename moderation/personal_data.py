@@ -62,6 +62,7 @@ __all__ = [
     "contains_personal_id",
     "find_personal_ids",
     "mask_personal_ids",
+    "mask_personal_ids_in",
 ]
 
 KIND_CPR = "cpr"
@@ -218,6 +219,18 @@ def mask_personal_ids(
         position = hit.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def mask_personal_ids_in(value):
+    """A copy of a JSON-like value (dicts, lists, strings, numbers) with personal identification
+    numbers masked in every string in it: for audit details, records' replies and metadata."""
+    if isinstance(value, str):
+        return mask_personal_ids(value) if value else value
+    if isinstance(value, dict):
+        return {key: mask_personal_ids_in(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_personal_ids_in(item) for item in value]
+    return value
 
 
 def _masked(ch: str) -> bool:
