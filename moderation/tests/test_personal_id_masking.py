@@ -475,3 +475,44 @@ def test_the_refusal_lives_in_the_actions(org, exposed):
         actions.reply(exposed, f"CPR {CPR}", acting_user=org.users["comms"], idempotency_key="x")
     assert (str(refused.value), refused.value.field) == (REFUSED, "text")
     _unchanged(exposed)
+
+
+# --- the admin shows citizens' texts masked and read-only ---------------------------------------
+
+
+def test_the_admin_shows_texts_masked_and_read_only(client, org, legacy_trail):
+    exposed = legacy_trail.item
+    forwarding = Forwarding.objects.create(
+        item=exposed,
+        to_unit=org.units["dept_a"],
+        to_user=org.users["expert"],
+        due_at=timezone.now() + timedelta(hours=2),
+        forwarded_by=org.users["comms"],
+        note=f"Se {CPR}",
+        answer_text=f"Svar: {CPR}",
+    )
+    entry = AuditEntry.objects.filter(item=exposed).first()
+    login(client, "superuser")
+    pages = {
+        "queue item": reverse("admin:moderation_queueitem_change", args=[exposed.pk]),
+        "audit entry": reverse("admin:moderation_auditentry_change", args=[entry.pk]),
+        "forwarding": reverse("admin:moderation_forwarding_change", args=[forwarding.pk]),
+        "record": reverse("admin:moderation_record_change", args=[legacy_trail.pk]),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        content = response.content.decode()
+        assert response.status_code == 200, name
+        # (The record's subject is archive metadata the team wrote and edits on its page.)
+        assert CPR not in content.replace(f"Sag om {CPR}", ""), name
+        assert MASKED in content, name
+    # The queue item's text is not a form field: it cannot be changed here.
+    form = client.get(pages["queue item"]).context["adminform"].form
+    assert "text" not in form.fields
+
+
+def test_the_admin_does_not_search_audit_notes(client, org, legacy_trail):
+    login(client, "superuser")
+    response = client.get(reverse("admin:moderation_auditentry_changelist"), {"q": "4285"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
