@@ -38,7 +38,6 @@ REFUSED = (
 
 
 def login(client, persona):
-    client.logout()
     assert client.login(username=persona, password=PASSWORD)
     return client
 
@@ -516,3 +515,19 @@ def test_the_admin_does_not_search_audit_notes(client, org, legacy_trail):
     response = client.get(reverse("admin:moderation_auditentry_changelist"), {"q": "4285"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("da", "Teksten indeholder et personnummer"),
+        ("sv", "Texten innehåller"),
+        ("nb", "Teksten inneholder"),
+    ],
+)
+def test_the_refusal_is_translated(org, exposed, language, start):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(actions.PersonalIdInText) as refused:
+        actions.reply(exposed, f"CPR {CPR}", acting_user=org.users["comms"], idempotency_key="x")
+    assert str(refused.value).startswith(start)
