@@ -133,7 +133,9 @@ class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLU
 
     @property
     def masked_text(self):
-        return self.text  # read from the masked column (see _ROW_COLUMNS)
+        # `text` is read from the masked column (see _ROW_COLUMNS); masking again costs one
+        # failed search, and keeps a row built from other values safe.
+        return mask_personal_ids(self.text) if self.text else ""
 
     @property
     def assigned_to_name(self):
