@@ -25,13 +25,13 @@ hint first (a municipality passes its own country), then SE, DK, NO. Countries n
 are still detected, since a Danish number in a Swedish comment is personal data all the same.
 
 To keep false positives down, a candidate must stand alone: no letter or digit may touch it, it
-must not follow ``+`` or sit inside a web address, and it is skipped when it is only one group of
-a longer grouped number, i.e. a digit group of fewer than six digits is one joiner away
-(``0040 2110625629``, ``2110625629 3``, ``211062-5629/3``). For numbers written with ``-`` or
-``+`` between date and serial, the ID's own notation, a space does not count as a joiner
-(``211062-5629 3 gange`` is reported). Numbers without ``-`` or ``+`` are also skipped after a
-phone label (``tlf.``, ``Mobil:``). A label written straight onto the number (``cpr1503851004``)
-does not count as a touching letter.
+must not follow ``+``, and it is skipped when it is only one group of a longer grouped number,
+i.e. a digit group of fewer than six digits is one joiner away (``0040 2110625629``,
+``2110625629 3``, ``211062-5629/3``). For numbers written with ``-`` or ``+`` between date and
+serial, the ID's own notation, a space does not count as a joiner (``211062-5629 3 gange`` is
+reported). Numbers without ``-`` or ``+`` are also skipped after a phone label (``tlf.``,
+``Mobil:``). A label written straight onto the number (``cpr1503851004``) does not count as a
+touching letter.
 
 What people write is read as what they mean: the text is normalised first (NFKC, so full-width
 digits are digits; invisible characters such as a zero-width space or a soft hyphen are dropped),
