@@ -217,7 +217,10 @@ class QueueItem(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "text" in update_fields:
+        # A row loaded without its text is not changing it: nothing to mask again.
+        if (update_fields is None and "text" not in self.get_deferred_fields()) or (
+            update_fields is not None and "text" in update_fields
+        ):
             self.masked_text = masked(self.text)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "masked_text"}

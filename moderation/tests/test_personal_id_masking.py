@@ -95,6 +95,18 @@ def test_the_stored_masked_text_follows_the_text_on_every_write_path(org):
     assert rows[bulk.pk] == "██.██.██-████"
 
 
+def test_a_row_loaded_without_its_text_is_saved_without_reading_it(org, django_assert_num_queries):
+    created = item(org.channels["a"], f"CPR {CPR}", n=45)
+    row = QueueItem.objects.only("id", "status").get(pk=created.pk)
+    row.status = "closed"
+    with django_assert_num_queries(1):  # the UPDATE of the loaded columns, nothing more
+        row.save()
+    assert QueueItem.objects.values_list("status", "masked_text").get(pk=created.pk) == (
+        "closed",
+        f"CPR {MASKED}",
+    )
+
+
 def test_the_poll_stores_the_masked_text_in_its_bulk_insert(org):
     # Given a fetched comment with a CPR number written with an invisible character
     channel = org.channels["a"]
