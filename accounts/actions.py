@@ -42,6 +42,25 @@ logger = logging.getLogger(__name__)
 class WorkflowError(Exception):
     """The step is not possible in the current state; the message says why, for the user."""
 
+    # The input the refusal is about, when it is one input (forms and the API point at it).
+    field = None
+
+
+class PersonalIdInNotice(WorkflowError):
+    """A notice to be posted on the page holds a personal identification number."""
+
+    field = "notice_text"
+
+
+def _refuse_personal_ids(notice_text):
+    """A closing notice is published on the page: one exposing a personal identification
+    number is refused before it is stored or handed to the platform (M7)."""
+    from moderation.actions import personal_id_message
+    from moderation.personal_data import contains_personal_id
+
+    if notice_text and contains_personal_id(notice_text):
+        raise PersonalIdInNotice(personal_id_message())
+
 
 def dormant_after():
     """The inactivity limit of the policy version in force (G5), else the installation's."""
@@ -349,6 +368,7 @@ def request_closing(channel, *, acting_user, reason, notice_text):
         raise WorkflowError(_("A closing request for this page is already waiting."))
     if not reason.strip() or not notice_text.strip():
         raise WorkflowError(_("Give a reason and the notice to post on the page."))
+    _refuse_personal_ids(notice_text)
     capabilities = adapter_class(channel.platform).capabilities
     if capabilities.post_too_long(notice_text):
         raise WorkflowError(
@@ -386,6 +406,9 @@ def _decide_closing(closing, *, acting_user, approve, comment):
         raise WorkflowError(_("This closing request has already been decided."))
     if closing.requested_by_id == acting_user.pk:
         raise WorkflowError(_("Nobody decides their own request."))
+    if approve:
+        # A notice stored before this check existed is still never posted.
+        _refuse_personal_ids(closing.notice_text)
     now = timezone.now()
     closing.decision = Decision.APPROVED if approve else Decision.REJECTED
     closing.decided_by = acting_user

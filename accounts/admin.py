@@ -86,7 +86,16 @@ class ChannelClosingRequestAdmin(admin.ModelAdmin):
     list_display = ["channel", "requested_by", "decision", "notice_status", "created_at"]
     list_filter = ["decision", "notice_status"]
     list_select_related = ["channel", "requested_by"]
-    readonly_fields = ["decision", "decided_by", "decided_at", "decision_comment", "notice_status"]
+    # The notice is posted on the page: it is written through the closing request, where it is
+    # checked for personal ID numbers, not changed here.
+    readonly_fields = [
+        "decision",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
+        "notice_status",
+        "notice_text",
+    ]
 
 
 @admin.register(ChannelFlag)

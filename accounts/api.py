@@ -150,6 +150,8 @@ class RequiredCommentSerializer(serializers.Serializer):
 
 
 def _workflow_error(error):
+    if error.field:  # about one input: reported on it, like a serializer's field error
+        return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
     return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
 
 

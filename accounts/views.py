@@ -261,7 +261,7 @@ class ChannelRequestClosingView(ChannelObjectMixin, FormView):
                 self.channel, acting_user=self.request.user, **form.cleaned_data
             )
         except actions.WorkflowError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field if error.field in form.fields else None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Closing is requested; the centre manager decides."))
         return self.back()

@@ -40,11 +40,12 @@ from .models import (
     Record,
 )
 from .notify import forwarding_experts, notify
+from .personal_data import contains_personal_id
 
 
 class ActionError(Exception):
     """The step is not possible in the item's current state; the message says why. `field`
-    names the form field the refusal is about, when it is about one."""
+    names the input the refusal is about, when it is one, so forms and the API point at it."""
 
     def __init__(self, message, *, field=None):
         super().__init__(message)
@@ -144,6 +145,28 @@ def check_forwarding(item, to_unit, to_user=None):
         raise ActionError(str(NOT_A_FORWARDING_RECIPIENT), field="to_user")
 
 
+class PersonalIdInText(ActionError):
+    """Text meant for the platform (or for a public answer) holds a personal identification
+    number."""
+
+    def __init__(self, message, *, field="text"):
+        super().__init__(message, field=field)
+
+
+def refuse_personal_ids(text, *, field="text"):
+    """Refuse outgoing text that exposes a personal identification number, before anything is
+    stored or queued for the platform (M7: the municipality never publishes one)."""
+    if text and contains_personal_id(text):
+        raise PersonalIdInText(personal_id_message(), field=field)
+
+
+def personal_id_message():
+    return _(
+        "The text contains a personal identification number (CPR, personnummer or "
+        "fødselsnummer). Remove it: it would be published. Nothing was sent."
+    )
+
+
 def _locked(item) -> QueueItem:
     return QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
 
@@ -192,6 +215,7 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the answer first."))
+    refuse_personal_ids(text)
     with transaction.atomic():
         item = _locked(item)
         if item.status not in OPEN_STATUSES:
@@ -286,6 +310,8 @@ def send_back(forwarding, answer_text, *, acting_user):
     answer_text = (answer_text or "").strip()
     if not answer_text:
         raise ActionError(_("Write the answer first."))
+    # The answer is meant to be posted: it is held to the rule of what is posted.
+    refuse_personal_ids(answer_text, field="answer")
     with transaction.atomic():
         forwarding = (
             Forwarding.objects.select_for_update().select_related("item").get(pk=forwarding.pk)
@@ -419,6 +445,7 @@ def tell_author(item, reason_code, text, *, acting_user):
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the message to the author first."))
+    refuse_personal_ids(text)
     with transaction.atomic():
         item = _locked(item)
         reason = _removal_reason(item, reason_code)
@@ -531,6 +558,30 @@ def capture_record(item, *, acting_user, **metadata):
             actor=acting_user,
             item=item,
             policy_version=item.policy_version,
+            record=record.pk,
+        )
+    return record
+
+
+def read_record_as_written(record, *, acting_user, purpose):
+    """The restricted copy of a record: its text and our replies as written, personal ID numbers
+    unmasked, for the records duty. Every reading is audited with the reader's stated purpose;
+    returns the record (its `text_unmasked` and `replies` are the copy)."""
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ActionError(
+            _("Say why you need the text as written: the reading is logged."), field="purpose"
+        )
+    with transaction.atomic():
+        record = Record.objects.select_related("item__channel", "item__policy_version").get(
+            pk=record.pk
+        )
+        audit.record(
+            "read_record_as_written",
+            actor=acting_user,
+            item=record.item,
+            note=purpose,
+            policy_version=record.item.policy_version,
             record=record.pk,
         )
     return record

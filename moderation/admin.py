@@ -1,5 +1,10 @@
+"""The admin: citizens' texts (and notes, answers and audit details that may quote them) are
+shown with personal ID numbers masked and are never edited here; the copy as written is read
+through the records duty's audited page only."""
+
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .models import (
@@ -13,6 +18,21 @@ from .models import (
     Record,
     RotaMember,
 )
+from .personal_data import mask_personal_ids, mask_personal_ids_in
+
+
+def _masked(field, label):
+    """A read-only admin column showing `field` with personal ID numbers masked."""
+
+    def show(obj):
+        value = getattr(obj, field)
+        if isinstance(value, str):
+            return mask_personal_ids(value) if value else ""
+        return mask_personal_ids_in(value)
+
+    show.short_description = label
+    show.__name__ = f"masked_{field}"
+    return show
 
 
 class QueueItemAdminForm(forms.ModelForm):
@@ -48,8 +68,9 @@ class QueueItemAdmin(admin.ModelAdmin):
     list_select_related = ["channel", "assigned_to"]
     raw_id_fields = ["parent", "channel", "assigned_to"]
     date_hierarchy = "received_at"
-    # The text may carry personal ID numbers; it is shown masked on the item page, not here.
-    exclude = ["raw"]
+    # The text may carry personal ID numbers: shown masked and read-only; the raw payload not.
+    exclude = ["raw", "text", "masked_text"]
+    readonly_fields = ["masked_text"]
 
     def save_model(self, request, obj, form, change):
         # An assignment is an action (audited, the assignee told): the row is saved with the
@@ -69,9 +90,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "actor", "action", "item", "channel", "reason", "policy_version"]
     list_filter = ["action", "reason"]
-    search_fields = ["note", "actor__username", "item__external_id", "channel__name"]
+    # Not the note: a search there could read a quoted number back digit by digit.
+    search_fields = ["actor__username", "item__external_id", "channel__name"]
     list_select_related = ["actor", "item", "channel", "policy_version"]
     date_hierarchy = "at"
+    # Replies, notices and answers quoted in the details are shown masked.
+    exclude = ["note", "data"]
+    readonly_fields = [_masked("note", _("why")), _masked("data", _("details"))]
 
     def has_add_permission(self, request):
         return False
@@ -125,6 +150,11 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 class ForwardingAdmin(_ReadOnlyAdmin):
     list_display = ["item", "to_unit", "to_user", "due_at", "warn_at", "escalation", "status"]
     list_filter = ["status"]
+    exclude = ["note", "answer_text"]
+    readonly_fields = [
+        _masked("note", _("note to the expert")),
+        _masked("answer_text", _("expert's answer")),
+    ]
 
 
 @admin.register(CrisisPeriod)
@@ -142,5 +172,7 @@ class CrisisPeriodAdmin(_ReadOnlyAdmin):
 @admin.register(Record)
 class RecordAdmin(_ReadOnlyAdmin):
     list_display = ["item", "platform", "external_id", "captured_at", "case_number"]
-    # The unmasked copy is restricted: not listed or shown here.
-    exclude = ["text_unmasked"]
+    # The unmasked copy is restricted: not listed or shown here (the records duty reads it
+    # through its audited page); our replies as captured may quote a number.
+    exclude = ["text_unmasked", "thread", "replies"]
+    readonly_fields = [_masked("thread", _("thread")), _masked("replies", _("our replies"))]

@@ -33,6 +33,37 @@ from .models import (
     QueueItem,
     Record,
 )
+from .personal_data import mask_personal_ids, mask_personal_ids_in
+
+
+class MaskedTextField(serializers.CharField):
+    """Free text as output, personal ID numbers masked (notes, answers)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return mask_personal_ids(super().to_representation(value))
+
+
+class MaskedJSONField(serializers.JSONField):
+    """JSON details as output, personal ID numbers masked in every string (audit data,
+    records' replies)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return mask_personal_ids_in(super().to_representation(value))
+
+
+def _refused(error):
+    """A refused action as a 400: on the input it is about (e.g. a personal ID number in
+    `text`), else as `detail`."""
+    field = getattr(error, "field", None)
+    return ValidationError({field: [str(error)]} if field else {"detail": str(error)})
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
@@ -75,7 +106,9 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
 
 class QueueItemFilter(filters.FilterSet):
-    q = filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Text contains"))
+    q = filters.CharFilter(
+        field_name="masked_text", lookup_expr="icontains", label=_("Text contains")
+    )
     open = filters.BooleanFilter(method="filter_open", label=_("Open items only"))
 
     class Meta:
@@ -225,7 +258,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             perform(item, data.validated_data)
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise _refused(error) from None
         item.refresh_from_db()
         return Response(self.get_serializer(item).data)
 
@@ -331,6 +364,8 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ForwardingSerializer(serializers.ModelSerializer):
     item_text = serializers.CharField(source="item.masked_text", read_only=True)
+    note = MaskedTextField()
+    answer_text = MaskedTextField()
     item_answer_due = serializers.DateTimeField(source="item.answer_due", read_only=True)
     internal_state = serializers.SerializerMethodField(
         help_text=_(
@@ -391,7 +426,7 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
                 forwarding, data.validated_data["answer"], acting_user=request.user
             )
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise _refused(error) from None
         return Response(self.get_serializer(forwarding).data)
 
 
@@ -409,6 +444,10 @@ def forwarded_to(user):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    # Replies, notices and answers in `data.text` (and notes) as the pages show them.
+    note = MaskedTextField()
+    data = MaskedJSONField()
+
     class Meta:
         model = AuditEntry
         fields = [
@@ -539,8 +578,11 @@ def _iso(value: datetime | None):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """A record as the archive sees it: the masked text only (the unmasked copy stays in the
-    database, restricted)."""
+    """A record as the archive sees it: personal ID numbers masked in the text, the thread and
+    our replies (the copy as written is read through `as-written`, restricted and audited)."""
+
+    thread = MaskedJSONField()
+    replies = MaskedJSONField()
 
     class Meta:
         model = Record
@@ -584,6 +626,23 @@ class RecordSerializer(serializers.ModelSerializer):
         ]
 
 
+class AsWrittenInput(serializers.Serializer):
+    purpose = serializers.CharField(
+        max_length=500, help_text=_("Why the text as written is needed; kept in the audit trail.")
+    )
+
+
+class RecordAsWrittenSerializer(serializers.ModelSerializer):
+    """The restricted copy: the text and our replies as written, personal ID numbers unmasked."""
+
+    text = serializers.CharField(source="text_unmasked", read_only=True)
+    replies = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = Record
+        fields = ["id", "item", "text", "replies"]
+
+
 class ExportInput(serializers.Serializer):
     exporter = serializers.CharField(help_text=_("A configured exporter: file or email."))
 
@@ -596,9 +655,12 @@ class RecordViewSet(
 
     serializer_class = RecordSerializer
     permission_classes = [ActionPermission]
-    permission_actions = dict.fromkeys(
-        ("list", "retrieve", "update", "partial_update", "export"), "moderation.records"
-    )
+    permission_actions = {
+        **dict.fromkeys(
+            ("list", "retrieve", "update", "partial_update", "export"), "moderation.records"
+        ),
+        "as_written": "moderation.read_record_as_written",
+    }
     queryset = Record.objects.order_by("-captured_at", "-id")
     http_method_names = ["get", "patch", "post", "head", "options"]
 
@@ -607,6 +669,21 @@ class RecordViewSet(
         serializer.instance = actions.update_record(
             serializer.instance, acting_user=self.request.user, **data
         )
+
+    @extend_schema(request=AsWrittenInput, responses=RecordAsWrittenSerializer)
+    @action(detail=True, methods=["post"], url_path="as-written")
+    def as_written(self, request, pk=None):
+        """The record as written (restricted to the records duty); each reading is audited."""
+        record = self.get_object()
+        data = AsWrittenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            record = actions.read_record_as_written(
+                record, acting_user=request.user, purpose=data.validated_data["purpose"]
+            )
+        except actions.ActionError as error:
+            raise _refused(error) from None
+        return Response(RecordAsWrittenSerializer(record).data)
 
     @extend_schema(request=ExportInput, responses=RecordSerializer)
     @action(detail=True, methods=["post"])

@@ -80,8 +80,14 @@ def _json(metadata) -> bytes:
 
 
 def render_pdf(record) -> bytes:
-    """The capture as a PDF: metadata table, the text (masked), the thread and our replies."""
-    from xml.sax.saxutils import escape
+    """The capture as a PDF: metadata table, the text, the thread and our replies, every value
+    with personal ID numbers masked (the unmasked copy never leaves the database)."""
+    from xml.sax.saxutils import escape as escape_xml
+
+    from .personal_data import mask_personal_ids
+
+    def escape(value):
+        return escape_xml(mask_personal_ids(str(value)))
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -118,8 +124,8 @@ def render_pdf(record) -> bytes:
     table = Table(
         [
             [
-                Paragraph(escape(str(a)), styles["Normal"]),
-                Paragraph(escape(str(b or "–")), styles["Normal"]),
+                Paragraph(escape(a), styles["Normal"]),
+                Paragraph(escape(b or "–"), styles["Normal"]),
             ]
             for a, b in rows
         ],

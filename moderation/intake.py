@@ -12,6 +12,7 @@ import itertools
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Channel
@@ -20,7 +21,7 @@ from governance.models import OrgUnit, UnitKind
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, AuditEntry, DutyRota, QueueItem
 from .models.rota import absences_by_user
-from .personal_data import contains_personal_id, find_personal_ids
+from .personal_data import find_personal_ids
 
 SYSTEM_HIDE_REASON = "personal_data"
 
@@ -118,11 +119,14 @@ def _needing_work(item_ids):
     personal ID number not yet flagged, or no assignee while a duty rota could give one.
 
     Most of a big polled batch needs nothing (the poll already set the deadlines); reading
-    only id, channel and text of those rows is far cheaper than loading them as items.
+    only a few columns of those rows is far cheaper than loading them as items. The text was
+    scanned when it was stored: it holds a number exactly when its masked copy differs.
     """
     rows = list(
-        QueueItem.objects.filter(pk__in=item_ids, status__in=OPEN_STATUSES).values_list(
-            "pk", "channel_id", "text", "has_personal_data", "assigned_to_id", "next_deadline"
+        QueueItem.objects.filter(pk__in=item_ids, status__in=OPEN_STATUSES)
+        .annotate(exposes=~Q(masked_text=F("text")))
+        .values_list(
+            "pk", "channel_id", "exposes", "has_personal_data", "assigned_to_id", "next_deadline"
         )
     )
     if not rows:
@@ -136,10 +140,10 @@ def _needing_work(item_ids):
     )
     return [
         pk
-        for pk, _, text, flagged, assignee, next_deadline in rows
+        for pk, _, exposes, flagged, assignee, next_deadline in rows
         if next_deadline is None
         or (assignee is None and rota_possible)
-        or (not flagged and text and contains_personal_id(text))
+        or (exposes and not flagged)
     ]
 
 

@@ -25,17 +25,27 @@ hint first (a municipality passes its own country), then SE, DK, NO. Countries n
 are still detected, since a Danish number in a Swedish comment is personal data all the same.
 
 To keep false positives down, a candidate must stand alone: no letter or digit may touch it, it
-must not follow ``+`` or sit inside a web address, and it is skipped when it is only one group of
-a longer grouped number, i.e. a digit group of fewer than six digits is one joiner away
-(``0040 2110625629``, ``2110625629 3``, ``211062-5629/3``). For numbers written with ``-`` or
-``+`` between date and serial, the ID's own notation, a space does not count as a joiner
-(``211062-5629 3 gange`` is reported). Numbers without ``-`` or ``+`` are also skipped after a
-phone label (``tlf.``, ``Mobil:``).
+must not follow ``+``, and it is skipped when it is only one group of a longer grouped number,
+i.e. a digit group of fewer than six digits is one joiner away (``0040 2110625629``,
+``2110625629 3``, ``211062-5629/3``). For numbers written with ``-`` or ``+`` between date and
+serial, the ID's own notation, a space does not count as a joiner (``211062-5629 3 gange`` is
+reported). Numbers without ``-`` or ``+`` are also skipped after a phone label (``tlf.``,
+``Mobil:``). A label written straight onto the number (``cpr1503851004``) does not count as a
+touching letter.
+
+What people write is read as what they mean: the text is normalised first (NFKC, so full-width
+digits are digits; invisible characters such as a zero-width space or a soft hyphen are dropped),
+a date may be written in groups (``15.03.85-1004``, ``15 03 85 1004``), ``.`` and ``/`` may stand
+between date and serial (``150385.1004``, ``150385/1004``), and numbers inside web addresses
+count (``https://x.dk/?cpr=1503851004``). Hits are reported with offsets into the original text,
+covering every original character of the number, so masking hides what the reader sees.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +62,7 @@ __all__ = [
     "contains_personal_id",
     "find_personal_ids",
     "mask_personal_ids",
+    "mask_personal_ids_in",
 ]
 
 KIND_CPR = "cpr"
@@ -74,23 +85,66 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2212"
 _SPACE = f"[{_SPACES}]"
 _DASH = f"[{_DASHES}]"
 
-# Candidate shapes only; dates and check digits are validated in Python afterwards.
-# [^\W_] is a letter or digit in any script, so "Nr2110625629" or "æ2110625629" is not a hit.
+# Between date and serial: a dash or "+" (spaces around allowed), a space, a dot or a slash.
+_SEP = rf"{_SPACE}?(?:{_DASH}|\+){_SPACE}?|{_SPACE}|[./]"
+
+# Candidate shapes only; dates and check digits are validated in Python afterwards. The text is
+# normalised before (see `_normalise`). A letter right before the number is judged in Python
+# (`_label_before`): "Nr2110625629" is not a hit, "cpr2110625629" is.
 _CANDIDATE = re.compile(
     rf"""
-    (?<![^\W_])
+    (?<![0-9])
     (?:
         (?P<long_date>[0-9]{{8}}){_DASH}?(?P<long_serial>[0-9]{{4}})
       | (?P<date>[0-9]{{6}})
-        (?P<sep>{_SPACE}?(?:{_DASH}|\+){_SPACE}?|{_SPACE})?
+        (?P<sep>{_SEP})?
         (?P<serial>[0-9]{{4,5}})
+      | (?P<day>[0-9]{{2}})(?P<date_sep>[./]|{_DASH}|{_SPACE})
+        (?P<month>[0-9]{{2}})(?P=date_sep)(?P<year>[0-9]{{2}})
+        (?P<split_sep>{_SEP})
+        (?P<split_serial>[0-9]{{4,5}})
     )
     (?![^\W_])
     """,
     re.VERBOSE,
 )
-# Every candidate starts with six digits in a row; most comments have none and stop here.
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
+# Dropped before scanning: they show as nothing (or as a line-break hint) inside a number.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+_INVISIBLE_CLASS = "[" + "".join(sorted(_INVISIBLE)) + "]"
+_HAS_INVISIBLE = re.compile(_INVISIBLE_CLASS)
+
+# Where a candidate may start, read on the text as written: six digits in a row, or a date in
+# three groups of two followed by a serial (invisible characters allowed among the digits).
+# Most comments have neither and cost one search; the scan starts at the first such place.
+_DIGIT = rf"[\d{_INVISIBLE_CLASS[1:-1]}]"
+_POSSIBLE_START = re.compile(
+    rf"{_DIGIT}{_DIGIT}(?:{_DIGIT}{{4}}"
+    rf"|\W{{1,3}}{_DIGIT}{{2}}\W{{1,3}}{_DIGIT}{{2}}\W{{1,3}}{_DIGIT}{{4}})"
+)
+
+# Words written straight onto a number that name it as a personal ID.
+_ID_LABELS = frozenset(
+    {
+        "cpr",
+        "cprnr",
+        "cprnummer",
+        "pnr",
+        "personnr",
+        "personnummer",
+        "samordningsnummer",
+        "fnr",
+        "fødselsnr",
+        "fødselsnummer",
+        "fodselsnr",
+        "fodselsnummer",
+    }
+)
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]+\Z")
+_LABEL_WINDOW = 24
 
 # Characters that join digit groups of one long number ("0040 0440116243", "12.345.678,90").
 _TIGHT_JOINERS = frozenset(_DASHES + ".,:/")
@@ -105,8 +159,6 @@ _PHONE_LABEL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PHONE_LABEL_WINDOW = 32
-
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 _NO_K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -163,12 +215,29 @@ def mask_personal_ids(
         if hit.start < position:  # overlapping hits from a caller: the first one masked it
             continue
         pieces.append(text[position : hit.start])
-        pieces.append(
-            "".join(mask if ch in "0123456789+" else ch for ch in text[hit.start : hit.end])
-        )
+        pieces.append("".join(mask if _masked(ch) else ch for ch in text[hit.start : hit.end]))
         position = hit.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def mask_personal_ids_in(value):
+    """A copy of a JSON-like value (dicts, lists, strings, numbers) with personal identification
+    numbers masked in every string in it: for audit details, records' replies and metadata."""
+    if isinstance(value, str):
+        return mask_personal_ids(value) if value else value
+    if isinstance(value, dict):
+        return {key: mask_personal_ids_in(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_personal_ids_in(item) for item in value]
+    return value
+
+
+def _masked(ch: str) -> bool:
+    """Whether a character of a found number is hidden: digits in any script, and plus signs."""
+    if ch.isascii():
+        return ch in "0123456789+"
+    return ch.isdigit() or unicodedata.normalize("NFKC", ch) == "+"
 
 
 def _preference(countries: Iterable[str] | None) -> tuple[str, ...]:
@@ -185,15 +254,17 @@ def _preference(countries: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _iter_hits(text: str, preference: tuple[str, ...]) -> Iterator[PersonalIdHit]:
-    if not _SIX_DIGITS.search(text):
+    possible = _POSSIBLE_START.search(text)
+    if possible is None:
         return
     today = date.today()
-    url_spans = _url_spans(text)
-    for match in _CANDIDATE.finditer(text):
+    scanned, origins = _normalise(text)
+    first = possible.start() if origins is None else bisect_left(origins, possible.start())
+    for match in _CANDIDATE.finditer(scanned, first):
         start, end = match.span()
-        if start and text[start - 1] == "+":  # "+CC..." is an international phone number
+        if start and scanned[start - 1] == "+":  # "+CC..." is an international phone number
             continue
-        if any(url_start <= start < url_end for url_start, url_end in url_spans):
+        if start and scanned[start - 1].isalpha() and not _label_before(scanned, start):
             continue
         reading = _read(match, today, preference)
         if reading is None:
@@ -201,28 +272,61 @@ def _iter_hits(text: str, preference: tuple[str, ...]) -> Iterator[PersonalIdHit
         if _in_id_notation(match):
             # A space after "211062-5629" starts a new phrase ("211062-5629 3 gange"); only a
             # joiner without space ("211062-5629/3", "12-211062-5629") makes it part of another.
-            if _next_to_short_group(text, start, end, _TIGHT_JOINERS):
+            if _next_to_short_group(scanned, start, end, _TIGHT_JOINERS):
                 continue
-        elif _next_to_short_group(text, start, end, _GROUP_JOINERS) or _after_phone_label(
-            text, start
+        elif _next_to_short_group(scanned, start, end, _GROUP_JOINERS) or _after_phone_label(
+            scanned, start
         ):
             continue
+        if origins is not None:
+            start, end = origins[start], origins[end - 1] + 1
         country, kind = reading
-        yield PersonalIdHit(country, kind, start, end, match.group())
+        yield PersonalIdHit(country, kind, start, end, text[start:end])
 
 
-def _url_spans(text: str) -> list[tuple[int, int]]:
-    if "://" not in text and "www." not in text.lower():
-        return []
-    return [m.span() for m in _URL.finditer(text)]
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """The text as scanned, and for each of its characters the index of the original character
+    it came from (None when the text needs no change, as nearly every text)."""
+    if text.isascii() or (
+        unicodedata.is_normalized("NFKC", text) and not _HAS_INVISIBLE.search(text)
+    ):
+        return text, None
+    scanned: list[str] = []
+    origins: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        # Character by character, so that each scanned character knows where it came from.
+        normal = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        scanned.append(normal)
+        origins.extend([index] * len(normal))
+    return "".join(scanned), origins
+
+
+def _label_before(text: str, start: int) -> bool:
+    """Whether the letters touching the number are an ID label ("cpr1503851004")."""
+    letters = _LETTERS_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start)
+    return letters is not None and letters.group().lower() in _ID_LABELS
+
+
+def _parts(match: re.Match[str]) -> tuple[str, str, str]:
+    """The six-digit date, the separator before the serial and the serial of a short-form
+    candidate (date written in one group or in three)."""
+    if match.group("date") is not None:
+        return match.group("date"), match.group("sep") or "", match.group("serial")
+    return (
+        match.group("day") + match.group("month") + match.group("year"),
+        match.group("split_sep"),
+        match.group("split_serial"),
+    )
 
 
 def _in_id_notation(match: re.Match[str]) -> bool:
     """Whether the number has a dash or plus between date and serial, as IDs are written."""
     if match.group("long_date") is not None:
         return len(match.group()) == 13
-    separator = match.group("sep")
-    return bool(separator) and separator.strip(_SPACES) != ""
+    separator = _parts(match)[1].strip(_SPACES)
+    return separator != "" and separator not in "./"
 
 
 def _next_to_short_group(text: str, start: int, end: int, joiners: frozenset[str]) -> bool:
@@ -266,8 +370,9 @@ def _read(match: re.Match[str], today: date, preference: tuple[str, ...]) -> tup
         kind = _swedish_kind(long_date[2:] + match.group("long_serial"), today, int(long_date[:2]))
         return None if kind is None else ("SE", kind)
 
-    digits = match.group("date") + match.group("serial")
-    plus = "+" in (match.group("sep") or "")
+    date_digits, separator, serial = _parts(match)
+    digits = date_digits + serial
+    plus = "+" in separator
     if len(digits) == 11:
         kind = None if plus else _norwegian_kind(digits, today)
         return None if kind is None else ("NO", kind)

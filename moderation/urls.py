@@ -17,6 +17,11 @@ urlpatterns = [
     path("crisis/", views.CrisisView.as_view(), name="crisis"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
     path("records/<int:pk>/pdf/", views.RecordPdfView.as_view(), name="record-pdf"),
+    path(
+        "records/<int:pk>/as-written/",
+        views.RecordAsWrittenView.as_view(),
+        name="record-as-written",
+    ),
     path("records/<int:pk>/export/", views.RecordExportView.as_view(), name="record-export"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("rota/", views_rota.RotaView.as_view(), name="rota"),

@@ -12,6 +12,11 @@ from governance.permissions import access_for
 from ..personal_data import mask_personal_ids
 
 
+def masked(text: str) -> str:
+    """`text` with personal identification numbers masked (see `QueueItem.masked_text`)."""
+    return mask_personal_ids(text) if text else ""
+
+
 class ItemKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     REPLY = "reply", _("Reply")
@@ -60,6 +65,28 @@ class QueueItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    # The masked copy of the text follows the text on every write path that skips `save()`.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.masked_text = masked(obj.text)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "text" in fields:
+            objs = list(objs)
+            for obj in objs:
+                obj.masked_text = masked(obj.text)
+            fields = [*fields, "masked_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "text" in kwargs:
+            if not isinstance(kwargs["text"], str):
+                raise TypeError("QueueItem.text can only be updated to a plain string")
+            kwargs["masked_text"] = masked(kwargs["text"])
+        return super().update(**kwargs)
+
 
 class QueueItem(models.Model):
     channel = models.ForeignKey(
@@ -82,6 +109,12 @@ class QueueItem(models.Model):
     author_name = models.CharField(_("author"), max_length=255, blank=True)
     author_external_id = models.CharField(_("author platform id"), max_length=255, blank=True)
     text = models.TextField(_("text"), blank=True)
+    # The text with personal identification numbers masked, kept with the row whenever the text
+    # is written: what every page, export and search reads. Searching `text` instead would let
+    # a reader probe a masked number digit by digit.
+    masked_text = models.TextField(
+        _("text (personal ID numbers masked)"), blank=True, default="", editable=False
+    )
     permalink = models.URLField(_("permalink"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created on the platform"))
     received_at = models.DateTimeField(_("received"), db_index=True)
@@ -182,14 +215,20 @@ class QueueItem(models.Model):
     def __str__(self):
         return f"{self.get_platform_display()} {self.external_id}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # A row loaded without its text is not changing it: nothing to mask again.
+        if (update_fields is None and "text" not in self.get_deferred_fields()) or (
+            update_fields is not None and "text" in update_fields
+        ):
+            self.masked_text = masked(self.text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "masked_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("moderation:item-detail", args=[self.pk])
 
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
-
-    @property
-    def masked_text(self):
-        """The text with personal identification numbers masked: what every page shows."""
-        return mask_personal_ids(self.text) if self.text else ""

@@ -107,22 +107,26 @@ class Record(models.Model):
         raise AppendOnlyError("Records cannot be deleted.")
 
     def metadata(self):
-        """The archive metadata as exported next to the PDF."""
-        return {
-            "record_id": self.pk,
-            "platform": self.platform,
-            "platform_id": self.external_id,
-            "channel": self.channel_name,
-            "author": self.author_name,
-            "created_at": self.created_at.isoformat(),
-            "received_at": self.received_at.isoformat(),
-            "captured_at": self.captured_at.isoformat(),
-            "permalink": self.permalink,
-            "subject": self.subject,
-            "case_number": self.case_number,
-            "classification": self.classification,
-            "from": self.sender,
-            "to": self.recipient,
-            "confidentiality": self.confidentiality,
-            "extra": self.extra,
-        }
+        """The archive metadata as exported next to the PDF, personal ID numbers masked."""
+        from ..personal_data import mask_personal_ids_in
+
+        return mask_personal_ids_in(
+            {
+                "record_id": self.pk,
+                "platform": self.platform,
+                "platform_id": self.external_id,
+                "channel": self.channel_name,
+                "author": self.author_name,
+                "created_at": self.created_at.isoformat(),
+                "received_at": self.received_at.isoformat(),
+                "captured_at": self.captured_at.isoformat(),
+                "permalink": self.permalink,
+                "subject": self.subject,
+                "case_number": self.case_number,
+                "classification": self.classification,
+                "from": self.sender,
+                "to": self.recipient,
+                "confidentiality": self.confidentiality,
+                "extra": self.extra,
+            }
+        )

@@ -82,6 +82,13 @@ class Forwarding(models.Model):
     def is_open(self):
         return self.status == ForwardingStatus.OPEN
 
+    @property
+    def masked_answer_text(self):
+        """The expert's answer with personal ID numbers masked: what pages and the API show."""
+        from ..personal_data import mask_personal_ids
+
+        return mask_personal_ids(self.answer_text) if self.answer_text else ""
+
     def internal_state(self, now):
         """Where the internal deadline stands: "met", "late" (answered after the deadline),
         "overdue", "due_soon" (past the reminder point), "waiting", or "" once withdrawn."""

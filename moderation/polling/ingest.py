@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..models import ItemStatus, QueueItem
+from ..models.items import masked
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def _values(channel, fetched, received_at, calculator) -> dict:
         "author_name": (fetched.author_name or "")[: _LIMITS["author_name"]],
         "author_external_id": (fetched.author_id or "")[: _LIMITS["author_external_id"]],
         "text": fetched.text or "",
+        # The personal-data scan of the pipeline: searches and pages read this column.
+        "masked_text": masked(fetched.text or ""),
         "permalink": (fetched.permalink or "")[: _LIMITS["permalink"]],
         "created_at": fetched.created_at,
         "received_at": received_at,

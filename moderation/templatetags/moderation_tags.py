@@ -8,6 +8,15 @@ from ..models import OPEN_STATUSES
 
 register = template.Library()
 
+
+@register.filter
+def masked(value):
+    """Text with personal identification numbers masked (notes, answers, audit details)."""
+    from ..personal_data import mask_personal_ids
+
+    return mask_personal_ids(str(value)) if value else value
+
+
 ACTION_LABELS = {
     "acknowledge": _("acknowledged"),
     "reply": _("answer posted"),
@@ -23,6 +32,7 @@ ACTION_LABELS = {
     "capture_record": _("captured as a record"),
     "update_record": _("record metadata changed"),
     "export_record": _("record exported"),
+    "read_record_as_written": _("record read as written"),
     "personal_data_found": _("personal data found"),
     "sla_warning": _("deadline warning sent"),
     "sla_breach": _("missed deadline reported"),

@@ -73,6 +73,13 @@ def _record_not_exported(org, response):
     assert Record.objects.filter(exported_at__isnull=False).count() == 0
 
 
+def _no_reading_logged(org, response):
+    from moderation.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(action="read_record_as_written").exists()
+    assert "070761" not in response.content.decode()
+
+
 def _forwarding(org):
     from moderation.models import Forwarding
 
@@ -258,6 +265,14 @@ CASES = [
         data={"exporter": "file"},
         unchanged=_record_not_exported,
     ),
+    Case(
+        "moderation:record-as-written",
+        lambda org: reverse("moderation:record-as-written", args=[_record(org).pk]),
+        expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"purpose": "Aktindsigt 26-1"},
+        unchanged=_no_reading_logged,
+    ),
     Case("moderation:audit-log", lambda org: reverse("moderation:audit-log"), _TEAM_PAGE),
     Case(
         "item-list",
@@ -330,6 +345,14 @@ CASES = [
         method="post",
         data={"exporter": "file"},
         unchanged=_record_not_exported,
+    ),
+    Case(
+        "record-as-written",
+        lambda org: reverse("record-as-written", args=[_record(org).pk]),
+        expect(403, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"purpose": "Aktindsigt 26-1"},
+        unchanged=_no_reading_logged,
     ),
     Case(
         "notification-list",

@@ -125,6 +125,37 @@ HITS = [
     ("1.234.567 2110625629", [("DK", KIND_CPR, 10, 20)]),
     # The Swedish mobile number shape is a valid CPR when no phone label precedes it.
     ("0701234567", [("DK", KIND_CPR, 0, 10)]),
+    # As people write them: a label glued on, the date in groups, dots and slashes.
+    ("cpr1503851004", [("DK", KIND_CPR, 3, 13)]),
+    ("CPR1503851004", [("DK", KIND_CPR, 3, 13)]),
+    ("pnr19880320-0016", [("SE", KIND_PERSONNUMMER, 3, 16)]),
+    ("15.03.85-1004", [("DK", KIND_CPR, 0, 13)]),
+    ("15-03-85-1004", [("DK", KIND_CPR, 0, 13)]),
+    ("15/03/85/1004", [("DK", KIND_CPR, 0, 13)]),
+    ("150385/1004", [("DK", KIND_CPR, 0, 11)]),
+    ("150385.1004", [("DK", KIND_CPR, 0, 11)]),
+    ("15 03 85 1004", [("DK", KIND_CPR, 0, 13)]),
+    ("Mit cpr er 15.03.85-1004, tak", [("DK", KIND_CPR, 11, 24)]),
+    # Full-width digits and invisible characters: offsets into the text as written.
+    ("\uff11\uff15\uff10\uff13\uff18\uff15-\uff11\uff10\uff10\uff14", [("DK", KIND_CPR, 0, 11)]),
+    (
+        "cpr: \uff11\uff15\uff10\uff13\uff18\uff15\u200b\uff11\uff10\uff10\uff14.",
+        [("DK", KIND_CPR, 5, 16)],
+    ),
+    ("1503\u200b851004", [("DK", KIND_CPR, 0, 11)]),  # zero-width space
+    ("150385-\u200c1004", [("DK", KIND_CPR, 0, 12)]),  # zero-width non-joiner
+    ("15038\u200d51004", [("DK", KIND_CPR, 0, 11)]),  # zero-width joiner
+    ("1503\u2060851004", [("DK", KIND_CPR, 0, 11)]),  # word joiner
+    ("\ufeff1503851004", [("DK", KIND_CPR, 1, 11)]),  # byte order mark before the number
+    ("150385\u00ad1004", [("DK", KIND_CPR, 0, 11)]),  # soft hyphen
+    (
+        "Se 1\u200b5\u200b0\u200b3\u200b8\u200b5\u200b1\u200b0\u200b0\u200b4 her",
+        [("DK", KIND_CPR, 3, 22)],
+    ),
+    # Inside web addresses.
+    ("https://x.dk/?cpr=1503851004", [("DK", KIND_CPR, 18, 28)]),
+    ("https://example.dk/sag/2110625629", [("DK", KIND_CPR, 23, 33)]),
+    ("se www.example.dk/?id=2110625629 for mere", [("DK", KIND_CPR, 22, 32)]),
 ]
 
 
@@ -209,9 +240,36 @@ NOT_IDS = [
     "15108680048",  # individual number 800 has no century for YY 86
     "55508695054",  # day and month both moved
     "15108695010",  # K1 leaves 4 mod 11 under either rule
-    # Web addresses.
-    "https://example.dk/sag/2110625629",
-    "se www.example.dk/?id=2110625629 for mere",
+    # Phone numbers written in groups, dates alone, amounts, glued and grouped numbers.
+    "+45 12 34 56 78",
+    "70 10 20 30",
+    "12 34 56 78 90",
+    "tlf 15 03 85 10 04",
+    "tlf. 15.03.85.1004",
+    "mobil 150385 1004",
+    "+\uff14\uff15\uff11\uff15\uff10\uff13\uff18\uff15\uff11\uff10\uff10\uff14",
+    "15.03.85",
+    "15.03.1985",
+    "15.03.85 kl. 10.04",
+    "kr. 1.503.851,04",
+    "DK50 0040 0440 1162 43",
+    "3203851004",  # day 32
+    "15.13.85-1004",  # month 13
+    "1234150385100456",
+    "\uff11\uff15\uff10\uff13\uff18\uff15\uff11\uff10\uff10\uff14\uff15",  # 11 full-width digits
+    "1503851004\uff11",
+    "ab\uff11\uff15\uff10\uff13\uff18\uff15\uff11\uff10\uff10\uff14",
+    "x1503\u200b851004",
+    "Nr1503851004",
+    "ordre 1503851004 3",
+    "150385/10045",
+    "12.15.03.85-1004",
+    "15.03.85-1004.3",
+    "150385.1004.12",
+    "order/123/1503851004",
+    "15 03 851004",
+    "15.03-85-1004",
+    "https://example.dk/sag/12/1503851004",
 ]
 
 
@@ -328,6 +386,12 @@ def test_country_hint_given_as_a_bare_string_is_refused():
         ),
         ("Æblegrød 😀 \u2013 CPR: 211062-5629 🙏", "Æblegrød 😀 \u2013 CPR: ██████-████ 🙏"),
         ("Ordre 2110625629 3 er sendt", "Ordre 2110625629 3 er sendt"),
+        ("15.03.85-1004", "██.██.██-████"),
+        ("cpr1503851004", "cpr██████████"),
+        ("https://x.dk/?cpr=1503851004", "https://x.dk/?cpr=██████████"),
+        ("\uff11\uff15\uff10\uff13\uff18\uff15\uff0d\uff11\uff10\uff10\uff14", "██████\uff0d████"),
+        ("CPR 1503\u200b851004!", "CPR ████\u200b██████!"),
+        ("150385\u00ad1004", "██████\u00ad████"),
         ("", ""),
     ],
 )
