@@ -26,6 +26,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Channel
+from governance.bounds import supported_moment
 from governance.compiled import values_rows
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.permissions import access_for, can
@@ -166,6 +167,9 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
         else:
             with contextlib.suppress(ValueError):  # a well-formed but impossible date
                 due = parse_datetime(due_part.replace(" ", "+"))
+            # An odd offset or a moment at the end of the calendar: the first page.
+            if due is not None:
+                due = supported_moment(due) if timezone.is_aware(due) else None
 
     def build():
         ordered = queue_queryset(user, filters, now).order_by(
@@ -740,10 +744,11 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
             rows = rows.filter(action=params["action"])
         if params.get("actor"):
             rows = rows.filter(actor__username=params["actor"])
-        if params.get("channel", "").isdigit():
-            rows = rows.filter(channel_id=int(params["channel"]))
-        if params.get("item", "").isdigit():
-            rows = rows.filter(item_id=int(params["item"]))
+        # An id past the database's largest integer finds nothing (SQLite cannot even ask).
+        for key in ("channel", "item"):
+            value = params.get(key, "")
+            if value.isdigit():
+                rows = rows.filter(**{f"{key}_id": int(value)}) if len(value) < 19 else rows.none()
         for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
             value = params.get(key, "")
             with contextlib.suppress(ValueError):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel
+from governance.bounds import SupportedDateField
 
 from .metrics import DIMENSIONS, INTERVALS, Period
 from .models import ChannelStrategy, Goal, PlanItem, Purpose, YearTheme
@@ -112,8 +113,8 @@ class PlanItemForm(forms.ModelForm):
 class ReportFilterForm(forms.Form):
     """The period (local dates) and breakdown of a report; empty fields take the defaults."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    start = SupportedDateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = SupportedDateField(label=_("To"), required=False, widget=DATE_INPUT)
     by = forms.ChoiceField(
         label=_("Per"),
         required=False,
