@@ -180,7 +180,8 @@ def _draw_row(item, state, texts, tz, link_head) -> str:
         f'href="{href}">{text}</a>{badges}</td>'
         f'<td data-label="{e["channel"]}">{escape(item.channel_name)} '
         f'<span class="app-muted">({platform})</span></td>'
-        f'<td data-label="{e["author"]}">{escape(item.author_name) or "–"}</td>'
+        f'<td data-label="{e["author"]}"><span class="app-queue-author">'
+        f"{escape(item.author_name) or '–'}</span></td>"
         f'<td data-label="{e["due"]}">{due_cell}</td>'
         f'<td data-label="{e["status"]}">{statuses.get(item.status, "")}</td>'
         f'<td data-label="{e["assigned"]}">{escape(item.assigned_to_name) or "–"}</td></tr>'

@@ -40,3 +40,23 @@ def action_label(code):
 def internal_state(forwarding, now):
     """Where a forwarding's internal deadline stands at `now` (see `Forwarding.internal_state`)."""
     return forwarding.internal_state(now)
+
+
+# A citizen's text longer than this shows its beginning, and the whole behind "Show all": a
+# comment of 100,000 characters in one piece took the browser many seconds to lay out.
+SHOWN_CHARACTERS = 2000
+
+
+@register.inclusion_tag("moderation/includes/long_text.html")
+def long_text(text, html_id="", empty=""):
+    """A citizen's `text`, cut after SHOWN_CHARACTERS with the rest in a <details> (no
+    script). `html_id` names the shown paragraph, and `<html_id>-all` the details."""
+    text = text or ""
+    return {
+        "text": text,
+        "head": text[:SHOWN_CHARACTERS],
+        "cut": len(text) > SHOWN_CHARACTERS,
+        "length": len(text),
+        "html_id": html_id,
+        "empty": empty,
+    }

@@ -284,3 +284,40 @@ def test_the_reply_page_with_a_key_reused_on_another_item_says_so(comms, org):
     assert response.status_code == 400
     assert "idempotency key was already used" in response.content.decode()
     assert QueueItem.objects.get(pk=other.pk).status == "new"
+
+
+# --- a very long text on the pages --------------------------------------------------------
+
+LONG = "Hvorfor" + "x" * 99_986 + "SLUTTEN"
+
+
+def test_the_item_page_shows_the_start_of_a_long_text_and_the_rest_behind_show_all(comms, org):
+    target = org.items["central"]
+    QueueItem.objects.filter(pk=target.pk).update(text=LONG)
+
+    page = comms.get(reverse("moderation:item-detail", args=[target.pk])).content.decode()
+
+    shown = page.split('id="item-text">', 1)[1].split("</p>", 1)[0]
+    assert shown == "Hvorfor" + "x" * 1993 + "…"
+    assert 'id="item-text-all"' in page
+    assert "Show all 100000 characters" in page
+    assert page.count(LONG) == 1  # the whole text, once, inside the details
+
+
+def test_the_record_page_cuts_a_long_text_the_same_way(comms, org):
+    target = org.items["central"]
+    QueueItem.objects.filter(pk=target.pk).update(text=LONG)
+    assert comms.post(f"/api/v1/items/{target.pk}/record/", {}).status_code == 200
+    record = Record.objects.get()
+
+    page = comms.get(reverse("moderation:record-detail", args=[record.pk])).content.decode()
+
+    assert 'id="record-text-all"' in page
+    assert page.count(LONG) == 1
+
+
+def test_a_short_text_shows_whole_without_show_all(comms, org):
+    target = org.items["central"]
+    page = comms.get(reverse("moderation:item-detail", args=[target.pk])).content.decode()
+    assert f'id="item-text">{target.text}</p>' in page
+    assert "item-text-all" not in page
