@@ -60,6 +60,8 @@ class GoalForm(forms.ModelForm):
             "start_date": DATE_INPUT,
             "deadline": DATE_INPUT,
         }
+        # A date past 2100 (9999-12-31) overflowed in progress and forecasts.
+        field_classes = {"start_date": SupportedDateField, "deadline": SupportedDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +78,7 @@ class YearThemeForm(forms.ModelForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
         }
+        field_classes = {"start_date": SupportedDateField, "end_date": SupportedDateField}
 
 
 class PlanItemForm(forms.ModelForm):
@@ -101,6 +104,8 @@ class PlanItemForm(forms.ModelForm):
             "end_date": DATE_INPUT,
             "description": forms.Textarea(attrs=AREA),
         }
+        # A date past 2100 (9999-12-31) overflowed in the calendar feed.
+        field_classes = {"start_date": SupportedDateField, "end_date": SupportedDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

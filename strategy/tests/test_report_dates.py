@@ -63,3 +63,40 @@ def test_the_plan_api_with_a_year_past_the_span_is_a_400(comms, year):
 
 def test_the_plan_api_takes_a_year_in_the_span(comms):
     assert comms.get("/api/v1/plan-items/", {"year": "2026"}).status_code == 200
+
+
+# A goal or plan date of 9999-12-31 was stored, then overflowed on every later visit to the
+# goal page, the goals report and the plan's calendar feed: the forms refuse it.
+FORMS = [
+    (
+        "strategy:goal-create",
+        {"title": "Flere følgere", "metric": "followers", "target_value": "4000"},
+        ("start_date", "deadline"),
+    ),
+    ("strategy:theme-create", {"title": "Kultur"}, ("start_date", "end_date")),
+    (
+        "strategy:plan-item-create",
+        {"title": "Valgkampagne", "kind": "campaign"},
+        ("start_date", "end_date"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("route", "data", "dates"), FORMS)
+def test_a_goal_or_plan_date_past_the_span_is_a_form_error_and_nothing_is_stored(
+    comms, org, route, data, dates
+):
+    from strategy.models import Goal, PlanItem, YearTheme
+
+    first, last = dates
+    data = {**data, "owner": org.users["comms_lead"].pk, first: "2026-01-01", last: "9999-12-31"}
+
+    response = comms.post(reverse(route), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[last] == [
+        "Give a date between 1970-01-01 and 2100-12-31."
+    ]
+    assert (Goal.objects.count(), YearTheme.objects.count(), PlanItem.objects.count()) == (0, 0, 0)
+    for url in ("/strategy/plan/calendar.ics", "/strategy/reports/goals/"):
+        assert comms.get(url).status_code == 200
