@@ -446,7 +446,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return form.cleaned_data, None
 
     def do_acknowledge(self, request, item):
-        actions.acknowledge(item, acting_user=request.user, note=request.POST.get("note", ""))
+        actions.acknowledge(item, acting_user=request.user, note=_posted_note(request))
         return _("Acknowledged.")
 
     def do_reply(self, request, item):
@@ -531,7 +531,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Hiding is on its way to the platform.")
 
     def do_unhide(self, request, item):
-        actions.unhide(item, acting_user=request.user, note=request.POST.get("note", ""))
+        actions.unhide(item, acting_user=request.user, note=_posted_note(request))
         return _("Unhiding is on its way to the platform.")
 
     def do_tell_author(self, request, item):
@@ -564,15 +564,25 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Captured as a record.")
 
     def do_send_back(self, request, item):
-        forwarding = get_object_or_404(
-            forwarded_to(request.user), pk=request.POST.get("forwarding"), item=item
-        )
+        forwarding_id = request.POST.get("forwarding", "")
+        if not (forwarding_id.isdigit() and len(forwarding_id) < 19):
+            raise Http404
+        forwarding = get_object_or_404(forwarded_to(request.user), pk=forwarding_id, item=item)
         data, refused = self._form(SendBackForm(request.POST), "send_back")
         if refused:
             return refused
         actions.send_back(forwarding, data["answer"], acting_user=request.user)
         messages.success(request, _("Your answer was sent back to the team."))
         return redirect("moderation:forwarded")
+
+
+def _posted_note(request) -> str:
+    """The optional note of a one-button action, held to the note form's rules (length, no
+    NUL character); a note that breaks them refuses the action with the reason."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionError(" ".join(form.errors["note"]))
+    return form.cleaned_data["note"]
 
 
 class ForwardedView(ActionRequiredMixin, TemplateView):
@@ -637,7 +647,7 @@ class CrisisView(ActionRequiredMixin, TemplateView):
         try:
             if request.POST.get("switch") == "off":
                 period = actions.end_crisis(
-                    municipality, acting_user=request.user, note=request.POST.get("note", "")
+                    municipality, acting_user=request.user, note=_posted_note(request)
                 )
                 messages.success(
                     request,

@@ -3,8 +3,11 @@
 than its column, and an idempotency key given again for another request. Each test also checks
 that nothing was changed or lost."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.testing import PASSWORD
 from moderation import limits
@@ -24,7 +27,7 @@ from moderation.forms import (
     SendBackForm,
     TellAuthorForm,
 )
-from moderation.models import AuditEntry, OutboxMessage, QueueItem, Record
+from moderation.models import AuditEntry, Forwarding, OutboxMessage, QueueItem, Record
 
 from .support import adopt_policy
 
@@ -321,3 +324,37 @@ def test_a_short_text_shows_whole_without_show_all(comms, org):
     page = comms.get(reverse("moderation:item-detail", args=[target.pk])).content.decode()
     assert f'id="item-text">{target.text}</p>' in page
     assert "item-text-all" not in page
+
+
+# --- notes and ids posted by the item page's one-button actions ---------------------------
+
+
+@pytest.mark.parametrize("note", ["Set\x00af mig", "x" * (limits.NOTE + 1)])
+def test_an_acknowledge_note_with_a_nul_or_too_long_is_refused(comms, org, note):
+    target = org.items["central"]
+    response = comms.post(
+        reverse("moderation:item-action", args=[target.pk, "acknowledge"]), {"note": note}
+    )
+    assert response.status_code == 400
+    target.refresh_from_db()
+    assert target.status == "new"
+    assert not AuditEntry.objects.filter(action="acknowledge").exists()
+
+
+@pytest.mark.parametrize("forwarding", ["abc", "9" * 30, ""])
+def test_sending_back_for_a_forwarding_that_is_not_an_id_is_a_404(client, org, forwarding):
+    target = org.items["a"]
+    Forwarding.objects.create(
+        item=target,
+        to_unit=org.units["dept_a"],
+        to_user=org.users["expert"],
+        due_at=timezone.now() + timedelta(days=1),
+        forwarded_by=org.users["comms"],
+    )
+    assert client.login(username="expert", password=PASSWORD)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("moderation:item-action", args=[target.pk, "send_back"]),
+        {"forwarding": forwarding, "answer": "Svar"},
+    )
+    assert response.status_code == 404
