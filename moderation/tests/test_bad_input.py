@@ -358,3 +358,38 @@ def test_sending_back_for_a_forwarding_that_is_not_an_id_is_a_404(client, org, f
         {"forwarding": forwarding, "answer": "Svar"},
     )
     assert response.status_code == 404
+
+
+# --- JSON bodies the database cannot store ------------------------------------------------
+
+
+def test_record_metadata_with_a_nul_character_in_its_json_is_a_400(comms, org):
+    target = org.items["central"]
+    assert comms.post(f"/api/v1/items/{target.pk}/record/", {}).status_code == 200
+    record = Record.objects.get()
+
+    response = comms.patch(
+        f"/api/v1/records/{record.pk}/",
+        {"extra": {"note": "a\u0000b"}, "subject": "Affald"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "NUL" in str(response.json())
+    record.refresh_from_db()
+    assert (record.extra, record.subject) == ({}, "")
+
+
+def test_an_api_body_nested_too_deeply_is_a_400_and_changes_nothing(comms, org):
+    target = org.items["central"]
+    depth = 100_000
+    body = '{"reason": ' + "[" * depth + "]" * depth + "}"
+
+    response = comms.post(
+        f"/api/v1/items/{target.pk}/close/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "nested too deeply" in str(response.json())
+    target.refresh_from_db()
+    assert target.status == "new"
