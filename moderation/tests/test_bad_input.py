@@ -65,6 +65,17 @@ def test_sla_preview_outside_the_supported_span_is_a_400_on_received_at(comms, o
     assert "1970-01-01" in str(response.json())
 
 
+@pytest.mark.parametrize("received_at", ["1970-01-01T00:00:00Z", "2100-12-31T23:59:59Z"])
+def test_sla_preview_at_the_edges_of_the_span_answers(comms, org, received_at):
+    adopt_policy(org.municipality)
+    response = comms.get(
+        "/api/v1/sla/preview/",
+        {"channel": org.channels["central"].pk, "received_at": received_at},
+    )
+    assert response.status_code == 200
+    assert response.json()["answer_due"] > response.json()["received_at"][:19]
+
+
 def test_sla_preview_with_an_odd_but_valid_offset_answers_in_utc(comms, org):
     adopt_policy(org.municipality)
     response = comms.get(
