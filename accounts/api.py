@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
-from . import actions
+from . import actions, limits
 from .answer_times import attach_answer_times, failing
 from .models import (
     Channel,
@@ -136,17 +136,20 @@ class ChannelSerializer(serializers.ModelSerializer):
         return may_connect(channel)
 
 
+# Every text field has the length limit of the page's form (accounts.limits).
 class ClosingInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-    notice_text = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.TEXT)
+    notice_text = serializers.CharField(max_length=limits.TEXT)
 
 
 class CommentInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.COMMENT
+    )
 
 
 class RequiredCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField()
+    comment = serializers.CharField(max_length=limits.COMMENT)
 
 
 def _workflow_error(error):
@@ -266,17 +269,21 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
     """A page request; on create, the page's record fields come along."""
 
     platform = serializers.ChoiceField(choices=Platform.choices, source="channel.platform")
-    name = serializers.CharField(source="channel.name", max_length=200)
-    purpose = serializers.CharField(source="channel.purpose")
-    target_groups = serializers.CharField(source="channel.target_groups")
+    name = serializers.CharField(source="channel.name", max_length=limits.NAME)
+    purpose = serializers.CharField(source="channel.purpose", max_length=limits.TEXT)
+    target_groups = serializers.CharField(source="channel.target_groups", max_length=limits.TEXT)
     responsible = serializers.PrimaryKeyRelatedField(
         source="channel.responsible", queryset=get_user_model().objects.filter(is_active=True)
     )
     deputy = serializers.PrimaryKeyRelatedField(
         source="channel.deputy", queryset=get_user_model().objects.filter(is_active=True)
     )
-    url = serializers.URLField(source="channel.url", required=False, allow_blank=True)
-    handle = serializers.CharField(source="channel.handle", required=False, allow_blank=True)
+    url = serializers.URLField(
+        source="channel.url", required=False, allow_blank=True, max_length=limits.URL
+    )
+    handle = serializers.CharField(
+        source="channel.handle", required=False, allow_blank=True, max_length=limits.HANDLE
+    )
     department = serializers.PrimaryKeyRelatedField(
         queryset=OrgUnit.objects.filter(centre__isnull=False)
     )
@@ -316,6 +323,7 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_comment",
         ]
+        extra_kwargs = {"message": {"max_length": limits.TEXT}}
 
     def get_web_url(self, channel_request) -> str:
         request = self.context.get("request")

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrgUnit, UnitKind
 
+from . import limits
 from .models import Channel, Platform, PlatformRole
 from .people import eligible_people, not_eligible_message, people_in_centres
 
@@ -60,7 +62,7 @@ class ChannelRequestForm(_Styled, forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     name = forms.CharField(
         label=_("Name of the page"),
-        max_length=200,
+        max_length=limits.NAME,
         help_text=_("Name the municipality and the department, e.g. “Fjordby Kommune – Library”."),
     )
     department = forms.ModelChoiceField(
@@ -68,21 +70,27 @@ class ChannelRequestForm(_Styled, forms.Form):
         queryset=OrgUnit.objects.none(),
         help_text=_("The department that will run the page; its centre manager decides."),
     )
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     target_groups = forms.CharField(
-        label=_("Target groups"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Target groups"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     message = forms.CharField(
         label=_("Message"),
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the page will tell its readers, and why social media is the place."),
     )
     responsible = _PersonChoice(label=_("Responsible person"), queryset=_people())
     deputy = _PersonChoice(label=_("Deputy"), queryset=_people())
     url = forms.URLField(
-        label=_("Address of the page, if it exists"), required=False, assume_scheme="https"
+        label=_("Address of the page, if it exists"),
+        required=False,
+        max_length=limits.URL,
+        assume_scheme="https",
     )
-    handle = forms.CharField(label=_("Handle"), max_length=200, required=False)
+    handle = forms.CharField(label=_("Handle"), max_length=limits.HANDLE, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +120,7 @@ class DecisionForm(_Styled, forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
+        max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you reject."),
     )
@@ -155,6 +164,12 @@ class ChannelEditForm(_Styled, forms.ModelForm):
         )
         self.fields["responsible"].queryset = people
         self.fields["deputy"].queryset = people
+        # The same limit as on the request form and in the API.
+        for name in ("purpose", "target_groups"):
+            field = self.fields[name]
+            field.max_length = limits.TEXT
+            field.validators.append(MaxLengthValidator(limits.TEXT))
+            field.widget.attrs["maxlength"] = str(limits.TEXT)
 
     def clean(self):
         data = super().clean()
@@ -175,16 +190,22 @@ class AdminAddForm(_Styled, forms.Form):
 
 class CommentForm(_Styled, forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=limits.COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ClosingRequestForm(_Styled, forms.Form):
     reason = forms.CharField(
-        label=_("Why close the page?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why close the page?"),
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     notice_text = forms.CharField(
         label=_("Closing notice"),
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Posted on the page before it closes: where readers find the municipality now."

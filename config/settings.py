@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "governance.middleware.MunicipalityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "governance.middleware.NullCharacterQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,6 +227,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # JSON nested too deeply or holding a NUL character is a 400 (governance/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Municipal social media governance API",

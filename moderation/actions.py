@@ -36,6 +36,7 @@ from .models import (
     ForwardingStatus,
     ItemStatus,
     NotificationKind,
+    OutboxKind,
     QueueItem,
     Record,
 )
@@ -167,6 +168,10 @@ def personal_id_message():
     )
 
 
+class IdempotencyConflict(ActionError):
+    """The idempotency key was given before with another request (another item or text)."""
+
+
 def _locked(item) -> QueueItem:
     return QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
 
@@ -218,11 +223,20 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
     refuse_personal_ids(text)
     with transaction.atomic():
         item = _locked(item)
+        earlier = outbox.message_for_key(idempotency_key)
+        if earlier is not None:
+            retried = (earlier.kind, earlier.item_id, earlier.text)
+            if retried == (OutboxKind.REPLY, item.pk, text):
+                return item  # a retry of a reply already taken: the same outcome again
+            raise IdempotencyConflict(_reused_key_message())
         if item.status not in OPEN_STATUSES:
             raise ActionError(_("The item is no longer open."))
-        message = outbox.enqueue_reply(
-            item, text, acting_user=acting_user, idempotency_key=idempotency_key
-        )
+        try:
+            message = outbox.enqueue_reply(
+                item, text, acting_user=acting_user, idempotency_key=idempotency_key
+            )
+        except outbox.KeyReused:  # taken for another item at the same moment
+            raise IdempotencyConflict(_reused_key_message()) from None
         now = timezone.now()
         item.status = ItemStatus.ANSWERED
         item.first_responded_at = item.first_responded_at or now
@@ -246,6 +260,13 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             forwardings=forwardings,
         )
     return item
+
+
+def _reused_key_message():
+    return _(
+        "This idempotency key was already used for another request (another item or another "
+        "text). Use a new key for a new answer."
+    )
 
 
 def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):

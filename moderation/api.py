@@ -13,16 +13,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from governance.bounds import SupportedIsoDateTimeFilter, out_of_span_message, supported_moment
 from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission, IsStaffMember
 
-from . import actions
+from . import actions, limits
 from .deadlines import DeadlineCalculator
 from .models import (
     OPEN_STATUSES,
@@ -129,23 +130,33 @@ class QueueItemFilter(filters.FilterSet):
         return queryset.exclude(status__in=OPEN_STATUSES)
 
 
+# Every text field has the length limit of the page's form (moderation.limits).
 class ReplyInput(serializers.Serializer):
-    text = serializers.CharField()
-    idempotency_key = serializers.CharField(max_length=200)
-    canned = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=limits.REPLY_TEXT)
+    idempotency_key = serializers.CharField(max_length=limits.IDEMPOTENCY_KEY)
+    canned = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.CANNED_CODE
+    )
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("A removal reason code of the policy in force."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=limits.REASON_CODE,
+        help_text=_("A removal reason code of the policy in force."),
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class CloseInput(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.CLOSE_REASON)
 
 
 class ForwardInput(serializers.Serializer):
@@ -163,7 +174,9 @@ class ForwardInput(serializers.Serializer):
         error_messages={"does_not_exist": actions.NOT_A_FORWARDING_RECIPIENT},
     )
     due_at = serializers.DateTimeField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.FORWARD_NOTE
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,19 +210,33 @@ class AssignInput(serializers.Serializer):
 
 
 class TellAuthorInput(serializers.Serializer):
-    reason = serializers.CharField()
-    text = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.REASON_CODE)
+    text = serializers.CharField(max_length=limits.TELL_AUTHOR_TEXT)
+
+
+def _record_field(name):
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.RECORD_FIELDS[name]
+    )
 
 
 class RecordInput(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True, default="")
-    case_number = serializers.CharField(required=False, allow_blank=True, default="")
-    classification = serializers.CharField(required=False, allow_blank=True, default="")
-    sender = serializers.CharField(required=False, allow_blank=True, default="")
-    recipient = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = _record_field("subject")
+    case_number = _record_field("case_number")
+    classification = _record_field("classification")
+    sender = _record_field("sender")
+    recipient = _record_field("recipient")
     confidentiality = serializers.ChoiceField(
         choices=["public", "internal", "confidential"], default="public"
     )
+
+
+class IdempotencyConflict(APIException):
+    """409: the idempotency key names an earlier, different request."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The idempotency key was already used for another request.")
+    default_code = "idempotency_conflict"
 
 
 _ITEM_ACTIONS = (
@@ -257,6 +284,8 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         try:
             perform(item, data.validated_data)
+        except actions.IdempotencyConflict as error:
+            raise IdempotencyConflict({"idempotency_key": [str(error)]}) from None
         except actions.ActionError as error:
             raise _refused(error) from None
         item.refresh_from_db()
@@ -398,7 +427,7 @@ class ForwardingSerializer(serializers.ModelSerializer):
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = serializers.CharField(max_length=limits.FORWARDING_ANSWER)
 
 
 class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -465,8 +494,8 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 
 class AuditEntryFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = SupportedIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = SupportedIsoDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry
@@ -570,7 +599,10 @@ def _parse_received_at(raw, errors):
             str(_("received_at must include a time zone offset, e.g. 2026-11-16T10:00:00+01:00."))
         ]
         return None
-    return value
+    moment = supported_moment(value)
+    if moment is None:
+        errors["received_at"] = [out_of_span_message()]
+    return moment
 
 
 def _iso(value: datetime | None):
@@ -644,7 +676,9 @@ class RecordAsWrittenSerializer(serializers.ModelSerializer):
 
 
 class ExportInput(serializers.Serializer):
-    exporter = serializers.CharField(help_text=_("A configured exporter: file or email."))
+    exporter = serializers.CharField(
+        max_length=limits.EXPORTER, help_text=_("A configured exporter: file or email.")
+    )
 
 
 class RecordViewSet(
@@ -731,7 +765,9 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class CrisisInput(serializers.Serializer):
     on = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.CRISIS_REASON
+    )
     target_percent = serializers.IntegerField(min_value=1, max_value=100, default=25)
     round_the_clock = serializers.BooleanField(default=True)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Channel, Platform
 from governance.models import OrgUnit, UnitKind
 
-from . import actions
+from . import actions, limits
 from .models import Confidentiality, ItemStatus
 
 _SELECT = forms.Select(attrs={"class": "form-select"})
@@ -56,18 +56,20 @@ class QueueFilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=limits.NOTE)
 
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
-        max_length=8000,
+        max_length=limits.REPLY_TEXT,
         error_messages={"required": _("Write the answer first.")},
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
-    canned = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=limits.IDEMPOTENCY_KEY)
+    canned = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=limits.CANNED_CODE
+    )
     forwarding = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -87,6 +89,7 @@ class ForwardForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the expert"),
         required=False,
+        max_length=limits.FORWARD_NOTE,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
 
@@ -105,7 +108,7 @@ class ForwardForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for closing without an answer"),
-        max_length=200,
+        max_length=limits.CLOSE_REASON,
         widget=forms.TextInput(attrs={"class": "form-input"}),
         error_messages={"required": _("Give a reason for closing.")},
     )
@@ -127,7 +130,10 @@ class AssignForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason from the policy"))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.TextInput(attrs={"class": "form-input"})
+        label=_("Note"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
     )
 
     def __init__(self, *args, reasons, **kwargs):
@@ -141,7 +147,7 @@ class TellAuthorForm(forms.Form):
     text = forms.CharField(
         label=_("Message to the author"),
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
-        max_length=4000,
+        max_length=limits.TELL_AUTHOR_TEXT,
     )
 
     def __init__(self, *args, reasons, **kwargs):
@@ -151,11 +157,25 @@ class TellAuthorForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
-    case_number = forms.CharField(label=_("Case or diary number"), max_length=100, required=False)
-    classification = forms.CharField(label=_("Classification"), max_length=100, required=False)
-    sender = forms.CharField(label=_("From"), max_length=255, required=False)
-    recipient = forms.CharField(label=_("To"), max_length=255, required=False)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=limits.RECORD_FIELDS["subject"], required=False
+    )
+    case_number = forms.CharField(
+        label=_("Case or diary number"),
+        max_length=limits.RECORD_FIELDS["case_number"],
+        required=False,
+    )
+    classification = forms.CharField(
+        label=_("Classification"),
+        max_length=limits.RECORD_FIELDS["classification"],
+        required=False,
+    )
+    sender = forms.CharField(
+        label=_("From"), max_length=limits.RECORD_FIELDS["sender"], required=False
+    )
+    recipient = forms.CharField(
+        label=_("To"), max_length=limits.RECORD_FIELDS["recipient"], required=False
+    )
     confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices)
 
     def __init__(self, *args, instance_record=None, **kwargs):
@@ -173,14 +193,16 @@ class SendBackForm(forms.Form):
         label=_("Your answer"),
         help_text=_("Short and informative; refer to phone or personal contact for case details."),
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
-        max_length=4000,
+        max_length=limits.FORWARDING_ANSWER,
         error_messages={"required": _("Write the answer first.")},
     )
 
 
 class CrisisForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why"), widget=forms.Textarea(attrs={"class": "form-input", "rows": 2})
+        label=_("Why"),
+        max_length=limits.CRISIS_REASON,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
     )
     target_percent = forms.IntegerField(
         label=_("Answer times in per cent of normal"),

@@ -54,6 +54,17 @@ POST_LOOKBACK = timedelta(minutes=5)
 finished = Signal()
 
 
+class KeyReused(ValueError):
+    """An idempotency key already names a different write (another kind or item)."""
+
+
+def message_for_key(idempotency_key) -> OutboxMessage | None:
+    """The outbox message queued under `idempotency_key`, if any."""
+    if not idempotency_key:
+        return None
+    return OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+
+
 def enqueue_reply(item, text, *, acting_user, idempotency_key):
     """Queue the municipality's reply `text` to `item`; returns the outbox message. A second
     call with the same key returns the first message and sends nothing more."""
@@ -167,7 +178,7 @@ def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
         )
         if not created:
             if message.kind != kind or message.item_id != getattr(item, "pk", None):
-                raise ValueError(f"Idempotency key {key!r} was used for a different write.")
+                raise KeyReused(f"Idempotency key {key!r} was used for a different write.")
             return message
         transaction.on_commit(lambda: _schedule(message.pk))
     return message

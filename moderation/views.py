@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import Channel, Platform
 from governance import csv_export
+from governance.bounds import supported_moment
 from governance.models import Membership, RemovalReason
 from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
@@ -173,6 +174,9 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
         else:
             with contextlib.suppress(ValueError):  # a well-formed but impossible date
                 due = parse_datetime(due_part.replace(" ", "+"))
+            # An odd offset or a moment at the end of the calendar: the first page.
+            if due is not None:
+                due = supported_moment(due) if timezone.is_aware(due) else None
 
     ordered = queue_queryset(user, filters, now).order_by(
         F("answer_due").asc(nulls_last=True), "id"
@@ -430,7 +434,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return None
 
     def do_acknowledge(self, request, item):
-        actions.acknowledge(item, acting_user=request.user, note=request.POST.get("note", ""))
+        actions.acknowledge(item, acting_user=request.user, note=_posted_note(request))
         return _("Acknowledged.")
 
     def do_reply(self, request, item):
@@ -501,7 +505,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Hiding is on its way to the platform.")
 
     def do_unhide(self, request, item):
-        actions.unhide(item, acting_user=request.user, note=request.POST.get("note", ""))
+        actions.unhide(item, acting_user=request.user, note=_posted_note(request))
         return _("Unhiding is on its way to the platform.")
 
     def do_tell_author(self, request, item):
@@ -540,9 +544,10 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Captured as a record.")
 
     def do_send_back(self, request, item):
-        forwarding = get_object_or_404(
-            forwarded_to(request.user), pk=request.POST.get("forwarding"), item=item
-        )
+        forwarding_id = request.POST.get("forwarding", "")
+        if not (forwarding_id.isdigit() and len(forwarding_id) < 19):
+            raise Http404
+        forwarding = get_object_or_404(forwarded_to(request.user), pk=forwarding_id, item=item)
         form = SendBackForm(request.POST)
         data, refused = self._form(form, "send_back")
         if refused:
@@ -556,6 +561,15 @@ class ItemActionView(ActionRequiredMixin, View):
             return refused
         messages.success(request, _("Your answer was sent back to the team."))
         return redirect("moderation:forwarded")
+
+
+def _posted_note(request) -> str:
+    """The optional note of a one-button action, held to the note form's rules (length, no
+    NUL character); a note that breaks them refuses the action with the reason."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionError(" ".join(form.errors["note"]))
+    return form.cleaned_data["note"]
 
 
 class ForwardedView(ActionRequiredMixin, TemplateView):
@@ -620,7 +634,7 @@ class CrisisView(ActionRequiredMixin, TemplateView):
         try:
             if request.POST.get("switch") == "off":
                 period = actions.end_crisis(
-                    municipality, acting_user=request.user, note=request.POST.get("note", "")
+                    municipality, acting_user=request.user, note=_posted_note(request)
                 )
                 messages.success(
                     request,
@@ -752,10 +766,11 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
             rows = rows.filter(action=params["action"])
         if params.get("actor"):
             rows = rows.filter(actor__username=params["actor"])
-        if params.get("channel", "").isdigit():
-            rows = rows.filter(channel_id=int(params["channel"]))
-        if params.get("item", "").isdigit():
-            rows = rows.filter(item_id=int(params["item"]))
+        # An id past the database's largest integer finds nothing (SQLite cannot even ask).
+        for key in ("channel", "item"):
+            value = params.get(key, "")
+            if value.isdigit():
+                rows = rows.filter(**{f"{key}_id": int(value)}) if len(value) < 19 else rows.none()
         for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
             value = params.get(key, "")
             with contextlib.suppress(ValueError):

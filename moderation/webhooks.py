@@ -24,8 +24,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import ChannelConnection
+from governance.bounds import EARLIEST, LATEST, supported_moment
 from platforms.base import FetchedItem
 
+from .models import QueueItem
 from .polling.ingest import store_batch
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,15 @@ def _receive(request, platform):
         return HttpResponseForbidden("Invalid signature.")
     try:
         payload = json.loads(body)
+    except RecursionError:
+        # Valid JSON nested deeper than Python reads: no entry of it can be stored, and sending
+        # it again will not change that, so it is logged with its raw payload and answered 200
+        # (an error would make the platform repeat it for days). Polling brings in its comments.
+        logger.warning(
+            "webhook delivery nested too deeply to read; nothing stored",
+            extra={"platform": platform, "raw": body.decode("utf-8", "replace")},
+        )
+        return HttpResponse("stored 0", content_type="text/plain")
     except (UnicodeDecodeError, ValueError):
         return HttpResponseBadRequest("The body is not JSON.")
     if not isinstance(payload, dict) or payload.get("object") != OBJECTS[platform]:
@@ -88,13 +99,14 @@ def receive_delivery(platform: str, payload: dict) -> int:
         account_id = str(entry.get("id") or "")
         if platform == "instagram" and isinstance(entry.get("messaging"), list):
             for event in entry["messaging"]:
-                item = _instagram_message(account_id, event)
+                item = _acceptable(platform, _instagram_message(account_id, event), event)
                 if item is not None:
                     by_account.setdefault(account_id, []).append(item)
         if not isinstance(entry.get("changes"), list):
             continue
         for change in entry["changes"]:
             item = _item_from_change(platform, account_id, entry, change)
+            item = _acceptable(platform, item, change)
             if item is not None:
                 by_account.setdefault(account_id, []).append(item)
     if not by_account:
@@ -122,8 +134,12 @@ def _item_from_change(platform, account_id, entry, change) -> FetchedItem | None
         if platform == "facebook":
             return _facebook_item(account_id, change.get("field"), value)
         return _instagram_item(account_id, entry, change.get("field"), value)
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.warning("webhook change skipped (%s): %r", exc, value)
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        logger.warning(
+            "webhook change skipped (%s)",
+            exc,
+            extra={"platform": platform, "reason": str(exc), "raw": change},
+        )
         return None
 
 
@@ -200,8 +216,12 @@ def _instagram_message(account_id, event) -> FetchedItem | None:
             from_account=message.get("is_echo") is True or author_id == account_id,
             raw=event,
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.warning("webhook message skipped (%s): %r", exc, event)
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        logger.warning(
+            "webhook message skipped (%s)",
+            exc,
+            extra={"platform": "instagram", "reason": str(exc), "raw": event},
+        )
         return None
 
 
@@ -213,11 +233,64 @@ def _time(value) -> datetime:
         seconds = float(value)
         if seconds > 1e11:
             seconds /= 1000
+        if not _EARLIEST_SECONDS <= seconds < _LATEST_SECONDS:  # also NaN and infinity
+            raise ValueError("a webhook time outside the supported span")
         return datetime.fromtimestamp(seconds, tz=UTC)
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError("a webhook time without a zone")
-    return parsed
+    moment = supported_moment(parsed)
+    if moment is None:
+        raise ValueError("a webhook time outside the supported span")
+    return moment
+
+
+_EARLIEST_SECONDS = EARLIEST.timestamp()
+_LATEST_SECONDS = LATEST.timestamp()
+# Ids and names longer than the queue's columns cannot be stored (nor are they Meta's).
+_ID_LIMIT = QueueItem._meta.get_field("external_id").max_length
+# Deeper than any Graph payload; the raw payload is stored as JSON, which must be writable.
+_MAX_DEPTH = 32
+
+
+def _acceptable(platform, item: FetchedItem | None, raw) -> FetchedItem | None:
+    """`item`, or None when one of its values cannot be stored: an id longer than the column,
+    a NUL character (PostgreSQL refuses it in text and JSON) or a payload nested too deeply.
+    A refused change is logged with its raw payload; the rest of the delivery is stored."""
+    if item is None:
+        return None
+    problem = None
+    ids = (item.external_id, item.parent_external_id, item.thread_external_id, item.author_id)
+    if any(value and len(value) > _ID_LIMIT for value in ids):
+        problem = f"an id longer than {_ID_LIMIT} characters"
+    else:
+        problem = _unstorable(item.raw) or _unstorable([item.text, item.author_name, *ids])
+    if problem is None:
+        return item
+    logger.warning(
+        "webhook change skipped (%s)",
+        problem,
+        extra={"platform": platform, "reason": problem, "raw": raw},
+    )
+    return None
+
+
+def _unstorable(value) -> str | None:
+    """Why `value` (decoded JSON) cannot be stored, or None. Walked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return f"nested deeper than {_MAX_DEPTH} levels"
+        if isinstance(current, str):
+            if "\x00" in current:
+                return "a NUL character"
+        elif isinstance(current, dict):
+            stack.extend((key, depth + 1) for key in current)
+            stack.extend((child, depth + 1) for child in current.values())
+        elif isinstance(current, list | tuple):
+            stack.extend((child, depth + 1) for child in current)
+    return None
 
 
 def _endpoint(platform):

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from governance.bounds import EARLIEST_DATE, LATEST_DATE
 from governance.permissions.api import ActionPermission
 
 from . import metrics
@@ -126,8 +128,15 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         items = PlanItem.objects.select_related("theme").prefetch_related("channels")
         year = self.request.query_params.get("year")
         if year:
-            if not year.isdigit():
-                raise ValidationError({"year": "Give the year as four digits."})
+            if not (year.isdigit() and EARLIEST_DATE.year <= int(year) <= LATEST_DATE.year):
+                raise ValidationError(
+                    {
+                        "year": [
+                            _("Give a year between %(earliest)s and %(latest)s.")
+                            % {"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year}
+                        ]
+                    }
+                )
             items = items.filter(start_date__year__lte=int(year), end_date__year__gte=int(year))
         return items.order_by("start_date", "end_date", "title", "id")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel
+from governance.bounds import SupportedDateField
 
 from .metrics import DIMENSIONS, INTERVALS, Period
 from .models import ChannelStrategy, Goal, PlanItem, Purpose, YearTheme
@@ -59,6 +60,8 @@ class GoalForm(forms.ModelForm):
             "start_date": DATE_INPUT,
             "deadline": DATE_INPUT,
         }
+        # A date past 2100 (9999-12-31) overflowed in progress and forecasts.
+        field_classes = {"start_date": SupportedDateField, "deadline": SupportedDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +78,7 @@ class YearThemeForm(forms.ModelForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
         }
+        field_classes = {"start_date": SupportedDateField, "end_date": SupportedDateField}
 
 
 class PlanItemForm(forms.ModelForm):
@@ -100,6 +104,8 @@ class PlanItemForm(forms.ModelForm):
             "end_date": DATE_INPUT,
             "description": forms.Textarea(attrs=AREA),
         }
+        # A date past 2100 (9999-12-31) overflowed in the calendar feed.
+        field_classes = {"start_date": SupportedDateField, "end_date": SupportedDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,8 +118,8 @@ class PlanItemForm(forms.ModelForm):
 class ReportFilterForm(forms.Form):
     """The period (local dates) and breakdown of a report; empty fields take the defaults."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    start = SupportedDateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = SupportedDateField(label=_("To"), required=False, widget=DATE_INPUT)
     by = forms.ChoiceField(
         label=_("Per"),
         required=False,

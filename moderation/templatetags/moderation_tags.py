@@ -81,3 +81,23 @@ def _duration(minutes):
     if hours:
         return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     return gettext("%(minutes)s min") % {"minutes": minutes}
+
+
+# A citizen's text longer than this shows its beginning, and the whole behind "Show all": a
+# comment of 100,000 characters in one piece took the browser many seconds to lay out.
+SHOWN_CHARACTERS = 2000
+
+
+@register.inclusion_tag("moderation/includes/long_text.html")
+def long_text(text, html_id="", empty=""):
+    """A citizen's `text`, cut after SHOWN_CHARACTERS with the rest in a <details> (no
+    script). `html_id` names the shown paragraph, and `<html_id>-all` the details."""
+    text = text or ""
+    return {
+        "text": text,
+        "head": text[:SHOWN_CHARACTERS],
+        "cut": len(text) > SHOWN_CHARACTERS,
+        "length": len(text),
+        "html_id": html_id,
+        "empty": empty,
+    }
