@@ -23,6 +23,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# JSON under /api/, the site's pages elsewhere.
+handler404 = "governance.api_errors.page_not_found"
+handler500 = "governance.api_errors.server_error"
+
 admin.site.site_header = "Social media governance"
 
 if settings.DEBUG:

@@ -32,7 +32,8 @@ def _require_draft(version):
     if version.status != PolicyStatus.DRAFT:
         raise ValidationError(
             _("Version %(number)s is %(status)s; only drafts can be changed.")
-            % {"number": version.number, "status": version.get_status_display().lower()}
+            % {"number": version.number, "status": version.get_status_display().lower()},
+            code="conflict",
         )
 
 
@@ -185,7 +186,7 @@ def adopt_version(version, *, acting_user, adopted_by, adopted_on, reference="")
 def confirm_reading(version, *, acting_user):
     """Record that the user has read this adopted version (again: nothing changes)."""
     if version.status != PolicyStatus.ADOPTED:
-        raise ValidationError(_("Only the version in force can be confirmed."))
+        raise ValidationError(_("Only the version in force can be confirmed."), code="conflict")
     confirmation, created = ReadConfirmation.objects.get_or_create(
         version=version, user=acting_user
     )

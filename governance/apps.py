@@ -7,4 +7,9 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
+        from django.core import checks
+
         from . import rules, signals  # noqa: F401
+        from .permissions.api import check_api_permissions
+
+        checks.register(check_api_permissions, checks.Tags.urls)

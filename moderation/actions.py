@@ -41,7 +41,15 @@ from .notify import forwarding_experts, notify
 
 
 class ActionError(Exception):
-    """The step is not possible in the item's current state; the message says why."""
+    """The step is not possible; the message says why."""
+
+    conflict = False
+
+
+class StateConflict(ActionError):
+    """The step is not possible in the object's current state (the API answers 409)."""
+
+    conflict = True
 
 
 def _locked(item) -> QueueItem:
@@ -55,7 +63,7 @@ def _save(item, *fields):
 
 def _require_open(item):
     if item.status not in OPEN_STATUSES:
-        raise ActionError(_("The item is no longer open."))
+        raise StateConflict(_("The item is no longer open."))
 
 
 def _removal_reason(item, code) -> RemovalReason:
@@ -95,7 +103,7 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
     with transaction.atomic():
         item = _locked(item)
         if item.status not in OPEN_STATUSES:
-            raise ActionError(_("The item is no longer open."))
+            raise StateConflict(_("The item is no longer open."))
         message = outbox.enqueue_reply(
             item, text, acting_user=acting_user, idempotency_key=idempotency_key
         )
@@ -192,7 +200,7 @@ def send_back(forwarding, answer_text, *, acting_user):
             Forwarding.objects.select_for_update().select_related("item").get(pk=forwarding.pk)
         )
         if forwarding.status != ForwardingStatus.OPEN:
-            raise ActionError(_("This question has already been answered."))
+            raise StateConflict(_("This question has already been answered."))
         forwarding.answer_text = answer_text
         forwarding.answered_by = acting_user
         forwarding.answered_at = timezone.now()
@@ -346,9 +354,9 @@ def delete(item, reason_code, *, acting_user, note=""):
         item = _locked(item)
         reason = _removal_reason(item, reason_code)
         if not AuthorNotice.objects.filter(item=item, reason=reason).exists():
-            raise ActionError(_("Tell the author why before deleting."))
+            raise StateConflict(_("Tell the author why before deleting."))
         if not Record.objects.filter(item=item).exists():
-            raise ActionError(_("Capture the item as a record before deleting."))
+            raise StateConflict(_("Capture the item as a record before deleting."))
         message = outbox.enqueue_delete(item, acting_user=acting_user)
         item.status = ItemStatus.REMOVED
         item.closed_at = timezone.now()
@@ -387,7 +395,7 @@ def capture_record(item, *, acting_user, **metadata):
     with transaction.atomic():
         item = _locked(item)
         if Record.objects.filter(item=item).exists():
-            raise ActionError(_("The item is already a record."))
+            raise StateConflict(_("The item is already a record."))
         thread = []
         if item.thread_external_id:
             thread = [
@@ -476,7 +484,7 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             .filter(municipality=municipality, ended_at__isnull=True)
             .exists()
         ):
-            raise ActionError(_("Crisis mode is already on."))
+            raise StateConflict(_("Crisis mode is already on."))
         now = timezone.now()
         period = CrisisPeriod.objects.create(
             municipality=municipality,
@@ -581,7 +589,7 @@ def end_crisis(municipality, *, acting_user, note=""):
             .first()
         )
         if period is None:
-            raise ActionError(_("Crisis mode is not on."))
+            raise StateConflict(_("Crisis mode is not on."))
         now = timezone.now()
         period.ended_at = now
         period.ended_by = acting_user
@@ -658,7 +666,7 @@ def remove_absence(absence, *, acting_user, today):
     with transaction.atomic():
         absence = Absence.objects.select_for_update().get(pk=absence.pk)
         if absence.starts_on <= today:
-            raise ActionError(_("Only an absence that has not begun yet can be deleted."))
+            raise StateConflict(_("Only an absence that has not begun yet can be deleted."))
         audit.record(
             "rota_absence_remove",
             actor=acting_user,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -19,8 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from governance.api_errors import action_failed
 from governance.models import OrgUnit
-from governance.permissions.api import ActionPermission, IsStaffMember
+from governance.permissions.api import SCOPED, ActionPermission
 
 from . import actions
 from .deadlines import DeadlineCalculator
@@ -155,7 +156,7 @@ _ITEM_ACTIONS = (
     "hide",
     "unhide",
     "tell_author",
-    "delete",
+    "delete_on_platform",
     "record",
 )
 
@@ -192,7 +193,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             perform(item, data.validated_data)
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         item.refresh_from_db()
         return Response(self.get_serializer(item).data)
 
@@ -277,9 +278,10 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
+    # Not named `delete`: a viewset method of that name would answer every DELETE request.
     @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
-    @action(detail=True, methods=["post"])
-    def delete(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    def delete_on_platform(self, request, pk=None):
         return self._run(
             ReasonInput,
             lambda item, d: actions.delete(
@@ -358,7 +360,7 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
                 forwarding, data.validated_data["answer"], acting_user=request.user
             )
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         return Response(self.get_serializer(forwarding).data)
 
 
@@ -414,7 +416,9 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
 class SlaPreviewView(APIView):
     """The deadlines an item on a channel would get if received at a given moment."""
 
-    permission_classes = [IsStaffMember]
+    permission_classes = [ActionPermission]
+    # Any member may ask; only channels they can see are answered.
+    permission_actions = {"get": SCOPED}
 
     @extend_schema(
         parameters=[
@@ -463,7 +467,7 @@ class SlaPreviewView(APIView):
         if kind not in ("comment", "reply", "mention", "message"):
             errors["kind"] = [str(_("Unknown item kind."))]
         if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError(errors)
         calculator = DeadlineCalculator(channel.owner_unit.municipality)
         result = calculator.deadlines(channel.platform, kind, received_at)
         return Response(
@@ -586,7 +590,7 @@ class RecordViewSet(
                 record, acting_user=request.user, exporter=data.validated_data["exporter"]
             )
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         record.refresh_from_db()
         return Response(self.get_serializer(record).data)
 
@@ -646,7 +650,8 @@ class CrisisView(APIView):
     switching off puts them back on the normal answer times. The POST answer's
     `rejudged_items` says how many open items' deadlines the switch moved."""
 
-    permission_classes = [IsStaffMember]
+    permission_classes = [ActionPermission]
+    permission_actions = {"get": "moderation.crisis", "post": "moderation.crisis"}
 
     def _state(self, municipality):
         period = CrisisPeriod.objects.filter(
@@ -703,7 +708,7 @@ class CrisisView(APIView):
                 )
                 moved = period.restored_items
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         return Response({**self._state(municipality), "rejudged_items": moved})
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -95,7 +96,9 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlanItemSerializer(serializers.ModelSerializer):
-    theme_title = serializers.CharField(source="theme.title", default=None, read_only=True)
+    theme_title = serializers.CharField(
+        source="theme.title", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = PlanItem
@@ -127,7 +130,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         year = self.request.query_params.get("year")
         if year:
             if not year.isdigit():
-                raise ValidationError({"year": "Give the year as four digits."})
+                raise ValidationError({"year": [_("Give the year as four digits.")]})
             items = items.filter(start_date__year__lte=int(year), end_date__year__gte=int(year))
         return items.order_by("start_date", "end_date", "title", "id")
 
@@ -225,10 +228,6 @@ class ReportFiguresView(APIView):
     permission_classes = [ActionPermission]
     permission_actions = {"get": "reports.view"}
 
-    @property
-    def action(self):
-        return "get"
-
     @extend_schema(
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, description="First local day"),
@@ -240,7 +239,10 @@ class ReportFiguresView(APIView):
     )
     def get(self, request, name):
         if name not in REPORTS:
-            raise NotFound(f"Unknown report {name!r}; choose one of {sorted(REPORTS)}.")
+            raise NotFound(
+                _("Unknown report %(name)s; choose one of %(names)s.")
+                % {"name": name, "names": ", ".join(sorted(REPORTS))}
+            )
         form = ReportFilterForm(request.query_params, zone=metrics.municipality_zone())
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
