@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_errors import action_failed
+from governance.api_errors import BlankableURLField, action_failed
 from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
@@ -75,6 +75,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     centre = serializers.IntegerField(
         source="owner_unit.centre_id", read_only=True, allow_null=True
     )
+    url = BlankableURLField(read_only=True)
     admins = ChannelAdminSerializer(many=True, read_only=True)
     open_flags = serializers.SerializerMethodField()
     answer_times = serializers.SerializerMethodField()
@@ -277,7 +278,7 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
     deputy = serializers.PrimaryKeyRelatedField(
         source="channel.deputy", queryset=get_user_model().objects.filter(is_active=True)
     )
-    url = serializers.URLField(source="channel.url", required=False, allow_blank=True)
+    url = BlankableURLField(source="channel.url", required=False, allow_blank=True)
     handle = serializers.CharField(source="channel.handle", required=False, allow_blank=True)
     department = serializers.PrimaryKeyRelatedField(
         queryset=OrgUnit.objects.filter(centre__isnull=False)

@@ -9,10 +9,12 @@ hook at the end documents these answers for every operation.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
@@ -181,3 +183,26 @@ def add_error_responses(result, generator, request, public):
             for code, description in errors.items():
                 responses.setdefault(code, {"description": description, "content": content})
     return result
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "An address, or empty when none is known.",
+    }
+)
+class BlankableURLField(serializers.CharField):
+    """A URL that may be empty: the schema says so, instead of promising a uri. (Validated
+    here rather than by a validator, from which drf-spectacular would infer format: uri.)"""
+
+    default_error_messages = {"invalid": serializers.URLField.default_error_messages["invalid"]}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator()(value)
+            except DjangoValidationError:
+                self.fail("invalid")
+        return value

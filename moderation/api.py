@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
-from governance.api_errors import action_failed
+from governance.api_errors import BlankableURLField, action_failed
 from governance.models import OrgUnit
 from governance.permissions.api import SCOPED, ActionPermission
 
@@ -38,6 +38,7 @@ from .models import (
 
 class QueueItemSerializer(serializers.ModelSerializer):
     text = serializers.CharField(source="masked_text", read_only=True)
+    permalink = BlankableURLField(read_only=True)
     web_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -512,6 +513,8 @@ def _iso(value: datetime | None):
 class RecordSerializer(serializers.ModelSerializer):
     """A record as the archive sees it: the masked text only (the unmasked copy stays in the
     database, restricted)."""
+
+    permalink = BlankableURLField(read_only=True)
 
     class Meta:
         model = Record
