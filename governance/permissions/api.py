@@ -109,8 +109,8 @@ def api_permission_errors(views):
         name = f"{view_class.__module__}.{view_class.__qualname__}"
         if actions is not None:
             for extra in view_class.get_extra_actions():
-                if extra.__name__ in HTTP_VERBS and (name, extra.__name__) not in seen:
-                    seen.add((name, extra.__name__))
+                if extra.__name__ in HTTP_VERBS and ("verb", name, extra.__name__) not in seen:
+                    seen.add(("verb", name, extra.__name__))
                     errors.append(
                         checks.Error(
                             f"{name}.{extra.__name__} is named after an HTTP verb: Django "
