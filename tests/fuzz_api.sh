@@ -43,7 +43,35 @@ trap stop EXIT
 pids+=($!)
 "$PY" manage.py migrate --noinput >"$WORK/setup.log" 2>&1
 "$PY" manage.py demo >>"$WORK/setup.log" 2>&1
-# One poll brings the simulator's citizen comments into the queue.
+# Citizens comment on every simulated account, and one poll brings that into the queue.
+"$PY" - "$SIMULATOR_URL" <<'PYTHON' >>"$WORK/setup.log" 2>&1
+import json
+import sys
+import urllib.request
+
+base = sys.argv[1]
+accounts = json.load(urllib.request.urlopen(f"{base}/_sim/accounts"))
+if isinstance(accounts, dict):
+    accounts = accounts.get("accounts", [])
+for number, account in enumerate(accounts):
+    for turn in range(3):
+        body = json.dumps(
+            {
+                "account_id": account["id"],
+                "message": f"Hvornår tømmes containerne? ({number}.{turn})",
+                "author_name": f"Borger {number}.{turn}",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/_sim/{account['platform']}/comments",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request)
+        except OSError as error:
+            print(f"no comment on {account}: {error}")
+PYTHON
 "$PY" manage.py poll_channels --once >>"$WORK/setup.log" 2>&1
 "$PY" manage.py runserver --noreload "127.0.0.1:$WEB_PORT" >"$WORK/server.log" 2>&1 &
 pids+=($!)
