@@ -47,7 +47,12 @@ class IsStaffMember(BasePermission):
     def has_permission(self, request, view):
         if not _offered(request, view):
             raise MethodNotAllowed(request.method)
-        return access_for(request.user).is_member
+        access = access_for(request.user)
+        if not access.is_authenticated:
+            # Counted before refused (DRF throttles only after the permissions), so callers
+            # without credentials cannot knock on every door at any rate.
+            view.check_throttles(request)
+        return access.is_member
 
 
 class ActionPermission(IsStaffMember):

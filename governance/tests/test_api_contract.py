@@ -184,6 +184,17 @@ def test_anonymous_callers_over_the_rate_get_429(client, org, settings):
     assert statuses == [200, 200, 429]
 
 
+def test_anonymous_callers_refused_are_counted_too(client, org, settings):
+    _rates(settings, "2/min", "1000/min")
+    cache.clear()
+
+    responses = [client.get("/api/v1/items/") for _ in range(3)]
+
+    assert [response.status_code for response in responses] == [401, 401, 429]
+    assert responses[2].json()["code"] == "throttled"
+    assert 1 <= int(responses[2].headers["Retry-After"]) <= 60
+
+
 # --- The error body, its language, 401 and 409
 
 
