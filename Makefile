@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 SIMULATOR_PORT ?= 8765
 
-.PHONY: setup run demo test lint format check-deploy benchmarks clean
+.PHONY: setup run demo test fuzz lint format check-deploy benchmarks clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ demo: setup
 ## test: the whole suite (SQLite and the file-system broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise)
 test: setup
 	$(PY) -m pytest
+
+## fuzz: schemathesis against a throwaway demo server's API, as the team and as staff
+fuzz: setup
+	tests/fuzz_api.sh
 
 ## lint: ruff's checks and formatting
 lint: $(VENV)/.requirements

@@ -40,10 +40,17 @@ logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
-    """The step is not possible in the current state; the message says why, for the user."""
+    """The step is not possible; the message says why, for the user."""
 
+    conflict = False
     # The input the refusal is about, when it is one input (forms and the API point at it).
     field = None
+
+
+class WorkflowConflict(WorkflowError):
+    """The step is not possible in the object's current state (the API answers 409)."""
+
+    conflict = True
 
 
 class PersonalIdInNotice(WorkflowError):
@@ -158,7 +165,7 @@ def request_channel(
 def _decide_request(channel_request, *, acting_user, approve, comment):
     channel_request = _locked(ChannelRequest, channel_request.pk)
     if not channel_request.is_pending:
-        raise WorkflowError(_("This request has already been decided."))
+        raise WorkflowConflict(_("This request has already been decided."))
     if channel_request.requester_id == acting_user.pk:
         raise WorkflowError(_("Nobody decides their own request."))
     now = timezone.now()
@@ -223,7 +230,7 @@ def activate_channel(channel, *, acting_user, comment=""):
     """An approved page is live: it goes into the public register."""
     channel = _locked(Channel, channel.pk)
     if channel.status != ChannelStatus.APPROVED:
-        raise WorkflowError(_("Only an approved page can be activated."))
+        raise WorkflowConflict(_("Only an approved page can be activated."))
     previous = _set_status(channel, ChannelStatus.ACTIVE)
     _event(
         channel,
@@ -302,7 +309,7 @@ def _plain(value):
 def add_admin(channel, *, acting_user, user, platform_role):
     """Record that `user` holds admin access to the page on the platform."""
     if ChannelAdmin.objects.filter(channel=channel, user=user).exists():
-        raise WorkflowError(_("This person already holds access to the page."))
+        raise WorkflowConflict(_("This person already holds access to the page."))
     _check_eligible([user], channel.owner_unit)
     admin = ChannelAdmin.objects.create(channel=channel, user=user, platform_role=platform_role)
     name = user.get_full_name() or user.username
@@ -344,7 +351,7 @@ def confirm_review(channel, *, acting_user, comment=""):
     """The owner confirmed the record is right: the annual review is done for a year."""
     channel = _locked(Channel, channel.pk)
     if channel.status in (ChannelStatus.REQUESTED, ChannelStatus.CLOSED):
-        raise WorkflowError(_("Only a page in use is reviewed."))
+        raise WorkflowConflict(_("Only a page in use is reviewed."))
     channel.last_review_at = timezone.now()
     channel.save(update_fields=["last_review_at", "updated_at"])
     _event(channel, EventKind.REVIEW_CONFIRMED, actor=acting_user, comment=comment)
@@ -363,9 +370,9 @@ def request_closing(channel, *, acting_user, reason, notice_text):
     """Ask to close a page; the centre manager (or the team) decides."""
     channel = _locked(Channel, channel.pk)
     if channel.status not in CLOSABLE_STATUSES:
-        raise WorkflowError(_("This page cannot be closed in its current state."))
+        raise WorkflowConflict(_("This page cannot be closed in its current state."))
     if channel.closing_requests.filter(decision=Decision.PENDING).exists():
-        raise WorkflowError(_("A closing request for this page is already waiting."))
+        raise WorkflowConflict(_("A closing request for this page is already waiting."))
     if not reason.strip() or not notice_text.strip():
         raise WorkflowError(_("Give a reason and the notice to post on the page."))
     _refuse_personal_ids(notice_text)
@@ -403,7 +410,7 @@ def request_closing(channel, *, acting_user, reason, notice_text):
 def _decide_closing(closing, *, acting_user, approve, comment):
     closing = _locked(ChannelClosingRequest, closing.pk)
     if not closing.is_pending:
-        raise WorkflowError(_("This closing request has already been decided."))
+        raise WorkflowConflict(_("This closing request has already been decided."))
     if closing.requested_by_id == acting_user.pk:
         raise WorkflowError(_("Nobody decides their own request."))
     if approve:

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api_errors import BlankableURLField, action_failed
 from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
@@ -70,7 +71,11 @@ class ConnectionStateSerializer(serializers.Serializer):
 
 class ChannelSerializer(serializers.ModelSerializer):
     web_url = serializers.SerializerMethodField()
-    centre = serializers.IntegerField(source="owner_unit.centre_id", read_only=True)
+    # Null for a page owned by a unit outside any centre (the communications team's own).
+    centre = serializers.IntegerField(
+        source="owner_unit.centre_id", read_only=True, allow_null=True
+    )
+    url = BlankableURLField(read_only=True)
     admins = ChannelAdminSerializer(many=True, read_only=True)
     open_flags = serializers.SerializerMethodField()
     answer_times = serializers.SerializerMethodField()
@@ -153,9 +158,7 @@ class RequiredCommentSerializer(serializers.Serializer):
 
 
 def _workflow_error(error):
-    if error.field:  # about one input: reported on it, like a serializer's field error
-        return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+    raise action_failed(error) from None
 
 
 class ClosingRequestSerializer(serializers.ModelSerializer):
@@ -225,7 +228,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
                 channel, acting_user=request.user, **data.validated_data
             )
         except actions.WorkflowError as error:
-            return _workflow_error(error)
+            _workflow_error(error)
         return Response(
             ClosingRequestSerializer(closing, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -240,7 +243,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             actions.confirm_review(channel, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            return _workflow_error(error)
+            _workflow_error(error)
         return self._done(channel)
 
     @extend_schema(request=CommentInputSerializer, responses=ChannelSerializer)
@@ -261,7 +264,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             actions.close_channel(channel, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            return _workflow_error(error)
+            _workflow_error(error)
         return self._done(channel)
 
 
@@ -278,7 +281,7 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
     deputy = serializers.PrimaryKeyRelatedField(
         source="channel.deputy", queryset=get_user_model().objects.filter(is_active=True)
     )
-    url = serializers.URLField(
+    url = BlankableURLField(
         source="channel.url", required=False, allow_blank=True, max_length=limits.URL
     )
     handle = serializers.CharField(
@@ -390,7 +393,7 @@ class ChannelRequestViewSet(
         try:
             decide(channel_request, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            return _workflow_error(error)
+            _workflow_error(error)
         return Response(self.get_serializer(self.get_queryset().get(pk=channel_request.pk)).data)
 
     @extend_schema(request=CommentInputSerializer, responses=ChannelRequestSerializer)
@@ -431,7 +434,7 @@ class ClosingRequestViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             decide(closing, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            return _workflow_error(error)
+            _workflow_error(error)
         return Response(self.get_serializer(self.get_queryset().get(pk=closing.pk)).data)
 
     @extend_schema(request=CommentInputSerializer, responses=ClosingRequestSerializer)

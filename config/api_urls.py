@@ -7,9 +7,22 @@ An app's `api.py` may define `register(router)` to add viewsets to the shared ro
 from importlib import import_module
 
 from django.apps import apps
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
-router = DefaultRouter()
+from governance.permissions.api import SCOPED
+
+
+class RootView(APIRootView):
+    """The list of the API's collections, for any member of the organisation."""
+
+    permission_actions = {"get": SCOPED}
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+
+
+router = Router()
 urlpatterns = []
 
 for _config in apps.get_app_configs():

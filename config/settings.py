@@ -217,22 +217,32 @@ SOCIALACCOUNT_AUTO_SIGNUP = env.bool("OIDC_AUTO_SIGNUP", default=False)
 
 # --- JSON API.
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes missing credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.api.IsStaffMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.api.ActionPermission"],
+    "EXCEPTION_HANDLER": "governance.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
     # JSON nested too deeply or holding a NUL character is a 400 (governance/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "governance.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Counted in the default cache (CACHES), so every process shares the counts.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "governance.api_throttles.AnonRateThrottle",
+        "governance.api_throttles.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Municipal social media governance API",
@@ -242,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.api_errors.add_error_responses",
+    ],
     # Several models have a "status" or a clock field: name each choice set after its meaning.
     "ENUM_NAME_OVERRIDES": {
         "ClockEnum": "governance.models.policy.Clock",

@@ -32,6 +32,10 @@ urlpatterns = [
     ),
 ]
 
+# JSON under /api/, the site's pages elsewhere.
+handler404 = "governance.api_errors.page_not_found"
+handler500 = "governance.api_errors.server_error"
+
 admin.site.site_header = "Social media governance"
 
 if settings.DEBUG:

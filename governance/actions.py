@@ -181,7 +181,7 @@ def adopt_version(version, *, acting_user, adopted_by, adopted_on, reference="")
 def confirm_reading(version, *, acting_user):
     """Record that the user has read this adopted version (again: nothing changes)."""
     if version.status != PolicyStatus.ADOPTED:
-        raise ValidationError(_("Only the version in force can be confirmed."))
+        raise ValidationError(_("Only the version in force can be confirmed."), code="conflict")
     confirmation, created = ReadConfirmation.objects.get_or_create(
         version=version, user=acting_user
     )

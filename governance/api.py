@@ -9,10 +9,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import actions
+from .api_errors import ActionRefused, action_failed
 from .models import (
     AnswerTimeRule,
     CommunicationValue,
@@ -26,7 +28,7 @@ from .models import (
     RemovalReason,
 )
 from .permissions import access_for, can
-from .permissions.api import ActionPermission
+from .permissions.api import SCOPED, ActionPermission
 from .policy import version_in_force
 
 
@@ -41,6 +43,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MeView(APIView):
+    # Every member may ask who they are; the answer is about themselves only.
+    permission_actions = {"get": SCOPED}
+
     @extend_schema(
         responses=inline_serializer(
             "Me",
@@ -236,7 +241,7 @@ class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             actions.adopt_version(version, acting_user=request.user, **payload.validated_data)
         except DjangoValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=400)
+            raise action_failed(exc) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=version.pk)).data)
 
 
@@ -244,14 +249,14 @@ class RulesInForceView(APIView):
     """The numbers the system enforces now: the version in force and its structured rules."""
 
     permission_classes = [ActionPermission]
-    permission_actions = {None: "governance.read_guidelines"}
+    permission_actions = {"get": "governance.read_guidelines"}
 
     @extend_schema(responses=PolicyVersionSerializer)
     def get(self, request):
         municipality = Municipality.objects.current()
         version = version_in_force(municipality) if municipality else None
         if version is None:
-            return Response({"detail": _("No policy version is in force.")}, status=404)
+            raise NotFound(_("No policy version is in force."))
         version = PolicyVersion.objects.prefetch_related(
             "sections",
             "answer_time_rules",
@@ -302,11 +307,11 @@ class ReadConfirmationViewSet(
         municipality = Municipality.objects.current()
         version = version_in_force(municipality) if municipality else None
         if version is None:
-            return Response({"detail": _("No policy version is in force.")}, status=400)
+            raise ActionRefused(_("No policy version is in force."))
         try:
             confirmation = actions.confirm_reading(version, acting_user=request.user)
         except DjangoValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=400)
+            raise action_failed(exc) from None
         return Response(self.get_serializer(confirmation).data, status=201)
 
 

@@ -1,8 +1,14 @@
-"""Use the municipality's language unless the person picked one with the language switch."""
+"""Use the municipality's language unless the person picked one with the language switch.
+
+The API (under /api/) answers programs, which say what they read in Accept-Language: that comes
+first there, then the person's own choice (the language switch's cookie), then the
+municipality's language.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .signals import MUNICIPALITY_LANGUAGE_CACHE_KEY
 
@@ -23,7 +29,12 @@ class MunicipalityLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        if request.path.startswith("/api/"):
+            language = accepted_language(request) or chosen_language(request)
+            language = language or municipality_language()
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        elif settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             language = municipality_language()
             translation.activate(language)
             request.LANGUAGE_CODE = language
@@ -62,3 +73,26 @@ def _pairs(query):
     for key, values in query.lists():
         for value in values:
             yield key, value
+
+
+def accepted_language(request):
+    """The first language of the Accept-Language header that the product speaks, or None."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+def chosen_language(request):
+    """The language the person picked with the language switch, or None."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None

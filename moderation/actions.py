@@ -48,9 +48,17 @@ class ActionError(Exception):
     """The step is not possible in the item's current state; the message says why. `field`
     names the input the refusal is about, when it is one, so forms and the API point at it."""
 
+    conflict = False
+
     def __init__(self, message, *, field=None):
         super().__init__(message)
         self.field = field
+
+
+class StateConflict(ActionError):
+    """The step is not possible in the object's current state (the API answers 409)."""
+
+    conflict = True
 
 
 # Who may be assigned an item, and who may receive a forwarded question. The item page's choice
@@ -171,6 +179,8 @@ def personal_id_message():
 class IdempotencyConflict(ActionError):
     """The idempotency key was given before with another request (another item or text)."""
 
+    conflict = True
+
 
 def _locked(item) -> QueueItem:
     return QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
@@ -183,7 +193,7 @@ def _save(item, *fields):
 
 def _require_open(item):
     if item.status not in OPEN_STATUSES:
-        raise ActionError(_("The item is no longer open."))
+        raise StateConflict(_("The item is no longer open."))
 
 
 def _removal_reason(item, code) -> RemovalReason:
@@ -230,7 +240,7 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
                 return item  # a retry of a reply already taken: the same outcome again
             raise IdempotencyConflict(_reused_key_message())
         if item.status not in OPEN_STATUSES:
-            raise ActionError(_("The item is no longer open."))
+            raise StateConflict(_("The item is no longer open."))
         try:
             message = outbox.enqueue_reply(
                 item, text, acting_user=acting_user, idempotency_key=idempotency_key
@@ -338,7 +348,7 @@ def send_back(forwarding, answer_text, *, acting_user):
             Forwarding.objects.select_for_update().select_related("item").get(pk=forwarding.pk)
         )
         if forwarding.status != ForwardingStatus.OPEN:
-            raise ActionError(_("This question has already been answered."))
+            raise StateConflict(_("This question has already been answered."))
         forwarding.answer_text = answer_text
         forwarding.answered_by = acting_user
         forwarding.answered_at = timezone.now()
@@ -495,9 +505,9 @@ def delete(item, reason_code, *, acting_user, note=""):
         item = _locked(item)
         reason = _removal_reason(item, reason_code)
         if not AuthorNotice.objects.filter(item=item, reason=reason).exists():
-            raise ActionError(_("Tell the author why before deleting."))
+            raise StateConflict(_("Tell the author why before deleting."))
         if not Record.objects.filter(item=item).exists():
-            raise ActionError(_("Capture the item as a record before deleting."))
+            raise StateConflict(_("Capture the item as a record before deleting."))
         message = outbox.enqueue_delete(item, acting_user=acting_user)
         item.status = ItemStatus.REMOVED
         item.closed_at = timezone.now()
@@ -536,7 +546,7 @@ def capture_record(item, *, acting_user, **metadata):
     with transaction.atomic():
         item = _locked(item)
         if Record.objects.filter(item=item).exists():
-            raise ActionError(_("The item is already a record."))
+            raise StateConflict(_("The item is already a record."))
         thread = []
         if item.thread_external_id:
             thread = [
@@ -649,7 +659,7 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             .filter(municipality=municipality, ended_at__isnull=True)
             .exists()
         ):
-            raise ActionError(_("Crisis mode is already on."))
+            raise StateConflict(_("Crisis mode is already on."))
         now = timezone.now()
         period = CrisisPeriod.objects.create(
             municipality=municipality,
@@ -754,7 +764,7 @@ def end_crisis(municipality, *, acting_user, note=""):
             .first()
         )
         if period is None:
-            raise ActionError(_("Crisis mode is not on."))
+            raise StateConflict(_("Crisis mode is not on."))
         now = timezone.now()
         period.ended_at = now
         period.ended_by = acting_user
@@ -831,7 +841,7 @@ def remove_absence(absence, *, acting_user, today):
     with transaction.atomic():
         absence = Absence.objects.select_for_update().get(pk=absence.pk)
         if absence.starts_on <= today:
-            raise ActionError(_("Only an absence that has not begun yet can be deleted."))
+            raise StateConflict(_("Only an absence that has not begun yet can be deleted."))
         audit.record(
             "rota_absence_remove",
             actor=acting_user,

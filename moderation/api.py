@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from governance.api_errors import BlankableURLField, action_failed
 from governance.bounds import SupportedIsoDateTimeFilter, out_of_span_message, supported_moment
 from governance.models import OrgUnit
-from governance.permissions.api import ActionPermission, IsStaffMember
+from governance.permissions.api import SCOPED, ActionPermission
 
 from . import actions, limits
 from .deadlines import DeadlineCalculator
@@ -60,15 +61,9 @@ class MaskedJSONField(serializers.JSONField):
         return mask_personal_ids_in(super().to_representation(value))
 
 
-def _refused(error):
-    """A refused action as a 400: on the input it is about (e.g. a personal ID number in
-    `text`), else as `detail`."""
-    field = getattr(error, "field", None)
-    return ValidationError({field: [str(error)]} if field else {"detail": str(error)})
-
-
 class QueueItemSerializer(serializers.ModelSerializer):
     text = serializers.CharField(source="masked_text", read_only=True)
+    permalink = BlankableURLField(read_only=True)
     web_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -248,7 +243,7 @@ _ITEM_ACTIONS = (
     "hide",
     "unhide",
     "tell_author",
-    "delete",
+    "delete_on_platform",
     "record",
 )
 
@@ -287,7 +282,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         except actions.IdempotencyConflict as error:
             raise IdempotencyConflict({"idempotency_key": [str(error)]}) from None
         except actions.ActionError as error:
-            raise _refused(error) from None
+            raise action_failed(error) from None
         item.refresh_from_db()
         return Response(self.get_serializer(item).data)
 
@@ -372,9 +367,10 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
+    # Not named `delete`: a viewset method of that name would answer every DELETE request.
     @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
-    @action(detail=True, methods=["post"])
-    def delete(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    def delete_on_platform(self, request, pk=None):
         return self._run(
             ReasonInput,
             lambda item, d: actions.delete(
@@ -455,7 +451,7 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
                 forwarding, data.validated_data["answer"], acting_user=request.user
             )
         except actions.ActionError as error:
-            raise _refused(error) from None
+            raise action_failed(error) from None
         return Response(self.get_serializer(forwarding).data)
 
 
@@ -515,7 +511,9 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
 class SlaPreviewView(APIView):
     """The deadlines an item on a channel would get if received at a given moment."""
 
-    permission_classes = [IsStaffMember]
+    permission_classes = [ActionPermission]
+    # Any member may ask; only channels they can see are answered.
+    permission_actions = {"get": SCOPED}
 
     @extend_schema(
         parameters=[
@@ -564,7 +562,7 @@ class SlaPreviewView(APIView):
         if kind not in ("comment", "reply", "mention", "message"):
             errors["kind"] = [str(_("Unknown item kind."))]
         if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError(errors)
         calculator = DeadlineCalculator(channel.owner_unit.municipality)
         result = calculator.deadlines(channel.platform, kind, received_at)
         return Response(
@@ -615,6 +613,8 @@ class RecordSerializer(serializers.ModelSerializer):
 
     thread = MaskedJSONField()
     replies = MaskedJSONField()
+
+    permalink = BlankableURLField(read_only=True)
 
     class Meta:
         model = Record
@@ -716,7 +716,7 @@ class RecordViewSet(
                 record, acting_user=request.user, purpose=data.validated_data["purpose"]
             )
         except actions.ActionError as error:
-            raise _refused(error) from None
+            raise action_failed(error) from None
         return Response(RecordAsWrittenSerializer(record).data)
 
     @extend_schema(request=ExportInput, responses=RecordSerializer)
@@ -730,7 +730,7 @@ class RecordViewSet(
                 record, acting_user=request.user, exporter=data.validated_data["exporter"]
             )
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         record.refresh_from_db()
         return Response(self.get_serializer(record).data)
 
@@ -792,7 +792,8 @@ class CrisisView(APIView):
     switching off puts them back on the normal answer times. The POST answer's
     `rejudged_items` says how many open items' deadlines the switch moved."""
 
-    permission_classes = [IsStaffMember]
+    permission_classes = [ActionPermission]
+    permission_actions = {"get": "moderation.crisis", "post": "moderation.crisis"}
 
     def _state(self, municipality):
         period = CrisisPeriod.objects.filter(
@@ -849,7 +850,7 @@ class CrisisView(APIView):
                 )
                 moved = period.restored_items
         except actions.ActionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise action_failed(error) from None
         return Response({**self._state(municipality), "rejudged_items": moved})
 
 

@@ -97,7 +97,9 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlanItemSerializer(serializers.ModelSerializer):
-    theme_title = serializers.CharField(source="theme.title", default=None, read_only=True)
+    theme_title = serializers.CharField(
+        source="theme.title", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = PlanItem
@@ -234,10 +236,6 @@ class ReportFiguresView(APIView):
     permission_classes = [ActionPermission]
     permission_actions = {"get": "reports.view"}
 
-    @property
-    def action(self):
-        return "get"
-
     @extend_schema(
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, description="First local day"),
@@ -249,10 +247,15 @@ class ReportFiguresView(APIView):
     )
     def get(self, request, name):
         if name not in REPORTS:
-            raise NotFound(f"Unknown report {name!r}; choose one of {sorted(REPORTS)}.")
+            raise NotFound(
+                _("Unknown report %(name)s; choose one of %(names)s.")
+                % {"name": name, "names": ", ".join(sorted(REPORTS))}
+            )
         form = ReportFilterForm(request.query_params, zone=metrics.municipality_zone())
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(
+                {field: list(messages) for field, messages in form.errors.items()}
+            )
         return Response(REPORTS[name](request.user, form.cleaned_data))
 
 

@@ -275,12 +275,12 @@ CASES = [
     Case(
         "channel-list",
         lambda org: reverse("channel-list"),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "channel-detail",
         lambda org: reverse("channel-detail", args=[org.channels["a"].pk]),
-        expect(404, anonymous=403, outsider=403, **_SEES_A),
+        expect(404, anonymous=401, outsider=403, **_SEES_A),
     ),
     Case(
         "channel-request-closing",
@@ -331,14 +331,14 @@ CASES = [
     Case(
         "channel-request-list",
         lambda org: reverse("channel-request-list"),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "channel-request-detail",
         lambda org: reverse("channel-request-detail", args=[_request_a(org).pk]),
         expect(
             404,
-            anonymous=403,
+            anonymous=401,
             outsider=403,
             staff=200,
             manager_a=200,
@@ -365,12 +365,12 @@ CASES = [
     Case(
         "closing-request-list",
         lambda org: reverse("closing-request-list"),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "closing-request-detail",
         lambda org: reverse("closing-request-detail", args=[_closing_a(org).pk]),
-        expect(404, anonymous=403, outsider=403, **_SEES_A),
+        expect(404, anonymous=401, outsider=403, **_SEES_A),
     ),
     Case(
         "closing-request-approve",

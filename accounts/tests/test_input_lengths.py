@@ -75,7 +75,7 @@ def test_a_channel_request_with_an_over_long_field_is_a_400(client, org, field, 
     }
     response = client.post("/api/v1/channel-requests/", data, content_type="application/json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert (Channel.objects.count(), ChannelRequest.objects.count()) == (channels, 0)
 
 
@@ -89,5 +89,5 @@ def test_a_closing_request_with_an_over_long_text_is_a_400(client, org, field):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert ChannelClosingRequest.objects.count() == 0

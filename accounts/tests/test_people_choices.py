@@ -108,7 +108,7 @@ def test_api_request_naming_someone_from_another_centre_is_a_400(client, org):
     payload = request_form(org, responsible=org.users["manager_b"].pk)
     response = client.post("/api/v1/channel-requests/", payload, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "responsible": [
             "manager_b kan ikke angives på denne side: vælg en person fra Center A eller fra "
             "kommunikationsteamet."

@@ -184,8 +184,13 @@ def test_api_request_then_approve_by_the_centre_manager(client, org):
     assert approved.json()["decision"] == "approved"
     assert approved.json()["channel_status"] == "approved"
     again = client.post(f"/api/v1/channel-requests/{request_id}/reject/", {"comment": "nej"})
-    assert again.status_code == 400
-    assert again.json() == {"detail": "Der er allerede truffet afgørelse om denne anmodning."}
+    # A state conflict: the request was decided already.
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "Der er allerede truffet afgørelse om denne anmodning.",
+        "code": "conflict",
+        "errors": {},
+    }
 
 
 def test_api_bad_request_input_is_a_clear_400(client, org):
@@ -196,7 +201,8 @@ def test_api_bad_request_input_is_a_clear_400(client, org):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert set(response.json()) == {
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["errors"]) == {
         "platform",
         "department",
         "purpose",
@@ -226,7 +232,9 @@ def test_api_refuses_the_same_person_as_responsible_and_deputy(client, org):
     )
     assert response.status_code == 400
     # In the municipality's language, like the form says it
-    assert response.json() == {"deputy": ["Stedfortræderen skal være en anden end den ansvarlige."]}
+    assert response.json()["errors"] == {
+        "deputy": ["Stedfortræderen skal være en anden end den ansvarlige."]
+    }
     assert ChannelRequest.objects.count() == 0
 
 
@@ -247,7 +255,7 @@ def test_api_reject_needs_a_comment(client, org):
     assert client.login(username="comms", password=PASSWORD)
     response = client.post(f"/api/v1/channel-requests/{channel_request.pk}/reject/")
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "comment": ["Dette felt er påkrævet."]
     }  # the municipality's language
     channel_request.refresh_from_db()

@@ -137,7 +137,8 @@ class PolicyVersion(models.Model):
 def _not_a_draft(number, status):
     return ValidationError(
         gettext("Version %(number)s is %(status)s; only drafts can be changed.")
-        % {"number": number, "status": PolicyStatus(status).label.lower()}
+        % {"number": number, "status": PolicyStatus(status).label.lower()},
+        code="conflict",
     )
 
 

@@ -6,8 +6,8 @@ from governance.testing import Case, expect
 
 CASES = [
     Case("dashboard", lambda org: reverse("dashboard"), expect(200, anonymous=302, outsider=403)),
-    Case("api-me", lambda org: reverse("api-me"), expect(200, anonymous=403, outsider=403)),
-    Case("api-root", lambda org: reverse("api-root"), expect(200, anonymous=403, outsider=403)),
+    Case("api-me", lambda org: reverse("api-me"), expect(200, anonymous=401, outsider=403)),
+    Case("api-root", lambda org: reverse("api-root"), expect(200, anonymous=401, outsider=403)),
     # The schema and its docs page describe the API, not its data: open to all.
     Case("api-schema", lambda org: reverse("api-schema"), expect(200)),
     Case("api-docs", lambda org: reverse("api-docs"), expect(200)),
@@ -155,22 +155,22 @@ CASES += [
         unchanged=lambda org, response: _assert_not_public(org),
     ),
     Case(
-        "policy-list", lambda org: reverse("policy-list"), expect(200, anonymous=403, outsider=403)
+        "policy-list", lambda org: reverse("policy-list"), expect(200, anonymous=401, outsider=403)
     ),
     Case(
         "policy-detail",
         lambda org: reverse("policy-detail", args=[_in_force(org).policy_id]),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "policy-version-list",
         lambda org: reverse("policy-version-list"),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "policy-version-detail",
         lambda org: reverse("policy-version-detail", args=[_in_force(org).pk]),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "policy-version-adopt",
@@ -183,17 +183,17 @@ CASES += [
     Case(
         "api-rules-in-force",
         lambda org: (_in_force(org), reverse("api-rules-in-force"))[1],
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "read-confirmation-list",
         lambda org: reverse("read-confirmation-list"),
-        expect(200, anonymous=403, outsider=403),
+        expect(200, anonymous=401, outsider=403),
     ),
     Case(
         "read-confirmation-list",
         lambda org: (_in_force(org), reverse("read-confirmation-list"))[1],
-        expect(201, anonymous=403, outsider=403),
+        expect(201, anonymous=401, outsider=403),
         method="post",
         unchanged=_unchanged,
     ),

@@ -59,7 +59,11 @@ def test_rules_in_force_without_a_policy_is_404(client, org):
     response = client.get(reverse("api-rules-in-force"))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No policy version is in force."}
+    assert response.json() == {
+        "detail": "No policy version is in force.",
+        "code": "not_found",
+        "errors": {},
+    }
 
 
 def test_staff_do_not_see_drafts_the_team_does(client, org):
@@ -96,11 +100,15 @@ def test_the_team_adopts_a_draft_through_the_api(client, org):
     )
 
     assert missing.status_code == 400
-    assert set(missing.json()) == {"adopted_by", "adopted_on"}
+    assert set(missing.json()["errors"]) == {"adopted_by", "adopted_on"}
     assert done.status_code == 200
     assert done.json()["status"] == "adopted"
-    assert again.status_code == 400
-    assert again.json() == {"detail": "Version 2 is adopted; only drafts can be changed."}
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "Version 2 is adopted; only drafts can be changed.",
+        "code": "conflict",
+        "errors": {},
+    }
     first.refresh_from_db()
     assert first.status == PolicyStatus.SUPERSEDED
 

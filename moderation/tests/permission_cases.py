@@ -277,12 +277,12 @@ CASES = [
     Case(
         "item-list",
         lambda org: reverse("item-list"),
-        expect(200, anonymous=403, outsider=403, staff=403, politician=403),
+        expect(200, anonymous=401, outsider=403, staff=403, politician=403),
     ),
     Case(
         "item-detail",
         lambda org: reverse("item-detail", args=[org.items["a"].pk]),
-        expect(404, anonymous=403, outsider=403, staff=403, politician=403, **_SEES_ITEM_A),
+        expect(404, anonymous=401, outsider=403, staff=403, politician=403, **_SEES_ITEM_A),
     ),
     _api_action("acknowledge", {}, 200),
     _api_action("reply", {"text": "Tak for spørgsmålet", "idempotency_key": "matrix-1"}, 200),
@@ -326,7 +326,7 @@ CASES = [
             + datetime(2026, 11, 16, 9, tzinfo=UTC).isoformat().replace("+", "%2B")
         ),
         # Everyone in the organisation may ask for channels they can see; others get 400.
-        expect(200, anonymous=403, outsider=403, politician=400, monitor=400, manager_b=400),
+        expect(200, anonymous=401, outsider=403, politician=400, monitor=400, manager_b=400),
     ),
     Case("record-list", lambda org: reverse("record-list"), _TEAM_API),
     Case(
@@ -357,17 +357,17 @@ CASES = [
     Case(
         "notification-list",
         lambda org: reverse("notification-list"),
-        expect(200, anonymous=403, outsider=403, staff=403, politician=403),
+        expect(200, anonymous=401, outsider=403, staff=403, politician=403),
     ),
     Case(
         "notification-detail",
         lambda org: reverse("notification-detail", args=[_notification(org).pk]),
-        expect(404, anonymous=403, outsider=403, staff=403, politician=403, comms=200),
+        expect(404, anonymous=401, outsider=403, staff=403, politician=403, comms=200),
     ),
     Case(
         "notification-read",
         lambda org: reverse("notification-read", args=[_notification(org).pk]),
-        expect(404, anonymous=403, outsider=403, staff=403, politician=403, comms=200),
+        expect(404, anonymous=401, outsider=403, staff=403, politician=403, comms=200),
         method="post",
         unchanged=_notification_unread,
     ),

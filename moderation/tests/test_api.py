@@ -54,14 +54,18 @@ def test_reply_through_the_api_queues_one_outbox_message(comms, org):
     assert OutboxMessage.objects.filter(item=target, kind="reply").count() == 1
 
 
-def test_an_action_refused_by_state_is_a_400_with_the_reason(comms, org):
+def test_an_action_refused_by_state_is_a_409_with_the_reason(comms, org):
     target = org.items["central"]
     QueueItem.objects.filter(pk=target.pk).update(status="closed")
     response = comms.post(
         f"/api/v1/items/{target.pk}/close/", {"reason": "Ros"}, content_type="application/json"
     )
-    assert response.status_code == 400
-    assert response.json() == {"detail": "The item is no longer open."}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "The item is no longer open.",
+        "code": "conflict",
+        "errors": {},
+    }
 
 
 def test_forward_and_send_back_through_the_api(client, comms, org):
@@ -143,7 +147,7 @@ def test_sla_preview_explains_bad_input(comms, org, params, field, message):
     params = {k: str(org.channels["central"].pk) if v == "CH" else v for k, v in params.items()}
     response = comms.get("/api/v1/sla/preview/", params)
     assert response.status_code == 400
-    assert response.json()[field] == [message]
+    assert response.json()["errors"][field] == [message]
 
 
 def test_crisis_mode_through_the_api(client, org):
@@ -159,8 +163,12 @@ def test_crisis_mode_through_the_api(client, org):
     again = client.post(
         "/api/v1/crisis/", {"on": True, "reason": "x"}, content_type="application/json"
     )
-    assert again.status_code == 400
-    assert again.json() == {"detail": "Crisis mode is already on."}
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "Crisis mode is already on.",
+        "code": "conflict",
+        "errors": {},
+    }
     off = client.post("/api/v1/crisis/", {"on": False}, content_type="application/json")
     assert off.json()["on"] is False
 

@@ -316,7 +316,11 @@ def test_a_refused_switch_changes_no_deadline(client, org, waiting):
     login(client, "comms_lead")
     blank = client.post("/api/v1/crisis/", {"on": True}, content_type="application/json")
     assert blank.status_code == 400
-    assert blank.json() == {"detail": "Say why crisis mode is switched on."}
+    assert blank.json() == {
+        "detail": "Say why crisis mode is switched on.",
+        "code": "invalid",
+        "errors": {},
+    }
     login(client, "monitor")
     refused = client.post(
         "/api/v1/crisis/", {"on": True, "reason": "Storm"}, content_type="application/json"

@@ -227,7 +227,7 @@ def test_the_api_refuses_an_assignee_who_may_not_answer(client, org, persona):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"to_user": [NOT_ASSIGNABLE]}
+    assert response.json()["errors"] == {"to_user": [NOT_ASSIGNABLE]}
     assert_nothing_changed(target)
 
 
@@ -266,7 +266,7 @@ def test_the_api_refuses_a_forwarding_nobody_there_may_open(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert response.json()["errors"] == {field: [message]}
     assert_nothing_changed(target)
 
 
@@ -286,7 +286,7 @@ def test_the_api_refuses_an_expert_of_another_department(client, org):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"to_user": [NOT_A_RECIPIENT]}
+    assert response.json()["errors"] == {"to_user": [NOT_A_RECIPIENT]}
     assert_nothing_changed(target)
 
 

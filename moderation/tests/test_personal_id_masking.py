@@ -355,7 +355,7 @@ def test_a_reply_holding_an_id_number_is_refused_through_the_api(client, org, ex
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"text": [REFUSED]}
+    assert response.json()["errors"] == {"text": [REFUSED]}
     _unchanged(exposed)
 
 
@@ -391,7 +391,7 @@ def test_a_notice_to_the_author_holding_an_id_number_is_refused(client, org, exp
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"text": [REFUSED]}
+    assert response.json()["errors"] == {"text": [REFUSED]}
     assert AuthorNotice.objects.count() == 0
     _unchanged(exposed)
 
@@ -415,7 +415,7 @@ def test_an_expert_answer_holding_an_id_number_is_refused(client, org, exposed):
         {"forwarding": forwarding.pk, "answer": f"Borgeren med {CPR} skal ringe."},
     )
     assert api.status_code == 400
-    assert api.json() == {"answer": [REFUSED]}
+    assert api.json()["errors"] == {"answer": [REFUSED]}
     assert page.status_code == 400
     assert page.context["send_back_form"].errors == {"answer": [REFUSED]}
     forwarding.refresh_from_db()
@@ -459,7 +459,7 @@ def test_a_closing_notice_holding_an_id_number_is_refused(client, org):
         {"reason": "Samles", "notice_text": f"Kontakt {CPR} for spørgsmål."},
     )
     assert api.status_code == 400
-    assert api.json() == {"notice_text": [REFUSED]}
+    assert api.json()["errors"] == {"notice_text": [REFUSED]}
     assert page.status_code == 200
     assert page.context["form"].errors == {"notice_text": [REFUSED]}
     assert ChannelClosingRequest.objects.count() == 0
