@@ -543,3 +543,23 @@ def test_the_refusal_is_translated(org, exposed, language, start):
     with translation.override(language), pytest.raises(actions.PersonalIdInText) as refused:
         actions.reply(exposed, f"CPR {CPR}", acting_user=org.users["comms"], idempotency_key="x")
     assert str(refused.value).startswith(start)
+
+
+def test_the_items_search_is_served_by_an_index_of_the_masked_text(org, exposed):
+    # Given the queue on PostgreSQL (SQLite, for trying the product out, scans)
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    search = QueueItem.objects.filter(masked_text__icontains="hjælp").values("id")
+    sql, params = search.query.sql_with_params()
+
+    # When PostgreSQL plans the search the API sends, with a table scan made expensive so a
+    # matching index is taken whatever the table's size
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # Then it reads the trigram index of the masked text, never the text as written
+    assert "moderation_queueitem_masked_text_trgm" in plan
