@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "strategy",
+    "audit",
     "simulator",
 ]
 

@@ -18,6 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
 from accounts.models import Channel
 from governance.bounds import SupportedIsoDateTimeFilter, out_of_span_message, supported_moment
 from governance.models import OrgUnit
@@ -27,7 +28,6 @@ from . import actions, limits
 from .deadlines import DeadlineCalculator
 from .models import (
     OPEN_STATUSES,
-    AuditEntry,
     CrisisPeriod,
     Forwarding,
     Notification,

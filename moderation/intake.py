@@ -19,7 +19,8 @@ from accounts.models import Channel
 from governance.models import OrgUnit, UnitKind
 
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
-from .models import OPEN_STATUSES, AuditEntry, DutyRota, QueueItem
+from audit.models import AuditEntry
+from .models import OPEN_STATUSES, DutyRota, QueueItem
 from .models.rota import absences_by_user
 from .personal_data import find_personal_ids
 

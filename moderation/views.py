@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit.models import AuditEntry
 from accounts.models import Channel, Platform
 from governance import csv_export
 from governance.bounds import supported_moment
@@ -48,7 +49,6 @@ from .forms import (
 )
 from .models import (
     OPEN_STATUSES,
-    AuditEntry,
     CannedAnswer,
     CrisisPeriod,
     ForwardingStatus,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance import actions
 from governance.models import GuidelineSettings, PolicySection, ReadConfirmation
 from governance.tests.policy_helpers import adopted_policy, new_draft
-from moderation.models import AuditEntry
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from governance.models import AnswerTimeRule, PolicyStatus, PolicyVersion
 from governance.policy import answer_time_rule, version_in_force
 from governance.tests.policy_helpers import adopted_policy, fill_draft
 from moderation.deadlines import assign_deadlines
-from moderation.models import AuditEntry, QueueItem
+from audit.models import AuditEntry
+from moderation.models import QueueItem
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from governance.models import (
     PolicyVersion,
 )
 from governance.tests.policy_helpers import adopted_policy, new_draft
-from moderation.models import AuditEntry
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

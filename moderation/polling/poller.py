@@ -215,7 +215,7 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
 
 
 def _audit_reconnect(connection, exc):
-    from .. import audit
+    import audit
 
     audit.record(
         "channel.needs_reconnect",

@@ -9,7 +9,7 @@ import pytest
 from accounts.models import Channel
 from governance.testing import PASSWORD
 from moderation import actions
-from moderation.models import AuditEntry
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,8 @@ from moderation.forms import (
     SendBackForm,
     TellAuthorForm,
 )
-from moderation.models import AuditEntry, Forwarding, OutboxMessage, QueueItem, Record
+from audit.models import AuditEntry
+from moderation.models import Forwarding, OutboxMessage, QueueItem, Record
 
 from .support import adopt_policy
 

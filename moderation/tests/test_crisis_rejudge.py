@@ -18,7 +18,8 @@ from governance.testing import PASSWORD
 from moderation import actions
 from moderation.deadlines import DeadlineCalculator, assign_deadlines
 from moderation.escalation import sweep
-from moderation.models import AuditEntry, CrisisPeriod, ItemStatus, Notification, QueueItem
+from audit.models import AuditEntry
+from moderation.models import CrisisPeriod, ItemStatus, Notification, QueueItem
 
 from .support import MONDAY, adopt_policy, item
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from governance.models import Membership, Municipality, OrgUnit, Role, UnitKind
 from governance.testing import PASSWORD
 from moderation import actions
-from moderation.models import AuditEntry, Forwarding, ItemStatus, Notification, QueueItem
+from audit.models import AuditEntry
+from moderation.models import Forwarding, ItemStatus, Notification, QueueItem
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from moderation import escalation
 from moderation.escalation import sweep
-from moderation.models import AuditEntry, Notification, QueueItem
+from audit.models import AuditEntry
+from moderation.models import Notification, QueueItem
 
 from .support import item
 

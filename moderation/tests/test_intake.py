@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from moderation.deadlines import calendar_for
 from moderation.intake import on_new_items
-from moderation.models import Absence, AuditEntry, CrisisPeriod, OutboxMessage, QueueItem
+from audit.models import AuditEntry
+from moderation.models import Absence, CrisisPeriod, OutboxMessage, QueueItem
 
 from .support import MONDAY, adopt_policy, item, rota
 

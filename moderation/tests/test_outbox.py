@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from moderation import outbox
-from moderation.models import AuditEntry, OutboxMessage, OutboxStatus, QueueItem
+from audit.models import AuditEntry
+from moderation.models import OutboxMessage, OutboxStatus, QueueItem
 
 from . import polling_support
 from .polling_support import (

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
-from moderation.models import AuditEntry, ItemStatus, OutboxMessage, QueueItem
+from audit.models import AuditEntry
+from moderation.models import ItemStatus, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item
 
@@ -344,7 +345,7 @@ def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
 def _grow_item_page(org, subject, size):
     """`size` more of everything the item page lists: thread, the author's earlier items,
     history, forwardings and notes."""
-    from moderation.audit import record
+    from audit import record
     from moderation.models import Forwarding
 
     start = subject.pk * 1000 + QueueItem.objects.count()

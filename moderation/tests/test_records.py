@@ -9,7 +9,8 @@ from django.urls import reverse
 from governance.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.actions import ActionError
-from moderation.models import AuditEntry, Record
+from audit.models import AuditEntry
+from moderation.models import Record
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from governance.testing import PASSWORD
-from moderation.models import Absence, AuditEntry, RotaMember
+from audit.models import AuditEntry
+from moderation.models import Absence, RotaMember
 
 from .support import rota
 
