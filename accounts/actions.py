@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -745,7 +745,10 @@ def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
         .get()
     )
     issues = find_issues(
-        channel, now=now, admin_count=stats["admin_count"], people_changed_at=stats["people_changed"]
+        channel,
+        now=now,
+        admin_count=stats["admin_count"],
+        people_changed_at=stats["people_changed"],
     )
     result.checked += 1
     open_flags = {flag.kind: flag for flag in channel.flags.open()}
@@ -761,7 +764,11 @@ def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
     if new_kinds:
         labels = [str(FlagKind(kind).label) for kind in new_kinds]
         record(
-            "channel.flagged", channel=channel, note="; ".join(labels), at=now, flags=sorted(new_kinds)
+            "channel.flagged",
+            channel=channel,
+            note="; ".join(labels),
+            at=now,
+            flags=sorted(new_kinds),
         )
 
     if resolve_only:

@@ -1,12 +1,14 @@
 """Rows written once and then kept as they are: the audit trail (`audit.AuditEntry`) and the
-captured part of a record. Python refuses the change early with a clear error (`AppendOnlyError`); the
-database refuses it too, with triggers created by each app's migrations, so raw SQL, a bulk
-update and a path that skips `save()` cannot change or remove the rows either.
+captured part of a record. Python refuses the change early with a clear error
+(`AppendOnlyError`); the database refuses it too, with triggers created by each app's
+migrations, so raw SQL, a bulk update and a path that skips `save()` cannot change or remove
+the rows either.
 
 What the triggers refuse, on PostgreSQL and SQLite alike: every UPDATE and DELETE of an audit
-entry (`AppendOnlyModel` and `trigger_sql` give a model this guard); a record's DELETE and any UPDATE that changes a captured column (the
-archive metadata and the export time may be completed later). Their message names the table and
-says "append-only"; the driver raises it as `django.db.IntegrityError`.
+entry (`AppendOnlyModel` and `trigger_sql` give a model this guard); a record's DELETE and any
+UPDATE that changes a captured column (the archive metadata and the export time may be
+completed later). Their message names the table and says "append-only"; the driver raises it
+as `django.db.IntegrityError`.
 
 The one flow that empties these tables is `manage.py flush` (the test runner empties the database
 with it between transactional tests). PostgreSQL's flush uses TRUNCATE, which fires no row

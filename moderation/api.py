@@ -18,8 +18,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import AuditEntry
 from accounts.models import Channel
+from audit.models import AuditEntry
 from governance.bounds import SupportedIsoDateTimeFilter, out_of_span_message, supported_moment
 from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission, IsStaffMember

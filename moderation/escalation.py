@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
+
 from .deadlines import forwarding_next_deadline, next_deadline, rejudge_open_items
 from .models import (
     OPEN_STATUSES,

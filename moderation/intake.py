@@ -16,10 +16,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Channel
+from audit.models import AuditEntry
 from governance.models import OrgUnit, UnitKind
 
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
-from audit.models import AuditEntry
 from .models import OPEN_STATUSES, DutyRota, QueueItem
 from .models.rota import absences_by_user
 from .personal_data import find_personal_ids

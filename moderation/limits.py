@@ -6,6 +6,7 @@ keeps a message readable for citizens and colleagues.
 """
 
 from audit.models import AuditEntry
+
 from .models import OutboxMessage, QueueItem, Record
 
 REPLY_TEXT = 8000

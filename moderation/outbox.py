@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+import audit
 from platforms.errors import (
     NeedsReconnectError,
     NotSupportedError,
@@ -31,7 +32,6 @@ from platforms.errors import (
 )
 from platforms.registry import adapter_class
 
-import audit
 from .models.ingestion import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -334,6 +334,7 @@ def _mark_sent(message, result_id):
             type(message.item).objects.filter(pk=message.item_id).update(**after)
         audit.record(
             "outbox.sent",
+            obj=message,
             item=message.item,
             channel=message.channel,
             before=before,
@@ -373,6 +374,7 @@ def _fail(message, exc):
         )
         audit.record(
             "outbox.failed",
+            obj=message,
             item=message.item,
             channel=message.channel,
             kind=message.kind,
@@ -396,6 +398,7 @@ def _by_hand(message, reason):
         )
         audit.record(
             "outbox.by_hand",
+            obj=message,
             item=message.item,
             channel=message.channel,
             kind=message.kind,

@@ -23,8 +23,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from audit.models import AuditEntry
 from accounts.models import Channel, Platform
+from audit.models import AuditEntry
 from governance import csv_export
 from governance.bounds import supported_moment
 from governance.models import Membership, RemovalReason

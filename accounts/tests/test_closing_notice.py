@@ -202,7 +202,12 @@ def test_an_outcome_is_recorded_once_and_other_messages_are_ignored(org):
     assert other_channel is None and not_a_notice is None
     closing.refresh_from_db()
     assert closing.notice_status == NoticeStatus.MANUAL
-    assert AuditEntry.objects.history_of(closing.channel).filter(action="channel.closing_notice_by_hand").count() == 1
+    assert (
+        AuditEntry.objects.history_of(closing.channel)
+        .filter(action="channel.closing_notice_by_hand")
+        .count()
+        == 1
+    )
 
 
 def test_a_notice_longer_than_the_platform_takes_is_refused_before_anything_is_queued(client, org):

@@ -222,7 +222,12 @@ def test_command_runs_the_sweep_once(org, capsys):
         call_command("sweep_channels", "--once")
     out = capsys.readouterr().out
     assert out.startswith("Checked 3 channels: ")
-    assert AuditEntry.objects.history_of(org.channels["b"]).filter(action="channel.marked_dormant").count() == 1
+    assert (
+        AuditEntry.objects.history_of(org.channels["b"])
+        .filter(action="channel.marked_dormant")
+        .count()
+        == 1
+    )
 
 
 def test_beat_schedule_entry_expires():

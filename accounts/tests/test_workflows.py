@@ -14,9 +14,9 @@ from accounts.models import (
     NoticeStatus,
 )
 from accounts.rules import may_connect
+from audit.models import AuditEntry
 from governance.permissions import can
 from governance.testing import PASSWORD
-from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

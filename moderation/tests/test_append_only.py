@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance.append_only import AppendOnlyError
 from moderation import actions
-from audit.models import AuditEntry
 from moderation.models import Record
 
 from .support import adopt_policy, item

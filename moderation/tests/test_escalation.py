@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from moderation import escalation
 from moderation.escalation import sweep
-from audit.models import AuditEntry
 from moderation.models import Notification, QueueItem
 
 from .support import item

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from moderation import outbox
 from audit.models import AuditEntry
+from moderation import outbox
 from moderation.models import OutboxMessage, OutboxStatus, QueueItem
 
 from . import polling_support

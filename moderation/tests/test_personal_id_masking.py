@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ChannelClosingRequest
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.models import (
-    AuditEntry,
     AuthorNotice,
     Forwarding,
     ForwardingStatus,
@@ -506,7 +506,7 @@ def test_the_admin_shows_texts_masked_and_read_only(client, org, legacy_trail):
     login(client, "superuser")
     pages = {
         "queue item": reverse("admin:moderation_queueitem_change", args=[exposed.pk]),
-        "audit entry": reverse("admin:moderation_auditentry_change", args=[entry.pk]),
+        "audit entry": reverse("admin:audit_auditentry_change", args=[entry.pk]),
         "forwarding": reverse("admin:moderation_forwarding_change", args=[forwarding.pk]),
         "record": reverse("admin:moderation_record_change", args=[legacy_trail.pk]),
     }
@@ -524,7 +524,7 @@ def test_the_admin_shows_texts_masked_and_read_only(client, org, legacy_trail):
 
 def test_the_admin_does_not_search_audit_notes(client, org, legacy_trail):
     login(client, "superuser")
-    response = client.get(reverse("admin:moderation_auditentry_changelist"), {"q": "4285"})
+    response = client.get(reverse("admin:audit_auditentry_changelist"), {"q": "4285"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
 

@@ -8,9 +8,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
-from audit.models import AuditEntry
 from moderation.models import ItemStatus, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item
