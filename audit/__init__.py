@@ -1,5 +1,7 @@
 """The one audit trail: who did what, when, why, and what changed (before and after)."""
 
+import datetime
+
 from django.core.serializers.json import DjangoJSONEncoder
 
 _ENCODER = DjangoJSONEncoder()
@@ -20,6 +22,8 @@ def plain(value):
         # many-to-many values (a queryset or a list of objects): their ids, in a stable order
         values = [plain(v) for v in value]
         return sorted(values) if all(isinstance(v, int) for v in values) else values
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()  # (the encoder would cut a time to milliseconds)
     return _ENCODER.default(value)
 
 
