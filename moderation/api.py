@@ -475,6 +475,8 @@ def forwarded_to(user):
 class AuditEntrySerializer(serializers.ModelSerializer):
     # Replies, notices and answers in `data.text` (and notes) as the pages show them.
     note = MaskedTextField()
+    before = MaskedJSONField()
+    after = MaskedJSONField()
     data = MaskedJSONField()
 
     class Meta:
@@ -484,11 +486,15 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "at",
             "actor",
             "action",
+            "object_type",
+            "object_id",
             "item",
             "channel",
             "reason",
             "note",
             "policy_version",
+            "before",
+            "after",
             "data",
         ]
 
@@ -499,7 +505,17 @@ class AuditEntryFilter(filters.FilterSet):
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "actor", "item", "channel", "reason", "since", "until"]
+        fields = [
+            "action",
+            "actor",
+            "object_type",
+            "object_id",
+            "item",
+            "channel",
+            "reason",
+            "since",
+            "until",
+        ]
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -188,6 +188,8 @@ def legacy_trail(org, exposed):
             item=exposed,
             channel=exposed.channel,
             note=f"note {CPR}",
+            before={"closed_reason": f"Svaret {CPR}"},
+            after={"closed_reason": "Svaret"},
             data={"text": f"Dit CPR {CPR}", "nested": [{"text": CPR}], "outbox_message": 7},
         )
     return Record.objects.create(
@@ -219,6 +221,20 @@ def test_the_audit_api_masks_texts_and_notes(client, org, legacy_trail):
         )
         for action in ("send_back", "tell_author", "reply")
     ]
+    assert {(str(r["before"]), str(r["after"])) for r in body["results"]} == {
+        (str({"closed_reason": f"Svaret {MASKED}"}), str({"closed_reason": "Svaret"}))
+    }
+
+
+def test_the_audit_page_and_item_page_show_before_and_after_masked(client, org, legacy_trail):
+    login(client, "comms")
+    for url in (
+        reverse("moderation:audit-log"),
+        reverse("moderation:item-detail", args=[legacy_trail.item_id]),
+    ):
+        page = client.get(url).content.decode()
+        assert "4285" not in page
+        assert f"Svaret {MASKED} → Svaret" in page
 
 
 def test_the_audit_csv_masks_notes_and_details(client, org, legacy_trail):
