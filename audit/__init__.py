@@ -54,6 +54,7 @@ def record(
     `after` map field names to values and keep only the fields whose value changed. `data`
     (and any other keyword) holds the details of the action.
     """
+    from .middleware import current_request_id
     from .models import AuditEntry
 
     if obj is None:
@@ -75,5 +76,6 @@ def record(
         before={name: before[name] for name in changed if name in before},
         after={name: after[name] for name in changed if name in after},
         data={**(data or {}), **details},
+        request_id=current_request_id(),
         **({"at": at} if at is not None else {}),
     )

@@ -63,6 +63,8 @@ class AuditEntry(AppendOnlyModel):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The web request the action ran in (empty for tasks, commands and the sweeps).
+    request_id = models.UUIDField(_("request id"), null=True, blank=True, db_index=True)
 
     # The database refuses changes too (migration 0001, see governance.append_only).
     objects = AuditEntryQuerySet.as_manager()

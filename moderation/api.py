@@ -496,6 +496,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "before",
             "after",
             "data",
+            "request_id",
         ]
 
 

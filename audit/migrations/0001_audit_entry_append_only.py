@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 ('before', models.JSONField(blank=True, default=dict, verbose_name='before')),
                 ('after', models.JSONField(blank=True, default=dict, verbose_name='after')),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                ('request_id', models.UUIDField(blank=True, db_index=True, null=True, verbose_name='request id')),
                 ('actor', models.ForeignKey(blank=True, help_text='Empty for actions the system took by itself.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
                 ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='accounts.channel', verbose_name='channel')),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='moderation.queueitem', verbose_name='queue item')),
