@@ -219,6 +219,7 @@ def _audit_reconnect(connection, exc):
 
     audit.record(
         "channel.needs_reconnect",
+        obj=connection,
         channel=connection.channel,
         note=str(exc)[:500],
         platform=connection.channel.platform,

@@ -317,10 +317,18 @@ def test_audit_log_filters_and_csv(client, org):
     assert [e.action for e in page.context["entries"]] == ["close"]
     csv_body = client.get("/moderation/audit/?format=csv&action=acknowledge").content.decode()
     lines = csv_body.strip().splitlines()
-    assert lines[0] == "at,actor,action,item,channel,reason,note,policy_version,data"
+    assert lines[0] == (
+        "at,actor,action,item,channel,reason,note,policy_version,data,"
+        "object_type,object_id,before,after"
+    )
     assert len(lines) == 2
     assert ",comms,acknowledge," in lines[1]
     assert "'=SUM(A1)" in lines[1]
+    item_id = org.items["a"].pk
+    assert (
+        f'moderation.queueitem,{item_id},"{{""first_responded_at"": null, ""status"": ""new""}}"'
+        in (lines[1])
+    )
 
 
 def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
