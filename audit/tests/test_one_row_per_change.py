@@ -191,3 +191,61 @@ def test_changing_a_goal_records_only_the_changed_fields(org):
         "target_value": 5000,
         "channels": sorted([org.channels["a"].pk, org.channels["central"].pk]),
     }
+
+
+def test_a_pages_life_is_one_row_per_step(org):
+    # (The registry used to write a history step and an audit row for each of these.)
+    count = AuditEntry.objects.count()
+    request = registry.request_channel(
+        acting_user=org.users["staff"],
+        platform="instagram",
+        name="Afdeling A på Instagram",
+        department=org.units["dept_a"],
+        purpose="Vise hverdagen i afdelingen.",
+        target_groups="Forældre",
+        message="Små nyheder hver uge.",
+        responsible=org.users["editor"],
+        deputy=org.users["expert"],
+    )
+    channel = request.channel
+    registry.approve_request(request, acting_user=org.users["manager_a"])
+    registry.activate_channel(channel, acting_user=org.users["comms"])
+    registry.update_channel(channel, acting_user=org.users["comms"], name="Afdeling A (IG)")
+    registry.add_admin(
+        channel, acting_user=org.users["manager_a"], user=org.users["editor"], platform_role="admin"
+    )
+    registry.verify_branding(channel, acting_user=org.users["comms"])
+    registry.confirm_review(channel, acting_user=org.users["editor"])
+
+    steps = list(AuditEntry.objects.filter(channel=channel).order_by("id"))
+    assert AuditEntry.objects.count() == count + len(steps)
+    assert [(s.action, s.before.get("status"), s.after.get("status")) for s in steps] == [
+        ("channel.requested", None, "requested"),
+        ("channel.request_approved", "requested", "approved"),
+        ("channel.activated", "approved", "active"),
+        ("channel.edited", None, None),
+        ("channel.admin_added", None, None),
+        ("channel.branding_verified", None, None),
+        ("channel.review_confirmed", None, None),
+    ]
+    assert (steps[3].before, steps[3].after) == (
+        {"name": "Afdeling A på Instagram"},
+        {"name": "Afdeling A (IG)"},
+    )
+    assert steps[5].after["branding_verified_by"] == org.users["comms"].pk
+    assert steps[6].before == {"last_review_at": None}
+
+
+def test_the_channel_page_shows_the_change_in_words(client, org, settings):
+    from django.urls import reverse
+
+    from governance.testing import PASSWORD
+
+    channel = org.channels["a"]
+    registry.update_channel(channel, acting_user=org.users["comms"], name="Afdeling A (FB)")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+    client.login(username="comms", password=PASSWORD)
+    page = client.get(reverse("accounts:channel-detail", args=[channel.pk])).content.decode()
+    # the action and the field by their Danish labels
+    assert "Oplysninger ændret" in page
+    assert "navn: Afdeling A på Facebook → Afdeling A (FB)" in page
