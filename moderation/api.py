@@ -510,7 +510,6 @@ class AuditEntryFilter(filters.FilterSet):
             "action",
             "actor",
             "object_type",
-            "object_id",
             "item",
             "channel",
             "reason",

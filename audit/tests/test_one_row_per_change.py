@@ -249,3 +249,15 @@ def test_the_channel_page_shows_the_change_in_words(client, org, settings):
     # the action and the field by their Danish labels
     assert "Oplysninger ændret" in page
     assert "navn: Afdeling A på Facebook → Afdeling A (FB)" in page
+
+
+def test_the_audit_api_lists_the_change_and_filters_by_object_type(client, org, question):
+    from governance.testing import PASSWORD
+
+    actions.assign(question, org.users["comms"], acting_user=org.users["comms_lead"])
+    client.login(username="comms", password=PASSWORD)
+    body = client.get("/api/v1/audit/", {"object_type": "moderation.queueitem"}).json()
+    assert [(r["action"], r["object_id"], r["before"], r["after"]) for r in body["results"]] == [
+        ("assign", question.pk, {"assigned_to": None}, {"assigned_to": org.users["comms"].pk})
+    ]
+    assert client.get("/api/v1/audit/", {"object_type": "strategy.goal"}).json()["count"] == 0
