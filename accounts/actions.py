@@ -1,7 +1,8 @@
 """Every change to the registry goes through one of these functions.
 
-Each runs in one transaction, takes the acting user keyword-only, appends the step to the
-channel's history (ChannelEvent), writes the audit row, and sends its e-mail on commit. Views,
+Each runs in one transaction, takes the acting user keyword-only, writes the step as one audit
+row (the channel's history is its "channel.*" rows, with the status before and after), and
+sends its e-mail on commit. Views,
 the API, commands and tasks call them; they check permissions themselves before calling.
 """
 
@@ -11,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from moderation.audit import person, record
+from audit import plain, record, snapshot
+from audit.models import AuditEntry
 from platforms.registry import adapter_class
 
 from . import notifications, people
@@ -24,13 +26,11 @@ from .models import (
     ChannelAdmin,
     ChannelClosingRequest,
     ChannelConnection,
-    ChannelEvent,
     ChannelFlag,
     ChannelRequest,
     ChannelScope,
     ChannelStatus,
     Decision,
-    EventKind,
     FlagKind,
     NoticeStatus,
     TokenStatus,
@@ -84,16 +84,9 @@ def review_interval():
     return timedelta(days=getattr(settings, "CHANNEL_REVIEW_INTERVAL_DAYS", 365))
 
 
-def _event(channel, kind, *, actor, comment="", from_status="", to_status="", at=None):
-    return ChannelEvent.objects.create(
-        channel=channel,
-        kind=kind,
-        actor=person(actor),
-        comment=comment,
-        from_status=from_status,
-        to_status=to_status,
-        at=at or timezone.now(),
-    )
+def _status_change(previous, channel):
+    """`before` and `after` of a status step, for the audit row."""
+    return {"before": {"status": previous}, "after": {"status": channel.status}}
 
 
 def _set_status(channel, status, *, fields=()):
@@ -147,8 +140,14 @@ def request_channel(
     channel_request = ChannelRequest.objects.create(
         channel=channel, requester=acting_user, department=department, message=message
     )
-    _event(channel, EventKind.REQUESTED, actor=acting_user, comment=message, to_status="requested")
-    record("channel.requested", actor=acting_user, channel=channel, request=channel_request.pk)
+    record(
+        "channel.requested",
+        actor=acting_user,
+        channel=channel,
+        note=message,
+        after={"status": channel.status},
+        request=channel_request.pk,
+    )
     notifications.notify(
         "request_submitted",
         channel,
@@ -181,22 +180,21 @@ def _decide_request(channel_request, *, acting_user, approve, comment):
         previous = _set_status(
             channel, ChannelStatus.APPROVED, fields=["approved_at", "approved_by"]
         )
-        kind, action = EventKind.APPROVED, "channel.request_approved"
+        action = "channel.request_approved"
     else:
         # A rejected page never went live; it is archived so the request's history stays.
         channel.closed_at = now
         previous = _set_status(channel, ChannelStatus.CLOSED, fields=["closed_at"])
-        kind, action = EventKind.REJECTED, "channel.request_rejected"
-    _event(
-        channel,
-        kind,
+        action = "channel.request_rejected"
+    record(
+        action,
         actor=acting_user,
-        comment=comment,
-        from_status=previous,
-        to_status=channel.status,
+        channel=channel,
+        note=comment,
         at=now,
+        **_status_change(previous, channel),
+        request=channel_request.pk,
     )
-    record(action, actor=acting_user, channel=channel, note=comment, request=channel_request.pk)
     notifications.notify(
         "request_approved" if approve else "request_rejected",
         channel,
@@ -232,15 +230,13 @@ def activate_channel(channel, *, acting_user, comment=""):
     if channel.status != ChannelStatus.APPROVED:
         raise WorkflowConflict(_("Only an approved page can be activated."))
     previous = _set_status(channel, ChannelStatus.ACTIVE)
-    _event(
-        channel,
-        EventKind.ACTIVATED,
+    record(
+        "channel.activated",
         actor=acting_user,
-        comment=comment,
-        from_status=previous,
-        to_status=channel.status,
+        channel=channel,
+        note=comment,
+        **_status_change(previous, channel),
     )
-    record("channel.activated", actor=acting_user, channel=channel, note=comment)
     sweep_channel(channel.pk, resolve_only=True)
     return channel
 
@@ -270,7 +266,7 @@ def update_channel(channel, *, acting_user, **changes):
     for name, value in changes.items():
         old = getattr(channel, name)
         if old != value:
-            changed[name] = [_plain(old), _plain(value)]
+            changed[name] = [plain(old), plain(value)]
             setattr(channel, name, value)
     if (
         channel.responsible_id
@@ -285,8 +281,13 @@ def update_channel(channel, *, acting_user, **changes):
         channel.owner_unit,
     )
     channel.save(update_fields=[*changed, "updated_at"])
-    _event(channel, EventKind.EDITED, actor=acting_user, comment=", ".join(sorted(changed)))
-    record("channel.edited", actor=acting_user, channel=channel, changes=changed)
+    record(
+        "channel.edited",
+        actor=acting_user,
+        channel=channel,
+        before={name: old for name, (old, new) in changed.items()},
+        after={name: new for name, (old, new) in changed.items()},
+    )
     sweep_channel(channel.pk, resolve_only=True)
     return channel
 
@@ -298,13 +299,6 @@ def _check_eligible(chosen, unit):
             raise WorkflowError(people.not_eligible_message(user, unit))
 
 
-def _plain(value):
-    """A JSON-friendly form of a field value for the audit row."""
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
-
-
 @transaction.atomic
 def add_admin(channel, *, acting_user, user, platform_role):
     """Record that `user` holds admin access to the page on the platform."""
@@ -313,8 +307,7 @@ def add_admin(channel, *, acting_user, user, platform_role):
     _check_eligible([user], channel.owner_unit)
     admin = ChannelAdmin.objects.create(channel=channel, user=user, platform_role=platform_role)
     name = user.get_full_name() or user.username
-    _event(channel, EventKind.ADMIN_ADDED, actor=acting_user, comment=name)
-    record("channel.admin_added", actor=acting_user, channel=channel, user=user.pk)
+    record("channel.admin_added", actor=acting_user, channel=channel, note=name, user=user.pk)
     sweep_channel(channel.pk, resolve_only=True)
     return admin
 
@@ -324,24 +317,32 @@ def remove_admin(channel_admin, *, acting_user):
     channel = channel_admin.channel
     user = channel_admin.user
     channel_admin.delete()
-    _event(
-        channel,
-        EventKind.ADMIN_REMOVED,
+    record(
+        "channel.admin_removed",
         actor=acting_user,
-        comment=user.get_full_name() or user.username,
+        channel=channel,
+        note=user.get_full_name() or user.username,
+        user=user.pk,
     )
-    record("channel.admin_removed", actor=acting_user, channel=channel, user=user.pk)
 
 
 @transaction.atomic
 def verify_branding(channel, *, acting_user, comment=""):
     """Someone checked the page names the municipality as sender and shows the department."""
     channel = _locked(Channel, channel.pk)
+    fields = ("branding_verified_at", "branding_verified_by")
+    before = snapshot(channel, *fields)
     channel.branding_verified_at = timezone.now()
     channel.branding_verified_by = acting_user
-    channel.save(update_fields=["branding_verified_at", "branding_verified_by", "updated_at"])
-    _event(channel, EventKind.BRANDING_VERIFIED, actor=acting_user, comment=comment)
-    record("channel.branding_verified", actor=acting_user, channel=channel, note=comment)
+    channel.save(update_fields=[*fields, "updated_at"])
+    record(
+        "channel.branding_verified",
+        actor=acting_user,
+        channel=channel,
+        note=comment,
+        before=before,
+        after=snapshot(channel, *fields),
+    )
     _resolve(channel, {FlagKind.BRANDING})
     return channel
 
@@ -352,10 +353,17 @@ def confirm_review(channel, *, acting_user, comment=""):
     channel = _locked(Channel, channel.pk)
     if channel.status in (ChannelStatus.REQUESTED, ChannelStatus.CLOSED):
         raise WorkflowConflict(_("Only a page in use is reviewed."))
+    before = snapshot(channel, "last_review_at")
     channel.last_review_at = timezone.now()
     channel.save(update_fields=["last_review_at", "updated_at"])
-    _event(channel, EventKind.REVIEW_CONFIRMED, actor=acting_user, comment=comment)
-    record("channel.review_confirmed", actor=acting_user, channel=channel, note=comment)
+    record(
+        "channel.review_confirmed",
+        actor=acting_user,
+        channel=channel,
+        note=comment,
+        before=before,
+        after=snapshot(channel, "last_review_at"),
+    )
     _resolve(channel, {FlagKind.REVIEW_OVERDUE})
     return channel
 
@@ -392,8 +400,13 @@ def request_closing(channel, *, acting_user, reason, notice_text):
     closing = ChannelClosingRequest.objects.create(
         channel=channel, requested_by=acting_user, reason=reason, notice_text=notice_text
     )
-    _event(channel, EventKind.CLOSING_REQUESTED, actor=acting_user, comment=reason)
-    record("channel.closing_requested", actor=acting_user, channel=channel, note=reason)
+    record(
+        "channel.closing_requested",
+        actor=acting_user,
+        channel=channel,
+        note=reason,
+        closing_request=closing.pk,
+    )
     notifications.notify(
         "closing_requested",
         channel,
@@ -425,20 +438,25 @@ def _decide_closing(closing, *, acting_user, approve, comment):
     channel = _locked(Channel, closing.channel_id)
     if approve:
         previous = _set_status(channel, ChannelStatus.CLOSING)
-        _event(
-            channel,
-            EventKind.CLOSING_APPROVED,
+        record(
+            "channel.closing_approved",
             actor=acting_user,
-            comment=comment,
-            from_status=previous,
-            to_status=channel.status,
+            channel=channel,
+            note=comment,
             at=now,
+            **_status_change(previous, channel),
+            closing_request=closing.pk,
         )
-        record("channel.closing_approved", actor=acting_user, channel=channel, note=comment)
         _post_closing_notice(closing, channel, acting_user=acting_user)
     else:
-        _event(channel, EventKind.CLOSING_REJECTED, actor=acting_user, comment=comment, at=now)
-        record("channel.closing_rejected", actor=acting_user, channel=channel, note=comment)
+        record(
+            "channel.closing_rejected",
+            actor=acting_user,
+            channel=channel,
+            note=comment,
+            at=now,
+            closing_request=closing.pk,
+        )
     notifications.notify(
         "closing_approved" if approve else "closing_rejected",
         channel,
@@ -497,9 +515,17 @@ def _post_closing_notice(closing, channel, *, acting_user):
     enqueue_post = _outbox_enqueue()
     if enqueue_post is None:
         if closing.notice_status != NoticeStatus.PENDING:
+            previous = closing.notice_status
             closing.notice_status = NoticeStatus.PENDING
             closing.save(update_fields=["notice_status"])
-            _event(channel, EventKind.NOTICE_PENDING, actor=acting_user)
+            record(
+                "channel.closing_notice_pending",
+                actor=acting_user,
+                channel=channel,
+                before={"notice_status": previous},
+                after={"notice_status": closing.notice_status},
+                closing_request=closing.pk,
+            )
         return False
     enqueue_post(
         channel,
@@ -507,18 +533,26 @@ def _post_closing_notice(closing, channel, *, acting_user):
         acting_user=acting_user,
         idempotency_key=closing_notice_key(closing),
     )
+    previous = closing.notice_status
     closing.notice_status = NoticeStatus.QUEUED
     closing.save(update_fields=["notice_status"])
-    _event(channel, EventKind.NOTICE_QUEUED, actor=acting_user, comment=closing.notice_text)
-    record("channel.closing_notice_queued", actor=acting_user, channel=channel)
+    record(
+        "channel.closing_notice_queued",
+        actor=acting_user,
+        channel=channel,
+        note=closing.notice_text,
+        before={"notice_status": previous},
+        after={"notice_status": closing.notice_status},
+        closing_request=closing.pk,
+    )
     return True
 
 
 NOTICE_OUTCOMES = {
-    # outbox status: (notice status, history step, audit action)
-    "sent": (NoticeStatus.SENT, EventKind.NOTICE_SENT, "channel.closing_notice_sent"),
-    "failed": (NoticeStatus.FAILED, EventKind.NOTICE_FAILED, "channel.closing_notice_failed"),
-    "manual": (NoticeStatus.MANUAL, EventKind.NOTICE_BY_HAND, "channel.closing_notice_by_hand"),
+    # outbox status: (notice status, audit action)
+    "sent": (NoticeStatus.SENT, "channel.closing_notice_sent"),
+    "failed": (NoticeStatus.FAILED, "channel.closing_notice_failed"),
+    "manual": (NoticeStatus.MANUAL, "channel.closing_notice_by_hand"),
 }
 
 
@@ -544,14 +578,22 @@ def record_notice_outcome(idempotency_key, *, channel_id, outcome, platform_id="
             extra={"idempotency_key": idempotency_key},
         )
         return None
-    status, kind, action = NOTICE_OUTCOMES[outcome]
+    status, action = NOTICE_OUTCOMES[outcome]
     if closing.notice_status == status:
         return closing
+    previous = closing.notice_status
     closing.notice_status = status
     closing.save(update_fields=["notice_status"])
     channel = closing.channel
-    _event(channel, kind, actor=None, comment=platform_id)
-    record(action, channel=channel, closing_request=closing.pk, platform_id=platform_id)
+    record(
+        action,
+        channel=channel,
+        note=platform_id,
+        before={"notice_status": previous},
+        after={"notice_status": status},
+        closing_request=closing.pk,
+        platform_id=platform_id,
+    )
     if status == NoticeStatus.FAILED:
         # (A notice the platform cannot publish was announced as manual work with the approval.)
         notifications.notify(
@@ -584,16 +626,14 @@ def close_channel(channel, *, acting_user, comment=""):
     # The connection row belongs to polling; closing only switches its polling off.
     ChannelConnection.objects.filter(channel=channel).update(polling_enabled=False)
     ChannelFlag.objects.open().filter(channel=channel).update(resolved_at=now)
-    _event(
-        channel,
-        EventKind.CLOSED,
+    record(
+        "channel.closed",
         actor=acting_user,
-        comment=comment,
-        from_status=previous,
-        to_status=channel.status,
+        channel=channel,
+        note=comment,
         at=now,
+        **_status_change(previous, channel),
     )
-    record("channel.closed", actor=acting_user, channel=channel, note=comment)
     notifications.notify(
         "channel_closed",
         channel,
@@ -610,6 +650,8 @@ def close_channel(channel, *, acting_user, comment=""):
 # --- Neglect ------------------------------------------------------------------------------------
 
 SWEPT_STATUSES = (ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.DORMANT)
+# The steps that change who looks after a page (the "no admin change for long" check).
+PEOPLE_CHANGING_ACTIONS = ("channel.admin_removed", "channel.edited", "channel.requested")
 
 
 def find_issues(channel, *, now, admin_count, people_changed_at=None):
@@ -695,17 +737,25 @@ def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
     )
     if channel is None:
         return result
-    stats = Channel.objects.filter(pk=channel_id).aggregate(
-        admins=Count("admins", distinct=True),
-        people_changed=Max(
-            "events__at",
-            filter=Q(
-                events__kind__in=[EventKind.ADMIN_REMOVED, EventKind.EDITED, EventKind.REQUESTED]
-            ),
-        ),
+    # The latest step that changed who looks after the page (a subquery: joining the channel's
+    # whole audit trail to its admins would multiply the rows).
+    last_people_change = (
+        AuditEntry.objects.filter(channel_id=OuterRef("pk"), action__in=PEOPLE_CHANGING_ACTIONS)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    stats = (
+        Channel.objects.filter(pk=channel_id)
+        .annotate(admin_count=Count("admins", distinct=True))
+        .annotate(people_changed=Subquery(last_people_change))
+        .values("admin_count", "people_changed")
+        .get()
     )
     issues = find_issues(
-        channel, now=now, admin_count=stats["admins"], people_changed_at=stats["people_changed"]
+        channel,
+        now=now,
+        admin_count=stats["admin_count"],
+        people_changed_at=stats["people_changed"],
     )
     result.checked += 1
     open_flags = {flag.kind: flag for flag in channel.flags.open()}
@@ -720,8 +770,13 @@ def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
     result.flags_raised += len(new_kinds)
     if new_kinds:
         labels = [str(FlagKind(kind).label) for kind in new_kinds]
-        _event(channel, EventKind.FLAGGED, actor=None, comment="; ".join(labels), at=now)
-        record("channel.flagged", channel=channel, flags=sorted(new_kinds))
+        record(
+            "channel.flagged",
+            channel=channel,
+            note="; ".join(labels),
+            at=now,
+            flags=sorted(new_kinds),
+        )
 
     if resolve_only:
         return result
@@ -734,15 +789,7 @@ def sweep_channel(channel_id, *, now=None, result=None, resolve_only=False):
         and activity_known(channel)
     ):
         previous = _set_status(channel, ChannelStatus.ACTIVE)
-        _event(
-            channel,
-            EventKind.REACTIVATED,
-            actor=None,
-            from_status=previous,
-            to_status=channel.status,
-            at=now,
-        )
-        record("channel.reactivated", channel=channel)
+        record("channel.reactivated", channel=channel, at=now, **_status_change(previous, channel))
         result.reactivated.append(channel.pk)
 
     other_new = [kind for kind in new_kinds if kind != FlagKind.DORMANT]
@@ -772,15 +819,14 @@ def mark_dormant(channel, *, acting_user=None, since, now=None):
         resolved_at=None,
         defaults={"since": since, "raised_at": now or timezone.now()},
     )
-    _event(
-        channel,
-        EventKind.MARKED_DORMANT,
+    record(
+        "channel.marked_dormant",
         actor=acting_user,
-        from_status=previous,
-        to_status=channel.status,
+        channel=channel,
         at=now,
+        **_status_change(previous, channel),
+        since=since.isoformat(),
     )
-    record("channel.marked_dormant", actor=acting_user, channel=channel, since=since.isoformat())
     notifications.notify(
         "channel_dormant",
         channel,

@@ -6,7 +6,6 @@ from .models import (
     ChannelAdmin,
     ChannelClosingRequest,
     ChannelConnection,
-    ChannelEvent,
     ChannelFlag,
     ChannelRequest,
 )
@@ -52,25 +51,6 @@ class AccountSnapshotAdmin(admin.ModelAdmin):
     search_fields = ["channel__name"]
     list_select_related = ["channel"]
     date_hierarchy = "date"
-
-
-@admin.register(ChannelEvent)
-class ChannelEventAdmin(admin.ModelAdmin):
-    """Read-only: the history is append-only."""
-
-    list_display = ["at", "channel", "kind", "actor", "to_status"]
-    list_filter = ["kind"]
-    search_fields = ["channel__name", "comment"]
-    list_select_related = ["channel", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChannelRequest)

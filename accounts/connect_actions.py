@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from moderation import audit
+import audit
 from platforms.errors import NeedsReconnectError, PlatformError
 
 from .models import ChannelConnection, TokenStatus
@@ -28,6 +28,7 @@ def connect_channel(channel, *, account_id, token, polling_enabled=True, acting_
             channel=channel
         ).first() or ChannelConnection(channel=channel)
         account_changed = connection.account_id != account_id
+        before = audit.snapshot(connection, "account_id", "polling_enabled")
         connection.account_id = account_id
         connection.set_token(token)
         connection.token_checked_at = None
@@ -44,7 +45,10 @@ def connect_channel(channel, *, account_id, token, polling_enabled=True, acting_
         audit.record(
             "channel.connected",
             actor=acting_user,
+            obj=connection,
             channel=channel,
+            before=before,
+            after=audit.snapshot(connection, "account_id", "polling_enabled"),
             account_id=account_id,
             account_changed=account_changed,
             polling_enabled=polling_enabled,
@@ -81,7 +85,10 @@ def test_connection(channel, *, acting_user, adapter_factory=None):
         audit.record(
             "channel.connection_tested",
             actor=acting_user,
+            obj=connection,
             channel=channel,
+            before={"token_status": connection.token_status},
+            after={"token_status": status},
             ok=ok,
             token_status=status,
             detail=detail[:500],

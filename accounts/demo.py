@@ -6,15 +6,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from audit import record
+
 from . import actions
 from .models import (
     Channel,
     ChannelAdmin,
-    ChannelEvent,
     ChannelRequest,
     ChannelScope,
     ChannelStatus,
-    EventKind,
     Platform,
     PlatformRole,
 )
@@ -175,13 +175,13 @@ def load(*, municipality, units, users, stdout):
             if (platform, name) == REVIEW_OVERDUE:
                 channel.last_review_at = now - timedelta(days=400)
             channel.save()
-            ChannelEvent.objects.create(
-                channel=channel,
-                kind=EventKind.APPROVED,
+            record(
+                "channel.request_approved",
                 actor=approver,
-                to_status=ChannelStatus.APPROVED,
+                channel=channel,
+                after={"status": ChannelStatus.APPROVED},
                 at=long_ago,
-                comment="Oprettet før registret blev digitalt.",
+                note="Oprettet før registret blev digitalt.",
             )
         Channel.objects.filter(pk=channel.pk).update(created_at=long_ago)
         for username in admins:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from audit.models import AuditEntry
 from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 
@@ -27,7 +28,6 @@ from .forms import (
 from .models import (
     Channel,
     ChannelClosingRequest,
-    ChannelEvent,
     ChannelFlag,
     ChannelRequest,
     ChannelStatus,
@@ -126,7 +126,7 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
         context.update(
             connection=getattr(channel, "connection", None),
             admins=channel.admins.select_related("user"),
-            events=ChannelEvent.objects.filter(channel=channel).select_related("actor")[:100],
+            events=AuditEntry.objects.history_of(channel).select_related("actor")[:100],
             flags=flags,
             answer_times=channel.answer_times,
             channel_request=channel_request.first(),

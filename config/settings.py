@@ -57,11 +57,13 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "strategy",
+    "audit",
     "simulator",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "governance.middleware.MunicipalityLanguageMiddleware",

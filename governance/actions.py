@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moderation.audit import record
+from audit import record, snapshot
 
 from .models import (
     AnswerTimeRule,
@@ -47,7 +47,14 @@ def create_policy(*, acting_user, municipality, title, parent=None, governs_soci
         governs_social_media=governs_social_media,
     )
     version = PolicyVersion.objects.create(policy=policy, number=1)
-    record("policy.create", actor=acting_user, policy_version=version, policy=policy.pk)
+    record(
+        "policy.create",
+        actor=acting_user,
+        obj=policy,
+        policy_version=version,
+        after=snapshot(policy, "title", "parent", "governs_social_media"),
+        policy=policy.pk,
+    )
     return policy
 
 
@@ -74,7 +81,9 @@ def start_draft(policy, *, acting_user):
     record(
         "policy.draft",
         actor=acting_user,
+        obj=draft,
         policy_version=draft,
+        after=snapshot(draft, "number", "status"),
         copied_from=source.pk if source else None,
     )
     return draft
@@ -138,7 +147,7 @@ def edit_draft(version, *, acting_user, part, save):
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
     result = save()
-    record("policy.edit", actor=acting_user, policy_version=version, part=part)
+    record("policy.edit", actor=acting_user, obj=version, policy_version=version, part=part)
     return result
 
 
@@ -161,16 +170,21 @@ def adopt_version(version, *, acting_user, adopted_by, adopted_on, reference="")
     if previous is not None:
         previous.status = PolicyStatus.SUPERSEDED
         previous.save(update_fields=["status"])
+    adopted_fields = ("status", "adopted_by", "adopted_on", "reference", "in_force_from")
+    before = snapshot(version, *adopted_fields)
     version.status = PolicyStatus.ADOPTED
     version.adopted_by = adopted_by
     version.adopted_on = adopted_on
     version.reference = reference
     version.in_force_from = timezone.now()
-    version.save(update_fields=["status", "adopted_by", "adopted_on", "reference", "in_force_from"])
+    version.save(update_fields=list(adopted_fields))
     record(
         "policy.adopt",
         actor=acting_user,
+        obj=version,
         policy_version=version,
+        before=before,
+        after=snapshot(version, *adopted_fields),
         reference=reference,
         supersedes=previous.pk if previous else None,
     )
@@ -186,7 +200,7 @@ def confirm_reading(version, *, acting_user):
         version=version, user=acting_user
     )
     if created:
-        record("guidelines.confirm", actor=acting_user, policy_version=version)
+        record("guidelines.confirm", actor=acting_user, obj=confirmation, policy_version=version)
     return confirmation
 
 
@@ -221,6 +235,7 @@ def remind_readers(unit, version, *, acting_user, base_url=""):
     record(
         "guidelines.remind",
         actor=acting_user,
+        obj=version,
         policy_version=version,
         unit=unit.pk,
         recipients=len(recipients),
@@ -238,6 +253,8 @@ def remind_readers(unit, version, *, acting_user, base_url=""):
 
 @transaction.atomic
 def update_guideline_settings(municipality, *, acting_user, guidelines_public, frame_origins):
+    existing = GuidelineSettings.objects.filter(municipality=municipality).first()
+    before = snapshot(existing, "guidelines_public", "frame_origins") if existing else {}
     found, _created = GuidelineSettings.objects.update_or_create(
         municipality=municipality,
         defaults={"guidelines_public": guidelines_public, "frame_origins": frame_origins},
@@ -245,6 +262,9 @@ def update_guideline_settings(municipality, *, acting_user, guidelines_public, f
     record(
         "guidelines.settings",
         actor=acting_user,
+        obj=found,
+        before=before,
+        after=snapshot(found, "guidelines_public", "frame_origins"),
         guidelines_public=guidelines_public,
         frame_origins=found.origins,
     )

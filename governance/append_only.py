@@ -1,12 +1,14 @@
-"""Rows written once and then kept as they are: the audit trail, a channel's history, the captured
-part of a record. Python refuses the change early with a clear error (`AppendOnlyError`); the
-database refuses it too, with triggers created by each app's migrations, so raw SQL, a bulk
-update and a path that skips `save()` cannot change or remove the rows either.
+"""Rows written once and then kept as they are: the audit trail (`audit.AuditEntry`) and the
+captured part of a record. Python refuses the change early with a clear error
+(`AppendOnlyError`); the database refuses it too, with triggers created by each app's
+migrations, so raw SQL, a bulk update and a path that skips `save()` cannot change or remove
+the rows either.
 
 What the triggers refuse, on PostgreSQL and SQLite alike: every UPDATE and DELETE of an audit
-entry or a channel event; a record's DELETE and any UPDATE that changes a captured column (the
-archive metadata and the export time may be completed later). Their message names the table and
-says "append-only"; the driver raises it as `django.db.IntegrityError`.
+entry (`AppendOnlyModel` and `trigger_sql` give a model this guard); a record's DELETE and any
+UPDATE that changes a captured column (the archive metadata and the export time may be
+completed later). Their message names the table and says "append-only"; the driver raises it
+as `django.db.IntegrityError`.
 
 The one flow that empties these tables is `manage.py flush` (the test runner empties the database
 with it between transactional tests). PostgreSQL's flush uses TRUNCATE, which fires no row
@@ -50,6 +52,79 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     delete.alters_data = True
     delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows are written once: `save()` of a stored row and `delete()` raise, and
+    its default manager is an `AppendOnlyQuerySet`. The table's triggers come from
+    `trigger_sql()` in the app's migration."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only: cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only: cannot delete")
+
+
+def trigger_sql(table):
+    """The statements that make the database refuse every UPDATE and DELETE of `table`'s rows,
+    per vendor: `{vendor: (create, drop)}`, for a migration's RunPython (see `run_sql`)."""
+    function = f"{table}_refuse_change"
+    postgresql = (
+        [
+            f"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% rows are append-only: % refused', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END
+            $$
+            """,
+            f"""
+            CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {function}()
+            """,
+        ],
+        [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"DROP FUNCTION IF EXISTS {function}()",
+        ],
+    )
+    sqlite = (
+        [
+            f"""
+            CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{table} rows are append-only: UPDATE refused'); END
+            """,
+            # append_only_lifted() answers 1 only inside `manage.py flush` (see above).
+            f"""
+            CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+            WHEN NOT {SQLITE_LIFTED_FUNCTION}()
+            BEGIN SELECT RAISE(ABORT, '{table} rows are append-only: DELETE refused'); END
+            """,
+        ],
+        [f"DROP TRIGGER IF EXISTS {table}_no_delete", f"DROP TRIGGER IF EXISTS {table}_no_update"],
+    )
+    return {"postgresql": postgresql, "sqlite": sqlite}
+
+
+def run_sql(table, *, reverse=False):
+    """A RunPython function creating (or, `reverse`, dropping) `table`'s append-only triggers."""
+
+    def run(apps, schema_editor):
+        statements = trigger_sql(table).get(schema_editor.connection.vendor)
+        for sql in statements[1 if reverse else 0] if statements else ():
+            schema_editor.execute(sql, params=None)
+
+    return run
 
 
 @contextmanager

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+import audit
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
 
-from . import audit, outbox
+from . import outbox
 from .deadlines import (
     calendar_for,
     escalation_reached,
@@ -209,6 +210,7 @@ def acknowledge(item, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        before = audit.snapshot(item, "status", "first_responded_at")
         if item.status == ItemStatus.NEW:
             item.status = ItemStatus.ACKNOWLEDGED
         if item.first_responded_at is None:
@@ -220,6 +222,8 @@ def acknowledge(item, *, acting_user, note=""):
             item=item,
             note=note,
             policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, "status", "first_responded_at"),
         )
     return item
 
@@ -248,10 +252,12 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
         except outbox.KeyReused:  # taken for another item at the same moment
             raise IdempotencyConflict(_reused_key_message()) from None
         now = timezone.now()
+        fields = ("status", "first_responded_at", "answered_at")
+        before = audit.snapshot(item, *fields)
         item.status = ItemStatus.ANSWERED
         item.first_responded_at = item.first_responded_at or now
         item.answered_at = now
-        _save(item, "status", "first_responded_at", "answered_at")
+        _save(item, *fields)
         posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
         if forwarding is not None:
             posted = posted.filter(pk=forwarding.pk)
@@ -264,6 +270,8 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             actor=acting_user,
             item=item,
             policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, *fields),
             text=text,
             canned=canned,
             outbox_message=message.pk,
@@ -311,6 +319,7 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             warn_at=warn_at,
             next_deadline=warn_at,
         )
+        before = audit.snapshot(item, "status", "first_responded_at")
         item.status = ItemStatus.FORWARDED
         item.first_responded_at = item.first_responded_at or now
         _save(item, "status", "first_responded_at")
@@ -320,6 +329,8 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             item=item,
             note=note,
             policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, "status", "first_responded_at"),
             forwarding=forwarding.pk,
             to_unit=to_unit.pk,
             to_user=getattr(to_user, "pk", None),
@@ -349,6 +360,7 @@ def send_back(forwarding, answer_text, *, acting_user):
         )
         if forwarding.status != ForwardingStatus.OPEN:
             raise StateConflict(_("This question has already been answered."))
+        before = audit.snapshot(forwarding, "status")
         forwarding.answer_text = answer_text
         forwarding.answered_by = acting_user
         forwarding.answered_at = timezone.now()
@@ -361,8 +373,11 @@ def send_back(forwarding, answer_text, *, acting_user):
         audit.record(
             "send_back",
             actor=acting_user,
+            obj=forwarding,
             item=item,
             policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(forwarding, "status"),
             forwarding=forwarding.pk,
             text=answer_text,
         )
@@ -391,10 +406,12 @@ def close(item, reason, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        fields = ("status", "closed_reason", "closed_at")
+        before = audit.snapshot(item, *fields)
         item.status = ItemStatus.CLOSED
         item.closed_reason = reason
         item.closed_at = timezone.now()
-        _save(item, "status", "closed_reason", "closed_at")
+        _save(item, *fields)
         _withdraw_open_forwardings(item)
         audit.record(
             "close",
@@ -403,6 +420,8 @@ def close(item, reason, *, acting_user, note=""):
             reason="closed",
             note=reason,
             policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, *fields),
             comment=note,
         )
     return item
@@ -425,6 +444,8 @@ def assign(item, to_user, *, acting_user, note=""):
             item=item,
             note=note,
             policy_version=item.policy_version,
+            before={"assigned_to": before},
+            after={"assigned_to": item.assigned_to_id},
             to=getattr(to_user, "pk", None),
             was=before,
         )
@@ -509,10 +530,12 @@ def delete(item, reason_code, *, acting_user, note=""):
         if not Record.objects.filter(item=item).exists():
             raise StateConflict(_("Capture the item as a record before deleting."))
         message = outbox.enqueue_delete(item, acting_user=acting_user)
+        fields = ("status", "closed_at", "closed_reason")
+        before = audit.snapshot(item, *fields)
         item.status = ItemStatus.REMOVED
         item.closed_at = timezone.now()
         item.closed_reason = reason.label
-        _save(item, "status", "closed_at", "closed_reason")
+        _save(item, *fields)
         _withdraw_open_forwardings(item)
         audit.record(
             "delete",
@@ -521,6 +544,8 @@ def delete(item, reason_code, *, acting_user, note=""):
             reason=reason.code,
             note=note,
             policy_version=reason.version,
+            before=before,
+            after=audit.snapshot(item, *fields),
             outbox_message=message.pk,
         )
     return item
@@ -587,6 +612,7 @@ def capture_record(item, *, acting_user, **metadata):
         audit.record(
             "capture_record",
             actor=acting_user,
+            obj=record,
             item=item,
             policy_version=item.policy_version,
             record=record.pk,
@@ -610,6 +636,7 @@ def read_record_as_written(record, *, acting_user, purpose):
         audit.record(
             "read_record_as_written",
             actor=acting_user,
+            obj=record,
             item=record.item,
             note=purpose,
             policy_version=record.item.policy_version,
@@ -626,6 +653,7 @@ def update_record(record, *, acting_user, **metadata):
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         changes = {k: v for k, v in metadata.items() if getattr(record, k) != v}
+        before = audit.snapshot(record, *changes)
         for key, value in changes.items():
             setattr(record, key, value)
         if changes:
@@ -633,7 +661,10 @@ def update_record(record, *, acting_user, **metadata):
             audit.record(
                 "update_record",
                 actor=acting_user,
+                obj=record,
                 item=record.item,
+                before=before,
+                after=audit.snapshot(record, *changes),
                 record=record.pk,
                 changed=sorted(changes),
             )
@@ -676,6 +707,7 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
         audit.record(
             "crisis_on",
             actor=acting_user,
+            obj=period,
             note=reason,
             crisis=period.pk,
             target_percent=target_percent,
@@ -775,6 +807,7 @@ def end_crisis(municipality, *, acting_user, note=""):
         audit.record(
             "crisis_off",
             actor=acting_user,
+            obj=period,
             note=note,
             crisis=period.pk,
             policy_version=version_in_force(municipality),
@@ -804,6 +837,7 @@ def export_record(record, *, acting_user, exporter=""):
         audit.record(
             "export_record",
             actor=acting_user,
+            obj=record,
             item=record.item,
             record=record.pk,
             exporter=chosen.code,
@@ -824,6 +858,7 @@ def record_absence(user, *, acting_user, starts_on, ends_on, note=""):
         audit.record(
             "rota_absence_add",
             actor=acting_user,
+            obj=absence,
             note=note,
             absence=absence.pk,
             user=user.pk,
@@ -845,6 +880,7 @@ def remove_absence(absence, *, acting_user, today):
         audit.record(
             "rota_absence_remove",
             actor=acting_user,
+            obj=absence,
             absence=absence.pk,
             user=absence.user_id,
             starts_on=absence.starts_on.isoformat(),

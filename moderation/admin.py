@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from . import actions
 from .models import (
     Absence,
-    AuditEntry,
     CannedAnswer,
     CrisisPeriod,
     DutyRota,
@@ -82,30 +81,6 @@ class QueueItemAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if reassigned:
             actions.assign(obj, to_user, acting_user=request.user)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only, also for administrators."""
-
-    list_display = ["at", "actor", "action", "item", "channel", "reason", "policy_version"]
-    list_filter = ["action", "reason"]
-    # Not the note: a search there could read a quoted number back digit by digit.
-    search_fields = ["actor__username", "item__external_id", "channel__name"]
-    list_select_related = ["actor", "item", "channel", "policy_version"]
-    date_hierarchy = "at"
-    # Replies, notices and answers quoted in the details are shown masked.
-    exclude = ["note", "data"]
-    readonly_fields = [_masked("note", _("why")), _masked("data", _("details"))]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RotaMemberInline(admin.TabularInline):

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from audit.models import AuditEntry
 from governance.api_errors import BlankableURLField, action_failed
 from governance.bounds import SupportedIsoDateTimeFilter, out_of_span_message, supported_moment
 from governance.models import OrgUnit
@@ -28,7 +29,6 @@ from . import actions, limits
 from .deadlines import DeadlineCalculator
 from .models import (
     OPEN_STATUSES,
-    AuditEntry,
     CrisisPeriod,
     Forwarding,
     Notification,
@@ -471,6 +471,8 @@ def forwarded_to(user):
 class AuditEntrySerializer(serializers.ModelSerializer):
     # Replies, notices and answers in `data.text` (and notes) as the pages show them.
     note = MaskedTextField()
+    before = MaskedJSONField()
+    after = MaskedJSONField()
     data = MaskedJSONField()
 
     class Meta:
@@ -480,12 +482,17 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "at",
             "actor",
             "action",
+            "object_type",
+            "object_id",
             "item",
             "channel",
             "reason",
             "note",
             "policy_version",
+            "before",
+            "after",
             "data",
+            "request_id",
         ]
 
 
@@ -495,7 +502,16 @@ class AuditEntryFilter(filters.FilterSet):
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "actor", "item", "channel", "reason", "since", "until"]
+        fields = [
+            "action",
+            "actor",
+            "object_type",
+            "item",
+            "channel",
+            "reason",
+            "since",
+            "until",
+        ]
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):

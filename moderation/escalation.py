@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+import audit
+
 from .deadlines import forwarding_next_deadline, next_deadline, rejudge_open_items
 from .models import (
     OPEN_STATUSES,

@@ -16,10 +16,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Channel
+from audit.models import AuditEntry
 from governance.models import OrgUnit, UnitKind
 
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
-from .models import OPEN_STATUSES, AuditEntry, DutyRota, QueueItem
+from .models import OPEN_STATUSES, DutyRota, QueueItem
 from .models.rota import absences_by_user
 from .personal_data import find_personal_ids
 
@@ -163,8 +164,12 @@ def _check_personal_data(municipality, batch, calculator, audit, hides, changed,
         audit.append(
             AuditEntry(
                 action="personal_data_found",
+                object_type=QueueItem._meta.label_lower,
+                object_id=item.pk,
                 item=item,
                 channel_id=item.channel_id,
+                before={"has_personal_data": False},
+                after={"has_personal_data": True},
                 reason=SYSTEM_HIDE_REASON,
                 note="",
                 policy_version_id=calculator.policy_version_id,
@@ -243,6 +248,7 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
             user = rota.on_duty(today, members[rota.team_id], absences)
         if user is None:
             continue
+        was = item.assigned_to_id
         item.assigned_to = user
         changed.add("assigned_to")
         dirty[item.pk] = item
@@ -250,8 +256,12 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
         audit.append(
             AuditEntry(
                 action="assign",
+                object_type=QueueItem._meta.label_lower,
+                object_id=item.pk,
                 item=item,
                 channel_id=item.channel_id,
+                before={"assigned_to": was},
+                after={"assigned_to": user.pk},
                 reason="on_duty",
                 note="",
                 policy_version_id=calculator.policy_version_id,

@@ -5,7 +5,9 @@ value that fits a column has that column's length; free text (answers, notes) ha
 keeps a message readable for citizens and colleagues.
 """
 
-from .models import AuditEntry, OutboxMessage, QueueItem, Record
+from audit.models import AuditEntry
+
+from .models import OutboxMessage, QueueItem, Record
 
 REPLY_TEXT = 8000
 NOTE = 2000

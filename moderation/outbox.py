@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+import audit
 from platforms.errors import (
     NeedsReconnectError,
     NotSupportedError,
@@ -31,7 +32,6 @@ from platforms.errors import (
 )
 from platforms.registry import adapter_class
 
-from . import audit
 from .models.ingestion import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -326,15 +326,19 @@ def _mark_sent(message, result_id):
             next_attempt_at=None,
             last_error="",
         )
+        before, after = {}, {}
         if message.kind in (OutboxKind.HIDE, OutboxKind.UNHIDE) and message.item_id:
             # The platform confirmed it: the item's flag follows what citizens now see.
-            type(message.item).objects.filter(pk=message.item_id).update(
-                hidden_on_platform=message.kind == OutboxKind.HIDE
-            )
+            before = {"hidden_on_platform": message.item.hidden_on_platform}
+            after = {"hidden_on_platform": message.kind == OutboxKind.HIDE}
+            type(message.item).objects.filter(pk=message.item_id).update(**after)
         audit.record(
             "outbox.sent",
+            obj=message,
             item=message.item,
             channel=message.channel,
+            before=before,
+            after=after,
             kind=message.kind,
             outbox_id=message.pk,
             external_id=result_id or "",
@@ -370,6 +374,7 @@ def _fail(message, exc):
         )
         audit.record(
             "outbox.failed",
+            obj=message,
             item=message.item,
             channel=message.channel,
             kind=message.kind,
@@ -393,6 +398,7 @@ def _by_hand(message, reason):
         )
         audit.record(
             "outbox.by_hand",
+            obj=message,
             item=message.item,
             channel=message.channel,
             kind=message.kind,

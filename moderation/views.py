@@ -24,6 +24,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Channel, Platform
+from audit.models import AuditEntry
 from governance import csv_export
 from governance.bounds import supported_moment
 from governance.models import Membership, RemovalReason
@@ -48,7 +49,6 @@ from .forms import (
 )
 from .models import (
     OPEN_STATUSES,
-    AuditEntry,
     CannedAnswer,
     CrisisPeriod,
     ForwardingStatus,
@@ -782,7 +782,7 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
             writer = csv_export.writer(response)
-            writer.writerow([*AUDIT_COLUMNS, "data"])
+            writer.writerow([*AUDIT_COLUMNS, "data", "object_type", "object_id", "before", "after"])
             for entry in self.entries().iterator(chunk_size=2000):
                 writer.writerow(
                     [
@@ -795,6 +795,10 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
                         mask_personal_ids(entry.note),
                         str(entry.policy_version) if entry.policy_version else "",
                         _masked_json(entry.data),
+                        entry.object_type,
+                        entry.object_id or "",
+                        _masked_json(entry.before),
+                        _masked_json(entry.after),
                     ]
                 )
             return response

@@ -2,23 +2,33 @@
 
 from django.db import transaction
 
-from moderation.audit import record
+from audit import plain, record
 
 
 def _changed_fields(form):
     return sorted(form.changed_data)
 
 
+def _changes(form, created):
+    """`before` and `after` of the fields the form changed (nothing before a creation)."""
+    names = _changed_fields(form)
+    before = {} if created else {name: plain(form.initial.get(name)) for name in names}
+    return {"before": before, "after": {name: plain(form.cleaned_data.get(name)) for name in names}}
+
+
 @transaction.atomic
 def save_channel_strategy(form, *, acting_user):
     """Save a channel's purposes, target groups, content types and intended value."""
+    changes = _changes(form, created=form.instance.pk is None)
     strategy = form.save(commit=False)
     strategy.updated_by = acting_user
     strategy.save()
     record(
         "strategy.channel_strategy_saved",
         actor=acting_user,
+        obj=strategy,
         channel=strategy.channel,
+        **changes,
         fields=_changed_fields(form),
     )
     return strategy
@@ -28,10 +38,13 @@ def save_channel_strategy(form, *, acting_user):
 def save_goal(form, *, acting_user):
     """Create or change a goal (with its channels)."""
     created = form.instance.pk is None
+    changes = _changes(form, created)
     goal = form.save()
     record(
         "strategy.goal_created" if created else "strategy.goal_changed",
         actor=acting_user,
+        obj=goal,
+        **changes,
         goal_id=goal.pk,
         fields=_changed_fields(form),
     )
@@ -42,10 +55,13 @@ def save_goal(form, *, acting_user):
 def save_theme(form, *, acting_user):
     """Create or change a theme of the year."""
     created = form.instance.pk is None
+    changes = _changes(form, created)
     theme = form.save()
     record(
         "strategy.theme_created" if created else "strategy.theme_changed",
         actor=acting_user,
+        obj=theme,
+        **changes,
         theme_id=theme.pk,
         fields=_changed_fields(form),
     )
@@ -56,10 +72,13 @@ def save_theme(form, *, acting_user):
 def save_plan_item(form, *, acting_user):
     """Create or change a planned action or campaign (with its channels)."""
     created = form.instance.pk is None
+    changes = _changes(form, created)
     item = form.save()
     record(
         "strategy.plan_item_created" if created else "strategy.plan_item_changed",
         actor=acting_user,
+        obj=item,
+        **changes,
         plan_item_id=item.pk,
         fields=_changed_fields(form),
     )

@@ -42,9 +42,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
+from audit.models import AuditEntry
 from governance.models import Municipality
 from governance.permissions import access_for
-from moderation.models import OPEN_STATUSES, AuditEntry, QueueItem
+from moderation.models import OPEN_STATUSES, QueueItem
 
 from .forecast import forecast_goal
 from .models import GoalMetric

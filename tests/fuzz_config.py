@@ -15,8 +15,9 @@ def main():
 
     django.setup()
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
+    from audit.models import AuditEntry
     from governance.models import Policy, PolicyVersion
-    from moderation.models import AuditEntry, Forwarding, Notification, QueueItem, Record
+    from moderation.models import Forwarding, Notification, QueueItem, Record
     from strategy.models import Goal, PlanItem
 
     collections = {

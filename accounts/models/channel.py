@@ -1,8 +1,8 @@
 """The registry of the municipality's official social-media accounts ("channels").
 
-Besides the channel record itself: who holds admin access on the platform, the append-only
-history of every step (ChannelEvent), the requests for new pages and for closing them, and the
-open compliance flags the neglect sweep maintains.
+Besides the channel record itself: who holds admin access on the platform, the requests for new
+pages and for closing them, and the open compliance flags the neglect sweep maintains. Every step
+in a channel's life is an `audit.AuditEntry` row (actions "channel.*").
 """
 
 from django.conf import settings
@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
 from governance.models import OrgUnit
 from governance.permissions import access_for
 
@@ -186,75 +185,6 @@ class ChannelAdmin(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.channel}"
-
-
-class EventKind(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Request approved")
-    REJECTED = "rejected", _("Request rejected")
-    EDITED = "edited", _("Record changed")
-    ADMIN_ADDED = "admin_added", _("Admin access added")
-    ADMIN_REMOVED = "admin_removed", _("Admin access removed")
-    BRANDING_VERIFIED = "branding_verified", _("Sender branding verified")
-    REVIEW_CONFIRMED = "review_confirmed", _("Annual review confirmed")
-    MARKED_DORMANT = "marked_dormant", _("Marked dormant")
-    REACTIVATED = "reactivated", _("Active again")
-    ACTIVATED = "activated", _("Activated")
-    FLAGGED = "flagged", _("Flagged")
-    CLOSING_REQUESTED = "closing_requested", _("Closing requested")
-    CLOSING_APPROVED = "closing_approved", _("Closing approved")
-    CLOSING_REJECTED = "closing_rejected", _("Closing rejected")
-    NOTICE_PENDING = "notice_pending", _("Closing notice waiting to be posted")
-    NOTICE_QUEUED = "notice_queued", _("Closing notice queued for posting")
-    NOTICE_SENT = "notice_sent", _("Closing notice posted on the page")
-    NOTICE_FAILED = "notice_failed", _("Closing notice could not be posted")
-    NOTICE_BY_HAND = "notice_by_hand", _("Closing notice to be posted by hand")
-    CLOSED = "closed", _("Closed and archived")
-
-
-class ChannelEvent(models.Model):
-    """One step in a channel's life: who, when, what, why. Append-only, never edited."""
-
-    channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, related_name="events", verbose_name=_("channel")
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-        help_text=_("Empty for steps the system took by itself."),
-    )
-    kind = models.CharField(_("what"), max_length=30, choices=EventKind.choices)
-    from_status = models.CharField(
-        _("status before"), max_length=20, choices=ChannelStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("status after"), max_length=20, choices=ChannelStatus.choices, blank=True
-    )
-    comment = models.TextField(_("comment"), blank=True)
-
-    # The database refuses changes too (migration 0005, see governance.append_only).
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("channel event")
-        verbose_name_plural = _("channel events")
-        ordering = ["channel", "-at", "-id"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Channel history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Channel history is append-only.")
 
 
 class Decision(models.TextChoices):

@@ -18,7 +18,7 @@ _SEES_ONLY = {"staff": 403, "expert": 403}
 
 def _nothing_tested_or_connected(org, response):
     from accounts.models import ChannelConnection
-    from moderation.models import AuditEntry
+    from audit.models import AuditEntry
 
     assert not ChannelConnection.objects.filter(channel=org.channels["a"]).exists()
     assert not AuditEntry.objects.filter(

@@ -14,6 +14,7 @@ from accounts.models import (
     Decision,
     PlatformRole,
 )
+from audit.models import AuditEntry
 from governance.testing import Case, expect
 
 # Who sees channel "a": its unit, centre A's manager, the team.
@@ -93,7 +94,7 @@ def _channel_a_unchanged(org, response):
     assert channel.branding_verified_at is None
     assert channel.last_review_at is None
     assert channel.closed_at is None
-    assert channel.events.count() == 0
+    assert AuditEntry.objects.history_of(channel).count() == 0
 
 
 def _request_pending(org, response):

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import ChannelClosingRequest, ChannelStatus, EventKind, NoticeStatus
+from accounts.models import ChannelClosingRequest, ChannelStatus, NoticeStatus
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation.models import OutboxMessage, OutboxStatus
 from moderation.tests import polling_support
@@ -60,7 +61,8 @@ def close_through_the_pages(client, channel, *, asker, decider, capture):
 
 
 def history(channel):
-    return list(channel.events.order_by("at", "id").values_list("kind", "comment"))
+    steps = AuditEntry.objects.history_of(channel).order_by("at", "id")
+    return list(steps.values_list("action", "note"))
 
 
 def test_approving_a_closing_posts_the_notice_on_the_facebook_page(
@@ -86,8 +88,8 @@ def test_approving_a_closing_posts_the_notice_on_the_facebook_page(
     message = OutboxMessage.objects.get(channel=channel)
     assert (message.status, message.result_external_id) == (OutboxStatus.SENT, post["result_id"])
     assert history(channel)[-2:] == [
-        (EventKind.NOTICE_QUEUED, NOTICE),
-        (EventKind.NOTICE_SENT, post["result_id"]),
+        ("channel.closing_notice_queued", NOTICE),
+        ("channel.closing_notice_sent", post["result_id"]),
     ]
     # The page's record shows it (in Danish, the municipality's language), and the approval
     # mail says the notice is posted.
@@ -126,7 +128,7 @@ def test_on_instagram_and_youtube_the_notice_is_left_to_be_posted_by_hand(
     assert sim_stats(sim)[platform]["calls"] == calls_before
     assert closing.notice_status == NoticeStatus.MANUAL
     assert OutboxMessage.objects.get(channel=channel).status == OutboxStatus.MANUAL
-    assert history(channel)[-1] == (EventKind.NOTICE_BY_HAND, "")
+    assert history(channel)[-1] == ("channel.closing_notice_by_hand", "")
     # The record tells why and what to do; the approval mail does too, with the notice text
     page = client.get(reverse("accounts:channel-detail", args=[channel.pk])).content.decode()
     platform_name = {"instagram": "Instagram", "youtube": "YouTube"}[platform]
@@ -166,7 +168,7 @@ def test_a_notice_the_platform_refuses_asks_the_page_people_to_post_it_by_hand(
     # Then the notice failed, the record says to post it by hand, and the people are told
     assert sim_actions(sim, platform="facebook", kind="post") == []
     assert closing.notice_status == NoticeStatus.FAILED
-    assert history(channel)[-1] == (EventKind.NOTICE_FAILED, "")
+    assert history(channel)[-1] == ("channel.closing_notice_failed", "")
     page = client.get(reverse("accounts:channel-detail", args=[channel.pk])).content.decode()
     assert "Lukkemeddelelsen kunne ikke slås op på Facebook" in page
     failed = [m for m in mail.outbox if m.subject.startswith("Slå lukkemeddelelsen op manuelt")]
@@ -200,7 +202,12 @@ def test_an_outcome_is_recorded_once_and_other_messages_are_ignored(org):
     assert other_channel is None and not_a_notice is None
     closing.refresh_from_db()
     assert closing.notice_status == NoticeStatus.MANUAL
-    assert closing.channel.events.filter(kind=EventKind.NOTICE_BY_HAND).count() == 1
+    assert (
+        AuditEntry.objects.history_of(closing.channel)
+        .filter(action="channel.closing_notice_by_hand")
+        .count()
+        == 1
+    )
 
 
 def test_a_notice_longer_than_the_platform_takes_is_refused_before_anything_is_queued(client, org):

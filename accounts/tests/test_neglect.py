@@ -15,10 +15,10 @@ from accounts.models import (
     ChannelConnection,
     ChannelFlag,
     ChannelStatus,
-    EventKind,
     FlagKind,
     TokenStatus,
 )
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,12 @@ def test_command_runs_the_sweep_once(org, capsys):
         call_command("sweep_channels", "--once")
     out = capsys.readouterr().out
     assert out.startswith("Checked 3 channels: ")
-    assert org.channels["b"].events.filter(kind=EventKind.MARKED_DORMANT).count() == 1
+    assert (
+        AuditEntry.objects.history_of(org.channels["b"])
+        .filter(action="channel.marked_dormant")
+        .count()
+        == 1
+    )
 
 
 def test_beat_schedule_entry_expires():

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts import actions
 from accounts.models import Channel, ChannelAdmin, ChannelRequest
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,7 @@ def test_edit_naming_someone_from_another_centre_is_refused(client, org):
     }
     channel.refresh_from_db()
     assert (channel.responsible, channel.name) == (org.users["editor"], "Afdeling A på Facebook")
-    assert not channel.events.exists()
+    assert not AuditEntry.objects.history_of(channel).exists()
 
 
 def test_edit_of_another_centre_s_page_is_not_found(client, org):

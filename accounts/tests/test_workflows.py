@@ -8,17 +8,15 @@ from accounts.models import (
     Channel,
     ChannelAdmin,
     ChannelClosingRequest,
-    ChannelEvent,
     ChannelRequest,
     ChannelStatus,
     Decision,
-    EventKind,
     NoticeStatus,
 )
 from accounts.rules import may_connect
+from audit.models import AuditEntry
 from governance.permissions import can
 from governance.testing import PASSWORD
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +70,10 @@ def test_staff_request_goes_to_the_centre_manager_and_the_team(
         "staff@testby.example",
     ]
     assert AuditEntry.objects.get().action == "channel.requested"
-    assert list(channel.events.values_list("kind", flat=True)) == [EventKind.REQUESTED]
+    # one row for the step, with the status it started in (the channel's history is this row)
+    assert list(AuditEntry.objects.history_of(channel).values_list("action", "after")) == [
+        ("channel.requested", {"status": "requested"})
+    ]
 
 
 def test_request_form_refuses_the_same_person_twice_and_keeps_the_input(client, org):
@@ -226,11 +227,12 @@ def test_closing_a_page_from_request_to_archive(client, org):
     assert channel.status == ChannelStatus.CLOSED
     assert channel.closed_at is not None
     # Then its whole history is kept, and the page is out of the public register
-    assert list(channel.events.order_by("at", "id").values_list("kind", flat=True)) == [
-        EventKind.CLOSING_REQUESTED,
-        EventKind.CLOSING_APPROVED,
-        EventKind.NOTICE_QUEUED,
-        EventKind.CLOSED,
+    steps = AuditEntry.objects.history_of(channel).order_by("at", "id")
+    assert list(steps.values_list("action", "before", "after")) == [
+        ("channel.closing_requested", {}, {}),
+        ("channel.closing_approved", {"status": "active"}, {"status": "closing"}),
+        ("channel.closing_notice_queued", {"notice_status": ""}, {"notice_status": "queued"}),
+        ("channel.closed", {"status": "closing"}, {"status": "closed"}),
     ]
     assert client.get(reverse("accounts:channel-detail", args=[channel.pk])).status_code == 200
     assert (
@@ -252,7 +254,7 @@ def test_closing_notice_waits_when_the_outbox_is_missing(org, monkeypatch):
     actions.approve_closing(closing, acting_user=org.users["manager_a"])
     closing.refresh_from_db()
     assert closing.notice_status == NoticeStatus.PENDING
-    assert ChannelEvent.objects.filter(kind=EventKind.NOTICE_PENDING).count() == 1
+    assert AuditEntry.objects.filter(action="channel.closing_notice_pending").count() == 1
 
     # Once the outbox exists, the sweep queues the waiting notice exactly once.
     monkeypatch.undo()
@@ -283,18 +285,19 @@ def test_admins_review_and_branding_are_recorded_with_history(client, org):
     ]
     assert channel.branding_verified_by == org.users["manager_a"]
     assert channel.last_review_at is not None
-    assert list(channel.events.order_by("at", "id").values_list("kind", "comment")) == [
-        (EventKind.ADMIN_ADDED, "editor"),
-        (EventKind.BRANDING_VERIFIED, ""),
-        (EventKind.REVIEW_CONFIRMED, "Alt passer."),
+    steps = AuditEntry.objects.history_of(channel).order_by("at", "id")
+    assert list(steps.values_list("action", "note")) == [
+        ("channel.admin_added", "editor"),
+        ("channel.branding_verified", ""),
+        ("channel.review_confirmed", "Alt passer."),
     ]
 
 
 def test_history_is_append_only(org):
     from django.core.exceptions import ValidationError
 
-    event = ChannelEvent.objects.create(channel=org.channels["a"], kind=EventKind.EDITED)
-    event.comment = "changed"
+    event = AuditEntry.objects.create(channel=org.channels["a"], action="channel.edited")
+    event.note = "changed"
     with pytest.raises(ValidationError):
         event.save()
     with pytest.raises(ValidationError):
@@ -318,7 +321,7 @@ def test_editing_the_record_names_the_changed_fields(client, org):
         },
     )
     assert response.status_code == 302
-    event = channel.events.get()
-    assert event.comment == "name, purpose, url"
-    entry = AuditEntry.objects.get(action="channel.edited")
-    assert entry.data["changes"]["name"] == ["Afdeling A på Facebook", "Afdeling A"]
+    entry = AuditEntry.objects.history_of(channel).get()
+    assert entry.action == "channel.edited"
+    assert sorted(entry.after) == ["name", "purpose", "url"]
+    assert (entry.before["name"], entry.after["name"]) == ("Afdeling A på Facebook", "Afdeling A")

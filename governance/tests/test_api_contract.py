@@ -11,9 +11,10 @@ from django.utils import timezone
 from rest_framework.decorators import action
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from audit.models import AuditEntry
 from governance.permissions.api import SCOPED, ActionPermission, api_permission_errors
 from moderation.api import QueueItemViewSet
-from moderation.models import AuditEntry, Forwarding, OutboxMessage, QueueItem
+from moderation.models import Forwarding, OutboxMessage, QueueItem
 
 
 def _item_state(item):

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from governance import actions
 from governance.models import GuidelineSettings, PolicySection, ReadConfirmation
 from governance.tests.policy_helpers import adopted_policy, new_draft
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

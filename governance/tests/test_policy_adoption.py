@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance import actions
 from governance.models import AnswerTimeRule, PolicyStatus, PolicyVersion
 from governance.policy import answer_time_rule, version_in_force
 from governance.tests.policy_helpers import adopted_policy, fill_draft
 from moderation.deadlines import assign_deadlines
-from moderation.models import AuditEntry, QueueItem
+from moderation.models import QueueItem
 
 pytestmark = pytest.mark.django_db
 

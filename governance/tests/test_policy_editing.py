@@ -4,6 +4,7 @@ guidelines are published; bad input is refused with clear errors and changes not
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from governance.models import (
     AnswerTimeRule,
     GuidelineSettings,
@@ -12,7 +13,6 @@ from governance.models import (
     PolicyVersion,
 )
 from governance.tests.policy_helpers import adopted_policy, new_draft
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

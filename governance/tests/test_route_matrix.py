@@ -52,11 +52,11 @@ def _objects(org):
     """The object each kind of URL argument points at, all in department A's reach."""
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
+    from audit.models import AuditEntry
     from governance.models import OrgUnit, Policy, PolicyVersion
     from governance.tests.policy_helpers import new_draft
     from moderation.models import (
         Absence,
-        AuditEntry,
         DutyRota,
         Forwarding,
         Notification,
@@ -176,10 +176,10 @@ def _url(name, pattern, address, objects):
 
 def _snapshot():
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
+    from audit.models import AuditEntry
     from governance.models import Membership, PolicyVersion, ReadConfirmation
     from moderation.models import (
         Absence,
-        AuditEntry,
         CrisisPeriod,
         Forwarding,
         Notification,

@@ -1,6 +1,5 @@
 """The moderation app's models: queue items (items.py) and the audit trail (audit.py)."""
 
-from .audit import AuditEntry
 from .items import OPEN_STATUSES, ItemKind, ItemStatus, QueueItem, QueueItemQuerySet
 from .notifications import Notification, NotificationKind
 from .records import Confidentiality, Record
@@ -10,7 +9,6 @@ from .workflow import AuthorNotice, CannedAnswer, CrisisPeriod, Forwarding, Forw
 __all__ = [
     "OPEN_STATUSES",
     "Absence",
-    "AuditEntry",
     "AuthorNotice",
     "CannedAnswer",
     "Confidentiality",

@@ -215,10 +215,11 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
 
 
 def _audit_reconnect(connection, exc):
-    from .. import audit
+    import audit
 
     audit.record(
         "channel.needs_reconnect",
+        obj=connection,
         channel=connection.channel,
         note=str(exc)[:500],
         platform=connection.channel.platform,

@@ -2,7 +2,6 @@
 
 from django import template
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from ..models import OPEN_STATUSES
 
@@ -17,36 +16,20 @@ def masked(value):
     return mask_personal_ids(str(value)) if value else value
 
 
-ACTION_LABELS = {
-    "acknowledge": _("acknowledged"),
-    "reply": _("answer posted"),
-    "forward": _("forwarded"),
-    "send_back": _("expert's answer sent back"),
-    "close": _("closed without an answer"),
-    "assign": _("assigned"),
-    "reassign": _("reassigned"),
-    "hide": _("hidden"),
-    "unhide": _("unhidden"),
-    "tell_author": _("author told why"),
-    "delete": _("deleted"),
-    "capture_record": _("captured as a record"),
-    "update_record": _("record metadata changed"),
-    "export_record": _("record exported"),
-    "read_record_as_written": _("record read as written"),
-    "personal_data_found": _("personal data found"),
-    "sla_warning": _("deadline warning sent"),
-    "sla_breach": _("missed deadline reported"),
-    "crisis_on": _("crisis mode on"),
-    "crisis_off": _("crisis mode off"),
-    "forward_reminder": _("expert reminded of the internal deadline"),
-    "forward_late": _("late expert answer reported"),
-}
+@register.filter
+def action_label(code):
+    """The audit action in words (see `audit.labels`)."""
+    from audit.labels import action_label
+
+    return action_label(code)
 
 
 @register.filter
-def action_label(code):
-    """The audit action in words; unknown codes (other apps' actions) as they are."""
-    return ACTION_LABELS.get(code, code)
+def audit_changes(entry):
+    """An audit row's changed fields as "label: before → after" lines."""
+    from audit.labels import changes_in_words
+
+    return changes_in_words(entry)
 
 
 @register.filter

@@ -40,7 +40,8 @@ def _api_handles_a(allowed_status):
 
 
 def _item_a_unchanged(org, response):
-    from moderation.models import AuditEntry, OutboxMessage, QueueItem
+    from audit.models import AuditEntry
+    from moderation.models import OutboxMessage, QueueItem
 
     item = QueueItem.objects.get(pk=org.items["a"].pk)
     assert (item.status, item.first_responded_at, item.assigned_to_id) == ("new", None, None)
@@ -74,7 +75,7 @@ def _record_not_exported(org, response):
 
 
 def _no_reading_logged(org, response):
-    from moderation.models import AuditEntry
+    from audit.models import AuditEntry
 
     assert not AuditEntry.objects.filter(action="read_record_as_written").exists()
     assert "070761" not in response.content.decode()
@@ -99,7 +100,7 @@ def _forwarding_open(org, response):
 
 
 def _audit_entry(org):
-    from moderation.audit import record
+    from audit import record
 
     return record("acknowledge", actor=org.users["comms"], item=org.items["a"])
 
@@ -165,21 +166,24 @@ def _absence_url(org):
 
 
 def _no_absence(org, response):
-    from moderation.models import Absence, AuditEntry
+    from audit.models import AuditEntry
+    from moderation.models import Absence
 
     assert Absence.objects.count() == 0
     assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
 
 
 def _absence_kept(org, response):
-    from moderation.models import Absence, AuditEntry
+    from audit.models import AuditEntry
+    from moderation.models import Absence
 
     assert Absence.objects.count() == 1
     assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
 
 
 def _order_unchanged(org, response):
-    from moderation.models import AuditEntry, RotaMember
+    from audit.models import AuditEntry
+    from moderation.models import RotaMember
 
     order = RotaMember.objects.order_by("position").values_list("user__username", flat=True)
     assert list(order) == ["monitor", "comms"]

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from moderation import actions
 from moderation.actions import ActionError
 from moderation.models import (
-    AuditEntry,
     CrisisPeriod,
     Forwarding,
     ForwardingStatus,

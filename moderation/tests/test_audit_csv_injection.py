@@ -7,9 +7,9 @@ import io
 import pytest
 
 from accounts.models import Channel
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation import actions
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation import limits
 from moderation.api import (
@@ -27,7 +28,7 @@ from moderation.forms import (
     SendBackForm,
     TellAuthorForm,
 )
-from moderation.models import AuditEntry, Forwarding, OutboxMessage, QueueItem, Record
+from moderation.models import Forwarding, OutboxMessage, QueueItem, Record
 
 from .support import adopt_policy
 

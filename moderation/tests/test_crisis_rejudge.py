@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Channel, ChannelScope, ChannelStatus
+from audit.models import AuditEntry
 from governance.models import Municipality, OrgUnit, UnitKind
 from governance.testing import PASSWORD
 from moderation import actions
 from moderation.deadlines import DeadlineCalculator, assign_deadlines
 from moderation.escalation import sweep
-from moderation.models import AuditEntry, CrisisPeriod, ItemStatus, Notification, QueueItem
+from moderation.models import CrisisPeriod, ItemStatus, Notification, QueueItem
 
 from .support import MONDAY, adopt_policy, item
 

@@ -10,10 +10,11 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance.models import Membership, Municipality, OrgUnit, Role, UnitKind
 from governance.testing import PASSWORD
 from moderation import actions
-from moderation.models import AuditEntry, Forwarding, ItemStatus, Notification, QueueItem
+from moderation.models import Forwarding, ItemStatus, Notification, QueueItem
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from moderation import escalation
 from moderation.escalation import sweep
-from moderation.models import AuditEntry, Notification, QueueItem
+from moderation.models import Notification, QueueItem
 
 from .support import item
 

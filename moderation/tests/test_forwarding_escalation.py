@@ -15,12 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
 from moderation import escalation, sla, tasks
 from moderation.deadlines import assign_deadlines, forwarding_warn_at
 from moderation.models import (
-    AuditEntry,
     CrisisPeriod,
     Forwarding,
     ForwardingStatus,

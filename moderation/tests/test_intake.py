@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from moderation.deadlines import calendar_for
 from moderation.intake import on_new_items
-from moderation.models import Absence, AuditEntry, CrisisPeriod, OutboxMessage, QueueItem
+from moderation.models import Absence, CrisisPeriod, OutboxMessage, QueueItem
 
 from .support import MONDAY, adopt_policy, item, rota
 

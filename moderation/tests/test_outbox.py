@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from moderation import outbox
-from moderation.models import AuditEntry, OutboxMessage, OutboxStatus, QueueItem
+from moderation.models import OutboxMessage, OutboxStatus, QueueItem
 
 from . import polling_support
 from .polling_support import (

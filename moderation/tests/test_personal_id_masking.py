@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ChannelClosingRequest
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.models import (
-    AuditEntry,
     AuthorNotice,
     Forwarding,
     ForwardingStatus,
@@ -188,6 +188,8 @@ def legacy_trail(org, exposed):
             item=exposed,
             channel=exposed.channel,
             note=f"note {CPR}",
+            before={"closed_reason": f"Svaret {CPR}"},
+            after={"closed_reason": "Svaret"},
             data={"text": f"Dit CPR {CPR}", "nested": [{"text": CPR}], "outbox_message": 7},
         )
     return Record.objects.create(
@@ -219,6 +221,20 @@ def test_the_audit_api_masks_texts_and_notes(client, org, legacy_trail):
         )
         for action in ("send_back", "tell_author", "reply")
     ]
+    assert {(str(r["before"]), str(r["after"])) for r in body["results"]} == {
+        (str({"closed_reason": f"Svaret {MASKED}"}), str({"closed_reason": "Svaret"}))
+    }
+
+
+def test_the_audit_page_and_item_page_show_before_and_after_masked(client, org, legacy_trail):
+    login(client, "comms")
+    for url in (
+        reverse("moderation:audit-log"),
+        reverse("moderation:item-detail", args=[legacy_trail.item_id]),
+    ):
+        page = client.get(url).content.decode()
+        assert "4285" not in page
+        assert f"Svaret {MASKED} → Svaret" in page
 
 
 def test_the_audit_csv_masks_notes_and_details(client, org, legacy_trail):
@@ -506,7 +522,7 @@ def test_the_admin_shows_texts_masked_and_read_only(client, org, legacy_trail):
     login(client, "superuser")
     pages = {
         "queue item": reverse("admin:moderation_queueitem_change", args=[exposed.pk]),
-        "audit entry": reverse("admin:moderation_auditentry_change", args=[entry.pk]),
+        "audit entry": reverse("admin:audit_auditentry_change", args=[entry.pk]),
         "forwarding": reverse("admin:moderation_forwarding_change", args=[forwarding.pk]),
         "record": reverse("admin:moderation_record_change", args=[legacy_trail.pk]),
     }
@@ -524,7 +540,7 @@ def test_the_admin_shows_texts_masked_and_read_only(client, org, legacy_trail):
 
 def test_the_admin_does_not_search_audit_notes(client, org, legacy_trail):
     login(client, "superuser")
-    response = client.get(reverse("admin:moderation_auditentry_changelist"), {"q": "4285"})
+    response = client.get(reverse("admin:audit_auditentry_changelist"), {"q": "4285"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AccountSnapshot, TokenStatus
-from moderation.models import AuditEntry, QueueItem
+from audit.models import AuditEntry
+from moderation.models import QueueItem
 from moderation.polling import figures, poller
 from moderation.polling.ingest import store_batch
 from platforms.base import FetchedItem

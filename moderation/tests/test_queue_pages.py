@@ -8,9 +8,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
-from moderation.models import AuditEntry, ItemStatus, OutboxMessage, QueueItem
+from moderation.models import ItemStatus, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item
 
@@ -316,10 +317,18 @@ def test_audit_log_filters_and_csv(client, org):
     assert [e.action for e in page.context["entries"]] == ["close"]
     csv_body = client.get("/moderation/audit/?format=csv&action=acknowledge").content.decode()
     lines = csv_body.strip().splitlines()
-    assert lines[0] == "at,actor,action,item,channel,reason,note,policy_version,data"
+    assert lines[0] == (
+        "at,actor,action,item,channel,reason,note,policy_version,data,"
+        "object_type,object_id,before,after"
+    )
     assert len(lines) == 2
     assert ",comms,acknowledge," in lines[1]
     assert "'=SUM(A1)" in lines[1]
+    item_id = org.items["a"].pk
+    assert (
+        f'moderation.queueitem,{item_id},"{{""first_responded_at"": null, ""status"": ""new""}}"'
+        in (lines[1])
+    )
 
 
 def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
@@ -344,7 +353,7 @@ def test_assigning_to_someone_outside_the_organisation_is_refused(client, org):
 def _grow_item_page(org, subject, size):
     """`size` more of everything the item page lists: thread, the author's earlier items,
     history, forwardings and notes."""
-    from moderation.audit import record
+    from audit import record
     from moderation.models import Forwarding
 
     start = subject.pk * 1000 + QueueItem.objects.count()

@@ -6,10 +6,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.actions import ActionError
-from moderation.models import AuditEntry, Record
+from moderation.models import Record
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from governance.testing import PASSWORD
-from moderation.models import Absence, AuditEntry, RotaMember
+from moderation.models import Absence, RotaMember
 
 from .support import rota
 

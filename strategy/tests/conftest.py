@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from moderation.models import AuditEntry, QueueItem
+from audit.models import AuditEntry
+from moderation.models import QueueItem
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 RECEIVED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday 10:00 in Copenhagen

@@ -174,7 +174,7 @@ def test_team_creates_a_goal_and_bad_input_is_kept(client, org):
     assert good.status_code == 302
     assert good["Location"] == goal.get_absolute_url()
     assert list(goal.channels.all()) == [org.channels["central"]]
-    from moderation.models import AuditEntry
+    from audit.models import AuditEntry
 
     entry = AuditEntry.objects.get(action="strategy.goal_created")
     assert entry.actor == org.users["comms"]

@@ -1,8 +1,8 @@
 """Django's `flush`, with the append-only delete triggers lifted while it empties the database.
 
 The test runner empties the database with this command between transactional tests. On SQLite
-the flush deletes row by row and would trip the triggers that keep the audit trail, channel
-history and records; see `governance.append_only`.
+the flush deletes row by row and would trip the triggers that keep the audit trail
+and records; see `governance.append_only`.
 """
 
 from django.core.management.commands import flush

@@ -31,7 +31,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0009_queue_item_masked_text"),
+        ("moderation", "0010_remove_audit_entry"),
     ]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
