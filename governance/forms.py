@@ -175,7 +175,7 @@ class AdoptForm(DesignSystemMixin, forms.Form):
         label=_("Adopting body"), max_length=200, help_text=_("E.g. the municipal council.")
     )
     adopted_on = forms.DateField(
-        label=_("Adoption date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Adoption date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reference = forms.CharField(
         label=_("Reference"),

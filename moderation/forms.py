@@ -83,7 +83,10 @@ class ForwardForm(forms.Form):
     )
     due_at = forms.DateTimeField(
         label=_("Internal deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-input"}),
+        # The browser's date and time picker takes ISO values only, whatever the page's language.
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-input"}, format="%Y-%m-%dT%H:%M"
+        ),
         help_text=_("Must fall before the answer deadline."),
     )
     note = forms.CharField(
@@ -228,11 +231,12 @@ class AbsenceForm(forms.Form):
         error_messages={"invalid_choice": _("Choose someone on a rota.")},
     )
     starts_on = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-input"})
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
         label=_("To (inclusive)"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=_("Note"),
