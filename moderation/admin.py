@@ -28,10 +28,19 @@ class QueueItemAdmin(admin.ModelAdmin):
     list_filter = ["platform", "kind", "status", "channel__owner_unit__centre"]
     search_fields = ["external_id", "author_name", "channel__name"]
     list_select_related = ["channel", "assigned_to"]
-    raw_id_fields = ["parent", "channel", "assigned_to"]
+    raw_id_fields = ["parent"]
     date_hierarchy = "received_at"
     # The text may carry personal ID numbers; it is shown masked on the item page, not here.
     exclude = ["raw"]
+    # What the queue's open-item counters are keyed by changes only through the actions.
+    readonly_fields = [
+        "channel",
+        "status",
+        "assigned_to",
+        "has_personal_data",
+        "first_response_escalation",
+        "answer_escalation",
+    ]
 
 
 @admin.register(AuditEntry)

@@ -14,7 +14,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +32,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .pagination import ItemCursorPagination
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
@@ -160,9 +160,8 @@ _ITEM_ACTIONS = (
 )
 
 
-class QueuePagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class QueuePagination(ItemCursorPagination):
+    """Capped count, keyset cursors: a page costs the same however long the queue is."""
 
 
 class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):

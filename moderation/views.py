@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -33,6 +33,7 @@ from governance.policy import version_in_force
 
 from . import actions, exporters
 from .api import forwarded_to
+from .counts import open_counts
 from .forms import (
     AssignForm,
     CloseForm,
@@ -238,23 +239,13 @@ class QueueView(ActionRequiredMixin, View):
 
 
 class QueueCountsView(ActionRequiredMixin, View):
-    """The queue's counts, one aggregate query; polled by the queue page."""
+    """The queue's counts, polled by the queue page: read from the open-item counters the
+    actions keep (`moderation.counts`), so their cost does not grow with the queue."""
 
     permission_action = "moderation.view_queue"
 
     def get(self, request):
-        now = timezone.now()
-        counts = (
-            QueueItem.objects.for_user(request.user)
-            .filter(status__in=OPEN_STATUSES)
-            .aggregate(
-                open=Count("id"),
-                mine=Count("id", filter=Q(assigned_to_id=request.user.pk)),
-                at_risk=Count("id", filter=Q(answer_warn_at__lte=now, answer_due__gte=now)),
-                overdue=Count("id", filter=Q(answer_due__lt=now)),
-                personal=Count("id", filter=Q(has_personal_data=True)),
-            )
-        )
+        counts = open_counts(request.user)
         crisis = CrisisPeriod.objects.filter(ended_at__isnull=True).exists()
         return render(
             request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
+from moderation.counts import count_created
 from moderation.models import AuditEntry, ItemStatus, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item
@@ -23,7 +24,7 @@ def login(client, org, persona):
 
 def _fill(org, count, start=100):
     now = timezone.now()
-    QueueItem.objects.bulk_create(
+    created = QueueItem.objects.bulk_create(
         [
             QueueItem(
                 channel=org.channels["central"],
@@ -40,6 +41,7 @@ def _fill(org, count, start=100):
             for n in range(count)
         ]
     )
+    count_created(created)
 
 
 def test_the_queue_lists_open_items_by_answer_deadline(client, org):

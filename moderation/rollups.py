@@ -1,0 +1,74 @@
+"""Each channel's items per day of receipt, as the reports' rule judges their answers, kept in
+`ChannelDay` by a periodic sweep so that pages read a few rows per channel and day instead of
+aggregating the items.
+
+The sweep recomputes the recent days (`ROLLUP_DAYS`: the answer-times window and a margin),
+where answers still arrive and open items still pass their deadlines; older days no longer
+change and keep their rows. `roll_up(start=…)` (the `repair_counts` command) rebuilds any range.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import ChannelDay, QueueItem
+
+# Recomputed by every sweep: the 30-day answer-times window and a margin for late answers.
+ROLLUP_DAYS = 40
+
+
+def local_zone():
+    from strategy.metrics import municipality_zone
+
+    return municipality_zone()
+
+
+def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
+    """Recompute the channel days from local date `start` (default: the last `ROLLUP_DAYS`
+    days) up to today, in one transaction. Returns how many rows were written."""
+    from strategy.metrics import _compliance_counts, _deadline_missed, _with_answer
+
+    now = now or timezone.now()
+    zone = local_zone()
+    today = timezone.localdate(now, timezone=zone)
+    start = start or today - timedelta(days=ROLLUP_DAYS - 1)
+    start_at = datetime.combine(start, time.min, tzinfo=zone)
+    rows = (
+        _with_answer(QueueItem.objects.filter(received_at__gte=start_at).order_by())
+        .annotate(day=TruncDate("received_at", tzinfo=zone))
+        .values("channel_id", "day")
+        .annotate(
+            **_compliance_counts(now),
+            first_missed=Min("answer_due", filter=_deadline_missed(now)),
+        )
+    )
+    days = [
+        ChannelDay(
+            channel_id=row["channel_id"],
+            day=row["day"],
+            received=row["received"],
+            answered=row["answered"],
+            on_time=row["on_time"],
+            missed=row["breached"],
+            first_missed=row["first_missed"],
+            first_on_time=row["first_on_time"],
+            first_missed_count=row["first_breached"],
+            computed_at=now,
+        )
+        for row in rows
+    ]
+    with transaction.atomic():
+        ChannelDay.objects.filter(day__gte=start).delete()
+        ChannelDay.objects.bulk_create(days, batch_size=1000)
+    return len(days)
+
+
+def window_start(days: int, *, now: datetime | None = None) -> date:
+    """The first local date of a window of `days` days ending today."""
+    today = timezone.localdate(now or timezone.now(), timezone=local_zone())
+    return today - timedelta(days=days - 1)
