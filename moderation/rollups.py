@@ -2,7 +2,7 @@
 `ChannelDay` by a periodic sweep so that pages read a few rows per channel and day instead of
 aggregating the items.
 
-The sweep recomputes the recent days (`ROLLUP_DAYS`: the answer-times window and a margin),
+The sweep recomputes the recent days (`rollup_days()`: the answer-times window and a margin),
 where answers still arrive and open items still pass their deadlines; older days no longer
 change and keep their rows. `roll_up(start=…)` (the `repair_counts` command) rebuilds any range.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.functions import TruncDate
@@ -18,8 +19,13 @@ from django.utils import timezone
 
 from .models import ChannelDay, QueueItem
 
-# Recomputed by every sweep: the 30-day answer-times window and a margin for late answers.
-ROLLUP_DAYS = 40
+# Recomputed by every sweep beyond the answer-times window: a margin for late answers.
+MARGIN_DAYS = 10
+
+
+def rollup_days() -> int:
+    """How many recent days every sweep recomputes: the answer-times window and the margin."""
+    return getattr(settings, "CHANNEL_ANSWER_WINDOW_DAYS", 30) + MARGIN_DAYS
 
 
 def local_zone():
@@ -29,14 +35,14 @@ def local_zone():
 
 
 def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
-    """Recompute the channel days from local date `start` (default: the last `ROLLUP_DAYS`
+    """Recompute the channel days from local date `start` (default: the last `rollup_days()`
     days) up to today, in one transaction. Returns how many rows were written."""
     from strategy.metrics import _compliance_counts, _deadline_missed, _with_answer
 
     now = now or timezone.now()
     zone = local_zone()
     today = timezone.localdate(now, timezone=zone)
-    start = start or today - timedelta(days=ROLLUP_DAYS - 1)
+    start = start or today - timedelta(days=rollup_days() - 1)
     start_at = datetime.combine(start, time.min, tzinfo=zone)
     rows = (
         _with_answer(QueueItem.objects.filter(received_at__gte=start_at).order_by())
@@ -69,6 +75,7 @@ def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
 
 
 def window_start(days: int, *, now: datetime | None = None) -> date:
-    """The first local date of a window of `days` days ending today."""
-    today = timezone.localdate(now or timezone.now(), timezone=local_zone())
-    return today - timedelta(days=days - 1)
+    """The first date of a window of `days` days ending today, in the current time zone (the
+    installation's, which is the municipality's; reading the municipality's own would cost a
+    query on every page that shows the figure)."""
+    return timezone.localdate(now or timezone.now()) - timedelta(days=days - 1)

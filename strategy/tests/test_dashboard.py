@@ -30,9 +30,7 @@ def test_team_sees_risk_and_todays_breaches(org):
     QueueItem.objects.all().delete()
     a = org.channels["a"]
     # 100 minutes allowed: at 80 elapsed the sweep has warned (75 %), at 70 it has not
-    make_item(
-        a, "risk", received=NOW - timedelta(minutes=80), due_minutes=100, answer_escalation=1
-    )
+    make_item(a, "risk", received=NOW - timedelta(minutes=80), due_minutes=100, answer_escalation=1)
     make_item(a, "fine", received=NOW - timedelta(minutes=70), due_minutes=100)
     # deadline passed today unanswered (reported by the sweep), and answered late today
     make_item(
