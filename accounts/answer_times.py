@@ -4,7 +4,7 @@ A page in use fails it when, of the items it received in the last `CHANNEL_ANSWE
 days, less than `CHANNEL_ANSWER_TARGET_PERCENT` % were answered by their answer deadline. Items
 answered late and open items already past their deadline count as missed; open items not yet due,
 items without a deadline and items closed or removed without an answer are not judged. The rule
-is the one the strategy reports use (`strategy.metrics.answer_compliance_by_channel`).
+is the one the strategy reports use (`strategy.metrics._compliance_counts`).
 
 It is read from the channel days the moderation sweep keeps (`moderation.rollups`, recomputed
 every few minutes), over the last `CHANNEL_ANSWER_WINDOW_DAYS` local days: one grouped query for

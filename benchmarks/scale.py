@@ -210,8 +210,10 @@ SELECT
 FROM (
     SELECT g,
            now() - make_interval(secs => g * 86400.0 / %(per_day)s) AS r,
-           CASE WHEN g %% 20 = 0 THEN (ARRAY['new', 'acknowledged', 'forwarded'])[1 + (g / 20) %% 3]
-                WHEN g %% 10 = 1 THEN 'closed' ELSE 'answered' END AS st
+           -- by runs of ten rows, so every channel (g mod 10) has open and closed items
+           CASE WHEN (g / 10) %% 20 = 0
+                THEN (ARRAY['new', 'acknowledged', 'forwarded'])[1 + g %% 3]
+                WHEN (g / 10) %% 10 = 1 THEN 'closed' ELSE 'answered' END AS st
     FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
 ) AS s
 """
