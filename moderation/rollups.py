@@ -35,12 +35,12 @@ def local_zone():
 
 
 def minute_bucket(minutes: float) -> int:
-    """The histogram key of a time to answer: whole minutes up to a day, ten minutes up to a
-    week, hours beyond (a percentile read from them is off by at most half a bucket)."""
-    if minutes < 24 * 60:
-        return round(minutes)
-    if minutes < 7 * 24 * 60:
-        return round(minutes / 10) * 10
+    """The histogram key of a time to answer: whole minutes up to an hour, five minutes up to a
+    day, half hours up to a week, hours beyond (a percentile read from them is off by at most
+    half a bucket, and a day's histogram has a few hundred keys at most)."""
+    for limit, step in ((60, 1), (24 * 60, 5), (7 * 24 * 60, 30)):
+        if minutes < limit:
+            return round(minutes / step) * step
     return round(minutes / 60) * 60
 
 

@@ -313,47 +313,53 @@ def histogram_percentiles(histogram: dict, fractions=(0.5, 0.9)) -> dict:
     return result
 
 
-def _merge(histograms) -> dict:
-    merged = defaultdict(int)
-    for histogram in histograms:
-        for value, count in histogram.items():
-            merged[value] += count
-    return merged
+def _aggregate(days, key, label=None) -> list[dict]:
+    """Sum channel days (or cells of an earlier `_aggregate`) by `key(day)`, in key order: one
+    dict per key with the summed counts, the merged histograms, `_key` and `_label`."""
+    cells = {}
+    for day in days:
+        cell_key = key(day)
+        cell = cells.get(cell_key)
+        if cell is None:
+            cell = cells[cell_key] = {
+                **dict.fromkeys(_DAY_COUNTS, 0),
+                "answer_minutes": defaultdict(int),
+                "first_minutes": defaultdict(int),
+                "_key": cell_key,
+                "_label": label(day) if label else "",
+            }
+        for name in _DAY_COUNTS:
+            cell[name] += day[name]
+        for name in ("answer_minutes", "first_minutes"):
+            merged = cell[name]
+            for value, count in day[name].items():
+                merged[value] += count
+    return [cells[cell_key] for cell_key in sorted(cells, key=_sortable)]
+
+
+def _row(cell, *, first_response=True) -> AnswerTimeRow:
+    figures = histogram_percentiles(cell["answer_minutes"])
+    first = histogram_percentiles(cell["first_minutes"]) if first_response else {}
+    return AnswerTimeRow(
+        key=cell["_key"],
+        label=cell["_label"],
+        received=cell["received"],
+        answered=cell["answered"],
+        on_time=cell["on_time"],
+        breached=cell["missed"],
+        median_minutes=_minutes(figures.get(0.5)),
+        p90_minutes=_minutes(figures.get(0.9)),
+        first_on_time=cell["first_on_time"],
+        first_breached=cell["first_missed_count"],
+        first_median_minutes=_minutes(first.get(0.5)),
+        first_p90_minutes=_minutes(first.get(0.9)),
+    )
 
 
 def answer_time_rows(days, key, label=None, *, first_response=True):
-    """Rows of answer-time figures over channel days (dicts from `channel_days`) grouped by
-    `key(day)`, in key order; `label(day)` names a group."""
-    groups = defaultdict(list)
-    for day in days:
-        groups[key(day)].append(day)
-    rows = []
-    for group_key in sorted(groups, key=_sortable):
-        members = groups[group_key]
-        totals = {name: sum(day[name] for day in members) for name in _DAY_COUNTS}
-        figures = histogram_percentiles(_merge(day["answer_minutes"] for day in members))
-        first = (
-            histogram_percentiles(_merge(day["first_minutes"] for day in members))
-            if first_response
-            else {}
-        )
-        rows.append(
-            AnswerTimeRow(
-                key=group_key,
-                label=label(members[0]) if label else "",
-                received=totals["received"],
-                answered=totals["answered"],
-                on_time=totals["on_time"],
-                breached=totals["missed"],
-                median_minutes=_minutes(figures.get(0.5)),
-                p90_minutes=_minutes(figures.get(0.9)),
-                first_on_time=totals["first_on_time"],
-                first_breached=totals["first_missed_count"],
-                first_median_minutes=_minutes(first.get(0.5)),
-                first_p90_minutes=_minutes(first.get(0.9)),
-            )
-        )
-    return rows
+    """Rows of answer-time figures over channel days (dicts from `channel_days`, or cells of
+    `_aggregate`) grouped by `key(day)`, in key order; `label(day)` names a group."""
+    return [_row(cell, first_response=first_response) for cell in _aggregate(days, key, label)]
 
 
 def _sortable(key):
@@ -384,10 +390,15 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
     period = period or default_period(zone)
     group_field, label_field = DIMENSIONS[by]
     fields = {group_field, label_field} - {None, "channel_id"}
-    days = channel_days(user, period, *sorted(fields))
-    rows = answer_time_rows(
-        days, lambda day: day[group_field], (lambda day: day[label_field]) if label_field else None
+    bucket = INTERVALS[interval]
+    # Each channel day is added once, into its (group, period) cell; the rows per group and
+    # the trend per period are sums of those cells.
+    cells = _aggregate(
+        channel_days(user, period, *sorted(fields)),
+        lambda day: (day[group_field], bucket(day["day"])),
+        (lambda day: day[label_field]) if label_field else None,
     )
+    rows = answer_time_rows(cells, lambda cell: cell["_key"][0], lambda cell: cell["_label"])
     if by == "platform":
         names = dict(Platform.choices)
         for row in rows:
@@ -395,13 +406,12 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
     else:
         for row in rows:
             row.label = str(row.label) if row.key is not None else str(_("(no centre)"))
-    bucket = INTERVALS[interval]
-    series = answer_time_rows(days, lambda day: bucket(day["day"]))
+    series = answer_time_rows(cells, lambda cell: cell["_key"][1])
     for row in series:
         row.period = row.label = row.key.isoformat()
     # The same figures per group and period: each group's own trend.
     group_labels = {row.key: row.label for row in rows}
-    group_series = answer_time_rows(days, lambda day: (day[group_field], bucket(day["day"])))
+    group_series = [_row(cell) for cell in cells]
     for row in group_series:
         group, start = row.key
         row.label, row.period = group_labels.get(group, ""), start.isoformat()

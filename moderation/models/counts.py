@@ -58,10 +58,9 @@ class ChannelDay(models.Model):
     first_missed = models.DateTimeField(_("first missed deadline"), null=True, blank=True)
     first_on_time = models.IntegerField(_("first response in time"), default=0)
     first_missed_count = models.IntegerField(_("first response missed"), default=0)
-    # Minutes from receipt to the answer, and to the first response, as {minutes: items}: to
-    # the minute up to a day, then to ten minutes up to a week, then to the hour
-    # (`moderation.rollups.minute_bucket`); the reports' medians and percentiles are read
-    # from these.
+    # Minutes from receipt to the answer, and to the first response, as {minutes: items}, in
+    # buckets that widen with the time (`moderation.rollups.minute_bucket`); the reports'
+    # medians and percentiles are read from these.
     answer_minutes = models.JSONField(_("minutes to the answer"), default=dict, blank=True)
     first_minutes = models.JSONField(_("minutes to the first response"), default=dict, blank=True)
     # Items received in each hour of the local day, midnight first (24 numbers).
