@@ -393,11 +393,11 @@ def load_run(args, large_name, users):
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(100):
+        for _ in range(150):  # until every worker has started and answers
             try:
-                requests.get(f"{base}/", timeout=2, allow_redirects=False)
+                requests.get(f"{base}/", timeout=5, allow_redirects=False)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         polled = [
             ("/moderation/", {"HX-Request": "true"}),

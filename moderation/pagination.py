@@ -80,21 +80,26 @@ def _place(item) -> tuple:
 
 
 def _joined(first, second, limit, *, reverse):
-    """`first`'s rows, then `second`'s, at most `limit`: both page reads in one statement
-    (a UNION ALL of the two limited range scans; SQLite allows no LIMIT inside a UNION, so
-    there the two limited reads pick the rows by id)."""
-    connection = connections[first.db]
-    if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(first.union(second, all=True))
-    else:
-        model = first.model
-        rows = list(
-            model._default_manager.filter(
-                Q(pk__in=first.values("pk")) | Q(pk__in=second.values("pk"))
-            )
-        )
+    """`first`'s rows, then `second`'s, at most `limit`: both page reads in one statement."""
+    rows = union_of_ranges(first, second)
     rows.sort(key=_sort_key, reverse=reverse)
     return rows[:limit]
+
+
+def union_of_ranges(first, second) -> list:
+    """The rows of two limited, ordered querysets of one model in one statement: a UNION ALL
+    of the two range scans. SQLite allows no LIMIT inside a UNION, so there the two limited
+    reads pick the rows by id (on the small tables SQLite serves). The caller sorts."""
+    connection = connections[first.db]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return list(first.union(second, all=True))
+    model = first.model
+    pks = Q(pk__in=first.values("pk")) | Q(pk__in=second.values("pk"))
+    chosen = model._default_manager.filter(pks).order_by()
+    fields = first.query.values_select
+    if fields:
+        return list(chosen.values_list(*fields))
+    return list(chosen)
 
 
 def _sort_key(item):

@@ -8,12 +8,13 @@ import contextlib
 import csv
 import uuid
 from collections import namedtuple
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -58,6 +59,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .pagination import union_of_ranges
 from .personal_data import mask_personal_ids
 
 PAGE_SIZE = 50
@@ -121,6 +123,9 @@ _ROW_COLUMNS = (
     ("assigned_last_name", "assigned_to__last_name"),
 )
 _ROW_FIELDS = tuple(column for _name, column in _ROW_COLUMNS)
+_DUE = _ROW_FIELDS.index("answer_due")
+# Sorts the rows without an answer deadline among themselves by id alone.
+_NO_DUE = datetime.min.replace(tzinfo=UTC)
 
 
 class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLUMNS])):
@@ -173,17 +178,26 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
             with contextlib.suppress(ValueError):  # a well-formed but impossible date
                 due = parse_datetime(due_part.replace(" ", "+"))
 
-    ordered = queue_queryset(user, filters, now).order_by(
-        F("answer_due").asc(nulls_last=True), "id"
-    )
+    # Two ranges in the queue's order, each a range scan from the cursor on the open items'
+    # index: items with an answer deadline, then those without; one statement reads both.
+    items = queue_queryset(user, filters, now)
+    dated = items.filter(answer_due__isnull=False)
+    undated = items.filter(answer_due__isnull=True)
     if last_id is not None and isinstance(due, datetime):
-        ordered = ordered.filter(
-            Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
+        dated = dated.filter(
+            TupleGreaterThan(Tuple(F("answer_due"), F("id")), (due, last_id)),
+            answer_due__gte=due,
         )
     elif last_id is not None and due == "none":
-        ordered = ordered.filter(answer_due=None, id__gt=last_id)
-    # One query: the page's rows and one more, which tells whether there is a next page.
-    rows = [QueueRow._make(row) for row in ordered.values_list(*_ROW_FIELDS)[: size + 1]]
+        dated = dated.none()
+        undated = undated.filter(id__gt=last_id)
+    # The page's rows and one more, which tells whether there is a next page.
+    found = union_of_ranges(
+        dated.order_by("answer_due", "id").values_list(*_ROW_FIELDS)[: size + 1],
+        undated.order_by("id").values_list(*_ROW_FIELDS)[: size + 1],
+    )
+    found.sort(key=lambda row: (row[_DUE] is None, row[_DUE] or _NO_DUE, row[0]))
+    rows = [QueueRow._make(row) for row in found[: size + 1]]
     cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -190,6 +190,29 @@ def test_queue_page_queries_do_not_grow(client, org, count, size, django_assert_
         client.get(f"/moderation/?size={size}", HTTP_HX_REQUEST="true")
 
 
+@pytest.mark.parametrize("count", [5, 60])
+def test_deep_queue_pages_cost_the_first_page_s_queries(
+    client, org, count, django_assert_num_queries
+):
+    # Given items with and without an answer deadline, walked two at a time
+    login(client, org, "comms")
+    _fill(org, count)
+    expected = list(
+        QueueItem.objects.open()
+        .order_by(F("answer_due").asc(nulls_last=True), "id")
+        .values_list("pk", flat=True)
+    )
+    seen, url = [], "/moderation/?size=2"
+    while url:
+        # Then every page, however deep, reads its rows in one query (one UNION of the
+        # items with a deadline and those without, each from the cursor on)
+        with django_assert_num_queries(6):
+            page = client.get(url if url.startswith("/") else f"/moderation/{url}")
+        seen += [row.pk for row in page.context["items"]]
+        url = page.context["next_url"]
+    assert seen == expected
+
+
 @pytest.mark.parametrize("count, size", [(5, 3), (5, 50), (60, 3), (60, 50)])
 def test_items_api_queries_do_not_grow(client, org, count, size, django_assert_num_queries):
     login(client, org, "comms")
