@@ -11,9 +11,11 @@ compliance is simply "answered by `answer_due`".
 """
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -291,24 +293,20 @@ _DAY_COUNTS = (
 def histogram_percentiles(histogram: dict, fractions=(0.5, 0.9)) -> dict:
     """{fraction: value} over a histogram {value: count}, interpolated between the two nearest
     values as PostgreSQL's percentile_cont does over the values themselves; {} when empty."""
-    values = sorted((float(value), count) for value, count in histogram.items() if count)
-    total = sum(count for _, count in values)
-    if not total:
+    pairs = sorted((float(value), count) for value, count in histogram.items() if count)
+    if not pairs:
         return {}
-
-    def value_at(rank):
-        seen = 0
-        for value, count in values:
-            seen += count
-            if rank < seen:
-                return value
-        return values[-1][0]
-
+    values = [value for value, _count in pairs]
+    # cumulative[i]: how many values are <= values[i]; the value at rank r (from 0) is the
+    # first whose cumulative count exceeds r.
+    cumulative = list(accumulate(count for _value, count in pairs))
+    total = cumulative[-1]
     result = {}
     for fraction in fractions:
         position = (total - 1) * fraction
         low, high = math.floor(position), math.ceil(position)
-        low_value, high_value = value_at(low), value_at(high)
+        low_value = values[bisect_right(cumulative, low)]
+        high_value = values[bisect_right(cumulative, high)]
         result[fraction] = low_value + (position - low) * (high_value - low_value)
     return result
 
