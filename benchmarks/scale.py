@@ -71,6 +71,7 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8977)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-timing", action="store_true", help="only the load run")
     parser.add_argument(
         "--rebuild",
         action="store_true",
@@ -365,6 +366,7 @@ def load_run(args, large_name, users):
     import requests
 
     cookies = session_cookies(users, args.users)
+    load_before = os.getloadavg()[0]  # other work on the machine shows in the latencies
     env = {
         **os.environ,
         "DATABASE_URL": database_url(large_name),
@@ -450,7 +452,8 @@ def load_run(args, large_name, users):
     print(
         f"\nLoad: {args.users} signed-in users on gunicorn ({args.workers} workers × 4 threads), "
         f"{args.seconds:.0f} s against the {args.large:,}-item database, each polling the queue's "
-        f"rows, its counts and the dashboard in turn with {args.think:.1f} s between requests"
+        f"rows, its counts and the dashboard in turn with {args.think:.1f} s between requests "
+        f"(machine load average before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f})"
     )
     print(
         f"  {len(latencies):,} requests, {len(latencies) / wall:.1f} requests/s, "
@@ -479,7 +482,14 @@ def main():
             "clients": signed_in(users),
             "cursor": deep_cursor(),
         }
-    figures = time_endpoints(worlds, args.repeats)
+    if not args.skip_timing:
+        print_timings(args, time_endpoints(worlds, args.repeats))
+    if not args.skip_load:
+        switch_database(large_name)
+        load_run(args, large_name, worlds[args.large]["users"])
+
+
+def print_timings(args, figures):
     print(
         f"\nServer time per request through the test client, median of {args.repeats} (ms), "
         f"the two databases in turn; target ratio <= {TARGET_RATIO}"
@@ -497,9 +507,6 @@ def main():
             f"{by_size[args.small]:>10.1f} {by_size[args.large]:>11.1f}  {ratio:>5.2f}x{flag}"
         )
     print(f"worst ratio {worst:.2f}x", flush=True)
-    if not args.skip_load:
-        switch_database(large_name)
-        load_run(args, large_name, worlds[args.large]["users"])
 
 
 if __name__ == "__main__":
