@@ -61,6 +61,7 @@ benchmarks: setup
 	$(PY) benchmarks/sla_clock.py
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/queue_page.py
+	$(PY) benchmarks/scale.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache test-artifacts

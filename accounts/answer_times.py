@@ -4,18 +4,18 @@ A page in use fails it when, of the items it received in the last `CHANNEL_ANSWE
 days, less than `CHANNEL_ANSWER_TARGET_PERCENT` % were answered by their answer deadline. Items
 answered late and open items already past their deadline count as missed; open items not yet due,
 items without a deadline and items closed or removed without an answer are not judged. The rule
-is the one the strategy reports use (`strategy.metrics.answer_compliance_by_channel`).
+is the one the strategy reports use (`strategy.metrics._compliance_counts`).
 
-Unlike the other flags, which the daily sweep stores, this one moves with every answer, so it is
-computed live wherever it is shown: one grouped query for all the channels of a page, whatever
-their number. The policy model sets no share to reach, so the target is an installation setting.
+It is read from the channel days the moderation sweep keeps (`moderation.rollups`, recomputed
+every few minutes), over the last `CHANNEL_ANSWER_WINDOW_DAYS` local days: one grouped query for
+all the channels of a page, whatever their number and however many items they received. The
+policy model sets no share to reach, so the target is an installation setting.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
 
 from .models import ChannelFlag, FlagKind
 
@@ -65,21 +65,31 @@ class AnswerTimes:
 
 def attach_answer_times(channels, *, now=None):
     """Set `answer_times` on each of `channels` (a list): an AnswerTimes for pages in use,
-    None for the others (requested, closing, closed pages are not judged). One query."""
-    from strategy.metrics import answer_compliance_by_channel
+    None for the others (requested, closing, closed pages are not judged). One query, on the
+    channel days the sweep keeps (`moderation.rollups`), not on the items."""
+    from django.db.models import Min, Sum
+
+    from moderation.models import ChannelDay
+    from moderation.rollups import window_start
 
     from .actions import SWEPT_STATUSES
 
-    now = now or timezone.now()
     days, target = window_days(), target_percent()
     judged = [channel for channel in channels if channel.status in SWEPT_STATUSES]
-    counts = (
-        answer_compliance_by_channel(
-            [channel.pk for channel in judged], since=now - timedelta(days=days), now=now
+    counts = {}
+    if judged:
+        rows = (
+            ChannelDay.objects.filter(
+                channel_id__in=[channel.pk for channel in judged],
+                day__gte=window_start(days, now=now),
+            )
+            .values("channel_id")
+            .annotate(
+                on_time=Sum("on_time"), missed=Sum("missed"), first_missed=Min("first_missed")
+            )
+            .order_by()
         )
-        if judged
-        else {}
-    )
+        counts = {row.pop("channel_id"): row for row in rows if row["on_time"] or row["missed"]}
     for channel in channels:
         channel.answer_times = None
     for channel in judged:

@@ -117,6 +117,9 @@ def build_org():
         )
         for key, channel in channels.items()
     }
+    from moderation.counts import count_created
+
+    count_created(items.values())
     return SimpleNamespace(
         municipality=municipality, units=units, users=users, channels=channels, items=items
     )

@@ -19,7 +19,7 @@ import audit
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
 
-from . import outbox
+from . import counts, outbox
 from .deadlines import (
     calendar_for,
     escalation_reached,
@@ -184,12 +184,23 @@ class IdempotencyConflict(ActionError):
 
 
 def _locked(item) -> QueueItem:
-    return QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
+    """The item, locked for the transaction, remembering which open-item counter it is in."""
+    item = QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
+    item._counted_as = counts.key(item)
+    return item
 
 
 def _save(item, *fields):
     item.next_deadline = next_deadline(item)
     item.save(update_fields=[*fields, "next_deadline"])
+    _recount(item)
+
+
+def _recount(item):
+    """Move the item between the open-item counters as its change calls for (same transaction)."""
+    after = counts.key(item)
+    counts.apply(counts.moved(item._counted_as, after))
+    item._counted_as = after
 
 
 def _require_open(item):
@@ -438,6 +449,7 @@ def assign(item, to_user, *, acting_user, note=""):
         check_assignee(item, to_user)
         item.assigned_to = to_user
         item.save(update_fields=["assigned_to"])
+        _recount(item)
         audit.record(
             "reassign" if before else "assign",
             actor=acting_user,

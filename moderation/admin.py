@@ -65,11 +65,20 @@ class QueueItemAdmin(admin.ModelAdmin):
     list_filter = ["platform", "kind", "status", "channel__owner_unit__centre"]
     search_fields = ["external_id", "author_name", "channel__name"]
     list_select_related = ["channel", "assigned_to"]
-    raw_id_fields = ["parent", "channel", "assigned_to"]
+    raw_id_fields = ["parent", "assigned_to"]
     date_hierarchy = "received_at"
     # The text may carry personal ID numbers: shown masked and read-only; the raw payload not.
     exclude = ["raw", "text", "masked_text"]
-    readonly_fields = ["masked_text"]
+    # What the queue's open-item counters are keyed by changes only through the actions (an
+    # assignment made here goes through `actions.assign`, see save_model).
+    readonly_fields = [
+        "masked_text",
+        "channel",
+        "status",
+        "has_personal_data",
+        "first_response_escalation",
+        "answer_escalation",
+    ]
 
     def save_model(self, request, obj, form, change):
         # An assignment is an action (audited, the assignee told): the row is saved with the

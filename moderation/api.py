@@ -14,7 +14,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +34,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .pagination import ItemCursorPagination
 from .personal_data import mask_personal_ids, mask_personal_ids_in
 
 
@@ -248,9 +248,8 @@ _ITEM_ACTIONS = (
 )
 
 
-class QueuePagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class QueuePagination(ItemCursorPagination):
+    """Capped count, keyset cursors: a page costs the same however long the queue is."""
 
 
 class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -213,6 +214,9 @@ _REJUDGE_WRITE = (
 )
 _REJUDGE_READ = (
     "status",
+    "channel",
+    "assigned_to",
+    "has_personal_data",
     "platform",
     "kind",
     "received_at",
@@ -269,6 +273,7 @@ def rejudge_open_items(
     """
     from accounts.models import Channel
 
+    from . import counts
     from .models import OPEN_STATUSES, QueueItem
 
     now = now or timezone.now()
@@ -290,6 +295,7 @@ def rejudge_open_items(
             return result
         last = chunk[-1].pk
         dirty = []
+        counted_as = {item.pk: counts.key(item) for item in chunk}
         for item in chunk:
             result.open_items += 1
             fresh = calculator.deadlines(item.platform, item.kind, item.received_at)
@@ -304,6 +310,11 @@ def rejudge_open_items(
                 dirty.append(item)
         if dirty:
             _write_back(dirty)
+            # A lowered escalation level moves the item back from overdue or at risk.
+            deltas = Counter()
+            for item in dirty:
+                counts.moved(counted_as[item.pk], counts.key(item), deltas)
+            counts.apply(deltas)
         if len(chunk) < REJUDGE_CHUNK:
             return result
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 import audit
 
+from . import counts
 from .deadlines import forwarding_next_deadline, next_deadline, rejudge_open_items
 from .models import (
     OPEN_STATUSES,
@@ -151,6 +152,7 @@ def _handle(pk, cursor, now, result=None):
         )
         if item.next_deadline != cursor:
             return None
+        counted_as = counts.key(item)
         warned = breached = 0
         for prefix, done_at in (
             ("first_response", item.first_responded_at),
@@ -179,6 +181,8 @@ def _handle(pk, cursor, now, result=None):
         if not claimed:
             transaction.set_rollback(True)
             return None
+        # Warned: the item is now at risk; reported: overdue (the queue's counters).
+        counts.apply(counts.moved(counted_as, counts.key(item)))
     if result is not None:
         result.warned += warned
         result.breached += breached

@@ -9,7 +9,7 @@ number of queries per municipality in the batch, whatever the batch size.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -19,6 +19,7 @@ from accounts.models import Channel
 from audit.models import AuditEntry
 from governance.models import OrgUnit, UnitKind
 
+from . import counts
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, DutyRota, QueueItem
 from .models.rota import absences_by_user
@@ -72,6 +73,7 @@ def on_new_items(item_ids) -> dict:
         )
         if not items:
             return done
+        counted_as = {item.pk: counts.key(item) for item in items}
         channels = Channel.objects.select_related("owner_unit__municipality").in_bulk(
             {item.channel_id for item in items}
         )
@@ -106,6 +108,11 @@ def on_new_items(item_ids) -> dict:
             _assign(municipality, batch, calculator, audit, changed, dirty, done)
         if dirty:
             QueueItem.objects.bulk_update(list(dirty.values()), sorted(changed))
+            # An assignee or a personal-data flag moves the item to another counter.
+            deltas = Counter()
+            for item in dirty.values():
+                counts.moved(counted_as[item.pk], counts.key(item), deltas)
+            counts.apply(deltas)
         if audit:
             AuditEntry.objects.bulk_create(audit)
         if hides:

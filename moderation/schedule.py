@@ -7,4 +7,9 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than its interval is superseded by the next one.
         "options": {"expires": 55},
     },
+    "moderation-roll-up-days": {
+        "task": "moderation.roll_up_days",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }

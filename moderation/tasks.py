@@ -10,3 +10,11 @@ from .escalation import sweep
 def sweep_sla():
     """One sweep; idempotent (each checkpoint is claimed once), so overlapping runs are safe."""
     return sweep().as_dict()
+
+
+@shared_task(name="moderation.roll_up_days", ignore_result=True)
+def roll_up_days():
+    """Recompute the recent channel days the answer-times figures read; idempotent."""
+    from .rollups import roll_up
+
+    return roll_up()

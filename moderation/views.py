@@ -7,11 +7,12 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import namedtuple
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count, F, Q
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -34,6 +35,7 @@ from governance.policy import version_in_force
 
 from . import actions, exporters
 from .api import forwarded_to
+from .counts import open_counts
 from .forms import (
     AssignForm,
     CloseForm,
@@ -57,6 +59,7 @@ from .models import (
     QueueItem,
     Record,
 )
+from .pagination import union_of_ranges
 from .personal_data import mask_personal_ids, mask_personal_ids_in
 
 PAGE_SIZE = 50
@@ -121,6 +124,9 @@ _ROW_COLUMNS = (
     ("assigned_last_name", "assigned_to__last_name"),
 )
 _ROW_FIELDS = tuple(column for _name, column in _ROW_COLUMNS)
+_DUE = _ROW_FIELDS.index("answer_due")
+# Sorts the rows without an answer deadline among themselves by id alone.
+_NO_DUE = datetime.min.replace(tzinfo=UTC)
 
 
 class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLUMNS])):
@@ -178,17 +184,26 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
             if due is not None:
                 due = supported_moment(due) if timezone.is_aware(due) else None
 
-    ordered = queue_queryset(user, filters, now).order_by(
-        F("answer_due").asc(nulls_last=True), "id"
-    )
+    # Two ranges in the queue's order, each a range scan from the cursor on the open items'
+    # index: items with an answer deadline, then those without; one statement reads both.
+    items = queue_queryset(user, filters, now)
+    dated = items.filter(answer_due__isnull=False)
+    undated = items.filter(answer_due__isnull=True)
     if last_id is not None and isinstance(due, datetime):
-        ordered = ordered.filter(
-            Q(answer_due__gt=due) | Q(answer_due=due, id__gt=last_id) | Q(answer_due=None)
+        dated = dated.filter(
+            TupleGreaterThan(Tuple(F("answer_due"), F("id")), (due, last_id)),
+            answer_due__gte=due,
         )
     elif last_id is not None and due == "none":
-        ordered = ordered.filter(answer_due=None, id__gt=last_id)
-    # One query: the page's rows and one more, which tells whether there is a next page.
-    rows = [QueueRow._make(row) for row in ordered.values_list(*_ROW_FIELDS)[: size + 1]]
+        dated = dated.none()
+        undated = undated.filter(id__gt=last_id)
+    # The page's rows and one more, which tells whether there is a next page.
+    found = union_of_ranges(
+        dated.order_by("answer_due", "id").values_list(*_ROW_FIELDS)[: size + 1],
+        undated.order_by("id").values_list(*_ROW_FIELDS)[: size + 1],
+    )
+    found.sort(key=lambda row: (row[_DUE] is None, row[_DUE] or _NO_DUE, row[0]))
+    rows = [QueueRow._make(row) for row in found[: size + 1]]
     cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -244,23 +259,13 @@ class QueueView(ActionRequiredMixin, View):
 
 
 class QueueCountsView(ActionRequiredMixin, View):
-    """The queue's counts, one aggregate query; polled by the queue page."""
+    """The queue's counts, polled by the queue page: read from the open-item counters the
+    actions keep (`moderation.counts`), so their cost does not grow with the queue."""
 
     permission_action = "moderation.view_queue"
 
     def get(self, request):
-        now = timezone.now()
-        counts = (
-            QueueItem.objects.for_user(request.user)
-            .filter(status__in=OPEN_STATUSES)
-            .aggregate(
-                open=Count("id"),
-                mine=Count("id", filter=Q(assigned_to_id=request.user.pk)),
-                at_risk=Count("id", filter=Q(answer_warn_at__lte=now, answer_due__gte=now)),
-                overdue=Count("id", filter=Q(answer_due__lt=now)),
-                personal=Count("id", filter=Q(has_personal_data=True)),
-            )
-        )
+        counts = open_counts(request.user)
         crisis = CrisisPeriod.objects.filter(ended_at__isnull=True).exists()
         return render(
             request,

@@ -1,9 +1,9 @@
 """The day's essentials on the dashboard, per role: the queue's risk and today's breaches for
 the team, the centre's pages and compliance for a centre manager, the guidelines for staff."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,53 +14,42 @@ from governance.models import Role
 from governance.permissions import access_for, can
 from moderation.models import OPEN_STATUSES, QueueItem
 
-from .metrics import MinutesBetween, _compliance_counts, _share, _with_answer, municipality_zone
+from .metrics import _share, _with_answer, municipality_zone
 
 # An open item is at risk once this share of its time to answer has gone.
 RISK_SHARE = 0.75
 
 
-def queue_risk(items, now, zone):
-    """Open items past 75 % of their answer time but not yet overdue, and today's breaches
-    (deadlines that fell today and were missed), in one aggregate query."""
+def queue_risk(user, now, zone):
+    """Open items past 75 % of their answer time but not yet overdue (the open-item counters
+    the actions keep), and today's breaches: deadlines that fell today and were missed, read
+    through the index on the answer deadline, so only today's deadlines are looked at."""
+    from moderation.counts import open_counts
+
     start_of_day = datetime.combine(timezone.localdate(now, timezone=zone), time.min, tzinfo=zone)
-    now_value = _now_expression(now)
-    at_risk = Q(
-        status__in=OPEN_STATUSES,
-        answer_due__gt=now,
-        _elapsed__gte=RISK_SHARE * F("_allowed"),
+    missed_today = Q(_answered_at__isnull=True, status__in=OPEN_STATUSES) | Q(
+        _answered_at__gt=F("answer_due")
     )
-    missed_today = Q(answer_due__gte=start_of_day, answer_due__lte=now) & (
-        Q(_answered_at__isnull=True, status__in=OPEN_STATUSES) | Q(_answered_at__gt=F("answer_due"))
+    breaches = (
+        _with_answer(QueueItem.objects.for_user(user).order_by())
+        .filter(answer_due__gte=start_of_day, answer_due__lte=now)
+        .aggregate(breaches_today=Count("pk", filter=missed_today))
     )
-    return (
-        _with_answer(items.order_by())
-        .filter(answer_due__isnull=False)
-        .annotate(
-            _elapsed=MinutesBetween(F("received_at"), now_value),
-            _allowed=MinutesBetween(F("received_at"), F("answer_due")),
-        )
-        .aggregate(
-            at_risk=Count("pk", filter=at_risk), breaches_today=Count("pk", filter=missed_today)
-        )
-    )
-
-
-def _now_expression(now):
-    from django.db.models import DateTimeField, Value
-
-    return Value(now, output_field=DateTimeField())
+    return {"at_risk": open_counts(user)["at_risk"], **breaches}
 
 
 def centre_figures(user, now, days=30):
     """The pages of the centres the user manages by status, and their SLA compliance over the
-    last `days` days (two queries)."""
+    last `days` days from the channel days the sweep keeps (two queries)."""
+    from moderation.models import ChannelDay
+    from moderation.rollups import window_start
+
     access = access_for(user)
     channels = Channel.objects.filter(owner_unit_id__in=access.managed_unit_ids)
     by_status = dict(channels.order_by().values_list("status").annotate(n=Count("pk")))
-    counts = _with_answer(
-        QueueItem.objects.filter(channel__in=channels, received_at__gte=now - timedelta(days=days))
-    ).aggregate(**_compliance_counts(now))
+    counts = ChannelDay.objects.filter(
+        channel__in=channels, day__gte=window_start(days, now=now)
+    ).aggregate(on_time=Sum("on_time", default=0), breached=Sum("missed", default=0))
     return {
         "pages": sum(by_status.values()),
         "active": by_status.get(ChannelStatus.ACTIVE, 0),
@@ -77,7 +66,7 @@ def panels(request):
     now = timezone.now()
     result = []
     if access.sees_everything or access.has_role(Role.ON_DUTY_MONITOR):
-        figures = queue_risk(QueueItem.objects.for_user(user), now, municipality_zone())
+        figures = queue_risk(user, now, municipality_zone())
         result.append(
             Panel(
                 title=_("Today in the queue"),

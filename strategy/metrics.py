@@ -1,16 +1,21 @@
-"""The figures behind the reports and the goals, computed by aggregate queries in the database.
+"""The figures behind the reports and the goals.
 
-Every report answers from a fixed number of grouped queries whatever the number of queue items:
-counts with conditional `Count`, answer-time percentiles with PostgreSQL's `percentile_cont`
-(on SQLite the same percentile is read from ranked rows with window functions, one query too).
-Answer times here are wall-clock minutes from receipt to answer; the SLA deadlines stored on each
-item already carry the business-hours rules, so compliance is simply "answered by `answer_due`".
+Answer times, SLA compliance and volumes are read from the channel days the moderation sweep
+keeps (`moderation.rollups`: per channel and local day, the counts, histograms of the minutes to
+the answer and to the first response, and the items per hour), so a report costs one query
+whatever the number of queue items; medians and percentiles are interpolated over the
+histograms as PostgreSQL's `percentile_cont` does over the values. The rules those days are
+computed by live here (`_compliance_counts`): answer times are wall-clock minutes from receipt
+to answer; the SLA deadlines stored on each item already carry the business-hours rules, so
+compliance is simply "answered by `answer_due`".
 """
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,7 +27,6 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
-    Min,
     Prefetch,
     Q,
     Sum,
@@ -31,12 +35,9 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     Ceil,
-    ExtractHour,
-    ExtractIsoWeekDay,
     Floor,
     RowNumber,
     TruncMonth,
-    TruncWeek,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,7 @@ from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
 from audit.models import AuditEntry
 from governance.models import Municipality
 from governance.permissions import access_for
-from moderation.models import OPEN_STATUSES, QueueItem
+from moderation.models import OPEN_STATUSES
 
 from .forecast import forecast_goal
 from .models import GoalMetric
@@ -186,13 +187,17 @@ def default_period(zone, today=None, days=90):
 # --- Answer times and SLA compliance --------------------------------------------------------------
 
 DIMENSIONS = {
-    # name: (group-by expression, label expression)
+    # name: (group-by field of a channel day, label field)
     "channel": ("channel_id", "channel__name"),
     "department": ("channel__owner_unit_id", "channel__owner_unit__name"),
     "centre": ("channel__owner_unit__centre_id", "channel__owner_unit__centre__name"),
-    "platform": ("platform", None),
+    "platform": ("channel__platform", None),
 }
-INTERVALS = {"week": TruncWeek, "month": TruncMonth}
+# name: the first day of the period a local date falls in
+INTERVALS = {
+    "week": lambda day: day - timedelta(days=day.weekday()),
+    "month": lambda day: day.replace(day=1),
+}
 
 
 def _with_answer(queryset):
@@ -237,26 +242,6 @@ def _compliance_counts(now):
     }
 
 
-def answer_compliance_by_channel(channel_ids, *, since, now):
-    """Answers in time and deadlines missed per channel, for the items received from `since`
-    on, by the reports' rule: {channel id: {"on_time", "missed", "first_missed"}}, where
-    `first_missed` is the earliest missed deadline. One grouped query, however many channels;
-    channels without judged items are absent."""
-    missed = _deadline_missed(now)
-    rows = (
-        _with_answer(
-            QueueItem.objects.filter(channel_id__in=channel_ids, received_at__gte=since).order_by()
-        )
-        .values("channel_id")
-        .annotate(
-            on_time=Count("pk", filter=_answered_in_time()),
-            missed=Count("pk", filter=missed),
-            first_missed=Min("answer_due", filter=missed),
-        )
-    )
-    return {row.pop("channel_id"): row for row in rows if row["on_time"] or row["missed"]}
-
-
 def _share(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
@@ -296,85 +281,139 @@ class AnswerTimeRow:
         return _share(self.answered, self.received)
 
 
-def answer_time_figures(items, groups: dict, labels: dict, now, *, first_response=True):
-    """Rows of answer-time figures for `items` grouped by `groups` (three queries: counts,
-    answer-time and first-response percentiles; two without `first_response` percentiles)."""
-    names = list(groups)
-    annotated = _with_answer(items.order_by())
-    counts = (
-        annotated.annotate(**groups, **labels)
-        .values(*names, *labels)
-        .annotate(**_compliance_counts(now))
-        .order_by(*names)
+_DAY_COUNTS = (
+    "received",
+    "answered",
+    "on_time",
+    "missed",
+    "first_on_time",
+    "first_missed_count",
+)
+
+
+def histogram_percentiles(histogram: dict, fractions=(0.5, 0.9)) -> dict:
+    """{fraction: value} over a histogram {value: count}, interpolated between the two nearest
+    values as PostgreSQL's percentile_cont does over the values themselves; {} when empty."""
+    pairs = sorted((float(value), count) for value, count in histogram.items() if count)
+    if not pairs:
+        return {}
+    values = [value for value, _count in pairs]
+    # cumulative[i]: how many values are <= values[i]; the value at rank r (from 0) is the
+    # first whose cumulative count exceeds r.
+    cumulative = list(accumulate(count for _value, count in pairs))
+    total = cumulative[-1]
+    result = {}
+    for fraction in fractions:
+        position = (total - 1) * fraction
+        low, high = math.floor(position), math.ceil(position)
+        low_value = values[bisect_right(cumulative, low)]
+        high_value = values[bisect_right(cumulative, high)]
+        result[fraction] = low_value + (position - low) * (high_value - low_value)
+    return result
+
+
+def _aggregate(days, key, label=None) -> list[dict]:
+    """Sum channel days (or cells of an earlier `_aggregate`) by `key(day)`, in key order: one
+    dict per key with the summed counts, the merged histograms, `_key` and `_label`."""
+    cells = {}
+    for day in days:
+        cell_key = key(day)
+        cell = cells.get(cell_key)
+        if cell is None:
+            cell = cells[cell_key] = {
+                **dict.fromkeys(_DAY_COUNTS, 0),
+                "answer_minutes": defaultdict(int),
+                "first_minutes": defaultdict(int),
+                "_key": cell_key,
+                "_label": label(day) if label else "",
+            }
+        for name in _DAY_COUNTS:
+            cell[name] += day[name]
+        for name in ("answer_minutes", "first_minutes"):
+            merged = cell[name]
+            for value, count in day[name].items():
+                merged[value] += count
+    return [cells[cell_key] for cell_key in sorted(cells, key=_sortable)]
+
+
+def _row(cell, *, first_response=True) -> AnswerTimeRow:
+    figures = histogram_percentiles(cell["answer_minutes"])
+    first = histogram_percentiles(cell["first_minutes"]) if first_response else {}
+    return AnswerTimeRow(
+        key=cell["_key"],
+        label=cell["_label"],
+        received=cell["received"],
+        answered=cell["answered"],
+        on_time=cell["on_time"],
+        breached=cell["missed"],
+        median_minutes=_minutes(figures.get(0.5)),
+        p90_minutes=_minutes(figures.get(0.9)),
+        first_on_time=cell["first_on_time"],
+        first_breached=cell["first_missed_count"],
+        first_median_minutes=_minutes(first.get(0.5)),
+        first_p90_minutes=_minutes(first.get(0.9)),
     )
-    percentiles = grouped_percentiles(
-        annotated, MinutesBetween(F("received_at"), F("_answered_at")), groups
-    )
-    first_percentiles = (
-        grouped_percentiles(
-            annotated, MinutesBetween(F("received_at"), F("first_responded_at")), groups
+
+
+def answer_time_rows(days, key, label=None, *, first_response=True):
+    """Rows of answer-time figures over channel days (dicts from `channel_days`, or cells of
+    `_aggregate`) grouped by `key(day)`, in key order; `label(day)` names a group."""
+    return [_row(cell, first_response=first_response) for cell in _aggregate(days, key, label)]
+
+
+def _sortable(key):
+    # Group keys may be None (a department outside any centre): those sort first.
+    parts = key if isinstance(key, tuple) else (key,)
+    return tuple((part is not None, part) for part in parts)
+
+
+def channel_days(user, period, *fields):
+    """The channel days of the channels `user` may report on in `period`, as dicts with the
+    counts, the histograms and `fields` of the channel: one query, whatever the number of
+    items (see `moderation.rollups`, which the sweep keeps)."""
+    from moderation.models import ChannelDay
+
+    return list(
+        ChannelDay.objects.filter(
+            channel__in=report_channels(user), day__gte=period.start, day__lte=period.end
         )
-        if first_response
-        else {}
+        .order_by()
+        .values("channel_id", "day", *_DAY_COUNTS, "answer_minutes", "first_minutes", *fields)
     )
-    rows = []
-    for row in counts:
-        key = tuple(row[name] for name in names)
-        figures = percentiles.get(key, {})
-        first = first_percentiles.get(key, {})
-        rows.append(
-            AnswerTimeRow(
-                key=key[0] if len(key) == 1 else key,
-                label=" · ".join(str(row[label]) for label in labels) if labels else "",
-                received=row["received"],
-                answered=row["answered"],
-                on_time=row["on_time"],
-                breached=row["breached"],
-                median_minutes=_minutes(figures.get(0.5)),
-                p90_minutes=_minutes(figures.get(0.9)),
-                first_on_time=row["first_on_time"],
-                first_breached=row["first_breached"],
-                first_median_minutes=_minutes(first.get(0.5)),
-                first_p90_minutes=_minutes(first.get(0.9)),
-            )
-        )
-    return rows
 
 
 def answer_time_report(user, *, by="channel", interval="week", period=None, now=None):
-    """Answer times and SLA compliance per `by` dimension, and the trend per `interval`."""
-    now = now or timezone.now()
+    """Answer times and SLA compliance per `by` dimension, and the trend per `interval`, from
+    the channel days the sweep keeps (as of its last run; `now` is accepted for callers)."""
     zone = period.zone if period else municipality_zone()
     period = period or default_period(zone)
-    items = QueueItem.objects.filter(
-        channel__in=report_channels(user),
-        received_at__gte=period.start_at,
-        received_at__lt=period.end_at,
-    )
     group_field, label_field = DIMENSIONS[by]
-    rows = answer_time_figures(
-        items,
-        {"group": F(group_field)},
-        {"label": F(label_field)} if label_field else {},
-        now,
+    fields = {group_field, label_field} - {None, "channel_id"}
+    bucket = INTERVALS[interval]
+    # Each channel day is added once, into its (group, period) cell; the rows per group and
+    # the trend per period are sums of those cells.
+    cells = _aggregate(
+        channel_days(user, period, *sorted(fields)),
+        lambda day: (day[group_field], bucket(day["day"])),
+        (lambda day: day[label_field]) if label_field else None,
     )
+    rows = answer_time_rows(cells, lambda cell: cell["_key"][0], lambda cell: cell["_label"])
     if by == "platform":
         names = dict(Platform.choices)
         for row in rows:
             row.label = str(names.get(row.key, row.key))
     else:
         for row in rows:
-            row.label = row.label if row.key is not None else str(_("(no centre)"))
-    bucket = INTERVALS[interval]("received_at", tzinfo=zone)
-    series = answer_time_figures(items, {"bucket": bucket}, {}, now)
+            row.label = str(row.label) if row.key is not None else str(_("(no centre)"))
+    series = answer_time_rows(cells, lambda cell: cell["_key"][1])
     for row in series:
-        row.period = row.label = _local_day(row.key, zone)
+        row.period = row.label = row.key.isoformat()
     # The same figures per group and period: each group's own trend.
     group_labels = {row.key: row.label for row in rows}
-    group_series = answer_time_figures(items, {"group": F(group_field), "bucket": bucket}, {}, now)
+    group_series = [_row(cell) for cell in cells]
     for row in group_series:
         group, start = row.key
-        row.label, row.period = group_labels.get(group, ""), _local_day(start, zone)
+        row.label, row.period = group_labels.get(group, ""), start.isoformat()
     return {
         "period": period,
         "by": by,
@@ -383,10 +422,6 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
         "series": series,
         "group_series": group_series,
     }
-
-
-def _local_day(moment, zone):
-    return timezone.localtime(moment, zone).date().isoformat() if moment else ""
 
 
 # --- Removals -------------------------------------------------------------------------------------
@@ -441,36 +476,28 @@ def removals_report(user, *, period=None):
 
 
 def volume_report(user, *, period=None):
-    """Items received per platform and per hour of the week (local time) in the period."""
+    """Items received per platform and per hour of the week (local time) in the period, from
+    the channel days the sweep keeps (one query)."""
+    from moderation.models import ChannelDay
+
     zone = period.zone if period else municipality_zone()
     period = period or default_period(zone)
-    items = QueueItem.objects.filter(
-        channel__in=report_channels(user),
-        received_at__gte=period.start_at,
-        received_at__lt=period.end_at,
-    ).order_by()
+    days = ChannelDay.objects.filter(
+        channel__in=report_channels(user), day__gte=period.start, day__lte=period.end
+    ).values_list("channel__platform", "day", "received", "by_hour")
     platform_names = dict(Platform.choices)
-    by_platform = [
-        {
-            "platform": row["platform"],
-            "label": str(platform_names.get(row["platform"], "")),
-            "count": row["count"],
-        }
-        for row in items.values("platform")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "platform")
-    ]
+    per_platform = defaultdict(int)
     # 7 × 24 grid, Monday first, hours in the municipality's local time.
     grid = [[0] * 24 for _ in range(7)]
-    for row in (
-        items.annotate(
-            weekday=ExtractIsoWeekDay("received_at", tzinfo=zone),
-            hour=ExtractHour("received_at", tzinfo=zone),
-        )
-        .values("weekday", "hour")
-        .annotate(count=Count("pk"))
-    ):
-        grid[row["weekday"] - 1][row["hour"]] = row["count"]
+    for platform, day, received, by_hour in days:
+        per_platform[platform] += received
+        for hour, count in enumerate(by_hour or ()):
+            grid[day.weekday()][hour] += count
+    by_platform = [
+        {"platform": platform, "label": str(platform_names.get(platform, "")), "count": count}
+        for platform, count in sorted(per_platform.items(), key=lambda pair: (-pair[1], pair[0]))
+        if count
+    ]
     return {"period": period, "by_platform": by_platform, "by_hour_of_week": grid}
 
 
@@ -569,12 +596,6 @@ def _goal_groups(goals, make_rows):
     return points
 
 
-def _as_date(value, zone):
-    if isinstance(value, datetime):
-        return timezone.localtime(value, zone).date()
-    return value
-
-
 def goal_progress(goals, *, today=None, now=None):
     """Measured points and forecast for each goal, in a fixed number of grouped queries.
 
@@ -620,23 +641,27 @@ def goal_progress(goals, *, today=None, now=None):
 
     def item_rows(metric):
         def rows(where, goal_expr):
-            items = QueueItem.objects.filter(
-                where, received_at__gte=datetime.combine(earliest, time.min, tzinfo=zone)
-            )
-            groups = {"_bucket": TruncWeek("received_at", tzinfo=zone)}
+            from moderation.models import ChannelDay
+
+            days = ChannelDay.objects.filter(where, day__gte=earliest).order_by()
             if goal_expr is not None:
-                groups = {"_goal": goal_expr, **groups}
-            figures = answer_time_figures(items, groups, {}, now, first_response=False)
+                days = days.annotate(_goal=goal_expr)
+            fields = ["day", *_DAY_COUNTS, "answer_minutes", "first_minutes"]
+            days = list(days.values(*fields, *(["_goal"] if goal_expr is not None else [])))
             result = []
-            for row in figures:
-                goal_id, bucket = row.key if goal_expr is not None else (None, row.key)
+            for row in answer_time_rows(
+                days,
+                lambda day: (day.get("_goal"), INTERVALS["week"](day["day"])),
+                first_response=False,
+            ):
+                goal_id, week = row.key
                 value = {
                     GoalMetric.MEDIAN_ANSWER_MINUTES: row.median_minutes,
                     GoalMetric.SLA_COMPLIANCE: row.compliance,
                     GoalMetric.ANSWERED_SHARE: row.answered_share,
                 }[metric]
                 if value is not None:
-                    result.append((goal_id, _as_date(bucket, zone), value))
+                    result.append((goal_id, week, value))
             return result
 
         return rows

@@ -1,4 +1,5 @@
-"""C8 "answer times met": the live check on the compliance page, the channel pages and the API."""
+"""C8 "answer times met", read from the sweep's channel days: the compliance page, the channel
+pages and the API."""
 
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -11,6 +12,7 @@ from accounts.answer_times import AnswerTimes
 from accounts.models import Channel, ChannelAdmin, ChannelScope, ChannelStatus, FlagKind
 from governance.testing import PASSWORD
 from moderation.models import ItemStatus, QueueItem
+from moderation.rollups import roll_up
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,7 @@ def answers(org):
         item(central, received_days_ago=days, answered_after_hours=1)
     item(central, received_days_ago=3, answered_after_hours=25)
     item(b, received_days_ago=0, due_hours=8)  # still in time, not judged yet
+    roll_up(now=NOW)  # the sweep's channel days, which the check reads
     return {"first_missed_a": late.answer_due}
 
 
@@ -133,6 +136,7 @@ def test_target_and_window_are_settings(client, org, answers, settings):
     assert response.context["channels"] == []
     # over 60 days the late item from 40 days ago counts too: 8 of 11 is below 80 %
     settings.CHANNEL_ANSWER_WINDOW_DAYS = 60
+    roll_up(now=NOW)  # the sweep's next run covers the longer window
     response = client.get(reverse("accounts:compliance"), {"kind": "answer_times"})
     [a] = response.context["channels"]
     assert (a.answer_times.on_time, a.answer_times.missed, a.answer_times.window_days) == (8, 3, 60)
@@ -222,6 +226,7 @@ def test_the_check_costs_one_query_per_page_whatever_the_rows(
     client, org, django_assert_num_queries, rows
 ):
     _channels_missing_answers(org, rows)
+    roll_up(now=NOW)
     login(client, "comms")
     # The pins of test_register_and_api.py, now with items to judge: the check stays one
     # grouped query per page. (After the first request the municipality is cached.)

@@ -28,3 +28,6 @@ __all__ = [
 from .ingestion import OutboxKind, OutboxMessage, OutboxStatus  # noqa: E402
 
 __all__ += ["OutboxKind", "OutboxMessage", "OutboxStatus"]
+from .counts import ChannelDay, OpenItemCount  # noqa: E402
+
+__all__ += ["ChannelDay", "OpenItemCount"]

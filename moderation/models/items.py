@@ -195,6 +195,13 @@ class QueueItem(models.Model):
                 condition=models.Q(status__in=["new", "acknowledged", "forwarded"]),
             ),
             models.Index(fields=["answer_due", "received_at", "id"], name="queue_item_queue_order"),
+            # The queue page's keyset order over the open items: a page, first or deep, reads
+            # its 51 rows from the cursor on.
+            models.Index(
+                fields=["answer_due", "id"],
+                name="queue_item_open_answer_due",
+                condition=models.Q(status__in=["new", "acknowledged", "forwarded"]),
+            ),
             models.Index(fields=["author_external_id"], name="queue_item_author"),
             models.Index(fields=["thread_external_id"], name="queue_item_thread"),
             # Replies still waiting for their parent to be stored: a new batch links them

@@ -11,6 +11,7 @@ called with the new ids after commit.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -176,10 +177,24 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
         # constraint decides, and only the rows this statement wrote come back.
         stored = plan.insert(rows)
         _link_parents(connection, platform, list(stored.values()), list(stored))
+        _count_new(channel, new, stored)
     return StoreResult(
         created_ids=sorted(stored.values()),
         already_stored=len(existing) + len(new) - len(stored),
     )
+
+
+def _count_new(channel, new, stored) -> None:
+    """Add the rows this batch inserted to the open-item counters (same transaction)."""
+    from .. import counts
+
+    deltas = Counter()
+    for fetched in new:
+        if fetched.external_id in stored:
+            status = ItemStatus.ANSWERED if fetched.from_account else ItemStatus.NEW
+            deltas[counts.key_from_values(channel.pk, status, None, False, 0)] += 1
+    deltas.pop(None, None)
+    counts.apply(deltas)
 
 
 def _stored(connection, platform, external_ids) -> set[str]:

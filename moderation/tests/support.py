@@ -11,6 +11,7 @@ from governance.models import (
     PolicyVersion,
     RemovalReason,
 )
+from moderation.counts import count_created
 from moderation.models import DutyRota, QueueItem, RotaMember
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
@@ -67,7 +68,8 @@ def rota(team, users, *, starts_on=date(2026, 11, 16), turn_days=7, deputies=Non
 
 
 def item(channel, text="Hvornår åbner svømmehallen?", *, n=1, received=MONDAY, **fields):
-    return QueueItem.objects.create(
+    """A stored queue item, counted in the open-item counters as the intake would count it."""
+    created = QueueItem.objects.create(
         channel=channel,
         platform=channel.platform,
         external_id=f"t-{channel.pk}-{n}",
@@ -79,3 +81,5 @@ def item(channel, text="Hvornår åbner svømmehallen?", *, n=1, received=MONDAY
         received_at=received,
         **fields,
     )
+    count_created([created])
+    return created

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from governance.models import Membership, Role
 from governance.testing import PASSWORD
+from moderation.counts import count_created
 from moderation.models import ItemStatus, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item
@@ -24,7 +25,7 @@ def login(client, org, persona):
 
 def _fill(org, count, start=100):
     now = timezone.now()
-    QueueItem.objects.bulk_create(
+    created = QueueItem.objects.bulk_create(
         [
             QueueItem(
                 channel=org.channels["central"],
@@ -41,6 +42,7 @@ def _fill(org, count, start=100):
             for n in range(count)
         ]
     )
+    count_created(created)
 
 
 def test_the_queue_lists_open_items_by_answer_deadline(client, org):
@@ -187,6 +189,29 @@ def test_queue_page_queries_do_not_grow(client, org, count, size, django_assert_
     # The live refresh validates its filters with the same form, so it asks the same six
     with django_assert_num_queries(6):
         client.get(f"/moderation/?size={size}", HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_deep_queue_pages_cost_the_first_page_s_queries(
+    client, org, count, django_assert_num_queries
+):
+    # Given items with and without an answer deadline, walked two at a time
+    login(client, org, "comms")
+    _fill(org, count)
+    expected = list(
+        QueueItem.objects.open()
+        .order_by(F("answer_due").asc(nulls_last=True), "id")
+        .values_list("pk", flat=True)
+    )
+    seen, url = [], "/moderation/?size=2"
+    while url:
+        # Then every page, however deep, reads its rows in one query (one UNION of the
+        # items with a deadline and those without, each from the cursor on)
+        with django_assert_num_queries(6):
+            page = client.get(url if url.startswith("/") else f"/moderation/{url}")
+        seen += [row.pk for row in page.context["items"]]
+        url = page.context["next_url"]
+    assert seen == expected
 
 
 @pytest.mark.parametrize("count, size", [(5, 3), (5, 50), (60, 3), (60, 50)])

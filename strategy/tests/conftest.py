@@ -68,7 +68,15 @@ def report_data(org):
     remove(items["a5"], "hide", "spam", RECEIVED + timedelta(hours=3))
     remove(items["a3"], "delete", "hate", RECEIVED + timedelta(hours=4))
     remove(items["b1"], "hide", "spam", RECEIVED + timedelta(days=1, hours=6))
+    roll_up_all()
     return items
+
+
+def roll_up_all(now=NOW):
+    """The sweep's channel days over every item the test wrote (the reports read those)."""
+    from moderation.rollups import roll_up
+
+    roll_up(start=date(2025, 1, 1), now=now)
 
 
 def snapshot_history(channel, *, start: date, days: int, followers: int, per_day: int, posts=1):
