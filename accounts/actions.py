@@ -161,18 +161,28 @@ def request_channel(
     return channel_request
 
 
-def _decide_request(channel_request, *, acting_user, approve, comment):
-    channel_request = _locked(ChannelRequest, channel_request.pk)
-    if not channel_request.is_pending:
-        raise WorkflowConflict(_("This request has already been decided."))
-    if channel_request.requester_id == acting_user.pk:
+def _locked_undecided(model, pk, *, acting_user, already_decided):
+    """The request, locked, once it is known that `acting_user` may decide it: still pending
+    (else a conflict saying `already_decided`) and not their own."""
+    request = _locked(model, pk)
+    if not request.is_pending:
+        raise WorkflowConflict(already_decided)
+    if request.is_requested_by(acting_user):
         raise WorkflowError(_("Nobody decides their own request."))
+    return request
+
+
+def _decide_request(channel_request, *, acting_user, approve, comment):
+    channel_request = _locked_undecided(
+        ChannelRequest,
+        channel_request.pk,
+        acting_user=acting_user,
+        already_decided=_("This request has already been decided."),
+    )
     now = timezone.now()
-    channel_request.decision = Decision.APPROVED if approve else Decision.REJECTED
-    channel_request.decided_by = acting_user
-    channel_request.decided_at = now
-    channel_request.decision_comment = comment
-    channel_request.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+    channel_request.record_decision(
+        acting_user=acting_user, approve=approve, comment=comment, at=now
+    )
     channel = _locked(Channel, channel_request.channel_id)
     if approve:
         channel.approved_at = now
@@ -421,20 +431,17 @@ def request_closing(channel, *, acting_user, reason, notice_text):
 
 
 def _decide_closing(closing, *, acting_user, approve, comment):
-    closing = _locked(ChannelClosingRequest, closing.pk)
-    if not closing.is_pending:
-        raise WorkflowConflict(_("This closing request has already been decided."))
-    if closing.requested_by_id == acting_user.pk:
-        raise WorkflowError(_("Nobody decides their own request."))
+    closing = _locked_undecided(
+        ChannelClosingRequest,
+        closing.pk,
+        acting_user=acting_user,
+        already_decided=_("This closing request has already been decided."),
+    )
     if approve:
         # A notice stored before this check existed is still never posted.
         _refuse_personal_ids(closing.notice_text)
     now = timezone.now()
-    closing.decision = Decision.APPROVED if approve else Decision.REJECTED
-    closing.decided_by = acting_user
-    closing.decided_at = now
-    closing.decision_comment = comment
-    closing.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+    closing.record_decision(acting_user=acting_user, approve=approve, comment=comment, at=now)
     channel = _locked(Channel, closing.channel_id)
     if approve:
         previous = _set_status(channel, ChannelStatus.CLOSING)

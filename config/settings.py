@@ -58,8 +58,16 @@ INSTALLED_APPS = [
     "moderation",
     "strategy",
     "audit",
-    "simulator",
 ]
+
+# --- Platforms: the simulator stands in for every platform when SIMULATOR_URL is set.
+SIMULATOR_URL = env("SIMULATOR_URL", default="")
+# The simulator (its `simulate_platforms` command) is a development and test tool: installed in
+# development, when SIMULATOR_URL points at it, and in test runs (tests/environment.py), never in
+# production unless asked for with SIMULATOR_ENABLED=true.
+SIMULATOR_ENABLED = env.bool("SIMULATOR_ENABLED", default=DEBUG or bool(SIMULATOR_URL))
+if SIMULATOR_ENABLED:
+    INSTALLED_APPS.append("simulator")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -308,8 +316,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {}  # apps add their entries in config/celery.py
 
-# --- Platforms: the simulator stands in for every platform when SIMULATOR_URL is set.
-SIMULATOR_URL = env("SIMULATOR_URL", default="")
+# --- Platforms: their base URLs (SIMULATOR_URL, above, replaces them all when set).
 PLATFORM_BASE_URLS = {
     "facebook": env("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com"),
     "instagram": env("INSTAGRAM_GRAPH_URL", default="https://graph.facebook.com"),

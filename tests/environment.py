@@ -37,6 +37,9 @@ if "CELERY_FILESYSTEM_DIR" not in os.environ:
     os.environ["CELERY_FILESYSTEM_DIR"] = str(_broker)
     atexit.register(shutil.rmtree, _broker, ignore_errors=True)
 
+# The tests run the platform simulator (and its command) whatever DJANGO_DEBUG says.
+os.environ.setdefault("SIMULATOR_ENABLED", "true")
+
 # Thousands of API requests as the same few users within a minute: rates far above what any
 # test sends, so no test is throttled by accident (the throttling test sets its own rates).
 os.environ.setdefault("API_THROTTLE_ANON", "1000000/min")

@@ -21,7 +21,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "SIMULATOR_"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -80,3 +84,58 @@ def test_oidc_login_is_switched_on_by_environment_variables():
     app = __import__("json").loads(result.stdout)["openid_connect"]["APPS"][0]
     assert app["client_id"] == "client-123"
     assert app["settings"]["server_url"] == "https://login.example/tenant/v2.0"
+
+
+def installed_apps(env):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.INSTALLED_APPS))"
+    )
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "SIMULATOR_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return __import__("json").loads(result.stdout)
+
+
+def test_production_does_not_install_the_simulator():
+    assert "simulator" not in installed_apps(PRODUCTION_ENV)
+    result = run_manage("simulate_platforms", "--help", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "Unknown command: 'simulate_platforms'" in result.stderr
+
+
+def test_development_and_the_demo_install_the_simulator():
+    assert installed_apps({})[-1] == "simulator"
+    on_simulator = {**PRODUCTION_ENV, "SIMULATOR_URL": "http://127.0.0.1:8765"}
+    assert installed_apps(on_simulator)[-1] == "simulator"
+    assert installed_apps({**PRODUCTION_ENV, "SIMULATOR_ENABLED": "true"})[-1] == "simulator"
+    assert "simulator" not in installed_apps({"SIMULATOR_ENABLED": "false"})
+
+
+def test_production_code_imports_no_simulator_module():
+    """Outside the simulator, its tests, the benchmarks and the demo loader (which imports it
+    when the demo runs), no module imports the simulator, so production never needs it."""
+    allowed = {ROOT / "moderation" / "polling" / "demo.py"}
+    skipped = {"simulator", "benchmarks", "tests", ".venv", "node_modules", "var", ".git"}
+    offenders = []
+    for folder, subfolders, files in os.walk(ROOT):  # symbolic links are not followed
+        subfolders[:] = [name for name in subfolders if name not in skipped]
+        for name in files:
+            path = Path(folder) / name
+            if not name.endswith(".py") or path in allowed:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if "from simulator" in text or "import simulator" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

@@ -1,4 +1,5 @@
-"""The registry's models: channels (channel.py) and their platform connections (connection.py)."""
+"""The registry's models: channels (channel.py), their platform connections (connection.py) and
+the decision fields both kinds of request share (decisions.py)."""
 
 from .channel import (
     Channel,
@@ -9,13 +10,13 @@ from .channel import (
     ChannelRequest,
     ChannelScope,
     ChannelStatus,
-    Decision,
     FlagKind,
     NoticeStatus,
     Platform,
     PlatformRole,
 )
 from .connection import AccountSnapshot, ChannelConnection, TokenStatus
+from .decisions import Decided, Decision
 
 __all__ = [
     "AccountSnapshot",
@@ -24,6 +25,7 @@ __all__ = [
     "ChannelClosingRequest",
     "ChannelFlag",
     "ChannelRequest",
+    "Decided",
     "Decision",
     "FlagKind",
     "NoticeStatus",

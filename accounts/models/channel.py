@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import OrgUnit
 from governance.permissions import access_for
 
+from .decisions import Decided
+
 
 class Platform(models.TextChoices):
     FACEBOOK = "facebook", "Facebook"
@@ -187,12 +189,6 @@ class ChannelAdmin(models.Model):
         return f"{self.user} @ {self.channel}"
 
 
-class Decision(models.TextChoices):
-    PENDING = "pending", _("Waiting for decision")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
 class ChannelRequestQuerySet(models.QuerySet):
     def for_user(self, user):
         """Requests the user may see: their own, their centre's, all for the team."""
@@ -207,8 +203,9 @@ class ChannelRequestQuerySet(models.QuerySet):
         )
 
 
-class ChannelRequest(models.Model):
-    """A staff member's request for a new decentral page, and the centre manager's decision."""
+class ChannelRequest(Decided):
+    """A staff member's request for a new decentral page, and the centre manager's decision
+    (the decision's fields are `Decided`'s)."""
 
     channel = models.OneToOneField(
         Channel, on_delete=models.PROTECT, related_name="request", verbose_name=_("channel")
@@ -227,19 +224,6 @@ class ChannelRequest(models.Model):
     )
     message = models.TextField(_("message"), help_text=_("What the page will tell its readers."))
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_comment = models.TextField(_("comment on the decision"), blank=True)
 
     objects = ChannelRequestQuerySet.as_manager()
 
@@ -260,10 +244,6 @@ class ChannelRequest(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:request-detail", args=[self.pk])
 
-    @property
-    def is_pending(self):
-        return self.decision == Decision.PENDING
-
 
 class NoticeStatus(models.TextChoices):
     NONE = "", _("No notice yet")
@@ -275,8 +255,11 @@ class NoticeStatus(models.TextChoices):
     MANUAL = "manual", _("To be posted by hand")
 
 
-class ChannelClosingRequest(models.Model):
-    """A request to close a page, the manager's decision, and the closing notice's state."""
+class ChannelClosingRequest(Decided):
+    """A request to close a page, the manager's decision (the fields are `Decided`'s), and the
+    closing notice's state."""
+
+    requester_field = "requested_by"
 
     channel = models.ForeignKey(
         Channel,
@@ -295,19 +278,6 @@ class ChannelClosingRequest(models.Model):
         _("closing notice"), help_text=_("Posted on the page before it closes.")
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_comment = models.TextField(_("comment on the decision"), blank=True)
     notice_status = models.CharField(
         _("closing notice"), max_length=20, choices=NoticeStatus.choices, blank=True
     )
@@ -330,10 +300,6 @@ class ChannelClosingRequest(models.Model):
 
     def __str__(self):
         return str(self.channel)
-
-    @property
-    def is_pending(self):
-        return self.decision == Decision.PENDING
 
 
 class FlagKind(models.TextChoices):

@@ -5,7 +5,6 @@ the platform simulator's default accounts (same ids and tokens after every simul
 from django.conf import settings
 
 from accounts.models import Channel, ChannelConnection, Platform
-from simulator.demo import DEFAULT_ACCOUNTS, MUNICIPALITY
 
 # Per-platform switches for the adapters: the demo stream also sends Messenger messages and
 # Instagram direct messages.
@@ -15,6 +14,10 @@ EXTRA = {Platform.FACEBOOK: {"messaging": True}, Platform.INSTAGRAM: {"messaging
 def load(*, municipality, units, users, stdout):
     """Connect each demo channel named like the simulator's accounts. Polling is switched on only
     when SIMULATOR_URL is set, so a demo database never sends its fake tokens to a real API."""
+    # Imported here, not at module level: the simulator is a development tool, and only the demo
+    # reads its accounts.
+    from simulator.demo import DEFAULT_ACCOUNTS, MUNICIPALITY
+
     simulate = bool(getattr(settings, "SIMULATOR_URL", ""))
     connected = 0
     for spec in DEFAULT_ACCOUNTS:
