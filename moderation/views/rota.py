@@ -17,10 +17,10 @@ from django.views.generic import TemplateView
 
 from governance.permissions.views import ActionRequiredMixin
 
-from . import actions
-from .forms import AbsenceForm, RotaMoveForm
-from .models import Absence, DutyRota, RotaMember
-from .views import _municipality
+from .. import actions
+from ..forms import AbsenceForm, RotaMoveForm
+from ..models import Absence, DutyRota, RotaMember
+from .common import _municipality
 
 # How many turns after the current one the page looks ahead, at most.
 TURNS_AHEAD = 6

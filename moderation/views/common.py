@@ -1,0 +1,29 @@
+"""Small pieces the moderation pages share."""
+
+from __future__ import annotations
+
+from governance.models import Membership
+
+from .. import actions
+from ..forms import (
+    NoteForm,
+)
+
+
+def _municipality(user):
+    """The user's municipality (the product serves one per installation)."""
+    membership = Membership.objects.filter(user=user).select_related("unit__municipality").first()
+    if membership is not None:
+        return membership.unit.municipality
+    from governance.models import Municipality
+
+    return Municipality.objects.order_by("pk").first()
+
+
+def _posted_note(request) -> str:
+    """The optional note of a one-button action, held to the note form's rules (length, no
+    NUL character); a note that breaks them refuses the action with the reason."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionError(" ".join(form.errors["note"]))
+    return form.cleaned_data["note"]
