@@ -17,7 +17,6 @@ from .forwardings import (
     AnswerInput,
     ForwardingSerializer,
     ForwardingViewSet,
-    forwarded_to,
 )
 from .items import (
     AssignInput,
@@ -58,7 +57,6 @@ __all__ = [
     "CrisisInput",
     "CrisisView",
     "ExportInput",
-    "forwarded_to",
     "ForwardingSerializer",
     "ForwardingViewSet",
     "ForwardInput",

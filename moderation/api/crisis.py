@@ -13,6 +13,7 @@ from .. import actions, limits
 from ..models import (
     CrisisPeriod,
 )
+from ..queries import municipality_of
 
 
 class CrisisInput(serializers.Serializer):
@@ -67,9 +68,7 @@ class CrisisView(APIView):
 
         if not can(request.user, "moderation.crisis"):
             raise PermissionDenied
-        from ..views.common import _municipality
-
-        return _municipality(request.user)
+        return municipality_of(request.user)
 
     @extend_schema(responses=inline_serializer("CrisisState", _CRISIS_STATE))
     def get(self, request):

@@ -68,7 +68,11 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return forwarded_to(self.request.user).select_related("item").order_by("due_at", "id")
+        return (
+            Forwarding.objects.forwarded_to(self.request.user)
+            .select_related("item")
+            .order_by("due_at", "id")
+        )
 
     @extend_schema(request=AnswerInput, responses=ForwardingSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
@@ -83,16 +87,3 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
         except actions.ActionError as error:
             raise action_failed(error) from None
         return Response(self.get_serializer(forwarding).data)
-
-
-def forwarded_to(user):
-    """The forwardings `user` answers: named to them, or to their department with no name."""
-    from governance.models import Role
-    from governance.permissions import access_for
-
-    access = access_for(user)
-    units = access.unit_ids(Role.DEPARTMENT_EXPERT)
-    mine = Forwarding.objects.filter(to_user_id=access.user_id)
-    if units:
-        mine = mine | Forwarding.objects.filter(to_unit_id__in=units, to_user__isnull=True)
-    return mine

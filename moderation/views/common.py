@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from governance.models import Membership
-
 from .. import actions
 from ..forms import (
     NoteForm,
 )
-
-
-def _municipality(user):
-    """The user's municipality (the product serves one per installation)."""
-    membership = Membership.objects.filter(user=user).select_related("unit__municipality").first()
-    if membership is not None:
-        return membership.unit.municipality
-    from governance.models import Municipality
-
-    return Municipality.objects.order_by("pk").first()
 
 
 def _posted_note(request) -> str:

@@ -17,7 +17,8 @@ from ..forms import (
 from ..models import (
     CrisisPeriod,
 )
-from .common import _municipality, _posted_note
+from ..queries import municipality_of
+from .common import _posted_note
 
 
 class CrisisView(ActionRequiredMixin, TemplateView):
@@ -25,7 +26,7 @@ class CrisisView(ActionRequiredMixin, TemplateView):
     template_name = "moderation/crisis.html"
 
     def get_context_data(self, **kwargs):
-        municipality = _municipality(self.request.user)
+        municipality = municipality_of(self.request.user)
         return {
             "municipality": municipality,
             "current": CrisisPeriod.objects.filter(
@@ -39,7 +40,7 @@ class CrisisView(ActionRequiredMixin, TemplateView):
         }
 
     def post(self, request):
-        municipality = _municipality(request.user)
+        municipality = municipality_of(request.user)
         try:
             if request.POST.get("switch") == "off":
                 period = actions.end_crisis(

@@ -7,8 +7,8 @@ from django.views.generic import TemplateView
 
 from governance.permissions.views import ActionRequiredMixin
 
-from ..api import forwarded_to
 from ..models import (
+    Forwarding,
     ForwardingStatus,
 )
 
@@ -21,7 +21,7 @@ class ForwardedView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = (
-            forwarded_to(self.request.user)
+            Forwarding.objects.forwarded_to(self.request.user)
             .select_related("item", "item__channel", "to_unit", "forwarded_by")
             .order_by("status", "due_at", "id")
         )

@@ -20,7 +20,6 @@ from governance.permissions.views import ActionRequiredMixin
 from governance.policy import version_in_force
 
 from .. import actions
-from ..api import forwarded_to
 from ..forms import (
     AssignForm,
     CloseForm,
@@ -34,6 +33,7 @@ from ..forms import (
 )
 from ..models import (
     CannedAnswer,
+    Forwarding,
     ForwardingStatus,
     QueueItem,
     Record,
@@ -319,7 +319,9 @@ class ItemActionView(ActionRequiredMixin, View):
         forwarding_id = request.POST.get("forwarding", "")
         if not (forwarding_id.isdigit() and len(forwarding_id) < 19):
             raise Http404
-        forwarding = get_object_or_404(forwarded_to(request.user), pk=forwarding_id, item=item)
+        forwarding = get_object_or_404(
+            Forwarding.objects.forwarded_to(request.user), pk=forwarding_id, item=item
+        )
         form = SendBackForm(request.POST)
         data, refused = self._form(form, "send_back")
         if refused:

@@ -20,7 +20,7 @@ from governance.permissions.views import ActionRequiredMixin
 from .. import actions
 from ..forms import AbsenceForm, RotaMoveForm
 from ..models import Absence, DutyRota, RotaMember
-from .common import _municipality
+from ..queries import municipality_of
 
 # How many turns after the current one the page looks ahead, at most.
 TURNS_AHEAD = 6
@@ -71,7 +71,7 @@ class RotaView(ActionRequiredMixin, TemplateView):
     template_name = "moderation/rota.html"
 
     def get_context_data(self, **kwargs):
-        municipality = _municipality(self.request.user)
+        municipality = municipality_of(self.request.user)
         today = _today(municipality)
         rotas = list(
             DutyRota.objects.filter(team__municipality=municipality)
@@ -128,7 +128,7 @@ class AbsenceAddView(RotaView):
     http_method_names = ["post"]
 
     def post(self, request):
-        municipality = _municipality(request.user)
+        municipality = municipality_of(request.user)
         form = AbsenceForm(request.POST, people=_rota_people(municipality))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -153,7 +153,7 @@ class AbsenceRemoveView(ActionRequiredMixin, TemplateView):
     http_method_names = ["post"]
 
     def get_permission_object(self):
-        municipality = _municipality(self.request.user)
+        municipality = municipality_of(self.request.user)
         return get_object_or_404(
             Absence.objects.filter(user__in=_rota_people(municipality)), pk=self.kwargs["pk"]
         )
@@ -162,7 +162,7 @@ class AbsenceRemoveView(ActionRequiredMixin, TemplateView):
         absence = self.get_permission_object()
         try:
             actions.remove_absence(
-                absence, acting_user=request.user, today=_today(_municipality(request.user))
+                absence, acting_user=request.user, today=_today(municipality_of(request.user))
             )
         except actions.ActionError as error:
             messages.error(request, str(error))
@@ -177,7 +177,7 @@ class MemberMoveView(ActionRequiredMixin, TemplateView):
 
     def get_permission_object(self):
         return get_object_or_404(
-            RotaMember.objects.filter(rota__team__municipality=_municipality(self.request.user)),
+            RotaMember.objects.filter(rota__team__municipality=municipality_of(self.request.user)),
             pk=self.kwargs["pk"],
         )
 
