@@ -6,11 +6,8 @@ group of pages, re-exported here for `moderation/urls.py` and the code that impo
 from .audit import AUDIT_COLUMNS, AuditLogView
 from .crisis import CrisisView
 from .forwarding import ForwardedView
-from .item import (
-    ItemActionView,
-    ItemDetailView,
-    item_context,
-)
+from .item import ItemDetailView, item_context
+from .item_actions import ItemActionView
 from .notifications import NotificationsView
 from .queue import (
     MAX_PAGE_SIZE,
