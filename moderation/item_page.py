@@ -19,7 +19,7 @@ from .models import CannedAnswer, Forwarding, ForwardingStatus, QueueItem, Recor
 def visible_item(user, pk):
     """The item `pk` among those `user` may see (the queue's own scoping), or 404."""
     return get_object_or_404(
-        QueueItem.objects.for_user(user).select_related(
+        QueueItem.objects.restrict(user, "moderation.view_item").select_related(
             "channel", "channel__owner_unit", "assigned_to", "parent", "policy_version__policy"
         ),
         pk=pk,

@@ -107,6 +107,12 @@ class RecordViewSet(
     queryset = Record.objects.order_by("-captured_at", "-id")
     http_method_names = ["get", "patch", "post", "head", "options"]
 
+    def get_queryset(self):
+        action = self.permission_actions.get(self.action, "moderation.records")
+        return super().get_queryset().restrict(self.request.user, action)
+
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = actions.update_record(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Channel, Platform
 from governance.models import Role
 from governance.permissions import access_for
+from governance.permissions.querysets import RestrictQuerySetMixin
 
 from ..personal_data import mask_personal_ids
 from .workflow import Forwarding
@@ -37,7 +38,10 @@ class ItemStatus(models.TextChoices):
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.FORWARDED)
 
 
-class QueueItemQuerySet(models.QuerySet):
+class QueueItemQuerySet(RestrictQuerySetMixin, models.QuerySet):
+    # Seeing an item is the queue's scope; the item rules in rules.py agree with it.
+    scoped_actions = {"moderation.view_item": "for_user"}
+
     def for_user(self, user):
         """The items `user` may see: the team all; managers their centre; editors and monitors
         their units' channels; experts what was put in their hands."""

@@ -21,13 +21,20 @@ from ..models import (
 )
 
 
-class RecordDetailView(ActionRequiredMixin, TemplateView):
+class RecordObjectMixin(ActionRequiredMixin):
+    """The page's record comes from the records the user may do its `permission_action` to."""
+
+    def records(self):
+        return Record.objects.restrict(self.request.user, self.permission_action)
+
+
+class RecordDetailView(RecordObjectMixin, TemplateView):
     permission_action = "moderation.records"
     template_name = "moderation/record_detail.html"
 
     def get_context_data(self, **kwargs):
         record = get_object_or_404(
-            Record.objects.select_related("item", "captured_by"), pk=self.kwargs["pk"]
+            self.records().select_related("item", "captured_by"), pk=self.kwargs["pk"]
         )
         return {
             "record": record,
@@ -38,7 +45,7 @@ class RecordDetailView(ActionRequiredMixin, TemplateView):
         }
 
     def post(self, request, pk):
-        record = get_object_or_404(Record, pk=pk)
+        record = get_object_or_404(self.records(), pk=pk)
         form = RecordForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -47,7 +54,7 @@ class RecordDetailView(ActionRequiredMixin, TemplateView):
         return redirect("moderation:record-detail", pk=pk)
 
 
-class RecordAsWrittenView(ActionRequiredMixin, TemplateView):
+class RecordAsWrittenView(RecordObjectMixin, TemplateView):
     """The restricted copy of a record (personal ID numbers unmasked), for the records duty.
     Shown only after the reader states why; each reading is audited."""
 
@@ -55,10 +62,10 @@ class RecordAsWrittenView(ActionRequiredMixin, TemplateView):
     template_name = "moderation/record_as_written.html"
 
     def get_context_data(self, **kwargs):
-        return {"record": get_object_or_404(Record, pk=self.kwargs["pk"]), **kwargs}
+        return {"record": get_object_or_404(self.records(), pk=self.kwargs["pk"]), **kwargs}
 
     def post(self, request, pk):
-        record = get_object_or_404(Record, pk=pk)
+        record = get_object_or_404(self.records(), pk=pk)
         try:
             record = actions.read_record_as_written(
                 record, acting_user=request.user, purpose=request.POST.get("purpose", "")
@@ -71,21 +78,21 @@ class RecordAsWrittenView(ActionRequiredMixin, TemplateView):
         return response
 
 
-class RecordPdfView(ActionRequiredMixin, View):
+class RecordPdfView(RecordObjectMixin, View):
     permission_action = "moderation.records"
 
     def get(self, request, pk):
-        record = get_object_or_404(Record, pk=pk)
+        record = get_object_or_404(self.records(), pk=pk)
         response = HttpResponse(exporters.render_pdf(record), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="record-{record.pk}.pdf"'
         return response
 
 
-class RecordExportView(ActionRequiredMixin, View):
+class RecordExportView(RecordObjectMixin, View):
     permission_action = "moderation.records"
 
     def post(self, request, pk):
-        record = get_object_or_404(Record, pk=pk)
+        record = get_object_or_404(self.records(), pk=pk)
         try:
             done = actions.export_record(
                 record, acting_user=request.user, exporter=request.POST.get("exporter", "")
