@@ -8,7 +8,7 @@ from ..forms import (
 )
 
 
-def _posted_note(request) -> str:
+def posted_note(request) -> str:
     """The optional note of a one-button action, held to the note form's rules (length, no
     NUL character); a note that breaks them refuses the action with the reason."""
     form = NoteForm(request.POST)

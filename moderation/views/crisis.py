@@ -18,7 +18,7 @@ from ..models import (
     CrisisPeriod,
 )
 from ..queries import municipality_of
-from .common import _posted_note
+from .common import posted_note
 
 
 class CrisisView(ActionRequiredMixin, TemplateView):
@@ -44,7 +44,7 @@ class CrisisView(ActionRequiredMixin, TemplateView):
         try:
             if request.POST.get("switch") == "off":
                 period = actions.end_crisis(
-                    municipality, acting_user=request.user, note=_posted_note(request)
+                    municipality, acting_user=request.user, note=posted_note(request)
                 )
                 messages.success(
                     request,

@@ -24,7 +24,7 @@ from ..forms import (
     TellAuthorForm,
 )
 from ..item_page import forwarding_to_answer, removal_reasons, visible_item
-from .common import _posted_note
+from .common import posted_note
 from .item import item_context
 
 
@@ -77,7 +77,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return None
 
     def do_acknowledge(self, request, item):
-        actions.acknowledge(item, acting_user=request.user, note=_posted_note(request))
+        actions.acknowledge(item, acting_user=request.user, note=posted_note(request))
         return _("Acknowledged.")
 
     def do_reply(self, request, item):
@@ -144,7 +144,7 @@ class ItemActionView(ActionRequiredMixin, View):
         return _("Hiding is on its way to the platform.")
 
     def do_unhide(self, request, item):
-        actions.unhide(item, acting_user=request.user, note=_posted_note(request))
+        actions.unhide(item, acting_user=request.user, note=posted_note(request))
         return _("Unhiding is on its way to the platform.")
 
     def do_tell_author(self, request, item):
