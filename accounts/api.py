@@ -17,7 +17,8 @@ from governance.models import OrgUnit
 from governance.permissions.api import ActionPermission
 
 from . import actions, limits
-from .answer_times import attach_answer_times, failing
+from .answer_times import attach_answer_times
+from .compliance import live_flags
 from .models import (
     Channel,
     ChannelAdmin,
@@ -127,10 +128,7 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FlagSerializer(many=True))
     def get_open_flags(self, channel):
-        flags = list(channel.open_flags)
-        if failing(channel):
-            flags.append(channel.answer_times.as_flag(channel))
-        return FlagSerializer(flags, many=True).data
+        return FlagSerializer([*channel.open_flags, *live_flags(channel)], many=True).data
 
     @extend_schema_field(AnswerTimesSerializer(allow_null=True))
     def get_answer_times(self, channel):

@@ -5,7 +5,7 @@ ask the permission module, and call `accounts.actions`.
 """
 
 from django.contrib import messages
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,8 @@ from governance.permissions import can
 from governance.permissions.views import ActionRequiredMixin
 
 from . import actions, answer_times
-from .answer_times import attach_answer_times, failing
+from .answer_times import attach_answer_times
+from .compliance import SORTS, centre_totals, compliance_channels, live_flags
 from .forms import (
     AdminAddForm,
     ChannelEditForm,
@@ -77,7 +78,7 @@ class ChannelListView(ActionRequiredMixin, ListView):
         channels = attach_answer_times(list(context["object_list"]))
         for channel in channels:
             # The stored flags are counted in SQL; the live answer-time check comes on top.
-            channel.open_flags += 1 if failing(channel) else 0
+            channel.open_flags += len(live_flags(channel))
         context.update(
             channels=channels,
             object_list=channels,
@@ -119,10 +120,8 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
         channel_request = ChannelRequest.objects.filter(channel=channel).select_related(
             "requester", "decided_by", "department"
         )
-        flags = list(ChannelFlag.objects.open().filter(channel=channel))
         attach_answer_times([channel])
-        if failing(channel):
-            flags.append(channel.answer_times.as_flag(channel))
+        flags = [*ChannelFlag.objects.open().filter(channel=channel), *live_flags(channel)]
         context.update(
             connection=getattr(channel, "connection", None),
             admins=channel.admins.select_related("user"),
@@ -419,25 +418,6 @@ class RequestDecideView(RequestObjectMixin, FormView):
 
 # --- Compliance ---------------------------------------------------------------------------------
 
-SORTS = {
-    "name": ("name", "id"),
-    "centre": ("owner_unit__centre__name", "name", "id"),
-    "missing": ("-missing", "name", "id"),
-    "oldest": ("oldest", "name", "id"),
-}
-
-
-LIVE_SORTS = {
-    "missing": lambda channel: (-channel.missing, channel.name, channel.pk),
-    # Pages missing nothing last.
-    "oldest": lambda channel: (
-        channel.oldest is None,
-        channel.oldest or channel.created_at,
-        channel.name,
-        channel.pk,
-    ),
-}
-
 
 class ComplianceView(ActionRequiredMixin, TemplateView):
     """What every channel in scope is missing and since when, per channel and per centre."""
@@ -446,64 +426,14 @@ class ComplianceView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/compliance.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        open_flags = Q(flags__resolved_at__isnull=True)
         kind = self.request.GET.get("kind", "")
-        channels = (
-            Channel.objects.for_user(user)
-            .filter(status__in=actions.SWEPT_STATUSES)
-            .select_related("owner_unit", "owner_unit__centre", "responsible")
-            .annotate(
-                missing=Count("flags", filter=open_flags),
-                oldest=Min("flags__since", filter=open_flags),
-            )
-            .prefetch_related(
-                Prefetch(
-                    "flags",
-                    queryset=ChannelFlag.objects.open().order_by("since"),
-                    to_attr="open_flags",
-                )
-            )
-        )
-        if kind in FlagKind.values and kind != FlagKind.ANSWER_TIMES:
-            channels = channels.filter(flags__kind=kind, flags__resolved_at__isnull=True)
         sort = self.request.GET.get("sort", "missing")
         if sort not in SORTS:
             sort = "missing"
-        channels = attach_answer_times(list(channels.order_by(*SORTS[sort])))
-        for channel in channels:
-            if failing(channel):
-                flag = channel.answer_times.as_flag(channel)
-                channel.open_flags = sorted([*channel.open_flags, flag], key=lambda f: f.since)
-                channel.missing += 1
-                channel.oldest = min(filter(None, [channel.oldest, flag.since]))
-        if kind == FlagKind.ANSWER_TIMES:
-            channels = [channel for channel in channels if failing(channel)]
-        if sort in LIVE_SORTS:
-            # The live check changes counts and dates the database sorted by.
-            channels.sort(key=LIVE_SORTS[sort])
-        centres = {}
-        for channel in channels:
-            centre = channel.owner_unit.centre
-            key = centre.pk if centre else None
-            row = centres.setdefault(
-                key,
-                {
-                    "name": centre.name if centre else _("Central"),
-                    "channels": 0,
-                    "flagged": 0,
-                    "missing": 0,
-                    "by_kind": dict.fromkeys(FlagKind.values, 0),
-                },
-            )
-            row["channels"] += 1
-            row["flagged"] += 1 if channel.missing else 0
-            row["missing"] += channel.missing
-            for flag in channel.open_flags:
-                row["by_kind"][flag.kind] += 1
+        channels = compliance_channels(self.request.user, kind=kind, sort=sort)
         return super().get_context_data(
             channels=channels,
-            centres=sorted(centres.values(), key=lambda row: (-row["missing"], str(row["name"]))),
+            centres=centre_totals(channels),
             kinds=FlagKind.choices,
             answer_window_days=answer_times.window_days(),
             answer_target_percent=answer_times.target_percent(),

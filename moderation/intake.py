@@ -19,7 +19,7 @@ from accounts.models import Channel
 from audit.models import AuditEntry
 from governance.models import OrgUnit, UnitKind
 
-from . import counts
+from . import counts, outbox
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, DutyRota, QueueItem
 from .models.rota import absences_by_user
@@ -116,8 +116,6 @@ def on_new_items(item_ids) -> dict:
         if audit:
             AuditEntry.objects.bulk_create(audit)
         if hides:
-            from . import outbox
-
             outbox.enqueue_hides(hides, acting_user=None, key_prefix="personal-data-hide")
     return done
 

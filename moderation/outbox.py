@@ -17,6 +17,7 @@ import random
 import uuid
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
@@ -185,8 +186,6 @@ def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
 
 
 def _schedule(message_id):
-    from .polling.tasks import send_outbox_message
-
     send_outbox_message.delay(message_id)
 
 
@@ -437,3 +436,21 @@ def due_message_ids(limit=500):
         .order_by("created_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+@shared_task(name="moderation.polling.send_outbox_message", ignore_result=True)
+def send_outbox_message(message_id):
+    """One attempt at sending an outbox message; later attempts come from the sweep."""
+    return deliver(message_id)
+
+
+@shared_task(name="moderation.polling.sweep_outbox", ignore_result=True)
+def sweep_outbox():
+    """Queue the pending messages whose retry time came or whose sender died."""
+    ids = due_message_ids()
+    for message_id in ids:
+        send_outbox_message.delay(message_id)
+    return len(ids)

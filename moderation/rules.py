@@ -16,13 +16,7 @@ def _view_queue(access, obj=None):
 def _forwarded_to(access, item):
     from .models import Forwarding
 
-    mine = Forwarding.objects.filter(item_id=item.pk, to_user_id=access.user_id)
-    units = access.unit_ids(Role.DEPARTMENT_EXPERT)
-    if units:
-        mine = mine | Forwarding.objects.filter(
-            item_id=item.pk, to_unit_id__in=units, to_user__isnull=True
-        )
-    return mine.exists()
+    return Forwarding.objects.forwarded_to(access).filter(item_id=item.pk).exists()
 
 
 def _view_item(access, item=None):

@@ -3,7 +3,7 @@ notifications, crisis mode, records, the audit log and the on-duty rota."""
 
 from django.urls import path
 
-from . import views, views_rota
+from . import views
 
 app_name = "moderation"
 
@@ -24,16 +24,16 @@ urlpatterns = [
     ),
     path("records/<int:pk>/export/", views.RecordExportView.as_view(), name="record-export"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
-    path("rota/", views_rota.RotaView.as_view(), name="rota"),
-    path("rota/absences/", views_rota.AbsenceAddView.as_view(), name="rota-absence-add"),
+    path("rota/", views.RotaView.as_view(), name="rota"),
+    path("rota/absences/", views.AbsenceAddView.as_view(), name="rota-absence-add"),
     path(
         "rota/absences/<int:pk>/delete/",
-        views_rota.AbsenceRemoveView.as_view(),
+        views.AbsenceRemoveView.as_view(),
         name="rota-absence-remove",
     ),
     path(
         "rota/members/<int:pk>/move/",
-        views_rota.MemberMoveView.as_view(),
+        views.MemberMoveView.as_view(),
         name="rota-member-move",
     ),
 ]

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Channel, Platform
 from governance.models import Role
 from governance.permissions import access_for
+from governance.permissions.querysets import RestrictQuerySetMixin
 
 from ..personal_data import mask_personal_ids
+from .workflow import Forwarding
 
 
 def masked(text: str) -> str:
@@ -36,7 +38,10 @@ class ItemStatus(models.TextChoices):
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.FORWARDED)
 
 
-class QueueItemQuerySet(models.QuerySet):
+class QueueItemQuerySet(RestrictQuerySetMixin, models.QuerySet):
+    # Seeing an item is the queue's scope; the item rules in rules.py agree with it.
+    scoped_actions = {"moderation.view_item": "for_user"}
+
     def for_user(self, user):
         """The items `user` may see: the team all; managers their centre; editors and monitors
         their units' channels; experts what was put in their hands."""
@@ -49,15 +54,9 @@ class QueueItemQuerySet(models.QuerySet):
             access.managed_unit_ids
         )
         visible = models.Q(assigned_to_id=access.user_id)
-        expert_units = access.unit_ids(Role.DEPARTMENT_EXPERT)
         # Experts see what was forwarded to them or to their department, nothing else.
-        from .workflow import Forwarding
-
-        forwarded = Forwarding.objects.filter(item=models.OuterRef("pk"))
-        forwarded_here = models.Q(to_user_id=access.user_id)
-        if expert_units:
-            forwarded_here |= models.Q(to_unit_id__in=expert_units, to_user__isnull=True)
-        visible |= models.Exists(forwarded.filter(forwarded_here))
+        forwarded = Forwarding.objects.forwarded_to(access).filter(item=models.OuterRef("pk"))
+        visible |= models.Exists(forwarded)
         if units:
             visible |= models.Q(channel__owner_unit_id__in=units)
         return self.filter(visible)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
+from governance.permissions.querysets import RestrictQuerySetMixin
 
 # The archive metadata and the export time: completed after the capture.
 METADATA_FIELDS = (
@@ -43,6 +44,11 @@ class Confidentiality(models.TextChoices):
     PUBLIC = "public", _("Public")
     INTERNAL = "internal", _("Internal")
     CONFIDENTIAL = "confidential", _("Confidential")
+
+
+class RecordQuerySet(RestrictQuerySetMixin, AppendOnlyQuerySet):
+    # The records duty is the communications team's, for every record alike.
+    whole_set_actions = frozenset({"moderation.records", "moderation.read_record_as_written"})
 
 
 class Record(models.Model):
@@ -84,7 +90,7 @@ class Record(models.Model):
     # Only the metadata may be updated; records are never deleted. The database refuses the
     # rest too (migration 0008, see governance.append_only).
     APPEND_ONLY_MUTABLE = METADATA_FIELDS
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("record")

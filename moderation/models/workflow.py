@@ -5,12 +5,30 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.models import Role
+from governance.permissions import Access, access_for
+
 
 class ForwardingStatus(models.TextChoices):
     OPEN = "open", _("Waiting for the expert")
     ANSWERED = "answered", _("Answer sent back")
     POSTED = "posted", _("Answer posted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ForwardingQuerySet(models.QuerySet):
+    def forwarded_to(self, user):
+        """The forwardings `user` answers: named to them, or to a department where they are an
+        expert with no expert named. The one home of "forwarded to me": the expert's page and
+        API, the item rules and the queue's scoping all read it. `user` may be an `Access`."""
+        access = user if isinstance(user, Access) else access_for(user)
+        if access.user_id is None:
+            return self.none()
+        mine = models.Q(to_user_id=access.user_id)
+        units = access.unit_ids(Role.DEPARTMENT_EXPERT)
+        if units:
+            mine |= models.Q(to_unit_id__in=units, to_user__isnull=True)
+        return self.filter(mine)
 
 
 class Forwarding(models.Model):
@@ -59,6 +77,8 @@ class Forwarding(models.Model):
     # The escalation sweep's cursor: the next reminder or deadline still to act on while the
     # question waits for the expert; null when nothing is pending.
     next_deadline = models.DateTimeField(_("next checkpoint"), null=True, blank=True)
+
+    objects = ForwardingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("forwarding")

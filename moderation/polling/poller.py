@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import ChannelConnection, ChannelStatus, TokenStatus
 from platforms.errors import NeedsReconnectError, PlatformError, ThrottledError
 
+from ..intake import on_new_items
 from .connections import adapter_for
 from .ingest import store_batch
 
@@ -229,10 +230,6 @@ def _audit_reconnect(connection, exc):
 def _after_new_items(item_ids):
     """Hand fresh items to the moderation part (personal data, assignment). A failure there
     must not undo or repeat the stored batch (intake is idempotent and can be run again)."""
-    try:
-        from ..intake import on_new_items
-    except ImportError:
-        return
     try:
         on_new_items(item_ids)
     except Exception:

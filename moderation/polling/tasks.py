@@ -7,7 +7,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from .. import outbox
+# The outbox's tasks live with the outbox (it queues them on commit); the worker finds them
+# through this module.
+from ..outbox import send_outbox_message, sweep_outbox
 from . import figures, poller
 
 logger = logging.getLogger(__name__)
@@ -50,16 +52,10 @@ def fetch_account_figures():
     return figures.fetch_all()
 
 
-@shared_task(name="moderation.polling.send_outbox_message", ignore_result=True)
-def send_outbox_message(message_id):
-    """One attempt at sending an outbox message; later attempts come from the sweep."""
-    return outbox.deliver(message_id)
-
-
-@shared_task(name="moderation.polling.sweep_outbox", ignore_result=True)
-def sweep_outbox():
-    """Queue the pending messages whose retry time came or whose sender died."""
-    ids = outbox.due_message_ids()
-    for message_id in ids:
-        send_outbox_message.delay(message_id)
-    return len(ids)
+__all__ = [
+    "fan_out_polls",
+    "fetch_account_figures",
+    "poll_channel",
+    "send_outbox_message",
+    "sweep_outbox",
+]

@@ -1,0 +1,347 @@
+"""API: queue items and the actions taken on them. Same permissions as the pages; personal
+ID numbers are masked in every response."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+
+from governance.api_errors import BlankableURLField, action_failed
+from governance.models import OrgUnit
+from governance.permissions.api import ActionPermission
+
+from .. import actions, limits
+from ..models import (
+    OPEN_STATUSES,
+    QueueItem,
+)
+from ..pagination import ItemCursorPagination
+
+
+class QueueItemSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="masked_text", read_only=True)
+    permalink = BlankableURLField(read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QueueItem
+        fields = [
+            "id",
+            "platform",
+            "channel",
+            "external_id",
+            "kind",
+            "parent",
+            "thread_external_id",
+            "text",
+            "author_name",
+            "permalink",
+            "created_at",
+            "received_at",
+            "first_response_due",
+            "answer_due",
+            "next_deadline",
+            "status",
+            "assigned_to",
+            "has_personal_data",
+            "hidden_on_platform",
+            "first_responded_at",
+            "answered_at",
+            "closed_reason",
+            "policy_version",
+            "web_url",
+        ]
+
+    def get_web_url(self, item) -> str:
+        request = self.context.get("request")
+        url = item.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class QueueItemFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        field_name="masked_text", lookup_expr="icontains", label=_("Text contains")
+    )
+    open = filters.BooleanFilter(method="filter_open", label=_("Open items only"))
+
+    class Meta:
+        model = QueueItem
+        fields = [
+            "q",
+            "platform",
+            "channel",
+            "status",
+            "kind",
+            "assigned_to",
+            "has_personal_data",
+        ]
+
+    def filter_open(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)
+
+
+# Every text field has the length limit of the page's form (moderation.limits).
+class ReplyInput(serializers.Serializer):
+    text = serializers.CharField(max_length=limits.REPLY_TEXT)
+    idempotency_key = serializers.CharField(max_length=limits.IDEMPOTENCY_KEY)
+    canned = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.CANNED_CODE
+    )
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=limits.REASON_CODE,
+        help_text=_("A removal reason code of the policy in force."),
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
+
+
+class CloseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.CLOSE_REASON)
+
+
+class ForwardInput(serializers.Serializer):
+    """Who may receive the question is the actions layer's rule: the choices are its
+    querysets for the item (in the context), and a choice outside them gets its message."""
+
+    to_unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(),
+        error_messages={"does_not_exist": actions.NOT_A_FORWARDING_UNIT},
+    )
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": actions.NOT_A_FORWARDING_RECIPIENT},
+    )
+    due_at = serializers.DateTimeField()
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.FORWARD_NOTE
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.context.get("item")  # absent when the schema is drawn
+        if item is not None:
+            self.fields["to_unit"].queryset = actions.forwarding_units(item)
+            self.fields["to_user"].queryset = actions.forwarding_recipients(item)
+
+    def validate(self, attrs):
+        try:
+            actions.check_forwarding(self.context["item"], attrs["to_unit"], attrs.get("to_user"))
+        except actions.ActionError as error:
+            raise ValidationError({error.field: [str(error)]}) from None
+        return attrs
+
+
+class AssignInput(serializers.Serializer):
+    """Who may be assigned is the actions layer's rule (`actions.assignable_users`)."""
+
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        allow_null=True,
+        error_messages={"does_not_exist": actions.NOT_ASSIGNABLE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.context.get("item")  # absent when the schema is drawn
+        if item is not None:
+            self.fields["to_user"].queryset = actions.assignable_users(item)
+
+
+class TellAuthorInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.REASON_CODE)
+    text = serializers.CharField(max_length=limits.TELL_AUTHOR_TEXT)
+
+
+def _record_field(name):
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.RECORD_FIELDS[name]
+    )
+
+
+class RecordInput(serializers.Serializer):
+    subject = _record_field("subject")
+    case_number = _record_field("case_number")
+    classification = _record_field("classification")
+    sender = _record_field("sender")
+    recipient = _record_field("recipient")
+    confidentiality = serializers.ChoiceField(
+        choices=["public", "internal", "confidential"], default="public"
+    )
+
+
+class IdempotencyConflict(APIException):
+    """409: the idempotency key names an earlier, different request."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The idempotency key was already used for another request.")
+    default_code = "idempotency_conflict"
+
+
+_ITEM_ACTIONS = (
+    "acknowledge",
+    "reply",
+    "forward",
+    "close",
+    "assign",
+    "hide",
+    "unhide",
+    "tell_author",
+    "delete_on_platform",
+    "record",
+)
+
+
+class QueuePagination(ItemCursorPagination):
+    """Capped count, keyset cursors: a page costs the same however long the queue is."""
+
+
+class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Queue items the user may see, the next answer deadline first."""
+
+    serializer_class = QueueItemSerializer
+    pagination_class = QueuePagination
+    permission_classes = [ActionPermission]
+    permission_actions = {
+        "list": "moderation.view_queue",
+        "retrieve": "moderation.view_item",
+        **dict.fromkeys(_ITEM_ACTIONS, "moderation.handle_item"),
+    }
+    filterset_class = QueueItemFilter
+
+    def get_queryset(self):
+        return (
+            QueueItem.objects.for_user(self.request.user)
+            .select_related(None)
+            .order_by("answer_due", "received_at", "id")
+        )
+
+    def _run(self, input_class, perform):
+        item = self.get_object()
+        data = input_class(data=self.request.data, context={"item": item, "request": self.request})
+        data.is_valid(raise_exception=True)
+        try:
+            perform(item, data.validated_data)
+        except actions.IdempotencyConflict as error:
+            raise IdempotencyConflict({"idempotency_key": [str(error)]}) from None
+        except actions.ActionError as error:
+            raise action_failed(error) from None
+        item.refresh_from_db()
+        return Response(self.get_serializer(item).data)
+
+    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._run(
+            NoteInput,
+            lambda item, d: actions.acknowledge(item, acting_user=request.user, note=d["note"]),
+        )
+
+    @extend_schema(request=ReplyInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        return self._run(
+            ReplyInput,
+            lambda item, d: actions.reply(
+                item,
+                d["text"],
+                acting_user=request.user,
+                idempotency_key=d["idempotency_key"],
+                canned=d["canned"],
+            ),
+        )
+
+    @extend_schema(request=ForwardInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        return self._run(
+            ForwardInput,
+            lambda item, d: actions.forward(
+                item,
+                to_unit=d["to_unit"],
+                to_user=d.get("to_user"),
+                due_at=d["due_at"],
+                note=d["note"],
+                acting_user=request.user,
+            ),
+        )
+
+    @extend_schema(request=CloseInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._run(
+            CloseInput,
+            lambda item, d: actions.close(item, d["reason"], acting_user=request.user),
+        )
+
+    @extend_schema(request=AssignInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._run(
+            AssignInput,
+            lambda item, d: actions.assign(item, d["to_user"], acting_user=request.user),
+        )
+
+    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        return self._run(
+            ReasonInput,
+            lambda item, d: actions.hide(
+                item, d["reason"], acting_user=request.user, note=d["note"]
+            ),
+        )
+
+    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        return self._run(
+            NoteInput,
+            lambda item, d: actions.unhide(item, acting_user=request.user, note=d["note"]),
+        )
+
+    @extend_schema(request=TellAuthorInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"], url_path="tell-author")
+    def tell_author(self, request, pk=None):
+        return self._run(
+            TellAuthorInput,
+            lambda item, d: actions.tell_author(
+                item, d["reason"], d["text"], acting_user=request.user
+            ),
+        )
+
+    # Not named `delete`: a viewset method of that name would answer every DELETE request.
+    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    def delete_on_platform(self, request, pk=None):
+        return self._run(
+            ReasonInput,
+            lambda item, d: actions.delete(
+                item, d["reason"], acting_user=request.user, note=d["note"]
+            ),
+        )
+
+    @extend_schema(request=RecordInput, responses=QueueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        return self._run(
+            RecordInput,
+            lambda item, d: actions.capture_record(item, acting_user=request.user, **d),
+        )

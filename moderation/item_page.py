@@ -1,0 +1,121 @@
+"""What an item's page shows, assembled from the item and the user's scoped querysets: the
+thread around it, the author's earlier items, its history, forwardings and record, and the
+forms' starting values. Read side only; the page's writes go through `actions`."""
+
+import uuid
+from datetime import timedelta
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from governance.models import RemovalReason
+from governance.permissions import can
+from governance.policy import version_in_force
+
+from .models import CannedAnswer, Forwarding, ForwardingStatus, QueueItem, Record
+
+
+def visible_item(user, pk):
+    """The item `pk` among those `user` may see (the queue's own scoping), or 404."""
+    return get_object_or_404(
+        QueueItem.objects.restrict(user, "moderation.view_item").select_related(
+            "channel", "channel__owner_unit", "assigned_to", "parent", "policy_version__policy"
+        ),
+        pk=pk,
+    )
+
+
+def forwarding_to_answer(user, item, raw_id):
+    """The forwarding `raw_id` of `item` among those forwarded to `user`, or 404."""
+    if not (raw_id.isdigit() and len(raw_id) < 19):
+        raise Http404
+    return get_object_or_404(Forwarding.objects.forwarded_to(user), pk=raw_id, item=item)
+
+
+def removal_reasons(item):
+    """The removal reasons of the policy version in force for the item's municipality."""
+    version = version_in_force(item.channel.owner_unit.municipality)
+    return list(RemovalReason.objects.filter(version=version)) if version else []
+
+
+def thread_around(visible, item):
+    """The other items of the item's thread the user may see, oldest first."""
+    if not item.thread_external_id:
+        return []
+    return list(
+        visible.filter(channel_id=item.channel_id, thread_external_id=item.thread_external_id)
+        .exclude(pk=item.pk)
+        .order_by("created_at", "id")
+        .only("id", "author_name", "masked_text", "created_at", "status")[:50]
+    )
+
+
+def earlier_from_author(visible, item):
+    """The author's ten latest earlier items on the same platform the user may see."""
+    if not item.author_external_id:
+        return []
+    return list(
+        visible.filter(
+            platform=item.platform,
+            author_external_id=item.author_external_id,
+            received_at__lt=item.received_at,
+        )
+        .select_related("channel")
+        .order_by("-received_at")
+        .only("id", "masked_text", "received_at", "status", "channel__name")[:10]
+    )
+
+
+def reply_initial(item, suggested):
+    """The reply form's starting values: a fresh idempotency key, and the expert's latest
+    answer or, for an item holding personal data, the suggested canned answer."""
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if item.has_personal_data and suggested is not None:
+        initial["text"] = suggested.text
+    answered = (
+        item.forwardings.filter(status=ForwardingStatus.ANSWERED).order_by("-answered_at").first()
+    )
+    if answered is not None:
+        # Masked: an answer stored before outgoing text was checked may hold an ID number.
+        initial["text"] = answered.masked_answer_text
+        initial["forwarding"] = answered.pk
+    return initial
+
+
+def forward_initial(item):
+    """The forward form's starting deadline, as a local wall-clock time to the minute."""
+    now = timezone.now()
+    if item.answer_due and item.answer_due > now:
+        # Half the time left: the team needs the other half to review and post.
+        due = now + (item.answer_due - now) / 2
+    else:
+        due = now + timedelta(hours=4)
+    return {"due_at": timezone.localtime(due).replace(second=0, microsecond=0, tzinfo=None)}
+
+
+def item_page_data(user, item):
+    """Everything the item page reads, apart from its forms."""
+    visible = QueueItem.objects.for_user(user)
+    municipality = item.channel.owner_unit.municipality
+    canned = list(CannedAnswer.objects.filter(municipality=municipality))
+    suggested = next((c for c in canned if c.for_personal_data), None)
+    forwardings = item.forwardings.select_related("to_unit", "to_user", "forwarded_by")
+    my_forwardings = [f for f in forwardings if can(user, "moderation.answer_forwarded", f)]
+    return {
+        "item": item,
+        "now": timezone.now(),
+        "thread": thread_around(visible, item),
+        "earlier": earlier_from_author(visible, item),
+        "history": item.audit_entries.select_related("actor").order_by("at", "id"),
+        "forwardings": item.forwardings.select_related("to_unit", "to_user", "forwarded_by"),
+        "my_open_forwardings": [f for f in my_forwardings if f.is_open],
+        "record": Record.objects.filter(item=item).first(),
+        "notices": item.author_notices.select_related("reason", "sent_by"),
+        "may_handle": can(user, "moderation.handle_item", item),
+        "may_record": can(user, "moderation.records"),
+        "canned": canned,
+        "suggested": suggested if item.has_personal_data else None,
+        "reasons": removal_reasons(item),
+        "reply_initial": reply_initial(item, suggested),
+    }

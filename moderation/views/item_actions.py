@@ -1,0 +1,199 @@
+"""The actions posted from an item's page (acknowledge, reply, forward, close, assign, hide,
+unhide, tell the author, delete, capture a record, send an expert's answer back): each reads its
+form and calls its function in `actions`; a refused step re-renders the page with the message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from governance.permissions.views import ActionRequiredMixin
+
+from .. import actions
+from ..forms import (
+    AssignForm,
+    CloseForm,
+    ForwardForm,
+    ReasonForm,
+    RecordForm,
+    ReplyForm,
+    SendBackForm,
+    TellAuthorForm,
+)
+from ..item_page import forwarding_to_answer, removal_reasons, visible_item
+from .common import posted_note
+from .item import item_context
+
+
+class ItemActionView(ActionRequiredMixin, View):
+    """POST one action on an item; a refused step re-renders the page with the message."""
+
+    http_method_names = ["post"]
+
+    @property
+    def permission_action(self):
+        # An expert sends an answer back on an item they may only see; the forwarding itself
+        # is then looked up among those forwarded to them.
+        if self.kwargs.get("action") == "send_back":
+            return "moderation.view_item"
+        return "moderation.handle_item"
+
+    def get_permission_object(self):
+        self.item = visible_item(self.request.user, self.kwargs["pk"])
+        return self.item
+
+    def post(self, request, pk, action):
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            raise Http404
+        try:
+            result = handler(request, self.item)
+        except actions.ActionError as error:
+            return self._refused(str(error), {})
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, result)
+        return redirect(self.item.get_absolute_url())
+
+    def _refused(self, message, forms):
+        context = item_context(self.request, self.item, forms=forms, error=message)
+        return render(self.request, "moderation/item_detail.html", context, status=400)
+
+    def _form(self, form, key):
+        if not form.is_valid():
+            return None, self._refused(_("Check the form."), {key: form})
+        return form.cleaned_data, None
+
+    def _on_form(self, form, key, perform):
+        """Run `perform()`; a personal ID number in the text is shown on the form's field."""
+        try:
+            perform()
+        except actions.PersonalIdInText as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self._refused(str(error), {key: form})
+        return None
+
+    def do_acknowledge(self, request, item):
+        actions.acknowledge(item, acting_user=request.user, note=posted_note(request))
+        return _("Acknowledged.")
+
+    def do_reply(self, request, item):
+        form = ReplyForm(request.POST)
+        data, refused = self._form(form, "reply")
+        if refused:
+            return refused
+        forwarding = None
+        if data.get("forwarding"):
+            forwarding = item.forwardings.filter(pk=data["forwarding"]).first()
+        refused = self._on_form(
+            form,
+            "reply",
+            lambda: actions.reply(
+                item,
+                data["text"],
+                acting_user=request.user,
+                idempotency_key=data["idempotency_key"],
+                canned=data.get("canned") or "",
+                forwarding=forwarding,
+            ),
+        )
+        return refused or _("The answer is on its way to the platform.")
+
+    def do_forward(self, request, item):
+        form = ForwardForm(request.POST, prefix="forward", item=item)
+        data, refused = self._form(form, "forward")
+        if refused:
+            return refused
+        try:
+            actions.forward(
+                item,
+                to_unit=data["to_unit"],
+                to_user=data.get("to_user"),
+                due_at=data["due_at"],
+                note=data.get("note", ""),
+                acting_user=request.user,
+            )
+        except actions.ActionError as error:
+            form.add_error(error.field or "due_at", str(error))
+            return self._refused(str(error), {"forward": form})
+        return _("Forwarded.")
+
+    def do_close(self, request, item):
+        data, refused = self._form(CloseForm(request.POST, prefix="close"), "close")
+        if refused:
+            return refused
+        actions.close(item, data["reason"], acting_user=request.user)
+        return _("Closed.")
+
+    def do_assign(self, request, item):
+        data, refused = self._form(AssignForm(request.POST, item=item, prefix="assign"), "assign")
+        if refused:
+            return refused
+        actions.assign(item, data.get("to_user"), acting_user=request.user)
+        return _("Assignment saved.")
+
+    def do_hide(self, request, item):
+        form = ReasonForm(request.POST, reasons=removal_reasons(item), prefix="hide")
+        data, refused = self._form(form, "hide")
+        if refused:
+            return refused
+        actions.hide(item, data["reason"], acting_user=request.user, note=data.get("note", ""))
+        return _("Hiding is on its way to the platform.")
+
+    def do_unhide(self, request, item):
+        actions.unhide(item, acting_user=request.user, note=posted_note(request))
+        return _("Unhiding is on its way to the platform.")
+
+    def do_tell_author(self, request, item):
+        form = TellAuthorForm(request.POST, reasons=removal_reasons(item), prefix="tell")
+        data, refused = self._form(form, "tell")
+        if refused:
+            return refused
+        refused = self._on_form(
+            form,
+            "tell",
+            lambda: actions.tell_author(
+                item, data["reason"], data["text"], acting_user=request.user
+            ),
+        )
+        return refused or _("The author is being told why.")
+
+    def do_delete(self, request, item):
+        form = ReasonForm(request.POST, reasons=removal_reasons(item), prefix="delete")
+        data, refused = self._form(form, "delete")
+        if refused:
+            return refused
+        try:
+            actions.delete(
+                item, data["reason"], acting_user=request.user, note=data.get("note", "")
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+            return self._refused(str(error), {"delete": form})
+        return _("Deletion is on its way to the platform.")
+
+    def do_record(self, request, item):
+        data, refused = self._form(RecordForm(request.POST, prefix="record"), "record")
+        if refused:
+            return refused
+        actions.capture_record(item, acting_user=request.user, **data)
+        return _("Captured as a record.")
+
+    def do_send_back(self, request, item):
+        forwarding = forwarding_to_answer(request.user, item, request.POST.get("forwarding", ""))
+        form = SendBackForm(request.POST)
+        data, refused = self._form(form, "send_back")
+        if refused:
+            return refused
+        refused = self._on_form(
+            form,
+            "send_back",
+            lambda: actions.send_back(forwarding, data["answer"], acting_user=request.user),
+        )
+        if refused:
+            return refused
+        messages.success(request, _("Your answer was sent back to the team."))
+        return redirect("moderation:forwarded")
