@@ -87,7 +87,7 @@ def encode(histogram: int) -> bytes:
     """What a channel day stores: the counts, little-endian and compressed (empty: b"")."""
     if not histogram:
         return b""
-    return zlib.compress(histogram.to_bytes((histogram.bit_length() + 7) // 8, "little"), 1)
+    return zlib.compress(histogram.to_bytes((histogram.bit_length() + 7) // 8, "little"))
 
 
 def decode(data) -> int:
