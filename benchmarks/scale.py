@@ -19,6 +19,7 @@ channel days are then rebuilt as `repair_counts` would.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale python benchmarks/scale.py
         [--small 10000] [--large 1000000] [--repeats 15] [--users 30] [--seconds 30]
+        [--only report] [--skip-load] [--skip-timing] [--rebuild]
 """
 
 from __future__ import annotations
@@ -72,6 +73,13 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-timing", action="store_true", help="only the load run")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="time only the endpoints whose label contains WORD (repeatable), e.g. --only report",
+    )
     parser.add_argument(
         "--rebuild",
         action="store_true",
@@ -189,7 +197,7 @@ def build_world():
 FILL = """
 INSERT INTO moderation_queueitem (
     channel_id, platform, external_id, kind, parent_external_id, thread_external_id,
-    author_name, author_external_id, text, permalink, created_at, received_at,
+    author_name, author_external_id, text, masked_text, permalink, created_at, received_at,
     first_response_due, answer_due, first_response_warn_at, answer_warn_at, status,
     assigned_to_id, hidden_on_platform, has_personal_data, raw, closed_reason,
     first_response_escalation, answer_escalation, next_deadline, first_responded_at,
@@ -199,6 +207,8 @@ SELECT
     (%(channels)s::bigint[])[1 + g %% 10], (%(platforms)s::text[])[1 + g %% 10],
     'scale-item-' || g, 'comment', '', 'post-' || (g / 20),
     'Borger ' || (g %% 5000), 'author-' || (g %% 5000),
+    'Spørgsmål nummer ' || g || ' om affald, veje og åbningstider i kommunen',
+    -- no personal ids in the text, so the masked text is the text
     'Spørgsmål nummer ' || g || ' om affald, veje og åbningstider i kommunen', '',
     r, r, r + interval '60 minutes', r + interval '1440 minutes',
     r + interval '45 minutes', r + interval '1080 minutes', st,
@@ -320,12 +330,15 @@ def signed_in(users):
     return clients
 
 
-def time_endpoints(worlds, repeats):
+def time_endpoints(worlds, repeats, only=()):
     """{(endpoint, user): {items: median ms}}: each request timed in turn on each database
-    (interleaved, so a busy moment on the machine falls on both)."""
+    (interleaved, so a busy moment on the machine falls on both); with `only`, just the
+    endpoints whose label contains one of its words."""
     result = {}
     labels = [label for label, _url, _extra in endpoints("")]
     for index, label in enumerate(labels):
+        if only and not any(word in label for word in only):
+            continue
         for username in ("scale-comms", "scale-manager"):
             times = {items: [] for items in worlds}
             for repeat in range(repeats + 2):
@@ -483,7 +496,7 @@ def main():
             "cursor": deep_cursor(),
         }
     if not args.skip_timing:
-        print_timings(args, time_endpoints(worlds, args.repeats))
+        print_timings(args, time_endpoints(worlds, args.repeats, args.only))
     if not args.skip_load:
         switch_database(large_name)
         load_run(args, large_name, worlds[args.large]["users"])

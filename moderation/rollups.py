@@ -17,6 +17,7 @@ from django.db.models import Count, F, Min
 from django.db.models.functions import ExtractHour, Round, TruncDate
 from django.utils import timezone
 
+from . import histograms
 from .models import ChannelDay, QueueItem
 
 # Recomputed by every sweep beyond the answer-times window: a margin for late answers.
@@ -34,21 +35,11 @@ def local_zone():
     return municipality_zone()
 
 
-def minute_bucket(minutes: float) -> int:
-    """The histogram key of a time to answer: whole minutes up to an hour, five minutes up to a
-    day, half hours up to a week, hours beyond (a percentile read from them is off by at most
-    half a bucket, and a day's histogram has a few hundred keys at most)."""
-    for limit, step in ((60, 1), (24 * 60, 5), (7 * 24 * 60, 30)):
-        if minutes < limit:
-            return round(minutes / step) * step
-    return round(minutes / 60) * 60
-
-
 def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
     """Recompute the channel days from local date `start` (default: the last `rollup_days()`
     days) up to today, in one transaction. Returns how many rows were written. Four grouped
     queries over the items received since `start`: the counts, the two histograms of minutes
-    and the hours of receipt."""
+    (`moderation.histograms`) and the hours of receipt."""
     from strategy.metrics import MinutesBetween, _compliance_counts, _deadline_missed, _with_answer
 
     now = now or timezone.now()
@@ -73,14 +64,13 @@ def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
             first_missed=row["first_missed"],
             first_on_time=row["first_on_time"],
             first_missed_count=row["first_breached"],
-            answer_minutes={},
-            first_minutes={},
             by_hour=[0] * 24,
             computed_at=now,
         )
+    minutes = {}  # (channel, day, histogram): {minutes: items}
     for attribute, moment in (
-        ("answer_minutes", "_answered_at"),
-        ("first_minutes", "first_responded_at"),
+        ("answer_histogram", "_answered_at"),
+        ("first_histogram", "first_responded_at"),
     ):
         rows = (
             items.filter(**{f"{moment}__isnull": False})
@@ -89,9 +79,11 @@ def roll_up(*, start: date | None = None, now: datetime | None = None) -> int:
             .annotate(n=Count("pk"))
         )
         for row in rows:
-            histogram = getattr(days[row["channel_id"], row["day"]], attribute)
-            key = str(minute_bucket(row["minutes"]))
-            histogram[key] = histogram.get(key, 0) + row["n"]
+            counts = minutes.setdefault((row["channel_id"], row["day"], attribute), {})
+            counts[row["minutes"]] = counts.get(row["minutes"], 0) + row["n"]
+    for (channel_id, day, attribute), counts in minutes.items():
+        histogram = histograms.from_counts(counts)
+        setattr(days[channel_id, day], attribute, histograms.encode(histogram))
     hours = (
         items.annotate(hour=ExtractHour("received_at", tzinfo=zone))
         .values("channel_id", "day", "hour")

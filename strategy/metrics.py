@@ -11,11 +11,9 @@ compliance is simply "answered by `answer_due`".
 """
 
 import math
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -46,6 +44,7 @@ from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
 from audit.models import AuditEntry
 from governance.models import Municipality
 from governance.permissions import access_for
+from moderation import histograms
 from moderation.models import OPEN_STATUSES
 
 from .forecast import forecast_goal
@@ -289,32 +288,23 @@ _DAY_COUNTS = (
     "first_on_time",
     "first_missed_count",
 )
+# The channel days' histograms of minutes to the answer and to the first response.
+_HISTOGRAMS = ("answer_histogram", "first_histogram")
+_SUMMED = _DAY_COUNTS + _HISTOGRAMS
 
 
-def histogram_percentiles(histogram: dict, fractions=(0.5, 0.9)) -> dict:
-    """{fraction: value} over a histogram {value: count}, interpolated between the two nearest
-    values as PostgreSQL's percentile_cont does over the values themselves; {} when empty."""
-    pairs = sorted((float(value), count) for value, count in histogram.items() if count)
-    if not pairs:
-        return {}
-    values = [value for value, _count in pairs]
-    # cumulative[i]: how many values are <= values[i]; the value at rank r (from 0) is the
-    # first whose cumulative count exceeds r.
-    cumulative = list(accumulate(count for _value, count in pairs))
-    total = cumulative[-1]
-    result = {}
-    for fraction in fractions:
-        position = (total - 1) * fraction
-        low, high = math.floor(position), math.ceil(position)
-        low_value = values[bisect_right(cumulative, low)]
-        high_value = values[bisect_right(cumulative, high)]
-        result[fraction] = low_value + (position - low) * (high_value - low_value)
-    return result
+def _decoded(days):
+    """Channel day rows (dicts) with their stored histograms read as integers."""
+    for day in days:
+        for name in _HISTOGRAMS:
+            day[name] = histograms.decode(day[name])
+    return days
 
 
 def _aggregate(days, key, label=None) -> list[dict]:
-    """Sum channel days (or cells of an earlier `_aggregate`) by `key(day)`, in key order: one
-    dict per key with the summed counts, the merged histograms, `_key` and `_label`."""
+    """Sum channel days (from `channel_days`, or cells of an earlier `_aggregate`) by
+    `key(day)`, in key order: one dict per key with the summed counts and histograms (one
+    integer addition each, see `moderation.histograms`), `_key` and `_label`."""
     cells = {}
     for day in days:
         cell_key = key(day)
@@ -322,23 +312,18 @@ def _aggregate(days, key, label=None) -> list[dict]:
         if cell is None:
             cell = cells[cell_key] = {
                 **dict.fromkeys(_DAY_COUNTS, 0),
-                "answer_minutes": defaultdict(int),
-                "first_minutes": defaultdict(int),
+                **dict.fromkeys(_HISTOGRAMS, 0),
                 "_key": cell_key,
                 "_label": label(day) if label else "",
             }
-        for name in _DAY_COUNTS:
+        for name in _SUMMED:
             cell[name] += day[name]
-        for name in ("answer_minutes", "first_minutes"):
-            merged = cell[name]
-            for value, count in day[name].items():
-                merged[value] += count
     return [cells[cell_key] for cell_key in sorted(cells, key=_sortable)]
 
 
 def _row(cell, *, first_response=True) -> AnswerTimeRow:
-    figures = histogram_percentiles(cell["answer_minutes"])
-    first = histogram_percentiles(cell["first_minutes"]) if first_response else {}
+    figures = histograms.percentiles(cell["answer_histogram"])
+    first = histograms.percentiles(cell["first_histogram"]) if first_response else {}
     return AnswerTimeRow(
         key=cell["_key"],
         label=cell["_label"],
@@ -373,12 +358,12 @@ def channel_days(user, period, *fields):
     items (see `moderation.rollups`, which the sweep keeps)."""
     from moderation.models import ChannelDay
 
-    return list(
+    return _decoded(
         ChannelDay.objects.filter(
             channel__in=report_channels(user), day__gte=period.start, day__lte=period.end
         )
         .order_by()
-        .values("channel_id", "day", *_DAY_COUNTS, "answer_minutes", "first_minutes", *fields)
+        .values("channel_id", "day", *_SUMMED, *fields)
     )
 
 
@@ -646,8 +631,8 @@ def goal_progress(goals, *, today=None, now=None):
             days = ChannelDay.objects.filter(where, day__gte=earliest).order_by()
             if goal_expr is not None:
                 days = days.annotate(_goal=goal_expr)
-            fields = ["day", *_DAY_COUNTS, "answer_minutes", "first_minutes"]
-            days = list(days.values(*fields, *(["_goal"] if goal_expr is not None else [])))
+            fields = ["day", *_SUMMED, *(["_goal"] if goal_expr is not None else [])]
+            days = _decoded(days.values(*fields))
             result = []
             for row in answer_time_rows(
                 days,

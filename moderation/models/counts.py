@@ -58,11 +58,14 @@ class ChannelDay(models.Model):
     first_missed = models.DateTimeField(_("first missed deadline"), null=True, blank=True)
     first_on_time = models.IntegerField(_("first response in time"), default=0)
     first_missed_count = models.IntegerField(_("first response missed"), default=0)
-    # Minutes from receipt to the answer, and to the first response, as {minutes: items}, in
-    # buckets that widen with the time (`moderation.rollups.minute_bucket`); the reports'
-    # medians and percentiles are read from these.
-    answer_minutes = models.JSONField(_("minutes to the answer"), default=dict, blank=True)
-    first_minutes = models.JSONField(_("minutes to the first response"), default=dict, blank=True)
+    # Minutes from receipt to the answer, and to the first response, as histograms over the
+    # fixed bucket list of `moderation.histograms` (compressed counts; `histograms.decode` reads
+    # them as integers that add up bucket by bucket); the reports' medians and percentiles are
+    # read from their sums.
+    answer_histogram = models.BinaryField(_("minutes to the answer"), default=b"", blank=True)
+    first_histogram = models.BinaryField(
+        _("minutes to the first response"), default=b"", blank=True
+    )
     # Items received in each hour of the local day, midnight first (24 numbers).
     by_hour = models.JSONField(_("received per hour"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed"))
