@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def org(db):
     # Imported here so pure tests (run without Django) can share this conftest.
-    from governance.testing import build_org
+    from core.testing import build_org
 
     return build_org()
 
@@ -96,7 +96,7 @@ def page(chromium, live_server):
 
 def browser_login(page, username, password=None):
     """Sign in through the login form like a person would."""
-    from governance.testing import PASSWORD
+    from core.testing import PASSWORD
 
     page.goto("/auth/login/")
     page.fill("input[name=login]", username)

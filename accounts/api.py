@@ -12,9 +12,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_errors import BlankableURLField, action_failed
+from core.api_errors import BlankableURLField, action_failed
+from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
-from governance.permissions.api import ActionPermission
 
 from . import actions, limits
 from .answer_times import attach_answer_times

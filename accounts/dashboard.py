@@ -3,8 +3,8 @@
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import access_for, can
 from governance.dashboard import Panel
-from governance.permissions import access_for, can
 
 from .models import Channel, ChannelFlag, ChannelRequest, Decision, FlagKind
 

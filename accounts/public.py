@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, View
 
-from governance import csv_export
+from core import csv_export
 from governance.models import Municipality
 
 from .models import Channel, ChannelStatus

@@ -5,8 +5,8 @@ a channel's responsible person, deputy and the channel editors of its unit for t
 and any member of the organisation may ask for a new page. Nobody decides their own request.
 """
 
+from core.permissions import anonymous_allowed, register
 from governance.models import Role
-from governance.permissions import anonymous_allowed, register
 
 from .models import ChannelStatus
 

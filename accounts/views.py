@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from audit.models import AuditEntry
-from governance.permissions import can
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions import can
+from core.permissions.views import ActionRequiredMixin
 
 from . import actions, answer_times
 from .answer_times import attach_answer_times

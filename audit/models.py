@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
@@ -66,7 +66,7 @@ class AuditEntry(AppendOnlyModel):
     # The web request the action ran in (empty for tasks, commands and the sweeps).
     request_id = models.UUIDField(_("request id"), null=True, blank=True, db_index=True)
 
-    # The database refuses changes too (migration 0001, see governance.append_only).
+    # The database refuses changes too (migration 0001, see core.append_only).
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:

@@ -82,9 +82,9 @@ def build_world():
     real work, not a missing rule."""
     from django.utils import timezone
 
+    from core.testing import build_org
     from governance.models import AnswerTimeRule, OpeningHours, Policy, PolicyVersion
     from governance.models.policy import PolicyStatus
-    from governance.testing import build_org
 
     org = build_org()
     for weekday in range(5):

@@ -160,7 +160,7 @@ def main():
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from governance.permissions import forget_access
+    from core.permissions import forget_access
     from moderation.models import QueueItem
     from moderation.views import QueueView
 

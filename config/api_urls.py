@@ -9,7 +9,7 @@ from importlib import import_module
 from django.apps import apps
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from governance.permissions.api import SCOPED
+from core.permissions.api import SCOPED
 
 
 class RootView(APIRootView):

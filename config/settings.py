@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "core",
     "governance",
     "accounts",
     "moderation",
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "governance.csp.ContentSecurityPolicyMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -232,22 +233,22 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.api.ActionPermission"],
-    "EXCEPTION_HANDLER": "governance.api_errors.exception_handler",
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.api.ActionPermission"],
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # JSON nested too deeply or holding a NUL character is a 400 (governance/parsers.py).
+    # JSON nested too deeply or holding a NUL character is a 400 (core/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "governance.parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # Counted in the default cache (CACHES), so every process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
-        "governance.api_throttles.AnonRateThrottle",
-        "governance.api_throttles.UserRateThrottle",
+        "core.api_throttles.AnonRateThrottle",
+        "core.api_throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),
@@ -264,7 +265,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "governance.api_errors.add_error_responses",
+        "core.api_errors.add_error_responses",
     ],
     # Several models have a "status" or a clock field: name each choice set after its meaning.
     "ENUM_NAME_OVERRIDES": {

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance.csp import content_security_policy
+from core.csp import content_security_policy
 from governance.views import DashboardView
 
 urlpatterns = [
@@ -33,8 +33,8 @@ urlpatterns = [
 ]
 
 # JSON under /api/, the site's pages elsewhere.
-handler404 = "governance.api_errors.page_not_found"
-handler500 = "governance.api_errors.server_error"
+handler404 = "core.api_errors.page_not_found"
+handler500 = "core.api_errors.server_error"
 
 admin.site.site_header = "Social media governance"
 

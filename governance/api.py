@@ -13,8 +13,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_errors import ActionRefused, action_failed
+from core.permissions import access_for, can
+from core.permissions.api import SCOPED, ActionPermission
+
 from . import actions
-from .api_errors import ActionRefused, action_failed
 from .models import (
     AnswerTimeRule,
     CommunicationValue,
@@ -27,8 +30,6 @@ from .models import (
     ReadConfirmation,
     RemovalReason,
 )
-from .permissions import access_for, can
-from .permissions.api import SCOPED, ActionPermission
 from .policy import version_in_force
 
 

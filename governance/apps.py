@@ -7,9 +7,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from django.core import checks as django_checks
-
-        from . import append_only, checks, rules, signals  # noqa: F401
-        from .permissions.api import check_api_permissions
-
-        django_checks.register(check_api_permissions, django_checks.Tags.urls)
+        from . import rules, signals  # noqa: F401

@@ -23,7 +23,7 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
         looser limit over every address (`login_failed_account`) slows a flood against one
         account from many addresses. The limits are `ACCOUNT_RATE_LIMITS` in the settings; the
         counts live in the default cache, which must be shared by every process (see
-        `governance.checks`).
+        `core.checks`).
         """
         account = self._get_login_attempts_cache_key(request, **credentials)
         here = ratelimit.consume(

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import access_for, can, registered_actions
+from core.permissions import access_for, can, registered_actions
 
 # (url name, label, permission action). Entries whose page or rule does not exist are left out,
 # so the menu only ever links to pages that are there.

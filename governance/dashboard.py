@@ -10,7 +10,7 @@ from importlib import import_module
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import access_for
+from core.permissions import access_for
 
 
 @dataclass

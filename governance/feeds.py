@@ -8,8 +8,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.permissions import can
+
 from .models import PolicyStatus, PolicyVersion
-from .permissions import can
 from .policy import guideline_settings
 from .views_guidelines import current_municipality
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .markdown import plain_text
+from core.markdown import plain_text
+
 from .models import (
     AnswerTimeRule,
     GuidelineSettings,

@@ -1,6 +1,6 @@
 """Permission rules for the organisation itself."""
 
-from .permissions import register
+from core.permissions import register
 
 
 def _member(access, obj=None):

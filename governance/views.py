@@ -2,8 +2,9 @@
 
 from django.views.generic import TemplateView
 
+from core.permissions.views import ActionRequiredMixin
+
 from .dashboard import collect_panels
-from .permissions.views import ActionRequiredMixin
 
 
 class DashboardView(ActionRequiredMixin, TemplateView):

@@ -14,8 +14,12 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
-from . import actions, csp
-from .markdown import plain_text, render_markdown
+from core import csp
+from core.markdown import plain_text, render_markdown
+from core.permissions import can
+from core.permissions.views import ActionRequiredMixin
+
+from . import actions
 from .models import (
     Audience,
     HouseRulePart,
@@ -27,8 +31,6 @@ from .models import (
     ReadConfirmation,
     RemovalReason,
 )
-from .permissions import can
-from .permissions.views import ActionRequiredMixin
 from .policy import (
     describe_time,
     guideline_settings,

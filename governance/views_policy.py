@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.permissions.views import ActionRequiredMixin
+
 from . import actions
 from .forms import (
     AdoptForm,
@@ -22,7 +24,6 @@ from .forms import (
     reason_translation_formset,
 )
 from .models import Policy, PolicyStatus, PolicyVersion
-from .permissions.views import ActionRequiredMixin
 from .policy import guideline_settings
 from .views_guidelines import current_municipality, load_version
 

@@ -19,8 +19,8 @@ from collections import Counter
 from django.db import connections, router, transaction
 from django.db.models import Count, Q, Sum
 
+from core.permissions import access_for
 from governance.models import Role
-from governance.permissions import access_for
 
 from .models import OPEN_STATUSES, Forwarding, OpenItemCount, QueueItem
 

@@ -3,8 +3,8 @@ from the open-item counters the actions keep (`moderation.counts`), not counted 
 
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import can
 from governance.dashboard import Panel
-from governance.permissions import can
 
 from .counts import open_counts
 

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.permissions import can
 from governance.models import RemovalReason
-from governance.permissions import can
 from governance.policy import version_in_force
 
 from .models import CannedAnswer, Forwarding, ForwardingStatus, QueueItem, Record

@@ -1,7 +1,7 @@
 """Permission rules for the moderation queue and the answer routine."""
 
+from core.permissions import register
 from governance.models import Role
-from governance.permissions import register
 
 _HANDLERS = (Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR)
 

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import ChannelConnection
-from governance.bounds import EARLIEST, LATEST, supported_moment
+from core.bounds import EARLIEST, LATEST, supported_moment
 from platforms.base import FetchedItem
 
 from .models import QueueItem

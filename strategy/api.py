@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
-from governance.bounds import EARLIEST_DATE, LATEST_DATE
-from governance.permissions.api import ActionPermission
+from core.bounds import EARLIEST_DATE, LATEST_DATE
+from core.permissions.api import ActionPermission
 
 from . import metrics
 from .forms import ReportFilterForm

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, ChannelStatus
+from core.permissions import access_for, can
 from governance.dashboard import Panel
 from governance.models import Role
-from governance.permissions import access_for, can
 from moderation.models import OPEN_STATUSES, QueueItem
 
 from .metrics import _share, _with_answer, municipality_zone

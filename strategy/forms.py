@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel
-from governance.bounds import SupportedDateField
+from core.bounds import SupportedDateField
 
 from .metrics import DIMENSIONS, INTERVALS, Period
 from .models import ChannelStrategy, Goal, PlanItem, Purpose, YearTheme

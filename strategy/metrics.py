@@ -42,8 +42,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
 from audit.models import AuditEntry
+from core.permissions import access_for
 from governance.models import Municipality
-from governance.permissions import access_for
 from moderation import histograms
 from moderation.models import OPEN_STATUSES
 

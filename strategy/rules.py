@@ -1,7 +1,7 @@
 """Permission rules for strategy, goals, the yearly plan and the reports."""
 
+from core.permissions import register
 from governance.models import Role
-from governance.permissions import register
 
 
 def _view_strategy(access, obj=None):

@@ -14,9 +14,9 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from accounts.models import Channel
-from governance import csv_export
-from governance.permissions import can
-from governance.permissions.views import ActionRequiredMixin
+from core import csv_export
+from core.permissions import can
+from core.permissions.views import ActionRequiredMixin
 
 from . import actions, ical, metrics
 from .charts import (

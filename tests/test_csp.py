@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_the_api_docs_load_their_script_from_a_url(client, org):
 
 def test_the_login_form_may_lead_to_the_identity_provider(settings):
     # Browsers check form-action on the redirect after the OIDC login's POST as well.
-    from governance import csp
+    from core import csp
 
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {

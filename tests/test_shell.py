@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from core.testing import PASSWORD
 from governance.models import Membership, Municipality, OrgUnit, Role
-from governance.testing import PASSWORD
 
 
 def test_login_with_a_local_account_leads_to_the_dashboard(client, org):

@@ -1,5 +1,5 @@
 """The database refuses every UPDATE and DELETE of a channel's history (see
-governance.append_only, also for how `manage.py flush` still empties the table on SQLite)."""
+core.append_only, also for how `manage.py flush` still empties the table on SQLite)."""
 
 from django.db import migrations
 
@@ -29,7 +29,7 @@ SQLITE = [
     CREATE TRIGGER accounts_channelevent_no_update BEFORE UPDATE ON accounts_channelevent
     BEGIN SELECT RAISE(ABORT, 'accounts_channelevent rows are append-only: UPDATE refused'); END
     """,
-    # append_only_lifted() answers 1 only inside `manage.py flush` (governance.append_only).
+    # append_only_lifted() answers 1 only inside `manage.py flush` (core.append_only).
     """
     CREATE TRIGGER accounts_channelevent_no_delete BEFORE DELETE ON accounts_channelevent
     WHEN NOT append_only_lifted()

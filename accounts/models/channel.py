@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import access_for
 from governance.models import OrgUnit
-from governance.permissions import access_for
 
 from .decisions import Decided
 

@@ -4,7 +4,7 @@ sees the channel but may not connect it gets 403, who does not see it 404."""
 
 from django.urls import reverse
 
-from governance.testing import Case, expect
+from core.testing import Case, expect
 
 _CONNECTS_A = {
     "editor": 200,

@@ -15,7 +15,7 @@ from accounts.models import (
     PlatformRole,
 )
 from audit.models import AuditEntry
-from governance.testing import Case, expect
+from core.testing import Case, expect
 
 # Who sees channel "a": its unit, centre A's manager, the team.
 _SEES_A = {

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.answer_times import AnswerTimes
 from accounts.models import Channel, ChannelAdmin, ChannelScope, ChannelStatus, FlagKind
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation.models import ItemStatus, QueueItem
 from moderation.rollups import roll_up
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import ChannelClosingRequest, ChannelStatus, NoticeStatus
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation.models import OutboxMessage, OutboxStatus
 from moderation.tests import polling_support
 from moderation.tests.polling_support import (

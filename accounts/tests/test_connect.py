@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import ChannelConnection, ChannelStatus, TokenStatus
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation.tests import polling_support
 from moderation.tests.polling_support import ACCOUNTS, add_fault
 

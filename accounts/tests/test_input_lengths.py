@@ -12,7 +12,7 @@ from accounts.api import (
 )
 from accounts.forms import ChannelRequestForm, ClosingRequestForm, CommentForm, DecisionForm
 from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from accounts.models import (
     TokenStatus,
 )
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import actions
 from accounts.models import Channel, ChannelAdmin, ChannelRequest
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

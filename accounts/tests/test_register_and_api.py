@@ -14,7 +14,7 @@ from accounts.models import (
     ChannelStatus,
     Decision,
 )
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

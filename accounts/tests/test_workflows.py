@@ -15,8 +15,8 @@ from accounts.models import (
 )
 from accounts.rules import may_connect
 from audit.models import AuditEntry
-from governance.permissions import can
-from governance.testing import PASSWORD
+from core.permissions import can
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

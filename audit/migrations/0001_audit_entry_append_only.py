@@ -1,12 +1,12 @@
 """The one audit trail, append-only in the database too: its triggers refuse every UPDATE and
-DELETE (see governance.append_only, also for how `manage.py flush` still empties it on SQLite)."""
+DELETE (see core.append_only, also for how `manage.py flush` still empties it on SQLite)."""
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from governance.append_only import run_sql
+from core.append_only import run_sql
 
 
 class Migration(migrations.Migration):

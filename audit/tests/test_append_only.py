@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEntry
-from governance.append_only import AppendOnlyError
+from core.append_only import AppendOnlyError
 
 REFUSED = "append-only"
 

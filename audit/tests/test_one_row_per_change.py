@@ -239,7 +239,7 @@ def test_a_pages_life_is_one_row_per_step(org):
 def test_the_channel_page_shows_the_change_in_words(client, org, settings):
     from django.urls import reverse
 
-    from governance.testing import PASSWORD
+    from core.testing import PASSWORD
 
     channel = org.channels["a"]
     registry.update_channel(channel, acting_user=org.users["comms"], name="Afdeling A (FB)")
@@ -252,7 +252,7 @@ def test_the_channel_page_shows_the_change_in_words(client, org, settings):
 
 
 def test_the_audit_api_lists_the_change_and_filters_by_object_type(client, org, question):
-    from governance.testing import PASSWORD
+    from core.testing import PASSWORD
 
     actions.assign(question, org.users["comms"], acting_user=org.users["comms_lead"])
     client.login(username="comms", password=PASSWORD)

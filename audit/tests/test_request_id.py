@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation import actions
 from moderation.tests.support import adopt_policy, item
 

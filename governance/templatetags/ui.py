@@ -2,7 +2,7 @@
 
 from django import forms, template
 
-from governance.permissions import can
+from core.permissions import can
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from governance.testing import Case, expect
+from core.testing import Case, expect
 
 CASES = [
     Case("dashboard", lambda org: reverse("dashboard"), expect(200, anonymous=302, outsider=403)),

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from audit.models import AuditEntry
-from governance.permissions.api import SCOPED, ActionPermission, api_permission_errors
+from core.permissions.api import SCOPED, ActionPermission, api_permission_errors
 from moderation.api import QueueItemViewSet
 from moderation.models import Forwarding, OutboxMessage, QueueItem
 
@@ -133,7 +133,7 @@ def test_the_system_check_refuses_verb_named_and_unmapped_actions():
 
 
 def test_every_routed_api_view_passes_the_check():
-    from governance.permissions.api import check_api_permissions
+    from core.permissions.api import check_api_permissions
 
     assert check_api_permissions() == []
     call_command("check", fail_level="ERROR")

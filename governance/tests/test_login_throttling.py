@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.checks import Warning
 
-from governance.checks import shared_cache
-from governance.testing import PASSWORD
+from core.checks import shared_cache
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from governance.testing import PASSWORD, PERSONAS
+from core.testing import PASSWORD, PERSONAS
 
 MATRIX_APPS = ("governance", "accounts", "moderation", "strategy")
 

@@ -24,10 +24,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from governance.permissions import access_for, can
-from governance.permissions.api import SCOPED, ActionPermission
-from governance.permissions.views import ActionRequiredMixin, MemberRequiredMixin
-from governance.testing import PERSONAS
+from core.permissions import access_for, can
+from core.permissions.api import SCOPED, ActionPermission
+from core.permissions.views import ActionRequiredMixin, MemberRequiredMixin
+from core.testing import PERSONAS
 
 METHODS = ("get", "post", "put", "patch", "delete")
 SKIPPED_NAMESPACES = {"admin"}

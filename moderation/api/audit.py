@@ -4,8 +4,8 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
 from audit.models import AuditEntry
-from governance.bounds import SupportedIsoDateTimeFilter
-from governance.permissions.api import ActionPermission
+from core.bounds import SupportedIsoDateTimeFilter
+from core.permissions.api import ActionPermission
 
 from .fields import MaskedJSONField, MaskedTextField
 

@@ -6,8 +6,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api_errors import action_failed
-from governance.permissions.api import ActionPermission
+from core.api_errors import action_failed
+from core.permissions.api import ActionPermission
 
 from .. import actions, limits
 from ..models import (
@@ -64,7 +64,7 @@ class CrisisView(APIView):
     def _municipality(self, request):
         from django.core.exceptions import PermissionDenied
 
-        from governance.permissions import can
+        from core.permissions import can
 
         if not can(request.user, "moderation.crisis"):
             raise PermissionDenied

@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.permissions.api import ActionPermission
+from core.permissions.api import ActionPermission
 
 from ..models import (
     Notification,

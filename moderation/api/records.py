@@ -6,8 +6,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_errors import BlankableURLField, action_failed
-from governance.permissions.api import ActionPermission
+from core.api_errors import BlankableURLField, action_failed
+from core.permissions.api import ActionPermission
 
 from .. import actions, limits
 from ..models import (

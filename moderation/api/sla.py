@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
-from governance.bounds import out_of_span_message, supported_moment
-from governance.permissions.api import SCOPED, ActionPermission
+from core.bounds import out_of_span_message, supported_moment
+from core.permissions.api import SCOPED, ActionPermission
 
 from ..deadlines import DeadlineCalculator
 

@@ -1,7 +1,7 @@
 """The database refuses changes to the audit trail and to the captured part of records.
 
 Audit entries: no UPDATE, no DELETE. Records: no DELETE, and no UPDATE that changes a captured
-column (the archive metadata and `exported_at` may change). See governance.append_only, also for
+column (the archive metadata and `exported_at` may change). See core.append_only, also for
 how `manage.py flush` still empties the tables on SQLite.
 """
 
@@ -69,7 +69,7 @@ SQLITE = [
     CREATE TRIGGER moderation_auditentry_no_update BEFORE UPDATE ON moderation_auditentry
     BEGIN SELECT RAISE(ABORT, 'moderation_auditentry rows are append-only: UPDATE refused'); END
     """,
-    # append_only_lifted() answers 1 only inside `manage.py flush` (governance.append_only).
+    # append_only_lifted() answers 1 only inside `manage.py flush` (core.append_only).
     """
     CREATE TRIGGER moderation_auditentry_no_delete BEFORE DELETE ON moderation_auditentry
     WHEN NOT append_only_lifted()

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform
+from core.permissions import access_for
+from core.permissions.querysets import RestrictQuerySetMixin
 from governance.models import Role
-from governance.permissions import access_for
-from governance.permissions.querysets import RestrictQuerySetMixin
 
 from ..personal_data import mask_personal_ids
 from .workflow import Forwarding

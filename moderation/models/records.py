@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from governance.append_only import AppendOnlyError, AppendOnlyQuerySet
-from governance.permissions.querysets import RestrictQuerySetMixin
+from core.append_only import AppendOnlyError, AppendOnlyQuerySet
+from core.permissions.querysets import RestrictQuerySetMixin
 
 # The archive metadata and the export time: completed after the capture.
 METADATA_FIELDS = (
@@ -88,7 +88,7 @@ class Record(models.Model):
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
 
     # Only the metadata may be updated; records are never deleted. The database refuses the
-    # rest too (migration 0008, see governance.append_only).
+    # rest too (migration 0008, see core.append_only).
     APPEND_ONLY_MUTABLE = METADATA_FIELDS
     objects = RecordQuerySet.as_manager()
 

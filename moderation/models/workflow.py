@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import Access, access_for
 from governance.models import Role
-from governance.permissions import Access, access_for
 
 
 class ForwardingStatus(models.TextChoices):

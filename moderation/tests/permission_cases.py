@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.testing import Case, expect
+from core.testing import Case, expect
 
 _QUEUE = expect(200, anonymous=302, outsider=403, staff=403, politician=403)
 # Item "a" sits on department A's channel: its editor, centre A's manager, the team.

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation.models import Forwarding, OutboxMessage, QueueItem
 
 from .support import adopt_policy, item

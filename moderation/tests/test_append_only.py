@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from governance.append_only import AppendOnlyError
+from core.append_only import AppendOnlyError
 from moderation import actions
 from moderation.models import Record
 

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Channel
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation import actions
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.testing import PASSWORD, PERSONAS
+from core.testing import PASSWORD, PERSONAS
 from moderation import actions, counts
 from moderation.escalation import sweep
 from moderation.intake import on_new_items

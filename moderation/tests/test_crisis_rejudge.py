@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts.models import Channel, ChannelScope, ChannelStatus
 from audit.models import AuditEntry
+from core.testing import PASSWORD
 from governance.models import Municipality, OrgUnit, UnitKind
-from governance.testing import PASSWORD
 from moderation import actions
 from moderation.deadlines import DeadlineCalculator, assign_deadlines
 from moderation.escalation import sweep

@@ -3,7 +3,7 @@ language, or the browser drops them and the field shows empty."""
 
 import re
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 
 
 def test_the_forward_forms_internal_deadline_is_filled_in_iso_for_the_picker(client, org):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.testing import PASSWORD
 from governance.models import Membership, Municipality, OrgUnit, Role, UnitKind
-from governance.testing import PASSWORD
 from moderation import actions
 from moderation.models import Forwarding, ItemStatus, Notification, QueueItem
 

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import PASSWORD
 from governance.models import Membership, Role
-from governance.testing import PASSWORD
 from moderation import escalation, sla, tasks
 from moderation.deadlines import assign_deadlines, forwarding_warn_at
 from moderation.models import (

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation.models import QueueItem
 
 from .support import item

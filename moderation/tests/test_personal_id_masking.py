@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import ChannelClosingRequest
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.models import (
     AuthorNotice,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.testing import PASSWORD
 from governance.models import Membership, Role
-from governance.testing import PASSWORD
 from moderation.counts import count_created
 from moderation.models import ItemStatus, OutboxMessage, QueueItem
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from moderation import actions, exporters
 from moderation.actions import ActionError
 from moderation.models import Record

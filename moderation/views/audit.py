@@ -10,8 +10,8 @@ from django.views.generic import TemplateView
 
 from accounts.models import Channel
 from audit.models import AuditEntry
-from governance import csv_export
-from governance.permissions.views import ActionRequiredMixin
+from core import csv_export
+from core.permissions.views import ActionRequiredMixin
 
 from ..personal_data import mask_personal_ids, mask_personal_ids_in
 

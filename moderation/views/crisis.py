@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions.views import ActionRequiredMixin
 
 from .. import actions
 from ..forms import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions.views import ActionRequiredMixin
 
 from ..models import (
     Forwarding,

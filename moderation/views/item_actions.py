@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions.views import ActionRequiredMixin
 
 from .. import actions
 from ..forms import (

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions.views import ActionRequiredMixin
 
 from ..models import (
     Notification,

@@ -19,8 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.views import View
 
 from accounts.models import Platform
-from governance.bounds import supported_moment
-from governance.permissions.views import ActionRequiredMixin
+from core.bounds import supported_moment
+from core.permissions.views import ActionRequiredMixin
 
 from ..counts import open_counts
 from ..forms import (

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from governance.permissions import can
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions import can
+from core.permissions.views import ActionRequiredMixin
 
 from .. import actions, exporters
 from ..forms import (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from governance.permissions.views import ActionRequiredMixin
+from core.permissions.views import ActionRequiredMixin
 
 from .. import actions
 from ..forms import AbsenceForm, RotaMoveForm

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from governance.testing import Case, expect
+from core.testing import Case, expect
 
 # strategy.view: the team, centre managers and channel editors.
 _STRATEGY = {

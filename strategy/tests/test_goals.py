@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from strategy.metrics import goal_progress
 from strategy.models import Goal
 from strategy.tests.conftest import NOW, snapshot_history

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from strategy.models import ChannelStrategy, Goal, PlanItem, YearTheme
 
 

@@ -150,7 +150,7 @@ def test_reports_use_a_fixed_number_of_queries(org, django_assert_num_queries, i
     for index in range(items):
         make_item(org.channels["a"], f"n{index}", answered_after=index + 1)
     comms = org.users["comms"]
-    from governance.permissions import access_for
+    from core.permissions import access_for
 
     access_for(comms)  # the per-request access is computed once, outside the report
     roll_up_all()

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from strategy.ical import escape_text, fold
 from strategy.models import PlanItem, YearTheme
 from strategy.wheel import _angle, _lanes, sector_path

@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from strategy.tests.conftest import NOW, RECEIVED, make_item, roll_up_all
 
 NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30"}

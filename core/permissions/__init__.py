@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..models import Membership, OrgUnit, Role, UnitKind
+from governance.models import Membership, OrgUnit, Role, UnitKind
 
 _RULES: dict[str, Callable] = {}
 
