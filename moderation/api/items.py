@@ -136,7 +136,7 @@ class ForwardInput(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        item = self.context.get("item")  # absent when the schema is drawn
+        item = self.context.get("item")  # absent when the schema is generated
         if item is not None:
             self.fields["to_unit"].queryset = actions.forwarding_units(item)
             self.fields["to_user"].queryset = actions.forwarding_recipients(item)
@@ -160,7 +160,7 @@ class AssignInput(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        item = self.context.get("item")  # absent when the schema is drawn
+        item = self.context.get("item")  # absent when the schema is generated
         if item is not None:
             self.fields["to_user"].queryset = actions.assignable_users(item)
 
