@@ -40,6 +40,12 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent / "test-artifa
 def chromium():
     import os
 
+    if not os.path.exists(CHROMIUM):
+        why = f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            # CI installs Chromium: a missing browser there is a broken build, never a skip.
+            pytest.fail(f"{why}; CI must run them", pytrace=False)
+        pytest.skip(why)
     # The live server runs in a thread of this process; Playwright's sync API runs an event
     # loop, which Django would otherwise take for an async context.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
