@@ -1,14 +1,93 @@
 """Shared test fixtures: the organisation with one person for every role (the personas)."""
 
+import copy
+
 import pytest
 
 
-@pytest.fixture
-def org(db):
-    # Imported here so pure tests (run without Django) can share this conftest.
+def _can_share_the_module_org(item):
+    """Whether a test can run inside the transaction that holds its module's organisation: it
+    asks for the organisation (a test that does not must not find one), and it does not commit
+    for real (transactional_db, live_server), which that open transaction would break."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    uses_database = marker is not None or "db" in fixtures or "transactional_db" in fixtures
+    if not uses_database:
+        return True
+    commits = (
+        (
+            marker is not None
+            and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+        )
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+    return "org" in fixtures and not commits
+
+
+@pytest.fixture(scope="module")
+def _module_org(request, django_db_setup, django_db_blocker):
+    """The personas' organisation, built once per test module.
+
+    It is built inside a transaction that stays open for the module and is rolled back at its
+    end; each test's own transaction (pytest-django's `db`) is a savepoint inside it, rolled back
+    after the test, so every test starts from the same rows. Modules with a test that cannot
+    share it (see `_can_share_the_module_org`) get None: there `org` builds its own organisation
+    for each test, as before.
+    """
+    if not all(
+        _can_share_the_module_org(item)
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+    ):
+        yield None
+        return
+
+    from django.db import transaction
+    from django.test import override_settings
+
     from core.testing import build_org
 
-    return build_org()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        # Marked like Django's TestCase marks its own class-wide transaction, so that code under
+        # test may still open `atomic(durable=True)` blocks.
+        atomic._from_testcase = True
+        atomic.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+                built = build_org()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def org(_module_org, db):
+    """The personas' organisation: every test gets its own copies of the model instances
+    (as Django's `setUpTestData` hands them out), so nothing a test sets or caches on them,
+    such as a user's computed access, reaches the next test."""
+    if _module_org is None:
+        # Imported here so pure tests (run without Django) can share this conftest.
+        from core.testing import build_org
+
+        return build_org()
+    from django.core.cache import cache
+
+    from governance.signals import MUNICIPALITY_LANGUAGE_CACHE_KEY
+
+    # Building the organisation saved a municipality, whose signal emptied this cache entry;
+    # a test starts from that state (pages' query counts include reading the language).
+    cache.delete(MUNICIPALITY_LANGUAGE_CACHE_KEY)
+    return copy.deepcopy(_module_org)
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +97,7 @@ def _fast_password_hashing(request):
     if not request.config.pluginmanager.has_plugin("django"):
         return
     settings = request.getfixturevalue("settings")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 # --- Browser tests: Playwright driving Debian's Chromium against the live test server. ---
@@ -40,6 +119,12 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent / "test-artifa
 def chromium():
     import os
 
+    if not os.path.exists(CHROMIUM):
+        why = f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            # CI installs Chromium: a missing browser there is a broken build, never a skip.
+            pytest.fail(f"{why}; CI must run them", pytrace=False)
+        pytest.skip(why)
     # The live server runs in a thread of this process; Playwright's sync API runs an event
     # loop, which Django would otherwise take for an async context.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -102,7 +187,9 @@ def browser_login(page, username, password=None):
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password or PASSWORD)
     page.click("form.app-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    # Signed in once the browser has left the login page and loaded the next one. (Waiting for
+    # "networkidle" instead cost half a second of quiet network on every sign-in.)
+    page.wait_for_url(lambda url: "/auth/login/" not in url, wait_until="load")
 
 
 def screenshot(page, name):

@@ -385,11 +385,18 @@ class World:
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
             # YouTube quota: account id -> [Pacific date, units used].
             self.youtube_quota: dict[str, list[Any]] = {}
+            self.clock_offset = timedelta(0)
             if self._populate is not None:
                 self._populate(self)
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.clock() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the world's time on by `seconds`, as if they had passed: tests wait out a read
+        lag this way instead of sleeping. A reset sets the clock back to real time."""
+        with self.lock:
+            self.clock_offset += timedelta(seconds=seconds)
 
     def update_config(self, changes: Any) -> dict[str, Any]:
         cleaned = validate_config(changes)

@@ -12,7 +12,9 @@ from platforms.config import connection_for
 from platforms.registry import get_adapter
 
 # Short enough that the simulator's "timeout" fault (3 s) trips it, long enough for a slow CI.
-ADAPTER_TIMEOUT = 1.0
+# Every timeout test waits this long for real (a socket times out), so it is kept as short as
+# the polling tests' 0.5 s (moderation/tests/polling_support.py).
+ADAPTER_TIMEOUT = 0.5
 
 
 class SimControl:

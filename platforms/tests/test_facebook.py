@@ -3,7 +3,6 @@ every injected fault, Messenger, writes and figures."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -119,7 +118,7 @@ def test_a_comment_readable_only_later_is_picked_up_inside_the_overlap(sim, cloc
     sim.fault("facebook", "read_lag", seconds=1)
     late = sim.comment("facebook", "Forsinket kommentar")
     first = adapter.fetch_new(None, since=clock.now - DAY)
-    time.sleep(1.1)
+    sim.world.advance_clock(1.1)  # past the one-second read lag
     clock.now += timedelta(minutes=1)
 
     second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
@@ -354,7 +353,7 @@ def test_a_message_readable_only_later_is_picked_up_inside_the_overlap(sim, cloc
     sim.fault("facebook", "read_lag", seconds=1)
     late = sim.comment("facebook", "Forsinket besked", kind="message", author_name="Borger 18")
     first = adapter.fetch_new(None, since=clock.now - DAY)
-    time.sleep(1.1)
+    sim.world.advance_clock(1.1)  # past the one-second read lag
     clock.now += timedelta(minutes=1)
 
     second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)

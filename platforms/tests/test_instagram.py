@@ -4,7 +4,6 @@ the one-level reply rule."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -119,7 +118,7 @@ def test_a_comment_readable_only_later_is_picked_up(sim, clock, make_adapter):
     sim.fault("instagram", "read_lag", seconds=1)
     late = sim.comment("instagram", "Forsinket kommentar", post_id=media)
     first = adapter.fetch_new(None, since=clock.now - DAY)
-    time.sleep(1.1)
+    sim.world.advance_clock(1.1)  # past the one-second read lag
     clock.now += timedelta(minutes=1)
 
     second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)

@@ -4,8 +4,6 @@ refusals, faults, delayed read-after-write, and how the control API shows them."
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 
@@ -184,7 +182,7 @@ def test_read_lag_keeps_a_published_post_out_of_listings_for_a_while(sim):
     post_id = graph_feed(sim, page, {"message": NOTICE}).json()["id"]
     hidden = [post["id"] for post in graph_published(sim, page)]
     again = graph_feed(sim, page, {"message": NOTICE})
-    time.sleep(0.6)
+    sim.state.advance_clock(0.6)  # past the half-second read lag
     shown = [post["id"] for post in graph_published(sim, page)]
 
     assert post_id not in hidden
