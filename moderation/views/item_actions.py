@@ -67,12 +67,14 @@ class ItemActionView(ActionRequiredMixin, View):
             return None, self._refused(_("Check the form."), {key: form})
         return form.cleaned_data, None
 
-    def _on_form(self, form, key, perform):
-        """Run `perform()`; a personal ID number in the text is shown on the form's field."""
+    def _on_form(self, form, key, perform, refusals=actions.PersonalIdInText, field=None):
+        """Run `perform()`; a refusal of the kind `refusals` is shown on the form, on the field
+        it names (else on `field`, else on the form as a whole)."""
         try:
             perform()
-        except actions.PersonalIdInText as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except refusals as error:
+            named = error.field if error.field in form.fields else None
+            form.add_error(named or field, str(error))
             return self._refused(str(error), {key: form})
         return None
 
@@ -107,19 +109,21 @@ class ItemActionView(ActionRequiredMixin, View):
         data, refused = self._form(form, "forward")
         if refused:
             return refused
-        try:
-            actions.forward(
+        refused = self._on_form(
+            form,
+            "forward",
+            lambda: actions.forward(
                 item,
                 to_unit=data["to_unit"],
                 to_user=data.get("to_user"),
                 due_at=data["due_at"],
                 note=data.get("note", ""),
                 acting_user=request.user,
-            )
-        except actions.ActionError as error:
-            form.add_error(error.field or "due_at", str(error))
-            return self._refused(str(error), {"forward": form})
-        return _("Forwarded.")
+            ),
+            refusals=actions.ActionError,
+            field="due_at",
+        )
+        return refused or _("Forwarded.")
 
     def do_close(self, request, item):
         data, refused = self._form(CloseForm(request.POST, prefix="close"), "close")
@@ -166,14 +170,15 @@ class ItemActionView(ActionRequiredMixin, View):
         data, refused = self._form(form, "delete")
         if refused:
             return refused
-        try:
-            actions.delete(
+        refused = self._on_form(
+            form,
+            "delete",
+            lambda: actions.delete(
                 item, data["reason"], acting_user=request.user, note=data.get("note", "")
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-            return self._refused(str(error), {"delete": form})
-        return _("Deletion is on its way to the platform.")
+            ),
+            refusals=actions.ActionError,
+        )
+        return refused or _("Deletion is on its way to the platform.")
 
     def do_record(self, request, item):
         data, refused = self._form(RecordForm(request.POST, prefix="record"), "record")
