@@ -31,18 +31,11 @@ _COLUMNS = ("channel_id", "status", "assignee_id", "has_personal_data", "answer_
 
 def key(item) -> tuple | None:
     """The counter row an item counts in, or None when it is not open."""
-    if item.status not in OPEN_STATUSES:
-        return None
-    return (
-        item.channel_id,
-        str(item.status),
-        item.assigned_to_id or 0,
-        bool(item.has_personal_data),
-        int(item.answer_escalation or 0),
-    )
+    return key_from_values(*(getattr(item, name) for name in KEY_FIELDS))
 
 
 def key_from_values(channel_id, status, assigned_to_id, has_personal_data, answer_escalation):
+    """The counter row of an item given as the values of KEY_FIELDS, or None when not open."""
     if status not in OPEN_STATUSES:
         return None
     return (
