@@ -155,10 +155,6 @@ class RequiredCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=limits.COMMENT)
 
 
-def _workflow_error(error):
-    raise action_failed(error) from None
-
-
 class ClosingRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChannelClosingRequest
@@ -226,7 +222,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
                 channel, acting_user=request.user, **data.validated_data
             )
         except actions.WorkflowError as error:
-            _workflow_error(error)
+            raise action_failed(error) from None
         return Response(
             ClosingRequestSerializer(closing, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -241,7 +237,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             actions.confirm_review(channel, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            _workflow_error(error)
+            raise action_failed(error) from None
         return self._done(channel)
 
     @extend_schema(request=CommentInputSerializer, responses=ChannelSerializer)
@@ -262,7 +258,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             actions.close_channel(channel, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            _workflow_error(error)
+            raise action_failed(error) from None
         return self._done(channel)
 
 
@@ -391,7 +387,7 @@ class ChannelRequestViewSet(
         try:
             decide(channel_request, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            _workflow_error(error)
+            raise action_failed(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=channel_request.pk)).data)
 
     @extend_schema(request=CommentInputSerializer, responses=ChannelRequestSerializer)
@@ -432,7 +428,7 @@ class ClosingRequestViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             decide(closing, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
-            _workflow_error(error)
+            raise action_failed(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=closing.pk)).data)
 
     @extend_schema(request=CommentInputSerializer, responses=ClosingRequestSerializer)
