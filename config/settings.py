@@ -327,6 +327,9 @@ PLATFORM_BASE_URLS = {
 }
 FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v21.0")
 LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
+# X's field names: "post" (post.fields, referenced_posts: the current v2 specification) or
+# "tweet" (tweet.fields, referenced_tweets: the older documents).
+X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
 # The registry: when a page without own posts turns dormant, how often owners confirm it.

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 import audit
 from platforms.errors import (
+    ActionNotAllowedError,
     NeedsReconnectError,
     NotSupportedError,
     PlatformError,
@@ -239,7 +240,14 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
             result_id = _send(adapter, message, look_first=look_first)
     except ThrottledError as exc:
         return _retry_later(message, exc, at=exc.resume_at, doubt=look_first)
-    except (NeedsReconnectError, WriteRejectedError, NotSupportedError) as exc:
+    except (
+        NeedsReconnectError,
+        WriteRejectedError,
+        NotSupportedError,
+        ActionNotAllowedError,
+    ) as exc:
+        # Permanent for this one write; the platform's policy refusal (ActionNotAllowedError)
+        # says nothing about the channel, which stays connected.
         return _fail(message, exc)
     except PlatformError as exc:
         # Transient failures and garbled answers: the write may have happened (the adapter says

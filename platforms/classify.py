@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from .errors import (
+    ActionNotAllowedError,
     BadDataError,
     NeedsReconnectError,
     PlatformError,
@@ -58,6 +59,15 @@ YOUTUBE_RECONNECT_REASONS = frozenset(
 # Older X error codes that still appear in 401/403 bodies: 32 could not authenticate, 89 invalid
 # or expired token, 64 suspended account.
 X_TOKEN_CODES = frozenset({32, 64, 89})
+# Since 2026-02-24 X takes a programmatic reply (POST /2/tweets with `reply`) only to a post whose
+# author mentioned or quoted the account; elsewhere it answers 403 with this detail:
+# "Reply to this conversation is not allowed because you have not been mentioned or otherwise
+# engaged by the author of the post you are replying to."
+X_REPLY_NOT_ALLOWED_MARKERS = (
+    "reply to this conversation is not allowed",
+    "not been mentioned or otherwise engaged",
+)
+X_REPLY_NOT_ALLOWED_CODE = "x_reply_not_allowed"
 
 
 def _retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
@@ -269,6 +279,14 @@ def classify_x_error(
         return TransientError(message, retry_after=_retry_after_seconds(headers), **common)
     if write:
         lowered = message.lower()
+        if status == 403 and any(marker in lowered for marker in X_REPLY_NOT_ALLOWED_MARKERS):
+            return ActionNotAllowedError(
+                "X does not allow this reply",
+                code=X_REPLY_NOT_ALLOWED_CODE,
+                platform=platform,
+                status=status,
+                raw=body,
+            )
         if "duplicate" in lowered:
             return WriteRejectedError(message, reason="duplicate", **common)
         if status == 404:

@@ -55,6 +55,9 @@ class RecordingSession(requests.Session):
     would leak between channels, so this session swaps the prefix for the channel's base URL. It
     also applies a timeout when none is given and keeps the last response, whose status code and
     usage headers the SDK otherwise throws away. Not thread-safe, like the SDK.
+
+    The SDK puts the token into the query string (GET, DELETE) or the form (POST); this session
+    moves it into the `Authorization: Bearer` header, so no URL ever carries it.
     """
 
     def __init__(self, base_url: str, timeout: float) -> None:
@@ -68,6 +71,16 @@ class RecordingSession(requests.Session):
             url = f"{self.base_url}/{url[len(facebook.FACEBOOK_GRAPH_URL) :]}"
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
+        token = None
+        for name in ("params", "data"):
+            if isinstance(kwargs.get(name), dict) and "access_token" in kwargs[name]:
+                kwargs[name] = dict(kwargs[name])
+                token = kwargs[name].pop("access_token") or token
+        if token:
+            kwargs["headers"] = {
+                **(kwargs.get("headers") or {}),
+                "Authorization": f"Bearer {token}",
+            }
         self.last_response = None
         response = super().request(method, url, *args, **kwargs)
         self.last_response = response
@@ -106,13 +119,16 @@ class GraphClient:
     def get_next(self, next_url: str) -> dict:
         """Follow a `paging.next` URL through the configured base URL.
 
-        Only the path and query are used, so a next link can never send the token elsewhere.
+        Only the path and query are used, so a next link can never send the token elsewhere;
+        the `access_token` Graph writes into it is dropped (the session sends the token in the
+        header).
         """
         parts = urlsplit(next_url)
         path = parts.path
         if self.base_path and path.startswith(self.base_path + "/"):
             path = path[len(self.base_path) :]
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        params.pop("access_token", None)
         with further_page():
             return self._call(path.lstrip("/"), params, None, None, write=False)
 

@@ -36,12 +36,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "x_rate_window_seconds": 900,
     # Only this many of the newest mentions can be read, as on X.
     "x_mentions_reachable": 800,
+    # X's field names: "post" (post.fields, referenced_posts: the current specification) or
+    # "tweet" (tweet.fields, referenced_tweets: the older documents).
+    "x_fields_naming": "post",
+    # LinkedIn: whether a top-level comment carries its `commentsSummary`.
+    "linkedin_comments_summary": True,
     "youtube_daily_quota": 10_000,
     "linkedin_versions": [
         f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
     ],
     "request_log": False,
 }
+
+# How many platform API requests the request log keeps (the oldest drop out).
+REQUEST_LOG_SIZE = 10_000
 
 # Sort keys for the numeric parts of ids, chosen to look like the platforms' own.
 _FB_OBJECT_BASE = 122_100_000_000_000_000
@@ -329,7 +337,11 @@ def validate_config(changes: Any) -> dict[str, Any]:
             ):
                 raise _config_error(name, "a list of YYYYMM strings")
             cleaned[name] = list(value)
-        elif name == "request_log":
+        elif name == "x_fields_naming":
+            if value not in ("post", "tweet"):
+                raise _config_error(name, '"post" or "tweet"')
+            cleaned[name] = value
+        elif name in ("request_log", "linkedin_comments_summary"):
             if not isinstance(value, bool):
                 raise _config_error(name, "true or false")
             cleaned[name] = value
@@ -377,6 +389,8 @@ class World:
             self.messages: dict[str, tuple[Conversation, Message]] = {}
             self.authors: dict[tuple[str, str], Author] = {}
             self.actions: list[dict[str, Any]] = []
+            # The platform API requests served while config request_log is on (newest last).
+            self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.faults = FaultBook()
             self.stats = CallStats()
             # Graph usage: timestamps of recent calls per (platform, account id).
@@ -391,6 +405,17 @@ class World:
 
     def now(self) -> datetime:
         return self.clock() + self.clock_offset
+
+    def log_request(self, method: str, path: str, query: str, authorization: str | None) -> None:
+        """Keep what a platform API request looked like on the wire, while request_log is on:
+        its URL as sent and the scheme of its Authorization header (the token is left out)."""
+        with self.lock:
+            if not self.config.get("request_log"):
+                return
+            scheme = (authorization or "").strip().partition(" ")[0] or None
+            self.requests.append(
+                {"method": method, "path": path, "query": query, "authorization": scheme}
+            )
 
     def advance_clock(self, seconds: float) -> None:
         """Move the world's time on by `seconds`, as if they had passed: tests wait out a read
@@ -647,10 +672,12 @@ class World:
         created: Any = None,
         show_author: bool = True,
         standalone: bool = False,
+        mention: bool = True,
     ) -> Comment:
         """Create a comment. `author_name` None means the account itself writes (a reply).
 
-        On X, `standalone` makes a mention that answers no tweet.
+        On X, `standalone` makes a mention that answers no tweet, and `mention=False` a reply
+        in the conversation whose text does not name the account.
         """
         if not isinstance(text, str) or not text.strip():
             raise SimError("message is required")
@@ -664,7 +691,7 @@ class World:
             author = self.author(platform, author_name.strip()) if author_name else None
             if platform == "x":
                 comment = self._new_tweet(
-                    account, text, author, moment, post_id, parent_id, standalone
+                    account, text, author, moment, post_id, parent_id, standalone, mention
                 )
             else:
                 post, parent = self._thread_target(platform, account, post_id, parent_id)
@@ -736,8 +763,10 @@ class World:
         post_id: str | None,
         parent_id: str | None,
         standalone: bool,
+        mention: bool = True,
     ) -> Comment:
-        """A tweet in a conversation: a citizen's mention of the account, or the account's reply."""
+        """A tweet in a conversation: a citizen's mention of the account, or the account's reply;
+        with `mention` False a citizen's tweet that leaves the account's handle out."""
         reply_to: Post | Comment | None
         if standalone:
             reply_to = None
@@ -751,9 +780,13 @@ class World:
                 raise SimError(f"no tweet {post_id} of X account {account.id}", 404)
         else:
             reply_to = self.newest_post("x", account.id)
-        if author is not None and f"@{account.username}".lower() not in text.lower():
+        handle = f"@{account.username}"
+        if not mention:
+            if standalone or handle.lower() in text.lower():
+                raise SimError("a post that is not a mention answers a tweet and names no account")
+        elif author is not None and handle.lower() not in text.lower():
             # A mention names the account; replies start with the handle, as X writes them.
-            text = f"@{account.username} {text}"
+            text = f"{handle} {text}"
         seq = self.next_seq()
         tweet_id = self._tweet_id()
         if reply_to is None:

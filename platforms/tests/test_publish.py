@@ -268,7 +268,8 @@ def test_facebook_posts_the_message_to_the_page_feed_with_the_string_true(canned
     form = parse_qs(canned.seen[0].body.decode())
     assert form["message"] == [NOTICE]
     assert form["published"] == ["true"]  # form-encoded: never Python's "True"
-    assert form["access_token"] == ["tok"]
+    assert "access_token" not in form  # the token travels in the header
+    assert canned.seen[0].headers["Authorization"] == "Bearer tok"
 
 
 def test_facebook_success_without_an_id_is_bad_data_with_an_unknown_outcome(canned):

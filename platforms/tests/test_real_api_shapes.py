@@ -263,7 +263,9 @@ def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(
     assert global_before == facebook.FACEBOOK_GRAPH_URL
     assert elsewhere.client.session.base_url == "http://127.0.0.1:9"
     elsewhere.close()
-    assert server.seen[0].query["access_token"] == "tok"
+    # The SDK writes the token into the query string; it travels in the header instead.
+    assert "access_token" not in server.seen[0].query
+    assert server.seen[0].headers["Authorization"] == "Bearer tok"
 
 
 def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
@@ -281,7 +283,8 @@ def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
         (["false"], None),
         (None, ["true"]),
     ]
-    assert all(form["access_token"] == ["tok"] for form in forms)
+    assert all("access_token" not in form for form in forms)
+    assert all(seen.headers["Authorization"] == "Bearer tok" for seen in server.seen)
 
 
 def test_facebook_usage_is_unknown_without_headers(server, make):
@@ -465,6 +468,12 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
             }
         ),
     )
+    # The listing gives no reply counts (commentsSummary), so the comment's thread is read.
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A1%2C9%29/comments",
+        Canned(body={"elements": [], "paging": {"start": 0, "count": 100, "total": 0}}),
+    )
     adapter = make("linkedin", account_id="555")
 
     result = adapter.fetch_new(None, since=SINCE)
@@ -551,9 +560,10 @@ def test_linkedin_reads_the_posts_its_notifications_name(server, make):
 
 
 def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):
+    # A nested comment is created under the parent comment's URN.
     server.answer(
         "POST",
-        "/rest/socialActions/urn%3Ali%3Ashare%3A1/comments",
+        "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A1%2C9%29/comments",
         Canned(status=201, body=None, headers={"x-restli-id": "77"}),
     )
     adapter = make("linkedin", account_id="555")
