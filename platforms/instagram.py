@@ -75,7 +75,8 @@ class InstagramAdapter(GraphAdapter):
     """Adapter for one Instagram professional account; `account_id` is the IG user id, `token`
     the connected Facebook Page's token. `extra`: `messaging` (bool, read direct messages),
     `page_id` (the linked Page; default `me`, which a Page token resolves to that Page),
-    `post_window_days`, `media_page_size`, `overlap_minutes`."""
+    `username` (the account's username, until a read brings it), `post_window_days`,
+    `media_page_size`, `overlap_minutes`."""
 
     platform = "instagram"
     capabilities = Capabilities(
