@@ -4,6 +4,8 @@ Views stay thin: they look objects up through `for_user` (so out-of-scope object
 ask the permission module, and call `accounts.actions`.
 """
 
+import math
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -106,6 +108,22 @@ class ChannelObjectMixin(ActionRequiredMixin):
         return HttpResponseRedirect(self.channel.get_absolute_url())
 
 
+def polling_quota(channel):
+    """The shared YouTube quota day and the poll interval it allows, for a connected YouTube
+    channel's page; None for other channels."""
+    if channel.platform != "youtube" or getattr(channel, "connection", None) is None:
+        return None
+    from moderation.polling.quota import youtube_budget
+
+    budget = youtube_budget()
+    seconds = math.ceil(budget.interval.total_seconds())
+    return {
+        "budget": budget,
+        "interval_seconds": seconds if seconds < 120 else None,
+        "interval_minutes": math.ceil(seconds / 60),
+    }
+
+
 class ChannelDetailView(ChannelObjectMixin, DetailView):
     permission_action = "channels.view"
     template_name = "accounts/channel_detail.html"
@@ -137,6 +155,7 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
             user_may_connect=can(user, "channels.connect", channel),
             admin_form=AdminAddForm(channel=channel),
             snapshots=list(channel.snapshots.order_by("-date")[:7]),
+            quota=polling_quota(channel),
         )
         return context
 

@@ -332,6 +332,14 @@ LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
 X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
+# The YouTube Data API quota is the Google Cloud project's (one project for all YouTube
+# channels): units a day, and how many of them stay reserved for replies and moderation
+# (50 units each). Polling of all YouTube channels stretches to fit the rest.
+YOUTUBE_DAILY_QUOTA_UNITS = env.int("YOUTUBE_DAILY_QUOTA_UNITS", default=10_000)
+YOUTUBE_QUOTA_RESERVE_UNITS = env.int("YOUTUBE_QUOTA_RESERVE_UNITS", default=2_000)
+# A channel whose token lacks the messaging permission keeps its comments polled; messages are
+# tried again after this many hours, or at once after a reconnect.
+MESSAGING_RETRY_HOURS = env.int("MESSAGING_RETRY_HOURS", default=24)
 # The registry: when a page without own posts turns dormant, how often owners confirm it.
 CHANNEL_DORMANT_AFTER_DAYS = env.int("CHANNEL_DORMANT_AFTER_DAYS", default=90)
 CHANNEL_REVIEW_INTERVAL_DAYS = env.int("CHANNEL_REVIEW_INTERVAL_DAYS", default=365)

@@ -116,3 +116,10 @@ class ActionNotAllowedError(PlatformError):
 
     def __init__(self, message: str, *, code: str, **kwargs) -> None:
         super().__init__(message, code=code, **kwargs)
+
+
+class TooMuchDataError(PlatformError):
+    """The platform asks for a smaller request (Graph API code 1, "Please reduce the amount of
+    data you're asking for, then retry your request"). The Graph client asks again for fewer
+    items per page; it raises this only when even its smallest page is refused, so a poll never
+    retries the same request for ever."""

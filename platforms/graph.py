@@ -5,6 +5,7 @@ timeout on every request, usage headers recorded, and every failure mode classif
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -21,9 +22,15 @@ from .base import (
     WriteResult,
 )
 from .classify import classify_graph_error
-from .errors import BadDataError, PlatformError, TransientError, WriteRejectedError
+from .errors import (
+    BadDataError,
+    PlatformError,
+    TooMuchDataError,
+    TransientError,
+    WriteRejectedError,
+)
 from .http import further_page
-from .timeutil import optional_time
+from .timeutil import optional_iso_or_unix, optional_time
 from .usage import UsageReading, graph_usage
 from .watermark import Watermark
 
@@ -31,6 +38,40 @@ from .watermark import Watermark
 # conversation nested in each.
 CONVERSATION_PAGE_SIZE = 25
 MESSAGE_PAGE_SIZE = 50
+# When Graph asks for less data (code 1), page sizes are halved down to this many items; a
+# request refused even then is given up for this poll.
+MIN_PAGE_LIMIT = 5
+# Graph's page size when a request names none.
+GRAPH_DEFAULT_LIMIT = 25
+_LIMIT_MODIFIER = re.compile(r"\.limit\((\d+)\)")
+
+
+def _halved(limit: int) -> int:
+    return max(MIN_PAGE_LIMIT, limit // 2)
+
+
+def smaller_request(params: dict) -> dict | None:
+    """`params` asking for half as many items: the `limit` parameter and every `.limit(n)` of a
+    field expansion in `fields` halved, none below `MIN_PAGE_LIMIT`. None when nothing can be
+    made smaller."""
+    smaller = dict(params)
+    try:
+        limit = int(params.get("limit") or GRAPH_DEFAULT_LIMIT)
+    except ValueError:
+        limit = GRAPH_DEFAULT_LIMIT
+    if limit > MIN_PAGE_LIMIT:
+        smaller["limit"] = str(_halved(limit))
+    fields = params.get("fields")
+    if isinstance(fields, str):
+        smaller["fields"] = _LIMIT_MODIFIER.sub(
+            lambda match: (
+                f".limit({_halved(int(match.group(1)))})"
+                if int(match.group(1)) > MIN_PAGE_LIMIT
+                else match.group(0)
+            ),
+            fields,
+        )
+    return None if smaller == params else smaller
 
 
 def page_data(page: dict, platform: str) -> list:
@@ -114,7 +155,7 @@ class GraphClient:
 
     def get(self, path: str, params: dict | None = None) -> dict:
         """GET `/{version}/{path}`."""
-        return self._call(f"{self.version}/{path}", dict(params or {}), None, None, write=False)
+        return self._read(f"{self.version}/{path}", dict(params or {}))
 
     def get_next(self, next_url: str) -> dict:
         """Follow a `paging.next` URL through the configured base URL.
@@ -130,7 +171,7 @@ class GraphClient:
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         params.pop("access_token", None)
         with further_page():
-            return self._call(path.lstrip("/"), params, None, None, write=False)
+            return self._read(path.lstrip("/"), params)
 
     def pages(self, first: dict) -> Iterator[dict]:
         """`first` and every page after it. Pages may be short or even empty and still carry
@@ -152,6 +193,25 @@ class GraphClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def _read(self, path: str, params: dict) -> dict:
+        """A GET; when Graph answers that the request asks for too much data (code 1), the same
+        page is asked for again with half the page sizes, down to `MIN_PAGE_LIMIT`."""
+        while True:
+            try:
+                return self._call(path, params, None, None, write=False)
+            except TooMuchDataError as exc:
+                smaller = smaller_request(params)
+                if smaller is None:
+                    raise TooMuchDataError(
+                        f"the Graph API asks for less data even at {MIN_PAGE_LIMIT} items per "
+                        f"page; this read is given up ({exc.message})",
+                        platform=self.platform,
+                        status=exc.status,
+                        code=exc.code,
+                        raw=exc.raw,
+                    ) from exc
+                params = smaller
 
     def _call(
         self,
@@ -278,7 +338,9 @@ class GraphAdapter(PlatformAdapter):
                 if not isinstance(conversation, dict) or not conversation.get("id"):
                     self.skip(skipped, conversation, "conversation without an id")
                     continue
-                updated = optional_time(conversation.get("updated_time"))
+                # The Conversations API documents `updated_time` as a unix time in seconds;
+                # the Graph reference as ISO 8601. Both are read.
+                updated = optional_iso_or_unix(conversation.get("updated_time"))
                 if updated is None:
                     self.skip(skipped, conversation, "conversation without updated_time")
                     continue
@@ -314,7 +376,7 @@ class GraphAdapter(PlatformAdapter):
         if not isinstance(raw, dict) or not raw.get("id"):
             self.skip(skipped, raw, "message without an id")
             return None
-        created = optional_time(raw.get("created_time"))
+        created = optional_iso_or_unix(raw.get("created_time"))
         if created is None:
             self.skip(skipped, raw, "message without a readable created_time")
             return None

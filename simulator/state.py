@@ -23,6 +23,9 @@ from typing import Any
 from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
 from .timefmt import parse_time, utcnow
 
+# The Google Cloud project every simulated YouTube channel is read with unless one is named.
+DEFAULT_YOUTUBE_PROJECT = "sim-cloud-project"
+
 DEFAULT_CONFIG: dict[str, Any] = {
     # How long the "timeout" fault holds the answer back.
     "timeout_seconds": 3.0,
@@ -41,7 +44,14 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "x_fields_naming": "post",
     # LinkedIn: whether a top-level comment carries its `commentsSummary`.
     "linkedin_comments_summary": True,
+    # YouTube: units a Google Cloud project may spend a day (shared by every channel the
+    # project's OAuth client or API key reads), and search.list's own daily bucket of calls.
     "youtube_daily_quota": 10_000,
+    "youtube_daily_search_calls": 100,
+    # Graph answers code 1 "Please reduce the amount of data you're asking for" when the page
+    # sizes a request names (`limit` and every `.limit(n)`) add up to more than this. Meta
+    # publishes no threshold; this stands in for it.
+    "graph_max_request_items": 100_000,
     "linkedin_versions": [
         f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
     ],
@@ -89,6 +99,14 @@ def handle_for(name: str, max_length: int = 30) -> str:
     return (text or "borger")[:max_length]
 
 
+def instagram_scoped_id(account_id: str) -> str:
+    """The Instagram-scoped id (IGSID) under which an Instagram professional account's own
+    comments appear in `from.id`: a number of its own, never the account's IG user id
+    (https://developers.facebook.com/docs/graph-api/changelog/ooc-changes/oct-20-2021)."""
+    digest = hashlib.sha256(f"igsid:{account_id}".encode()).hexdigest()
+    return str(10**16 + int(digest, 16) % (9 * 10**16))
+
+
 @dataclass(eq=False)
 class Author:
     """A citizen as one platform knows them."""
@@ -110,10 +128,21 @@ class Account:
     followers: int = 0
     username: str = ""
     api_key: str = ""
+    # YouTube: the Google Cloud project of the OAuth client and API key the account is read
+    # with; the daily quota is the project's, shared by all its channels.
+    project: str = ""
+    # Facebook/Instagram: whether the token carries the messaging permission (pages_messaging,
+    # instagram_manage_messages); without it conversations and the Send API are refused.
+    messaging_permission: bool = True
     # Instagram: the Facebook Page the professional account is linked to. Its Page token is the
     # account's token; Instagram direct messages are read and sent through this Page.
     page_id: str = ""
     created: datetime = field(default_factory=utcnow)
+
+    @property
+    def scoped_id(self) -> str:
+        """Instagram: the IGSID the account's own comments carry in `from.id`."""
+        return instagram_scoped_id(self.id) if self.platform == "instagram" else ""
 
     @property
     def urn(self) -> str:
@@ -132,6 +161,7 @@ class Account:
             data["urn"] = self.urn
         if self.platform == "youtube":
             data["api_key"] = self.api_key
+            data["project"] = self.project
         if self.platform == "instagram":
             data["page_id"] = self.page_id
         return data
@@ -209,6 +239,11 @@ class Comment:
 
     def visible(self, now: datetime) -> bool:
         return not self.deleted and (self.visible_at is None or self.visible_at <= now)
+
+    @property
+    def scoped_id(self) -> str:
+        """Instagram: the IGSID the account's own comments carry in `from.id`."""
+        return instagram_scoped_id(self.id) if self.platform == "instagram" else ""
 
     @property
     def urn(self) -> str:
@@ -304,7 +339,7 @@ class CallStats:
         if account_id is not None:
             self.by_account[platform][account_id] += 1
 
-    def snapshot(self, quota: dict[str, int]) -> dict[str, Any]:
+    def snapshot(self, quota: dict[str, int], searches: dict[str, int]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for platform in PLATFORMS:
             entry: dict[str, Any] = {
@@ -313,7 +348,9 @@ class CallStats:
                 "accounts": dict(self.by_account[platform]),
             }
             if platform == "youtube":
+                # Per Google Cloud project, not per channel.
                 entry["quota_used"] = dict(quota)
+                entry["search_calls_used"] = dict(searches)
             result[platform] = entry
         result["total"] = sum(self.calls.values())
         return result
@@ -397,7 +434,7 @@ class World:
             self.graph_calls: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
             # X rate limits: (token, endpoint group) -> [window end, calls in window].
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
-            # YouTube quota: account id -> [Pacific date, units used].
+            # YouTube quota: project -> [Pacific date, units used, search.list calls made].
             self.youtube_quota: dict[str, list[Any]] = {}
             self.clock_offset = timedelta(0)
             if self._populate is not None:
@@ -530,6 +567,10 @@ class World:
                 username=str(spec.get("username") or default_username),
                 api_key=str(spec.get("api_key") or "")
                 or (f"AIza-sim-{self.token(20, 'key', seq)}" if platform == "youtube" else ""),
+                messaging_permission=spec.get("messaging_permission", True) is not False,
+                project=str(spec.get("project") or DEFAULT_YOUTUBE_PROJECT)
+                if platform == "youtube"
+                else "",
                 page_id=str(spec.get("page_id") or "")
                 or (str(100_000_000_000_000 + seq) if platform == "instagram" else ""),
                 created=self.now(),
@@ -936,5 +977,7 @@ class World:
 
     def stats_snapshot(self) -> dict[str, Any]:
         with self.lock:
-            quota = {account_id: used for account_id, (_, used) in self.youtube_quota.items()}
-            return self.stats.snapshot(quota)
+            return self.stats.snapshot(
+                {project: spent[1] for project, spent in self.youtube_quota.items()},
+                {project: spent[2] for project, spent in self.youtube_quota.items()},
+            )

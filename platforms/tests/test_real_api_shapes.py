@@ -309,7 +309,8 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
         "comments_count": 3,
         "comments": {"data": [top]},
     }
-    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [media]}))
+    node = {"id": "100", "username": "fjordby", "media": {"data": [media]}}
+    server.answer("GET", "/v21.0/100", Canned(body=node))
     replies = [
         {"id": f"r{n}", "text": "svar", "timestamp": graph_time(NOW - timedelta(minutes=n))}
         for n in (2, 1)
@@ -324,16 +325,19 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
         ("r2", "c1"),
         ("r1", "c1"),
     ]
-    assert server.paths() == ["/v21.0/100/media", "/v21.0/c1/replies"]
+    assert server.paths() == ["/v21.0/100", "/v21.0/c1/replies"]
     fields = server.seen[0].query["fields"]
-    assert fields.startswith("id,timestamp,permalink,comments_count,comments.limit(50){")
+    assert fields.startswith(
+        "username,media.limit(50){id,timestamp,permalink,comments_count,comments.limit(50){"
+    )
 
 
 def test_instagram_reads_the_comments_edge_when_the_count_says_it_left_some_out(server, make):
     # Graph leaves an empty nested edge out; with a positive count, the edge itself is asked.
     counted = {"id": "m1", "timestamp": graph_time(NOW), "comments_count": 1}
     empty = {"id": "m2", "timestamp": graph_time(NOW), "comments_count": 0}
-    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [counted, empty]}))
+    node = {"id": "100", "username": "fjordby", "media": {"data": [counted, empty]}}
+    server.answer("GET", "/v21.0/100", Canned(body=node))
     late = {"id": "c9", "text": "sent", "timestamp": graph_time(NOW - timedelta(minutes=1))}
     server.answer("GET", "/v21.0/m1/comments", Canned(body={"data": [late]}))
     adapter = make("instagram")
@@ -341,7 +345,7 @@ def test_instagram_reads_the_comments_edge_when_the_count_says_it_left_some_out(
     result = adapter.fetch_new(None, since=SINCE)
 
     assert [item.external_id for item in result.items] == ["c9"]
-    assert server.paths() == ["/v21.0/100/media", "/v21.0/m1/comments"]
+    assert server.paths() == ["/v21.0/100", "/v21.0/m1/comments"]
 
 
 # -- X --------------------------------------------------------------------------------------

@@ -156,6 +156,45 @@ def _unsupported(method: str, node_id: str) -> Response:
     )
 
 
+def _missing_messaging_permission(account: Account) -> Response:
+    """What Graph answers a token without the messaging permission for a Page's conversations
+    or the Send API: code 230
+    (https://developers.facebook.com/docs/messenger-platform/error-codes)."""
+    permission = (
+        "instagram_manage_messages" if account.platform == "instagram" else "pages_messaging"
+    )
+    return graph_error(403, f"(#230) Requires {permission} permission to manage the object", 230)
+
+
+_LIMIT_MODIFIER = re.compile(r"\.limit\((\d+)\)")
+
+
+def _requested_items(request: Request) -> int:
+    """The page sizes a GET names, added up: its `limit` (25 when none) and every
+    `.limit(n)` of a field expansion."""
+    try:
+        total = int(request.query.get("limit") or DEFAULT_LIMIT)
+    except ValueError:
+        total = DEFAULT_LIMIT
+    fields = request.query.get("fields") or ""
+    return total + sum(int(n) for n in _LIMIT_MODIFIER.findall(fields))
+
+
+def _reduce_data() -> Response:
+    # As Graph answers it: HTTP 500, code 1, no type (see singer-io/tap-facebook#65).
+    return json_response(
+        500,
+        {
+            "error": {
+                "code": 1,
+                "message": "Please reduce the amount of data you're asking for, then retry "
+                "your request",
+                "fbtrace_id": "A" + secrets.token_urlsafe(16)[:21],
+            }
+        },
+    )
+
+
 def _by_time(item: Any) -> tuple[datetime, int]:
     return item.created, item.seq
 
@@ -339,6 +378,11 @@ class GraphAPI(PlatformAPI):
         node_id = segments[0]
         edge = segments[1] if len(segments) == 2 else None
         call = Call(request, account, version, self._token(request) or "")
+        if (
+            request.method == "GET"
+            and _requested_items(request) > self.world.config["graph_max_request_items"]
+        ):
+            return _reduce_data()
         node = self._lookup(account, node_id, writing=request.method != "GET")
         if node is None:
             return _unsupported(request.method, node_id)
@@ -355,6 +399,8 @@ class GraphAPI(PlatformAPI):
             return _param_error(
                 f"Tried accessing nonexisting field ({edge}) on node type ({TYPE_NAMES[kind]})"
             )
+        if edge in ("conversations", "messages") and not account.messaging_permission:
+            return _missing_messaging_permission(account)
         if request.method == "GET" and (kind, edge) in EDGES:
             return json_response(200, self._list(call, kind, obj, edge))
         if request.method == "POST":
@@ -420,6 +466,9 @@ class GraphAPI(PlatformAPI):
         values = getattr(self, f"_{kind}_values")(call, obj)
         result: dict[str, Any] = {}
         for name, spec in fields.items():
+            if name == "conversations" and not call.account.messaging_permission:
+                # One field the token may not read fails the whole request.
+                raise Abort(_missing_messaging_permission(call.account))
             if (kind, name) in EDGES:
                 edge = self._list(call, kind, obj, name, spec)
                 # Graph leaves an empty edge out of the node altogether.
@@ -663,10 +712,12 @@ class GraphAPI(PlatformAPI):
 
     def _ig_comment_values(self, call: Call, comment: Comment) -> dict[str, Any]:
         author = comment.author
+        # `from.id` is the author's Instagram-scoped id: for the account's own comments too,
+        # which therefore never carry the IG user id (the username names the account).
         who = (
             {"id": author.id, "username": author.username}
             if author is not None
-            else {"id": call.account.id, "username": call.account.username}
+            else {"id": call.account.scoped_id, "username": call.account.username}
         )
         return {
             "id": comment.id,

@@ -576,3 +576,29 @@ def test_unknown_fields_inside_the_page_nodes_expanded_edges_are_errors(sim):
     assert "(body)" in answers[1].json()["error"]["message"]
     assert "UnifiedThread" in answers[2].json()["error"]["message"]
     assert "since" in answers[3].json()["error"]["message"]
+
+
+def test_a_token_without_pages_messaging_is_refused_the_conversations_even_when_nested(sim):
+    # https://developers.facebook.com/docs/messenger-platform/error-codes: 230 "Requires
+    # pages_messaging permission to manage the object"; one refused field fails the request.
+    page = account(sim, "facebook")
+    sim.state.account("facebook", page["id"]).messaging_permission = False
+    nested = graph(sim, page["id"], page["token"], fields="id,feed{id},conversations{id}")
+    edge = graph(sim, f"{page['id']}/conversations", page["token"])
+    feed_only = graph(sim, page["id"], page["token"], fields="id,feed{id}")
+    assert [nested.status_code, edge.status_code, feed_only.status_code] == [403, 403, 200]
+    assert nested.json()["error"]["code"] == 230
+    assert "pages_messaging" in edge.json()["error"]["message"]
+
+
+def test_a_request_for_too_much_data_is_answered_with_code_1(sim):
+    # Graph's "Please reduce the amount of data you're asking for, then retry your request"
+    # (HTTP 500, code 1; singer-io/tap-facebook#65). The threshold stands in for Meta's own.
+    page = account(sim, "facebook")
+    control(sim, "POST", "config", {"graph_max_request_items": 80})
+    big = graph(sim, page["id"], page["token"], fields="feed.limit(50){comments.limit(50){id}}")
+    small = graph(sim, page["id"], page["token"], fields="feed.limit(25){comments.limit(25){id}}")
+    assert big.status_code == 500
+    assert big.json()["error"]["code"] == 1
+    assert big.json()["error"]["message"].startswith("Please reduce the amount of data")
+    assert small.status_code == 200

@@ -312,3 +312,50 @@ def test_faults_apply_to_the_conversations_listing(sim):
     # Then the first call is Instagram's throttling error, the next one goes through
     assert throttled.json()["error"]["code"] == 80002
     assert len(after.json()["data"]) == 1
+
+
+def test_the_accounts_own_comments_carry_an_instagram_scoped_id_and_its_username(sim):
+    # https://developers.facebook.com/docs/graph-api/changelog/ooc-changes/oct-20-2021: `from`
+    # holds "the IGSID (id) and username (username) of the comment creator".
+    user = account(sim, "instagram")
+    top = add_comment(sim, "instagram", "Hvornår åbner isbanen?", "skøjtefar")["id"]
+    answered = post(sim, f"{top}/replies", user["token"], message="Den 1. december.")
+    assert answered.status_code == 200
+    replies = graph(sim, f"{top}/replies", user["token"], fields=FIELDS).json()["data"]
+    (own,) = replies
+    assert own["from"]["username"] == own["username"] == user["username"]
+    assert own["from"]["id"] not in (user["id"], user["page_id"])
+    assert own["from"]["id"].isdigit()
+
+
+def test_the_comments_webhook_marks_the_accounts_own_comment_with_self_ig_scoped_id(sim):
+    # https://developers.facebook.com/docs/instagram-platform/self-messaging: the comments
+    # webhook of the account's own comment carries `from.self_ig_scoped_id`.
+    user = account(sim, "instagram")
+    top = add_comment(sim, "instagram", "Flot udsigt", "morgenløber")["id"]
+    own_id = post(sim, f"{top}/replies", user["token"], message="Tak!").json()["id"]
+    theirs = sim.state.find_comment("instagram", top)
+    ours = sim.state.find_comment("instagram", own_id)
+
+    def sender(comment):
+        body, _ = build_webhook_delivery(comment, "secret", world=sim.state)
+        return json.loads(body)["entry"][0]["changes"][0]["value"]["from"]
+
+    assert "self_ig_scoped_id" not in sender(theirs)
+    own = sender(ours)
+    assert own["username"] == user["username"]
+    replies = graph(sim, f"{top}/replies", user["token"], fields=FIELDS).json()["data"]
+    assert own["self_ig_scoped_id"] == replies[0]["from"]["id"]
+
+
+def test_direct_messages_are_refused_without_the_messaging_permission(sim):
+    # https://developers.facebook.com/docs/messenger-platform/error-codes: 230 "Requires ...
+    # permission to manage the object".
+    user = account(sim, "instagram")
+    sim.state.account("instagram", user["id"]).messaging_permission = False
+    refused = graph(sim, "me/conversations", user["token"], platform="instagram")
+    comments = graph(sim, f"{user['id']}/media", user["token"], fields="id,comments_count")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == 230
+    assert "instagram_manage_messages" in refused.json()["error"]["message"]
+    assert comments.status_code == 200
