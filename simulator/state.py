@@ -37,9 +37,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # Only this many of the newest mentions can be read, as on X.
     "x_mentions_reachable": 800,
     "youtube_daily_quota": 10_000,
-    "linkedin_versions": [
-        f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
-    ],
+    # The LinkedIn-Version values accepted; None: those the version table (platforms/versions.py)
+    # lists as not sunset on the world's date.
+    "linkedin_versions": None,
     "request_log": False,
 }
 
@@ -324,10 +324,13 @@ def validate_config(changes: Any) -> dict[str, Any]:
         if name not in DEFAULT_CONFIG:
             raise SimError(f"unknown config {name}; known: {', '.join(sorted(DEFAULT_CONFIG))}")
         if name == "linkedin_versions":
+            if value is None:
+                cleaned[name] = None
+                continue
             if not isinstance(value, list) or not all(
                 isinstance(item, str) and re.fullmatch(r"\d{6}", item) for item in value
             ):
-                raise _config_error(name, "a list of YYYYMM strings")
+                raise _config_error(name, "a list of YYYYMM strings, or null for the version table")
             cleaned[name] = list(value)
         elif name == "request_log":
             if not isinstance(value, bool):
