@@ -46,6 +46,9 @@ PLATFORM_FAMILIES = {
     "youtube": "youtube",
 }
 
+# The versions X and YouTube carry in their paths (/2/…, /youtube/v3/…).
+PATH_VERSIONS = {"x": "2", "youtube": "v3"}
+
 # How many days before a version ends the product starts warning.
 DEFAULT_WARNING_DAYS = 60
 
