@@ -1,8 +1,8 @@
-"""Background work for the registry: the daily neglect sweep."""
+"""Background work for the registry: the daily neglect sweep and the API version warnings."""
 
 from celery import shared_task
 
-from . import actions
+from . import actions, api_versions
 
 
 @shared_task(name="accounts.sweep_neglect", ignore_result=True)
@@ -17,3 +17,10 @@ def sweep_neglect():
         "marked_dormant": len(result.marked_dormant),
         "reactivated": len(result.reactivated),
     }
+
+
+@shared_task(name="accounts.warn_api_versions", ignore_result=True)
+def warn_api_versions():
+    """E-mail the communications team when a configured platform API version enters its warning
+    window or ends; each version and stage is sent once however often this runs."""
+    return {"sent": api_versions.send_version_warnings()}

@@ -19,6 +19,7 @@ from core.permissions.views import ActionRequiredMixin
 
 from . import actions, answer_times
 from .answer_times import attach_answer_times
+from .api_versions import notices_for
 from .compliance import SORTS, centre_totals, compliance_channels, live_flags
 from .forms import (
     AdminAddForm,
@@ -90,6 +91,7 @@ class ChannelListView(ActionRequiredMixin, ListView):
             current_platform=self.request.GET.get("platform", ""),
             may_request=can(self.request.user, "channels.request"),
             may_see_compliance=can(self.request.user, "channels.compliance"),
+            api_versions={"notices": notices_for(self.request.user)},
         )
         return context
 
@@ -458,5 +460,6 @@ class ComplianceView(ActionRequiredMixin, TemplateView):
             answer_target_percent=answer_times.target_percent(),
             current_kind=kind,
             current_sort=sort,
+            api_versions={"notices": notices_for(self.request.user)},
             **kwargs,
         )

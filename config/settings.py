@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from platforms import config as platform_defaults
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -325,8 +327,11 @@ PLATFORM_BASE_URLS = {
     "x": env("X_API_URL", default="https://api.x.com"),
     "youtube": env("YOUTUBE_API_URL", default="https://www.googleapis.com"),
 }
-FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v21.0")
-LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
+# API versions: the defaults are current ones (platforms/config.py); the communications team is
+# warned API_VERSION_WARNING_DAYS before a configured version ends (platforms/versions.py).
+FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default=platform_defaults.GRAPH_VERSION)
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default=platform_defaults.LINKEDIN_VERSION)
+API_VERSION_WARNING_DAYS = env.int("API_VERSION_WARNING_DAYS", default=60)
 # X's field names: "post" (post.fields, referenced_posts: the current v2 specification) or
 # "tweet" (tweet.fields, referenced_tweets: the older documents).
 X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")

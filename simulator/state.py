@@ -52,9 +52,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # sizes a request names (`limit` and every `.limit(n)`) add up to more than this. Meta
     # publishes no threshold; this stands in for it.
     "graph_max_request_items": 100_000,
-    "linkedin_versions": [
-        f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
-    ],
+    # The LinkedIn-Version values accepted; None: those the version table (platforms/versions.py)
+    # lists as not sunset on the world's date.
+    "linkedin_versions": None,
     "request_log": False,
 }
 
@@ -369,10 +369,13 @@ def validate_config(changes: Any) -> dict[str, Any]:
         if name not in DEFAULT_CONFIG:
             raise SimError(f"unknown config {name}; known: {', '.join(sorted(DEFAULT_CONFIG))}")
         if name == "linkedin_versions":
+            if value is None:
+                cleaned[name] = None
+                continue
             if not isinstance(value, list) or not all(
                 isinstance(item, str) and re.fullmatch(r"\d{6}", item) for item in value
             ):
-                raise _config_error(name, "a list of YYYYMM strings")
+                raise _config_error(name, "a list of YYYYMM strings, or null for the version table")
             cleaned[name] = list(value)
         elif name == "x_fields_naming":
             if value not in ("post", "tweet"):

@@ -1,5 +1,6 @@
 """The registry's models: channels (channel.py), their platform connections (connection.py) and
-the decision fields both kinds of request share (decisions.py)."""
+the decision fields both kinds of request share (decisions.py), and the warnings sent about
+platform API versions (versions.py)."""
 
 from .channel import (
     Channel,
@@ -17,9 +18,11 @@ from .channel import (
 )
 from .connection import AccountSnapshot, ChannelConnection, TokenStatus
 from .decisions import Decided, Decision
+from .versions import ApiVersionWarning, VersionStage
 
 __all__ = [
     "AccountSnapshot",
+    "ApiVersionWarning",
     "Channel",
     "ChannelAdmin",
     "ChannelClosingRequest",
@@ -36,4 +39,5 @@ __all__ = [
     "ChannelStatus",
     "Platform",
     "TokenStatus",
+    "VersionStage",
 ]

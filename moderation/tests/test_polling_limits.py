@@ -24,6 +24,7 @@ from moderation.models import ApiQuotaDay, ItemStatus, OutboxKind, OutboxMessage
 from moderation.polling import poller, quota
 from moderation.polling.ingest import store_batch
 from platforms.base import FetchedItem
+from platforms.config import GRAPH_VERSION
 
 from . import polling_support
 from .polling_support import (
@@ -293,7 +294,7 @@ def test_our_instagram_reply_is_not_taken_for_a_citizens_comment(org, sim, insta
     question = add_comment(sim, "instagram", "Er der åbent i påsken?", author="strandløber")
     token = ACCOUNTS["instagram"]["token"]
     answered = requests.post(
-        f"{sim.url}/v21.0/{question['id']}/replies",
+        f"{sim.url}/{GRAPH_VERSION}/{question['id']}/replies",
         data={"access_token": token, "message": "Ja, fra kl. 10."},
         timeout=TIMEOUT,
     ).json()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from platforms.classify import classify_graph_error, is_missing_permission
+from platforms.config import GRAPH_VERSION
 from platforms.errors import NeedsReconnectError, ThrottledError, TooMuchDataError
 from platforms.graph import MIN_PAGE_LIMIT, smaller_request
 from platforms.tests.canned import Canned
@@ -52,7 +53,9 @@ def test_code_341_application_limit_reached_is_throttling():
 
 def test_code_341_pauses_a_poll_like_the_other_throttle_codes(server, make):  # noqa: F811
     server.answer(
-        "GET", "/v21.0/100", Canned(status=400, body=graph_error(341, "Application limit reached"))
+        "GET",
+        f"/{GRAPH_VERSION}/100",
+        Canned(status=400, body=graph_error(341, "Application limit reached")),
     )
     with pytest.raises(ThrottledError) as caught:
         make("facebook").fetch_new(None, since=SINCE)
@@ -110,7 +113,9 @@ def test_reduce_the_amount_of_data_asks_for_the_same_page_with_half_the_page_siz
             ]
         },
     }
-    server.answer("GET", "/v21.0/100", Canned(status=500, body=REDUCE), Canned(body=page))
+    server.answer(
+        "GET", f"/{GRAPH_VERSION}/100", Canned(status=500, body=REDUCE), Canned(body=page)
+    )
 
     result = make("facebook").fetch_new(None, since=SINCE)
 
@@ -121,7 +126,7 @@ def test_reduce_the_amount_of_data_asks_for_the_same_page_with_half_the_page_siz
 
 
 def test_reduce_the_amount_of_data_gives_up_at_the_smallest_page(server, make):  # noqa: F811
-    server.answer("GET", "/v21.0/100", Canned(status=500, body=REDUCE))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(status=500, body=REDUCE))
 
     with pytest.raises(TooMuchDataError) as caught:
         make("facebook").fetch_new(None, since=SINCE)
@@ -169,14 +174,14 @@ def test_conversations_with_unix_updated_time_are_read_and_end_at_the_watermark(
         },
     }
     stale = {"id": "t_2", "updated_time": str(int((NOW - timedelta(days=9)).timestamp()))}
-    server.answer("GET", "/v21.0/100", Canned(body=_messenger_page([fresh, stale])))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=_messenger_page([fresh, stale])))
 
     result = make("facebook", messaging=True).fetch_new(None, since=SINCE)
 
     assert [(item.external_id, item.kind) for item in result.items] == [("m_1", "message")]
     assert result.skipped == []
     # The stale conversation ended the listing: its messages were never asked for.
-    assert server.paths() == ["/v21.0/100"]
+    assert server.paths() == [f"/{GRAPH_VERSION}/100"]
 
 
 # -- A token without the messaging permission -------------------------------------------------
@@ -223,7 +228,10 @@ def test_facebook_comments_keep_flowing_when_messages_are_refused(server, make):
         },
     }
     server.answer(
-        "GET", "/v21.0/100", Canned(status=403, body=NO_MESSAGING), Canned(body=comments_only)
+        "GET",
+        f"/{GRAPH_VERSION}/100",
+        Canned(status=403, body=NO_MESSAGING),
+        Canned(body=comments_only),
     )
     earlier = {"time": (NOW - timedelta(days=2)).isoformat(), "seen": {}}
 
@@ -242,7 +250,7 @@ def test_facebook_dead_token_is_not_mistaken_for_a_missing_messaging_permission(
     make,  # noqa: F811
 ):
     expired = graph_error(190, "Error validating access token: Session has expired", 463)
-    server.answer("GET", "/v21.0/100", Canned(status=400, body=expired))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(status=400, body=expired))
     with pytest.raises(NeedsReconnectError):
         make("facebook", messaging=True).fetch_new(None, since=SINCE)
     assert len(server.seen) == 1
@@ -270,9 +278,9 @@ def test_instagram_comments_keep_flowing_when_direct_messages_are_refused(
         "username": "cykelmor",
         "from": {"id": "6543210987654321", "username": "cykelmor"},
     }
-    server.answer("GET", "/v21.0/100", Canned(body=_instagram_node(citizen)))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=_instagram_node(citizen)))
     refused = graph_error(10, "(#10) Application does not have permission for this action")
-    server.answer("GET", "/v21.0/me/conversations", Canned(status=403, body=refused))
+    server.answer("GET", f"/{GRAPH_VERSION}/me/conversations", Canned(status=403, body=refused))
 
     result = make("instagram", messaging=True).fetch_new(None, since=SINCE)
 
@@ -306,7 +314,7 @@ def test_instagram_knows_its_own_replies_by_username_not_by_from_id(server, make
             _ig_comment("c2", "Ja, efter kl. 17.", OWN_IGSID, "fjordbykommune", 4),
         ]
     }
-    server.answer("GET", "/v21.0/100", Canned(body=_instagram_node(question)))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=_instagram_node(question)))
 
     result = make("instagram").fetch_new(None, since=SINCE)
 
@@ -318,10 +326,12 @@ def test_instagram_knows_its_own_replies_by_username_not_by_from_id(server, make
 
 
 def test_instagram_finds_its_own_reply_after_a_lost_answer(server, make):  # noqa: F811
-    server.answer("GET", "/v21.0/100", Canned(body={"id": "100", "username": "fjordbykommune"}))
+    server.answer(
+        "GET", f"/{GRAPH_VERSION}/100", Canned(body={"id": "100", "username": "fjordbykommune"})
+    )
     server.answer(
         "GET",
-        "/v21.0/c1/replies",
+        f"/{GRAPH_VERSION}/c1/replies",
         Canned(
             body={
                 "data": [
@@ -339,10 +349,12 @@ def test_instagram_finds_its_own_reply_after_a_lost_answer(server, make):  # noq
 
 
 def test_instagram_does_not_take_a_citizens_reply_for_its_own(server, make):  # noqa: F811
-    server.answer("GET", "/v21.0/100", Canned(body={"id": "100", "username": "fjordbykommune"}))
+    server.answer(
+        "GET", f"/{GRAPH_VERSION}/100", Canned(body={"id": "100", "username": "fjordbykommune"})
+    )
     server.answer(
         "GET",
-        "/v21.0/c1/replies",
+        f"/{GRAPH_VERSION}/c1/replies",
         Canned(body={"data": [_ig_comment("c3", "Tak!", "6543210987654321", "cykelmor", 2)]}),
     )
 

@@ -5,7 +5,9 @@ Strict where Graph is strict: unknown fields are errors, booleans in form writes
 strings "true"/"false", a cursor dies with the item it points at, the only end signal is a
 missing `next` (a page ending exactly at the last item still links to an empty page), the same
 reply or page post twice in a short time is refused with error 506, and Instagram replies only go
-to top-level comments that are not hidden.
+to top-level comments that are not hidden. A call to an expired version (by the version table in
+platforms/versions.py and the world's date) or to no version is answered by the oldest usable
+version, named in the `facebook-api-version` header, as Graph does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from platforms.config import GRAPH_VERSION as GRAPH_DEFAULT
+from platforms.versions import find, is_retired, oldest_usable
+
 from ..faults import Fault
 from ..state import Account, Comment, Conversation, Message, Post, SimError
 from ..timefmt import graph_time, parse_time
@@ -26,7 +31,6 @@ from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
 
 GRAPH_VERSION = re.compile(r"v\d+\.\d+")
-DEFAULT_VERSION = "v21.0"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 _MISSING = object()
@@ -313,6 +317,8 @@ class GraphAPI(PlatformAPI):
     def decorate(
         self, response: Response, request: Request, account: Account, fault: Fault | None
     ) -> None:
+        # Graph names the version that answered in every response.
+        response.set_header("facebook-api-version", self.served_version(request))
         app, page, regain = self._usage(account)
         if fault is not None and fault.kind == "throttle":
             page = max(page, 100)
@@ -368,11 +374,25 @@ class GraphAPI(PlatformAPI):
 
     # --- routing -----------------------------------------------------------------------------
 
+    def served_version(self, request: Request) -> str:
+        """The version that answers: the one in the path while it is usable on the world's date;
+        for an expired one or none, the oldest usable version, as Graph does (Platform
+        Versioning, "Version Schedules"). A version the table does not list is served as
+        asked."""
+        segments = request.segments
+        asked = segments[0] if segments and GRAPH_VERSION.fullmatch(segments[0]) else None
+        today = self.world.now().date()
+        entry = find("graph", asked) if asked else None
+        if asked and (entry is None or not is_retired(entry, today)):
+            return asked
+        oldest = oldest_usable("graph", today)
+        return oldest.version if oldest else (asked or GRAPH_DEFAULT)
+
     def route(self, request: Request, account: Account) -> Response:
         segments = request.segments
-        version = DEFAULT_VERSION
+        version = self.served_version(request)
         if segments and GRAPH_VERSION.fullmatch(segments[0]):
-            version, segments = segments[0], segments[1:]
+            segments = segments[1:]
         if not segments or len(segments) > 2:
             return _unsupported(request.method, "/".join(segments))
         node_id = segments[0]

@@ -4,9 +4,11 @@ posts, the comments on them (offset paging), comment counts of many posts at onc
 is a COMMENT notification, one written as the organisation an ADMIN_COMMENT), creating and
 deleting comments, publishing text posts, and follower counts.
 
-Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
-`X-Restli-Protocol-Version: 2.0.0` and a valid token in the `Authorization: Bearer` header (a
-token in the URL, such as python-linkedin-v2's `oauth2_access_token`, is not taken); URNs in
+Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise: one the
+version table in platforms/versions.py lists as not sunset on the world's date, unless the
+`linkedin_versions` config names the accepted ones), `X-Restli-Protocol-Version: 2.0.0` and a
+valid token in the `Authorization: Bearer` header (a token in the URL, such as
+python-linkedin-v2's `oauth2_access_token`, is not taken); URNs in
 the path must be URL-encoded; a comment is written as the organisation (`actor`) on the post it
 names (`object`, its share or activity URN). Comments on a post are listed top-level only,
 newest first; the replies to a comment are listed under the comment's own URN, and a reply is
@@ -34,6 +36,8 @@ import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
+
+from platforms.versions import usable_versions
 
 from ..faults import Fault
 from ..state import Account, Comment, Post, SimError
@@ -165,7 +169,7 @@ class LinkedInAPI(PlatformAPI):
 
     def authenticate(self, request: Request) -> Account | Response:
         version = (request.header("LinkedIn-Version") or "").strip()
-        if version not in self.world.config["linkedin_versions"]:
+        if not self.version_active(version):
             shown = version or "(none)"
             return li_error(
                 426, f"Requested version {shown} is not active", code="NONEXISTENT_VERSION"
@@ -183,6 +187,17 @@ class LinkedInAPI(PlatformAPI):
                 401, "Invalid access token", service_code=65600, code="INVALID_ACCESS_TOKEN"
             )
         return account
+
+    def version_active(self, version: str) -> bool:
+        """A version listed in `linkedin_versions` when that is set, else one the version table
+        (platforms/versions.py) lists as released and not yet sunset on the world's date."""
+        listed = self.world.config["linkedin_versions"]
+        if listed is not None:
+            return version in listed
+        return any(
+            entry.version == version
+            for entry in usable_versions("linkedin", self.world.now().date())
+        )
 
     def platform_fault(self, fault: Fault, request: Request, account: Account) -> Response:
         if fault.kind == "throttle":

@@ -6,6 +6,7 @@ import json
 
 import requests
 
+from platforms.config import GRAPH_VERSION
 from simulator.webhooks import build_webhook_delivery
 
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault
@@ -15,13 +16,15 @@ FIELDS = "id,text,timestamp,username,from,hidden,parent_id,like_count"
 
 def graph(sim, path: str, token: str, **params) -> requests.Response:
     return requests.get(
-        f"{sim.url}/v21.0/{path}", params={"access_token": token, **params}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{path}",
+        params={"access_token": token, **params},
+        timeout=TIMEOUT,
     )
 
 
 def post(sim, path: str, token: str, **data) -> requests.Response:
     return requests.post(
-        f"{sim.url}/v21.0/{path}", data={"access_token": token, **data}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{path}", data={"access_token": token, **data}, timeout=TIMEOUT
     )
 
 
@@ -96,7 +99,9 @@ def test_hide_needs_true_or_false_and_delete_removes(sim):
     hidden = post(sim, comment, user["token"], hide="true")
     state = graph(sim, comment, user["token"], fields="hidden").json()
     deleted = requests.delete(
-        f"{sim.url}/v21.0/{comment}", params={"access_token": user["token"]}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{comment}",
+        params={"access_token": user["token"]},
+        timeout=TIMEOUT,
     )
     after = graph(sim, comment, user["token"])
     assert python_bool.status_code == 400
@@ -257,7 +262,7 @@ def test_an_answer_inside_the_24_hour_window_is_sent(sim):
     sent = add_dm(sim, "Hvor kan jeg hente sække til haveaffald?", "fjordfisker")
     # When the Page answers through the Send API
     answer = requests.post(
-        f"{sim.url}/v21.0/me/messages",
+        f"{sim.url}/{GRAPH_VERSION}/me/messages",
         data={
             "recipient": json.dumps({"id": sent["author_id"]}),
             "message": json.dumps({"text": "På genbrugspladsen."}),
@@ -282,7 +287,7 @@ def test_an_answer_after_24_hours_is_refused(sim):
     sent = add_dm(sim, "Er der åbent i påsken?", "fjordfisker", created_time=old)
     # When the Page answers
     answer = requests.post(
-        f"{sim.url}/v21.0/{user['page_id']}/messages",
+        f"{sim.url}/{GRAPH_VERSION}/{user['page_id']}/messages",
         data={
             "recipient": json.dumps({"id": sent["author_id"]}),
             "message": json.dumps({"text": "Ja, fra 10 til 14."}),

@@ -10,10 +10,12 @@ from urllib.parse import quote
 import requests
 from linkedin_v2.linkedin import LinkedInApplication
 
+from platforms.config import LINKEDIN_VERSION
+
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
 
 
-def headers(org: dict, version: str = "202410") -> dict[str, str]:
+def headers(org: dict, version: str = LINKEDIN_VERSION) -> dict[str, str]:
     return {
         "LinkedIn-Version": version,
         "X-Restli-Protocol-Version": "2.0.0",
@@ -99,7 +101,7 @@ def test_a_token_in_the_url_is_not_taken(sim):
         "GET",
         f"{sim.url}/rest/networkSizes/{enc(org['urn'])}",
         params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
-        headers={"LinkedIn-Version": "202410", "X-Restli-Protocol-Version": "2.0.0"},
+        headers={"LinkedIn-Version": LINKEDIN_VERSION, "X-Restli-Protocol-Version": "2.0.0"},
         timeout=TIMEOUT,
     )
     assert f"oauth2_access_token={org['token']}" in answer.url
