@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_remove_channel_event'),
+        ('accounts', '0007_connection_messaging_unavailable'),
     ]
 
     operations = [
