@@ -10,4 +10,10 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than a few hours is superseded by the next one.
         "options": {"expires": 6 * 60 * 60},
     },
+    "accounts-renew-tokens": {
+        "task": "accounts.renew_tokens",
+        # Well inside the shortest renewal margin (15 minutes before an X or YouTube token ends).
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
 }

@@ -1,8 +1,9 @@
-"""Background work for the registry: the daily neglect sweep."""
+"""Background work for the registry: the daily neglect sweep and the renewal of platform
+tokens before they expire."""
 
 from celery import shared_task
 
-from . import actions
+from . import actions, connect_actions
 
 
 @shared_task(name="accounts.sweep_neglect", ignore_result=True)
@@ -17,3 +18,11 @@ def sweep_neglect():
         "marked_dormant": len(result.marked_dormant),
         "reactivated": len(result.reactivated),
     }
+
+
+@shared_task(name="accounts.renew_tokens", ignore_result=True)
+def renew_tokens():
+    """Renew every channel's access token that expires within its platform's margin (X and
+    YouTube within 15 minutes, LinkedIn within 7 days). A permanent refusal marks the channel
+    "needs reconnect" and tells its people; a passing one is tried again next round."""
+    return connect_actions.renew_due_tokens()

@@ -15,7 +15,7 @@ from .channel import (
     Platform,
     PlatformRole,
 )
-from .connection import AccountSnapshot, ChannelConnection, TokenStatus
+from .connection import AccountSnapshot, ChannelConnection, ConnectedVia, TokenStatus
 from .decisions import Decided, Decision
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ChannelClosingRequest",
     "ChannelFlag",
     "ChannelRequest",
+    "ConnectedVia",
     "Decided",
     "Decision",
     "FlagKind",
