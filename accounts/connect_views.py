@@ -4,6 +4,7 @@ system administrator only, with a pasted account id and token. Tokens are write-
 encrypted and never shown again, only their status."""
 
 import dataclasses
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
+from core import csp
 from core.permissions import can
 from core.permissions.views import MemberRequiredMixin
 from platforms.oauth import AuthorizationError
@@ -91,6 +93,17 @@ class ChannelConnectView(ChannelObjectMixin, FormView):
         if not self.may_paste():
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        sign_in = context["sign_in"]
+        if sign_in.available:
+            # "Connect with …" posts here and is redirected to the provider's consent page:
+            # browsers check form-action on that redirect too.
+            host = urlsplit(sign_in.app.authorize_host)
+            targets = " ".join(["'self'", *csp.form_targets(), f"{host.scheme}://{host.netloc}"])
+            response.headers[csp.HEADER] = csp.build(form_action=targets)
+        return response
 
     def form_valid(self, form):
         connect_actions.connect_channel(

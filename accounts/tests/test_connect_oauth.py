@@ -431,3 +431,37 @@ def test_a_passing_renewal_failure_is_tried_again_next_round(client, org, sim):
     assert connection.token_status != TokenStatus.NEEDS_RECONNECT
     assert connection.get_token() == old_token
     assert _run_renewal_at(sim, timezone.now() + timedelta(minutes=50)) == {"renewed": 1}
+
+
+# --- in a browser ----------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_connecting_in_a_browser_through_the_simulated_provider(page, org, sim):
+    from conftest import browser_login, screenshot
+
+    # Given the channel's editor on its connect page, in Danish (the municipality's language)
+    channel = org.channels["a"]
+    browser_login(page, "editor")
+    page.goto(reverse("accounts:channel-connect", args=[channel.pk]))
+    assert page.locator("#id_token").count() == 0
+
+    # When they click Connect, Allow at the provider and pick the page
+    page.get_by_role("button", name="Forbind via Facebook").click()
+    page.wait_for_url(f"{sim.url}/**")
+    assert "pages_manage_engagement" in page.content()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url("**/connect/oauth/pick/")
+    screenshot(page, "channel-connect-pick")
+    page.get_by_label("Fjordby Kommune · 108527460000001").check()
+    page.get_by_role("button", name="Forbind denne konto").click()
+    page.wait_for_url("**/connect/")
+
+    # Then the channel is connected through Facebook
+    content = page.content()
+    assert "Kanalen er forbundet via Facebook." in content
+    assert "Log-ind hos platformen" in content
+    screenshot(page, "channel-connect-done")
+    connection = ChannelConnection.objects.get(channel=channel)
+    assert (connection.account_id, connection.connected_via) == ("108527460000001", "oauth")
