@@ -16,7 +16,7 @@ from core.api_errors import BlankableURLField, action_failed
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
-from . import actions, limits
+from . import actions, connect_actions, limits, oauth
 from .answer_times import attach_answer_times
 from .compliance import live_flags
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     ChannelClosingRequest,
     ChannelFlag,
     ChannelRequest,
+    ConnectedVia,
     Platform,
 )
 from .people import is_eligible, not_eligible_message
@@ -68,6 +69,25 @@ class ConnectionStateSerializer(serializers.Serializer):
     polling_enabled = serializers.BooleanField()
     last_polled_at = serializers.DateTimeField()
     last_own_post_at = serializers.DateTimeField()
+    connected_via = serializers.CharField()
+    connected_at = serializers.DateTimeField()
+    refresh_token_expires_at = serializers.DateTimeField()
+    granted_scopes = serializers.ListField(child=serializers.CharField())
+
+
+class PastedTokenSerializer(serializers.Serializer):
+    """A pasted account id and token: system administrators only."""
+
+    account_id = serializers.RegexField(r"^\S+$", max_length=200)
+    token = serializers.CharField(max_length=4000, write_only=True)
+    polling_enabled = serializers.BooleanField(default=True)
+
+
+class ConnectStartSerializer(serializers.Serializer):
+    authorize_url = serializers.URLField(
+        help_text="Open it in the same browser session: the platform sends the person back "
+        "to the product's callback, where they pick the account."
+    )
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -184,6 +204,8 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         "review": "channels.look_after",
         "verify_branding": "channels.manage",
         "archive": "channels.manage",
+        "connect_start": "channels.connect",
+        "connect_token": "channels.paste_token",
     }
     filterset_fields = ["platform", "scope", "status", "owner_unit"]
 
@@ -259,6 +281,33 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
             actions.close_channel(channel, acting_user=request.user, **data.validated_data)
         except actions.WorkflowError as error:
             raise action_failed(error) from None
+        return self._done(channel)
+
+    @extend_schema(request=None, responses=ConnectStartSerializer)
+    @action(detail=True, methods=["post"], url_path="connect/start")
+    def connect_start(self, request, pk=None):
+        """Start connecting the channel through its platform's sign-in."""
+        channel = self.get_object()
+        sign_in = oauth.availability(channel.platform, request)
+        if not sign_in.available:
+            raise action_failed(sign_in.reason)
+        return Response({"authorize_url": oauth.start(request.session, channel, sign_in.app)})
+
+    @extend_schema(request=PastedTokenSerializer, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"], url_path="connect/token")
+    def connect_token(self, request, pk=None):
+        """Connect with a pasted account id and token (system administrators only)."""
+        channel = self.get_object()
+        data = PastedTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            connect_actions.connect_channel(
+                channel, via=ConnectedVia.PASTED, acting_user=request.user, **data.validated_data
+            )
+        except connect_actions.ConnectionNotAllowed:
+            raise action_failed(
+                _("This channel cannot be connected in its present state.")
+            ) from None
         return self._done(channel)
 
 

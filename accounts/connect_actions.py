@@ -1,38 +1,90 @@
-"""Connecting a channel to its platform account and testing the connection. Each function is
-one business action: one transaction, its audit row inside it."""
+"""Connecting a channel to its platform account, testing the connection and renewing its
+tokens before they expire. Each function is one business action: one transaction, its audit row
+inside it."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 import audit
+from core.permissions import can
 from platforms.errors import NeedsReconnectError, PlatformError
+from platforms.oauth import AuthorizationError
 
-from .models import ChannelConnection, TokenStatus
+from .models import ChannelConnection, ConnectedVia, TokenStatus
 from .rules import may_connect
+
+logger = logging.getLogger(__name__)
+
+AUDITED_FIELDS = (
+    "account_id",
+    "polling_enabled",
+    "connected_via",
+    "token_expires_at",
+    "refresh_token_expires_at",
+    "granted_scopes",
+)
 
 
 class ConnectionNotAllowed(Exception):
     """The channel is not in a state where it may be connected (not approved, closed)."""
 
 
-def connect_channel(channel, *, account_id, token, polling_enabled=True, acting_user):
-    """Store the platform account id and the API token (encrypted) for `channel`. A new token
-    starts untested; polling starts with the next cycle and reaches back the first-import days.
-    Changing the account starts over: the old account's cursor means nothing for the new one."""
+class PastedTokenRefused(Exception):
+    """Only a system administrator may connect a channel with a pasted token."""
+
+
+def may_paste_token(user, channel=None) -> bool:
+    """A pasted token skips the platform's own sign-in and renewal: system administrators only
+    (`channels.paste_token`); the system itself (no user) may."""
+    return user is None or can(user, "channels.paste_token", channel)
+
+
+def connect_channel(
+    channel,
+    *,
+    account_id,
+    token,
+    polling_enabled=True,
+    acting_user,
+    via=ConnectedVia.PASTED,
+    refresh_token="",
+    token_expires_at=None,
+    refresh_token_expires_at=None,
+    scopes=(),
+    extra=None,
+):
+    """Store the platform account id and the API tokens (encrypted) for `channel`, with how and
+    by whom it was connected. A new token starts untested; polling starts with the next cycle
+    and reaches back the first-import days. Changing the account starts over: the old
+    account's cursor means nothing for the new one. `extra` adds to the adapter's settings
+    (an Instagram account's Page)."""
     if not may_connect(channel):
         raise ConnectionNotAllowed(channel.pk)
+    if via == ConnectedVia.PASTED and not may_paste_token(acting_user, channel):
+        raise PastedTokenRefused(channel.pk)
     with transaction.atomic():
         connection = ChannelConnection.objects.select_for_update().filter(
             channel=channel
         ).first() or ChannelConnection(channel=channel)
         account_changed = connection.account_id != account_id
-        before = audit.snapshot(connection, "account_id", "polling_enabled")
+        before = audit.snapshot(connection, *AUDITED_FIELDS)
         connection.account_id = account_id
         connection.set_token(token)
+        connection.set_refresh_token(refresh_token)
         connection.token_checked_at = None
-        connection.token_expires_at = None
+        connection.token_expires_at = token_expires_at
+        connection.refresh_token_expires_at = refresh_token_expires_at
+        connection.granted_scopes = list(scopes)
+        connection.connected_via = via
+        connection.connected_by = acting_user
+        connection.connected_at = timezone.now()
+        connection.extra = {**(connection.extra or {}), **(extra or {})}
         connection.polling_enabled = polling_enabled
         connection.paused_until = None
         connection.consecutive_failures = 0
@@ -48,10 +100,11 @@ def connect_channel(channel, *, account_id, token, polling_enabled=True, acting_
             obj=connection,
             channel=channel,
             before=before,
-            after=audit.snapshot(connection, "account_id", "polling_enabled"),
+            after=audit.snapshot(connection, *AUDITED_FIELDS),
             account_id=account_id,
             account_changed=account_changed,
             polling_enabled=polling_enabled,
+            via=via,
         )
     return connection
 
@@ -94,3 +147,156 @@ def test_connection(channel, *, acting_user, adapter_factory=None):
             detail=detail[:500],
         )
     return ok, detail
+
+
+# --- renewing tokens -------------------------------------------------------------------------
+
+RENEWED = "renewed"
+NOT_DUE = "not_due"
+RETRY = "retry"
+RECONNECT = "needs_reconnect"
+
+
+@dataclass(frozen=True)
+class RenewOutcome:
+    status: str
+    detail: str = ""
+
+
+def _margin(platform):
+    from platforms.oauth import provider_for
+
+    try:
+        return provider_for(platform).renew_margin
+    except ValueError:
+        return None
+
+
+def renewal_due(connection, now) -> bool:
+    margin = _margin(connection.channel.platform)
+    return bool(
+        margin is not None
+        and connection.refresh_token_encrypted
+        and connection.token_expires_at is not None
+        and connection.token_expires_at <= now + margin
+        and connection.token_status != TokenStatus.NEEDS_RECONNECT
+    )
+
+
+def connections_due_for_renewal(now=None):
+    """Ids of connections whose access token expires within its platform's margin."""
+    from platforms.oauth import PROVIDERS
+
+    now = now or timezone.now()
+    due = Q(pk__in=[])
+    for platform, flow in PROVIDERS.items():
+        if flow.renew_margin is not None:
+            due |= Q(channel__platform=platform, token_expires_at__lte=now + flow.renew_margin)
+    return list(
+        ChannelConnection.objects.filter(due)
+        .exclude(refresh_token_encrypted="")
+        .exclude(token_status=TokenStatus.NEEDS_RECONNECT)
+        .order_by("token_expires_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def renew_token(connection_id, *, now=None, app_for=None, force=False):
+    """Trade the connection's refresh token for new tokens, if its access token is due.
+
+    The row stays locked from reading the refresh token to storing what replaced it: X spends
+    the old refresh token with every refresh, so two renewals must never both use it. A
+    refusal no new try can cure (invalid_grant, revoked) marks the channel "needs reconnect"
+    and tells its people; a passing failure is left for the next round."""
+    from platforms.oauth import provider_for
+
+    from . import oauth
+
+    app_for = app_for or (lambda platform: oauth.availability(platform).app)
+    notify = None
+    with transaction.atomic():
+        connection = (
+            ChannelConnection.objects.select_for_update(of=("self",))
+            .select_related("channel__owner_unit__municipality")
+            .filter(pk=connection_id)
+            .first()
+        )
+        if connection is None:
+            return RenewOutcome(NOT_DUE)
+        now = now or timezone.now()
+        if not (force or renewal_due(connection, now)):
+            return RenewOutcome(NOT_DUE)
+        platform = connection.channel.platform
+        app = app_for(platform)
+        if app is None:
+            logger.warning("cannot renew channel %s: %s is not set up", connection.pk, platform)
+            return RenewOutcome(RETRY, "not set up")
+        try:
+            tokens = provider_for(platform).refresh(
+                app,
+                connection.get_refresh_token(),
+                now=now,
+                refresh_expires_at=connection.refresh_token_expires_at,
+            )
+        except AuthorizationError as exc:
+            if not exc.permanent:
+                logger.warning("renewal of channel %s failed, retrying: %s", connection.pk, exc)
+                return RenewOutcome(RETRY, exc.message)
+            _mark_needs_reconnect(connection, now, exc)
+            notify = connection.channel
+            outcome = RenewOutcome(RECONNECT, exc.message)
+        else:
+            before = audit.snapshot(connection, "token_expires_at", "refresh_token_expires_at")
+            connection.set_token(tokens.access_token)
+            connection.token_status = TokenStatus.VALID
+            connection.set_refresh_token(tokens.refresh_token)
+            connection.token_expires_at = tokens.expires_at
+            connection.refresh_token_expires_at = tokens.refresh_expires_at
+            connection.granted_scopes = list(tokens.scopes)
+            connection.save(
+                update_fields=[
+                    "token_encrypted",
+                    "token_status",
+                    "refresh_token_encrypted",
+                    "token_expires_at",
+                    "refresh_token_expires_at",
+                    "granted_scopes",
+                ]
+            )
+            audit.record(
+                "channel.token_renewed",
+                obj=connection,
+                channel=connection.channel,
+                before=before,
+                after=audit.snapshot(connection, "token_expires_at", "refresh_token_expires_at"),
+                platform=platform,
+            )
+            outcome = RenewOutcome(RENEWED)
+    if notify is not None:
+        from moderation.polling.notify import send_reconnect_notice
+
+        send_reconnect_notice(notify)
+    return outcome
+
+
+def _mark_needs_reconnect(connection, now, exc):
+    connection.token_status = TokenStatus.NEEDS_RECONNECT
+    connection.token_checked_at = now
+    connection.last_error = str(exc)[:2000]
+    connection.save(update_fields=["token_status", "token_checked_at", "last_error"])
+    audit.record(
+        "channel.needs_reconnect",
+        obj=connection,
+        channel=connection.channel,
+        note=f"token renewal refused: {exc}"[:500],
+        platform=connection.channel.platform,
+    )
+
+
+def renew_due_tokens(*, now=None, app_for=None) -> dict[str, int]:
+    """Renew every token due (the beat task); each in its own transaction."""
+    totals: dict[str, int] = {}
+    for pk in connections_due_for_renewal(now):
+        outcome = renew_token(pk, now=now, app_for=app_for)
+        totals[outcome.status] = totals.get(outcome.status, 0) + 1
+    return totals

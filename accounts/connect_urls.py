@@ -11,6 +11,21 @@ urlpatterns = [
         name="channel-connect",
     ),
     path(
+        "<int:pk>/connect/oauth/",
+        connect_views.ChannelOAuthStartView.as_view(),
+        name="channel-oauth-start",
+    ),
+    path(
+        "<int:pk>/connect/oauth/pick/",
+        connect_views.ChannelOAuthPickView.as_view(),
+        name="channel-oauth-pick",
+    ),
+    path(
+        "connect/oauth/callback/",
+        connect_views.ChannelOAuthCallbackView.as_view(),
+        name="channel-oauth-callback",
+    ),
+    path(
         "<int:pk>/connect/test/",
         connect_views.ChannelTestConnectionView.as_view(),
         name="channel-test-connection",

@@ -1,16 +1,27 @@
-"""Connect a channel to its platform account (account id and API token) and test the
-connection. The token is write-only: it is stored encrypted and never shown again, only its
-status."""
+"""Connect a channel to its platform account and test the connection: through the platform's
+own sign-in (OAuth: start, the provider's callback, the person's pick of the account), or, for a
+system administrator only, with a pasted account id and token. Tokens are write-only: stored
+encrypted and never shown again, only their status."""
+
+import dataclasses
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
-from . import connect_actions
-from .models import ChannelConnection
+from core import csp
+from core.permissions import can
+from core.permissions.views import MemberRequiredMixin
+from platforms.oauth import AuthorizationError
+
+from . import connect_actions, oauth
+from .models import Channel, ChannelConnection, ConnectedVia
 from .rules import may_connect
 from .views import ChannelObjectMixin
 
@@ -64,14 +75,35 @@ class ChannelConnectView(ChannelObjectMixin, FormView):
         except ChannelConnection.DoesNotExist:
             return None
 
+    def may_paste(self):
+        return connect_actions.may_paste_token(self.request.user, self.channel)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             channel=self.channel,
             connection=self.connection(),
             may_connect=may_connect(self.channel),
+            may_paste=self.may_paste(),
+            sign_in=oauth.availability(self.channel.platform, self.request),
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_paste():
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        sign_in = context["sign_in"]
+        if sign_in.available:
+            # "Connect with …" posts here and is redirected to the provider's consent page:
+            # browsers check form-action on that redirect too.
+            host = urlsplit(sign_in.app.authorize_host)
+            targets = " ".join(["'self'", *csp.form_targets(), f"{host.scheme}://{host.netloc}"])
+            response.headers[csp.HEADER] = csp.build(form_action=targets)
+        return response
 
     def form_valid(self, form):
         connect_actions.connect_channel(
@@ -109,3 +141,114 @@ class ChannelTestConnectionView(ChannelObjectMixin, View):
                 _("The connection test failed: {reason}").format(reason=detail),
             )
         return back
+
+
+def _connect_page(channel):
+    return HttpResponseRedirect(reverse("accounts:channel-connect", args=[channel.pk]))
+
+
+class ChannelOAuthStartView(ChannelObjectMixin, View):
+    """Send the person to the platform's consent page, remembering the one-time state."""
+
+    permission_action = "channels.connect"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        sign_in = oauth.availability(self.channel.platform, request)
+        if not sign_in.available:
+            messages.error(request, sign_in.reason)
+            return _connect_page(self.channel)
+        return HttpResponseRedirect(oauth.start(request.session, self.channel, sign_in.app))
+
+
+class ChannelOAuthCallbackView(MemberRequiredMixin, View):
+    """Where the platform sends the person back: check the state, trade the code for tokens,
+    list the accounts they reach and let the person pick one. A refusal changes nothing."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        started = oauth.take_started(request.session, request.GET.get("state", ""))
+        if started is None:
+            messages.error(request, _NOT_STARTED_HERE)
+            return HttpResponseRedirect(reverse("accounts:channel-list"))
+        channel = get_object_or_404(Channel.objects.for_user(request.user), pk=started["channel"])
+        if not can(request.user, "channels.connect", channel):
+            raise PermissionDenied
+        name = channel.get_platform_display()
+        if request.GET.get("error") or not request.GET.get("code"):
+            messages.error(request, _CANCELLED.format(platform=name))
+            return _connect_page(channel)
+        sign_in = oauth.availability(channel.platform, request)
+        if not sign_in.available:
+            messages.error(request, sign_in.reason)
+            return _connect_page(channel)
+        flow = oauth.provider(channel.platform)
+        # The token endpoint checks the very address the consent page was asked with.
+        app = dataclasses.replace(sign_in.app, redirect_uri=started["redirect_uri"])
+        try:
+            tokens = flow.exchange_code(app, request.GET["code"], code_verifier=started["verifier"])
+            choices = flow.accounts(app, tokens)
+        except AuthorizationError as exc:
+            messages.error(request, _EXCHANGE_FAILED.format(platform=name, reason=exc.message))
+            return _connect_page(channel)
+        if not choices:
+            messages.error(request, _NO_ACCOUNTS.format(platform=name))
+            return _connect_page(channel)
+        oauth.keep_choices(request.session, channel, tokens, choices)
+        return HttpResponseRedirect(reverse("accounts:channel-oauth-pick", args=[channel.pk]))
+
+
+class ChannelOAuthPickView(ChannelObjectMixin, View):
+    """The person picks the page, organisation, user or channel to connect."""
+
+    permission_action = "channels.connect"
+    template_name = "accounts/channel_connect_pick.html"
+
+    def get(self, request, *args, **kwargs):
+        entry = oauth.choices_for(request.session, self.channel)
+        if entry is None:
+            messages.error(request, _NOTHING_TO_PICK)
+            return _connect_page(self.channel)
+        context = {"channel": self.channel, "accounts": entry["accounts"], "error": ""}
+        return render(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        entry = oauth.choices_for(request.session, self.channel)
+        if entry is None:
+            messages.error(request, _NOTHING_TO_PICK)
+            return _connect_page(self.channel)
+        values = oauth.picked(entry, request.POST.get("account", ""), self.channel.platform)
+        if values is None:
+            context = {"channel": self.channel, "accounts": entry["accounts"], "error": _PICK_ONE}
+            return render(request, self.template_name, context, status=400)
+        try:
+            connect_actions.connect_channel(
+                self.channel, via=ConnectedVia.OAUTH, acting_user=request.user, **values
+            )
+        except connect_actions.ConnectionNotAllowed:
+            messages.error(request, _NOT_CONNECTABLE)
+            return _connect_page(self.channel)
+        oauth.drop_choices(request.session, self.channel)
+        messages.success(request, _CONNECTED.format(platform=self.channel.get_platform_display()))
+        return _connect_page(self.channel)
+
+
+_NOT_STARTED_HERE = _(
+    "This sign-in does not belong to a connection started here, or it took too long. Nothing "
+    "was changed: start the connection again from the channel's page."
+)
+_CANCELLED = _("The sign-in with {platform} was cancelled or refused. Nothing was changed.")
+_EXCHANGE_FAILED = _(
+    "{platform} did not give access to the channel ({reason}). Nothing was changed: try again."
+)
+_NO_ACCOUNTS = _(
+    "The sign-in with {platform} reaches no account that can be connected. Sign in as a person "
+    "who administers the channel on {platform}, and allow every permission asked for."
+)
+_NOTHING_TO_PICK = _("There is no sign-in waiting for a choice: start the connection again.")
+_PICK_ONE = _("Pick one of the accounts.")
+_NOT_CONNECTABLE = _("This channel cannot be connected in its present state.")
+_CONNECTED = _(
+    "The channel is connected through {platform}. New comments are fetched from the next poll."
+)

@@ -66,6 +66,14 @@ def _connect_channel(access, channel=None):
     )
 
 
+def _paste_token(access, channel=None):
+    """Connect with a pasted token instead of the platform's sign-in: a system administrator
+    only (the token is neither checked for its account nor renewed)."""
+    if not access.is_superuser:
+        return False
+    return channel is None or may_connect(channel)
+
+
 def _look_after_channel(access, channel=None):
     """Confirm the annual review, ask for closing: the channel's own people and its managers."""
     if channel is None:
@@ -133,6 +141,7 @@ def _public_register(access, obj=None):
 register("channels.view", _view_channel)
 register("channels.manage", _manage_channel)
 register("channels.connect", _connect_channel)
+register("channels.paste_token", _paste_token)
 register("channels.look_after", _look_after_channel)
 register("channels.request", _request_channel)
 register("channels.view_request", _view_request)

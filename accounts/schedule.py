@@ -16,4 +16,10 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 12 * 60 * 60},
     },
+    "accounts-renew-tokens": {
+        "task": "accounts.renew_tokens",
+        # Well inside the shortest renewal margin (15 minutes before an X or YouTube token ends).
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
 }

@@ -1,8 +1,9 @@
-"""Background work for the registry: the daily neglect sweep and the API version warnings."""
+"""Background work for the registry: the daily neglect sweep, the API version warnings and
+the renewal of platform tokens before they expire."""
 
 from celery import shared_task
 
-from . import actions, api_versions
+from . import actions, api_versions, connect_actions
 
 
 @shared_task(name="accounts.sweep_neglect", ignore_result=True)
@@ -24,3 +25,11 @@ def warn_api_versions():
     """E-mail the communications team when a configured platform API version enters its warning
     window or ends; each version and stage is sent once however often this runs."""
     return {"sent": api_versions.send_version_warnings()}
+
+
+@shared_task(name="accounts.renew_tokens", ignore_result=True)
+def renew_tokens():
+    """Renew every channel's access token that expires within its platform's margin (X and
+    YouTube within 15 minutes, LinkedIn within 7 days). A permanent refusal marks the channel
+    "needs reconnect" and tells its people; a passing one is tried again next round."""
+    return connect_actions.renew_due_tokens()

@@ -336,6 +336,35 @@ API_VERSION_WARNING_DAYS = env.int("API_VERSION_WARNING_DAYS", default=60)
 # "tweet" (tweet.fields, referenced_tweets: the older documents).
 X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
+# Connecting channels through the platforms' OAuth: each developer app's credentials. A platform
+# whose credentials are missing offers no "Connect" button (the page says why). With
+# SIMULATOR_URL set, the simulator's own apps stand in (accounts/oauth.py).
+OAUTH_CLIENTS = {
+    "facebook": (env("FACEBOOK_APP_ID", default=""), env("FACEBOOK_APP_SECRET", default="")),
+    "linkedin": (
+        env("LINKEDIN_CLIENT_ID", default=""),
+        env("LINKEDIN_CLIENT_SECRET", default=""),
+    ),
+    "x": (env("X_CLIENT_ID", default=""), env("X_CLIENT_SECRET", default="")),
+    "google": (env("GOOGLE_CLIENT_ID", default=""), env("GOOGLE_CLIENT_SECRET", default="")),
+}
+# Where the providers' consent pages and token endpoints live (SIMULATOR_URL replaces them).
+OAUTH_AUTHORIZE_HOSTS = {
+    "facebook": env("FACEBOOK_AUTHORIZE_URL", default="https://www.facebook.com"),
+    "linkedin": env("LINKEDIN_AUTHORIZE_URL", default="https://www.linkedin.com"),
+    "x": env("X_AUTHORIZE_URL", default="https://x.com"),
+    "google": env("GOOGLE_AUTHORIZE_URL", default="https://accounts.google.com"),
+}
+OAUTH_TOKEN_HOSTS = {
+    "facebook": env("FACEBOOK_TOKEN_URL", default="https://graph.facebook.com"),
+    "linkedin": env("LINKEDIN_TOKEN_URL", default="https://www.linkedin.com"),
+    "x": env("X_TOKEN_URL", default="https://api.x.com"),
+    "google": env("GOOGLE_TOKEN_URL", default="https://oauth2.googleapis.com"),
+}
+# The product's address as the providers send people back to it (register
+# {OAUTH_REDIRECT_BASE_URL}/channels/connect/oauth/callback/ with each app); empty: the address
+# the person's browser used.
+OAUTH_REDIRECT_BASE_URL = env("OAUTH_REDIRECT_BASE_URL", default="")
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
 # The YouTube Data API quota is the Google Cloud project's (one project for all YouTube
 # channels): units a day, and how many of them stay reserved for replies and moderation

@@ -5,6 +5,8 @@ the control API or to one of the imitated platform APIs, by path, as the real ho
   /rest/…         LinkedIn REST                      (base URL = the simulator's URL)
   /2/…            X API v2                           (base URL = the simulator's URL)
   /youtube/v3/…   YouTube Data API v3                (base URL = the simulator's URL)
+  OAuth doors     the providers' consent pages and token endpoints at their own paths
+                  (simulator.platforms.oauth)
   /_sim/…         control API (simulator.control)
 
 `start_simulator()` runs it on a background thread for tests and returns a handle.
@@ -25,6 +27,7 @@ from .control import ControlAPI
 from .demo import DemoStream, populate_default_world
 from .platforms.graph import GRAPH_VERSION, GraphAPI
 from .platforms.linkedin import LinkedInAPI
+from .platforms.oauth import OAuthAPI
 from .platforms.x import XAPI
 from .platforms.youtube import YouTubeAPI
 from .state import World
@@ -45,6 +48,7 @@ class Router:
         self.linkedin = LinkedInAPI(world)
         self.x = XAPI(world)
         self.youtube = YouTubeAPI(world)
+        self.oauth = OAuthAPI(world, self.linkedin)
 
     def dispatch(self, request: Request) -> Response:
         segments = request.segments
@@ -62,6 +66,9 @@ class Router:
         self.world.log_request(
             request.method, request.path, request.query_string, request.header("Authorization")
         )
+        # The providers' consent pages and token endpoints, and what a person's token reaches.
+        if self.oauth.handles(request):
+            return self.oauth.handle(request)
         # X's "/2/" comes before Graph's unversioned numeric node ids.
         if head == "2":
             return self.x.handle(request)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
+from .platforms.oauth import OAuthBook
 from .timefmt import parse_time, utcnow
 
 # The Google Cloud project every simulated YouTube channel is read with unless one is named.
@@ -440,6 +441,8 @@ class World:
             # YouTube quota: project -> [Pacific date, units used, search.list calls made].
             self.youtube_quota: dict[str, list[Any]] = {}
             self.clock_offset = timedelta(0)
+            # Codes and tokens handed out by the simulated OAuth providers.
+            self.oauth = OAuthBook()
             if self._populate is not None:
                 self._populate(self)
 
@@ -512,6 +515,10 @@ class World:
         for account in self.accounts.values():
             if account.platform in platforms and account.token == token:
                 return account
+        # A token from the OAuth flow works for its account until it expires.
+        key = self.oauth.account_key(token, self.now())
+        if key is not None and key[0] in platforms:
+            return self.account(*key)
         return None
 
     def account_by_api_key(self, key: str | None) -> Account | None:

@@ -16,7 +16,7 @@ from .channel import (
     Platform,
     PlatformRole,
 )
-from .connection import AccountSnapshot, ChannelConnection, TokenStatus
+from .connection import AccountSnapshot, ChannelConnection, ConnectedVia, TokenStatus
 from .decisions import Decided, Decision
 from .versions import ApiVersionWarning, VersionStage
 
@@ -28,6 +28,7 @@ __all__ = [
     "ChannelClosingRequest",
     "ChannelFlag",
     "ChannelRequest",
+    "ConnectedVia",
     "Decided",
     "Decision",
     "FlagKind",

@@ -1,5 +1,6 @@
 """A channel's connection to its platform: encrypted token, polling state, daily figures."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,11 @@ class TokenStatus(models.TextChoices):
     UNTESTED = "untested", _("Not tested yet")
     VALID = "valid", _("Valid")
     NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnect")
+
+
+class ConnectedVia(models.TextChoices):
+    OAUTH = "oauth", _("Platform sign-in")
+    PASTED = "pasted", _("Pasted token")
 
 
 class ChannelConnection(models.Model):
@@ -27,6 +33,25 @@ class ChannelConnection(models.Model):
     )
     token_checked_at = models.DateTimeField(_("token checked"), null=True, blank=True)
     token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    refresh_token_encrypted = models.TextField(
+        _("encrypted refresh token"), blank=True, editable=False
+    )
+    refresh_token_expires_at = models.DateTimeField(
+        _("refresh token expires"), null=True, blank=True
+    )
+    granted_scopes = models.JSONField(_("granted permissions"), default=list, blank=True)
+    connected_via = models.CharField(
+        _("connected through"), max_length=10, choices=ConnectedVia.choices, blank=True
+    )
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("connected by"),
+    )
+    connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
     polling_enabled = models.BooleanField(_("polling enabled"), default=False)
     # Where the last stored batch ended (time watermark, seen ids, since_id…): adapter-defined.
     cursor = models.JSONField(_("poll cursor"), default=dict, blank=True)
@@ -58,6 +83,12 @@ class ChannelConnection(models.Model):
 
     def get_token(self) -> str:
         return decrypt_token(self.token_encrypted)
+
+    def set_refresh_token(self, plaintext: str) -> None:
+        self.refresh_token_encrypted = encrypt_token(plaintext)
+
+    def get_refresh_token(self) -> str:
+        return decrypt_token(self.refresh_token_encrypted)
 
 
 class AccountSnapshot(models.Model):

@@ -67,13 +67,18 @@ def test_request_approve_connect_and_poll(page, org, simulator):
     channel = channel_request.channel
     assert Channel.objects.get(pk=channel.pk).status == ChannelStatus.APPROVED
 
-    # Then the approved page can be connected: enter the account and token, test the connection
+    # Then the approved page can be connected through the platform's sign-in (the simulator
+    # plays Facebook Login for Instagram), the account picked, the connection tested
     page.goto(f"/channels/{channel.pk}/")
     page.click(f"text={da('Connect or test the connection')}")
-    page.fill("#id_account_id", account["id"])
-    page.fill("#id_token", account["token"])
+    page.get_by_role(
+        "button", name=da("Connect with %(platform)s") % {"platform": "Instagram"}
+    ).click()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url("**/connect/oauth/pick/")
+    page.locator(f"input[name=account][value='{account['id']}']").check()
     page.click("form.app-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/connect/")
     page.click(f"button:has-text('{da('Test connection')}')")
     page.wait_for_load_state("networkidle")
     assert Channel.objects.get(pk=channel.pk).connection.token_status == "valid"

@@ -45,9 +45,9 @@ def test_the_permission_cases_hold(client, org, case, persona):
 
 
 def test_connecting_stores_the_token_encrypted_and_never_shows_it(client, org):
-    # Given the channel's editor
+    # Given a system administrator (the only one who may paste a token)
     channel = org.channels["a"]
-    _login(client, "editor")
+    _login(client, "superuser")
 
     # When they connect the channel
     response = client.post(
@@ -69,13 +69,13 @@ def test_connecting_stores_the_token_encrypted_and_never_shows_it(client, org):
     assert b"EAA-secret-token-123" not in page.content
     assert "Not tested yet" in page.content.decode()
     entry = AuditEntry.objects.get(action="channel.connected")
-    assert (entry.channel, entry.actor) == (channel, org.users["editor"])
+    assert (entry.channel, entry.actor) == (channel, org.users["superuser"])
     assert "EAA-secret-token-123" not in str(entry.data)
 
 
 def test_a_form_with_errors_keeps_the_account_and_drops_the_token(client, org):
     channel = org.channels["a"]
-    _login(client, "editor")
+    _login(client, "superuser")
 
     response = client.post(_connect_url(channel), {"account_id": "12 34", "token": "t0ken-xyz"})
 
@@ -86,7 +86,7 @@ def test_a_form_with_errors_keeps_the_account_and_drops_the_token(client, org):
 
 
 def test_a_missing_token_is_a_form_error(client, org):
-    _login(client, "comms")
+    _login(client, "superuser")
 
     response = client.post(_connect_url(org.channels["a"]), {"account_id": "1"})
 
@@ -98,7 +98,7 @@ def test_a_channel_that_is_not_approved_cannot_be_connected(client, org):
     channel = org.channels["a"]
     channel.status = ChannelStatus.REQUESTED
     channel.save(update_fields=["status"])
-    _login(client, "comms")
+    _login(client, "superuser")
 
     response = client.post(_connect_url(channel), {"account_id": "1", "token": "abc"})
 
@@ -109,7 +109,7 @@ def test_a_channel_that_is_not_approved_cannot_be_connected(client, org):
 def test_the_connection_test_marks_a_good_token_valid(client, org, sim):
     channel = org.channels["central"]
     spec = ACCOUNTS["facebook"]
-    _login(client, "comms")
+    _login(client, "superuser")
     client.post(_connect_url(channel), {"account_id": spec["id"], "token": spec["token"]})
 
     response = client.post(_test_url(channel), follow=True)
@@ -126,7 +126,7 @@ def test_the_connection_test_marks_a_good_token_valid(client, org, sim):
 
 def test_the_connection_test_marks_a_refused_token_for_reconnecting(client, org, sim):
     channel = org.channels["central"]
-    _login(client, "comms")
+    _login(client, "superuser")
     client.post(
         _connect_url(channel), {"account_id": ACCOUNTS["facebook"]["id"], "token": "not-a-token"}
     )
@@ -143,7 +143,7 @@ def test_the_connection_test_marks_a_refused_token_for_reconnecting(client, org,
 def test_a_platform_outage_during_the_test_leaves_the_status_alone(client, org, sim):
     channel = org.channels["central"]
     spec = ACCOUNTS["facebook"]
-    _login(client, "comms")
+    _login(client, "superuser")
     client.post(_connect_url(channel), {"account_id": spec["id"], "token": spec["token"]})
     add_fault(sim, "facebook", "server_error", count=5)
 
@@ -155,7 +155,7 @@ def test_a_platform_outage_during_the_test_leaves_the_status_alone(client, org, 
 
 
 def test_testing_an_unconnected_channel_says_so(client, org):
-    _login(client, "comms")
+    _login(client, "superuser")
 
     response = client.post(_test_url(org.channels["central"]), follow=True)
 
@@ -173,7 +173,7 @@ def test_reconnecting_with_a_new_token_resumes_polling(client, org):
     connection.set_token("old")
     connection.token_status = TokenStatus.NEEDS_RECONNECT
     connection.save()
-    _login(client, "comms")
+    _login(client, "superuser")
 
     client.post(_connect_url(channel), {"account_id": "1", "token": "new", "polling_enabled": "on"})
 
@@ -189,9 +189,9 @@ def test_reconnecting_with_a_new_token_resumes_polling(client, org):
 def test_the_connect_page_in_a_browser_is_accessible_and_hides_the_token(page, org, width):
     from conftest import axe_violations, browser_login, screenshot
 
-    # Given the channel's editor on the connect page, in Danish (the municipality's language)
+    # Given a system administrator on the connect page, in Danish (the municipality's language)
     page.set_viewport_size({"width": width, "height": 900})
-    browser_login(page, "editor")
+    browser_login(page, "superuser")
     page.goto(_connect_url(org.channels["a"]))
 
     # When they enter the account and a token and save
