@@ -25,7 +25,9 @@ from .models import (
     ReadConfirmation,
     RemovalReason,
     RemovalReasonTranslation,
+    answer_time_errors,
 )
+from .policy import rule_platform_label
 
 
 def _require_draft(version):
@@ -164,6 +166,9 @@ def adopt_version(version, *, acting_user, adopted_by, adopted_on, reference="")
     _require_draft(version)
     if not version.answer_time_rules.exists() and version.policy.governs_social_media:
         raise ValidationError(_("Add at least one answer time before adopting the version."))
+    problems = answer_time_problems(version)
+    if problems:
+        raise ValidationError(problems)
     previous = PolicyVersion.objects.filter(
         policy_id=version.policy_id, status=PolicyStatus.ADOPTED
     ).first()
@@ -189,6 +194,31 @@ def adopt_version(version, *, acting_user, adopted_by, adopted_on, reference="")
         supersedes=previous.pk if previous else None,
     )
     return version
+
+
+def answer_time_problems(version) -> list[str]:
+    """What is wrong with the answer-time rules of `version`, one message per problem naming
+    its rule. Adoption refuses a version with any, so rules written without the form (an
+    import, the shell) are held to the same rule as the form and the admin
+    (`governance.models.answer_time_errors`)."""
+    problems = []
+    for rule in version.answer_time_rules.order_by("platform", "item_kind"):
+        errors = answer_time_errors(
+            rule.first_response_minutes,
+            rule.first_response_clock,
+            rule.answer_minutes,
+            rule.answer_clock,
+        )
+        for message in errors.values():
+            problems.append(
+                _("%(platform)s, %(kind)s: %(problem)s")
+                % {
+                    "platform": rule_platform_label(rule.platform),
+                    "kind": rule.get_item_kind_display().lower(),
+                    "problem": message,
+                }
+            )
+    return problems
 
 
 @transaction.atomic

@@ -98,22 +98,8 @@ class AnswerTimeForm(DesignSystemMixin, forms.ModelForm):
             "answer_clock",
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        first, answer = cleaned.get("first_response_minutes"), cleaned.get("answer_minutes")
-        if (
-            first is not None
-            and answer is not None
-            and cleaned.get("first_response_clock") == cleaned.get("answer_clock")
-            and first > answer
-        ):
-            self.add_error(
-                "first_response_minutes",
-                _("The first response cannot come later than the answer."),
-            )
-        if answer == 0:
-            self.add_error("answer_minutes", _("An answer time must be more than 0 minutes."))
-        return cleaned
+    # The rule's checks (a first response never due after the answer) are the model's
+    # `clean`, which the form runs and the admin and adoption share.
 
 
 class RemovalReasonForm(DesignSystemMixin, forms.ModelForm):

@@ -574,9 +574,13 @@ RECORD_METADATA = (
 )
 
 
+def _person_name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 def capture_record(item, *, acting_user, **metadata):
-    """Capture the item for the records: its text, author, times, permalink, platform id and
-    thread are frozen; `metadata` fills the archive fields."""
+    """Capture the item for the records: its text, author, times, permalink, platform id, the
+    comment it answers and our replies are frozen; `metadata` fills the archive fields."""
     unknown = set(metadata) - set(RECORD_METADATA)
     if unknown:
         raise ActionError(_("Unknown record fields: %(names)s") % {"names": ", ".join(unknown)})
@@ -584,24 +588,33 @@ def capture_record(item, *, acting_user, **metadata):
         item = _locked(item)
         if Record.objects.filter(item=item).exists():
             raise StateConflict(_("The item is already a record."))
+        # The comment the inquiry answers, not the whole thread: the other citizens' comments
+        # under the post are no part of this inquiry's record.
         thread = []
-        if item.thread_external_id:
-            thread = [
+        parent = item.parent
+        if parent is None and item.parent_external_id:
+            parent = QueueItem.objects.filter(
+                platform=item.platform, external_id=item.parent_external_id
+            ).first()
+        if parent is not None:
+            thread.append(
                 {
-                    "platform_id": t.external_id,
-                    "author": t.author_name,
-                    "text": t.masked_text,
-                    "created_at": t.created_at.isoformat(),
+                    "platform_id": parent.external_id,
+                    "author": parent.author_name,
+                    "text": parent.masked_text,
+                    "created_at": parent.created_at.isoformat(),
                 }
-                for t in QueueItem.objects.filter(
-                    channel_id=item.channel_id, thread_external_id=item.thread_external_id
-                )
-                .exclude(pk=item.pk)
-                .order_by("created_at", "id")[:200]
-            ]
+            )
         replies = [
-            {"text": m.text, "status": m.status, "at": m.created_at.isoformat()}
-            for m in item.outbox_messages.filter(kind="reply").order_by("created_at", "id")
+            {
+                "text": m.text,
+                "status": m.status,
+                "at": m.created_at.isoformat(),
+                "by": _person_name(m.requested_by),
+            }
+            for m in item.outbox_messages.filter(kind="reply")
+            .select_related("requested_by")
+            .order_by("created_at", "id")
         ]
         record = Record.objects.create(
             item=item,
@@ -832,15 +845,19 @@ def end_crisis(municipality, *, acting_user, note=""):
 
 def export_record(record, *, acting_user, exporter=""):
     """Send the record (PDF + JSON metadata) through a configured exporter; audited."""
-    from . import exporters
+    from . import exporters, record_content
 
     available = {e.code: e for e in exporters.configured()}
     chosen = available.get(exporter)
     if chosen is None:
         raise ActionError(_("Choose a configured exporter."))
     with transaction.atomic():
-        record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
-        metadata = record.metadata()
+        record = (
+            Record.objects.select_for_update(of=("self",))
+            .select_related("item__channel__owner_unit__municipality")
+            .get(pk=record.pk)
+        )
+        metadata = record_content.metadata(record)
         try:
             where = chosen.export(record, exporters.render_pdf(record), metadata)
         except OSError as error:

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connections, router, transaction
@@ -166,6 +166,13 @@ class DeadlineCalculator:
                 received_at, rule.first_response_minutes, rule.first_response_clock
             )
         answer_due, answer_warn = self._due(received_at, rule.answer_minutes, rule.answer_clock)
+        if first_due is not None and first_due > answer_due:
+            # A first response is never due after the answer. Policy validation refuses rules
+            # that could do it (`governance.models.answer_time_errors`); this is the safety net
+            # for what validation cannot see: weekend opening hours against a weekdays clock,
+            # rules stored before the check existed.
+            first_due = answer_due
+            first_warn = min(first_warn, answer_warn)
         return Deadlines(
             first_due,
             answer_due,
@@ -434,6 +441,56 @@ def forwarding_warn_at(
             )
             return min(warn, due_at)
     return forwarded_at + (due_at - forwarded_at) * WARN_FRACTION
+
+
+# The part of the opening hours left before the answer deadline that the forward dialog offers
+# the expert; the team keeps the rest to read the answer, post it and follow up.
+EXPERT_SHARE = 0.5
+# With fewer opening minutes than this before the answer deadline there is no room for an
+# expert inside opening hours.
+EXPERT_MIN_OPEN_MINUTES = 10
+# Without an answer deadline to work back from, the expert is offered this many opening minutes.
+EXPERT_DEFAULT_MINUTES = 240
+_MINUTE = timedelta(minutes=1)
+
+
+def suggested_internal_deadline(
+    answer_due: datetime | None, now: datetime, calendar: sla.Calendar
+) -> datetime:
+    """The internal deadline the forward dialog suggests, to the minute.
+
+    Halfway through the opening hours left before the answer deadline: a time the expert is at
+    work, strictly after `now` and before `answer_due`, that leaves the team the other half to
+    review and post (a comment due Monday 15:00 and forwarded on Saturday is suggested for
+    Monday 11:30, not for Sunday night). Without an answer deadline, or with one already
+    passed, four opening hours from now. When no opening time is left before the answer
+    deadline (crisis mode counting round the clock, a rule in calendar time over a weekend),
+    halfway in real time: the expert's help is still wanted, and the reminder says so.
+    """
+    now = now.replace(second=0, microsecond=0) + _MINUTE if now.second or now.microsecond else now
+    if answer_due is None or answer_due <= now:
+        try:
+            suggested = sla.due_at(now, EXPERT_DEFAULT_MINUTES, calendar, sla.OPENING_HOURS)
+        except ValueError:  # a calendar without opening hours
+            suggested = now + timedelta(minutes=EXPERT_DEFAULT_MINUTES)
+        return _inside_opening_hours(suggested, now, calendar)
+    open_minutes = sla.open_minutes_between(now, answer_due, calendar, sla.OPENING_HOURS)
+    if open_minutes < EXPERT_MIN_OPEN_MINUTES:
+        halfway = now + (answer_due - now) * EXPERT_SHARE
+        return max(halfway.replace(second=0, microsecond=0), now)
+    suggested = sla.due_at(
+        now, math.floor(open_minutes * EXPERT_SHARE), calendar, sla.OPENING_HOURS
+    )
+    return _inside_opening_hours(suggested, now, calendar)
+
+
+def _inside_opening_hours(suggested: datetime, now: datetime, calendar: sla.Calendar):
+    # A count used up exactly at closing time ends at the closing instant, which is no longer
+    # open: the minute before it is.
+    suggested = suggested.replace(second=0, microsecond=0)
+    if not sla.is_open(suggested, calendar, sla.OPENING_HOURS) and suggested - _MINUTE > now:
+        suggested -= _MINUTE
+    return suggested
 
 
 def forwarding_next_deadline(forwarding):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -80,14 +81,18 @@ def _json(metadata) -> bytes:
 
 
 def render_pdf(record) -> bytes:
-    """The capture as a PDF: metadata table, the text, the thread and our replies, every value
-    with personal ID numbers masked (the unmasked copy never leaves the database)."""
+    """The record as a PDF in the municipality's language: the facts a journal needs (times in
+    local time with the zone named, the answering unit that holds the journal duty), the
+    citizen's text, the comment it answers, our replies and the decisions taken on it. Every
+    value has personal ID numbers masked (the unmasked copy never leaves the database)."""
+    from . import record_content
+
+    with translation.override(record_content.municipality_of(record).default_language):
+        return _render_pdf(record, record_content.build(record))
+
+
+def _render_pdf(record, content) -> bytes:
     from xml.sax.saxutils import escape as escape_xml
-
-    from .personal_data import mask_personal_ids
-
-    def escape(value):
-        return escape_xml(mask_personal_ids(str(value)))
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -95,68 +100,110 @@ def render_pdf(record) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from .personal_data import mask_personal_ids
+
+    def escape(value):
+        return escape_xml(mask_personal_ids(str(value)))
+
     styles = getSampleStyleSheet()
+
+    def table(rows):
+        shown = Table(
+            [
+                [
+                    Paragraph(escape(label), styles["Normal"]),
+                    Paragraph(escape(value or "–").replace("\n", "<br/>"), styles["Normal"]),
+                ]
+                for label, value in rows
+            ],
+            colWidths=[45 * mm, 125 * mm],
+        )
+        shown.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
+        return shown
+
+    def heading(text):
+        return Paragraph(escape(text), styles["Heading2"])
+
+    def paragraph(text):
+        return Paragraph(escape(text).replace("\n", "<br/>"), styles["Normal"])
+
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
-        title=f"Record {record.pk}",
+        title=_("Record %(id)s") % {"id": record.pk},
     )
-    meta = record.metadata()
-    rows = [
-        [_("Platform"), record.platform],
-        [_("Platform id"), record.external_id],
-        [_("Channel"), record.channel_name],
-        [_("Author"), record.author_name],
-        [_("Created"), meta["created_at"]],
-        [_("Received"), meta["received_at"]],
-        [_("Captured"), meta["captured_at"]],
-        [_("Permalink"), record.permalink],
-        [_("Subject"), record.subject],
-        [_("Case or diary number"), record.case_number],
-        [_("Classification"), record.classification],
-        [_("From"), record.sender],
-        [_("To"), record.recipient],
-        [_("Confidentiality"), record.get_confidentiality_display()],
-    ]
-    table = Table(
-        [
-            [
-                Paragraph(escape(a), styles["Normal"]),
-                Paragraph(escape(b or "–"), styles["Normal"]),
-            ]
-            for a, b in rows
-        ],
-        colWidths=[45 * mm, 125 * mm],
-    )
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
     story = [
         Paragraph(escape(_("Record %(id)s") % {"id": record.pk}), styles["Title"]),
-        table,
+        table(
+            [
+                (_("Answering unit (journal duty)"), content.answering_unit),
+                (_("Platform"), content.platform),
+                (_("Platform id"), record.external_id),
+                (_("Channel"), record.channel_name),
+                (_("From"), record.sender or record.author_name),
+                (_("To"), record.recipient or content.answering_unit),
+                (_("Times"), _("Local time, %(zone)s") % {"zone": content.time_zone}),
+                (_("Created"), content.times["created"]),
+                (_("Received"), content.times["received"]),
+                (_("Captured"), content.times["captured"]),
+                (_("Permalink"), record.permalink),
+                (_("Subject"), record.subject),
+                (_("Case or diary number"), record.case_number),
+                (_("Classification"), record.classification),
+                (_("Confidentiality"), record.get_confidentiality_display()),
+            ]
+        ),
         Spacer(1, 6 * mm),
-        Paragraph(escape(_("Text")), styles["Heading2"]),
-        Paragraph(escape(record.text).replace("\n", "<br/>"), styles["Normal"]),
+        heading(_("The inquiry")),
+        paragraph(
+            _("%(author)s, %(when)s:")
+            % {"author": record.author_name or "–", "when": content.times["created"]}
+        ),
+        paragraph(record.text),
     ]
-    if record.thread:
-        story.append(Paragraph(escape(_("Thread")), styles["Heading2"]))
-        for entry in record.thread:
-            story.append(
-                Paragraph(
-                    f"<b>{escape(entry.get('author') or '')}</b> "
-                    f"{escape(entry.get('created_at', ''))}: {escape(entry.get('text', ''))}",
-                    styles["Normal"],
+    parent = content.in_reply_to
+    if parent is not None:
+        story += [
+            heading(_("The comment it answers")),
+            paragraph(
+                _("%(author)s, %(when)s:")
+                % {"author": parent["author"] or "–", "when": parent["when"]}
+            ),
+            paragraph(parent["text"]),
+        ]
+    if content.replies:
+        story.append(heading(_("Our reply")))
+        for reply in content.replies:
+            story += [
+                paragraph(
+                    _("%(who)s, %(when)s:")
+                    % {"who": reply["by"] or content.answering_unit, "when": reply["when"]}
+                ),
+                paragraph(reply["text"]),
+            ]
+    if content.decisions:
+        story.append(heading(_("Decisions")))
+        story.append(
+            table(
+                (
+                    decision.when,
+                    "\n".join(
+                        line
+                        for line in (
+                            _("%(what)s by %(who)s") % {"what": decision.label, "who": decision.by},
+                            _("Reason: %(reason)s") % {"reason": decision.reason}
+                            if decision.reason
+                            else "",
+                            _("Note: %(note)s") % {"note": decision.note} if decision.note else "",
+                        )
+                        if line
+                    ),
                 )
+                for decision in content.decisions
             )
-    if record.replies:
-        story.append(Paragraph(escape(_("Our replies")), styles["Heading2"]))
-        for entry in record.replies:
-            story.append(
-                Paragraph(
-                    f"{escape(entry.get('at', ''))}: {escape(entry.get('text', ''))}",
-                    styles["Normal"],
-                )
-            )
+        )
     document.build(story)
     return buffer.getvalue()

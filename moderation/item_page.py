@@ -3,7 +3,6 @@ thread around it, the author's earlier items, its history, forwardings and recor
 forms' starting values. Read side only; the page's writes go through `actions`."""
 
 import uuid
-from datetime import timedelta
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,6 +12,7 @@ from core.permissions import can
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
+from .deadlines import calendar_for, suggested_internal_deadline
 from .models import CannedAnswer, Forwarding, ForwardingStatus, QueueItem, Record
 
 
@@ -84,14 +84,11 @@ def reply_initial(item, suggested):
 
 
 def forward_initial(item):
-    """The forward form's starting deadline, as a local wall-clock time to the minute."""
-    now = timezone.now()
-    if item.answer_due and item.answer_due > now:
-        # Half the time left: the team needs the other half to review and post.
-        due = now + (item.answer_due - now) / 2
-    else:
-        due = now + timedelta(hours=4)
-    return {"due_at": timezone.localtime(due).replace(second=0, microsecond=0, tzinfo=None)}
+    """The forward form's starting deadline, as a local wall-clock time to the minute: inside
+    opening hours, before the answer deadline (`deadlines.suggested_internal_deadline`)."""
+    calendar = calendar_for(item.channel.owner_unit.municipality)
+    due = suggested_internal_deadline(item.answer_due, timezone.now(), calendar)
+    return {"due_at": timezone.localtime(due).replace(tzinfo=None)}
 
 
 def item_page_data(user, item):

@@ -28,9 +28,11 @@ from .policy import (
     ReadConfirmation,
     RemovalReason,
     RemovalReasonTranslation,
+    answer_time_errors,
 )
 
 __all__ = [
+    "answer_time_errors",
     "DEFAULT_TIME_ZONES",
     "AnswerTimeRule",
     "Audience",

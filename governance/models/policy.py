@@ -232,6 +232,54 @@ class AnswerTimeRule(VersionRule):
     def __str__(self):
         return f"{self.platform}/{self.item_kind}: {self.answer_minutes} min ({self.answer_clock})"
 
+    def clean(self):
+        errors = answer_time_errors(
+            self.first_response_minutes,
+            self.first_response_clock,
+            self.answer_minutes,
+            self.answer_clock,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+# How much of the week each clock runs: the calendar clock always, the weekdays clock on open
+# weekdays, the opening-hours clock only in opening hours (a subset of the weekdays clock for a
+# calendar without weekend opening hours).
+_CLOCK_RUNS = {Clock.CALENDAR: 2, Clock.WEEKDAYS: 1, Clock.OPENING_HOURS: 0}
+
+
+def answer_time_errors(first_minutes, first_clock, answer_minutes, answer_clock) -> dict:
+    """What is wrong with an answer-time rule, by field; empty when nothing is.
+
+    The one home of the rule that a first response is never due after the answer, whatever the
+    received time: the rule's form page and the admin reach it through `AnswerTimeRule.clean`,
+    adoption (page and API) checks every rule of the version with it. It holds when the first
+    response takes no more minutes than the answer, counted on a clock that runs at least
+    whenever the answer's clock runs. A first response in opening hours against an answer in
+    calendar time fails: received on a Friday evening, the answer would be due on Saturday and
+    the first response on Monday.
+    """
+    errors = {}
+    if answer_minutes == 0:
+        errors["answer_minutes"] = gettext("An answer time must be more than 0 minutes.")
+    if first_minutes is None or answer_minutes is None:
+        return errors
+    if first_minutes > answer_minutes:
+        errors["first_response_minutes"] = gettext(
+            "The first response cannot come later than the answer."
+        )
+    elif _CLOCK_RUNS.get(first_clock, 0) < _CLOCK_RUNS.get(answer_clock, 0):
+        errors["first_response_clock"] = gettext(
+            "Counted in %(first_clock)s, the first response can fall due after an answer "
+            "counted in %(answer_clock)s, for an item received on a Friday evening say. Count "
+            "the first response in the same time as the answer, or in calendar time."
+        ) % {
+            "first_clock": Clock(first_clock).label.lower(),
+            "answer_clock": Clock(answer_clock).label.lower(),
+        }
+    return errors
+
 
 class RemovalReason(VersionRule):
     """A reason the policy allows for hiding or deleting a citizen's post."""

@@ -27,7 +27,11 @@ def test_demo_policy_is_complete_and_idempotent(client):
     version = version_in_force(municipality)
     assert (version.number, version.policy.parent.title) == (2, demo.COMMUNICATION_POLICY)
     facebook = answer_time_rule(version, "facebook", "comment")
-    assert (facebook.answer_minutes, facebook.answer_clock) == (1440, "calendar")
+    assert (facebook.answer_minutes, facebook.answer_clock) == (420, "opening_hours")
+    assert (facebook.first_response_minutes, facebook.first_response_clock) == (
+        120,
+        "opening_hours",
+    )
     x = answer_time_rule(version, "x", "mention")
     assert (x.answer_minutes, x.answer_clock) == (240, "opening_hours")
     for language in ("da", "en"):

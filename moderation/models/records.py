@@ -1,6 +1,7 @@
 """Records: an inquiry answered as the municipality captured for the archive. The captured part
-(text, author, times, permalink, platform id, thread) never changes; the archive metadata may
-be completed afterwards."""
+(text, author, times, permalink, platform id, the comment it answers, our replies) never
+changes; the archive metadata may be completed afterwards. What the archive receives is put
+together in `moderation.record_content`."""
 
 from django.conf import settings
 from django.db import models
@@ -111,28 +112,3 @@ class Record(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Records cannot be deleted.")
-
-    def metadata(self):
-        """The archive metadata as exported next to the PDF, personal ID numbers masked."""
-        from ..personal_data import mask_personal_ids_in
-
-        return mask_personal_ids_in(
-            {
-                "record_id": self.pk,
-                "platform": self.platform,
-                "platform_id": self.external_id,
-                "channel": self.channel_name,
-                "author": self.author_name,
-                "created_at": self.created_at.isoformat(),
-                "received_at": self.received_at.isoformat(),
-                "captured_at": self.captured_at.isoformat(),
-                "permalink": self.permalink,
-                "subject": self.subject,
-                "case_number": self.case_number,
-                "classification": self.classification,
-                "from": self.sender,
-                "to": self.recipient,
-                "confidentiality": self.confidentiality,
-                "extra": self.extra,
-            }
-        )

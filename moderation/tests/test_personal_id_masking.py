@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import ChannelClosingRequest
 from audit.models import AuditEntry
 from core.testing import PASSWORD
-from moderation import actions, exporters
+from moderation import actions, exporters, record_content
 from moderation.models import (
     AuthorNotice,
     Forwarding,
@@ -256,7 +256,7 @@ def test_the_records_api_masks_replies_and_thread(client, org, legacy_trail):
 
 
 def test_the_exported_metadata_and_pdf_mask(legacy_trail):
-    metadata = legacy_trail.metadata()
+    metadata = record_content.metadata(legacy_trail)
     assert metadata["subject"] == f"Sag om {MASKED}"
     pdf = exporters.render_pdf(legacy_trail)
     assert b"4285" not in pdf

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from core.permissions import can
 from core.permissions.views import ActionRequiredMixin
 
-from .. import actions, exporters
+from .. import actions, exporters, record_content
 from ..forms import (
     RecordForm,
 )
@@ -34,10 +34,12 @@ class RecordDetailView(RecordObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         record = get_object_or_404(
-            self.records().select_related("item", "captured_by"), pk=self.kwargs["pk"]
+            self.records().select_related("item__channel__owner_unit__municipality", "captured_by"),
+            pk=self.kwargs["pk"],
         )
         return {
             "record": record,
+            "content": record_content.build(record),
             "form": kwargs.pop("form", None) or RecordForm(instance_record=record),
             "exporters": exporters.configured(),
             "may_read_as_written": can(self.request.user, "moderation.read_record_as_written"),
