@@ -1,4 +1,4 @@
-"""E-mail for every step of the registry's workflows, in the municipality's language.
+"""E-mail for every step of the registry's workflows, in each recipient's language.
 
 Mails are rendered inside the action (so they describe the state the action wrote) and sent once
 the transaction commits, so a rolled-back step never tells anybody anything.
@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from governance.languages import languages_for
 from governance.models import Role
 
 logger = logging.getLogger(__name__)
@@ -59,25 +60,29 @@ def channel_people(channel):
     return [user for user in (channel.responsible, channel.deputy) if user is not None]
 
 
-def _language(channel):
-    municipality = channel.owner_unit.municipality
-    return municipality.default_language if municipality else settings.LANGUAGE_CODE
-
-
 def notify(kind, channel, recipients, **context):
-    """Tell `recipients` (users) about step `kind` on `channel`, once the transaction commits."""
-    addresses = sorted({user.email for user in recipients if user is not None and user.email})
-    if not addresses:
+    """Tell `recipients` (users) about step `kind` on `channel`, once the transaction commits,
+    each in their own language (their choice, else the municipality's)."""
+    people = {user.email: user for user in recipients if user is not None and user.email}
+    if not people:
         return 0
-    with translation.override(_language(channel)):
-        subject = str(SUBJECTS[kind]).format(name=channel.name)
-        body = render_to_string(
-            f"accounts/email/{kind}.txt",
-            {"channel": channel, "base_url": getattr(settings, "SITE_URL", ""), **context},
-        )
+    languages = languages_for(people.values())
+    rendered = {}
+    for language in sorted(set(languages.values())):
+        with translation.override(language):
+            rendered[language] = (
+                str(SUBJECTS[kind]).format(name=channel.name),
+                render_to_string(
+                    f"accounts/email/{kind}.txt",
+                    {"channel": channel, "base_url": getattr(settings, "SITE_URL", ""), **context},
+                ),
+            )
     sender = settings.DEFAULT_FROM_EMAIL
     # One message per person: recipients never see each other's addresses.
-    messages = [(subject, body, sender, [address]) for address in addresses]
+    messages = [
+        (*rendered[languages[people[address].pk]], sender, [address]) for address in sorted(people)
+    ]
+    addresses = list(people)
 
     def send():
         try:

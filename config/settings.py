@@ -171,6 +171,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates are European: day, month, year and a 24-hour clock (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True

@@ -10,10 +10,13 @@ from core.permissions import access_for, can, registered_actions
 NAVIGATION = [
     ("dashboard", _("Dashboard"), "governance.view_dashboard"),
     ("moderation:queue", _("Queue"), "moderation.view_queue"),
+    ("moderation:forwarded", _("Forwarded questions"), "moderation.view_forwarded"),
     ("accounts:channel-list", _("Channels"), "channels.view"),
     ("governance:guidelines", _("Guidelines"), "governance.read_guidelines"),
     ("strategy:overview", _("Strategy"), "strategy.view"),
     ("strategy:reports", _("Reports"), "reports.view"),
+    ("moderation:crisis", _("Crisis mode"), "moderation.crisis"),
+    ("moderation:audit-log", _("Audit log"), "moderation.view_audit"),
 ]
 
 ADMIN = _("Admin")

@@ -19,6 +19,8 @@ class Panel:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    # An alert is shown as a banner above the cards (e.g. crisis mode is on).
+    alert: bool = False
 
 
 def collect_panels(request):

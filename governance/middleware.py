@@ -12,6 +12,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .signals import MUNICIPALITY_LANGUAGE_CACHE_KEY
 
+SET_LANGUAGE_PATH = "/i18n/setlang/"
+
 
 def municipality_language():
     language = cache.get(MUNICIPALITY_LANGUAGE_CACHE_KEY)
@@ -38,7 +40,19 @@ class MunicipalityLanguageMiddleware:
             language = municipality_language()
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and request.path == SET_LANGUAGE_PATH
+            and response.status_code in (200, 204, 302)
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            # The language switch is also the person's choice for e-mails and notices.
+            from .languages import remember_language
+
+            remember_language(request.user, request.POST.get("language", ""))
+        return response
 
 
 class NullCharacterQueryMiddleware:

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -287,7 +287,11 @@ class RemindReadersView(ActionRequiredMixin, View):
         if sent:
             messages.success(
                 request,
-                _("Reminder sent to %(count)s people in %(unit)s.")
+                ngettext(
+                    "Reminder sent to %(count)s person in %(unit)s.",
+                    "Reminder sent to %(count)s people in %(unit)s.",
+                    sent,
+                )
                 % {"count": sent, "unit": unit.name},
             )
         else:

@@ -41,7 +41,7 @@ from .models import (
     QueueItem,
     Record,
 )
-from .notify import forwarding_experts, notify
+from .notify import forwarding_experts, notify, when
 from .personal_data import contains_personal_id
 
 
@@ -352,8 +352,9 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
             forwarding_experts(forwarding),
             NotificationKind.FORWARDED,
             item=item,
-            message=_("A question was forwarded to you: answer by %(due)s.")
-            % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+            message=lambda: (
+                _("A question was forwarded to you: answer by %(due)s.") % {"due": when(due_at)}
+            ),
         )
     return forwarding
 
@@ -396,7 +397,7 @@ def send_back(forwarding, answer_text, *, acting_user):
             [item.assigned_to, forwarding.forwarded_by],
             NotificationKind.ANSWER_RETURNED,
             item=item,
-            message=_("The expert's answer is ready for review."),
+            message=gettext_lazy("The expert's answer is ready for review."),
         )
     return forwarding
 
@@ -466,7 +467,7 @@ def assign(item, to_user, *, acting_user, note=""):
                 [to_user],
                 NotificationKind.ASSIGNED,
                 item=item,
-                message=_("An item was assigned to you."),
+                message=gettext_lazy("An item was assigned to you."),
             )
     return item
 
@@ -749,15 +750,19 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             unit__municipality=municipality,
             role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR],
         ).select_related("user")
-        message = _("Crisis mode is on: everyone on the team monitors the queue. %(why)s") % {
-            "why": reason
-        }
-        if rejudged.changed:
-            message += " " + ngettext(
-                "%(count)d open item now has a tighter deadline.",
-                "%(count)d open items now have tighter deadlines.",
-                rejudged.changed,
-            ) % {"count": rejudged.changed}
+
+        def message():
+            text = _("Crisis mode is on: everyone on the team monitors the queue. %(why)s") % {
+                "why": reason
+            }
+            if rejudged.changed:
+                text += " " + ngettext(
+                    "%(count)d open item now has a tighter deadline.",
+                    "%(count)d open items now have tighter deadlines.",
+                    rejudged.changed,
+                ) % {"count": rejudged.changed}
+            return text
+
         notify([m.user for m in team], NotificationKind.CRISIS, message=message)
     return period
 
@@ -800,10 +805,13 @@ def _keep_internal_deadlines_inside(municipality, period, now) -> int:
             forwarding_experts(forwarding),
             NotificationKind.CRISIS,
             item=forwarding.item,
-            message=_(
-                "Crisis mode is on: the question forwarded to you must now be answered by %(due)s."
-            )
-            % {"due": timezone.localtime(forwarding.due_at).strftime("%Y-%m-%d %H:%M")},
+            message=lambda forwarding=forwarding: (
+                _(
+                    "Crisis mode is on: the question forwarded to you must now be answered by "
+                    "%(due)s."
+                )
+                % {"due": when(forwarding.due_at)}
+            ),
         )
     return len(rows)
 

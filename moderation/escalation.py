@@ -34,7 +34,7 @@ from .models import (
     NotificationKind,
     QueueItem,
 )
-from .notify import breach_recipients, forwarding_experts, notify
+from .notify import breach_recipients, forwarding_experts, notify, when
 
 logger = logging.getLogger(__name__)
 
@@ -200,8 +200,10 @@ def _warn(item, prefix):
         recipients,
         NotificationKind.SLA_WARNING,
         item=item,
-        message=_("The %(what)s deadline is near: %(due)s.")
-        % {"what": _label(prefix), "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+        message=lambda: (
+            _("The %(what)s deadline is near: %(due)s.")
+            % {"what": _label(prefix), "due": when(due)}
+        ),
     )
     audit.record(
         "sla_warning",
@@ -218,8 +220,10 @@ def _breach(item, prefix):
         [item.assigned_to, *breach_recipients(item.channel)],
         NotificationKind.SLA_BREACH,
         item=item,
-        message=_("The %(what)s deadline has passed: %(due)s.")
-        % {"what": _label(prefix), "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+        message=lambda: (
+            _("The %(what)s deadline has passed: %(due)s.")
+            % {"what": _label(prefix), "due": when(due)}
+        ),
     )
     audit.record(
         "sla_breach",
@@ -281,18 +285,16 @@ def _handle_forwarding(pk, cursor, now, result=None):
     return reminded, late
 
 
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def _forwarding_reminder(forwarding):
     item = forwarding.item
     notify(
         forwarding_experts(forwarding),
         NotificationKind.FORWARD_REMINDER,
         item=item,
-        message=_("A question forwarded to you waits for your answer: answer by %(due)s.")
-        % {"due": _when(forwarding.due_at)},
+        message=lambda: (
+            _("A question forwarded to you waits for your answer: answer by %(due)s.")
+            % {"due": when(forwarding.due_at)}
+        ),
     )
     audit.record(
         "forward_reminder",
@@ -310,15 +312,17 @@ def _forwarding_late(forwarding):
         [*experts, forwarding.forwarded_by, item.assigned_to],
         NotificationKind.FORWARD_LATE,
         item=item,
-        message=_(
-            "The expert's answer from %(unit)s is late: it was due %(due)s. "
-            "The item's own answer deadline is %(answer_due)s."
-        )
-        % {
-            "unit": forwarding.to_unit.name,
-            "due": _when(forwarding.due_at),
-            "answer_due": _when(item.answer_due) if item.answer_due else "–",
-        },
+        message=lambda: (
+            _(
+                "The expert's answer from %(unit)s is late: it was due %(due)s. "
+                "The item's own answer deadline is %(answer_due)s."
+            )
+            % {
+                "unit": forwarding.to_unit.name,
+                "due": when(forwarding.due_at),
+                "answer_due": when(item.answer_due) if item.answer_due else "–",
+            }
+        ),
     )
     audit.record(
         "forward_late",

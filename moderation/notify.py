@@ -1,31 +1,52 @@
 """Tell people about queue items: an in-app notification per person, and an e-mail sent after
-the transaction commits (recorded on the notification when it went out)."""
+the transaction commits (recorded on the notification when it went out).
+
+Each person reads the notice and the e-mail in their own language (`governance.languages`):
+`message` is either translatable text or a function that writes it, called once per recipient
+with that person's language active. The e-mail names the item, the question (masked) and the
+deadlines, in the municipality's time zone."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
 
+from governance.languages import language_for, languages_for
 from governance.models import Membership, Role
 
-from .models import Notification
+from .models import ForwardingStatus, Notification, NotificationKind
 
 logger = logging.getLogger(__name__)
 
 
+def when(moment) -> str:
+    """A moment as the reader's language writes it, in the municipality's time zone."""
+    if moment is None:
+        return "–"
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 def notify(users, kind, message, *, item=None) -> list[Notification]:
-    """Create one notification per distinct active user and e-mail them on commit."""
+    """Create one notification per distinct active user, in their language, and e-mail them on
+    commit. `message`: translatable text, or a function returning it (called per recipient)."""
     seen = set()
     rows = []
+    users = [user for user in users if user is not None and user.is_active]
+    languages = languages_for(users) if users else {}
     for user in users:
-        if user is None or user.pk in seen or not user.is_active:
+        if user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind, item=item, message=str(message)))
+        with translation.override(languages[user.pk]):
+            text = str(message()) if isinstance(message, Callable) else str(message)
+        rows.append(Notification(user=user, kind=kind, item=item, message=text))
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
@@ -45,19 +66,14 @@ def send_emails(notification_ids) -> int:
     sent = 0
     for note in Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("user", "item"):
+    ).select_related("user", "user__preference", "item", "item__channel"):
         if not note.user.email:
             continue
-        link = ""
-        if note.item_id is not None:
-            base = getattr(settings, "SITE_URL", "").rstrip("/")
-            link = f"\n\n{base}{note.item.get_absolute_url()}"
+        with translation.override(_preferred(note.user)):
+            subject, body = compose_email(note)
         try:
             send_mail(
-                subject=note.get_kind_display(),
-                message=f"{note.message}{link}",
-                from_email=None,
-                recipient_list=[note.user.email],
+                subject=subject, message=body, from_email=None, recipient_list=[note.user.email]
             )
         except Exception:  # a mail server hiccup must not lose the in-app notification
             logger.exception("could not e-mail notification %s", note.pk)
@@ -65,6 +81,49 @@ def send_emails(notification_ids) -> int:
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+def _preferred(user):
+    """The language of a user loaded with `select_related("user__preference")`."""
+    try:
+        chosen = user.preference.language
+    except ObjectDoesNotExist:
+        chosen = ""
+    return chosen or language_for(None)
+
+
+def compose_email(note):
+    """Subject and body of a notification's e-mail, in the active language: the notice, then
+    the item (channel, author, the question masked), the deadlines and a link."""
+    item = note.item
+    subject = str(note.get_kind_display())
+    context = {"note": note, "item": item, "forwarding": None, "time_zone": ""}
+    if item is not None:
+        subject = f"{subject}: {item.channel.name}"
+        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        context.update(
+            link=f"{base}{item.get_absolute_url()}",
+            first_response_due=when(item.first_response_due) if item.first_response_due else "",
+            answer_due=when(item.answer_due) if item.answer_due else "",
+            time_zone=timezone.get_current_timezone_name(),
+        )
+        if note.kind in FORWARDING_KINDS:
+            forwarding = (
+                item.forwardings.filter(status=ForwardingStatus.OPEN)
+                .select_related("to_unit", "forwarded_by")
+                .order_by("-forwarded_at", "-id")
+                .first()
+            )
+            if forwarding is not None:
+                context.update(forwarding=forwarding, forwarding_due=when(forwarding.due_at))
+    return subject, render_to_string("moderation/email/notification.txt", context).strip() + "\n"
+
+
+FORWARDING_KINDS = {
+    NotificationKind.FORWARDED,
+    NotificationKind.FORWARD_REMINDER,
+    NotificationKind.FORWARD_LATE,
+}
 
 
 def forwarding_experts(forwarding):

@@ -53,6 +53,11 @@ def _answer_forwarded(access, forwarding=None):
     )
 
 
+def _view_forwarded(access, obj=None):
+    """The forwarded-questions page: experts see what waits for them, the team what it forwarded."""
+    return access.sees_everything or bool(access.unit_ids(Role.DEPARTMENT_EXPERT))
+
+
 def _team(access, obj=None):
     return access.sees_everything
 
@@ -61,6 +66,7 @@ register("moderation.view_queue", _view_queue)
 register("moderation.view_item", _view_item)
 register("moderation.handle_item", _handle_item)
 register("moderation.answer_forwarded", _answer_forwarded)
+register("moderation.view_forwarded", _view_forwarded)
 register("moderation.view_audit", _team)
 register("moderation.records", _team)
 # The records duty lies with the communications team: they alone read a record as written

@@ -272,3 +272,20 @@ class Membership(models.Model):
             raise ValidationError(
                 {"role": _("Communications-team members belong to the communications unit.")}
             )
+
+
+class PersonPreference(models.Model):
+    """What a person chose for themselves: the language of their pages, e-mails and notices
+    (blank: the municipality's language). Set with the language switch."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("personal preference")
+        verbose_name_plural = _("personal preferences")
+
+    def __str__(self):
+        return f"{self.user} ({self.language or '-'})"

@@ -42,3 +42,11 @@ def may(context, action, obj=None):
     request = context.get("request")
     user = getattr(request, "user", None)
     return user is not None and can(user, action, obj)
+
+
+@register.filter
+def person(user):
+    """A person as colleagues know them: their full name, the login only when no name is set."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.get_username()

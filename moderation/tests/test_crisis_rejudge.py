@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.models import Channel, ChannelScope, ChannelStatus
 from audit.models import AuditEntry
 from core.testing import PASSWORD
+from governance.middleware import municipality_language
 from governance.models import Municipality, OrgUnit, UnitKind
 from moderation import actions
 from moderation.deadlines import DeadlineCalculator, assign_deadlines
@@ -160,8 +161,9 @@ def test_switching_on_in_the_crisis_page_tightens_every_open_item(client, org, w
         4,
     )
     assert entry.data["past_due"] == 1
+    # Each person is told in their own language: the monitor chose none, so the municipality's
     note = Notification.objects.get(user=org.users["monitor"], kind="crisis")
-    assert note.message.endswith("3 open items now have tighter deadlines.")
+    assert note.message.endswith("3 åbne sager har nu kortere frister.")
     # The queue and the item page say the deadlines were tightened
     counts = client.get(reverse("moderation:queue-counts")).content.decode()
     assert "Tighter answer times, also for the items already waiting" in counts
@@ -365,6 +367,7 @@ def test_rejudging_costs_the_same_queries_for_few_and_many_items(org, waiting):
             period = actions.end_crisis(org.municipality, acting_user=org.users["comms_lead"])
         return (len(on), len(off)), (period.tightened_items, period.restored_items)
 
+    municipality_language()  # the notices' default language, cached before counting
     few, few_counts = switch_on_and_off()
     QueueItem.objects.bulk_create(
         [
@@ -416,8 +419,8 @@ def test_an_internal_deadline_moves_inside_the_tightened_answer_deadline(org, wa
     told = Notification.objects.get(user=org.users["expert"], kind="crisis")
     assert (told.item, told.message) == (
         forwarded,
-        "Crisis mode is on: the question forwarded to you must now be answered by "
-        "2026-11-16 16:00.",
+        "Krisetilstand er slået til: spørgsmålet, der er sendt videre til dig, skal nu besvares "
+        "senest 16.11.2026 16:00.",
     )
     assert AuditEntry.objects.get(action="crisis_on").data["internal_deadlines_moved"] == 1
     # Switching off leaves the earlier internal deadline where it is

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.testing import PASSWORD
-from governance.models import Membership, Role
+from governance.middleware import municipality_language
+from governance.models import Membership, PersonPreference, Role
 from moderation import escalation, sla, tasks
 from moderation.deadlines import assign_deadlines, forwarding_warn_at
 from moderation.models import (
@@ -96,6 +97,8 @@ def test_the_expert_is_reminded_at_75_percent_and_everyone_told_at_the_deadline(
 ):
     org = setup
     queue_item = question(org)
+    # The expert reads the product in English (chosen with the language switch)
+    PersonPreference.objects.create(user=org.users["expert"], language="en")
     # Given a question forwarded at 10:00 local with an internal deadline at 14:00 local
     forwarding = forward(comms, org, queue_item, utc(16, 13))
     # Then the reminder is due after three of the four hours
@@ -116,9 +119,17 @@ def test_the_expert_is_reminded_at_75_percent_and_everyone_told_at_the_deadline(
     assert sent("forward_reminder") == ["expert"]
     reminder = Notification.objects.get(kind="forward_reminder")
     assert reminder.message == (
-        "A question forwarded to you waits for your answer: answer by 2026-11-16 14:00."
+        "A question forwarded to you waits for your answer: answer by 16/11/2026 14:00."
     )
     assert [m.to for m in mail.outbox] == [["expert@testby.example"]]
+    # The e-mail names the item, the question, the team's note and the deadlines
+    email = mail.outbox[0]
+    assert email.subject == f"Internal deadline approaching: {org.channels['a'].name}"
+    assert "Question: Spørgsmål 1" in email.body
+    assert "Note from" in email.body and "Kan I svare kort?" in email.body
+    assert "Answer the team by: 16/11/2026 14:00" in email.body
+    assert "Times are in Europe/Copenhagen." in email.body
+    assert queue_item.get_absolute_url() in email.body
     call_command("sweep_sla", "--once", stdout=StringIO())
     assert sent("forward_reminder") == ["expert"]
     # At the internal deadline the Celery task reports the late answer to the expert, the
@@ -135,12 +146,15 @@ def test_the_expert_is_reminded_at_75_percent_and_everyone_told_at_the_deadline(
         }
     assert tasks.sweep_sla()["late"] == 0
     assert sent("forward_late") == ["comms", "expert", "monitor"]
-    late = Notification.objects.filter(kind="forward_late").first()
+    # Each in their own language: the expert chose English, the others read the municipality's
+    late = Notification.objects.get(kind="forward_late", user=org.users["expert"])
     assert late.item == queue_item
     assert late.message == (
-        "The expert's answer from Afdeling A is late: it was due 2026-11-16 14:00. "
-        "The item's own answer deadline is 2026-11-17 10:00."
+        "The expert's answer from Afdeling A is late: it was due 16/11/2026 14:00. "
+        "The item's own answer deadline is 17/11/2026 10:00."
     )
+    told = Notification.objects.get(kind="forward_late", user=org.users["monitor"]).message
+    assert told.startswith("Svaret fra fageksperten i Afdeling A er forsinket")
     assert sorted(m.to[0] for m in mail.outbox[1:]) == [
         "comms@testby.example",
         "expert@testby.example",
@@ -370,9 +384,11 @@ def test_each_reminder_costs_the_same_queries(comms, setup, clock):
             assert escalation._handle_forwarding(forwarding.pk, cursor, utc(16, 12, 30)) == (1, 0)
         return len(queries)
 
+    municipality_language()  # the notices' default language, cached before counting
     # Each row, whatever came before: 1. savepoint 2. the locked forwarding with its item,
-    # channel and people 3. the notification 4. the audit row 5. the claim 6. release
-    assert [cost(f) for f in rows] == [6, 6, 6, 6]
+    # channel and people 3. the recipients' own languages 4. the notification 5. the audit row
+    # 6. the claim 7. release
+    assert [cost(f) for f in rows] == [7, 7, 7, 7]
 
 
 def test_open_forwardings_from_before_the_upgrade_get_a_cursor(setup, clock):

@@ -483,3 +483,84 @@ def test_the_overdue_filter_counts_time_between_two_refreshes(client, org):
         after = client.get(url, HTTP_HX_REQUEST="true")
     # Then the item has become overdue and is listed
     assert due.pk in [row.pk for row in after.context["items"]]
+
+
+def test_the_team_sees_what_it_forwarded_and_the_queue_links_only_to_pages_one_may_open(
+    client, org
+):
+    from moderation import actions
+
+    actions.forward(
+        org.items["a"],
+        to_unit=org.units["dept_a"],
+        to_user=org.users["expert"],
+        due_at=timezone.now() + timedelta(hours=2),
+        acting_user=org.users["comms"],
+    )
+    login(client, org, "comms_lead")
+    page = client.get(reverse("moderation:forwarded"))
+    assert [f.item_id for f in page.context["team_open"]] == [org.items["a"].pk]
+    assert 'id="team-forwarded"' in page.content.decode()
+    assert reverse("moderation:forwarded") in client.get("/moderation/").content.decode()
+
+    # The monitor may open the queue but not the forwarded questions: no link to a 403.
+    login(client, org, "monitor")
+    queue = client.get("/moderation/").content.decode()
+    assert reverse("moderation:forwarded") not in queue
+    assert client.get(reverse("moderation:forwarded")).status_code == 403
+
+    # The expert's own page has no team section.
+    login(client, org, "expert")
+    page = client.get(reverse("moderation:forwarded"))
+    assert [f.item_id for f in page.context["open"]] == [org.items["a"].pk]
+    assert 'id="team-forwarded"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("language", ["da", "sv", "nb", "en"])
+def test_a_refused_page_is_translated_and_in_the_products_layout(client, org, language):
+    login(client, org, "monitor")
+    client.cookies["django_language"] = language
+    response = client.get(reverse("moderation:forwarded"))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert 'class="app-brand"' in body
+    expected = {
+        "da": "Du har ikke adgang til denne side",
+        "sv": "Du har inte behörighet till den här sidan",
+        "nb": "Du har ikke tilgang til denne siden",
+        "en": "You may not open this page",
+    }[language]
+    assert expected in body
+    missing = client.get("/moderation/no-such-page/")
+    assert missing.status_code == 404
+    assert 'class="app-brand"' in missing.content.decode()
+
+
+def test_the_dashboard_and_menu_show_crisis_mode_to_those_it_concerns(client, org):
+    from moderation import actions
+
+    login(client, org, "comms")
+    dashboard = client.get("/").content.decode()
+    assert "app-dashboard-alert" not in dashboard
+    assert reverse("moderation:crisis") in dashboard  # the menu links crisis mode for the team
+    assert reverse("moderation:audit-log") in dashboard
+
+    actions.start_crisis(
+        org.municipality, acting_user=org.users["comms_lead"], reason="Storm over the harbour"
+    )
+    client.cookies["django_language"] = "en"
+    dashboard = client.get("/").content.decode()
+    assert "app-dashboard-alert" in dashboard
+    assert "Crisis mode is on" in dashboard and "Storm over the harbour" in dashboard
+    assert "25 % of normal" in dashboard
+
+    # The monitor is told too, but the menu does not offer pages they may not open.
+    login(client, org, "monitor")
+    client.cookies["django_language"] = "en"
+    dashboard = client.get("/").content.decode()
+    assert "Crisis mode is on" in dashboard
+    assert reverse("moderation:audit-log") not in dashboard
+    assert 'href="/moderation/crisis/"' not in dashboard
+
+    actions.end_crisis(org.municipality, acting_user=org.users["comms_lead"])
+    assert "app-dashboard-alert" not in client.get("/").content.decode()

@@ -1,0 +1,52 @@
+"""The language a person reads the product in: their own choice, else the municipality's.
+
+Pages follow the language switch (a cookie, see the middleware); what the product sends a person
+on its own (e-mails, notices written by tasks) follows the choice stored with the person, which
+the language switch keeps up to date."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from .models import Language, PersonPreference
+
+
+def language_for(user) -> str:
+    """The person's chosen language, else the municipality's, else the site's default."""
+    from .middleware import municipality_language
+
+    chosen = ""
+    if user is not None and getattr(user, "pk", None):
+        chosen = (
+            PersonPreference.objects.filter(user_id=user.pk)
+            .values_list("language", flat=True)
+            .first()
+            or ""
+        )
+    return chosen or municipality_language() or settings.LANGUAGE_CODE
+
+
+def languages_for(users) -> dict:
+    """`{user id: language}` for many people, in one query."""
+    from .middleware import municipality_language
+
+    ids = [user.pk for user in users if user is not None and user.pk]
+    chosen = dict(
+        PersonPreference.objects.filter(user_id__in=ids)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )
+    default = municipality_language() or settings.LANGUAGE_CODE
+    return {pk: chosen.get(pk) or default for pk in ids}
+
+
+def remember_language(user, code) -> None:
+    """Store the language a signed-in person picked with the language switch."""
+    try:
+        code = translation.get_supported_language_variant(code)
+    except LookupError:
+        return
+    if code not in Language.values:
+        return
+    PersonPreference.objects.update_or_create(user=user, defaults={"language": code})
