@@ -3,7 +3,13 @@
 Each runs in one transaction, takes the acting user keyword-only, writes its audit row (who,
 when, why and the policy version the item is judged by) and queues platform writes through the
 outbox, whose sends start on commit. Callers check permissions before calling; a step that is
-not possible in the item's state raises `ActionError` with a message for the user.
+not possible in the item's state raises `ActionError` with a message for the user, and one the
+item's platform does not offer raises `NotOfferedByPlatform` before anything is queued.
+
+An item's state follows the platform's confirmed outcome: a reply makes it "sending", and the
+outbox calls `write_confirmed` (answered, hidden, removed) or `write_failed` (not sent, with a
+notice to the people concerned) when the platform has answered. `retry` sends a failed write
+again.
 """
 
 from __future__ import annotations
@@ -11,13 +17,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 import audit
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
+from platforms import capabilities
 
 from . import counts, outbox
 from .deadlines import (
@@ -38,10 +45,12 @@ from .models import (
     ItemStatus,
     NotificationKind,
     OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
     QueueItem,
     Record,
 )
-from .notify import forwarding_experts, notify
+from .notify import forwarding_experts, monitor_on_duty, notify
 from .personal_data import contains_personal_id
 
 
@@ -177,6 +186,59 @@ def personal_id_message():
     )
 
 
+class NotOfferedByPlatform(ActionError):
+    """The item's platform has no such action for an item of this kind (or not in its present
+    state): the API answers with the code `not_supported`."""
+
+    code = "not_supported"
+
+
+def platform_refusal(item, operation) -> str | None:
+    """Why the item's platform does not take `operation` (reply, hide, unhide, delete) on the
+    item, in the user's language; None when it does. The pages hide what is refused and the
+    actions refuse it, from this one table (`platforms.capabilities`)."""
+    refused = capabilities.refusal(
+        item.platform, item.kind, operation, hidden=item.hidden_on_platform
+    )
+    if refused is None:
+        return None
+    platform = item.get_platform_display()
+    messages = {
+        "x_delete_others": _(
+            "X lets an account delete only its own posts, not other people's. Hide the post "
+            "instead, where X allows it."
+        ),
+        "no_hide": _(
+            "LinkedIn has no way to hide a comment. Delete it instead if the policy calls for it."
+        ),
+        "top_level_only": _(
+            "Instagram takes answers to top-level comments only. Answer the comment this reply "
+            "was written under."
+        ),
+        "hidden": _(
+            "%(platform)s takes no replies to a hidden comment. Unhide it first, or tell the "
+            "author before hiding."
+        ),
+        "message": _("%(platform)s does not let private messages be hidden or deleted."),
+    }
+    message = messages.get(
+        refused.code,
+        _("%(platform)s does not offer this for items of this kind (%(kind)s)."),
+    )
+    return message % {"platform": platform, "kind": item.get_kind_display().lower()}
+
+
+def platform_refusals(item) -> dict:
+    """{operation: why not, or None} for every platform write on the item (for the pages)."""
+    return {op: platform_refusal(item, op) for op in capabilities.OPERATIONS}
+
+
+def _require_platform(item, operation):
+    refused = platform_refusal(item, operation)
+    if refused:
+        raise NotOfferedByPlatform(refused)
+
+
 class IdempotencyConflict(ActionError):
     """The idempotency key was given before with another request (another item or text)."""
 
@@ -206,6 +268,15 @@ def _recount(item):
 def _require_open(item):
     if item.status not in OPEN_STATUSES:
         raise StateConflict(_("The item is no longer open."))
+
+
+def _require_not_sending(item):
+    """While an answer is on its way, the item is neither forwarded, closed nor answered again:
+    the platform's answer decides what it becomes."""
+    if item.status == ItemStatus.SENDING:
+        raise StateConflict(
+            _("An answer is on its way to the platform. Wait for the platform to confirm it.")
+        )
 
 
 def _removal_reason(item, code) -> RemovalReason:
@@ -240,8 +311,10 @@ def acknowledge(item, *, acting_user, note=""):
 
 
 def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=None):
-    """Post `text` as the channel (never a person's profile) through the outbox; the item is
-    answered. `canned` names the canned answer it started from."""
+    """Post `text` as the channel (never a person's profile) through the outbox. The item is
+    "sending" until the platform confirms the answer (then answered, see `write_confirmed`);
+    its answer deadline keeps running meanwhile. `canned` names the canned answer it started
+    from."""
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the answer first."))
@@ -254,8 +327,9 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             if retried == (OutboxKind.REPLY, item.pk, text):
                 return item  # a retry of a reply already taken: the same outcome again
             raise IdempotencyConflict(_reused_key_message())
-        if item.status not in OPEN_STATUSES:
-            raise StateConflict(_("The item is no longer open."))
+        _require_open(item)
+        _require_not_sending(item)
+        _require_platform(item, capabilities.REPLY)
         try:
             message = outbox.enqueue_reply(
                 item, text, acting_user=acting_user, idempotency_key=idempotency_key
@@ -263,11 +337,12 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
         except outbox.KeyReused:  # taken for another item at the same moment
             raise IdempotencyConflict(_reused_key_message()) from None
         now = timezone.now()
-        fields = ("status", "first_responded_at", "answered_at")
+        # Answering is responding: the first response is the team's, confirmed or not (as an
+        # acknowledgement is). The answer itself counts only once the platform confirms it.
+        fields = ("status", "first_responded_at")
         before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.ANSWERED
+        item.status = ItemStatus.SENDING
         item.first_responded_at = item.first_responded_at or now
-        item.answered_at = now
         _save(item, *fields)
         posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
         if forwarding is not None:
@@ -307,6 +382,7 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        _require_not_sending(item)
         if item.answer_due is not None and due_at > item.answer_due:
             raise ActionError(_("The internal deadline must fall before the answer deadline."))
         check_forwarding(item, to_unit, to_user)
@@ -417,6 +493,7 @@ def close(item, reason, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        _require_not_sending(item)
         fields = ("status", "closed_reason", "closed_at")
         before = audit.snapshot(item, *fields)
         item.status = ItemStatus.CLOSED
@@ -471,12 +548,48 @@ def assign(item, to_user, *, acting_user, note=""):
     return item
 
 
+def _notice_to_wait_for(item, operation):
+    """The author's notice a hide or deletion must wait for on this platform (see
+    `capabilities.tell_author_first`): the latest one not yet confirmed, or None. A notice that
+    failed must be sent again first: the author is told before their item goes."""
+    if not capabilities.tell_author_first(item.platform, operation):
+        return None
+    latest = (
+        OutboxMessage.objects.filter(item=item, kind=OutboxKind.NOTICE)
+        .exclude(status=OutboxStatus.SENT)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.status == OutboxStatus.FAILED:
+        raise StateConflict(
+            _(
+                "The message to the author was not sent, and the author must be told first. "
+                "Send it again, then try once more."
+            )
+        )
+    return latest
+
+
+def _require_no_pending(item, kind):
+    if OutboxMessage.objects.filter(item=item, kind=kind, status=OutboxStatus.PENDING).exists():
+        raise StateConflict(_("This is already on its way to the platform."))
+
+
 def hide(item, reason_code, *, acting_user, note=""):
-    """Hide the item on the platform, for a reason from the policy's list."""
+    """Hide the item on the platform, for a reason from the policy's list; hidden once the
+    platform confirms it. Where a hidden item takes no reply, an author's notice still on its
+    way goes first."""
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.HIDE)
         reason = _removal_reason(item, reason_code)
-        message = outbox.enqueue_hide(item, acting_user=acting_user)
+        _require_no_pending(item, OutboxKind.HIDE)
+        message = outbox.enqueue_hide(
+            item,
+            acting_user=acting_user,
+            reason=reason.code,
+            waits_for=_notice_to_wait_for(item, capabilities.HIDE),
+        )
         audit.record(
             "hide",
             actor=acting_user,
@@ -492,6 +605,8 @@ def hide(item, reason_code, *, acting_user, note=""):
 def unhide(item, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.UNHIDE)
+        _require_no_pending(item, OutboxKind.UNHIDE)
         message = outbox.enqueue_unhide(item, acting_user=acting_user)
         audit.record(
             "unhide",
@@ -505,18 +620,20 @@ def unhide(item, *, acting_user, note=""):
 
 
 def tell_author(item, reason_code, text, *, acting_user):
-    """Tell the author why their post is being removed (a reply on the platform), recorded."""
+    """Tell the author why their post is being removed (a reply on the platform), recorded.
+    The notice goes before any hide or deletion that waits for it (`hide`, `delete`)."""
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the message to the author first."))
     refuse_personal_ids(text)
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.REPLY)
         reason = _removal_reason(item, reason_code)
         notice = AuthorNotice.objects.create(
             item=item, reason=reason, text=text, sent_by=acting_user
         )
-        message = outbox.enqueue_reply(
+        message = outbox.enqueue_notice(
             item, text, acting_user=acting_user, idempotency_key=f"author-notice:{notice.pk}"
         )
         audit.record(
@@ -533,22 +650,25 @@ def tell_author(item, reason_code, text, *, acting_user):
 
 def delete(item, reason_code, *, acting_user, note=""):
     """Delete the item on the platform: only for a reason from the policy, after the author was
-    told why and after the item was captured for the records."""
+    told why and after the item was captured for the records. The notice reaches the platform
+    first; the item is removed when the platform confirms the deletion (`write_confirmed`)."""
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.DELETE)
         reason = _removal_reason(item, reason_code)
+        if item.status == ItemStatus.REMOVED:
+            raise StateConflict(_("The item is already removed."))
         if not AuthorNotice.objects.filter(item=item, reason=reason).exists():
             raise StateConflict(_("Tell the author why before deleting."))
         if not Record.objects.filter(item=item).exists():
             raise StateConflict(_("Capture the item as a record before deleting."))
-        message = outbox.enqueue_delete(item, acting_user=acting_user)
-        fields = ("status", "closed_at", "closed_reason")
-        before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.REMOVED
-        item.closed_at = timezone.now()
-        item.closed_reason = reason.label
-        _save(item, *fields)
-        _withdraw_open_forwardings(item)
+        _require_no_pending(item, OutboxKind.DELETE)
+        message = outbox.enqueue_delete(
+            item,
+            acting_user=acting_user,
+            reason=reason.code,
+            waits_for=_notice_to_wait_for(item, capabilities.DELETE),
+        )
         audit.record(
             "delete",
             actor=acting_user,
@@ -556,11 +676,129 @@ def delete(item, reason_code, *, acting_user, note=""):
             reason=reason.code,
             note=note,
             policy_version=reason.version,
-            before=before,
-            after=audit.snapshot(item, *fields),
             outbox_message=message.pk,
         )
     return item
+
+
+# --- the platform's outcome -------------------------------------------------------------------
+
+
+def write_confirmed(message, *, at):
+    """The platform confirmed `message` (a write on an item): the item follows. An answer makes
+    an open item answered (at the moment of confirmation), a hide or unhide sets the flag, a
+    deletion removes the item. Runs in the outbox's transaction; returns the audit's
+    (before, after)."""
+    item = _locked(message.item)
+    if message.kind in (OutboxKind.HIDE, OutboxKind.UNHIDE):
+        fields = ("hidden_on_platform",)
+        before = audit.snapshot(item, *fields)
+        item.hidden_on_platform = message.kind == OutboxKind.HIDE
+        item.save(update_fields=list(fields))
+    elif message.kind == OutboxKind.REPLY:
+        fields = ("status", "answered_at")
+        before = audit.snapshot(item, *fields)
+        item.answered_at = item.answered_at or at
+        if item.status in OPEN_STATUSES:
+            item.status = ItemStatus.ANSWERED
+            _withdraw_open_forwardings(item)
+        _save(item, *fields)
+    elif message.kind == OutboxKind.DELETE:
+        fields = ("status", "closed_at", "closed_reason")
+        before = audit.snapshot(item, *fields)
+        item.status = ItemStatus.REMOVED
+        item.closed_at = at
+        item.closed_reason = _reason_label(item, message.reason)
+        _save(item, *fields)
+        _withdraw_open_forwardings(item)
+    else:
+        return {}, {}
+    return before, audit.snapshot(item, *fields)
+
+
+def _reason_label(item, code):
+    version = version_in_force(item.channel.owner_unit.municipality)
+    reason = RemovalReason.objects.filter(version=version, code=code).first() if version else None
+    return reason.label if reason is not None else code
+
+
+WRITE_NOT_SENT = {
+    OutboxKind.REPLY: gettext_lazy("The answer was not sent: %(why)s"),
+    OutboxKind.NOTICE: gettext_lazy("The message to the author was not sent: %(why)s"),
+    OutboxKind.HIDE: gettext_lazy("The item was not hidden: %(why)s"),
+    OutboxKind.UNHIDE: gettext_lazy("The item was not unhidden: %(why)s"),
+    OutboxKind.DELETE: gettext_lazy("The item was not deleted: %(why)s"),
+}
+
+
+def write_failed(message):
+    """The platform did not take `message` (a write on an item): an answer leaves the item "not
+    sent" (still open, its deadline running), and the person who asked for the write and the
+    monitor on duty are told why. Runs in the outbox's transaction; returns the audit's
+    (before, after)."""
+    item = _locked(message.item)
+    before = after = {}
+    if message.kind == OutboxKind.REPLY and item.status == ItemStatus.SENDING:
+        before = audit.snapshot(item, "status")
+        item.status = ItemStatus.NOT_SENT
+        _save(item, "status")
+        after = audit.snapshot(item, "status")
+    text = WRITE_NOT_SENT.get(message.kind)
+    if text is not None:
+        # The send runs in a worker, outside any request: the notice is written in the
+        # municipality's language.
+        municipality = item.channel.owner_unit.municipality
+        with translation.override(municipality.default_language):
+            notice = str(text % {"why": message.failure_text})
+        notify(
+            [message.requested_by, monitor_on_duty(item.channel)],
+            NotificationKind.NOT_SENT,
+            item=item,
+            message=notice,
+        )
+    return before, after
+
+
+def retry(item, *, acting_user, message=None):
+    """Send a write on `item` that the platform did not take again (`message`, else the latest
+    such write): same text, same key (a reply that may have landed is looked for first). An
+    answer makes the item "sending" again. Audited."""
+    with transaction.atomic():
+        item = _locked(item)
+        failed = OutboxMessage.objects.select_for_update().filter(
+            item=item, status=OutboxStatus.FAILED
+        )
+        if message is not None:
+            failed = failed.filter(pk=message.pk)
+        message = failed.order_by("-created_at", "-id").first()
+        if message is None:
+            raise StateConflict(_("There is nothing to send again: no write on it failed."))
+        operation = outbox.OPERATION.get(message.kind)
+        if operation is not None:
+            _require_platform(item, operation)
+        fields = ("status",)
+        before = audit.snapshot(item, *fields)
+        if message.kind == OutboxKind.REPLY:
+            _require_open(item)
+            _require_not_sending(item)
+            item.status = ItemStatus.SENDING
+            _save(item, *fields)
+        if message.waits_for_id is not None:
+            message.waits_for = _notice_to_wait_for(item, operation)
+            message.save(update_fields=["waits_for"])
+        outbox.send_again(message)
+        audit.record(
+            "retry",
+            actor=acting_user,
+            item=item,
+            policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, *fields),
+            outbox_message=message.pk,
+            kind=message.kind,
+            failure=message.failure,
+        )
+    return message
 
 
 RECORD_METADATA = (

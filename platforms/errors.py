@@ -102,3 +102,10 @@ class WriteRejectedError(PlatformError):
     def __init__(self, message: str, *, reason: str = "rejected", **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.reason = reason
+
+
+class ActionNotAllowedError(PlatformError):
+    """The platform refuses this action for this item, although it has the action in general
+    (X refusing a reply to a post that did not mention or quote the account). Retrying the same
+    request will not help, and the channel's connection is fine: the write is "not sent", with
+    the platform's `code` and `message`."""
