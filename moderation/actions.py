@@ -7,9 +7,9 @@ not possible in the item's state raises `ActionError` with a message for the use
 item's platform does not offer raises `NotOfferedByPlatform` before anything is queued.
 
 An item's state follows the platform's confirmed outcome: a reply makes it "sending", and the
-outbox calls `write_confirmed` (answered, hidden, removed) or `write_failed` (not sent, with a
-notice to the people concerned) when the platform has answered. `retry` sends a failed write
-again.
+outbox calls `outcome.write_confirmed` (answered, hidden, removed) or `outcome.write_failed`
+(not sent, with a notice to the people concerned) when the platform has answered. `retry` sends
+a failed write again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -26,14 +26,13 @@ from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
 from platforms import capabilities
 
-from . import counts, outbox
+from . import outbox
 from .deadlines import (
     calendar_for,
     escalation_reached,
     forwarding_next_deadline,
     forwarding_warn_at,
     municipality_of,
-    next_deadline,
     rejudge_open_items,
 )
 from .models import (
@@ -50,7 +49,11 @@ from .models import (
     QueueItem,
     Record,
 )
-from .notify import forwarding_experts, monitor_on_duty, notify
+from .notify import forwarding_experts, notify
+from .outcome import locked as _locked
+from .outcome import recount as _recount
+from .outcome import save as _save
+from .outcome import withdraw_open_forwardings as _withdraw_open_forwardings
 from .personal_data import contains_personal_id
 
 
@@ -243,26 +246,6 @@ class IdempotencyConflict(ActionError):
     """The idempotency key was given before with another request (another item or text)."""
 
     conflict = True
-
-
-def _locked(item) -> QueueItem:
-    """The item, locked for the transaction, remembering which open-item counter it is in."""
-    item = QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
-    item._counted_as = counts.key(item)
-    return item
-
-
-def _save(item, *fields):
-    item.next_deadline = next_deadline(item)
-    item.save(update_fields=[*fields, "next_deadline"])
-    _recount(item)
-
-
-def _recount(item):
-    """Move the item between the open-item counters as its change calls for (same transaction)."""
-    after = counts.key(item)
-    counts.apply(counts.moved(item._counted_as, after))
-    item._counted_as = after
 
 
 def _require_open(item):
@@ -477,14 +460,6 @@ def send_back(forwarding, answer_text, *, acting_user):
     return forwarding
 
 
-def _withdraw_open_forwardings(item):
-    """The item is done: questions still waiting for an expert are withdrawn, and their
-    internal deadlines stop escalating."""
-    Forwarding.objects.filter(item=item, status=ForwardingStatus.OPEN).update(
-        status=ForwardingStatus.WITHDRAWN, next_deadline=None
-    )
-
-
 def close(item, reason, *, acting_user, note=""):
     """Close without an answer (praise, an emoji, a like), with the reason."""
     reason = (reason or "").strip()
@@ -679,84 +654,6 @@ def delete(item, reason_code, *, acting_user, note=""):
             outbox_message=message.pk,
         )
     return item
-
-
-# --- the platform's outcome -------------------------------------------------------------------
-
-
-def write_confirmed(message, *, at):
-    """The platform confirmed `message` (a write on an item): the item follows. An answer makes
-    an open item answered (at the moment of confirmation), a hide or unhide sets the flag, a
-    deletion removes the item. Runs in the outbox's transaction; returns the audit's
-    (before, after)."""
-    item = _locked(message.item)
-    if message.kind in (OutboxKind.HIDE, OutboxKind.UNHIDE):
-        fields = ("hidden_on_platform",)
-        before = audit.snapshot(item, *fields)
-        item.hidden_on_platform = message.kind == OutboxKind.HIDE
-        item.save(update_fields=list(fields))
-    elif message.kind == OutboxKind.REPLY:
-        fields = ("status", "answered_at")
-        before = audit.snapshot(item, *fields)
-        item.answered_at = item.answered_at or at
-        if item.status in OPEN_STATUSES:
-            item.status = ItemStatus.ANSWERED
-            _withdraw_open_forwardings(item)
-        _save(item, *fields)
-    elif message.kind == OutboxKind.DELETE:
-        fields = ("status", "closed_at", "closed_reason")
-        before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.REMOVED
-        item.closed_at = at
-        item.closed_reason = _reason_label(item, message.reason)
-        _save(item, *fields)
-        _withdraw_open_forwardings(item)
-    else:
-        return {}, {}
-    return before, audit.snapshot(item, *fields)
-
-
-def _reason_label(item, code):
-    version = version_in_force(item.channel.owner_unit.municipality)
-    reason = RemovalReason.objects.filter(version=version, code=code).first() if version else None
-    return reason.label if reason is not None else code
-
-
-WRITE_NOT_SENT = {
-    OutboxKind.REPLY: gettext_lazy("The answer was not sent: %(why)s"),
-    OutboxKind.NOTICE: gettext_lazy("The message to the author was not sent: %(why)s"),
-    OutboxKind.HIDE: gettext_lazy("The item was not hidden: %(why)s"),
-    OutboxKind.UNHIDE: gettext_lazy("The item was not unhidden: %(why)s"),
-    OutboxKind.DELETE: gettext_lazy("The item was not deleted: %(why)s"),
-}
-
-
-def write_failed(message):
-    """The platform did not take `message` (a write on an item): an answer leaves the item "not
-    sent" (still open, its deadline running), and the person who asked for the write and the
-    monitor on duty are told why. Runs in the outbox's transaction; returns the audit's
-    (before, after)."""
-    item = _locked(message.item)
-    before = after = {}
-    if message.kind == OutboxKind.REPLY and item.status == ItemStatus.SENDING:
-        before = audit.snapshot(item, "status")
-        item.status = ItemStatus.NOT_SENT
-        _save(item, "status")
-        after = audit.snapshot(item, "status")
-    text = WRITE_NOT_SENT.get(message.kind)
-    if text is not None:
-        # The send runs in a worker, outside any request: the notice is written in the
-        # municipality's language.
-        municipality = item.channel.owner_unit.municipality
-        with translation.override(municipality.default_language):
-            notice = str(text % {"why": message.failure_text})
-        notify(
-            [message.requested_by, monitor_on_duty(item.channel)],
-            NotificationKind.NOT_SENT,
-            item=item,
-            message=notice,
-        )
-    return before, after
 
 
 def retry(item, *, acting_user, message=None):

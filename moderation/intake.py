@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from accounts.models import Channel
 from audit.models import AuditEntry
-from governance.models import OrgUnit, UnitKind
+from governance.models import OrgUnit
 
 from . import counts, outbox
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, DutyRota, QueueItem
-from .models.rota import absences_by_user
+from .models.rota import absences_by_user, team_for
 from .personal_data import find_personal_ids
 
 SYSTEM_HIDE_REASON = "personal_data"
@@ -189,20 +189,6 @@ def _check_personal_data(municipality, batch, calculator, audit, hides, changed,
         if will_hide:
             hides.append(item)
             done["hidden"] += 1
-
-
-def team_for(unit_id, units: dict, rotas: dict):
-    """The rota responsible for a channel owned by `unit_id`: the unit's own, the nearest above
-    it, else the municipality's communications team's."""
-    node = units.get(unit_id)
-    while node is not None:
-        if node["id"] in rotas:
-            return rotas[node["id"]]
-        node = units.get(node["parent_id"])
-    for unit in units.values():
-        if unit["kind"] == UnitKind.COMMUNICATIONS and unit["id"] in rotas:
-            return rotas[unit["id"]]
-    return None
 
 
 def _assign(municipality, batch, calculator, audit, changed, dirty, done):

@@ -81,14 +81,14 @@ def forwarding_experts(forwarding):
 
 
 def monitor_on_duty(channel):
-    """The monitor on duty today for the channel's team (the rota `intake.team_for` picks, in
+    """The monitor on duty today for the channel's team (the rota `team_for` picks, in
     the municipality's time zone), or None when no rota covers it or nobody is present."""
     from zoneinfo import ZoneInfo
 
     from governance.models import OrgUnit
 
-    from .intake import team_for
     from .models import DutyRota
+    from .models.rota import team_for
 
     unit = channel.owner_unit
     municipality = unit.municipality

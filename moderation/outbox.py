@@ -9,8 +9,8 @@ publish text posts through its API (Instagram, YouTube) ends "to be posted by ha
 call. A write that `waits_for` another (a deletion waiting for the author's notice) is not tried
 before that one reached the platform, and fails if it failed.
 
-The item follows the platform's confirmed outcome: when a message ends, `actions.write_confirmed`
-or `actions.write_failed` changes the item (answered, removed, hidden; not sent, with a notice to
+The item follows the platform's confirmed outcome: when a message ends, `outcome.write_confirmed`
+or `outcome.write_failed` changes the item (answered, removed, hidden; not sent, with a notice to
 the people concerned) in the transaction that records the end. Each end is then announced by the
 `finished` signal (the channel registry follows its closing notices with it).
 """
@@ -40,6 +40,7 @@ from platforms.errors import (
 )
 from platforms.registry import adapter_class
 
+from . import outcome
 from .models.ingestion import OutboxFailure, OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -451,8 +452,6 @@ def _adapter_for(connection):
 
 
 def _mark_sent(message, result_id):
-    from . import actions
-
     with transaction.atomic():
         now = timezone.now()
         OutboxMessage.objects.filter(pk=message.pk).update(
@@ -467,7 +466,7 @@ def _mark_sent(message, result_id):
         before, after = {}, {}
         if message.item_id:
             # The platform confirmed it: the item follows what citizens now see.
-            before, after = actions.write_confirmed(message, at=now)
+            before, after = outcome.write_confirmed(message, at=now)
         audit.record(
             "outbox.sent",
             obj=message,
@@ -517,8 +516,6 @@ def _retry_later(message, exc, *, at=None, doubt=False):
 
 
 def _fail(message, exc, failure=OutboxFailure.REFUSED):
-    from . import actions
-
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxStatus.FAILED,
@@ -529,7 +526,7 @@ def _fail(message, exc, failure=OutboxFailure.REFUSED):
         message.status, message.failure = OutboxStatus.FAILED, failure
         before, after = {}, {}
         if message.item_id:
-            before, after = actions.write_failed(message)
+            before, after = outcome.write_failed(message)
         audit.record(
             "outbox.failed",
             obj=message,
