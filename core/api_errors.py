@@ -43,12 +43,15 @@ def action_failed(error) -> exceptions.APIException:
     else:
         message = str(error)
         conflict = getattr(error, "conflict", False)
+    # An error may name its own machine code (e.g. "not_supported": the platform has no such
+    # action for the object); else the status's default.
+    code = getattr(error, "code", None) if isinstance(getattr(error, "code", None), str) else None
     if conflict:
-        return Conflict(message)
+        return Conflict(message, code=code)
     field = getattr(error, "field", None)
     if field:  # about one input (e.g. a personal ID number in `text`): reported on it
         return exceptions.ValidationError({field: [message]})
-    return ActionRefused(message)
+    return ActionRefused(message, code=code)
 
 
 def _flatten(detail):
@@ -146,7 +149,7 @@ ERROR_SCHEMA = {
             "type": "string",
             "description": "What went wrong, for a program: e.g. invalid, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, "
-            "conflict, throttled.",
+            "conflict, not_supported (the platform has no such action for the item), throttled.",
         },
         "errors": {
             "type": "object",

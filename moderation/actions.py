@@ -3,7 +3,13 @@
 Each runs in one transaction, takes the acting user keyword-only, writes its audit row (who,
 when, why and the policy version the item is judged by) and queues platform writes through the
 outbox, whose sends start on commit. Callers check permissions before calling; a step that is
-not possible in the item's state raises `ActionError` with a message for the user.
+not possible in the item's state raises `ActionError` with a message for the user, and one the
+item's platform does not offer raises `NotOfferedByPlatform` before anything is queued.
+
+An item's state follows the platform's confirmed outcome: a reply makes it "sending", and the
+outbox calls `outcome.write_confirmed` (answered, hidden, removed) or `outcome.write_failed`
+(not sent, with a notice to the people concerned) when the platform has answered. `retry` sends
+a failed write again.
 """
 
 from __future__ import annotations
@@ -18,15 +24,15 @@ from django.utils.translation import gettext_lazy, ngettext
 import audit
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
+from platforms import capabilities
 
-from . import counts, outbox
+from . import outbox
 from .deadlines import (
     calendar_for,
     escalation_reached,
     forwarding_next_deadline,
     forwarding_warn_at,
     municipality_of,
-    next_deadline,
     rejudge_open_items,
 )
 from .models import (
@@ -38,10 +44,16 @@ from .models import (
     ItemStatus,
     NotificationKind,
     OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
     QueueItem,
     Record,
 )
 from .notify import forwarding_experts, notify, when
+from .outcome import locked as _locked
+from .outcome import recount as _recount
+from .outcome import save as _save
+from .outcome import withdraw_open_forwardings as _withdraw_open_forwardings
 from .personal_data import contains_personal_id
 
 
@@ -177,35 +189,77 @@ def personal_id_message():
     )
 
 
+class NotOfferedByPlatform(ActionError):
+    """The item's platform has no such action for an item of this kind (or not in its present
+    state): the API answers with the code `not_supported`."""
+
+    code = "not_supported"
+
+
+def platform_refusal(item, operation) -> str | None:
+    """Why the item's platform does not take `operation` (reply, hide, unhide, delete) on the
+    item, in the user's language; None when it does. The pages hide what is refused and the
+    actions refuse it, from this one table (`platforms.capabilities`)."""
+    refused = capabilities.refusal(
+        item.platform, item.kind, operation, hidden=item.hidden_on_platform
+    )
+    if refused is None:
+        return None
+    platform = item.get_platform_display()
+    messages = {
+        "x_delete_others": _(
+            "X lets an account delete only its own posts, not other people's. Hide the post "
+            "instead, where X allows it."
+        ),
+        "no_hide": _(
+            "LinkedIn has no way to hide a comment. Delete it instead if the policy calls for it."
+        ),
+        "top_level_only": _(
+            "Instagram takes answers to top-level comments only. Answer the comment this reply "
+            "was written under."
+        ),
+        "hidden": _(
+            "%(platform)s takes no replies to a hidden comment. Unhide it first, or tell the "
+            "author before hiding."
+        ),
+        "message": _("%(platform)s does not let private messages be hidden or deleted."),
+    }
+    message = messages.get(
+        refused.code,
+        _("%(platform)s does not offer this for items of this kind (%(kind)s)."),
+    )
+    return message % {"platform": platform, "kind": item.get_kind_display().lower()}
+
+
+def platform_refusals(item) -> dict:
+    """{operation: why not, or None} for every platform write on the item (for the pages)."""
+    return {op: platform_refusal(item, op) for op in capabilities.OPERATIONS}
+
+
+def _require_platform(item, operation):
+    refused = platform_refusal(item, operation)
+    if refused:
+        raise NotOfferedByPlatform(refused)
+
+
 class IdempotencyConflict(ActionError):
     """The idempotency key was given before with another request (another item or text)."""
 
     conflict = True
 
 
-def _locked(item) -> QueueItem:
-    """The item, locked for the transaction, remembering which open-item counter it is in."""
-    item = QueueItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
-    item._counted_as = counts.key(item)
-    return item
-
-
-def _save(item, *fields):
-    item.next_deadline = next_deadline(item)
-    item.save(update_fields=[*fields, "next_deadline"])
-    _recount(item)
-
-
-def _recount(item):
-    """Move the item between the open-item counters as its change calls for (same transaction)."""
-    after = counts.key(item)
-    counts.apply(counts.moved(item._counted_as, after))
-    item._counted_as = after
-
-
 def _require_open(item):
     if item.status not in OPEN_STATUSES:
         raise StateConflict(_("The item is no longer open."))
+
+
+def _require_not_sending(item):
+    """While an answer is on its way, the item is neither forwarded, closed nor answered again:
+    the platform's answer decides what it becomes."""
+    if item.status == ItemStatus.SENDING:
+        raise StateConflict(
+            _("An answer is on its way to the platform. Wait for the platform to confirm it.")
+        )
 
 
 def _removal_reason(item, code) -> RemovalReason:
@@ -240,8 +294,10 @@ def acknowledge(item, *, acting_user, note=""):
 
 
 def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=None):
-    """Post `text` as the channel (never a person's profile) through the outbox; the item is
-    answered. `canned` names the canned answer it started from."""
+    """Post `text` as the channel (never a person's profile) through the outbox. The item is
+    "sending" until the platform confirms the answer (then answered, see `write_confirmed`);
+    its answer deadline keeps running meanwhile. `canned` names the canned answer it started
+    from."""
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the answer first."))
@@ -254,8 +310,9 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             if retried == (OutboxKind.REPLY, item.pk, text):
                 return item  # a retry of a reply already taken: the same outcome again
             raise IdempotencyConflict(_reused_key_message())
-        if item.status not in OPEN_STATUSES:
-            raise StateConflict(_("The item is no longer open."))
+        _require_open(item)
+        _require_not_sending(item)
+        _require_platform(item, capabilities.REPLY)
         try:
             message = outbox.enqueue_reply(
                 item, text, acting_user=acting_user, idempotency_key=idempotency_key
@@ -263,11 +320,12 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
         except outbox.KeyReused:  # taken for another item at the same moment
             raise IdempotencyConflict(_reused_key_message()) from None
         now = timezone.now()
-        fields = ("status", "first_responded_at", "answered_at")
+        # Answering is responding: the first response is the team's, confirmed or not (as an
+        # acknowledgement is). The answer itself counts only once the platform confirms it.
+        fields = ("status", "first_responded_at")
         before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.ANSWERED
+        item.status = ItemStatus.SENDING
         item.first_responded_at = item.first_responded_at or now
-        item.answered_at = now
         _save(item, *fields)
         posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
         if forwarding is not None:
@@ -307,6 +365,7 @@ def forward(item, *, to_unit, due_at, acting_user, to_user=None, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        _require_not_sending(item)
         if item.answer_due is not None and due_at > item.answer_due:
             raise ActionError(_("The internal deadline must fall before the answer deadline."))
         check_forwarding(item, to_unit, to_user)
@@ -402,14 +461,6 @@ def send_back(forwarding, answer_text, *, acting_user):
     return forwarding
 
 
-def _withdraw_open_forwardings(item):
-    """The item is done: questions still waiting for an expert are withdrawn, and their
-    internal deadlines stop escalating."""
-    Forwarding.objects.filter(item=item, status=ForwardingStatus.OPEN).update(
-        status=ForwardingStatus.WITHDRAWN, next_deadline=None
-    )
-
-
 def close(item, reason, *, acting_user, note=""):
     """Close without an answer (praise, an emoji, a like), with the reason."""
     reason = (reason or "").strip()
@@ -418,6 +469,7 @@ def close(item, reason, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
+        _require_not_sending(item)
         fields = ("status", "closed_reason", "closed_at")
         before = audit.snapshot(item, *fields)
         item.status = ItemStatus.CLOSED
@@ -472,12 +524,48 @@ def assign(item, to_user, *, acting_user, note=""):
     return item
 
 
+def _notice_to_wait_for(item, operation):
+    """The author's notice a hide or deletion must wait for on this platform (see
+    `capabilities.tell_author_first`): the latest one not yet confirmed, or None. A notice that
+    failed must be sent again first: the author is told before their item goes."""
+    if not capabilities.tell_author_first(item.platform, operation):
+        return None
+    latest = (
+        OutboxMessage.objects.filter(item=item, kind=OutboxKind.NOTICE)
+        .exclude(status=OutboxStatus.SENT)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.status == OutboxStatus.FAILED:
+        raise StateConflict(
+            _(
+                "The message to the author was not sent, and the author must be told first. "
+                "Send it again, then try once more."
+            )
+        )
+    return latest
+
+
+def _require_no_pending(item, kind):
+    if OutboxMessage.objects.filter(item=item, kind=kind, status=OutboxStatus.PENDING).exists():
+        raise StateConflict(_("This is already on its way to the platform."))
+
+
 def hide(item, reason_code, *, acting_user, note=""):
-    """Hide the item on the platform, for a reason from the policy's list."""
+    """Hide the item on the platform, for a reason from the policy's list; hidden once the
+    platform confirms it. Where a hidden item takes no reply, an author's notice still on its
+    way goes first."""
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.HIDE)
         reason = _removal_reason(item, reason_code)
-        message = outbox.enqueue_hide(item, acting_user=acting_user)
+        _require_no_pending(item, OutboxKind.HIDE)
+        message = outbox.enqueue_hide(
+            item,
+            acting_user=acting_user,
+            reason=reason.code,
+            waits_for=_notice_to_wait_for(item, capabilities.HIDE),
+        )
         audit.record(
             "hide",
             actor=acting_user,
@@ -493,6 +581,8 @@ def hide(item, reason_code, *, acting_user, note=""):
 def unhide(item, *, acting_user, note=""):
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.UNHIDE)
+        _require_no_pending(item, OutboxKind.UNHIDE)
         message = outbox.enqueue_unhide(item, acting_user=acting_user)
         audit.record(
             "unhide",
@@ -506,18 +596,20 @@ def unhide(item, *, acting_user, note=""):
 
 
 def tell_author(item, reason_code, text, *, acting_user):
-    """Tell the author why their post is being removed (a reply on the platform), recorded."""
+    """Tell the author why their post is being removed (a reply on the platform), recorded.
+    The notice goes before any hide or deletion that waits for it (`hide`, `delete`)."""
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the message to the author first."))
     refuse_personal_ids(text)
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.REPLY)
         reason = _removal_reason(item, reason_code)
         notice = AuthorNotice.objects.create(
             item=item, reason=reason, text=text, sent_by=acting_user
         )
-        message = outbox.enqueue_reply(
+        message = outbox.enqueue_notice(
             item, text, acting_user=acting_user, idempotency_key=f"author-notice:{notice.pk}"
         )
         audit.record(
@@ -534,22 +626,25 @@ def tell_author(item, reason_code, text, *, acting_user):
 
 def delete(item, reason_code, *, acting_user, note=""):
     """Delete the item on the platform: only for a reason from the policy, after the author was
-    told why and after the item was captured for the records."""
+    told why and after the item was captured for the records. The notice reaches the platform
+    first; the item is removed when the platform confirms the deletion (`write_confirmed`)."""
     with transaction.atomic():
         item = _locked(item)
+        _require_platform(item, capabilities.DELETE)
         reason = _removal_reason(item, reason_code)
+        if item.status == ItemStatus.REMOVED:
+            raise StateConflict(_("The item is already removed."))
         if not AuthorNotice.objects.filter(item=item, reason=reason).exists():
             raise StateConflict(_("Tell the author why before deleting."))
         if not Record.objects.filter(item=item).exists():
             raise StateConflict(_("Capture the item as a record before deleting."))
-        message = outbox.enqueue_delete(item, acting_user=acting_user)
-        fields = ("status", "closed_at", "closed_reason")
-        before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.REMOVED
-        item.closed_at = timezone.now()
-        item.closed_reason = reason.label
-        _save(item, *fields)
-        _withdraw_open_forwardings(item)
+        _require_no_pending(item, OutboxKind.DELETE)
+        message = outbox.enqueue_delete(
+            item,
+            acting_user=acting_user,
+            reason=reason.code,
+            waits_for=_notice_to_wait_for(item, capabilities.DELETE),
+        )
         audit.record(
             "delete",
             actor=acting_user,
@@ -557,11 +652,51 @@ def delete(item, reason_code, *, acting_user, note=""):
             reason=reason.code,
             note=note,
             policy_version=reason.version,
-            before=before,
-            after=audit.snapshot(item, *fields),
             outbox_message=message.pk,
         )
     return item
+
+
+def retry(item, *, acting_user, message=None):
+    """Send a write on `item` that the platform did not take again (`message`, else the latest
+    such write): same text, same key (a reply that may have landed is looked for first). An
+    answer makes the item "sending" again. Audited."""
+    with transaction.atomic():
+        item = _locked(item)
+        failed = OutboxMessage.objects.select_for_update().filter(
+            item=item, status=OutboxStatus.FAILED
+        )
+        if message is not None:
+            failed = failed.filter(pk=message.pk)
+        message = failed.order_by("-created_at", "-id").first()
+        if message is None:
+            raise StateConflict(_("There is nothing to send again: no write on it failed."))
+        operation = outbox.OPERATION.get(message.kind)
+        if operation is not None:
+            _require_platform(item, operation)
+        fields = ("status",)
+        before = audit.snapshot(item, *fields)
+        if message.kind == OutboxKind.REPLY:
+            _require_open(item)
+            _require_not_sending(item)
+            item.status = ItemStatus.SENDING
+            _save(item, *fields)
+        if message.waits_for_id is not None:
+            message.waits_for = _notice_to_wait_for(item, operation)
+            message.save(update_fields=["waits_for"])
+        outbox.send_again(message)
+        audit.record(
+            "retry",
+            actor=acting_user,
+            item=item,
+            policy_version=item.policy_version,
+            before=before,
+            after=audit.snapshot(item, *fields),
+            outbox_message=message.pk,
+            kind=message.kind,
+            failure=message.failure,
+        )
+    return message
 
 
 RECORD_METADATA = (

@@ -17,25 +17,22 @@ from django.utils import timezone
 
 from accounts.models import Channel
 from audit.models import AuditEntry
-from governance.models import OrgUnit, UnitKind
+from governance.models import OrgUnit
 
 from . import counts, outbox
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
 from .models import OPEN_STATUSES, DutyRota, QueueItem
-from .models.rota import absences_by_user
+from .models.rota import absences_by_user, team_for
 from .personal_data import find_personal_ids
 
 SYSTEM_HIDE_REASON = "personal_data"
 
 
-def platform_can_hide(platform: str) -> bool:
-    """Whether the platform offers hiding a comment (the adapter's declared capabilities)."""
-    try:
-        from platforms.registry import adapter_class
+def platform_can_hide(platform: str, kind: str = "comment") -> bool:
+    """Whether the platform offers hiding an item of `kind` (`platforms.capabilities`)."""
+    from platforms import capabilities
 
-        return bool(adapter_class(platform).capabilities.hide)
-    except (ImportError, ValueError):
-        return False
+    return capabilities.allows(platform, kind, capabilities.HIDE)
 
 
 # What the intake reads of an item; the rest of the row (the raw payload above all) stays in
@@ -116,7 +113,12 @@ def on_new_items(item_ids) -> dict:
         if audit:
             AuditEntry.objects.bulk_create(audit)
         if hides:
-            outbox.enqueue_hides(hides, acting_user=None, key_prefix="personal-data-hide")
+            outbox.enqueue_hides(
+                hides,
+                acting_user=None,
+                key_prefix="personal-data-hide",
+                reason=SYSTEM_HIDE_REASON,
+            )
     return done
 
 
@@ -165,7 +167,7 @@ def _check_personal_data(municipality, batch, calculator, audit, hides, changed,
         changed.add("has_personal_data")
         dirty[item.pk] = item
         done["personal_data"] += 1
-        will_hide = not item.hidden_on_platform and platform_can_hide(item.platform)
+        will_hide = not item.hidden_on_platform and platform_can_hide(item.platform, item.kind)
         audit.append(
             AuditEntry(
                 action="personal_data_found",
@@ -187,20 +189,6 @@ def _check_personal_data(municipality, batch, calculator, audit, hides, changed,
         if will_hide:
             hides.append(item)
             done["hidden"] += 1
-
-
-def team_for(unit_id, units: dict, rotas: dict):
-    """The rota responsible for a channel owned by `unit_id`: the unit's own, the nearest above
-    it, else the municipality's communications team's."""
-    node = units.get(unit_id)
-    while node is not None:
-        if node["id"] in rotas:
-            return rotas[node["id"]]
-        node = units.get(node["parent_id"])
-    for unit in units.values():
-        if unit["kind"] == UnitKind.COMMUNICATIONS and unit["id"] in rotas:
-            return rotas[unit["id"]]
-    return None
 
 
 def _assign(municipality, batch, calculator, audit, changed, dirty, done):

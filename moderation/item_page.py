@@ -12,8 +12,19 @@ from core.permissions import can
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
+from .actions import platform_refusals
 from .deadlines import calendar_for, suggested_internal_deadline
-from .models import CannedAnswer, Forwarding, ForwardingStatus, QueueItem, Record
+from .models import (
+    CannedAnswer,
+    Forwarding,
+    ForwardingStatus,
+    OutboxStatus,
+    QueueItem,
+    Record,
+)
+
+# The item page lists this many of the item's latest writes to the platform.
+WRITES_SHOWN = 10
 
 
 def visible_item(user, pk):
@@ -91,6 +102,21 @@ def forward_initial(item):
     return {"due_at": timezone.localtime(due).replace(tzinfo=None)}
 
 
+def platform_writes(item):
+    """The item's latest writes to the platform, newest first, each with `retriable`: the
+    failed ones no newer write of the same kind has replaced (a later answer, a second hide)."""
+    writes = list(
+        item.outbox_messages.select_related("waits_for").order_by("-created_at", "-id")[
+            :WRITES_SHOWN
+        ]
+    )
+    seen = set()
+    for write in writes:
+        write.retriable = write.status == OutboxStatus.FAILED and write.kind not in seen
+        seen.add(write.kind)
+    return writes
+
+
 def item_page_data(user, item):
     """Everything the item page reads, apart from its forms."""
     visible = QueueItem.objects.for_user(user)
@@ -114,5 +140,7 @@ def item_page_data(user, item):
         "canned": canned,
         "suggested": suggested if item.has_personal_data else None,
         "reasons": removal_reasons(item),
+        "writes": platform_writes(item),
+        "refusals": platform_refusals(item),
         "reply_initial": reply_initial(item, suggested),
     }

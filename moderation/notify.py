@@ -139,6 +139,33 @@ def forwarding_experts(forwarding):
     ]
 
 
+def monitor_on_duty(channel):
+    """The monitor on duty today for the channel's team (the rota `team_for` picks, in
+    the municipality's time zone), or None when no rota covers it or nobody is present."""
+    from zoneinfo import ZoneInfo
+
+    from governance.models import OrgUnit
+
+    from .models import DutyRota
+    from .models.rota import team_for
+
+    unit = channel.owner_unit
+    municipality = unit.municipality
+    rotas = {r.team_id: r for r in DutyRota.objects.filter(team__municipality=municipality)}
+    if not rotas:
+        return None
+    units = {
+        row["id"]: row
+        for row in OrgUnit.objects.filter(municipality=municipality).values(
+            "id", "parent_id", "kind"
+        )
+    }
+    rota = team_for(unit.pk, units, rotas)
+    if rota is None:
+        return None
+    return rota.on_duty(timezone.localdate(timezone.now(), ZoneInfo(municipality.time_zone)))
+
+
 def breach_recipients(channel):
     """Who hears of a missed deadline: the channel's owner (responsible and deputy) and the
     centre manager for a decentral channel or the communications lead for a central one."""

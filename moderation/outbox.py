@@ -6,8 +6,13 @@ with a conditional update (one sender at a time), marks a reply or post "outcome
 the call so that a crash or timeout makes the next attempt look for our own reply or post first,
 and ends in sent or failed after a capped number of attempts. A post for a platform that cannot
 publish text posts through its API (Instagram, YouTube) ends "to be posted by hand" without a
-call. Each end is announced by the `finished` signal (the channel registry follows its closing
-notices with it).
+call. A write that `waits_for` another (a deletion waiting for the author's notice) is not tried
+before that one reached the platform, and fails if it failed.
+
+The item follows the platform's confirmed outcome: when a message ends, `outcome.write_confirmed`
+or `outcome.write_failed` changes the item (answered, removed, hidden; not sent, with a notice to
+the people concerned) in the transaction that records the end. Each end is then announced by the
+`finished` signal (the channel registry follows its closing notices with it).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 import audit
+from platforms import capabilities
 from platforms.errors import (
     ActionNotAllowedError,
     NeedsReconnectError,
@@ -34,7 +40,8 @@ from platforms.errors import (
 )
 from platforms.registry import adapter_class
 
-from .models.ingestion import OutboxKind, OutboxMessage, OutboxStatus
+from . import outcome
+from .models.ingestion import OutboxFailure, OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +52,25 @@ LEASE = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 30 * 60
 # Kinds whose second send would publish twice: they look before they resend.
-NOT_IDEMPOTENT = (OutboxKind.REPLY, OutboxKind.POST)
+NOT_IDEMPOTENT = (OutboxKind.REPLY, OutboxKind.NOTICE, OutboxKind.POST)
+# A message waiting for another one is looked at again after this long (and at once when the
+# other one ends).
+WAIT_RECHECK = timedelta(seconds=30)
+# The capability each write on an item needs (platforms.capabilities).
+OPERATION = {
+    OutboxKind.REPLY: capabilities.REPLY,
+    OutboxKind.NOTICE: capabilities.REPLY,
+    OutboxKind.HIDE: capabilities.HIDE,
+    OutboxKind.UNHIDE: capabilities.UNHIDE,
+    OutboxKind.DELETE: capabilities.DELETE,
+}
+# Why the platform refused a write (WriteRejectedError.reason), for people.
+REJECTED = {
+    "duplicate": OutboxFailure.DUPLICATE,
+    "invalid_target": OutboxFailure.GONE,
+    "forbidden": OutboxFailure.NOT_ALLOWED,
+    "outside_window": OutboxFailure.WINDOW_CLOSED,
+}
 # After a lost answer, our post is looked for from this long before the message was recorded:
 # the platform's clock may run a little behind ours.
 POST_LOOKBACK = timedelta(minutes=5)
@@ -84,17 +109,34 @@ def enqueue_reply(item, text, *, acting_user, idempotency_key):
     )
 
 
-def enqueue_hide(item, *, acting_user, idempotency_key=None):
+def enqueue_notice(item, text, *, acting_user, idempotency_key):
+    """Queue the reply that tells the author why their item is removed (not the item's answer:
+    it leaves the item's status alone)."""
+    if not text or not text.strip():
+        raise ValueError("A notice needs text.")
+    return _enqueue(
+        OutboxKind.NOTICE,
+        channel=item.channel,
+        item=item,
+        text=text,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def enqueue_hide(item, *, acting_user, idempotency_key=None, reason="", waits_for=None):
     return _enqueue(
         OutboxKind.HIDE,
         channel=item.channel,
         item=item,
         acting_user=acting_user,
         idempotency_key=idempotency_key,
+        reason=reason,
+        waits_for=waits_for,
     )
 
 
-def enqueue_hides(items, *, acting_user, key_prefix):
+def enqueue_hides(items, *, acting_user, key_prefix, reason=""):
     """Queue hides of many items in a few queries (the intake's personal-data hides of a big
     batch); each item's key is `key_prefix:item id`, so repeating the call queues nothing new.
     """
@@ -111,6 +153,7 @@ def enqueue_hides(items, *, acting_user, key_prefix):
                     channel=item.channel,
                     item=item,
                     requested_by=user,
+                    reason=reason,
                 )
                 for key, item in keyed.items()
             ],
@@ -136,13 +179,15 @@ def enqueue_unhide(item, *, acting_user, idempotency_key=None):
     )
 
 
-def enqueue_delete(item, *, acting_user, idempotency_key=None):
+def enqueue_delete(item, *, acting_user, idempotency_key=None, reason="", waits_for=None):
     return _enqueue(
         OutboxKind.DELETE,
         channel=item.channel,
         item=item,
         acting_user=acting_user,
         idempotency_key=idempotency_key,
+        reason=reason,
+        waits_for=waits_for,
     )
 
 
@@ -164,7 +209,9 @@ def enqueue_post(channel, text, *, acting_user, idempotency_key):
     )
 
 
-def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
+def _enqueue(
+    kind, *, channel, item, acting_user, idempotency_key, text="", reason="", waits_for=None
+):
     key = idempotency_key or f"{kind}:{uuid.uuid4()}"
     user = audit.person(acting_user)
     with transaction.atomic():
@@ -176,6 +223,8 @@ def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
                 "item": item,
                 "text": text,
                 "requested_by": user,
+                "reason": reason,
+                "waits_for": waits_for,
             },
         )
         if not created:
@@ -188,6 +237,28 @@ def _enqueue(kind, *, channel, item, acting_user, idempotency_key, text=""):
 
 def _schedule(message_id):
     send_outbox_message.delay(message_id)
+
+
+def send_again(message):
+    """Put a failed message back in line for a fresh series of attempts, keeping its key (and its
+    doubt: a reply that may have landed is looked for first). Inside the caller's transaction;
+    the send starts on commit. Messages that failed because they waited for it go back in line
+    too. Returns the ids put back."""
+    ids = [message.pk]
+    ids += list(
+        OutboxMessage.objects.filter(
+            waits_for=message, status=OutboxStatus.FAILED, failure=OutboxFailure.AUTHOR_NOT_TOLD
+        ).values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        failure="",
+        last_error="",
+    )
+    transaction.on_commit(lambda: [_schedule(pk) for pk in ids])
+    return ids
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -221,6 +292,10 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
         return None
     if message.kind == OutboxKind.POST and not can_publish(message.channel.platform):
         return _by_hand(message, publish_means(message.channel.platform))
+    if message.waits_for_id is not None:
+        waited = _waiting_on(message)
+        if waited is not None:
+            return waited
     if getattr(message.channel, "connection", None) is None:
         return _fail(
             message,
@@ -228,6 +303,15 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
                 "the channel is not connected to its platform account",
                 platform=message.channel.platform,
             ),
+            OutboxFailure.NOT_CONNECTED,
+        )
+    refused = _refusal(message)
+    if refused is not None:
+        # The platform has no such write for this item: it is not called at all.
+        return _fail(
+            message,
+            NotSupportedError(refused.detail, platform=message.channel.platform),
+            OutboxFailure.NOT_SUPPORTED,
         )
     look_first = message.kind in NOT_IDEMPOTENT and message.outcome_unknown
     if message.kind in NOT_IDEMPOTENT and not look_first:
@@ -254,7 +338,7 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
     ) as exc:
         # Permanent for this one write; the platform's policy refusal (ActionNotAllowedError)
         # says nothing about the channel, which stays connected.
-        return _fail(message, exc)
+        return _fail(message, exc, failure_for(exc))
     except PlatformError as exc:
         # Transient failures and garbled answers: the write may have happened (the adapter says
         # so in `outcome_unknown`), and a doubt from an earlier attempt is not resolved either.
@@ -262,9 +346,55 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
     return _mark_sent(message, result_id)
 
 
+def failure_for(exc) -> str:
+    """Why a write failed, as people are told it, for the platform's error `exc`."""
+    if isinstance(exc, NeedsReconnectError):
+        return OutboxFailure.RECONNECT
+    if isinstance(exc, ActionNotAllowedError):
+        return OutboxFailure.NOT_ALLOWED
+    if isinstance(exc, NotSupportedError):
+        return OutboxFailure.NOT_SUPPORTED
+    if isinstance(exc, WriteRejectedError):
+        return REJECTED.get(exc.reason, OutboxFailure.REFUSED)
+    return OutboxFailure.UNREACHABLE
+
+
+def _refusal(message):
+    """Why the platform cannot make this write on the message's item, or None."""
+    operation = OPERATION.get(message.kind)
+    if operation is None or message.item is None:
+        return None
+    item = message.item
+    return capabilities.refusal(
+        message.channel.platform, item.kind, operation, hidden=item.hidden_on_platform
+    )
+
+
+def _waiting_on(message):
+    """Hold back a message whose prerequisite has not reached the platform yet (without using
+    up an attempt), or fail it when the prerequisite failed. None: go ahead."""
+    waited = OutboxMessage.objects.filter(pk=message.waits_for_id)
+    status = waited.values_list("status", flat=True).first()
+    if status == OutboxStatus.PENDING:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=F("attempts") - 1, next_attempt_at=timezone.now() + WAIT_RECHECK
+        )
+        return OutboxStatus.PENDING
+    if status == OutboxStatus.FAILED:
+        return _fail(
+            message,
+            PlatformError(
+                "the message to the author was not sent, so this write was not made",
+                platform=message.channel.platform,
+            ),
+            OutboxFailure.AUTHOR_NOT_TOLD,
+        )
+    return None
+
+
 def _send(adapter, message, *, look_first):
     item = message.item
-    if message.kind == OutboxKind.REPLY:
+    if message.kind in (OutboxKind.REPLY, OutboxKind.NOTICE):
         if look_first:
             found = adapter.find_own_reply(
                 item.external_id,
@@ -337,20 +467,20 @@ def _adapter_for(connection):
 
 def _mark_sent(message, result_id):
     with transaction.atomic():
+        now = timezone.now()
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxStatus.SENT,
-            sent_at=timezone.now(),
+            sent_at=now,
             result_external_id=result_id or "",
             outcome_unknown=False,
             next_attempt_at=None,
             last_error="",
+            failure="",
         )
         before, after = {}, {}
-        if message.kind in (OutboxKind.HIDE, OutboxKind.UNHIDE) and message.item_id:
-            # The platform confirmed it: the item's flag follows what citizens now see.
-            before = {"hidden_on_platform": message.item.hidden_on_platform}
-            after = {"hidden_on_platform": message.kind == OutboxKind.HIDE}
-            type(message.item).objects.filter(pk=message.item_id).update(**after)
+        if message.item_id:
+            # The platform confirmed it: the item follows what citizens now see.
+            before, after = outcome.write_confirmed(message, at=now)
         audit.record(
             "outbox.sent",
             obj=message,
@@ -364,12 +494,25 @@ def _mark_sent(message, result_id):
             attempts=message.attempts,
         )
         _announce(message, OutboxStatus.SENT, result_id or "")
+        _wake_waiting(message)
     return OutboxStatus.SENT
+
+
+def _wake_waiting(message):
+    """Messages held back for this one go now (after commit) instead of at their next look."""
+    waiting = list(
+        OutboxMessage.objects.filter(waits_for=message, status=OutboxStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    if waiting:
+        OutboxMessage.objects.filter(pk__in=waiting).update(next_attempt_at=None)
+        transaction.on_commit(lambda: [_schedule(pk) for pk in waiting])
 
 
 def _retry_later(message, exc, *, at=None, doubt=False):
     if message.attempts >= MAX_ATTEMPTS:
-        return _fail(message, exc)
+        return _fail(message, exc, OutboxFailure.UNREACHABLE)
     when = at or timezone.now() + backoff(message.attempts)
     retry_after = getattr(exc, "retry_after", None)
     if at is None and retry_after:
@@ -386,22 +529,34 @@ def _retry_later(message, exc, *, at=None, doubt=False):
     return OutboxStatus.PENDING
 
 
-def _fail(message, exc):
+def _fail(message, exc, failure=OutboxFailure.REFUSED):
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.FAILED, next_attempt_at=None, last_error=str(exc)[:2000]
+            status=OutboxStatus.FAILED,
+            next_attempt_at=None,
+            last_error=str(exc)[:2000],
+            failure=failure,
         )
+        message.status, message.failure = OutboxStatus.FAILED, failure
+        before, after = {}, {}
+        if message.item_id:
+            before, after = outcome.write_failed(message)
         audit.record(
             "outbox.failed",
             obj=message,
             item=message.item,
             channel=message.channel,
+            reason=failure,
+            before=before,
+            after=after,
             kind=message.kind,
             outbox_id=message.pk,
             error=str(exc)[:500],
             attempts=message.attempts,
         )
         _announce(message, OutboxStatus.FAILED)
+        # What waited for it fails too, now rather than at its next look.
+        _wake_waiting(message)
     logger.error("outbox write failed", extra={"outbox_id": message.pk, "error": str(exc)})
     return OutboxStatus.FAILED
 

@@ -21,10 +21,12 @@ from django.db import NotSupportedError, connection
 from django.db.models import (
     Aggregate,
     Count,
+    Exists,
     F,
     FloatField,
     Func,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     Sum,
@@ -41,7 +43,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
-from audit.models import AuditEntry
 from core.permissions import access_for
 from governance.models import Municipality
 from moderation import histograms
@@ -50,12 +51,10 @@ from moderation.models import OPEN_STATUSES
 from .forecast import forecast_goal
 from .models import GoalMetric
 
-# Audit actions that take a citizen's item off the page.
-REMOVAL_ACTIONS = ("hide", "delete")
-
 
 def answered_at_expression():
-    """When an item was answered (the queue stamps `answered_at` when the answer goes out)."""
+    """When an item was answered: `answered_at` is stamped when the platform confirmed the
+    answer, so an answer still on its way or not sent is no answer here."""
     return F("answered_at")
 
 
@@ -425,35 +424,45 @@ def removal_labels():
 
 
 def removals_report(user, *, period=None):
-    """Hidden and deleted items per removal reason in the period."""
+    """Items taken off the platform per removal reason in the period: hidden or deleted as the
+    platform confirmed it, the intake's automatic personal-data hides included. Each item
+    counts once per reason: hidden and then deleted in the period, it counts as deleted; hidden
+    twice, as one hide. One query, and one for the reasons' labels."""
+    from moderation.intake import SYSTEM_HIDE_REASON
+    from moderation.models import OutboxKind, OutboxMessage, OutboxStatus
+
     period = period or default_period(municipality_zone())
+    confirmed = OutboxMessage.objects.filter(
+        kind__in=(OutboxKind.HIDE, OutboxKind.DELETE),
+        status=OutboxStatus.SENT,
+        channel__in=report_channels(user),
+        sent_at__gte=period.start_at,
+        sent_at__lt=period.end_at,
+    )
+    deleted_too = confirmed.filter(item=OuterRef("item"), kind=OutboxKind.DELETE)
     rows = (
-        AuditEntry.objects.filter(
-            action__in=REMOVAL_ACTIONS,
-            channel__in=report_channels(user),
-            at__gte=period.start_at,
-            at__lt=period.end_at,
-        )
+        confirmed.annotate(_deleted_too=Exists(deleted_too))
+        .filter(Q(kind=OutboxKind.DELETE) | Q(_deleted_too=False))
         .order_by()
         .values("reason")
         .annotate(
-            hidden=Count("pk", filter=Q(action="hide")),
-            deleted=Count("pk", filter=Q(action="delete")),
-            total=Count("pk"),
+            hidden=Count("item", distinct=True, filter=Q(kind=OutboxKind.HIDE)),
+            deleted=Count("item", distinct=True, filter=Q(kind=OutboxKind.DELETE)),
         )
-        .order_by("-total", "reason")
     )
     labels = removal_labels()
+    labels.setdefault(SYSTEM_HIDE_REASON, str(_("Personal data (hidden automatically)")))
     result = [
         {
             "reason": row["reason"],
             "label": labels.get(row["reason"]) or row["reason"] or str(_("(no reason given)")),
             "hidden": row["hidden"],
             "deleted": row["deleted"],
-            "total": row["total"],
+            "total": row["hidden"] + row["deleted"],
         }
         for row in rows
     ]
+    result.sort(key=lambda row: (-row["total"], row["reason"]))
     return {"period": period, "rows": result}
 
 

@@ -4,7 +4,7 @@ ID numbers are masked in every response."""
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -15,8 +15,10 @@ from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
 from .. import actions, limits
+from ..item_page import platform_writes
 from ..models import (
     OPEN_STATUSES,
+    OutboxMessage,
     QueueItem,
 )
 from ..pagination import ItemCursorPagination
@@ -60,6 +62,44 @@ class QueueItemSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = item.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
+
+
+class PlatformWriteSerializer(serializers.ModelSerializer):
+    """One write to the platform on an item and what the platform answered."""
+
+    failure_text = serializers.SerializerMethodField()
+    retriable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = OutboxMessage
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "failure",
+            "failure_text",
+            "retriable",
+            "attempts",
+            "created_at",
+            "sent_at",
+        ]
+
+    def get_failure_text(self, write) -> str:
+        """Why it failed, in the requester's language; empty unless it failed."""
+        return str(write.failure_text) if write.status == "failed" else ""
+
+
+class QueueItemDetailSerializer(QueueItemSerializer):
+    """One item with its latest writes to the platform (sending, confirmed, not sent)."""
+
+    platform_writes = serializers.SerializerMethodField()
+
+    class Meta(QueueItemSerializer.Meta):
+        fields = [*QueueItemSerializer.Meta.fields, "platform_writes"]
+
+    @extend_schema_field(PlatformWriteSerializer(many=True))
+    def get_platform_writes(self, item):
+        return PlatformWriteSerializer(platform_writes(item), many=True).data
 
 
 class QueueItemFilter(filters.FilterSet):
@@ -187,6 +227,19 @@ class RecordInput(serializers.Serializer):
     )
 
 
+class RetryInput(serializers.Serializer):
+    outbox_message = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text=_(
+            "The failed write to send again (an id from `platform_writes`); the latest failed "
+            "write when left out."
+        ),
+    )
+
+
 class IdempotencyConflict(APIException):
     """409: the idempotency key names an earlier, different request."""
 
@@ -205,6 +258,7 @@ _ITEM_ACTIONS = (
     "unhide",
     "tell_author",
     "delete_on_platform",
+    "retry",
     "record",
 )
 
@@ -226,6 +280,11 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
     }
     filterset_class = QueueItemFilter
 
+    def get_serializer_class(self):
+        if self.action == "list":
+            return QueueItemSerializer
+        return QueueItemDetailSerializer
+
     def get_queryset(self):
         return (
             QueueItem.objects.for_user(self.request.user)
@@ -246,7 +305,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         item.refresh_from_db()
         return Response(self.get_serializer(item).data)
 
-    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @extend_schema(request=NoteInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return self._run(
@@ -254,7 +313,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             lambda item, d: actions.acknowledge(item, acting_user=request.user, note=d["note"]),
         )
 
-    @extend_schema(request=ReplyInput, responses=QueueItemSerializer)
+    @extend_schema(request=ReplyInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         return self._run(
@@ -268,7 +327,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(request=ForwardInput, responses=QueueItemSerializer)
+    @extend_schema(request=ForwardInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         return self._run(
@@ -283,7 +342,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(request=CloseInput, responses=QueueItemSerializer)
+    @extend_schema(request=CloseInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._run(
@@ -291,7 +350,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             lambda item, d: actions.close(item, d["reason"], acting_user=request.user),
         )
 
-    @extend_schema(request=AssignInput, responses=QueueItemSerializer)
+    @extend_schema(request=AssignInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         return self._run(
@@ -299,7 +358,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             lambda item, d: actions.assign(item, d["to_user"], acting_user=request.user),
         )
 
-    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @extend_schema(request=ReasonInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
         return self._run(
@@ -309,7 +368,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(request=NoteInput, responses=QueueItemSerializer)
+    @extend_schema(request=NoteInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def unhide(self, request, pk=None):
         return self._run(
@@ -317,7 +376,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             lambda item, d: actions.unhide(item, acting_user=request.user, note=d["note"]),
         )
 
-    @extend_schema(request=TellAuthorInput, responses=QueueItemSerializer)
+    @extend_schema(request=TellAuthorInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"], url_path="tell-author")
     def tell_author(self, request, pk=None):
         return self._run(
@@ -328,7 +387,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     # Not named `delete`: a viewset method of that name would answer every DELETE request.
-    @extend_schema(request=ReasonInput, responses=QueueItemSerializer)
+    @extend_schema(request=ReasonInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
     def delete_on_platform(self, request, pk=None):
         return self._run(
@@ -338,7 +397,21 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(request=RecordInput, responses=QueueItemSerializer)
+    @extend_schema(request=RetryInput, responses=QueueItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Send a write the platform did not take again (same text, same key)."""
+        return self._run(RetryInput, self._retry)
+
+    def _retry(self, item, data):
+        message = None
+        if data.get("outbox_message"):
+            message = item.outbox_messages.filter(pk=data["outbox_message"]).first()
+            if message is None:
+                raise ValidationError({"outbox_message": [str(_("No such write on this item."))]})
+        actions.retry(item, acting_user=self.request.user, message=message)
+
+    @extend_schema(request=RecordInput, responses=QueueItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         return self._run(

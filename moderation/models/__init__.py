@@ -25,9 +25,15 @@ __all__ = [
     "QueueItem",
     "QueueItemQuerySet",
 ]
-from .ingestion import ApiQuotaDay, OutboxKind, OutboxMessage, OutboxStatus  # noqa: E402
+from .ingestion import (  # noqa: E402
+    ApiQuotaDay,
+    OutboxFailure,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+)
 
-__all__ += ["ApiQuotaDay", "OutboxKind", "OutboxMessage", "OutboxStatus"]
+__all__ += ["ApiQuotaDay", "OutboxFailure", "OutboxKind", "OutboxMessage", "OutboxStatus"]
 from .counts import ChannelDay, OpenItemCount  # noqa: E402
 
 __all__ += ["ChannelDay", "OpenItemCount"]

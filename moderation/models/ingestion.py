@@ -11,6 +11,8 @@ class OutboxKind(models.TextChoices):
     UNHIDE = "unhide", _("Unhide")
     DELETE = "delete", _("Delete")
     POST = "post", _("Post")
+    # A reply telling the author why their item is removed: not the item's answer.
+    NOTICE = "notice", _("Notice to the author")
 
 
 class OutboxStatus(models.TextChoices):
@@ -19,6 +21,39 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     # A post the platform's API cannot publish (Instagram, YouTube): a person posts it.
     MANUAL = "manual", _("To be posted by hand")
+
+
+class OutboxFailure(models.TextChoices):
+    """Why a write ended failed, in words for the people who act on it."""
+
+    RECONNECT = (
+        "reconnect",
+        _(
+            "The platform no longer accepts the channel's connection (expired or revoked access). "
+            "Reconnect the channel, then try again."
+        ),
+    )
+    NOT_ALLOWED = "not_allowed", _("The platform does not allow this for this item.")
+    NOT_SUPPORTED = "not_supported", _("The platform cannot do this for this kind of item.")
+    DUPLICATE = "duplicate", _("The platform refused the text as a duplicate of an earlier one.")
+    GONE = (
+        "gone",
+        _(
+            "The item can no longer be answered or changed on the platform (it may be hidden or "
+            "deleted)."
+        ),
+    )
+    WINDOW_CLOSED = (
+        "window_closed",
+        _("The platform's time for answering this message has run out."),
+    )
+    REFUSED = "refused", _("The platform refused it.")
+    UNREACHABLE = "unreachable", _("The platform did not answer, even after several attempts.")
+    NOT_CONNECTED = "not_connected", _("The channel is not connected to its platform account.")
+    AUTHOR_NOT_TOLD = (
+        "author_not_told",
+        _("The message to the author could not be sent first, so this was not done."),
+    )
 
 
 class OutboxMessage(models.Model):
@@ -68,6 +103,22 @@ class OutboxMessage(models.Model):
         _("platform id of the result"), max_length=255, blank=True
     )
     last_error = models.TextField(_("last error"), blank=True)
+    # Why the write failed, for people (`last_error` is the platform's own words, for the log).
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=OutboxFailure.choices, blank=True
+    )
+    # The removal reason code of a hide or delete (the removals report counts by it).
+    reason = models.CharField(_("removal reason"), max_length=50, blank=True)
+    # A write that must wait until another reached the platform (the author's notice before
+    # the deletion); it fails if that one failed.
+    waits_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waiting",
+        verbose_name=_("waits for"),
+    )
 
     class Meta:
         verbose_name = _("outbox message")
@@ -83,6 +134,13 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.idempotency_key} ({self.status})"
+
+    @property
+    def failure_text(self):
+        """Why it failed, in the reader's language (a generic sentence for older rows)."""
+        if self.failure:
+            return self.get_failure_display()
+        return OutboxFailure.REFUSED.label
 
 
 class ApiQuotaDay(models.Model):

@@ -30,12 +30,24 @@ class ItemStatus(models.TextChoices):
     NEW = "new", _("New")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     FORWARDED = "forwarded", _("Forwarded")
+    # An answer is on its way to the platform: answered only when the platform confirms it.
+    SENDING = "sending", _("Sending")
+    # The platform did not take the answer: still to be answered, the deadline still running.
+    NOT_SENT = "not_sent", _("Not sent")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed without answer")
     REMOVED = "removed", _("Removed")
 
 
-OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.FORWARDED)
+OPEN_STATUSES = (
+    ItemStatus.NEW,
+    ItemStatus.ACKNOWLEDGED,
+    ItemStatus.FORWARDED,
+    ItemStatus.SENDING,
+    ItemStatus.NOT_SENT,
+)
+# The open statuses as the partial indexes' conditions spell them (the queries must match).
+_OPEN_VALUES = [str(status) for status in OPEN_STATUSES]
 
 
 class QueueItemQuerySet(RestrictQuerySetMixin, models.QuerySet):
@@ -191,7 +203,7 @@ class QueueItem(models.Model):
             models.Index(
                 fields=["next_deadline", "id"],
                 name="queue_item_open_next_deadline",
-                condition=models.Q(status__in=["new", "acknowledged", "forwarded"]),
+                condition=models.Q(status__in=_OPEN_VALUES),
             ),
             models.Index(fields=["answer_due", "received_at", "id"], name="queue_item_queue_order"),
             # The queue page's keyset order over the open items: a page, first or deep, reads
@@ -199,7 +211,7 @@ class QueueItem(models.Model):
             models.Index(
                 fields=["answer_due", "id"],
                 name="queue_item_open_answer_due",
-                condition=models.Q(status__in=["new", "acknowledged", "forwarded"]),
+                condition=models.Q(status__in=_OPEN_VALUES),
             ),
             models.Index(fields=["author_external_id"], name="queue_item_author"),
             models.Index(fields=["thread_external_id"], name="queue_item_thread"),

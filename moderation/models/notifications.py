@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     CHANNEL_RECONNECT = "channel_reconnect", _("Channel needs reconnecting")
     FORWARD_REMINDER = "forward_reminder", _("Internal deadline approaching")
     FORWARD_LATE = "forward_late", _("Expert's answer is late")
+    NOT_SENT = "not_sent", _("The platform did not take an action")
 
 
 class NotificationQuerySet(models.QuerySet):

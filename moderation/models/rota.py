@@ -110,3 +110,17 @@ def absences_by_user(user_ids, day: date):
 
 def _absent(user_id, day: date, absences) -> bool:
     return any(start <= day <= end for start, end in absences.get(user_id, ()))
+
+
+def team_for(unit_id, units: dict, rotas: dict):
+    """The rota responsible for a channel owned by `unit_id`: the unit's own, the nearest above
+    it, else the municipality's communications team's."""
+    node = units.get(unit_id)
+    while node is not None:
+        if node["id"] in rotas:
+            return rotas[node["id"]]
+        node = units.get(node["parent_id"])
+    for unit in units.values():
+        if unit["kind"] == "communications" and unit["id"] in rotas:
+            return rotas[unit["id"]]
+    return None

@@ -81,14 +81,15 @@ def test_forward_answer_and_post(org, question):
         idempotency_key=f"reply-{question.pk}",
         forwarding=forwarding,
     )
-    # Then the reply is in the outbox, the item is answered, the forwarding posted
+    # Then the reply is in the outbox, the item is sending (its deadline still running), the
+    # forwarding posted
     question.refresh_from_db()
     forwarding.refresh_from_db()
     message = OutboxMessage.objects.get(item=question)
     assert (message.kind, message.text) == ("reply", "Containerne tømmes hver tirsdag.")
-    assert question.status == ItemStatus.ANSWERED
-    assert question.answered_at is not None
-    assert question.next_deadline is None
+    assert question.status == ItemStatus.SENDING
+    assert question.answered_at is None
+    assert question.next_deadline is not None
     assert forwarding.status == ForwardingStatus.POSTED
     assert list(
         AuditEntry.objects.filter(item=question).order_by("id").values_list("action", flat=True)
@@ -171,11 +172,12 @@ def test_delete_needs_the_author_told_and_a_record_first(org, question):
     assert OutboxMessage.objects.filter(kind="delete").count() == 0
     actions.capture_record(question, acting_user=comms, subject="Personangreb")
     actions.delete(question, "personal_attack", acting_user=comms)
+    # Removed only when the platform confirms the deletion; the deletion waits for the notice
     question.refresh_from_db()
-    assert question.status == ItemStatus.REMOVED
-    assert list(
-        OutboxMessage.objects.filter(item=question).order_by("id").values_list("kind", flat=True)
-    ) == ["reply", "delete"]
+    assert question.status == ItemStatus.NEW
+    notice, deletion = OutboxMessage.objects.filter(item=question).order_by("id")
+    assert (notice.kind, deletion.kind, deletion.reason) == ("notice", "delete", "personal_attack")
+    assert deletion.waits_for == notice
 
 
 def test_a_record_is_immutable_and_keeps_the_unmasked_text_apart(org, question):

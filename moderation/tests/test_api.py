@@ -50,7 +50,9 @@ def test_reply_through_the_api_queues_one_outbox_message(comms, org):
     data = {"text": "Tak, vi vender tilbage.", "idempotency_key": "api-1"}
     first = comms.post(url, data, content_type="application/json")
     assert first.status_code == 200
-    assert first.json()["status"] == "answered"
+    assert first.json()["status"] == "sending"
+    assert first.json()["answered_at"] is None
+    assert [w["status"] for w in first.json()["platform_writes"]] == ["pending"]
     assert OutboxMessage.objects.filter(item=target, kind="reply").count() == 1
 
 

@@ -258,7 +258,7 @@ def test_a_retried_reply_returns_the_original_result_and_sends_once(comms, org):
     again = _reply(comms, target, "Tak, vi ser på det.", "key-1")
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json() == first.json()
-    assert again.json()["status"] == "answered"
+    assert again.json()["status"] == "sending"
     assert OutboxMessage.objects.filter(idempotency_key="key-1").count() == 1
     assert AuditEntry.objects.filter(action="reply", item=target).count() == 1
 

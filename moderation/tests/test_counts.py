@@ -105,18 +105,35 @@ def test_counters_follow_every_kind_of_change(org, intake):
     actions.end_crisis(org.municipality, acting_user=org.users["comms_lead"])
     assert_counters_match()
 
+    # An answer is sending (still open) until the platform confirms it
     actions.reply(q1, "Den åbner kl. 8.", acting_user=comms, idempotency_key="c-1")
+    assert_counters_match()
+    _platform_confirms(q1)
     assert_counters_match()
     actions.close(q2, "Besvaret på telefon", acting_user=comms)
     assert_counters_match()
+    _platform_confirms(q3)  # the intake's personal-data hide
     actions.hide(q3, "personal_attack", acting_user=comms)
     assert_counters_match()
     actions.tell_author(q3, "personal_attack", "Dit indlæg fjernes.", acting_user=comms)
     actions.capture_record(q3, acting_user=comms, subject="Personangreb")
     actions.delete(q3, "personal_attack", acting_user=comms)
     assert_counters_match()
+    _platform_confirms(q3)
+    assert_counters_match()
     assert not QueueItem.objects.filter(pk__in=[q1.pk, q2.pk, q3.pk]).open().exists()
     assert sum(counts.stored_counts().values()) == 3  # the fixture's three open items
+
+
+def _platform_confirms(item):
+    """The platform confirms every write on `item` still on its way, oldest first."""
+    from moderation import outbox
+    from moderation.models import OutboxMessage
+
+    for message in OutboxMessage.objects.filter(item=item, status="pending").select_related(
+        "item", "channel"
+    ):
+        outbox._mark_sent(message, "")
 
 
 def test_a_refused_action_leaves_the_counters_as_they_were(org, intake):

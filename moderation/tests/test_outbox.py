@@ -211,7 +211,9 @@ def test_an_action_the_platform_lacks_fails_without_calling_it(org, sim):
     assert outbox.deliver(message.pk) == OutboxStatus.FAILED
 
     message.refresh_from_db()
-    assert "cannot hide" in message.last_error
+    assert message.failure == "not_supported"
+    assert "LinkedIn has no hiding" in message.last_error
+    assert sim_actions(sim, platform="linkedin") == []
     item.refresh_from_db()
     assert item.hidden_on_platform is False
 

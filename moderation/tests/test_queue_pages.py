@@ -435,9 +435,10 @@ def test_item_page_queries_do_not_grow(client, org, persona, django_assert_num_q
 
 # Session, user, the user's roles; the item (with channel, unit, parent, policy), its thread,
 # the author's earlier items; the municipality's policy in force and canned answers; the answered
-# forwarding, the user's own forwardings, the forwarding list, the record, the history; for the
-# team also the forward form's departments and experts and the assign form's team.
-ITEM_PAGE_QUERIES = {"comms": 17, "expert": 15}
+# forwarding, the user's own forwardings, the forwarding list, the record, the history, the
+# item's writes to the platform; for the team also the forward form's departments and experts
+# and the assign form's team.
+ITEM_PAGE_QUERIES = {"comms": 18, "expert": 16}
 
 
 def test_a_role_taken_away_hides_its_items_on_the_next_refresh(client, org):

@@ -1,5 +1,6 @@
 """The actions posted from an item's page (acknowledge, reply, forward, close, assign, hide,
-unhide, tell the author, delete, capture a record, send an expert's answer back): each reads its
+unhide, tell the author, delete, send a failed write again, capture a record, send an expert's
+answer back): each reads its
 form and calls its function in `actions`; a refused step re-renders the page with the message."""
 
 from __future__ import annotations
@@ -179,6 +180,20 @@ class ItemActionView(ActionRequiredMixin, View):
             refusals=actions.ActionError,
         )
         return refused or _("Deletion is on its way to the platform.")
+
+    def do_retry(self, request, item):
+        raw = request.POST.get("message", "")
+        message = None
+        if raw:
+            if not (raw.isdigit() and len(raw) < 19):
+                return self._refused(_("Check the form."), {})
+            message = item.outbox_messages.filter(pk=raw).first()
+            if message is None:
+                return self._refused(
+                    _("There is nothing to send again: no write on it failed."), {}
+                )
+        actions.retry(item, acting_user=request.user, message=message)
+        return _("Sent to the platform again.")
 
     def do_record(self, request, item):
         data, refused = self._form(RecordForm(request.POST, prefix="record"), "record")

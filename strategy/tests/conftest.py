@@ -40,9 +40,21 @@ def make_item(channel, key, *, received=RECEIVED, due_minutes=120, answered_afte
     return item
 
 
-def remove(item, action, reason, at):
+def remove(item, action, reason, at, *, status="sent"):
+    """A hide or delete of `item` for `reason`, as the platform answered it at `at`."""
+    from moderation.models import OutboxMessage
+
     with time_machine.travel(at, tick=False):
         AuditEntry.objects.create(action=action, item=item, channel=item.channel, reason=reason)
+        return OutboxMessage.objects.create(
+            kind=action,
+            status=status,
+            idempotency_key=f"{action}:{item.pk}:{at.isoformat()}",
+            channel=item.channel,
+            item=item,
+            reason=reason,
+            sent_at=at if status == "sent" else None,
+        )
 
 
 @pytest.fixture

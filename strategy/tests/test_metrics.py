@@ -166,3 +166,33 @@ def test_reports_use_a_fixed_number_of_queries(org, django_assert_num_queries, i
         removals_report(comms, period=NOVEMBER)
     with django_assert_num_queries(1):  # the channel days: per platform and hour of week
         volume_report(comms, period=NOVEMBER)
+
+
+def test_removals_count_each_item_once_with_the_automatic_hides(org, report_data):
+    from datetime import timedelta
+
+    from strategy.tests.conftest import RECEIVED, make_item, remove
+
+    a = org.channels["a"]
+    # An item hidden, then deleted: one removal, a deletion
+    twice = make_item(a, "twice")
+    remove(twice, "hide", "hate", RECEIVED + timedelta(hours=5))
+    remove(twice, "delete", "hate", RECEIVED + timedelta(hours=6))
+    # An automatic personal-data hide by the intake
+    exposed = make_item(a, "exposed")
+    remove(exposed, "hide", "personal_data", RECEIVED + timedelta(hours=7))
+    # A hide the platform refused: no removal
+    refused = make_item(a, "refused")
+    remove(refused, "hide", "spam", RECEIVED + timedelta(hours=8), status="failed")
+
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = removals_report(org.users["comms"], period=NOVEMBER)
+
+    assert [(r["reason"], r["hidden"], r["deleted"], r["total"]) for r in report["rows"]] == [
+        ("hate", 0, 2, 2),
+        ("spam", 2, 0, 2),
+        ("personal_data", 1, 0, 1),
+    ]
+    assert report["rows"][2]["label"] == "Personal data (hidden automatically)"
