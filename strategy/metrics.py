@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
+from audit.labels import reason_label, removal_reason_labels
 from audit.models import AuditEntry
 from core.permissions import access_for
 from governance.models import Municipality
@@ -412,18 +413,6 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
 # --- Removals -------------------------------------------------------------------------------------
 
 
-def removal_labels():
-    """Removal reason code → label, from the newest policy version that names the code."""
-    from governance.models import RemovalReason
-
-    labels = {}
-    for code, label in RemovalReason.objects.order_by("code", "-version_id").values_list(
-        "code", "label"
-    ):
-        labels.setdefault(code, label)
-    return labels
-
-
 def removals_report(user, *, period=None):
     """Hidden and deleted items per removal reason in the period."""
     period = period or default_period(municipality_zone())
@@ -443,11 +432,14 @@ def removals_report(user, *, period=None):
         )
         .order_by("-total", "reason")
     )
-    labels = removal_labels()
+    rows = list(rows)
+    # The one home of reason labels: the policy's removal reasons in the reader's language, and
+    # the codes the system hides under by itself (personal data).
+    labels = removal_reason_labels(row["reason"] for row in rows)
     result = [
         {
             "reason": row["reason"],
-            "label": labels.get(row["reason"]) or row["reason"] or str(_("(no reason given)")),
+            "label": reason_label(row["reason"], "hide", labels) or str(_("(no reason given)")),
             "hidden": row["hidden"],
             "deleted": row["deleted"],
             "total": row["total"],

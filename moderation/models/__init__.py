@@ -31,3 +31,6 @@ __all__ += ["OutboxKind", "OutboxMessage", "OutboxStatus"]
 from .counts import ChannelDay, OpenItemCount  # noqa: E402
 
 __all__ += ["ChannelDay", "OpenItemCount"]
+from .posts import ThreadPost  # noqa: E402
+
+__all__ += ["ThreadPost"]
