@@ -34,6 +34,14 @@ ROOT = Path(settings.BASE_DIR)
 SKIP = {".venv", "node_modules", "tests", "migrations", "simulator", ".git"}
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    # The test client runs the locale middleware in this thread: the language a page was
+    # asked in must not stay active for the tests after this one.
+    with translation.override("en"):
+        yield
+
+
 def _source_files():
     for path in ROOT.rglob("*.py"):
         if not SKIP & set(path.relative_to(ROOT).parts):
