@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from audit import labels as audit_labels
 from audit.models import AuditEntry
 from core.permissions import can
 from core.permissions.views import ActionRequiredMixin
@@ -145,7 +146,9 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
         context.update(
             connection=getattr(channel, "connection", None),
             admins=channel.admins.select_related("user"),
-            events=AuditEntry.objects.history_of(channel).select_related("actor")[:100],
+            events=audit_labels.prepare(
+                AuditEntry.objects.history_of(channel).select_related("actor")[:100]
+            ),
             flags=flags,
             answer_times=channel.answer_times,
             channel_request=channel_request.first(),

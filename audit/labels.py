@@ -1,12 +1,19 @@
-"""The audit trail in words: the actions' names and the changed fields' before and after, with
-the translated labels the models and their choices already have."""
+"""The audit trail in words: the one home of the labels every audit code gets on a page (the
+actions' names, the reason codes, the changed fields' before and after, with the translated
+labels the models and their choices already have, and people named instead of numbered).
+
+A code recorded anywhere must have a label here: `audit/tests/test_labels.py` reads every
+`record(...)` call of the source and fails on a code without one."""
+
+from collections import defaultdict
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -35,6 +42,12 @@ ACTION_LABELS = {
     "crisis_off": _("crisis mode off"),
     "forward_reminder": _("expert reminded of the internal deadline"),
     "forward_late": _("late expert answer reported"),
+    # The outbox: what the platform made of a write
+    "outbox.by_hand": _("left to be posted by hand"),
+    # The on-duty rota
+    "rota_absence_add": _("absence recorded"),
+    "rota_absence_remove": _("absence deleted"),
+    "rota_member_move": _("rota order changed"),
     # A channel's steps (the labels its history has always shown)
     "channel.requested": _("Requested"),
     "channel.request_approved": _("Request approved"),
@@ -57,31 +70,156 @@ ACTION_LABELS = {
     "channel.closing_notice_failed": _("Closing notice could not be posted"),
     "channel.closing_notice_by_hand": _("Closing notice to be posted by hand"),
     "channel.closed": _("Closed and archived"),
+    "channel.connected": _("Connected for polling"),
+    "channel.connection_tested": _("Connection tested"),
+    "channel.needs_reconnect": _("Token refused: reconnect needed"),
+    # Policy and guidelines
+    "policy.create": _("Policy created"),
+    "policy.draft": _("Draft version started"),
+    "policy.edit": _("Draft version edited"),
+    "policy.adopt": _("Version adopted"),
+    "guidelines.confirm": _("Guidelines confirmed as read"),
+    "guidelines.remind": _("Reading reminder sent"),
+    "guidelines.settings": _("Guidelines settings changed"),
+    # Strategy
+    "strategy.channel_strategy_saved": _("Channel strategy saved"),
+    "strategy.goal_created": _("Goal created"),
+    "strategy.goal_changed": _("Goal changed"),
+    "strategy.theme_created": _("Theme created"),
+    "strategy.theme_changed": _("Theme changed"),
+    "strategy.plan_item_created": _("Plan item created"),
+    "strategy.plan_item_changed": _("Plan item changed"),
 }
+
+# The reason codes actions record besides a policy's removal reasons (those come from the
+# policy version, in the reader's language where translated).
+REASON_LABELS = {
+    "on_duty": _("on duty"),
+    "closed": _("closed"),
+    "first_response": _("first response"),
+    "answer": _("answer"),
+    # The personal-data check hides an item by itself under this code (moderation.intake).
+    "personal_data": _("personal data"),
+}
+
+
+def action_label(code):
+    """The action in words; a code without a label (a test forbids it) in plain words."""
+    label = ACTION_LABELS.get(code)
+    return label if label is not None else _plain(code)
+
+
+def _plain(code):
+    return str(code).rsplit(".", 1)[-1].replace("_", " ").replace("-", " ")
+
+
+def removal_reason_labels(codes, language=None):
+    """Removal reason code -> label in `language` (the active one), from the newest policy
+    version naming the code. One query (and one for the translations), whatever the number of
+    codes."""
+    from governance.models import RemovalReason
+
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    language = language or get_language() or ""
+    labels = {}
+    reasons = (
+        RemovalReason.objects.filter(code__in=codes)
+        .order_by("code", "-version_id")
+        .prefetch_related("translations")
+    )
+    for reason in reasons:
+        if reason.code in labels:
+            continue
+        translated = next(
+            (t.label for t in reason.translations.all() if language.startswith(t.language)), None
+        )
+        labels[reason.code] = translated or reason.label
+    return labels
+
+
+# The actions whose reason is one of the policy's removal reasons.
+REMOVAL_ACTIONS = ("hide", "delete", "tell_author")
+
+
+def reason_label(code, action="", removal_labels=None):
+    """A recorded reason code in words: for a removal the policy's reason, else the actions'
+    own codes."""
+    if not code:
+        return ""
+    fixed = REASON_LABELS.get(code)
+    if fixed is not None and action not in REMOVAL_ACTIONS:
+        return str(fixed)
+    if removal_labels is None:
+        removal_labels = removal_reason_labels([code])
+    if code in removal_labels:
+        return removal_labels[code]
+    return str(fixed) if fixed is not None else _plain(code)
+
 
 # Fields written on another object than the row's own (a closing request's notice status on a
 # channel's step).
 FIELD_MODELS = {"notice_status": "accounts.channelclosingrequest"}
 
 
-def action_label(code):
-    """The action in words; unknown codes as they are."""
-    return ACTION_LABELS.get(code, code)
-
-
 def _field(entry, name):
-    label = FIELD_MODELS.get(name) or entry.object_type
-    if not label:
-        return None
-    try:
-        return apps.get_model(label)._meta.get_field(name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return None
+    """The model field `name` of the row's object; an outbox row's changes are the item's."""
+    candidates = [FIELD_MODELS.get(name) or entry.object_type]
+    if entry.item_id:
+        candidates.append("moderation.queueitem")
+    for label in candidates:
+        if not label:
+            continue
+        try:
+            return apps.get_model(label)._meta.get_field(name)
+        except (LookupError, ValueError, FieldDoesNotExist):
+            continue
+    return None
 
 
-def _value(field, value):
-    if value in (None, ""):
+def _is_related(field):
+    return field is not None and field.is_relation and (field.many_to_one or field.many_to_many)
+
+
+def _name_of(obj):
+    if isinstance(obj, AbstractBaseUser):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def related_names(entries):
+    """{(model, pk): name} of the people and other objects the rows' before and after name by
+    id: one query per related model, whatever the number of rows."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        for name, before, after in entry.changes():
+            field = _field(entry, name)
+            if not _is_related(field):
+                continue
+            for value in (before, after):
+                for pk in value if isinstance(value, list) else [value]:
+                    if isinstance(pk, int) and not isinstance(pk, bool):
+                        wanted[field.related_model].add(pk)
+    names = {}
+    for model, ids in wanted.items():
+        for obj in model._default_manager.filter(pk__in=ids):
+            names[(model, obj.pk)] = _name_of(obj)
+    return names
+
+
+def _related(field, pk, names):
+    if (field.related_model, pk) in names:
+        return names[(field.related_model, pk)]
+    return gettext("(deleted, no. %(id)s)") % {"id": pk}
+
+
+def _value(field, value, names):
+    if value in (None, "", []):
         return "–"
+    if _is_related(field):
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(_related(field, pk, names) for pk in values)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -99,14 +237,36 @@ def _value(field, value):
     return str(value)
 
 
-def changes_in_words(entry):
-    """Each changed field as "label: before → after" (choices shown by their labels)."""
+def changes_in_words(entry, names=None):
+    """Each changed field as "label: before → after" (choices shown by their labels, related
+    people by their names). `names` comes from `related_names`; without it the row looks its
+    own up."""
+    if names is None:
+        names = getattr(entry, "related_names", None)
+        if names is None:
+            names = related_names([entry])
     lines = []
     for name, before, after in entry.changes():
         field = _field(entry, name)
-        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        label = str(field.verbose_name) if field is not None else _plain(name)
         lines.append(
             gettext("%(field)s: %(before)s → %(after)s")
-            % {"field": label, "before": _value(field, before), "after": _value(field, after)}
+            % {
+                "field": label,
+                "before": _value(field, before, names),
+                "after": _value(field, after, names),
+            }
         )
     return lines
+
+
+def prepare(entries):
+    """Ready rows for a page: each gets `related_names` and `reason_label` looked up for all of
+    them at once (a query per related model and one for removal reasons, not per row)."""
+    entries = list(entries)
+    names = related_names(entries)
+    removal = removal_reason_labels(e.reason for e in entries)
+    for entry in entries:
+        entry.related_names = names
+        entry.reason_label = reason_label(entry.reason, entry.action, removal)
+    return entries

@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from audit import labels as audit_labels
 from core.permissions import can
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
 from .actions import platform_refusals
+from .conversation import conversation, outbox_replies
 from .deadlines import calendar_for, suggested_internal_deadline
 from .models import (
     CannedAnswer,
@@ -48,18 +50,6 @@ def removal_reasons(item):
     """The removal reasons of the policy version in force for the item's municipality."""
     version = version_in_force(item.channel.owner_unit.municipality)
     return list(RemovalReason.objects.filter(version=version)) if version else []
-
-
-def thread_around(visible, item):
-    """The other items of the item's thread the user may see, oldest first."""
-    if not item.thread_external_id:
-        return []
-    return list(
-        visible.filter(channel_id=item.channel_id, thread_external_id=item.thread_external_id)
-        .exclude(pk=item.pk)
-        .order_by("created_at", "id")
-        .only("id", "author_name", "masked_text", "created_at", "status")[:50]
-    )
 
 
 def earlier_from_author(visible, item):
@@ -123,15 +113,20 @@ def item_page_data(user, item):
     municipality = item.channel.owner_unit.municipality
     canned = list(CannedAnswer.objects.filter(municipality=municipality))
     suggested = next((c for c in canned if c.for_personal_data), None)
-    forwardings = item.forwardings.select_related("to_unit", "to_user", "forwarded_by")
+    forwardings = list(
+        item.forwardings.select_related("to_unit", "to_user", "forwarded_by", "answered_by")
+    )
     my_forwardings = [f for f in forwardings if can(user, "moderation.answer_forwarded", f)]
+    replies = outbox_replies(item)
     return {
         "item": item,
         "now": timezone.now(),
-        "thread": thread_around(visible, item),
+        "conversation": conversation(visible, item, replies),
         "earlier": earlier_from_author(visible, item),
-        "history": item.audit_entries.select_related("actor").order_by("at", "id"),
-        "forwardings": item.forwardings.select_related("to_unit", "to_user", "forwarded_by"),
+        "history": audit_labels.prepare(
+            item.audit_entries.select_related("actor").order_by("at", "id")
+        ),
+        "forwardings": forwardings,
         "my_open_forwardings": [f for f in my_forwardings if f.is_open],
         "record": Record.objects.filter(item=item).first(),
         "notices": item.author_notices.select_related("reason", "sent_by"),

@@ -42,6 +42,18 @@ class ChannelConnection:
 
 
 @dataclass(frozen=True)
+class FetchedPost:
+    """The post (or video) a comment was written under, as far as the read that found the
+    comment already showed it: its text, a picture where the platform gives one, its link."""
+
+    external_id: str
+    text: str = ""
+    picture_url: str | None = None
+    permalink: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class FetchedItem:
     """One citizen-visible item normalised across platforms.
 
@@ -63,6 +75,8 @@ class FetchedItem:
     is_hidden: bool = False
     from_account: bool = False
     raw: dict = field(default_factory=dict, repr=False)
+    # The thread's post, where the read carried it (not for messages or mentions).
+    post: FetchedPost | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ITEM_KINDS:

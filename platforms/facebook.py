@@ -30,6 +30,7 @@ from .base import (
     Capabilities,
     ChannelConnection,
     FetchedItem,
+    FetchedPost,
     FetchResult,
     SkippedRecord,
     WriteResult,
@@ -40,7 +41,9 @@ from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .timeutil import epoch_seconds, optional_time
 from .watermark import Watermark
 
-POST_FIELDS = "id,created_time,updated_time,permalink_url"
+# `message` and `full_picture` show the post a thread hangs under on the item's page (Page Post
+# fields: https://developers.facebook.com/docs/graph-api/reference/page-post).
+POST_FIELDS = "id,message,full_picture,created_time,updated_time,permalink_url"
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
 CONVERSATION_FIELDS = "id,updated_time,link"
 MESSAGE_FIELDS = "id,message,from,to,created_time"
@@ -237,6 +240,13 @@ class FacebookAdapter(GraphAdapter):
             is_hidden=raw.get("is_hidden") is True,
             from_account=author_id == self.page_id,
             raw=raw,
+            post=FetchedPost(
+                external_id=str(post["id"]),
+                text=str(post.get("message") or ""),
+                picture_url=_text_or_none(post.get("full_picture")),
+                permalink=_text_or_none(post.get("permalink_url")),
+                created_at=optional_time(post.get("created_time")),
+            ),
         )
 
     @property
@@ -369,3 +379,7 @@ class FacebookAdapter(GraphAdapter):
 
     def delete(self, external_id: str) -> WriteResult:
         return self.require_success(self.client.delete(external_id))
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -50,6 +50,7 @@ from .base import (
     Capabilities,
     ChannelConnection,
     FetchedItem,
+    FetchedPost,
     FetchResult,
     SkippedRecord,
     WriteResult,
@@ -64,7 +65,9 @@ from .watermark import Watermark
 REPLY_FIELDS = "id,text,timestamp,username,from,hidden,parent_id,like_count"
 COMMENT_FIELDS = f"{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}"
 COMMENT_PAGE_SIZE = 50
-MEDIA_FIELDS = "id,timestamp,permalink,comments_count"
+# `caption`, `media_type`, `media_url` and `thumbnail_url` (videos) show the post a thread hangs
+# under on the item's page (https://developers.facebook.com/docs/instagram-platform/reference/instagram-media).
+MEDIA_FIELDS = "id,caption,media_type,media_url,thumbnail_url,timestamp,permalink,comments_count"
 # Each media's newest comments, nested in the media listing (field expansion on the edge).
 NESTED_COMMENTS = f"comments.limit({COMMENT_PAGE_SIZE}){{{COMMENT_FIELDS}}}"
 # Instagram messages name people by username and Instagram-scoped id.
@@ -279,6 +282,7 @@ class InstagramAdapter(GraphAdapter):
             is_hidden=raw.get("hidden") is True,
             from_account=own,
             raw=raw,
+            post=_media_post(media),
         )
 
     @property
@@ -431,3 +435,18 @@ class InstagramAdapter(GraphAdapter):
 
     def delete(self, external_id: str) -> WriteResult:
         return self.require_success(self.client.delete(external_id))
+
+
+def _media_post(media: dict) -> FetchedPost:
+    """The media as the post of its comments' thread: a video shows its thumbnail, an image
+    itself, an album nothing (its `media_url` is not returned)."""
+    picture = media.get("thumbnail_url") if media.get("media_type") == "VIDEO" else None
+    picture = picture or (media.get("media_url") if media.get("media_type") == "IMAGE" else None)
+    permalink = media.get("permalink")
+    return FetchedPost(
+        external_id=str(media["id"]),
+        text=str(media.get("caption") or ""),
+        picture_url=picture if isinstance(picture, str) and picture else None,
+        permalink=permalink if isinstance(permalink, str) and permalink else None,
+        created_at=optional_time(media.get("timestamp")),
+    )

@@ -29,6 +29,7 @@ from .base import (
     Capabilities,
     ChannelConnection,
     FetchedItem,
+    FetchedPost,
     FetchResult,
     PlatformAdapter,
     SkippedRecord,
@@ -258,6 +259,12 @@ class YouTubeAdapter(BearerJsonTransport, PlatformAdapter):
             is_hidden=snippet.get("moderationStatus") in ("heldForReview", "rejected"),
             from_account=author_id == self.channel_id,
             raw=raw,
+            # The video's link is known without a call; its title would cost a videos.list.
+            post=FetchedPost(
+                external_id=str(video_id), permalink=f"{YOUTUBE_WEB}/watch?v={video_id}"
+            )
+            if video_id
+            else None,
         )
 
     # -- figures and health --------------------------------------------------------------

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
+from audit.labels import reason_label, removal_reason_labels
 from core.permissions import access_for
 from governance.models import Municipality
 from moderation import histograms
@@ -411,18 +412,6 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
 # --- Removals -------------------------------------------------------------------------------------
 
 
-def removal_labels():
-    """Removal reason code → label, from the newest policy version that names the code."""
-    from governance.models import RemovalReason
-
-    labels = {}
-    for code, label in RemovalReason.objects.order_by("code", "-version_id").values_list(
-        "code", "label"
-    ):
-        labels.setdefault(code, label)
-    return labels
-
-
 def removals_report(user, *, period=None):
     """Items taken off the platform per removal reason in the period: hidden or deleted as the
     platform confirmed it, the intake's automatic personal-data hides included. Each item
@@ -450,12 +439,15 @@ def removals_report(user, *, period=None):
             deleted=Count("item", distinct=True, filter=Q(kind=OutboxKind.DELETE)),
         )
     )
-    labels = removal_labels()
+    rows = list(rows)
+    # The one home of reason labels: the policy's removal reasons in the reader's language; the
+    # intake's own hides under the personal-data code, when no policy reason has that code.
+    labels = removal_reason_labels(row["reason"] for row in rows)
     labels.setdefault(SYSTEM_HIDE_REASON, str(_("Personal data (hidden automatically)")))
     result = [
         {
             "reason": row["reason"],
-            "label": labels.get(row["reason"]) or row["reason"] or str(_("(no reason given)")),
+            "label": reason_label(row["reason"], "hide", labels) or str(_("(no reason given)")),
             "hidden": row["hidden"],
             "deleted": row["deleted"],
             "total": row["hidden"] + row["deleted"],

@@ -37,3 +37,6 @@ __all__ += ["ApiQuotaDay", "OutboxFailure", "OutboxKind", "OutboxMessage", "Outb
 from .counts import ChannelDay, OpenItemCount  # noqa: E402
 
 __all__ += ["ChannelDay", "OpenItemCount"]
+from .posts import ThreadPost  # noqa: E402
+
+__all__ += ["ThreadPost"]

@@ -19,7 +19,7 @@ from django.db import connections, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from ..models import ItemStatus, OutboxKind, OutboxMessage, QueueItem
+from ..models import ItemStatus, OutboxKind, OutboxMessage, QueueItem, ThreadPost
 from ..models.items import masked
 
 logger = logging.getLogger(__name__)
@@ -165,6 +165,7 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
     platform = channel.platform
     connection = connections[router.db_for_write(QueueItem)]
     with transaction.atomic(using=connection.alias):
+        store_posts(channel, unique.values(), received_at)
         existing = _stored(connection, platform, list(unique))
         new = [fetched for key, fetched in unique.items() if key not in existing]
         if not new:
@@ -203,6 +204,38 @@ def _mark_our_replies(channel, new):
         replace(fetched, from_account=True) if fetched.external_id in ours else fetched
         for fetched in new
     ]
+
+
+def store_posts(channel, fetched_items, seen_at) -> int:
+    """Insert or refresh the posts the items hang under (one statement per batch): the item's
+    page shows the post's text, picture and link from here."""
+    posts = {}
+    for fetched in fetched_items:
+        post = getattr(fetched, "post", None)
+        if post is not None and post.external_id:
+            posts[post.external_id] = ThreadPost(
+                channel_id=channel.pk,
+                platform=channel.platform,
+                external_id=post.external_id[:255],
+                text=post.text or "",
+                # Too long to store is too long to trust as a link: left out.
+                picture_url=_fits(post.picture_url, 2000),
+                permalink=_fits(post.permalink, _LIMITS["permalink"]),
+                created_at=post.created_at,
+                seen_at=seen_at,
+            )
+    if posts:
+        ThreadPost.objects.bulk_create(
+            list(posts.values()),
+            update_conflicts=True,
+            unique_fields=["platform", "external_id"],
+            update_fields=["text", "picture_url", "permalink", "created_at", "seen_at"],
+        )
+    return len(posts)
+
+
+def _fits(url, limit) -> str:
+    return url if url and len(url) <= limit else ""
 
 
 def _count_new(channel, new, stored) -> None:

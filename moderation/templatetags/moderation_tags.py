@@ -33,6 +33,22 @@ def audit_changes(entry):
 
 
 @register.filter
+def delivery_state(message):
+    """Where a write sent through the outbox stands, as {"code", "label"}: the one place the
+    item page reads a reply's delivery state from (the outbox's states and their labels)."""
+    return {"code": message.status, "label": message.get_status_display()}
+
+
+@register.filter
+def audit_reason(entry):
+    """An audit row's reason code in words (see `audit.labels.reason_label`)."""
+    from audit.labels import reason_label
+
+    label = getattr(entry, "reason_label", None)
+    return label if label is not None else reason_label(entry.reason, entry.action)
+
+
+@register.filter
 def internal_state(forwarding, now):
     """Where a forwarding's internal deadline stands at `now` (see `Forwarding.internal_state`)."""
     return forwarding.internal_state(now)

@@ -375,3 +375,68 @@ def test_fetch_figures_command_stores_the_named_day_and_refuses_a_bad_date(org, 
     assert str(AccountSnapshot.objects.get(channel=facebook.channel).date) == "2026-11-20"
     with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
         call_command("fetch_figures", "--date", "20.11.2026")
+
+
+@pytest.mark.parametrize("platform", ["facebook", "instagram", "youtube"])
+def test_the_poll_stores_the_post_a_thread_hangs_under(org, sim, platform):
+    from moderation.models import ThreadPost
+
+    # Given a post of the channel with a citizen's comment under it
+    connection = connect(make_channel(org, platform))
+    post = polling_support.control(
+        sim, "POST", f"{platform}/posts", {"message": "Svømmehallen åbner mandag"}
+    )
+    add_comment(sim, platform, "Hvornår på dagen?", "Borger 31", post_id=post["id"])
+
+    # When the channel is polled (twice: a re-read refreshes, never duplicates)
+    poller.poll_connection(connection.pk)
+    poller.poll_connection(connection.pk)
+
+    # Then the post is stored once with what the read carried, and the item finds it
+    stored = ThreadPost.objects.get()
+    item = QueueItem.objects.get(channel=connection.channel)
+    assert (stored.platform, stored.external_id) == (platform, item.thread_external_id)
+    assert stored.channel == connection.channel
+    if platform == "youtube":
+        # Its link is known without a call; the title would cost one more
+        assert stored.permalink == f"https://www.youtube.com/watch?v={item.thread_external_id}"
+    else:
+        assert stored.text == "Svømmehallen åbner mandag"
+        assert stored.permalink.startswith(f"https://www.{platform}.com/")
+        assert stored.created_at is not None
+
+
+def test_a_post_read_again_keeps_one_row_with_the_newest_text(org):
+    from moderation.models import ThreadPost
+    from platforms.base import FetchedPost
+
+    # Given a comment batch carrying its post, then the same post edited in a later batch
+    channel = make_channel(org, "facebook")
+    now = timezone.now()
+
+    def fetched(external_id, post_text):
+        return FetchedItem(
+            external_id=external_id,
+            kind="comment",
+            text="Hej",
+            author_id="a1",
+            author_name="Borger",
+            parent_external_id=None,
+            thread_external_id="p1",
+            permalink=None,
+            created_at=now,
+            post=FetchedPost(
+                external_id="p1",
+                text=post_text,
+                picture_url="https://scontent.xx.fbcdn.net/p.jpg",
+                permalink="https://www.facebook.com/1/posts/2",
+            ),
+        )
+
+    store_batch(channel, [fetched("c1", "Første udgave")])
+    store_batch(channel, [fetched("c2", "Rettet udgave")])
+
+    # Then there is one post, as last read
+    assert list(ThreadPost.objects.values_list("external_id", "text", "picture_url")) == [
+        ("p1", "Rettet udgave", "https://scontent.xx.fbcdn.net/p.jpg")
+    ]

@@ -265,7 +265,11 @@ def test_item_page_shows_thread_earlier_items_and_history(client, org):
     )
     client.post(reverse("moderation:item-action", args=[later.pk, "acknowledge"]))
     response = client.get(later.get_absolute_url())
-    assert [i.pk for i in response.context["thread"]] == [earlier.pk]
+    # Both are top-level comments on the post: the other one is folded away with its count.
+    conversation = response.context["conversation"]
+    assert conversation.root.item.pk == later.pk
+    assert [i.pk for i in conversation.other_top_level] == [earlier.pk]
+    assert conversation.other_top_level_count == 1
     assert [i.pk for i in response.context["earlier"]] == [earlier.pk]
     assert [e.action for e in response.context["history"]] == ["acknowledge"]
 
@@ -379,16 +383,57 @@ def _grow_item_page(org, subject, size):
     """`size` more of everything the item page lists: thread, the author's earlier items,
     history, forwardings and notes."""
     from audit import record
-    from moderation.models import Forwarding
+    from moderation.models import Forwarding, OutboxMessage, ThreadPost
 
-    start = subject.pk * 1000 + QueueItem.objects.count()
+    ThreadPost.objects.get_or_create(
+        platform=subject.platform,
+        external_id=subject.thread_external_id,
+        defaults={"channel": subject.channel, "text": "Opslaget", "seen_at": subject.received_at},
+    )
+    start = subject.pk * 100000 + QueueItem.objects.count() * 10
     for n in range(size):
-        item(
+        other = item(
             org.channels["central"],
             f"Svar i tråden {n}",
             n=start + n,
             thread_external_id=subject.thread_external_id,
         )
+        # Replies under the item (its branch, open) and under another comment (folded away)
+        item(
+            org.channels["central"],
+            f"Svar på spørgsmålet {n}",
+            n=start + 3 * size + n,
+            thread_external_id=subject.thread_external_id,
+            parent=subject,
+            parent_external_id=subject.external_id,
+            kind="reply",
+        )
+        item(
+            org.channels["central"],
+            f"Svar på en anden {n}",
+            n=start + 4 * size + n,
+            thread_external_id=subject.thread_external_id,
+            parent=other,
+            parent_external_id=other.external_id,
+            kind="reply",
+        )
+        OutboxMessage.objects.create(
+            kind="reply",
+            idempotency_key=f"grow-{start}-{n}",
+            channel=subject.channel,
+            item=subject,
+            text=f"Vores svar {n}",
+            requested_by=org.users["comms"],
+        )
+        # History naming people by id, and a removal reason
+        record(
+            "assign",
+            actor=org.users["comms"],
+            item=subject,
+            before={"assigned_to": None},
+            after={"assigned_to": org.users["monitor"].pk},
+        )
+        record("hide", actor=org.users["comms"], item=subject, reason="offensive")
         item(
             org.channels["central"],
             f"Tidligere spørgsmål {n}",
@@ -433,12 +478,13 @@ def test_item_page_queries_do_not_grow(client, org, persona, django_assert_num_q
         client.get(url)
 
 
-# Session, user, the user's roles; the item (with channel, unit, parent, policy), its thread,
-# the author's earlier items; the municipality's policy in force and canned answers; the answered
-# forwarding, the user's own forwardings, the forwarding list, the record, the history, the
-# item's writes to the platform; for the team also the forward form's departments and experts
-# and the assign form's team.
-ITEM_PAGE_QUERIES = {"comms": 18, "expert": 16}
+# Session, user, the user's roles; the item (with channel, unit, parent, policy); the
+# municipality and its canned answers; the forwardings; the replies sent through the outbox; the
+# conversation: the thread's shape (ids and parents), the rows shown, the post; the author's
+# earlier items; the history, the people its changes name, the removal reasons it names; the
+# record; the policy in force; the answered forwarding; the item's writes to the platform; for the team also the forward form's
+# departments and experts and the assign form's team.
+ITEM_PAGE_QUERIES = {"comms": 21, "expert": 18}
 
 
 def test_a_role_taken_away_hides_its_items_on_the_next_refresh(client, org):

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from accounts.models import Channel
+from audit import labels as audit_labels
 from audit.models import AuditEntry
 from core import csv_export
 from core.permissions.views import ActionRequiredMixin
@@ -78,7 +79,7 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
         return {
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
-            "entries": page.object_list,
+            "entries": audit_labels.prepare(page.object_list),
             "actions": AuditEntry.objects.order_by("action")
             .values_list("action", flat=True)
             .distinct(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
+from core import csp
 from core.permissions.views import ActionRequiredMixin
 
 from ..forms import (
@@ -31,6 +32,20 @@ class ItemDetailView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return item_context(self.request, self.object, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        return with_post_pictures(super().render_to_response(context, **kwargs))
+
+
+# The platforms' picture servers: the thread's post shows its picture from there (Facebook's
+# `full_picture`, Instagram's `media_url`/`thumbnail_url`, YouTube's thumbnails).
+POST_PICTURE_SOURCES = "https://*.fbcdn.net https://*.cdninstagram.com https://i.ytimg.com"
+
+
+def with_post_pictures(response):
+    """The item page's policy: the site's own, with pictures also from the platforms."""
+    response.headers[csp.HEADER] = csp.build(img_src=f"'self' data: {POST_PICTURE_SOURCES}")
+    return response
 
 
 def item_context(request, item, *, forms=None, error=None, **extra):

@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..item_page import forwarding_to_answer, removal_reasons, visible_item
 from .common import posted_note
-from .item import item_context
+from .item import item_context, with_post_pictures
 
 
 class ItemActionView(ActionRequiredMixin, View):
@@ -61,7 +61,9 @@ class ItemActionView(ActionRequiredMixin, View):
 
     def _refused(self, message, forms):
         context = item_context(self.request, self.item, forms=forms, error=message)
-        return render(self.request, "moderation/item_detail.html", context, status=400)
+        return with_post_pictures(
+            render(self.request, "moderation/item_detail.html", context, status=400)
+        )
 
     def _form(self, form, key):
         if not form.is_valid():

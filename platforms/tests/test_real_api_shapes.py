@@ -220,7 +220,7 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
     cutoff = str(int(SINCE.timestamp()))
     horizon = str(int((NOW - timedelta(days=30)).timestamp()))
     assert first.query["fields"] == (
-        f"id,feed.since({horizon}).limit(50){{id,created_time,updated_time,permalink_url,"
+        f"id,feed.since({horizon}).limit(50){{id,message,full_picture,created_time,updated_time,permalink_url,"
         f"comments.filter(stream).order(chronological).since({cutoff}).limit(100)"
         "{id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url}},"
         "conversations.limit(25){id,updated_time,link,"
@@ -332,7 +332,8 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
     assert server.paths() == [f"/{GRAPH_VERSION}/100", f"/{GRAPH_VERSION}/c1/replies"]
     fields = server.seen[0].query["fields"]
     assert fields.startswith(
-        "username,media.limit(50){id,timestamp,permalink,comments_count,comments.limit(50){"
+        "username,media.limit(50){id,caption,media_type,media_url,thumbnail_url,timestamp,"
+        "permalink,comments_count,comments.limit(50){"
     )
 
 

@@ -162,7 +162,7 @@ def test_reports_use_a_fixed_number_of_queries(org, django_assert_num_queries, i
     # the channel days: counts and histograms for every grouping and period
     with django_assert_num_queries(1):
         answer_time_report(comms, period=NOVEMBER, now=NOW)
-    with django_assert_num_queries(2):  # removals, reason labels
+    with django_assert_num_queries(1):  # removals (their labels only when there are any)
         removals_report(comms, period=NOVEMBER)
     with django_assert_num_queries(1):  # the channel days: per platform and hour of week
         volume_report(comms, period=NOVEMBER)
