@@ -9,6 +9,7 @@ from django.utils import timezone
 import audit
 from platforms.errors import NeedsReconnectError, PlatformError
 
+from . import webhook_actions
 from .models import ChannelConnection, TokenStatus
 from .rules import may_connect
 
@@ -53,6 +54,8 @@ def connect_channel(channel, *, account_id, token, polling_enabled=True, acting_
             account_changed=account_changed,
             polling_enabled=polling_enabled,
         )
+        # Meta sends webhooks only to subscribed Pages: queued for after the commit.
+        webhook_actions.after_connect(connection)
     return connection
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
-from . import connect_actions
-from .models import ChannelConnection
+from . import connect_actions, webhook_actions
+from .models import ChannelConnection, WebhookStatus
 from .rules import may_connect
 from .views import ChannelObjectMixin
 
@@ -66,10 +66,14 @@ class ChannelConnectView(ChannelObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        connection = self.connection()
         context.update(
             channel=self.channel,
-            connection=self.connection(),
+            connection=connection,
             may_connect=may_connect(self.channel),
+            uses_webhooks=webhook_actions.uses_webhooks(self.channel),
+            webhooks=webhook_actions.subscription_of(connection),
+            user_may_connect=True,
         )
         return context
 
@@ -109,3 +113,61 @@ class ChannelTestConnectionView(ChannelObjectMixin, View):
                 _("The connection test failed: {reason}").format(reason=detail),
             )
         return back
+
+
+class ChannelSubscribeWebhooksView(ChannelObjectMixin, View):
+    """ "Subscribe again": switch the channel's webhooks on now and show the outcome."""
+
+    permission_action = "channels.connect"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            subscription = webhook_actions.subscribe_webhooks(
+                self.channel, acting_user=request.user
+            )
+        except webhook_actions.WebhookActionError as error:
+            messages.error(request, str(error))
+            return _back_to_connect(self.channel)
+        if subscription.status != WebhookStatus.ACTIVE:
+            messages.error(
+                request,
+                _("The webhooks could not be switched on: {reason}").format(
+                    reason=subscription.get_problem_display()
+                ),
+            )
+        elif subscription.missing_fields:
+            messages.warning(request, subscription.get_problem_display())
+        else:
+            messages.success(request, _("The webhooks are switched on."))
+        return _back_to_connect(self.channel)
+
+
+class ChannelDisconnectView(ChannelObjectMixin, View):
+    """Remove the stored token, stop polling and switch the webhooks off."""
+
+    permission_action = "channels.connect"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            _connection, error = webhook_actions.disconnect_channel(
+                self.channel, acting_user=request.user
+            )
+        except webhook_actions.WebhookActionError as refusal:
+            messages.error(request, str(refusal))
+            return _back_to_connect(self.channel)
+        messages.success(request, _("The channel is disconnected and its token removed."))
+        if error is not None:
+            messages.warning(
+                request,
+                _(
+                    "The app could not be removed from the page ({reason}); remove it in the "
+                    "page's settings on the platform."
+                ).format(reason=error.message),
+            )
+        return _back_to_connect(self.channel)
+
+
+def _back_to_connect(channel):
+    return HttpResponseRedirect(reverse("accounts:channel-connect", args=[channel.pk]))

@@ -4,6 +4,10 @@ from celery import shared_task
 
 from . import actions
 
+# The webhook subscription tasks live with the actions that queue them; the worker finds them
+# through this module.
+from .webhook_actions import subscribe_channel_webhooks, unsubscribe_channel_webhooks
+
 
 @shared_task(name="accounts.sweep_neglect", ignore_result=True)
 def sweep_neglect():
@@ -17,3 +21,6 @@ def sweep_neglect():
         "marked_dormant": len(result.marked_dormant),
         "reactivated": len(result.reactivated),
     }
+
+
+__all__ = ["subscribe_channel_webhooks", "sweep_neglect", "unsubscribe_channel_webhooks"]

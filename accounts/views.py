@@ -37,6 +37,7 @@ from .models import (
     Platform,
 )
 from .rules import may_connect
+from .webhook_actions import subscription_of, uses_webhooks
 
 CHANNEL_RELATED = (
     "owner_unit",
@@ -46,6 +47,7 @@ CHANNEL_RELATED = (
     "approved_by",
     "branding_verified_by",
     "connection",
+    "connection__webhook_subscription",
 )
 
 
@@ -135,6 +137,8 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
             may_decide_closing=can(user, "channels.decide_closing"),
             may_connect=may_connect(channel),
             user_may_connect=can(user, "channels.connect", channel),
+            uses_webhooks=uses_webhooks(channel),
+            webhooks=subscription_of(getattr(channel, "connection", None)),
             admin_form=AdminAddForm(channel=channel),
             snapshots=list(channel.snapshots.order_by("-date")[:7]),
         )

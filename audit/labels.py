@@ -54,6 +54,11 @@ ACTION_LABELS = {
     "channel.closing_notice_failed": _("Closing notice could not be posted"),
     "channel.closing_notice_by_hand": _("Closing notice to be posted by hand"),
     "channel.closed": _("Closed and archived"),
+    "channel.disconnected": _("Disconnected"),
+    "channel.webhooks_subscribed": _("Webhooks switched on"),
+    "channel.webhooks_failed": _("Webhooks could not be switched on"),
+    "channel.webhooks_unsubscribed": _("Webhooks switched off"),
+    "channel.webhooks_unsubscribe_failed": _("Webhooks could not be switched off on the page"),
 }
 
 # Fields written on another object than the row's own (a closing request's notice status on a

@@ -326,6 +326,9 @@ PLATFORM_BASE_URLS = {
     "youtube": env("YOUTUBE_API_URL", default="https://www.googleapis.com"),
 }
 FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v21.0")
+# The Meta app's id: picks the app's own entry out of a Page's subscribed apps. Without it, a
+# Page listing one app is read as ours, and the fields asked for stand when it lists several.
+FACEBOOK_APP_ID = env("FACEBOOK_APP_ID", default="")
 LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)

@@ -41,7 +41,26 @@ DEFAULT_CONFIG: dict[str, Any] = {
         f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
     ],
     "request_log": False,
+    # The fields of the app's own webhook settings (App Dashboard), per object: Meta delivers a
+    # field only when both the app and the Page (its subscribed_apps) have it.
+    "app_webhook_fields": {
+        "page": ["feed", "messages"],
+        "instagram": ["comments", "mentions", "messages"],
+    },
 }
+
+# The permissions a simulated Page token carries unless the account is created with fewer.
+GRAPH_PERMISSIONS = {
+    "facebook": [
+        "pages_show_list", "pages_manage_metadata", "pages_read_engagement",
+        "pages_manage_engagement", "pages_read_user_content", "pages_manage_posts",
+        "pages_messaging",
+    ],
+    "instagram": [
+        "pages_show_list", "pages_manage_metadata", "pages_read_engagement", "instagram_basic",
+        "instagram_manage_comments", "instagram_manage_messages", "pages_messaging",
+    ],
+}  # fmt: skip
 
 # Sort keys for the numeric parts of ids, chosen to look like the platforms' own.
 _FB_OBJECT_BASE = 122_100_000_000_000_000
@@ -105,7 +124,16 @@ class Account:
     # Instagram: the Facebook Page the professional account is linked to. Its Page token is the
     # account's token; Instagram direct messages are read and sent through this Page.
     page_id: str = ""
+    # The permissions the account's token was granted (Facebook and Instagram).
+    permissions: list[str] = field(default_factory=list)
     created: datetime = field(default_factory=utcnow)
+
+    @property
+    def webhook_page(self) -> str:
+        """The Page whose subscribed_apps switch this account's webhooks on, or ""."""
+        if self.platform == "facebook":
+            return self.id
+        return self.page_id if self.platform == "instagram" else ""
 
     @property
     def urn(self) -> str:
@@ -126,6 +154,8 @@ class Account:
             data["api_key"] = self.api_key
         if self.platform == "instagram":
             data["page_id"] = self.page_id
+        if self.platform in GRAPH_PERMISSIONS:
+            data["permissions"] = list(self.permissions)
         return data
 
 
@@ -329,6 +359,17 @@ def validate_config(changes: Any) -> dict[str, Any]:
             ):
                 raise _config_error(name, "a list of YYYYMM strings")
             cleaned[name] = list(value)
+        elif name == "app_webhook_fields":
+            if (
+                not isinstance(value, dict)
+                or set(value) - {"page", "instagram"}
+                or not all(
+                    isinstance(names, list) and all(isinstance(n, str) for n in names)
+                    for names in value.values()
+                )
+            ):
+                raise _config_error(name, 'an object {"page": [...], "instagram": [...]}')
+            cleaned[name] = {"page": [], "instagram": [], **value}
         elif name == "request_log":
             if not isinstance(value, bool):
                 raise _config_error(name, "true or false")
@@ -385,6 +426,9 @@ class World:
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
             # YouTube quota: account id -> [Pacific date, units used].
             self.youtube_quota: dict[str, list[Any]] = {}
+            # Page id -> the app's subscription on that Page: {"fields": [...], "since": time}.
+            # A fresh world has none: the product switches webhooks on when it connects.
+            self.page_subscriptions: dict[str, dict[str, Any]] = {}
             self.clock_offset = timedelta(0)
             if self._populate is not None:
                 self._populate(self)
@@ -492,6 +536,11 @@ class World:
                 raise SimError("a LinkedIn organisation id is numeric")
             if self.account(platform, account_id) is not None:
                 raise SimError(f"{platform} account {account_id} already exists", 409)
+            permissions = spec.get("permissions", GRAPH_PERMISSIONS.get(platform, []))
+            if not isinstance(permissions, list) or not all(
+                isinstance(name, str) for name in permissions
+            ):
+                raise SimError("permissions must be a list of permission names")
             token = spec.get("token") or f"sim-{platform}-{self.token(24, 'token', platform, seq)}"
             if any(account.token == token for account in self.accounts.values()):
                 raise SimError("that token is already in use", 409)
@@ -507,10 +556,47 @@ class World:
                 or (f"AIza-sim-{self.token(20, 'key', seq)}" if platform == "youtube" else ""),
                 page_id=str(spec.get("page_id") or "")
                 or (str(100_000_000_000_000 + seq) if platform == "instagram" else ""),
+                permissions=list(permissions) if platform in GRAPH_PERMISSIONS else [],
                 created=self.now(),
             )
             self.accounts[(platform, account_id)] = account
             return account
+
+    # --- webhook subscriptions -----------------------------------------------------------------
+
+    def subscribed_fields(self, page_id: str) -> list[str]:
+        entry = self.page_subscriptions.get(page_id)
+        return list(entry["fields"]) if entry else []
+
+    def webhook_refusal(self, account: Account, field_name: str) -> str | None:
+        """Why Meta would not deliver `field_name` for `account` now, or None when it would.
+
+        A Facebook Page needs the field both in its subscribed_apps and in the app's settings;
+        an Instagram account needs its linked Page to have the app installed (any field) and
+        the Instagram field in the app's settings."""
+        with self.lock:
+            page = account.webhook_page
+            page_fields = self.subscribed_fields(page)
+            app_fields = self.config["app_webhook_fields"]
+            if account.platform == "instagram":
+                if not page_fields:
+                    return (
+                        f"the app is not subscribed on Page {page}, which Instagram account "
+                        f"{account.id} is linked to: nothing is delivered until "
+                        f"POST /{{version}}/{page}/subscribed_apps"
+                    )
+                if field_name not in app_fields["instagram"]:
+                    return f"the app's Instagram webhook settings lack the {field_name} field"
+                return None
+            if field_name not in page_fields:
+                listed = ", ".join(page_fields) or "none"
+                return (
+                    f"Page {page} has not subscribed the app to the {field_name} field "
+                    f"(subscribed: {listed}); POST /{{version}}/{page}/subscribed_apps first"
+                )
+            if field_name not in app_fields["page"]:
+                return f"the app's Page webhook settings lack the {field_name} field"
+            return None
 
     def _new_account_id(self, platform: str, seq: int) -> str:
         if platform == "youtube":

@@ -1,5 +1,6 @@
 """The registry's models: channels (channel.py), their platform connections (connection.py) and
-the decision fields both kinds of request share (decisions.py)."""
+webhook subscriptions (webhooks.py), and the decision fields both kinds of request share
+(decisions.py)."""
 
 from .channel import (
     Channel,
@@ -17,6 +18,7 @@ from .channel import (
 )
 from .connection import AccountSnapshot, ChannelConnection, TokenStatus
 from .decisions import Decided, Decision
+from .webhooks import WebhookProblem, WebhookStatus, WebhookSubscription
 
 __all__ = [
     "AccountSnapshot",
@@ -36,4 +38,7 @@ __all__ = [
     "ChannelStatus",
     "Platform",
     "TokenStatus",
+    "WebhookProblem",
+    "WebhookStatus",
+    "WebhookSubscription",
 ]
