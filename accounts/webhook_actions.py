@@ -303,7 +303,12 @@ def retry_countdown(attempt: int) -> float:
     return 10 * 3 ** (attempt - 1) * random.uniform(0.8, 1.2)  # noqa: S311
 
 
-@shared_task(name="accounts.subscribe_channel_webhooks", bind=True, ignore_result=True)
+@shared_task(
+    name="accounts.subscribe_channel_webhooks",
+    bind=True,
+    ignore_result=True,
+    max_retries=TASK_RETRIES,
+)
 def subscribe_channel_webhooks(self, connection_id):
     """Switch a newly connected channel's webhooks on; a platform that cannot be reached is
     tried again with backoff, then the failure is stored and shown."""
@@ -323,7 +328,12 @@ def subscribe_channel_webhooks(self, connection_id):
     return subscription.status
 
 
-@shared_task(name="accounts.unsubscribe_channel_webhooks", bind=True, ignore_result=True)
+@shared_task(
+    name="accounts.unsubscribe_channel_webhooks",
+    bind=True,
+    ignore_result=True,
+    max_retries=TASK_RETRIES,
+)
 def unsubscribe_channel_webhooks(self, connection_id):
     """Remove the app from a closed channel's Page; retried while the platform is unreachable."""
     if not ChannelConnection.objects.filter(pk=connection_id).exists():
