@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Channel registry")
 
     def ready(self):
-        from . import receivers, rules  # noqa: F401
+        from . import checks, receivers, rules  # noqa: F401

@@ -119,6 +119,11 @@ def _compliance(access, obj=None):
     return access.sees_everything or bool(access.managed_centre_ids)
 
 
+def _api_versions(access, obj=None):
+    """The platform API versions and their end dates: the team that has them changed."""
+    return access.is_comms or access.is_superuser
+
+
 @anonymous_allowed
 def _public_register(access, obj=None):
     """The public register of official accounts is open to everyone, signed in or not."""
@@ -136,3 +141,4 @@ register("channels.view_closing", _view_closing)
 register("channels.decide_closing", _decide_closing)
 register("channels.compliance", _compliance)
 register("channels.public_register", _public_register)
+register("channels.api_versions", _api_versions)

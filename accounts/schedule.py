@@ -10,4 +10,10 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than a few hours is superseded by the next one.
         "options": {"expires": 6 * 60 * 60},
     },
+    "accounts-warn-api-versions": {
+        "task": "accounts.warn_api_versions",
+        # 07:00 UTC, the start of the working day in Scandinavia: read the day it comes.
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 12 * 60 * 60},
+    },
 }

@@ -1,8 +1,8 @@
-"""Background work for the registry: the daily neglect sweep."""
+"""Background work for the registry: the daily neglect sweep and the API version warnings."""
 
 from celery import shared_task
 
-from . import actions
+from . import actions, api_versions
 
 # The webhook subscription tasks live with the actions that queue them; the worker finds them
 # through this module.
@@ -23,4 +23,16 @@ def sweep_neglect():
     }
 
 
-__all__ = ["subscribe_channel_webhooks", "sweep_neglect", "unsubscribe_channel_webhooks"]
+@shared_task(name="accounts.warn_api_versions", ignore_result=True)
+def warn_api_versions():
+    """E-mail the communications team when a configured platform API version enters its warning
+    window or ends; each version and stage is sent once however often this runs."""
+    return {"sent": api_versions.send_version_warnings()}
+
+
+__all__ = [
+    "subscribe_channel_webhooks",
+    "sweep_neglect",
+    "unsubscribe_channel_webhooks",
+    "warn_api_versions",
+]

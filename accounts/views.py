@@ -4,6 +4,8 @@ Views stay thin: they look objects up through `for_user` (so out-of-scope object
 ask the permission module, and call `accounts.actions`.
 """
 
+import math
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -17,6 +19,7 @@ from core.permissions.views import ActionRequiredMixin
 
 from . import actions, answer_times
 from .answer_times import attach_answer_times
+from .api_versions import notices_for
 from .compliance import SORTS, centre_totals, compliance_channels, live_flags
 from .forms import (
     AdminAddForm,
@@ -90,6 +93,7 @@ class ChannelListView(ActionRequiredMixin, ListView):
             current_platform=self.request.GET.get("platform", ""),
             may_request=can(self.request.user, "channels.request"),
             may_see_compliance=can(self.request.user, "channels.compliance"),
+            api_versions={"notices": notices_for(self.request.user)},
         )
         return context
 
@@ -106,6 +110,22 @@ class ChannelObjectMixin(ActionRequiredMixin):
 
     def back(self):
         return HttpResponseRedirect(self.channel.get_absolute_url())
+
+
+def polling_quota(channel):
+    """The shared YouTube quota day and the poll interval it allows, for a connected YouTube
+    channel's page; None for other channels."""
+    if channel.platform != "youtube" or getattr(channel, "connection", None) is None:
+        return None
+    from moderation.polling.quota import youtube_budget
+
+    budget = youtube_budget()
+    seconds = math.ceil(budget.interval.total_seconds())
+    return {
+        "budget": budget,
+        "interval_seconds": seconds if seconds < 120 else None,
+        "interval_minutes": math.ceil(seconds / 60),
+    }
 
 
 class ChannelDetailView(ChannelObjectMixin, DetailView):
@@ -141,6 +161,7 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
             webhooks=subscription_of(getattr(channel, "connection", None)),
             admin_form=AdminAddForm(channel=channel),
             snapshots=list(channel.snapshots.order_by("-date")[:7]),
+            quota=polling_quota(channel),
         )
         return context
 
@@ -443,5 +464,6 @@ class ComplianceView(ActionRequiredMixin, TemplateView):
             answer_target_percent=answer_times.target_percent(),
             current_kind=kind,
             current_sort=sort,
+            api_versions={"notices": notices_for(self.request.user)},
             **kwargs,
         )

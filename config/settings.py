@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from platforms import config as platform_defaults
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -325,13 +327,27 @@ PLATFORM_BASE_URLS = {
     "x": env("X_API_URL", default="https://api.x.com"),
     "youtube": env("YOUTUBE_API_URL", default="https://www.googleapis.com"),
 }
-FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v21.0")
+# API versions: the defaults are current ones (platforms/config.py); the communications team is
+# warned API_VERSION_WARNING_DAYS before a configured version ends (platforms/versions.py).
+FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default=platform_defaults.GRAPH_VERSION)
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default=platform_defaults.LINKEDIN_VERSION)
+API_VERSION_WARNING_DAYS = env.int("API_VERSION_WARNING_DAYS", default=60)
+# X's field names: "post" (post.fields, referenced_posts: the current v2 specification) or
+# "tweet" (tweet.fields, referenced_tweets: the older documents).
+X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")
 # The Meta app's id: picks the app's own entry out of a Page's subscribed apps. Without it, a
 # Page listing one app is read as ours, and the fields asked for stand when it lists several.
 FACEBOOK_APP_ID = env("FACEBOOK_APP_ID", default="")
-LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202410")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
+# The YouTube Data API quota is the Google Cloud project's (one project for all YouTube
+# channels): units a day, and how many of them stay reserved for replies and moderation
+# (50 units each). Polling of all YouTube channels stretches to fit the rest.
+YOUTUBE_DAILY_QUOTA_UNITS = env.int("YOUTUBE_DAILY_QUOTA_UNITS", default=10_000)
+YOUTUBE_QUOTA_RESERVE_UNITS = env.int("YOUTUBE_QUOTA_RESERVE_UNITS", default=2_000)
+# A channel whose token lacks the messaging permission keeps its comments polled; messages are
+# tried again after this many hours, or at once after a reconnect.
+MESSAGING_RETRY_HOURS = env.int("MESSAGING_RETRY_HOURS", default=24)
 # The registry: when a page without own posts turns dormant, how often owners confirm it.
 CHANNEL_DORMANT_AFTER_DAYS = env.int("CHANNEL_DORMANT_AFTER_DAYS", default=90)
 CHANNEL_REVIEW_INTERVAL_DAYS = env.int("CHANNEL_REVIEW_INTERVAL_DAYS", default=365)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 import audit
 from platforms.errors import (
+    ActionNotAllowedError,
     NeedsReconnectError,
     NotSupportedError,
     PlatformError,
@@ -236,10 +237,23 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
     factory = adapter_factory or _adapter_for
     try:
         with factory(message.channel.connection) as adapter:
-            result_id = _send(adapter, message, look_first=look_first)
+            # A platform with a daily quota (YouTube) counts every attempt, failed or not.
+            try:
+                result_id = _send(adapter, message, look_first=look_first)
+            except PlatformError as exc:
+                _record_quota(message.channel.platform, adapter, exc)
+                raise
+            _record_quota(message.channel.platform, adapter, None)
     except ThrottledError as exc:
         return _retry_later(message, exc, at=exc.resume_at, doubt=look_first)
-    except (NeedsReconnectError, WriteRejectedError, NotSupportedError) as exc:
+    except (
+        NeedsReconnectError,
+        WriteRejectedError,
+        NotSupportedError,
+        ActionNotAllowedError,
+    ) as exc:
+        # Permanent for this one write; the platform's policy refusal (ActionNotAllowedError)
+        # says nothing about the channel, which stays connected.
         return _fail(message, exc)
     except PlatformError as exc:
         # Transient failures and garbled answers: the write may have happened (the adapter says
@@ -307,6 +321,12 @@ def can_publish(platform):
 def publish_means(platform):
     """Where a published post appears, or why the platform cannot publish one (in English)."""
     return adapter_class(platform).capabilities.publish_means
+
+
+def _record_quota(platform, adapter, error):
+    from .polling.quota import record_spent
+
+    record_spent(platform, adapter, written=True, error=error)
 
 
 def _adapter_for(connection):

@@ -191,7 +191,10 @@ def _instagram_item(account_id, entry, field, value) -> FetchedItem | None:
         permalink=None,
         # Instagram's comment change carries no creation time: the delivery's time is close.
         created_at=_time(entry.get("time")),
-        from_account=author_id == account_id,
+        # `from.id` is an Instagram-scoped id; the account's own comments carry
+        # `from.self_ig_scoped_id` (https://developers.facebook.com/docs/instagram-platform/
+        # self-messaging). Replies the outbox sent are recognised when stored, by their id.
+        from_account=bool(author.get("self_ig_scoped_id")) or author_id == account_id,
         raw=value,
     )
 

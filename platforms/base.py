@@ -84,6 +84,9 @@ class FetchResult:
 
     `new_cursor` is JSON-able; store it only in the transaction that stores `items`.
     `calls_made` counts HTTP requests, `usage` is the last usage reading seen.
+    `messaging_unavailable` is the platform's refusal when the channel asked for private
+    messages but the token lacks the messaging permission: the comments were still read, the
+    messages were not (their watermark is unmoved).
     """
 
     items: list[FetchedItem]
@@ -91,6 +94,7 @@ class FetchResult:
     calls_made: int
     usage: UsageReading = field(default_factory=UsageReading)
     skipped: list[SkippedRecord] = field(default_factory=list)
+    messaging_unavailable: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from .errors import (
+    ActionNotAllowedError,
     BadDataError,
     NeedsReconnectError,
     PlatformError,
     ThrottledError,
+    TooMuchDataError,
     TransientError,
     WriteRejectedError,
 )
@@ -24,7 +26,14 @@ from .usage import UsageReading
 
 # Graph API error codes (https://developers.facebook.com/docs/graph-api/guides/error-handling).
 GRAPH_TRANSIENT_CODES = frozenset({1, 2})
-GRAPH_THROTTLE_CODES = frozenset({4, 17, 32, 613}) | frozenset(range(80000, 80015))
+# 341 "Application limit reached" is throttling too ("Temporary issue due to downtime or
+# throttling. Wait and retry the operation, or examine your API request volume").
+GRAPH_THROTTLE_CODES = frozenset({4, 17, 32, 341, 613}) | frozenset(range(80000, 80015))
+# Code 1 with this message asks for fewer items per request, not for a plain retry.
+GRAPH_REDUCE_DATA_MESSAGE = "reduce the amount of data"
+# Code 10 (permission denied) and 200-299 (a named permission is missing, e.g. 230 "Requires
+# pages_messaging permission to manage the object").
+GRAPH_PERMISSION_CODES = frozenset({10}) | frozenset(range(200, 300))
 GRAPH_BLOCKED_CODE = 368
 GRAPH_TOKEN_CODES = frozenset({102, 190})
 GRAPH_DUPLICATE_CODE = 506
@@ -58,6 +67,15 @@ YOUTUBE_RECONNECT_REASONS = frozenset(
 # Older X error codes that still appear in 401/403 bodies: 32 could not authenticate, 89 invalid
 # or expired token, 64 suspended account.
 X_TOKEN_CODES = frozenset({32, 64, 89})
+# Since 2026-02-24 X takes a programmatic reply (POST /2/tweets with `reply`) only to a post whose
+# author mentioned or quoted the account; elsewhere it answers 403 with this detail:
+# "Reply to this conversation is not allowed because you have not been mentioned or otherwise
+# engaged by the author of the post you are replying to."
+X_REPLY_NOT_ALLOWED_MARKERS = (
+    "reply to this conversation is not allowed",
+    "not been mentioned or otherwise engaged",
+)
+X_REPLY_NOT_ALLOWED_CODE = "x_reply_not_allowed"
 
 
 def _retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
@@ -153,12 +171,14 @@ def classify_graph_error(
             reason="outside_window",
             **common,
         )
-    if code == 10 or (code is not None and 200 <= code <= 299):
+    if code in GRAPH_PERMISSION_CODES:
         return NeedsReconnectError(message, **common)
     if code in GRAPH_THROTTLE_CODES or code == GRAPH_BLOCKED_CODE:
         default = GRAPH_BLOCKED_DEFAULT if code == GRAPH_BLOCKED_CODE else GRAPH_THROTTLE_DEFAULT
         regain = usage.regain_at if usage else None
         return ThrottledError(message, resume_at=regain or now + default, **common)
+    if code == 1 and GRAPH_REDUCE_DATA_MESSAGE in message.lower():
+        return TooMuchDataError(message, **common)
     if code in GRAPH_TRANSIENT_CODES or error.get("is_transient") is True:
         return TransientError(message, retry_after=_retry_after_seconds(headers), **common)
     if code == GRAPH_DUPLICATE_CODE:
@@ -169,6 +189,12 @@ def classify_graph_error(
         reason = "invalid_target" if code == GRAPH_INVALID_PARAMETER_CODE else "rejected"
         return WriteRejectedError(message, reason=reason, **common)
     return PlatformError(message, **common)
+
+
+def is_missing_permission(error: PlatformError) -> bool:
+    """A Graph refusal for a permission the token lacks (code 10 or 200-299), as opposed to a
+    dead token (190): the rest of what the token may read still works."""
+    return isinstance(error, NeedsReconnectError) and error.code in GRAPH_PERMISSION_CODES
 
 
 def classify_linkedin_error(
@@ -269,6 +295,14 @@ def classify_x_error(
         return TransientError(message, retry_after=_retry_after_seconds(headers), **common)
     if write:
         lowered = message.lower()
+        if status == 403 and any(marker in lowered for marker in X_REPLY_NOT_ALLOWED_MARKERS):
+            return ActionNotAllowedError(
+                "X does not allow this reply",
+                code=X_REPLY_NOT_ALLOWED_CODE,
+                platform=platform,
+                status=status,
+                raw=body,
+            )
         if "duplicate" in lowered:
             return WriteRejectedError(message, reason="duplicate", **common)
         if status == 404:

@@ -11,12 +11,14 @@ from .base import ChannelConnection
 
 PLATFORMS = ("facebook", "instagram", "linkedin", "x", "youtube")
 
-GRAPH_VERSION = "v21.0"
-LINKEDIN_VERSION = "202410"
+# Current versions (dates and sources in platforms/versions.py): v25.0 is usable until
+# 2028-07-29; 202607 is supported until 2027-07-15.
+GRAPH_VERSION = "v25.0"
+LINKEDIN_VERSION = "202607"
 DEFAULT_TIMEOUT = 20.0
 
 # Base URLs the adapters append their paths to: Graph paths start with the version
-# (/v21.0/{id}/feed), LinkedIn paths follow /rest, X paths start with /2, YouTube with /youtube/v3.
+# (/v25.0/{id}/feed), LinkedIn paths follow /rest, X paths start with /2, YouTube with /youtube/v3.
 BASE_URLS = {
     "facebook": "https://graph.facebook.com",
     "instagram": "https://graph.facebook.com",

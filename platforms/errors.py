@@ -102,3 +102,24 @@ class WriteRejectedError(PlatformError):
     def __init__(self, message: str, *, reason: str = "rejected", **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.reason = reason
+
+
+class ActionNotAllowedError(PlatformError):
+    """The platform does not allow this one action on this target, by its own policy (X takes
+    programmatic replies only to posts that mention or quote the account). Nothing is wrong with
+    the channel and trying again cannot help: the action fails for good, the channel stays
+    connected.
+
+    `code` is a short machine-readable word for the refusal (e.g. "x_reply_not_allowed"),
+    `message` the sentence to show; the platform's own answer is in `raw`.
+    """
+
+    def __init__(self, message: str, *, code: str, **kwargs) -> None:
+        super().__init__(message, code=code, **kwargs)
+
+
+class TooMuchDataError(PlatformError):
+    """The platform asks for a smaller request (Graph API code 1, "Please reduce the amount of
+    data you're asking for, then retry your request"). The Graph client asks again for fewer
+    items per page; it raises this only when even its smallest page is refused, so a poll never
+    retries the same request for ever."""

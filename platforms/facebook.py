@@ -7,7 +7,10 @@ Call budget per poll cycle (the target is one call for an idle page):
   default 50) with their `updated_time` and, nested, the comments created since the watermark;
   with `extra["messaging"]` true, `conversations` lists the newest-updated Messenger
   conversations with their newest messages nested. An idle page costs exactly this one call,
-  with or without messaging.
+  with or without messaging. When the token lacks the messaging permission (code 10 or
+  200-299, e.g. 230), Graph refuses the whole node: it is read again without the
+  conversations (+1 call) and the result says messaging is unavailable; the caller then asks
+  without messaging until it tries again (daily, or after a reconnect).
 - +1 per extra page of posts (only when the window holds more posts than one page), +1 per
   extra page of new comments on a post, +1 per further page of conversations or messages newer
   than the watermark: each expanded edge pages on its own from its `paging.next`.
@@ -31,7 +34,8 @@ from .base import (
     SkippedRecord,
     WriteResult,
 )
-from .errors import BadDataError
+from .classify import is_missing_permission
+from .errors import BadDataError, NeedsReconnectError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .subscriptions import FACEBOOK_PAGE_FIELDS
 from .timeutil import epoch_seconds, optional_time
@@ -98,9 +102,23 @@ class FacebookAdapter(GraphAdapter):
             else None
         )
         horizon = min(comments_mark.cutoff, now - self.post_window)
-        node = self.client.get(
-            self.page_id, {"fields": self._page_fields(comments_mark, horizon, messages_mark)}
-        )
+        messaging_unavailable = ""
+        try:
+            node = self.client.get(
+                self.page_id, {"fields": self._page_fields(comments_mark, horizon, messages_mark)}
+            )
+        except NeedsReconnectError as exc:
+            if messages_mark is None or not is_missing_permission(exc):
+                raise
+            # Graph refuses the whole node when one expanded edge needs a permission the token
+            # lacks (pages_messaging for `conversations`): comments must keep flowing, so read
+            # the node again without the conversations. A token that cannot read the feed
+            # either fails this second call too, and that error is the channel's.
+            messaging_unavailable = exc.message
+            messages_mark = None
+            node = self.client.get(
+                self.page_id, {"fields": self._page_fields(comments_mark, horizon, None)}
+            )
 
         self._read_feed(self._edge(node, "feed"), comments_mark, horizon, comments, skipped)
         new_cursor = {"comments": self.advanced(comments_mark, comments, now)}
@@ -113,7 +131,9 @@ class FacebookAdapter(GraphAdapter):
             new_cursor["messages"] = cursor["messages"]
 
         self.last_usage = self.client.last_usage
-        return self.result({**comments, **messages}, new_cursor, calls_before, skipped)
+        result = self.result({**comments, **messages}, new_cursor, calls_before, skipped)
+        result.messaging_unavailable = messaging_unavailable
+        return result
 
     def _page_fields(
         self, comments_mark: Watermark, horizon: datetime, messages_mark: Watermark | None

@@ -5,6 +5,7 @@ timeout on every request, usage headers recorded, and every failure mode classif
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -25,12 +26,13 @@ from .errors import (
     BadDataError,
     NeedsReconnectError,
     PlatformError,
+    TooMuchDataError,
     TransientError,
     WriteRejectedError,
 )
 from .http import further_page
 from .subscriptions import MESSAGING_FIELDS, SubscriptionResult, confirmed, fields_of
-from .timeutil import optional_time
+from .timeutil import optional_iso_or_unix, optional_time
 from .usage import UsageReading, graph_usage
 from .watermark import Watermark
 
@@ -38,6 +40,40 @@ from .watermark import Watermark
 # conversation nested in each.
 CONVERSATION_PAGE_SIZE = 25
 MESSAGE_PAGE_SIZE = 50
+# When Graph asks for less data (code 1), page sizes are halved down to this many items; a
+# request refused even then is given up for this poll.
+MIN_PAGE_LIMIT = 5
+# Graph's page size when a request names none.
+GRAPH_DEFAULT_LIMIT = 25
+_LIMIT_MODIFIER = re.compile(r"\.limit\((\d+)\)")
+
+
+def _halved(limit: int) -> int:
+    return max(MIN_PAGE_LIMIT, limit // 2)
+
+
+def smaller_request(params: dict) -> dict | None:
+    """`params` asking for half as many items: the `limit` parameter and every `.limit(n)` of a
+    field expansion in `fields` halved, none below `MIN_PAGE_LIMIT`. None when nothing can be
+    made smaller."""
+    smaller = dict(params)
+    try:
+        limit = int(params.get("limit") or GRAPH_DEFAULT_LIMIT)
+    except ValueError:
+        limit = GRAPH_DEFAULT_LIMIT
+    if limit > MIN_PAGE_LIMIT:
+        smaller["limit"] = str(_halved(limit))
+    fields = params.get("fields")
+    if isinstance(fields, str):
+        smaller["fields"] = _LIMIT_MODIFIER.sub(
+            lambda match: (
+                f".limit({_halved(int(match.group(1)))})"
+                if int(match.group(1)) > MIN_PAGE_LIMIT
+                else match.group(0)
+            ),
+            fields,
+        )
+    return None if smaller == params else smaller
 
 
 def page_data(page: dict, platform: str) -> list:
@@ -62,6 +98,9 @@ class RecordingSession(requests.Session):
     would leak between channels, so this session swaps the prefix for the channel's base URL. It
     also applies a timeout when none is given and keeps the last response, whose status code and
     usage headers the SDK otherwise throws away. Not thread-safe, like the SDK.
+
+    The SDK puts the token into the query string (GET, DELETE) or the form (POST); this session
+    moves it into the `Authorization: Bearer` header, so no URL ever carries it.
     """
 
     def __init__(self, base_url: str, timeout: float) -> None:
@@ -75,6 +114,16 @@ class RecordingSession(requests.Session):
             url = f"{self.base_url}/{url[len(facebook.FACEBOOK_GRAPH_URL) :]}"
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
+        token = None
+        for name in ("params", "data"):
+            if isinstance(kwargs.get(name), dict) and "access_token" in kwargs[name]:
+                kwargs[name] = dict(kwargs[name])
+                token = kwargs[name].pop("access_token") or token
+        if token:
+            kwargs["headers"] = {
+                **(kwargs.get("headers") or {}),
+                "Authorization": f"Bearer {token}",
+            }
         self.last_response = None
         response = super().request(method, url, *args, **kwargs)
         self.last_response = response
@@ -108,20 +157,23 @@ class GraphClient:
 
     def get(self, path: str, params: dict | None = None) -> dict:
         """GET `/{version}/{path}`."""
-        return self._call(f"{self.version}/{path}", dict(params or {}), None, None, write=False)
+        return self._read(f"{self.version}/{path}", dict(params or {}))
 
     def get_next(self, next_url: str) -> dict:
         """Follow a `paging.next` URL through the configured base URL.
 
-        Only the path and query are used, so a next link can never send the token elsewhere.
+        Only the path and query are used, so a next link can never send the token elsewhere;
+        the `access_token` Graph writes into it is dropped (the session sends the token in the
+        header).
         """
         parts = urlsplit(next_url)
         path = parts.path
         if self.base_path and path.startswith(self.base_path + "/"):
             path = path[len(self.base_path) :]
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        params.pop("access_token", None)
         with further_page():
-            return self._call(path.lstrip("/"), params, None, None, write=False)
+            return self._read(path.lstrip("/"), params)
 
     def pages(self, first: dict) -> Iterator[dict]:
         """`first` and every page after it. Pages may be short or even empty and still carry
@@ -145,6 +197,25 @@ class GraphClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def _read(self, path: str, params: dict) -> dict:
+        """A GET; when Graph answers that the request asks for too much data (code 1), the same
+        page is asked for again with half the page sizes, down to `MIN_PAGE_LIMIT`."""
+        while True:
+            try:
+                return self._call(path, params, None, None, write=False)
+            except TooMuchDataError as exc:
+                smaller = smaller_request(params)
+                if smaller is None:
+                    raise TooMuchDataError(
+                        f"the Graph API asks for less data even at {MIN_PAGE_LIMIT} items per "
+                        f"page; this read is given up ({exc.message})",
+                        platform=self.platform,
+                        status=exc.status,
+                        code=exc.code,
+                        raw=exc.raw,
+                    ) from exc
+                params = smaller
 
     def _call(
         self,
@@ -277,7 +348,9 @@ class GraphAdapter(PlatformAdapter):
                 if not isinstance(conversation, dict) or not conversation.get("id"):
                     self.skip(skipped, conversation, "conversation without an id")
                     continue
-                updated = optional_time(conversation.get("updated_time"))
+                # The Conversations API documents `updated_time` as a unix time in seconds;
+                # the Graph reference as ISO 8601. Both are read.
+                updated = optional_iso_or_unix(conversation.get("updated_time"))
                 if updated is None:
                     self.skip(skipped, conversation, "conversation without updated_time")
                     continue
@@ -313,7 +386,7 @@ class GraphAdapter(PlatformAdapter):
         if not isinstance(raw, dict) or not raw.get("id"):
             self.skip(skipped, raw, "message without an id")
             return None
-        created = optional_time(raw.get("created_time"))
+        created = optional_iso_or_unix(raw.get("created_time"))
         if created is None:
             self.skip(skipped, raw, "message without a readable created_time")
             return None

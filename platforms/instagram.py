@@ -12,13 +12,21 @@ The media listing asks for each media's newest comments (with their replies) by 
 a nested edge's `paging.next` is followed. An idle poll is that one listing call, also right
 after activity, when the overlap window makes media be read again.
 
+Comments name their author by an Instagram-scoped id (IGSID) in `from.id`, never by the
+account's IG user id, so the account's own comments (our replies) are recognised by the
+account's `username` (read in the same call: the media list is an edge expanded on the IG user
+node), by `from.self_ig_scoped_id` where a payload carries it, and by the ids of the replies this
+adapter sent.
+
 Call budget per poll cycle: 1 media call for an idle account (media created within
 `post_window_days`, default 30, up to `media_page_size`, default 50, with up to 50 comments each
 inline); +1 per further media page; +1 per further page of comments of a media whose count
 moved, and per further page of a thread's replies; +1 per top-level comment whose replies the
 listing did not carry although the count says replies exist; +1 for the direct-message
 conversations, only when `extra["messaging"]` is true, and +1 per further page of conversations
-or messages that are newer than the watermark.
+or messages that are newer than the watermark. Without the messaging permission the
+conversations call is refused (code 10 or 200-299): the comments still count and the result says
+messaging is unavailable.
 
 Direct messages cannot ride in the media call. With the Page token this adapter uses (Facebook
 Login), Instagram conversations are an edge of the linked Facebook Page,
@@ -46,8 +54,9 @@ from .base import (
     SkippedRecord,
     WriteResult,
 )
+from .classify import is_missing_permission
 from .counts import ChangeCounts
-from .errors import WriteRejectedError
+from .errors import BadDataError, NeedsReconnectError, WriteRejectedError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .subscriptions import INSTAGRAM_APP_FIELDS, INSTAGRAM_PAGE_FIELDS
 from .timeutil import optional_time
@@ -67,7 +76,8 @@ class InstagramAdapter(GraphAdapter):
     """Adapter for one Instagram professional account; `account_id` is the IG user id, `token`
     the connected Facebook Page's token. `extra`: `messaging` (bool, read direct messages),
     `page_id` (the linked Page; default `me`, which a Page token resolves to that Page),
-    `post_window_days`, `media_page_size`, `overlap_minutes`."""
+    `username` (the account's username, until a read brings it), `post_window_days`,
+    `media_page_size`, `overlap_minutes`."""
 
     platform = "instagram"
     capabilities = Capabilities(
@@ -94,6 +104,8 @@ class InstagramAdapter(GraphAdapter):
         self.page_node = str(extra.get("page_id") or "me")
         self.post_window = timedelta(days=int(extra.get("post_window_days", 30)))
         self.media_page_size = int(extra.get("media_page_size", 50))
+        # The account's username (from the first read), how its own comments are recognised.
+        self.username = str(extra.get("username") or "")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -107,13 +119,23 @@ class InstagramAdapter(GraphAdapter):
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
 
-        first = self.client.get(
-            f"{self.user_id}/media",
+        # The account's username rides along: comments name their author by an
+        # Instagram-scoped id, so the username is how the account's own comments are known.
+        node = self.client.get(
+            self.user_id,
             {
-                "fields": f"{MEDIA_FIELDS},{NESTED_COMMENTS}",
-                "limit": str(self.media_page_size),
+                "fields": f"username,media.limit({self.media_page_size})"
+                f"{{{MEDIA_FIELDS},{NESTED_COMMENTS}}}",
             },
         )
+        self._remember_username(node)
+        first = node.get("media")
+        if first is None:
+            first = {"data": []}  # Graph leaves an empty edge out of the node
+        elif not isinstance(first, dict):
+            raise BadDataError(
+                "the account's media edge is not an object", platform=self.platform, raw=node
+            )
         for page in self.client.pages(first):
             reached_horizon = False
             for media in self.items_of(page):
@@ -135,26 +157,37 @@ class InstagramAdapter(GraphAdapter):
             "media": counts.to_dict(),
         }
         messages: dict[str, FetchedItem] = {}
+        messaging_unavailable = ""
         if self.messaging:
             messages_mark = Watermark.load(
                 cursor.get("messages"), since=since, overlap=self.overlap
             )
-            first = self.client.get(
-                f"{self.page_node}/conversations",
-                {
-                    "platform": "instagram",
-                    "fields": f"id,updated_time,messages.limit({MESSAGE_PAGE_SIZE})"
-                    f"{{{MESSAGE_FIELDS}}}",
-                    "limit": str(CONVERSATION_PAGE_SIZE),
-                },
-            )
-            self.read_conversations(first, MESSAGE_FIELDS, messages_mark, messages, skipped)
-            new_cursor["messages"] = self.advanced(messages_mark, messages, now)
-        elif "messages" in cursor:
+            try:
+                first = self.client.get(
+                    f"{self.page_node}/conversations",
+                    {
+                        "platform": "instagram",
+                        "fields": f"id,updated_time,messages.limit({MESSAGE_PAGE_SIZE})"
+                        f"{{{MESSAGE_FIELDS}}}",
+                        "limit": str(CONVERSATION_PAGE_SIZE),
+                    },
+                )
+            except NeedsReconnectError as exc:
+                if not is_missing_permission(exc):
+                    raise
+                # Without instagram_manage_messages the comments read above still count.
+                messaging_unavailable = exc.message
+                first = None
+            if first is not None:
+                self.read_conversations(first, MESSAGE_FIELDS, messages_mark, messages, skipped)
+                new_cursor["messages"] = self.advanced(messages_mark, messages, now)
+        if "messages" not in new_cursor and "messages" in cursor:
             new_cursor["messages"] = cursor["messages"]
 
         self.last_usage = self.client.last_usage
-        return self.result({**found, **messages}, new_cursor, calls_before, skipped)
+        result = self.result({**found, **messages}, new_cursor, calls_before, skipped)
+        result.messaging_unavailable = messaging_unavailable
+        return result
 
     def _read_media_comments(
         self,
@@ -233,6 +266,7 @@ class InstagramAdapter(GraphAdapter):
         author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
         author_id = str(author["id"]) if author.get("id") else None
         parent = parent_id or raw.get("parent_id")
+        own = self.is_own_comment(raw)
         return FetchedItem(
             external_id=str(raw["id"]),
             kind="reply" if parent else "comment",
@@ -244,13 +278,42 @@ class InstagramAdapter(GraphAdapter):
             permalink=media.get("permalink"),
             created_at=created,
             is_hidden=raw.get("hidden") is True,
-            from_account=author_id == self.user_id,
+            from_account=own,
             raw=raw,
         )
 
     @property
     def own_id(self) -> str:
         return self.user_id
+
+    # -- recognising the account's own comments ------------------------------------------
+
+    def _remember_username(self, node: object) -> None:
+        if isinstance(node, dict) and isinstance(node.get("username"), str):
+            self.username = node["username"]
+
+    def own_username(self) -> str:
+        """The account's username, asked for once per adapter when a fetch did not bring it."""
+        if not self.username:
+            self._remember_username(self.client.get(self.user_id, {"fields": "id,username"}))
+        return self.username
+
+    def is_own_comment(self, raw: dict) -> bool:
+        """Whether the account itself wrote the comment. A comment's `from.id` is the author's
+        Instagram-scoped id (IGSID), never the account's IG user id, so the account is known by
+        its username, by `from.self_ig_scoped_id` (set on the account's own comments in the
+        `comments` webhook) or by the id of a reply this adapter sent. The IG user id is still
+        accepted where a payload carries it."""
+        author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+        if author.get("self_ig_scoped_id"):
+            return True
+        if str(raw.get("id")) in self._sent_ids() or str(author.get("id")) == self.user_id:
+            return True
+        username = raw.get("username") or author.get("username")
+        return bool(self.username) and str(username or "").lower() == self.username.lower()
+
+    def _sent_ids(self) -> set[str]:
+        return {str(result.external_id) for result in self._sent_replies.values()}
 
     # -- figures and health --------------------------------------------------------------
 
@@ -316,17 +379,17 @@ class InstagramAdapter(GraphAdapter):
     ) -> WriteResult | None:
         if kind == "message":
             return self._find_own_message(target_external_id, text, thread_external_id)
-        first = self.client.get(
-            f"{target_external_id}/replies",
-            {"fields": REPLY_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
-        )
         try:
+            self.own_username()
+            first = self.client.get(
+                f"{target_external_id}/replies",
+                {"fields": REPLY_FIELDS, "limit": str(COMMENT_PAGE_SIZE)},
+            )
             for page in self.client.pages(first):
                 for raw in self.items_of(page):
-                    if not isinstance(raw, dict):
+                    if not isinstance(raw, dict) or not raw.get("id"):
                         continue
-                    author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
-                    if str(author.get("id")) == self.user_id and self.is_own_text(
+                    if self.is_own_comment(raw) and self.is_own_text(
                         str(raw.get("text") or ""), text
                     ):
                         return WriteResult(external_id=str(raw["id"]), raw=raw)

@@ -1,10 +1,10 @@
 """LinkedIn (Community Management REST API) adapter for an organisation page: comments on the
 organisation's posts, replies as the organisation, deleting comments, figures.
 
-Built on python-linkedin-v2 0.9.4, used only for `make_request`, which calls `requests`
-directly. Its traps are avoided here: every call gets a fresh headers dict (the SDK mutates
-it), the JSON body is serialised by us, and status and body are read here rather than through
-its `raise_for_error`, which crashes on LinkedIn's error bodies under Python 3.
+Calls go through a plain `requests` session whose headers carry the token (`Authorization:
+Bearer`), `LinkedIn-Version` and `X-Restli-Protocol-Version`. python-linkedin-v2's
+`make_request` is not used: it also puts the token into the URL (`oauth2_access_token=`), where
+proxies and server logs keep it.
 
 LinkedIn has no way to hide a comment, and its comment listings have no "since". What tells
 that a post has new comments is the organisation's social action notifications
@@ -13,8 +13,15 @@ one call lists the COMMENT and ADMIN_COMMENT notifications of a time range, each
 and the comment. A fetch asks for the range from its watermark minus the overlap window, and
 reads the comments of a post only when a notification names a comment it has not seen yet; a
 comment that is notified before it is readable is looked for again while its notification is
-inside the overlap. Replies are found through their thread's count (`commentsSummary`), kept in
-the cursor like Instagram's media counts.
+inside the overlap.
+
+Replies live under their top-level comment's URN (`socialActions/{commentUrn}/comments`, where
+a reply is also created, with `parentComment`). A top-level comment's `commentsSummary` gives
+its reply count, kept in the cursor like Instagram's media counts, and its thread is read when
+the count moves. The summary may be missing: then the threads themselves are read, at most
+`reply_probe_budget` (default 20) per post read, those never read first and then the least
+recently read (the cursor's `probed`), stopping early once every reply a notification named
+is found.
 
 Every `sweep_minutes` (default 30, and on the first fetch) a sweep checks the comment counts of
 all posts created within `post_window_days` (default 14) with one batch `socialMetadata` call,
@@ -25,19 +32,19 @@ and once.
 
 Call budget per poll cycle: 1 notifications call for an idle organisation, +1 per further page
 of 100 notifications; for each post with new comments, 1 call per page of 100 top-level
-comments and 1 per thread whose reply count moved. A sweep adds 1 posts call per 50 posts and 1
+comments and 1 per thread whose reply count moved (or, without counts, up to the probe budget).
+A sweep adds 1 posts call per 50 posts and 1
 `socialMetadata` call per 50 of them, plus the reads of posts whose count moved.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote
 
-from linkedin_v2.linkedin import LinkedInApplication
+import requests
 
 from .base import (
     AccountFigures,
@@ -60,6 +67,8 @@ COMMENT_PAGE_SIZE = 100
 POST_PAGE_SIZE = 50
 METADATA_BATCH = 50
 NOTIFICATION_PAGE_SIZE = 100
+# Threads read per post read when the comments carry no reply count (`commentsSummary`).
+REPLY_PROBE_BUDGET = 20
 # Comments by citizens on the organisation's posts, and comments written as the organisation.
 NOTIFIED_ACTIONS = ("COMMENT", "ADMIN_COMMENT")
 LINKEDIN_WEB = "https://www.linkedin.com"
@@ -147,17 +156,19 @@ class LinkedInAdapter(PlatformAdapter):
         extra = connection.extra or {}
         self.post_window = timedelta(days=int(extra.get("post_window_days", 14)))
         self.sweep_interval = timedelta(minutes=float(extra.get("sweep_minutes", 30)))
-        self.app = LinkedInApplication(token=connection.token)
+        self.reply_probe_budget = int(extra.get("reply_probe_budget", REPLY_PROBE_BUDGET))
+        self.session = requests.Session()
+        # The token travels in this header only, never in a URL.
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {connection.token}",
+                "LinkedIn-Version": connection.api_version,
+                "X-Restli-Protocol-Version": "2.0.0",
+            }
+        )
+        self._resources.append(self.session)
 
     # -- transport -----------------------------------------------------------------------
-
-    def _headers(self) -> dict[str, str]:
-        # A new dict per call: make_request updates the one it is given.
-        return {
-            "Authorization": f"Bearer {self.connection.token}",
-            "LinkedIn-Version": self.connection.api_version,
-            "X-Restli-Protocol-Version": "2.0.0",
-        }
 
     def _request(
         self,
@@ -171,12 +182,11 @@ class LinkedInAdapter(PlatformAdapter):
         url = f"{self.base_url}/{path}"
         decoded = send(
             self.platform,
-            lambda: self.app.make_request(
+            lambda: self.session.request(
                 method,
                 url,
-                data=json.dumps(body) if body is not None else None,
+                json=body,
                 params=dict(params or {}),
-                headers=self._headers(),
                 timeout=self.connection.timeout,
             ),
             on_sent=self.count_call,
@@ -239,22 +249,30 @@ class LinkedInAdapter(PlatformAdapter):
         found: dict[str, FetchedItem] = {}
         skipped: list[SkippedRecord] = []
 
+        probed = _probed(cursor.get("probed"))
         # Posts to read, in order: those with a notified comment not seen yet, then (on a
-        # sweep) those whose comment count moved.
-        to_read: dict[str, None] = {}
+        # sweep) those whose comment count moved. Each with the comment numbers it must
+        # yield, or None when that is not known (a sweep, a notification without a comment).
+        to_read: dict[str, set[str] | None] = {}
         seen = {_comment_number(key) for key in mark.seen}
         for post_urn, comment in self._notified(mark.cutoff, now, skipped):
-            if comment is None or comment not in seen:
-                to_read.setdefault(post_urn)
+            if comment is None:
+                to_read[post_urn] = None
+            elif comment not in seen:
+                wanted = to_read.setdefault(post_urn, set())
+                if wanted is not None:
+                    wanted.add(comment)
         if sweep:
             recent = self._recent_posts(min(mark.cutoff, now - self.post_window), skipped)
             counts = self._comment_counts(recent)
             for post_urn in recent:
                 if posts.needs_read(post_urn, counts.get(post_urn)):
-                    to_read.setdefault(post_urn)
-        for post_urn in to_read:
+                    to_read[post_urn] = None
+        for post_urn, wanted in to_read.items():
             posts.keep(post_urn)
-            self._read_post(post_urn, mark, posts, reply_counts, found, skipped)
+            self._read_post(
+                post_urn, mark, posts, reply_counts, found, skipped, wanted=wanted, probed=probed
+            )
 
         # Between sweeps every post keeps its entry; a sweep keeps the recent posts and those
         # read now. Threads stay while their count changed within the post window.
@@ -270,6 +288,11 @@ class LinkedInAdapter(PlatformAdapter):
             "comments": self.advanced(mark, found, now),
             "posts": posts.to_dict(keep_unseen=not sweep),
             "threads": threads,
+            "probed": {
+                urn: moment
+                for urn, moment in probed.items()
+                if (read := optional_time(moment)) is not None and read >= horizon
+            },
             "swept_at": format_iso(now) if sweep else cursor["swept_at"],
         }
         return self.result(found, new_cursor, calls_before, skipped)
@@ -369,8 +392,12 @@ class LinkedInAdapter(PlatformAdapter):
         reply_counts: ChangeCounts,
         found: dict[str, FetchedItem],
         skipped: list[SkippedRecord],
+        *,
+        wanted: set[str] | None,
+        probed: dict[str, str],
     ) -> None:
-        """The top-level comments on a post, and the replies of threads whose count moved.
+        """The top-level comments on a post, and the replies of threads whose count moved or
+        whose count is not given (see `_probe_threads`).
 
         Judged by the post's own watermark (where its last complete read ended, or when its
         count was last seen to change), so a comment a sweep finds after the stream's
@@ -379,6 +406,7 @@ class LinkedInAdapter(PlatformAdapter):
         """
         post_mark = posts.read_mark(post_urn, since=mark.cutoff) if posts.known(post_urn) else mark
         new: dict[str, FetchedItem] = {}
+        uncounted: list[str] = []
         for elements in self._pages(
             f"socialActions/{_encoded(post_urn)}/comments", {}, COMMENT_PAGE_SIZE
         ):
@@ -388,14 +416,53 @@ class LinkedInAdapter(PlatformAdapter):
                     continue
                 if item.external_id not in found:
                     self.keep_if_new(item, post_mark, new)
+                if item.parent_external_id:
+                    continue  # a reply has no thread of its own
                 summary = raw.get("commentsSummary")
-                replies = summary.get("totalFirstLevelComments") if isinstance(summary, dict) else 0
-                if reply_counts.needs_read(item.external_id, replies or 0):
+                summary = summary if isinstance(summary, dict) else {}
+                replies = summary.get("totalFirstLevelComments")
+                if not isinstance(replies, int) or isinstance(replies, bool):
+                    uncounted.append(item.external_id)
+                elif reply_counts.needs_read(item.external_id, replies):
                     self._read_replies(item.external_id, post_urn, post_mark, found, new, skipped)
+        if uncounted:
+            self._probe_threads(
+                uncounted, post_urn, post_mark, found, new, skipped, wanted=wanted, probed=probed
+            )
         found.update(new)
         posts.mark_read(
             post_urn, post_mark, ((item.external_id, item.created_at) for item in new.values())
         )
+
+    def _probe_threads(
+        self,
+        uncounted: list[str],
+        post_urn: str,
+        post_mark: Watermark,
+        found: dict[str, FetchedItem],
+        new: dict[str, FetchedItem],
+        skipped: list[SkippedRecord],
+        *,
+        wanted: set[str] | None,
+        probed: dict[str, str],
+    ) -> None:
+        """Read the threads of top-level comments that came without a reply count, within the
+        probe budget: never-read threads first (newest first, as listed), then those read
+        longest ago. When notifications named the comments to find (`wanted`), stop once all
+        of them are found, and read nothing when the top-level listing already held them."""
+
+        def missing() -> set[str]:
+            have = {_comment_number(urn) for urn in (*found, *new)}
+            return (wanted or set()) - have
+
+        if wanted is not None and not missing():
+            return
+        order = sorted(uncounted, key=lambda urn: (urn in probed, probed.get(urn, "")))
+        for comment_urn in order[: max(self.reply_probe_budget, 0)]:
+            self._read_replies(comment_urn, post_urn, post_mark, found, new, skipped)
+            probed[comment_urn] = format_iso(self.clock())
+            if wanted is not None and not missing():
+                return
 
     def _read_replies(
         self,
@@ -515,12 +582,15 @@ class LinkedInAdapter(PlatformAdapter):
     ) -> WriteResult:
         post_urn = self._post_of(target_external_id, thread_external_id)
         parent_urn = self._thread_of(target_external_id, post_urn, kind)
+        parent = COMMENT_URN.match(parent_urn)
+        # A nested comment is created under its parent comment's URN, on the object the parent
+        # names (the share or its activity), with `parentComment`.
         decoded = self._request(
             "POST",
-            f"socialActions/{_encoded(post_urn)}/comments",
+            f"socialActions/{_encoded(parent_urn)}/comments",
             body={
                 "actor": self.org_urn,
-                "object": post_urn,
+                "object": parent.group("object") if parent else post_urn,
                 "message": {"text": text},
                 "parentComment": parent_urn,
             },
@@ -620,6 +690,17 @@ class LinkedInAdapter(PlatformAdapter):
             write=True,
         )
         return WriteResult(external_id=None, raw={})
+
+
+def _probed(stored: object) -> dict[str, str]:
+    """The cursor's record of when each uncounted thread was last read."""
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        str(urn): moment
+        for urn, moment in stored.items()
+        if isinstance(moment, str) and optional_time(moment) is not None
+    }
 
 
 def _post_time(post: object) -> datetime | None:

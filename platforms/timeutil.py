@@ -37,6 +37,30 @@ def optional_time(value: object) -> datetime | None:
         return None
 
 
+def parse_iso_or_unix(value: object) -> datetime:
+    """Like `parse_time`, but a number, or a string of digits, is a unix time in seconds: the
+    Conversations API documents a conversation's `updated_time` as "UNIX-TIMESTAMP" while the
+    Graph API otherwise speaks ISO 8601. A number too large for seconds is taken as
+    milliseconds (seconds would put it past the year 5000)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 10**11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError(f"not a timestamp: {value!r}") from exc
+    return parse_time(value)
+
+
+def optional_iso_or_unix(value: object) -> datetime | None:
+    """`parse_iso_or_unix`, or None for anything unreadable."""
+    try:
+        return parse_iso_or_unix(value)
+    except ValueError:
+        return None
+
+
 def format_iso(moment: datetime) -> str:
     """The ISO form stored in cursors: UTC, microseconds kept so ordering is exact."""
     return moment.astimezone(UTC).isoformat()

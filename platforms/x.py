@@ -7,6 +7,17 @@ over for good. So each fetch asks for `start_time` = the watermark minus the ove
 only with the stored batch. The cursor holds that watermark, never a pagination token. (A
 cursor from the `since_id` days is read once with its `since_id`, then replaced.)
 
+Field names come in two flavours, chosen by `extra["fields_naming"]`. The current v2
+specification (OpenAPI 2.168, https://docs.x.com/x-api/users/get-users-by-usernames.md) names the
+Post fields parameter `post.fields`, carries `author_id`, `in_reply_to_user_id` and
+`referenced_posts` as expansions rather than fields, and answers with `referenced_posts` and
+`edit_history_post_ids`: that is "post", the default. Older documents and the guides' examples
+(https://docs.x.com/x-api/posts/timelines/quickstart/user-mention-quickstart) use `tweet.fields`
+and `referenced_tweets`: that is "tweet". Answers are read in either shape whatever was sent.
+
+X takes a reply only to a post that mentioned or quoted the account (since 2026-02-24); a
+refused reply raises `ActionNotAllowedError` (see `classify_x_error`).
+
 Call budget per poll cycle: 1 mentions call when nothing is new (the overlap window's few
 mentions fit on the first page), +1 per further page of 100 mentions.
 """
@@ -32,7 +43,20 @@ from .timeutil import format_rfc3339, parse_time
 from .usage import x_usage
 from .watermark import Watermark
 
-TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
+# What a mention needs, per flavour of field names: (fields parameter, its value, expansions).
+FIELD_NAMINGS = {
+    "post": (
+        "post.fields",
+        "created_at,conversation_id",
+        "author_id,in_reply_to_user_id,referenced_posts",
+    ),
+    "tweet": (
+        "tweet.fields",
+        "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets",
+        "author_id",
+    ),
+}
+DEFAULT_FIELDS_NAMING = "post"
 PAGE_SIZE = 100
 X_WEB = "https://x.com"
 
@@ -59,6 +83,12 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
         super().__init__(connection, **kwargs)
         self.user_id = str(connection.account_id)
+        naming = str((connection.extra or {}).get("fields_naming") or DEFAULT_FIELDS_NAMING)
+        if naming not in FIELD_NAMINGS:
+            raise ValueError(
+                f"unknown X fields naming {naming!r}; expected one of {', '.join(FIELD_NAMINGS)}"
+            )
+        self.fields_param, self.post_fields, self.post_expansions = FIELD_NAMINGS[naming]
         self.open_session(connection)
 
     # -- transport -----------------------------------------------------------------------
@@ -86,8 +116,8 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
         mark = Watermark.load(cursor.get("mentions"), since=since, overlap=self.overlap)
         params = {
             "max_results": str(PAGE_SIZE),
-            "tweet.fields": TWEET_FIELDS,
-            "expansions": "author_id",
+            self.fields_param: self.post_fields,
+            "expansions": self.post_expansions,
             "user.fields": "username,name",
         }
         legacy_since_id = cursor.get("since_id") if mark.time is None else None
@@ -146,10 +176,7 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
         author_id = str(raw["author_id"]) if raw.get("author_id") else None
         user = users.get(author_id or "", {})
         username = user.get("username")
-        parent = None
-        for reference in raw.get("referenced_tweets") or []:
-            if isinstance(reference, dict) and reference.get("type") == "replied_to":
-                parent = str(reference.get("id"))
+        parent = next(iter(_replied_to(raw)), None)
         tweet_id = str(raw["id"])
         permalink = (
             f"{X_WEB}/{username}/status/{tweet_id}" if username else f"{X_WEB}/i/status/{tweet_id}"
@@ -183,7 +210,7 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
             "max_results": str(PAGE_SIZE),
             # Answers to citizens and reposts are not the account's own publishing.
             "exclude": "replies,retweets",
-            "tweet.fields": "created_at",
+            self.fields_param: "created_at",
         }
         count = 0
         while True:
@@ -248,16 +275,16 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
         page = self._request(
             "GET",
             f"users/{self.user_id}/tweets",
-            params={"max_results": str(PAGE_SIZE), "tweet.fields": TWEET_FIELDS},
+            params={
+                "max_results": str(PAGE_SIZE),
+                self.fields_param: self.post_fields,
+                "expansions": self.post_expansions,
+            },
         )
         for raw in page.get("data") or []:
             if not isinstance(raw, dict):
                 continue
-            replied_to = {
-                str(reference.get("id"))
-                for reference in raw.get("referenced_tweets") or []
-                if isinstance(reference, dict) and reference.get("type") == "replied_to"
-            }
+            replied_to = set(_replied_to(raw))
             # X prefixes the text of a reply with the @handles it answers; drop them.
             own_text = " ".join(
                 word for word in str(raw.get("text") or "").split() if not word.startswith("@")
@@ -281,7 +308,7 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
             "start_time": format_rfc3339(since),
             "max_results": str(PAGE_SIZE),
             "exclude": "replies,retweets",
-            "tweet.fields": "created_at",
+            self.fields_param: "created_at",
         }
         while True:
             page = self._request("GET", f"users/{self.user_id}/tweets", params=params)
@@ -311,3 +338,20 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
                 "X did not confirm the hidden state", platform=self.platform, raw=result
             )
         return WriteResult(external_id=None, raw=result)
+
+
+def _replied_to(raw: dict) -> list[str]:
+    """The ids of the posts `raw` answers, from `referenced_posts` (current specification) or
+    `referenced_tweets` (older documents), whichever the answer carries."""
+    references = raw.get("referenced_posts")
+    if not isinstance(references, list):
+        references = raw.get("referenced_tweets")
+    if not isinstance(references, list):
+        return []
+    return [
+        str(reference["id"])
+        for reference in references
+        if isinstance(reference, dict)
+        and reference.get("type") == "replied_to"
+        and reference.get("id") is not None
+    ]

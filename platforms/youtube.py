@@ -8,10 +8,16 @@ the change signal for its replies, since a thread carries only its newest few in
 new replies on older threads, a sweep every `reply_sweep_minutes` (default 30) reads further
 back, over every thread started within `thread_window_days` (default 14).
 
-Call budget per poll cycle (each call costs 1 quota unit of the 10,000 a day): 1 commentThreads
-call for an idle channel, +1 per further page of 100 new threads, +1 per page of replies of a
-thread whose count moved beyond what it carries inline. A sweep costs one call per 100 threads
-in the window.
+Call budget per poll cycle (each list call costs 1 quota unit): 1 commentThreads call for an
+idle channel, +1 per further page of 100 new threads, +1 per page of replies of a thread whose
+count moved beyond what it carries inline. A sweep costs one call per 100 threads in the window.
+
+The quota belongs to the Google Cloud project behind the OAuth client, not to the channel: by
+default 10,000 units a day shared by every channel the product reads with that project, reset
+at midnight Pacific time; every request costs at least one unit, also a refused one. The
+adapter counts the units it spent (`quota_units`, `QUOTA_COSTS` from the documentation's quota
+table) so the caller can budget the project's day across its channels. `search.list` has a
+bucket of its own (100 calls a day), counted apart in `search_calls`.
 """
 
 from __future__ import annotations
@@ -37,6 +43,18 @@ from .watermark import Watermark
 
 PAGE_SIZE = 100
 YOUTUBE_WEB = "https://www.youtube.com"
+# Quota units per request, from https://developers.google.com/youtube/v3/determine_quota_cost:
+# every list call 1, comments.insert and comments.setModerationStatus 50.
+QUOTA_COSTS = {
+    ("GET", "commentThreads"): 1,
+    ("GET", "comments"): 1,
+    ("GET", "channels"): 1,
+    ("POST", "comments"): 50,
+    ("POST", "comments/setModerationStatus"): 50,
+    ("DELETE", "comments"): 50,
+}
+# What a reply or a moderation action costs; the budget keeps units in reserve for them.
+WRITE_COST = 50
 
 
 def _dict(value: object) -> dict:
@@ -67,7 +85,18 @@ class YouTubeAdapter(BearerJsonTransport, PlatformAdapter):
         extra = connection.extra or {}
         self.thread_window = timedelta(days=int(extra.get("thread_window_days", 14)))
         self.sweep_interval = timedelta(minutes=int(extra.get("reply_sweep_minutes", 30)))
+        # Quota units this adapter spent (all requests count, refused ones too), and calls on
+        # the separate search.list bucket.
+        self.quota_units = 0
+        self.search_calls = 0
         self.open_session(connection)
+
+    def _request(self, method: str, path: str, **kwargs) -> dict:
+        if (method, path) == ("GET", "search"):
+            self.search_calls += 1
+        else:
+            self.quota_units += QUOTA_COSTS.get((method, path), 1)
+        return super()._request(method, path, **kwargs)
 
     # -- transport -----------------------------------------------------------------------
 
@@ -244,8 +273,8 @@ class YouTubeAdapter(BearerJsonTransport, PlatformAdapter):
                 followers = int(statistics["subscriberCount"])
             except (KeyError, TypeError, ValueError):
                 followers = None
-        # A search by publication date costs 100 quota units a page; figures are read about
-        # once a day, so that is 1 % of the daily quota.
+        # A search by publication date draws on search.list's own bucket (100 calls a day per
+        # project); figures are read about once a day.
         params = {
             "part": "id",
             "channelId": self.channel_id,

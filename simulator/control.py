@@ -14,7 +14,9 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                       with the numeric id as "comment_id").
                                       "hide_author": true leaves Facebook's "from" out;
                                       "standalone": true makes an X mention that answers no
-                                      tweet (by default a mention replies to the newest post).
+                                      tweet (by default a mention replies to the newest post);
+                                      "mention": false makes an X reply in the conversation
+                                      whose text does not name the account (not a mention).
                                       Facebook and Instagram also take "kind": "message" (a
                                       Messenger or Instagram direct message from author_name;
                                       optional "conversation_id").
@@ -28,6 +30,9 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   GET  /_sim/config                   POST /_sim/config {"timeout_seconds": …, …}
   GET  /_sim/actions                  [?platform=&account_id=&kind=]
   GET  /_sim/stats
+  GET  /_sim/requests                 the platform API requests served since the reset while
+                                      config request_log is on: method, path, query (as sent)
+                                      and the Authorization scheme (never a token)
   POST /_sim/webhooks/build           {"platform","comment_id" or (Instagram) "message_id",
                                       "app_secret"}; 409 when the account's Page has not
                                       subscribed the app to the field (subscribed_apps)
@@ -52,6 +57,7 @@ ROUTES = [
     "GET|POST /_sim/config",
     "GET /_sim/actions",
     "GET /_sim/stats",
+    "GET /_sim/requests",
     "POST /_sim/webhooks/build",
     "POST /_sim/webhooks/deliver",
 ]
@@ -118,6 +124,11 @@ class ControlAPI:
             if method != "GET":
                 return _method_not_allowed("GET")
             return json_response(200, world.stats_snapshot())
+        if parts == ["requests"]:
+            if method != "GET":
+                return _method_not_allowed("GET")
+            with world.lock:
+                return json_response(200, list(world.requests))
         if head == "webhooks" and len(parts) == 2 and parts[1] in ("build", "deliver"):
             if method != "POST":
                 return _method_not_allowed("POST")
@@ -214,10 +225,11 @@ class ControlAPI:
             raise SimError('kind must be "comment" or "message"')
         hide_author = body.get("hide_author", False)
         standalone = body.get("standalone", False)
-        if not isinstance(hide_author, bool) or not isinstance(standalone, bool):
-            raise SimError("hide_author and standalone must be true or false")
-        if standalone and platform != "x":
-            raise SimError("standalone mentions exist on x only")
+        mention = body.get("mention", True)
+        if not all(isinstance(flag, bool) for flag in (hide_author, standalone, mention)):
+            raise SimError("hide_author, standalone and mention must be true or false")
+        if (standalone or not mention) and platform != "x":
+            raise SimError("standalone and mention exist on x only")
         comment = self.world.add_comment(
             platform,
             body.get("account_id"),
@@ -228,6 +240,7 @@ class ControlAPI:
             created=body.get("created_time"),
             show_author=not hide_author,
             standalone=standalone,
+            mention=mention,
         )
         return json_response(200, comment.to_dict())
 

@@ -39,6 +39,7 @@ class Router:
     """Picks the API that serves a path."""
 
     def __init__(self, world: World) -> None:
+        self.world = world
         self.control = ControlAPI(world)
         self.graph = GraphAPI(world)
         self.linkedin = LinkedInAPI(world)
@@ -58,6 +59,9 @@ class Router:
         head = segments[0]
         if head == "_sim":
             return self.control.handle(request)
+        self.world.log_request(
+            request.method, request.path, request.query_string, request.header("Authorization")
+        )
         # X's "/2/" comes before Graph's unversioned numeric node ids.
         if head == "2":
             return self.x.handle(request)

@@ -23,6 +23,9 @@ from typing import Any
 from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
 from .timefmt import parse_time, utcnow
 
+# The Google Cloud project every simulated YouTube channel is read with unless one is named.
+DEFAULT_YOUTUBE_PROJECT = "sim-cloud-project"
+
 DEFAULT_CONFIG: dict[str, Any] = {
     # How long the "timeout" fault holds the answer back.
     "timeout_seconds": 3.0,
@@ -36,10 +39,22 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "x_rate_window_seconds": 900,
     # Only this many of the newest mentions can be read, as on X.
     "x_mentions_reachable": 800,
+    # X's field names: "post" (post.fields, referenced_posts: the current specification) or
+    # "tweet" (tweet.fields, referenced_tweets: the older documents).
+    "x_fields_naming": "post",
+    # LinkedIn: whether a top-level comment carries its `commentsSummary`.
+    "linkedin_comments_summary": True,
+    # YouTube: units a Google Cloud project may spend a day (shared by every channel the
+    # project's OAuth client or API key reads), and search.list's own daily bucket of calls.
     "youtube_daily_quota": 10_000,
-    "linkedin_versions": [
-        f"{year}{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)
-    ],
+    "youtube_daily_search_calls": 100,
+    # Graph answers code 1 "Please reduce the amount of data you're asking for" when the page
+    # sizes a request names (`limit` and every `.limit(n)`) add up to more than this. Meta
+    # publishes no threshold; this stands in for it.
+    "graph_max_request_items": 100_000,
+    # The LinkedIn-Version values accepted; None: those the version table (platforms/versions.py)
+    # lists as not sunset on the world's date.
+    "linkedin_versions": None,
     "request_log": False,
     # The fields of the app's own webhook settings (App Dashboard), per object: Meta delivers a
     # field only when both the app and the Page (its subscribed_apps) have it.
@@ -49,18 +64,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     },
 }
 
-# The permissions a simulated Page token carries unless the account is created with fewer.
-GRAPH_PERMISSIONS = {
-    "facebook": [
-        "pages_show_list", "pages_manage_metadata", "pages_read_engagement",
-        "pages_manage_engagement", "pages_read_user_content", "pages_manage_posts",
-        "pages_messaging",
-    ],
-    "instagram": [
-        "pages_show_list", "pages_manage_metadata", "pages_read_engagement", "instagram_basic",
-        "instagram_manage_comments", "instagram_manage_messages", "pages_messaging",
-    ],
-}  # fmt: skip
+# How many platform API requests the request log keeps (the oldest drop out).
+REQUEST_LOG_SIZE = 10_000
 
 # Sort keys for the numeric parts of ids, chosen to look like the platforms' own.
 _FB_OBJECT_BASE = 122_100_000_000_000_000
@@ -100,6 +105,14 @@ def handle_for(name: str, max_length: int = 30) -> str:
     return (text or "borger")[:max_length]
 
 
+def instagram_scoped_id(account_id: str) -> str:
+    """The Instagram-scoped id (IGSID) under which an Instagram professional account's own
+    comments appear in `from.id`: a number of its own, never the account's IG user id
+    (https://developers.facebook.com/docs/graph-api/changelog/ooc-changes/oct-20-2021)."""
+    digest = hashlib.sha256(f"igsid:{account_id}".encode()).hexdigest()
+    return str(10**16 + int(digest, 16) % (9 * 10**16))
+
+
 @dataclass(eq=False)
 class Author:
     """A citizen as one platform knows them."""
@@ -121,12 +134,21 @@ class Account:
     followers: int = 0
     username: str = ""
     api_key: str = ""
+    # YouTube: the Google Cloud project of the OAuth client and API key the account is read
+    # with; the daily quota is the project's, shared by all its channels.
+    project: str = ""
+    # Facebook/Instagram: whether the token carries the messaging permission (pages_messaging,
+    # instagram_manage_messages); without it conversations and the Send API are refused.
+    messaging_permission: bool = True
     # Instagram: the Facebook Page the professional account is linked to. Its Page token is the
     # account's token; Instagram direct messages are read and sent through this Page.
     page_id: str = ""
-    # The permissions the account's token was granted (Facebook and Instagram).
-    permissions: list[str] = field(default_factory=list)
     created: datetime = field(default_factory=utcnow)
+
+    @property
+    def scoped_id(self) -> str:
+        """Instagram: the IGSID the account's own comments carry in `from.id`."""
+        return instagram_scoped_id(self.id) if self.platform == "instagram" else ""
 
     @property
     def webhook_page(self) -> str:
@@ -152,10 +174,9 @@ class Account:
             data["urn"] = self.urn
         if self.platform == "youtube":
             data["api_key"] = self.api_key
+            data["project"] = self.project
         if self.platform == "instagram":
             data["page_id"] = self.page_id
-        if self.platform in GRAPH_PERMISSIONS:
-            data["permissions"] = list(self.permissions)
         return data
 
 
@@ -231,6 +252,11 @@ class Comment:
 
     def visible(self, now: datetime) -> bool:
         return not self.deleted and (self.visible_at is None or self.visible_at <= now)
+
+    @property
+    def scoped_id(self) -> str:
+        """Instagram: the IGSID the account's own comments carry in `from.id`."""
+        return instagram_scoped_id(self.id) if self.platform == "instagram" else ""
 
     @property
     def urn(self) -> str:
@@ -326,7 +352,7 @@ class CallStats:
         if account_id is not None:
             self.by_account[platform][account_id] += 1
 
-    def snapshot(self, quota: dict[str, int]) -> dict[str, Any]:
+    def snapshot(self, quota: dict[str, int], searches: dict[str, int]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for platform in PLATFORMS:
             entry: dict[str, Any] = {
@@ -335,7 +361,9 @@ class CallStats:
                 "accounts": dict(self.by_account[platform]),
             }
             if platform == "youtube":
+                # Per Google Cloud project, not per channel.
                 entry["quota_used"] = dict(quota)
+                entry["search_calls_used"] = dict(searches)
             result[platform] = entry
         result["total"] = sum(self.calls.values())
         return result
@@ -354,10 +382,13 @@ def validate_config(changes: Any) -> dict[str, Any]:
         if name not in DEFAULT_CONFIG:
             raise SimError(f"unknown config {name}; known: {', '.join(sorted(DEFAULT_CONFIG))}")
         if name == "linkedin_versions":
+            if value is None:
+                cleaned[name] = None
+                continue
             if not isinstance(value, list) or not all(
                 isinstance(item, str) and re.fullmatch(r"\d{6}", item) for item in value
             ):
-                raise _config_error(name, "a list of YYYYMM strings")
+                raise _config_error(name, "a list of YYYYMM strings, or null for the version table")
             cleaned[name] = list(value)
         elif name == "app_webhook_fields":
             if (
@@ -370,7 +401,11 @@ def validate_config(changes: Any) -> dict[str, Any]:
             ):
                 raise _config_error(name, 'an object {"page": [...], "instagram": [...]}')
             cleaned[name] = {"page": [], "instagram": [], **value}
-        elif name == "request_log":
+        elif name == "x_fields_naming":
+            if value not in ("post", "tweet"):
+                raise _config_error(name, '"post" or "tweet"')
+            cleaned[name] = value
+        elif name in ("request_log", "linkedin_comments_summary"):
             if not isinstance(value, bool):
                 raise _config_error(name, "true or false")
             cleaned[name] = value
@@ -418,13 +453,15 @@ class World:
             self.messages: dict[str, tuple[Conversation, Message]] = {}
             self.authors: dict[tuple[str, str], Author] = {}
             self.actions: list[dict[str, Any]] = []
+            # The platform API requests served while config request_log is on (newest last).
+            self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.faults = FaultBook()
             self.stats = CallStats()
             # Graph usage: timestamps of recent calls per (platform, account id).
             self.graph_calls: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
             # X rate limits: (token, endpoint group) -> [window end, calls in window].
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
-            # YouTube quota: account id -> [Pacific date, units used].
+            # YouTube quota: project -> [Pacific date, units used, search.list calls made].
             self.youtube_quota: dict[str, list[Any]] = {}
             # Page id -> the app's subscription on that Page: {"fields": [...], "since": time}.
             # A fresh world has none: the product switches webhooks on when it connects.
@@ -435,6 +472,17 @@ class World:
 
     def now(self) -> datetime:
         return self.clock() + self.clock_offset
+
+    def log_request(self, method: str, path: str, query: str, authorization: str | None) -> None:
+        """Keep what a platform API request looked like on the wire, while request_log is on:
+        its URL as sent and the scheme of its Authorization header (the token is left out)."""
+        with self.lock:
+            if not self.config.get("request_log"):
+                return
+            scheme = (authorization or "").strip().partition(" ")[0] or None
+            self.requests.append(
+                {"method": method, "path": path, "query": query, "authorization": scheme}
+            )
 
     def advance_clock(self, seconds: float) -> None:
         """Move the world's time on by `seconds`, as if they had passed: tests wait out a read
@@ -536,11 +584,6 @@ class World:
                 raise SimError("a LinkedIn organisation id is numeric")
             if self.account(platform, account_id) is not None:
                 raise SimError(f"{platform} account {account_id} already exists", 409)
-            permissions = spec.get("permissions", GRAPH_PERMISSIONS.get(platform, []))
-            if not isinstance(permissions, list) or not all(
-                isinstance(name, str) for name in permissions
-            ):
-                raise SimError("permissions must be a list of permission names")
             token = spec.get("token") or f"sim-{platform}-{self.token(24, 'token', platform, seq)}"
             if any(account.token == token for account in self.accounts.values()):
                 raise SimError("that token is already in use", 409)
@@ -554,9 +597,12 @@ class World:
                 username=str(spec.get("username") or default_username),
                 api_key=str(spec.get("api_key") or "")
                 or (f"AIza-sim-{self.token(20, 'key', seq)}" if platform == "youtube" else ""),
+                messaging_permission=spec.get("messaging_permission", True) is not False,
+                project=str(spec.get("project") or DEFAULT_YOUTUBE_PROJECT)
+                if platform == "youtube"
+                else "",
                 page_id=str(spec.get("page_id") or "")
                 or (str(100_000_000_000_000 + seq) if platform == "instagram" else ""),
-                permissions=list(permissions) if platform in GRAPH_PERMISSIONS else [],
                 created=self.now(),
             )
             self.accounts[(platform, account_id)] = account
@@ -733,10 +779,12 @@ class World:
         created: Any = None,
         show_author: bool = True,
         standalone: bool = False,
+        mention: bool = True,
     ) -> Comment:
         """Create a comment. `author_name` None means the account itself writes (a reply).
 
-        On X, `standalone` makes a mention that answers no tweet.
+        On X, `standalone` makes a mention that answers no tweet, and `mention=False` a reply
+        in the conversation whose text does not name the account.
         """
         if not isinstance(text, str) or not text.strip():
             raise SimError("message is required")
@@ -750,7 +798,7 @@ class World:
             author = self.author(platform, author_name.strip()) if author_name else None
             if platform == "x":
                 comment = self._new_tweet(
-                    account, text, author, moment, post_id, parent_id, standalone
+                    account, text, author, moment, post_id, parent_id, standalone, mention
                 )
             else:
                 post, parent = self._thread_target(platform, account, post_id, parent_id)
@@ -822,8 +870,10 @@ class World:
         post_id: str | None,
         parent_id: str | None,
         standalone: bool,
+        mention: bool = True,
     ) -> Comment:
-        """A tweet in a conversation: a citizen's mention of the account, or the account's reply."""
+        """A tweet in a conversation: a citizen's mention of the account, or the account's reply;
+        with `mention` False a citizen's tweet that leaves the account's handle out."""
         reply_to: Post | Comment | None
         if standalone:
             reply_to = None
@@ -837,9 +887,13 @@ class World:
                 raise SimError(f"no tweet {post_id} of X account {account.id}", 404)
         else:
             reply_to = self.newest_post("x", account.id)
-        if author is not None and f"@{account.username}".lower() not in text.lower():
+        handle = f"@{account.username}"
+        if not mention:
+            if standalone or handle.lower() in text.lower():
+                raise SimError("a post that is not a mention answers a tweet and names no account")
+        elif author is not None and handle.lower() not in text.lower():
             # A mention names the account; replies start with the handle, as X writes them.
-            text = f"@{account.username} {text}"
+            text = f"{handle} {text}"
         seq = self.next_seq()
         tweet_id = self._tweet_id()
         if reply_to is None:
@@ -989,5 +1043,7 @@ class World:
 
     def stats_snapshot(self) -> dict[str, Any]:
         with self.lock:
-            quota = {account_id: used for account_id, (_, used) in self.youtube_quota.items()}
-            return self.stats.snapshot(quota)
+            return self.stats.snapshot(
+                {project: spent[1] for project, spent in self.youtube_quota.items()},
+                {project: spent[2] for project, spent in self.youtube_quota.items()},
+            )

@@ -12,7 +12,7 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
-from .state import Comment, Conversation, Message, World
+from .state import Comment, Conversation, Message, World, instagram_scoped_id
 from .timefmt import epoch_ms, epoch_s
 
 
@@ -25,10 +25,16 @@ def _payload(comment: Comment, account_username: str, now: datetime) -> dict[str
     author = comment.author
     if comment.platform == "instagram":
         value: dict[str, Any] = {
+            # The account's own comment carries `self_ig_scoped_id`, as in the documented
+            # example (https://developers.facebook.com/docs/instagram-platform/self-messaging).
             "from": (
                 {"id": author.id, "username": author.username}
                 if author
-                else {"id": comment.account_id, "username": account_username}
+                else {
+                    "id": comment.account_id,
+                    "username": account_username,
+                    "self_ig_scoped_id": instagram_scoped_id(comment.account_id),
+                }
             ),
             "media": {"id": comment.post_id, "media_product_type": "FEED"},
             "id": comment.id,

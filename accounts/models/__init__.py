@@ -1,6 +1,6 @@
 """The registry's models: channels (channel.py), their platform connections (connection.py) and
-webhook subscriptions (webhooks.py), and the decision fields both kinds of request share
-(decisions.py)."""
+webhook subscriptions (webhooks.py), the decision fields both kinds of request share
+(decisions.py), and the warnings sent about platform API versions (versions.py)."""
 
 from .channel import (
     Channel,
@@ -18,10 +18,12 @@ from .channel import (
 )
 from .connection import AccountSnapshot, ChannelConnection, TokenStatus
 from .decisions import Decided, Decision
+from .versions import ApiVersionWarning, VersionStage
 from .webhooks import WebhookProblem, WebhookStatus, WebhookSubscription
 
 __all__ = [
     "AccountSnapshot",
+    "ApiVersionWarning",
     "Channel",
     "ChannelAdmin",
     "ChannelClosingRequest",
@@ -41,4 +43,5 @@ __all__ = [
     "WebhookProblem",
     "WebhookStatus",
     "WebhookSubscription",
+    "VersionStage",
 ]

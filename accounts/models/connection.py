@@ -37,6 +37,13 @@ class ChannelConnection(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     extra = models.JSONField(_("platform settings"), default=dict, blank=True)
+    # Set while the token lacks the messaging permission: comments are still polled, private
+    # messages are not, until `messaging_retry_at` or a reconnect.
+    messaging_unavailable_since = models.DateTimeField(
+        _("messages unavailable since"), null=True, blank=True
+    )
+    messaging_retry_at = models.DateTimeField(_("messages tried again"), null=True, blank=True)
+    messaging_error = models.TextField(_("why messages are unavailable"), blank=True)
 
     class Meta:
         verbose_name = _("channel connection")

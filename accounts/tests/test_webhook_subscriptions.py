@@ -63,7 +63,7 @@ def _listed(sim, platform, account=None):
     spec = account or ACCOUNTS[platform]
     page = spec.get("page_id") or spec["id"]
     answer = requests.get(
-        f"{sim.url}/v21.0/{page}/subscribed_apps",
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
         headers={"Authorization": f"Bearer {spec['token']}"},
         timeout=TIMEOUT,
     ).json()
@@ -142,7 +142,7 @@ def test_without_the_messaging_permission_the_feed_is_subscribed_and_the_page_sa
         {
             "platform": "facebook",
             "name": "Afdeling A",
-            "permissions": ["pages_show_list", "pages_manage_metadata"],
+            "messaging_permission": False,
         },
     )
     channel = org.channels["a"]

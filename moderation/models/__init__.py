@@ -25,9 +25,9 @@ __all__ = [
     "QueueItem",
     "QueueItemQuerySet",
 ]
-from .ingestion import OutboxKind, OutboxMessage, OutboxStatus  # noqa: E402
+from .ingestion import ApiQuotaDay, OutboxKind, OutboxMessage, OutboxStatus  # noqa: E402
 
-__all__ += ["OutboxKind", "OutboxMessage", "OutboxStatus"]
+__all__ += ["ApiQuotaDay", "OutboxKind", "OutboxMessage", "OutboxStatus"]
 from .counts import ChannelDay, OpenItemCount  # noqa: E402
 
 __all__ += ["ChannelDay", "OpenItemCount"]

@@ -83,3 +83,33 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.idempotency_key} ({self.status})"
+
+
+class ApiQuotaDay(models.Model):
+    """What the product spent of a platform's daily API quota on one day of that quota's own
+    clock (YouTube: a Pacific-time day, for the Google Cloud project all YouTube channels share).
+    Kept by the poller and the outbox; the polling budget and the channel page read it."""
+
+    platform = models.CharField(_("platform"), max_length=20)
+    day = models.DateField(_("quota day"))
+    units_read = models.PositiveIntegerField(_("units spent on reading"), default=0)
+    units_written = models.PositiveIntegerField(
+        _("units spent on replies and moderation"), default=0
+    )
+    polls = models.PositiveIntegerField(_("polls"), default=0)
+    # When the platform answered that the day's quota is spent: nothing more until it resets.
+    exhausted_at = models.DateTimeField(_("quota exhausted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API quota day")
+        verbose_name_plural = _("API quota days")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "day"], name="api_quota_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.platform} {self.day}"
+
+    @property
+    def units_used(self) -> int:
+        return self.units_read + self.units_written

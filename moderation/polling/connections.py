@@ -14,6 +14,8 @@ def platform_connection(connection):
         "timeout": getattr(settings, "PLATFORM_TIMEOUT_SECONDS", 10.0),
         "extra": dict(connection.extra or {}),
     }
+    if platform == "x":
+        overrides["extra"].setdefault("fields_naming", getattr(settings, "X_FIELDS_NAMING", "post"))
     version = {
         "facebook": getattr(settings, "FACEBOOK_GRAPH_VERSION", ""),
         "instagram": getattr(settings, "FACEBOOK_GRAPH_VERSION", ""),

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connections, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from ..models import ItemStatus, QueueItem
+from ..models import ItemStatus, OutboxKind, OutboxMessage, QueueItem
 from ..models.items import masked
 
 logger = logging.getLogger(__name__)
@@ -169,6 +169,7 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
         new = [fetched for key, fetched in unique.items() if key not in existing]
         if not new:
             return StoreResult(already_stored=len(existing))
+        new = _mark_our_replies(channel, new)
         if calculator is None and any(not f.from_account for f in new):
             calculator = deadline_calculator(channel)
         plan = _InsertPlan(connection)
@@ -182,6 +183,26 @@ def store_batch(channel, fetched_items, *, received_at=None, calculator=None) ->
         created_ids=sorted(stored.values()),
         already_stored=len(existing) + len(new) - len(stored),
     )
+
+
+def _mark_our_replies(channel, new):
+    """Items that are replies the outbox sent are the account's own, whatever the platform's
+    author field says (an Instagram comment names its author by an Instagram-scoped id, never
+    by the account's id)."""
+    candidates = [fetched.external_id for fetched in new if not fetched.from_account]
+    if not candidates:
+        return new
+    ours = set(
+        OutboxMessage.objects.filter(
+            channel=channel, kind=OutboxKind.REPLY, result_external_id__in=candidates
+        ).values_list("result_external_id", flat=True)
+    )
+    if not ours:
+        return new
+    return [
+        replace(fetched, from_account=True) if fetched.external_id in ours else fetched
+        for fetched in new
+    ]
 
 
 def _count_new(channel, new, stored) -> None:

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ChannelConnection, ChannelStatus, TokenStatus
+from accounts.models import ChannelConnection, TokenStatus
 from platforms.errors import NeedsReconnectError, PlatformError, ThrottledError
 
 from ..intake import on_new_items
+from . import availability, quota
 from .connections import adapter_for
 from .ingest import store_batch
+from .pollable import POLLABLE_TOKENS, POLLED_STATUSES, interval, pollable
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,6 @@ TRANSIENT = "transient"
 RECONNECT = "needs_reconnect"
 
 MAX_BACKOFF = timedelta(minutes=30)
-POLLABLE_TOKENS = (TokenStatus.VALID, TokenStatus.UNTESTED)
-POLLED_STATUSES = (ChannelStatus.ACTIVE, ChannelStatus.DORMANT)
 
 
 @dataclass(frozen=True)
@@ -47,22 +47,8 @@ class PollOutcome:
     created_ids: tuple = ()
 
 
-def interval() -> timedelta:
-    return timedelta(seconds=getattr(settings, "POLL_INTERVAL_SECONDS", 60))
-
-
 def first_import_days() -> int:
     return getattr(settings, "FIRST_IMPORT_DAYS", 14)
-
-
-def pollable():
-    """Connections that poll at all: enabled, with a usable token, on an active channel."""
-    return ChannelConnection.objects.filter(
-        polling_enabled=True,
-        token_status__in=POLLABLE_TOKENS,
-        # Dormant pages are polled too: a new own post is what brings them back to active.
-        channel__status__in=POLLED_STATUSES,
-    )
 
 
 def not_paused(now):
@@ -136,11 +122,25 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
             or (connection.paused_until is not None and connection.paused_until > now)
         ):
             return PollOutcome(SKIPPED)
+        platform = connection.channel.platform
+        if platform == quota.YOUTUBE:
+            budget = quota.youtube_budget(now)
+            if budget.spent:
+                return _pause_for_quota(connection, budget, now)
         since = now - timedelta(days=first_import_days())
+        asks_messages = availability.try_messages(connection, now)
+        if availability.wants_messages(connection) and not asks_messages:
+            # Only for this poll's adapter; `extra` is not saved.
+            connection.extra = {**connection.extra, "messaging": False}
         adapter = adapter_factory(connection)
         try:
             with adapter:
-                result = adapter.fetch_new(connection.cursor or None, since)
+                try:
+                    result = adapter.fetch_new(connection.cursor or None, since)
+                except PlatformError as exc:
+                    quota.record_spent(platform, adapter, polls=1, error=exc, now=now)
+                    raise
+                quota.record_spent(platform, adapter, polls=1, now=now)
         except ThrottledError as exc:
             wait = exc.resume_at - now
             connection.paused_until = exc.resume_at + pause_jitter(wait)
@@ -181,7 +181,7 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
                 )
             connection.cursor = result.new_cursor
             connection.last_polled_at = now
-            connection.next_poll_at = now + interval()
+            connection.next_poll_at = now + quota.poll_interval(platform, now)
             connection.paused_until = None
             connection.consecutive_failures = 0
             connection.last_error = ""
@@ -193,6 +193,8 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
                 "consecutive_failures",
                 "last_error",
             ]
+            if asks_messages:
+                fields += availability.record_outcome(connection, result.messaging_unavailable, now)
             if connection.token_status == TokenStatus.UNTESTED:
                 # A successful poll proves the token as well as a test would.
                 connection.token_status = TokenStatus.VALID
@@ -213,6 +215,19 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
 
         send_reconnect_notice(connection.channel)
     return outcome
+
+
+def _pause_for_quota(connection, budget, now) -> PollOutcome:
+    """The project's YouTube quota is spent for today: wait for the reset, without a call."""
+    connection.paused_until = budget.resets_at + pause_jitter(budget.resets_at - now)
+    connection.next_poll_at = connection.paused_until
+    connection.last_error = (
+        "the YouTube Data API quota of the Google Cloud project is spent for today "
+        f"({budget.used} of {budget.quota} units); polling resumes after midnight Pacific time"
+    )
+    connection.save(update_fields=["paused_until", "next_poll_at", "last_error"])
+    logger.info("channel %s waits for the YouTube quota reset", connection.pk)
+    return PollOutcome(THROTTLED)
 
 
 def _audit_reconnect(connection, exc):

@@ -58,7 +58,7 @@ def subscribe_page(sim, platform, fields="feed"):
     spec = ACCOUNTS[platform]
     page = spec.get("page_id") or spec["id"]
     response = requests.post(
-        f"{sim.url}/v21.0/{page}/subscribed_apps",
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
         data={"subscribed_fields": fields},
         headers={"Authorization": f"Bearer {spec['token']}"},
         timeout=TIMEOUT,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import TokenStatus
 from audit.models import AuditEntry
 from moderation import outbox
 from moderation.models import OutboxMessage, OutboxStatus, QueueItem
@@ -157,6 +158,47 @@ def test_an_expired_token_fails_the_write_at_once(org, facebook, sim):
     assert message.attempts == 1
     assert "190" in message.last_error
     assert sim_actions(sim, platform="facebook", kind="delete") == []
+    assert AuditEntry.objects.filter(action="outbox.failed", item=item).count() == 1
+
+
+def test_a_reply_x_does_not_allow_fails_for_good_and_the_channel_stays_connected(org, sim):
+    # X takes programmatic replies only to posts that mentioned or quoted the account; the
+    # simulator answers a reply elsewhere with X's 403. One write fails, nothing else does.
+    channel = make_channel(org, "x")
+    connection = connect(channel)
+    mention = add_comment(sim, "x", "Hvornår åbner skøjtebanen?", author="Borger 17")
+    aside = add_comment(
+        sim,
+        "x",
+        "Den åbner vist i morgen",
+        author="Borger 18",
+        parent_id=mention["id"],
+        mention=False,
+    )
+    item = QueueItem.objects.create(
+        channel=channel,
+        platform="x",
+        external_id=aside["id"],
+        kind="mention",
+        author_name="@borger_18",
+        text="Den åbner vist i morgen",
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        received_at=datetime(2026, 11, 20, 9, 1, tzinfo=UTC),
+    )
+    message = outbox.enqueue_reply(
+        item, "Den åbner lørdag.", acting_user=org.users["comms"], idempotency_key="x-1"
+    )
+
+    assert outbox.deliver(message.pk) == OutboxStatus.FAILED
+
+    message.refresh_from_db()
+    connection.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 1
+    assert message.next_attempt_at is None
+    assert "X does not allow this reply" in message.last_error
+    assert connection.token_status == TokenStatus.VALID
+    assert sim_actions(sim, platform="x", kind="reply") == []
     assert AuditEntry.objects.filter(action="outbox.failed", item=item).count() == 1
 
 

@@ -1,7 +1,7 @@
 """The LinkedIn adapter against the simulator: the organisation's notifications as the signal
 of new comments (one call when idle), offset paging per post, nested replies found through
-their thread's count, the periodic count sweep as the safety net, version and token errors,
-replies and deletes (no hiding)."""
+their thread's count or, without one, by reading the threads within a budget, the periodic
+count sweep as the safety net, version and token errors, replies and deletes (no hiding)."""
 
 from __future__ import annotations
 
@@ -120,6 +120,75 @@ def test_a_new_reply_on_an_old_thread_is_found(sim, clock, make_adapter):
     # The notifications, the post's comments (and the empty page LinkedIn's total, which counts
     # replies too, leads to), the thread's replies.
     assert second.calls_made == 4
+
+
+def without_comments_summary(sim):
+    sim.post("config", {"linkedin_comments_summary": False})
+
+
+def test_without_comments_summary_a_new_reply_is_found_in_its_thread(sim, clock, make_adapter):
+    # The comment listing need not carry commentsSummary: the thread under the comment's own
+    # URN ("Get Comments on Comments") is read instead, newest thread first, until the reply
+    # the notification named is found.
+    without_comments_summary(sim)
+    adapter = make_adapter("linkedin")
+    older, top = seed(sim, clock, 2, minutes_ago=600)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    reply = sim.comment("linkedin", "Gælder det også deltid?", parent_id=top)
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    [item] = second.items
+    assert item.external_id == reply["id"]
+    assert item.kind == "reply"
+    assert item.parent_external_id == top
+    # The notifications, the post's comments and the empty page after them, the newest
+    # thread (where the reply is); the older thread is not read.
+    assert second.calls_made == 4
+    assert set(second.new_cursor["probed"]) == {older, top}
+
+
+def test_without_comments_summary_a_new_top_level_comment_reads_no_thread(sim, clock, make_adapter):
+    without_comments_summary(sim)
+    adapter = make_adapter("linkedin")
+    seed(sim, clock, 3, minutes_ago=600)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+
+    comment = sim.comment("linkedin", "Er der stadig plads på holdet?")
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    assert [item.external_id for item in second.items] == [comment["id"]]
+    assert second.calls_made == 2  # the notifications, the post's comments
+
+
+def test_without_comments_summary_threads_are_read_within_the_budget(sim, clock, make_adapter):
+    # A reply the notifications do not tell about (the sweep sees the post's count move) on
+    # the oldest of four threads: two threads a read, never-read first (newest first), then
+    # those read longest ago.
+    without_comments_summary(sim)
+    adapter = make_adapter("linkedin", reply_probe_budget=2, sweep_minutes=0)
+    first_thread, second_thread, third_thread, fourth_thread = seed(sim, clock, 4)
+    first = adapter.fetch_new(None, since=clock.now - DAY)
+    clock.now += timedelta(minutes=10)
+    sim.post("faults", {"platform": "linkedin", "kind": "no_notification"})
+    reply = sim.comment("linkedin", "Og om søndagen?", parent_id=first_thread)
+
+    second = adapter.fetch_new(first.new_cursor, since=clock.now - DAY)
+
+    # The first read took the two newest threads; this one the two never read.
+    assert set(first.new_cursor["probed"]) == {fourth_thread, third_thread}
+    assert [item.external_id for item in second.items] == [reply["id"]]
+    assert set(second.new_cursor["probed"]) == {
+        first_thread,
+        second_thread,
+        third_thread,
+        fourth_thread,
+    }
+    # The notifications, the posts, their counts, the post's comments and the empty page
+    # after them (the total counts the reply), two threads.
+    assert second.calls_made == 7
 
 
 def test_a_comment_on_a_post_older_than_the_window_is_found(sim, clock, make_adapter):

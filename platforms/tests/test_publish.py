@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from platforms.config import connection_for
+from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION, connection_for
 from platforms.errors import (
     BadDataError,
     NeedsReconnectError,
@@ -260,7 +260,7 @@ def canned_adapter(server, platform, account_id="100"):
 
 
 def test_facebook_posts_the_message_to_the_page_feed_with_the_string_true(canned):
-    canned.answer("POST", "/v21.0/100/feed", Canned(body={"id": "100_555"}))
+    canned.answer("POST", f"/{GRAPH_VERSION}/100/feed", Canned(body={"id": "100_555"}))
     with canned_adapter(canned, "facebook") as adapter:
         result = adapter.publish(NOTICE, idempotency_key="k")
 
@@ -268,11 +268,12 @@ def test_facebook_posts_the_message_to_the_page_feed_with_the_string_true(canned
     form = parse_qs(canned.seen[0].body.decode())
     assert form["message"] == [NOTICE]
     assert form["published"] == ["true"]  # form-encoded: never Python's "True"
-    assert form["access_token"] == ["tok"]
+    assert "access_token" not in form  # the token travels in the header
+    assert canned.seen[0].headers["Authorization"] == "Bearer tok"
 
 
 def test_facebook_success_without_an_id_is_bad_data_with_an_unknown_outcome(canned):
-    canned.answer("POST", "/v21.0/100/feed", Canned(body={"success": True}))
+    canned.answer("POST", f"/{GRAPH_VERSION}/100/feed", Canned(body={"success": True}))
     with canned_adapter(canned, "facebook") as adapter, pytest.raises(BadDataError) as caught:
         adapter.publish(NOTICE, idempotency_key="k")
 
@@ -291,7 +292,7 @@ def test_linkedin_posts_a_public_main_feed_post_and_reads_the_urn_header(canned)
 
     assert result.external_id == "urn:li:share:7001"
     seen = canned.seen[0]
-    assert seen.headers["LinkedIn-Version"] == "202410"
+    assert seen.headers["LinkedIn-Version"] == LINKEDIN_VERSION
     assert seen.headers["X-Restli-Protocol-Version"] == "2.0.0"
     assert seen.headers["Authorization"] == "Bearer tok"
     assert json.loads(seen.body) == {

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import facebook
 import pytest
 
-from platforms.config import connection_for
+from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION, connection_for
 from platforms.errors import BadDataError
 from platforms.registry import get_adapter
 from platforms.tests.canned import Canned, CannedServer
@@ -66,7 +66,7 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
     # Graph leaves an empty nested edge out; `updated_time` then tells which posts to read.
     server.answer(
         "GET",
-        "/v21.0/100",
+        f"/{GRAPH_VERSION}/100",
         Canned(
             body={
                 "id": "100",
@@ -87,13 +87,15 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
             }
         ),
     )
-    server.answer("GET", "/v21.0/100_1/comments", Canned(body={"data": [comment("1_5", 20)]}))
+    server.answer(
+        "GET", f"/{GRAPH_VERSION}/100_1/comments", Canned(body={"data": [comment("1_5", 20)]})
+    )
     adapter = make("facebook")
 
     result = adapter.fetch_new(None, since=SINCE)
 
     assert [item.external_id for item in result.items] == ["1_5"]
-    assert server.paths() == ["/v21.0/100", "/v21.0/100_1/comments"]
+    assert server.paths() == [f"/{GRAPH_VERSION}/100", f"/{GRAPH_VERSION}/100_1/comments"]
     follow_up = server.seen[1].query
     assert follow_up["filter"] == "stream"
     assert follow_up["order"] == "chronological"
@@ -104,7 +106,7 @@ def test_facebook_reads_only_posts_active_since_the_cutoff_when_the_nested_edge_
 def test_facebook_keeps_the_page_when_one_comment_is_broken(server, make):
     server.answer(
         "GET",
-        "/v21.0/100",
+        f"/{GRAPH_VERSION}/100",
         Canned(
             body={
                 "id": "100",
@@ -152,7 +154,7 @@ def test_facebook_keeps_the_page_when_one_comment_is_broken(server, make):
     ],
 )
 def test_facebook_an_expanded_edge_without_a_data_list_is_bad_data(server, make, node):
-    server.answer("GET", "/v21.0/100", Canned(body=node))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=node))
     adapter = make("facebook", messaging=True)
 
     with pytest.raises(BadDataError):
@@ -171,7 +173,7 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
     older = {**message, "id": "m_0", "created_time": graph_time(NOW - timedelta(minutes=8))}
     server.answer(
         "GET",
-        "/v21.0/100",
+        f"/{GRAPH_VERSION}/100",
         Canned(
             body={
                 "id": "100",
@@ -183,7 +185,7 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
                             "comments": {"data": [comment("1_1", 5)]},
                         }
                     ],
-                    "paging": {"next": f"{server.url}/v21.0/100/feed?limit=50&after=A"},
+                    "paging": {"next": f"{server.url}/{GRAPH_VERSION}/100/feed?limit=50&after=A"},
                 },
                 "conversations": {
                     "data": [
@@ -193,18 +195,20 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
                             "link": "/100/inbox/1/",
                             "messages": {
                                 "data": [message],
-                                "paging": {"next": f"{server.url}/v21.0/t_1/messages?after=M"},
+                                "paging": {
+                                    "next": f"{server.url}/{GRAPH_VERSION}/t_1/messages?after=M"
+                                },
                             },
                         }
                     ],
-                    "paging": {"next": f"{server.url}/v21.0/100/conversations?after=C"},
+                    "paging": {"next": f"{server.url}/{GRAPH_VERSION}/100/conversations?after=C"},
                 },
             }
         ),
     )
-    server.answer("GET", "/v21.0/100/feed", Canned(body={"data": []}))
-    server.answer("GET", "/v21.0/t_1/messages", Canned(body={"data": [older]}))
-    server.answer("GET", "/v21.0/100/conversations", Canned(body={"data": []}))
+    server.answer("GET", f"/{GRAPH_VERSION}/100/feed", Canned(body={"data": []}))
+    server.answer("GET", f"/{GRAPH_VERSION}/t_1/messages", Canned(body={"data": [older]}))
+    server.answer("GET", f"/{GRAPH_VERSION}/100/conversations", Canned(body={"data": []}))
     adapter = make("facebook", messaging=True)
 
     # When it is fetched
@@ -212,7 +216,7 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
 
     # Then one call asked for both edges, and each stream paged on from its own next link
     first = server.seen[0]
-    assert first.path == "/v21.0/100"
+    assert first.path == f"/{GRAPH_VERSION}/100"
     cutoff = str(int(SINCE.timestamp()))
     horizon = str(int((NOW - timedelta(days=30)).timestamp()))
     assert first.query["fields"] == (
@@ -223,10 +227,10 @@ def test_facebook_reads_feed_and_conversations_in_one_node_call(server, make):
         "messages.limit(50){id,message,from,to,created_time}}"
     )
     assert server.paths() == [
-        "/v21.0/100",
-        "/v21.0/100/feed",
-        "/v21.0/t_1/messages",
-        "/v21.0/100/conversations",
+        f"/{GRAPH_VERSION}/100",
+        f"/{GRAPH_VERSION}/100/feed",
+        f"/{GRAPH_VERSION}/t_1/messages",
+        f"/{GRAPH_VERSION}/100/conversations",
     ]
     assert server.seen[1].query["after"] == "A"
     assert sorted(item.external_id for item in result.items) == ["1_1", "m_0", "m_1"]
@@ -239,7 +243,7 @@ def test_facebook_without_messaging_expands_only_the_feed_and_keeps_the_messages
     server, make
 ):
     # Graph leaves an empty edge out of the node altogether
-    server.answer("GET", "/v21.0/100", Canned(body={"id": "100"}))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body={"id": "100"}))
     adapter = make("facebook")
     kept = {"time": (NOW - timedelta(days=2)).isoformat(), "seen": {}}
 
@@ -253,7 +257,7 @@ def test_facebook_without_messaging_expands_only_the_feed_and_keeps_the_messages
 
 
 def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(server, make):
-    server.answer("GET", "/v21.0/100", Canned(body={"id": "100", "name": "Side"}))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body={"id": "100", "name": "Side"}))
     global_before = facebook.FACEBOOK_GRAPH_URL
     other = make("facebook")
     elsewhere_connection = connection_for("facebook", "1", "tok", base_url="http://127.0.0.1:9")
@@ -263,11 +267,13 @@ def test_facebook_sessions_rewrite_the_base_url_without_touching_the_sdk_global(
     assert global_before == facebook.FACEBOOK_GRAPH_URL
     assert elsewhere.client.session.base_url == "http://127.0.0.1:9"
     elsewhere.close()
-    assert server.seen[0].query["access_token"] == "tok"
+    # The SDK writes the token into the query string; it travels in the header instead.
+    assert "access_token" not in server.seen[0].query
+    assert server.seen[0].headers["Authorization"] == "Bearer tok"
 
 
 def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
-    server.answer("POST", "/v21.0/1_2", Canned(body={"success": True}))
+    server.answer("POST", f"/{GRAPH_VERSION}/1_2", Canned(body={"success": True}))
     facebook_adapter = make("facebook")
     instagram_adapter = make("instagram")
 
@@ -281,11 +287,12 @@ def test_graph_moderation_writes_send_the_strings_true_and_false(server, make):
         (["false"], None),
         (None, ["true"]),
     ]
-    assert all(form["access_token"] == ["tok"] for form in forms)
+    assert all("access_token" not in form for form in forms)
+    assert all(seen.headers["Authorization"] == "Bearer tok" for seen in server.seen)
 
 
 def test_facebook_usage_is_unknown_without_headers(server, make):
-    server.answer("GET", "/v21.0/100", Canned(body={"id": "100"}))
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body={"id": "100"}))
     adapter = make("facebook")
 
     result = adapter.fetch_new(None, since=SINCE)
@@ -306,12 +313,13 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
         "comments_count": 3,
         "comments": {"data": [top]},
     }
-    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [media]}))
+    node = {"id": "100", "username": "fjordby", "media": {"data": [media]}}
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=node))
     replies = [
         {"id": f"r{n}", "text": "svar", "timestamp": graph_time(NOW - timedelta(minutes=n))}
         for n in (2, 1)
     ]
-    server.answer("GET", "/v21.0/c1/replies", Canned(body={"data": replies}))
+    server.answer("GET", f"/{GRAPH_VERSION}/c1/replies", Canned(body={"data": replies}))
     adapter = make("instagram")
 
     result = adapter.fetch_new(None, since=SINCE)
@@ -321,24 +329,27 @@ def test_instagram_asks_for_replies_the_count_says_it_has_not_seen(server, make)
         ("r2", "c1"),
         ("r1", "c1"),
     ]
-    assert server.paths() == ["/v21.0/100/media", "/v21.0/c1/replies"]
+    assert server.paths() == [f"/{GRAPH_VERSION}/100", f"/{GRAPH_VERSION}/c1/replies"]
     fields = server.seen[0].query["fields"]
-    assert fields.startswith("id,timestamp,permalink,comments_count,comments.limit(50){")
+    assert fields.startswith(
+        "username,media.limit(50){id,timestamp,permalink,comments_count,comments.limit(50){"
+    )
 
 
 def test_instagram_reads_the_comments_edge_when_the_count_says_it_left_some_out(server, make):
     # Graph leaves an empty nested edge out; with a positive count, the edge itself is asked.
     counted = {"id": "m1", "timestamp": graph_time(NOW), "comments_count": 1}
     empty = {"id": "m2", "timestamp": graph_time(NOW), "comments_count": 0}
-    server.answer("GET", "/v21.0/100/media", Canned(body={"data": [counted, empty]}))
+    node = {"id": "100", "username": "fjordby", "media": {"data": [counted, empty]}}
+    server.answer("GET", f"/{GRAPH_VERSION}/100", Canned(body=node))
     late = {"id": "c9", "text": "sent", "timestamp": graph_time(NOW - timedelta(minutes=1))}
-    server.answer("GET", "/v21.0/m1/comments", Canned(body={"data": [late]}))
+    server.answer("GET", f"/{GRAPH_VERSION}/m1/comments", Canned(body={"data": [late]}))
     adapter = make("instagram")
 
     result = adapter.fetch_new(None, since=SINCE)
 
     assert [item.external_id for item in result.items] == ["c9"]
-    assert server.paths() == ["/v21.0/100/media", "/v21.0/m1/comments"]
+    assert server.paths() == [f"/{GRAPH_VERSION}/100", f"/{GRAPH_VERSION}/m1/comments"]
 
 
 # -- X --------------------------------------------------------------------------------------
@@ -465,6 +476,12 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
             }
         ),
     )
+    # The listing gives no reply counts (commentsSummary), so the comment's thread is read.
+    server.answer(
+        "GET",
+        "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A1%2C9%29/comments",
+        Canned(body={"elements": [], "paging": {"start": 0, "count": 100, "total": 0}}),
+    )
     adapter = make("linkedin", account_id="555")
 
     result = adapter.fetch_new(None, since=SINCE)
@@ -472,7 +489,7 @@ def test_linkedin_sends_its_headers_and_encodes_urns(server, make):
     assert [item.external_id for item in result.items] == ["urn:li:comment:(urn:li:share:1,9)"]
     assert [reason for _, reason in result.skipped] == ["comment without a readable created time"]
     for seen in server.seen:
-        assert seen.headers["LinkedIn-Version"] == "202410"
+        assert seen.headers["LinkedIn-Version"] == LINKEDIN_VERSION
         assert seen.headers["X-Restli-Protocol-Version"] == "2.0.0"
         assert seen.headers["Authorization"] == "Bearer tok"
     # Rest.li structure unencoded, the URN inside a query value encoded once.
@@ -551,9 +568,10 @@ def test_linkedin_reads_the_posts_its_notifications_name(server, make):
 
 
 def test_linkedin_reply_body_is_json_with_actor_object_and_parent(server, make):
+    # A nested comment is created under the parent comment's URN.
     server.answer(
         "POST",
-        "/rest/socialActions/urn%3Ali%3Ashare%3A1/comments",
+        "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A1%2C9%29/comments",
         Canned(status=201, body=None, headers={"x-restli-id": "77"}),
     )
     adapter = make("linkedin", account_id="555")

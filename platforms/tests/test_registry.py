@@ -18,8 +18,8 @@ def test_real_api_connections_use_the_documented_hosts_and_versions():
     x = connection_for("x", "789", "tok")
     youtube = connection_for("youtube", "UCabc", "tok")
 
-    assert (facebook.base_url, facebook.api_version) == ("https://graph.facebook.com", "v21.0")
-    assert (linkedin.base_url, linkedin.api_version) == ("https://api.linkedin.com/rest", "202410")
+    assert (facebook.base_url, facebook.api_version) == ("https://graph.facebook.com", "v25.0")
+    assert (linkedin.base_url, linkedin.api_version) == ("https://api.linkedin.com/rest", "202607")
     assert x.base_url == "https://api.x.com"
     assert youtube.base_url == "https://www.googleapis.com"
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from platforms.config import connection_for
+from platforms.config import GRAPH_VERSION, connection_for
 from platforms.errors import BadDataError, NeedsReconnectError, ThrottledError
 from platforms.registry import get_adapter
 from platforms.subscriptions import confirmed, fields_of
@@ -18,6 +18,7 @@ from simulator.demo import DEFAULT_ACCOUNTS
 from simulator.server import start_simulator
 
 ACCOUNTS = {spec["platform"]: spec for spec in DEFAULT_ACCOUNTS}
+EDGE = f"/{GRAPH_VERSION}/100/subscribed_apps"
 
 # https://developers.facebook.com/docs/pages-api/webhooks-for-pages ("Install Your App"):
 # the sample answers of POST and GET /{page-id}/subscribed_apps.
@@ -104,8 +105,8 @@ def _adapter(platform, base_url, account_id="100", token="tok", **extra):
 
 def test_the_documentation_answers_make_a_subscription_of_the_fields_asked(canned):
     # Given a Graph API that answers as the Webhooks for Pages guide shows
-    canned.answer("POST", "/v21.0/100/subscribed_apps", Canned(body=DOCS_POST_ANSWER))
-    canned.answer("GET", "/v21.0/100/subscribed_apps", Canned(body=DOCS_GET_ANSWER))
+    canned.answer("POST", EDGE, Canned(body=DOCS_POST_ANSWER))
+    canned.answer("GET", EDGE, Canned(body=DOCS_GET_ANSWER))
 
     with _adapter("facebook", canned.url, messaging=True) as adapter:
         result = adapter.subscribe_webhooks()
@@ -120,11 +121,11 @@ def test_the_documentation_answers_make_a_subscription_of_the_fields_asked(canne
 def test_without_the_messaging_permission_the_feed_is_subscribed_and_the_rest_named(canned):
     canned.answer(
         "POST",
-        "/v21.0/100/subscribed_apps",
+        EDGE,
         Canned(status=403, body=MISSING_MESSAGING),
         Canned(body={"success": True}),
     )
-    canned.answer("GET", "/v21.0/100/subscribed_apps", Canned(body={"data": []}))
+    canned.answer("GET", EDGE, Canned(body={"data": []}))
 
     with _adapter("facebook", canned.url, messaging=True) as adapter:
         result = adapter.subscribe_webhooks()
@@ -141,19 +142,19 @@ def test_without_the_messaging_permission_the_feed_is_subscribed_and_the_rest_na
 
 def test_a_missing_page_permission_and_throttling_are_raised(canned):
     no_metadata = {"error": {**MISSING_MESSAGING["error"], "message": "(#200) feed needs more"}}
-    canned.answer("POST", "/v21.0/100/subscribed_apps", Canned(status=403, body=no_metadata))
+    canned.answer("POST", EDGE, Canned(status=403, body=no_metadata))
     with _adapter("facebook", canned.url) as adapter, pytest.raises(NeedsReconnectError):
         adapter.subscribe_webhooks()
 
     throttled = {"error": {"message": "Too many calls", "code": 80001, "type": "OAuthException"}}
-    canned.answer("POST", "/v21.0/100/subscribed_apps", Canned(status=400, body=throttled))
+    canned.answer("POST", EDGE, Canned(status=400, body=throttled))
     with _adapter("facebook", canned.url) as adapter, pytest.raises(ThrottledError):
         adapter.subscribe_webhooks()
 
 
 def test_an_unconfirmed_answer_is_not_a_subscription(canned):
-    canned.answer("POST", "/v21.0/100/subscribed_apps", Canned(body={"success": False}))
-    canned.answer("DELETE", "/v21.0/100/subscribed_apps", Canned(body={"id": "100"}))
+    canned.answer("POST", EDGE, Canned(body={"success": False}))
+    canned.answer("DELETE", EDGE, Canned(body={"id": "100"}))
 
     with _adapter("facebook", canned.url) as adapter:
         with pytest.raises(BadDataError):
@@ -183,7 +184,7 @@ def _listed(sim, platform):
     spec = ACCOUNTS[platform]
     page = spec.get("page_id") or spec["id"]
     answer = requests.get(
-        f"{sim.url}/v21.0/{page}/subscribed_apps",
+        f"{sim.url}/{GRAPH_VERSION}/{page}/subscribed_apps",
         headers={"Authorization": f"Bearer {spec['token']}"},
         timeout=5,
     ).json()

@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 
 from platforms.errors import (
+    ActionNotAllowedError,
     BadDataError,
     NeedsReconnectError,
     NotSupportedError,
+    PlatformError,
     ThrottledError,
     TransientError,
     WriteRejectedError,
@@ -221,6 +223,67 @@ def test_reply_hide_and_unhide_reach_the_platform(sim, clock, make_adapter):
         ("unhide", mention["id"]),
     ]
     assert reply.external_id == sim.actions(kind="reply")[0]["result_id"]
+
+
+def test_a_reply_x_does_not_allow_fails_for_good_and_leaves_the_channel_alone(
+    sim, clock, make_adapter
+):
+    # X takes programmatic replies only to posts that mentioned or quoted the account
+    # (X Developers, 2026-02-24). A citizen answering another citizen in our conversation
+    # without naming us cannot be answered through the API.
+    adapter = make_adapter("x")
+    mention = sim.comment("x", "Hvornår åbner skøjtebanen?")
+    aside = sim.comment("x", "Den åbner vist i morgen", parent_id=mention["id"], mention=False)
+
+    with pytest.raises(ActionNotAllowedError) as refused:
+        adapter.reply(aside["id"], "Den åbner lørdag kl. 10.", idempotency_key="a")
+
+    assert refused.value.code == "x_reply_not_allowed"
+    assert refused.value.message == "X does not allow this reply"
+    assert refused.value.status == 403
+    assert refused.value.raw["detail"].startswith("Reply to this conversation is not allowed")
+    assert not isinstance(refused.value, TransientError | NeedsReconnectError)
+    assert adapter.calls_made == 1  # no retry inside the adapter
+    assert sim.actions(platform="x") == []
+    # The mention itself can still be answered: the channel is fine.
+    adapter.reply(mention["id"], "Lørdag kl. 10.", idempotency_key="b")
+    assert [a["target_id"] for a in sim.actions(kind="reply")] == [mention["id"]]
+
+
+@pytest.mark.parametrize("naming", ["post", "tweet"])
+def test_the_configured_field_names_are_sent_and_answers_read(sim, clock, make_adapter, naming):
+    # The simulator takes only one flavour, as configured; the adapter sends the flavour its
+    # connection names and reads the answer's references in either shape.
+    sim.post("config", {"x_fields_naming": naming})
+    adapter = make_adapter("x", fields_naming=naming)
+    mention = sim.comment("x", "Må man grille i parken?")
+    own = adapter.reply(mention["id"], "Ja, på grillpladserne.", idempotency_key="g")
+    reply_to_us = sim.comment("x", "Tak!", parent_id=own.external_id)
+
+    result = adapter.fetch_new(None, since=clock.now - timedelta(days=1))
+    found = adapter.find_own_reply(mention["id"], "Ja, på grillpladserne.")
+    figures = adapter.fetch_account_figures(clock.now - timedelta(days=30), clock.now)
+
+    by_id = {item.external_id: item for item in result.items}
+    assert by_id[reply_to_us["id"]].parent_external_id == own.external_id
+    assert by_id[reply_to_us["id"]].author_name == "@borger_17"
+    assert found is not None and found.external_id == own.external_id
+    assert figures.followers is not None
+
+
+def test_an_adapter_with_the_other_field_names_is_refused_by_the_simulator(
+    sim, clock, make_adapter
+):
+    sim.post("config", {"x_fields_naming": "tweet"})
+    adapter = make_adapter("x")  # the current specification's names, the default
+    with pytest.raises(PlatformError) as refused:
+        adapter.fetch_new(None, since=clock.now - timedelta(days=1))
+    assert refused.value.status == 400
+
+
+def test_an_unknown_field_naming_is_a_configuration_error(sim, make_adapter):
+    with pytest.raises(ValueError, match="fields naming"):
+        make_adapter("x", fields_naming="tweets")
 
 
 def test_a_standalone_mention_starts_its_own_thread_and_cannot_be_hidden(sim, clock, make_adapter):

@@ -217,3 +217,21 @@ def test_test_connection(sim, clock, make_adapter):
         "account_id": sim.account("youtube")["id"],
         "name": "Fjordby Kommune",
     }
+
+
+def test_the_adapter_counts_the_quota_units_it_spends(sim, clock, make_adapter):
+    # https://developers.google.com/youtube/v3/determine_quota_cost: a list costs 1 unit,
+    # comments.insert and comments.setModerationStatus 50 each; the simulator charges the same.
+    adapter = make_adapter("youtube")
+    (first, *_) = seed(sim, clock, 3)
+    used_before = sum(sim.get("stats")["youtube"]["quota_used"].values())
+
+    adapter.fetch_new(None, since=clock.now - DAY)
+    reads = adapter.quota_units
+    adapter.reply(first, "Tak for spørgsmålet", idempotency_key="k1")
+    adapter.hide(first)
+
+    assert reads == adapter.calls_made - 2
+    assert adapter.quota_units == reads + 50 + 50
+    used = sum(sim.get("stats")["youtube"]["quota_used"].values())
+    assert used - used_before == adapter.quota_units

@@ -5,7 +5,9 @@ Strict where Graph is strict: unknown fields are errors, booleans in form writes
 strings "true"/"false", a cursor dies with the item it points at, the only end signal is a
 missing `next` (a page ending exactly at the last item still links to an empty page), the same
 reply or page post twice in a short time is refused with error 506, and Instagram replies only go
-to top-level comments that are not hidden.
+to top-level comments that are not hidden. A call to an expired version (by the version table in
+platforms/versions.py and the world's date) or to no version is answered by the oldest usable
+version, named in the `facebook-api-version` header, as Graph does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from platforms.config import GRAPH_VERSION as GRAPH_DEFAULT
+from platforms.versions import find, is_retired, oldest_usable
+
 from ..faults import Fault
 from ..state import Account, Comment, Conversation, Message, Post, SimError
 from ..timefmt import graph_time, parse_time
@@ -26,7 +31,6 @@ from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
 
 GRAPH_VERSION = re.compile(r"v\d+\.\d+")
-DEFAULT_VERSION = "v21.0"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 _MISSING = object()
@@ -173,6 +177,45 @@ def _unsupported(method: str, node_id: str) -> Response:
     )
 
 
+def _missing_messaging_permission(account: Account) -> Response:
+    """What Graph answers a token without the messaging permission for a Page's conversations
+    or the Send API: code 230
+    (https://developers.facebook.com/docs/messenger-platform/error-codes)."""
+    permission = (
+        "instagram_manage_messages" if account.platform == "instagram" else "pages_messaging"
+    )
+    return graph_error(403, f"(#230) Requires {permission} permission to manage the object", 230)
+
+
+_LIMIT_MODIFIER = re.compile(r"\.limit\((\d+)\)")
+
+
+def _requested_items(request: Request) -> int:
+    """The page sizes a GET names, added up: its `limit` (25 when none) and every
+    `.limit(n)` of a field expansion."""
+    try:
+        total = int(request.query.get("limit") or DEFAULT_LIMIT)
+    except ValueError:
+        total = DEFAULT_LIMIT
+    fields = request.query.get("fields") or ""
+    return total + sum(int(n) for n in _LIMIT_MODIFIER.findall(fields))
+
+
+def _reduce_data() -> Response:
+    # As Graph answers it: HTTP 500, code 1, no type (see singer-io/tap-facebook#65).
+    return json_response(
+        500,
+        {
+            "error": {
+                "code": 1,
+                "message": "Please reduce the amount of data you're asking for, then retry "
+                "your request",
+                "fbtrace_id": "A" + secrets.token_urlsafe(16)[:21],
+            }
+        },
+    )
+
+
 def _by_time(item: Any) -> tuple[datetime, int]:
     return item.created, item.seq
 
@@ -291,6 +334,8 @@ class GraphAPI(PlatformAPI):
     def decorate(
         self, response: Response, request: Request, account: Account, fault: Fault | None
     ) -> None:
+        # Graph names the version that answered in every response.
+        response.set_header("facebook-api-version", self.served_version(request))
         app, page, regain = self._usage(account)
         if fault is not None and fault.kind == "throttle":
             page = max(page, 100)
@@ -346,16 +391,35 @@ class GraphAPI(PlatformAPI):
 
     # --- routing -----------------------------------------------------------------------------
 
+    def served_version(self, request: Request) -> str:
+        """The version that answers: the one in the path while it is usable on the world's date;
+        for an expired one or none, the oldest usable version, as Graph does (Platform
+        Versioning, "Version Schedules"). A version the table does not list is served as
+        asked."""
+        segments = request.segments
+        asked = segments[0] if segments and GRAPH_VERSION.fullmatch(segments[0]) else None
+        today = self.world.now().date()
+        entry = find("graph", asked) if asked else None
+        if asked and (entry is None or not is_retired(entry, today)):
+            return asked
+        oldest = oldest_usable("graph", today)
+        return oldest.version if oldest else (asked or GRAPH_DEFAULT)
+
     def route(self, request: Request, account: Account) -> Response:
         segments = request.segments
-        version = DEFAULT_VERSION
+        version = self.served_version(request)
         if segments and GRAPH_VERSION.fullmatch(segments[0]):
-            version, segments = segments[0], segments[1:]
+            segments = segments[1:]
         if not segments or len(segments) > 2:
             return _unsupported(request.method, "/".join(segments))
         node_id = segments[0]
         edge = segments[1] if len(segments) == 2 else None
         call = Call(request, account, version, self._token(request) or "")
+        if (
+            request.method == "GET"
+            and _requested_items(request) > self.world.config["graph_max_request_items"]
+        ):
+            return _reduce_data()
         node = self._lookup(account, node_id, writing=request.method != "GET")
         if node is None:
             return _unsupported(request.method, node_id)
@@ -376,6 +440,8 @@ class GraphAPI(PlatformAPI):
             return _param_error(
                 f"Tried accessing nonexisting field ({edge}) on node type ({TYPE_NAMES[kind]})"
             )
+        if edge in ("conversations", "messages") and not account.messaging_permission:
+            return _missing_messaging_permission(account)
         if request.method == "GET" and (kind, edge) in EDGES:
             return json_response(200, self._list(call, kind, obj, edge))
         if request.method == "POST":
@@ -441,6 +507,9 @@ class GraphAPI(PlatformAPI):
         values = getattr(self, f"_{kind}_values")(call, obj)
         result: dict[str, Any] = {}
         for name, spec in fields.items():
+            if name == "conversations" and not call.account.messaging_permission:
+                # One field the token may not read fails the whole request.
+                raise Abort(_missing_messaging_permission(call.account))
             if (kind, name) in EDGES:
                 edge = self._list(call, kind, obj, name, spec)
                 # Graph leaves an empty edge out of the node altogether.
@@ -684,10 +753,12 @@ class GraphAPI(PlatformAPI):
 
     def _ig_comment_values(self, call: Call, comment: Comment) -> dict[str, Any]:
         author = comment.author
+        # `from.id` is the author's Instagram-scoped id: for the account's own comments too,
+        # which therefore never carry the IG user id (the username names the account).
         who = (
             {"id": author.id, "username": author.username}
             if author is not None
-            else {"id": call.account.id, "username": call.account.username}
+            else {"id": call.account.scoped_id, "username": call.account.username}
         )
         return {
             "id": comment.id,
@@ -885,8 +956,6 @@ class GraphAPI(PlatformAPI):
         account, method = call.account, call.request.method
         page = account.webhook_page
         world = self.world
-        if "pages_manage_metadata" not in account.permissions:
-            return self._permission_error(["the subscribed apps"], "pages_manage_metadata")
         if method == "GET":
             entry = world.page_subscriptions.get(page)
             data = []
@@ -903,7 +972,7 @@ class GraphAPI(PlatformAPI):
         lacking = [
             name
             for name in fields
-            if name in MESSAGING_WEBHOOK_FIELDS and "pages_messaging" not in account.permissions
+            if name in MESSAGING_WEBHOOK_FIELDS and not account.messaging_permission
         ]
         if lacking:
             return self._permission_error(lacking, "pages_messaging")
@@ -943,8 +1012,6 @@ class GraphAPI(PlatformAPI):
             f"To subscribe to the {name} field, one of these permissions is needed: {permission}"
             for name in fields
         ]
-        if fields == ["the subscribed apps"]:
-            lines = [f"The {permission} permission is needed to manage the Page's subscribed apps"]
         return graph_error(403, "(#200) " + ".\n".join(lines), 200)
 
     # --- writing -----------------------------------------------------------------------------

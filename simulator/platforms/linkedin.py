@@ -4,15 +4,22 @@ posts, the comments on them (offset paging), comment counts of many posts at onc
 is a COMMENT notification, one written as the organisation an ADMIN_COMMENT), creating and
 deleting comments, publishing text posts, and follower counts.
 
-Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise),
-`X-Restli-Protocol-Version: 2.0.0` and a valid token (bearer or `oauth2_access_token`); URNs in
+Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise: one the
+version table in platforms/versions.py lists as not sunset on the world's date, unless the
+`linkedin_versions` config names the accepted ones), `X-Restli-Protocol-Version: 2.0.0` and a
+valid token in the `Authorization: Bearer` header (a token in the URL, such as
+python-linkedin-v2's `oauth2_access_token`, is not taken); URNs in
 the path must be URL-encoded; a comment is written as the organisation (`actor`) on the post it
-names (`object`). Comments on a post are listed top-level only, newest first; the replies to a
-comment are listed under the comment's own URN. `paging.total` counts nested replies too, so it
-is not the length of the list (the end is a page shorter than `count`). There is no hide. A new
-post's `commentary` is "little" text: an unescaped reserved character silently cuts the
-published text there; the same text again within the duplicate window is refused (422
-DUPLICATE_POST).
+names (`object`, its share or activity URN). Comments on a post are listed top-level only,
+newest first; the replies to a comment are listed under the comment's own URN, and a reply is
+created there, naming the comment as `parentComment` (Comments API, "Get Comments on Comments"
+and "Create a Comment",
+https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api).
+A top-level comment carries `commentsSummary` unless config `linkedin_comments_summary` is off.
+`paging.total` counts nested replies too, so it is not the length of the list (the end is a
+page shorter than `count`). There is no hide. A new post's `commentary` is "little" text: an
+unescaped reserved character silently cuts the published text there; the same text again
+within the duplicate window is refused (422 DUPLICATE_POST).
 
 Notifications (`organizationalEntityNotifications?q=criteria`) name a post by its activity URN
 (`sourcePost`, which socialActions also accepts) and by its share URN (`decoratedSourcePost`),
@@ -29,6 +36,8 @@ import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
+
+from platforms.versions import usable_versions
 
 from ..faults import Fault
 from ..state import Account, Comment, Post, SimError
@@ -160,14 +169,14 @@ class LinkedInAPI(PlatformAPI):
 
     def authenticate(self, request: Request) -> Account | Response:
         version = (request.header("LinkedIn-Version") or "").strip()
-        if version not in self.world.config["linkedin_versions"]:
+        if not self.version_active(version):
             shown = version or "(none)"
             return li_error(
                 426, f"Requested version {shown} is not active", code="NONEXISTENT_VERSION"
             )
         if (request.header("X-Restli-Protocol-Version") or "").strip() != "2.0.0":
             return _bad("X-Restli-Protocol-Version 2.0.0 is required for this resource")
-        token = request.bearer_token() or request.query.get("oauth2_access_token")
+        token = request.bearer_token()
         if not token:
             return li_error(
                 401, "Empty oauth2 access token", service_code=65604, code="EMPTY_ACCESS_TOKEN"
@@ -178,6 +187,17 @@ class LinkedInAPI(PlatformAPI):
                 401, "Invalid access token", service_code=65600, code="INVALID_ACCESS_TOKEN"
             )
         return account
+
+    def version_active(self, version: str) -> bool:
+        """A version listed in `linkedin_versions` when that is set, else one the version table
+        (platforms/versions.py) lists as released and not yet sunset on the world's date."""
+        listed = self.world.config["linkedin_versions"]
+        if listed is not None:
+            return version in listed
+        return any(
+            entry.version == version
+            for entry in usable_versions("linkedin", self.world.now().date())
+        )
 
     def platform_fault(self, fault: Fault, request: Request, account: Account) -> Response:
         if fault.kind == "throttle":
@@ -364,7 +384,7 @@ class LinkedInAPI(PlatformAPI):
         if comment.parent_id:
             parent = self.world.comments["linkedin"][comment.parent_id]
             data["parentComment"] = parent.urn
-        else:
+        elif self.world.config["linkedin_comments_summary"]:
             replies = len(self.world.replies(comment))
             data["commentsSummary"] = {
                 "aggregatedTotalComments": replies,
@@ -606,20 +626,20 @@ class LinkedInAPI(PlatformAPI):
             return _bad('Field "actor" is required but was not found')
         if actor != account.urn:
             return _denied(f"comments as {actor}")
-        if body.get("object") != post.id:
+        if body.get("object") not in (post.id, activity_urn(post.id)):
             return _bad(f'Field "object" must be the post the comment is on ({post.id})')
         message = body.get("message")
         text = message.get("text") if isinstance(message, dict) else None
         if not isinstance(text, str) or not text.strip():
             return _bad('Field "message/text" is required but was not found')
         named_parent = body.get("parentComment")
-        if named_parent is not None:
-            if parent is not None and named_parent != parent.urn:
-                return _bad('Field "parentComment" does not match the comment in the path')
-            if parent is None:
-                parent = self._target(str(named_parent), account)[1]
-                if parent is None:
-                    return _bad('Field "parentComment" must be a comment URN')
+        if parent is None and named_parent is not None:
+            return _bad(
+                "A nested comment is created under its parent comment's URN "
+                "(socialActions/{commentUrn}/comments)"
+            )
+        if parent is not None and named_parent != parent.urn:
+            return _bad('Field "parentComment" must name the comment in the path')
         try:
             created = self.world.add_comment(
                 "linkedin",

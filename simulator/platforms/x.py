@@ -6,6 +6,18 @@ Strict where X is: unknown query parameters and field names are rejected, `max_r
 5–100, only the newest 800 mentions can be reached, a reply can only be hidden in a
 conversation the account started, only the account's own tweets can be deleted, and the same
 text twice is refused as duplicate content. Tweet ids are increasing, snowflake-like strings.
+
+Field names follow config `x_fields_naming`. "post" is the current specification (OpenAPI 2.168,
+https://docs.x.com/x-api/users/get-users-by-usernames.md): `post.fields` without `author_id`,
+`in_reply_to_user_id` and `referenced_posts`, which are expansions; answers carry
+`referenced_posts` and `edit_history_post_ids`, user metrics `post_count`. "tweet" is the
+older documents' `tweet.fields` / `referenced_tweets` / `edit_history_tweet_ids`. Only the
+configured flavour's names are accepted.
+
+A reply (POST /2/tweets with `reply`) is refused with X's 403 unless the post answered mentions
+the account or is the account's own (X's rule since 2026-02-24: programmatic replies only where
+the author mentioned or quoted you). A mention names the account in its text; the mentions
+timeline lists only those.
 """
 
 from __future__ import annotations
@@ -45,18 +57,80 @@ EXPANSIONS = {
     "in_reply_to_user_id", "entities.note.mentions.username", "referenced_tweets.id",
     "referenced_tweets.id.author_id", "pinned_tweet_id", "most_recent_tweet_id",
 }  # fmt: skip
-_OTHER_FIELDS = ("media.fields", "place.fields", "poll.fields")
-LIST_PARAMS = {
-    "since_id", "until_id", "max_results", "pagination_token", "start_time", "end_time",
-    "tweet.fields", "expansions", "user.fields", *_OTHER_FIELDS,
+# The current specification's names (OpenAPI 2.168: PostFieldsParameter, UserFieldsParameter,
+# the Post expansions), https://docs.x.com/x-api/users/get-users-by-usernames.md.
+POST_FIELDS = {
+    "article", "article_title", "attachments", "card_uri", "community_id",
+    "context_annotations", "conversation_id", "created_at", "display_text_range",
+    "edit_controls", "entities", "geo", "id", "lang", "matched_media_notes", "media_metadata",
+    "non_public_metrics", "note_post", "note_request_suggestions", "organic_metrics",
+    "paid_partnership", "possibly_sensitive", "promoted_metrics", "public_metrics",
+    "reply_settings", "scopes", "source", "suggested_source_links",
+    "suggested_source_links_with_counts", "text", "withheld",
 }  # fmt: skip
-LOOKUP_PARAMS = {"tweet.fields", "expansions", "user.fields", *_OTHER_FIELDS}
+POST_USER_FIELDS = {
+    "confirmed_email", "connection_status", "created_at", "description", "entities", "id",
+    "is_identity_verified", "location", "name", "parody", "profile_banner_url",
+    "profile_image_url", "protected", "public_metrics", "receives_your_dm", "subscriber_count",
+    "subscribes_to_you", "subscription", "subscription_type", "url", "username", "verified",
+    "verified_followers_count", "verified_type", "withheld",
+}  # fmt: skip
+POST_EXPANSIONS = {
+    "attachments.media_keys", "attachments.media_source_tweet", "author_id",
+    "edit_history_post_ids", "in_reply_to_user_id", "referenced_posts", "username",
+    "affiliation", "most_recent_post_id", "pinned_post_id",
+}  # fmt: skip
+_OTHER_FIELDS = ("media.fields", "place.fields", "poll.fields")
+_LIST_ONLY = {"since_id", "until_id", "max_results", "pagination_token", "start_time", "end_time"}
+
+
+class Naming:
+    """The parameter and field names of one flavour of the specification."""
+
+    def __init__(self, flavour: str) -> None:
+        self.flavour = flavour
+        post = flavour == "post"
+        self.fields_param = "post.fields" if post else "tweet.fields"
+        self.fields = POST_FIELDS if post else TWEET_FIELDS
+        self.user_fields = POST_USER_FIELDS if post else USER_FIELDS
+        self.expansions = POST_EXPANSIONS if post else EXPANSIONS
+        self.references = "referenced_posts" if post else "referenced_tweets"
+        self.edit_history = "edit_history_post_ids" if post else "edit_history_tweet_ids"
+        self.count_name = "post_count" if post else "tweet_count"
+        self.lookup_params = {self.fields_param, "expansions", "user.fields", *_OTHER_FIELDS}
+        self.list_params = self.lookup_params | _LIST_ONLY
+
+    def wanted(self, fields: set[str], expansions: set[str]) -> set[str]:
+        """The Post object's keys to answer with: the fields asked for, and in the current
+        specification the ids behind the expansions asked for."""
+        if self.flavour != "post":
+            return fields
+        return fields | {
+            name
+            for name in ("author_id", "in_reply_to_user_id", "referenced_posts")
+            if name in expansions
+        }
+
+
 TWEET_BODY_KEYS = {
     "text", "reply", "quote_tweet_id", "media", "poll", "reply_settings", "geo",
     "for_super_followers_only", "direct_message_deep_link", "nullcast", "card_uri",
     "community_id", "made_with_ai", "paid_partnership", "share_with_followers",
 }  # fmt: skip
 MAX_TEXT = 280
+
+
+# X's answer to a reply to a post whose author did not mention or quote the account.
+REPLY_NOT_ALLOWED = (
+    "Reply to this conversation is not allowed because you have not been mentioned or "
+    "otherwise engaged by the author of the post you are replying to."
+)
+
+
+def mentions_account(tweet: Comment, account: Account) -> bool:
+    """Whether a citizen's post names the account (replies carry the handle, as X writes
+    them, unless the author took it out)."""
+    return f"@{account.username}".lower() in tweet.text.lower()
 
 
 def problem(status: int, title: str, detail: str, problem_type: str = "about:blank") -> Response:
@@ -112,6 +186,9 @@ def _user_not_found(user_id: str) -> Response:
 
 class XAPI(PlatformAPI):
     family = "x"
+
+    def naming(self) -> Naming:
+        return Naming(self.world.config["x_fields_naming"])
 
     def authenticate(self, request: Request) -> Account | Response:
         account = self.world.account_by_token(request.bearer_token(), ("x",))
@@ -181,17 +258,18 @@ class XAPI(PlatformAPI):
     def route(self, request: Request, account: Account) -> Response:
         segments = request.segments[1:]
         method = request.method
+        naming = self.naming()
         if segments[:1] == ["users"] and len(segments) in (2, 3) and method == "GET":
             user_id = account.id if segments[1] == "me" else segments[1]
             user = self.world.account("x", user_id)
             if len(segments) == 2:
-                self._check_params(request, LOOKUP_PARAMS)
+                self._check_params(request, naming.lookup_params)
                 if user is None:
                     return _user_not_found(user_id)
-                fields = self._field_set(request, "user.fields", USER_FIELDS)
+                fields = self._field_set(request, "user.fields", naming.user_fields)
                 return json_response(200, {"data": self._user_json(user, fields)})
             if segments[2] in ("mentions", "tweets"):
-                allowed = LIST_PARAMS | ({"exclude"} if segments[2] == "tweets" else set())
+                allowed = naming.list_params | ({"exclude"} if segments[2] == "tweets" else set())
                 self._check_params(request, allowed)
                 if user is None:
                     return _user_not_found(user_id)
@@ -199,12 +277,15 @@ class XAPI(PlatformAPI):
         if segments == ["tweets"] and method == "POST":
             return self._create(request, account)
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "GET":
-            self._check_params(request, LOOKUP_PARAMS)
+            self._check_params(request, naming.lookup_params)
             tweet = self._tweet(segments[1])
             if tweet is None or not tweet.visible(self.world.now()):
                 return _tweet_not_found(segments[1])
-            fields = self._field_set(request, "tweet.fields", TWEET_FIELDS)
-            return json_response(200, {"data": self._tweet_json(tweet, fields)})
+            fields = self._field_set(request, naming.fields_param, naming.fields)
+            expansions = self._field_set(request, "expansions", naming.expansions)
+            return json_response(
+                200, {"data": self._tweet_json(tweet, naming.wanted(fields, expansions))}
+            )
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "DELETE":
             return self._delete(account, segments[1])
         if segments[:1] == ["tweets"] and len(segments) == 3 and segments[2] == "hidden":
@@ -266,7 +347,7 @@ class XAPI(PlatformAPI):
             "public_metrics": {
                 "followers_count": account.followers,
                 "following_count": 150,
-                "tweet_count": own_tweets,
+                self.naming().count_name: own_tweets,
                 "listed_count": 12,
                 "like_count": 0,
             },
@@ -284,7 +365,7 @@ class XAPI(PlatformAPI):
             "public_metrics": {
                 "followers_count": seed,
                 "following_count": seed // 2 + 10,
-                "tweet_count": seed * 3,
+                self.naming().count_name: seed * 3,
                 "listed_count": 0,
                 "like_count": seed * 5,
             },
@@ -299,10 +380,11 @@ class XAPI(PlatformAPI):
         return account.id, account.name, account.username
 
     def _tweet_json(self, tweet: Post | Comment, fields: set[str]) -> dict[str, Any]:
+        naming = self.naming()
         data: dict[str, Any] = {
             "id": tweet.id,
             "text": tweet.text,
-            "edit_history_tweet_ids": [tweet.id],
+            naming.edit_history: [tweet.id],
         }
         reply_to_id = tweet.reply_to_id if isinstance(tweet, Comment) else None
         conversation = tweet.post_id if isinstance(tweet, Comment) else tweet.id
@@ -315,7 +397,8 @@ class XAPI(PlatformAPI):
             "possibly_sensitive": False,
             "reply_settings": "everyone",
             "public_metrics": {
-                "retweet_count": 0,
+                # PostPublicMetrics in the current specification says repost_count.
+                "repost_count" if naming.flavour == "post" else "retweet_count": 0,
                 "reply_count": 0,
                 "like_count": 0,
                 "quote_count": 0,
@@ -325,7 +408,7 @@ class XAPI(PlatformAPI):
         }
         if replied is not None:
             values["in_reply_to_user_id"] = self._author_of(replied)[0]
-            values["referenced_tweets"] = [{"type": "replied_to", "id": reply_to_id}]
+            values[naming.references] = [{"type": "replied_to", "id": reply_to_id}]
         mentions = []
         for account in self.world.accounts_for("x"):
             handle = f"@{account.username}"
@@ -382,9 +465,11 @@ class XAPI(PlatformAPI):
                 raw_max,
             )
         max_results = int(raw_max)
-        tweet_fields = self._field_set(request, "tweet.fields", TWEET_FIELDS)
-        user_fields = self._field_set(request, "user.fields", USER_FIELDS)
-        expansions = self._field_set(request, "expansions", EXPANSIONS)
+        naming = self.naming()
+        tweet_fields = self._field_set(request, naming.fields_param, naming.fields)
+        user_fields = self._field_set(request, "user.fields", naming.user_fields)
+        expansions = self._field_set(request, "expansions", naming.expansions)
+        tweet_fields = naming.wanted(tweet_fields, expansions)
         since_id = self._id_param(request, "since_id")
         until_id = self._id_param(request, "until_id")
         start_time = self._time_param(request, "start_time")
@@ -409,6 +494,7 @@ class XAPI(PlatformAPI):
                 if comment.account_id == user.id
                 and comment.author is not None
                 and comment.visible(now)
+                and mentions_account(comment, user)
             ]
             tweets.sort(key=lambda tweet: int(tweet.id), reverse=True)
             tweets = tweets[: self.world.config["x_mentions_reachable"]]
@@ -509,6 +595,12 @@ class XAPI(PlatformAPI):
                 return _forbidden(
                     "You attempted to reply to a Tweet that is deleted or not visible to you."
                 )
+            if (
+                isinstance(target, Comment)
+                and not target.own
+                and not mentions_account(target, account)
+            ):
+                return _forbidden(REPLY_NOT_ALLOWED)
         if self._is_duplicate(account, text):
             return _forbidden("You are not allowed to create a Tweet with duplicate content.")
         try:
@@ -529,7 +621,7 @@ class XAPI(PlatformAPI):
             result_id=tweet.id,
         )
         return json_response(
-            201, {"data": {"id": tweet.id, "text": text, "edit_history_tweet_ids": [tweet.id]}}
+            201, {"data": {"id": tweet.id, "text": text, self.naming().edit_history: [tweet.id]}}
         )
 
     def _is_duplicate(self, account: Account, text: str) -> bool:

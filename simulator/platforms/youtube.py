@@ -6,8 +6,9 @@ Strict where YouTube is: `part` is required and checked, a list needs exactly on
 need an OAuth token (an API key only reads), replies go to top-level comments only, only the
 author may delete a comment (others are removed with setModerationStatus), a thread carries at
 most five replies (the rest through comments.list), `textOriginal` is only shown to its author,
-and the quota (10,000 units a day by default, reset at midnight Pacific time) is spent per call:
-1 unit per list, 50 per write, 100 per search.
+and the quota is spent per call from the Google Cloud project's day (10,000 units by default,
+shared by every channel read with that project, reset at midnight Pacific time): 1 unit per
+list, 50 per write; search.list has its own bucket of 100 calls a day.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 PACIFIC = ZoneInfo("America/Los_Angeles")
 REPLIES_IN_THREAD = 5
 MAX_TEXT = 10_000
+# https://developers.google.com/youtube/v3/determine_quota_cost; search.list is not here: it
+# has its own bucket of 100 calls a day.
 COSTS = {
     ("GET", "commentThreads"): 1,
     ("GET", "comments"): 1,
     ("GET", "channels"): 1,
-    ("GET", "search"): 100,
     ("POST", "comments"): 50,
     ("POST", "comments/setModerationStatus"): 50,
     ("DELETE", "comments"): 50,
@@ -133,12 +135,21 @@ class YouTubeAPI(PlatformAPI):
         return "/".join(request.segments[2:])
 
     def admit(self, request: Request, account: Account) -> Response | None:
-        cost = COSTS.get((request.method, self._resource(request)), 1)
+        """Spend the call's cost from its Google Cloud project's day (every channel read with
+        that project shares it), which starts again at midnight Pacific time. search.list
+        draws on a bucket of its own, counted in calls."""
+        resource = (request.method, self._resource(request))
         today = self.world.now().astimezone(PACIFIC).date()
-        spent = self.world.youtube_quota.get(account.id)
+        spent = self.world.youtube_quota.get(account.project)
         if spent is None or spent[0] != today:
-            spent = [today, 0]
-            self.world.youtube_quota[account.id] = spent
+            spent = [today, 0, 0]
+            self.world.youtube_quota[account.project] = spent
+        if resource == ("GET", "search"):
+            if spent[2] + 1 > self.world.config["youtube_daily_search_calls"]:
+                return quota_exceeded()
+            spent[2] += 1
+            return None
+        cost = COSTS.get(resource, 1)
         if spent[1] + cost > self.world.config["youtube_daily_quota"]:
             return quota_exceeded()
         spent[1] += cost

@@ -41,7 +41,7 @@ def subscribe_app(sim, platform: str, fields: str = "feed,messages", **params) -
     spec = account(sim, platform)
     page = spec.get("page_id") or spec["id"]
     return requests.post(
-        f"{sim.url}/v21.0/{page}/subscribed_apps",
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
         data={"subscribed_fields": fields, **params},
         headers={"Authorization": f"Bearer {spec['token']}"},
         timeout=TIMEOUT,

@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from platforms.config import GRAPH_VERSION
+
 from .helpers import TIMEOUT, account, add_comment, control
 
 WORKERS = 6
@@ -24,12 +26,12 @@ def test_concurrent_comments_reads_and_replies_lose_nothing(sim):
                 comment = add_comment(sim, "facebook", f"Tråd {number}-{round_number}")["id"]
                 created.append(comment)
                 listed = session.get(
-                    f"{sim.url}/v21.0/{post}/comments",
+                    f"{sim.url}/{GRAPH_VERSION}/{post}/comments",
                     params={"access_token": page["token"], "limit": "100"},
                     timeout=TIMEOUT,
                 )
                 reply = session.post(
-                    f"{sim.url}/v21.0/{comment}/comments",
+                    f"{sim.url}/{GRAPH_VERSION}/{comment}/comments",
                     data={
                         "message": f"Svar {number}-{round_number}",
                         "access_token": page["token"],

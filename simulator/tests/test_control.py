@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION
 from simulator.demo import DEFAULT_ACCOUNTS
 
 from .helpers import (
@@ -51,7 +52,7 @@ def test_add_an_account(sim):
     assert created.json()["followers"] == 77
     token = created.json()["token"]
     figures = requests.get(
-        f"{sim.url}/v21.0/17841499999",
+        f"{sim.url}/{GRAPH_VERSION}/17841499999",
         params={"access_token": token, "fields": "followers_count"},
         timeout=TIMEOUT,
     ).json()
@@ -148,7 +149,9 @@ def test_reset_restores_the_demo_world(sim):
     page = account(sim, "facebook")
     comment = add_comment(sim, "facebook", "Hej")["id"]
     requests.delete(
-        f"{sim.url}/v21.0/{comment}", params={"access_token": page["token"]}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{comment}",
+        params={"access_token": page["token"]},
+        timeout=TIMEOUT,
     )
     add_fault(sim, "x", "throttle")
     control(sim, "POST", "config", {"graph_call_budget": 3})
@@ -170,7 +173,9 @@ def test_stats_count_calls_per_platform_and_account(sim):
     user = account(sim, "x")
     for _ in range(3):
         requests.get(
-            f"{sim.url}/v21.0/{page['id']}", params={"access_token": page["token"]}, timeout=TIMEOUT
+            f"{sim.url}/{GRAPH_VERSION}/{page['id']}",
+            params={"access_token": page["token"]},
+            timeout=TIMEOUT,
         )
     requests.get(
         f"{sim.url}/2/users/{user['id']}",
@@ -189,7 +194,7 @@ def test_actions_can_be_filtered(sim):
     comment = add_comment(sim, "facebook", "Hej")["id"]
     for value in ("true", "false"):
         requests.post(
-            f"{sim.url}/v21.0/{comment}",
+            f"{sim.url}/{GRAPH_VERSION}/{comment}",
             data={"is_hidden": value, "access_token": page["token"]},
             timeout=TIMEOUT,
         )
@@ -249,14 +254,14 @@ def test_malformed_platform_requests_get_platform_errors_and_the_server_lives_on
         f"{sim.url}/rest/socialActions/{quote(post, safe='')}/comments",
         data=b"[1, 2",
         headers={
-            "LinkedIn-Version": "202410",
+            "LinkedIn-Version": LINKEDIN_VERSION,
             "X-Restli-Protocol-Version": "2.0.0",
             "Authorization": f"Bearer {org['token']}",
         },
         timeout=TIMEOUT,
     )
     graph_garbage = requests.get(
-        f"{sim.url}/v21.0/a/b/c/d",
+        f"{sim.url}/{GRAPH_VERSION}/a/b/c/d",
         params={"access_token": account(sim, "facebook")["token"]},
         timeout=TIMEOUT,
     )

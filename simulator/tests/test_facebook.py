@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
+from platforms.config import GRAPH_VERSION
 from simulator.webhooks import build_webhook_delivery
 
 from .helpers import (
@@ -28,7 +29,9 @@ FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,pe
 
 def graph(sim, path: str, token: str, **params) -> requests.Response:
     return requests.get(
-        f"{sim.url}/v21.0/{path}", params={"access_token": token, **params}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{path}",
+        params={"access_token": token, **params},
+        timeout=TIMEOUT,
     )
 
 
@@ -75,7 +78,7 @@ def test_stream_comments_page_through_next_links_until_next_is_missing(sim):
     assert items[-1]["parent"] == {"id": created[5]}
     assert "parent" not in items[0]
     assert items[0]["from"]["name"] == "Borger 1"
-    assert first.json()["paging"]["next"].startswith(f"{sim.url}/v21.0/")
+    assert first.json()["paging"]["next"].startswith(f"{sim.url}/{GRAPH_VERSION}/")
     assert f"access_token={page['token']}" in first.json()["paging"]["next"]
 
 
@@ -126,7 +129,9 @@ def test_a_cursor_dies_with_the_comment_it_points_to(sim):
     ids = [add_comment(sim, "facebook", f"Kommentar {n}")["id"] for n in range(4)]
     first = graph(sim, f"{newest_post(sim, page)}/comments", page["token"], limit="2").json()
     deleted = requests.delete(
-        f"{sim.url}/v21.0/{ids[1]}", params={"access_token": page["token"]}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{ids[1]}",
+        params={"access_token": page["token"]},
+        timeout=TIMEOUT,
     )
     # When the next link is followed
     answer = requests.get(first["paging"]["next"], timeout=TIMEOUT)
@@ -202,18 +207,20 @@ def test_reply_hide_unhide_and_delete_are_carried_out_and_recorded(sim):
     token = {"access_token": page["token"]}
     # When the page replies (form-encoded), hides, unhides and deletes it
     reply = requests.post(
-        f"{sim.url}/v21.0/{comment}/comments",
+        f"{sim.url}/{GRAPH_VERSION}/{comment}/comments",
         data={"message": "Den åbner kl. 6", **token},
         timeout=TIMEOUT,
     )
     hide = requests.post(
-        f"{sim.url}/v21.0/{comment}", data={"is_hidden": "true", **token}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{comment}", data={"is_hidden": "true", **token}, timeout=TIMEOUT
     )
     hidden_state = graph(sim, comment, page["token"], fields="is_hidden").json()
     unhide = requests.post(
-        f"{sim.url}/v21.0/{comment}", data={"is_hidden": "false", **token}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{comment}",
+        data={"is_hidden": "false", **token},
+        timeout=TIMEOUT,
     )
-    delete = requests.delete(f"{sim.url}/v21.0/{comment}", params=token, timeout=TIMEOUT)
+    delete = requests.delete(f"{sim.url}/{GRAPH_VERSION}/{comment}", params=token, timeout=TIMEOUT)
     after = graph(sim, comment, page["token"])
     # Then each answer has Graph's shape and the actions log holds them in order
     reply_id = reply.json()["id"]
@@ -241,7 +248,7 @@ def test_is_hidden_must_be_the_string_true_or_false(sim):
     comment = add_comment(sim, "facebook", "Tekst")["id"]
     # When is_hidden is sent the way Python prints a boolean
     answer = requests.post(
-        f"{sim.url}/v21.0/{comment}",
+        f"{sim.url}/{GRAPH_VERSION}/{comment}",
         data={"is_hidden": True, "access_token": page["token"]},
         timeout=TIMEOUT,
     )
@@ -256,7 +263,7 @@ def test_the_same_reply_twice_is_refused_as_duplicate(sim):
     # Given a comment the page has answered
     page = account(sim, "facebook")
     comment = add_comment(sim, "facebook", "Hvor kan jeg parkere?")["id"]
-    url = f"{sim.url}/v21.0/{comment}/comments"
+    url = f"{sim.url}/{GRAPH_VERSION}/{comment}/comments"
     payload = {"message": "P-pladsen ved hallen er gratis.", "access_token": page["token"]}
     first = requests.post(url, data=payload, timeout=TIMEOUT)
     # When the same text is sent again, and then a different one
@@ -275,7 +282,7 @@ def test_reply_to_a_reply_joins_the_top_level_thread(sim):
     top = add_comment(sim, "facebook", "Spørgsmål")["id"]
     reply = add_comment(sim, "facebook", "Svar", "Nabo", parent_id=top)["id"]
     answer = requests.post(
-        f"{sim.url}/v21.0/{reply}/comments",
+        f"{sim.url}/{GRAPH_VERSION}/{reply}/comments",
         data={"message": "Tak begge to", "access_token": page["token"]},
         timeout=TIMEOUT,
     )
@@ -286,14 +293,14 @@ def test_reply_to_a_reply_joins_the_top_level_thread(sim):
 
 def test_tokens_missing_unknown_and_in_a_bearer_header(sim):
     page = account(sim, "facebook")
-    url = f"{sim.url}/v21.0/{page['id']}"
+    url = f"{sim.url}/{GRAPH_VERSION}/{page['id']}"
     missing = requests.get(url, timeout=TIMEOUT)
     unknown = requests.get(url, params={"access_token": "nope"}, timeout=TIMEOUT)
     bearer = requests.get(
         url, headers={"Authorization": f"Bearer {page['token']}"}, timeout=TIMEOUT
     )
     other_page = requests.get(
-        f"{sim.url}/v21.0/{account(sim, 'instagram')['id']}",
+        f"{sim.url}/{GRAPH_VERSION}/{account(sim, 'instagram')['id']}",
         params={"access_token": page["token"]},
         timeout=TIMEOUT,
     )
@@ -377,7 +384,7 @@ def test_page_answers_a_conversation_through_the_send_api(sim):
     page = account(sim, "facebook")
     sent = add_comment(sim, "facebook", "Hvornår har I åbent?", "Borger 4", kind="message")
     answer = requests.post(
-        f"{sim.url}/v21.0/{page['id']}/messages",
+        f"{sim.url}/{GRAPH_VERSION}/{page['id']}/messages",
         data={
             "recipient": json.dumps({"id": sent["author_id"]}),
             "message": json.dumps({"text": "Vi har åbent 8-15."}),
@@ -532,7 +539,7 @@ def test_the_page_node_expands_feed_and_conversations_each_paging_on_its_own(sim
     assert set(node) == {"id", "feed", "conversations"}
     assert node["id"] == page["id"]
     feed_next = node["feed"]["paging"]["next"]
-    assert f"/v21.0/{page['id']}/feed?" in feed_next
+    assert f"/{GRAPH_VERSION}/{page['id']}/feed?" in feed_next
     assert f"since={horizon}" in feed_next
     [newest] = node["feed"]["data"]
     assert [c["id"] for c in newest["comments"]["data"]] == comments[:2]
@@ -542,11 +549,11 @@ def test_the_page_node_expands_feed_and_conversations_each_paging_on_its_own(sim
     assert all(post["id"] != newest["id"] for post in further_posts)
 
     conversations = node["conversations"]
-    assert f"/v21.0/{page['id']}/conversations?" in conversations["paging"]["next"]
+    assert f"/{GRAPH_VERSION}/{page['id']}/conversations?" in conversations["paging"]["next"]
     first, second = conversations["data"]
     assert first["id"] == messages[0]["conversation_id"]
     assert [m["message"] for m in first["messages"]["data"]] == ["Er I der?"]
-    assert f"/v21.0/{first['id']}/messages?" in first["messages"]["paging"]["next"]
+    assert f"/{GRAPH_VERSION}/{first['id']}/messages?" in first["messages"]["paging"]["next"]
     older, _ = read_all(requests.get(first["messages"]["paging"]["next"], timeout=TIMEOUT))
     assert [m["message"] for m in older] == ["Hej"]
     assert second["id"] == messages[2]["conversation_id"]
@@ -586,3 +593,29 @@ def test_unknown_fields_inside_the_page_nodes_expanded_edges_are_errors(sim):
     assert "(body)" in answers[1].json()["error"]["message"]
     assert "UnifiedThread" in answers[2].json()["error"]["message"]
     assert "since" in answers[3].json()["error"]["message"]
+
+
+def test_a_token_without_pages_messaging_is_refused_the_conversations_even_when_nested(sim):
+    # https://developers.facebook.com/docs/messenger-platform/error-codes: 230 "Requires
+    # pages_messaging permission to manage the object"; one refused field fails the request.
+    page = account(sim, "facebook")
+    sim.state.account("facebook", page["id"]).messaging_permission = False
+    nested = graph(sim, page["id"], page["token"], fields="id,feed{id},conversations{id}")
+    edge = graph(sim, f"{page['id']}/conversations", page["token"])
+    feed_only = graph(sim, page["id"], page["token"], fields="id,feed{id}")
+    assert [nested.status_code, edge.status_code, feed_only.status_code] == [403, 403, 200]
+    assert nested.json()["error"]["code"] == 230
+    assert "pages_messaging" in edge.json()["error"]["message"]
+
+
+def test_a_request_for_too_much_data_is_answered_with_code_1(sim):
+    # Graph's "Please reduce the amount of data you're asking for, then retry your request"
+    # (HTTP 500, code 1; singer-io/tap-facebook#65). The threshold stands in for Meta's own.
+    page = account(sim, "facebook")
+    control(sim, "POST", "config", {"graph_max_request_items": 80})
+    big = graph(sim, page["id"], page["token"], fields="feed.limit(50){comments.limit(50){id}}")
+    small = graph(sim, page["id"], page["token"], fields="feed.limit(25){comments.limit(25){id}}")
+    assert big.status_code == 500
+    assert big.json()["error"]["code"] == 1
+    assert big.json()["error"]["message"].startswith("Please reduce the amount of data")
+    assert small.status_code == 200

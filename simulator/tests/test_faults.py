@@ -9,6 +9,8 @@ import facebook
 import pytest
 import requests
 
+from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION
+
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
 
 
@@ -17,7 +19,7 @@ def call(sim, platform: str, **kwargs) -> requests.Response:
     user = account(sim, platform)
     if platform in ("facebook", "instagram"):
         return requests.get(
-            f"{sim.url}/v21.0/{user['id']}",
+            f"{sim.url}/{GRAPH_VERSION}/{user['id']}",
             params={"access_token": user["token"]},
             timeout=kwargs.get("timeout", TIMEOUT),
         )
@@ -26,7 +28,7 @@ def call(sim, platform: str, **kwargs) -> requests.Response:
             f"{sim.url}/rest/networkSizes/{quote(user['urn'], safe='')}",
             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
             headers={
-                "LinkedIn-Version": "202410",
+                "LinkedIn-Version": LINKEDIN_VERSION,
                 "X-Restli-Protocol-Version": "2.0.0",
                 "Authorization": f"Bearer {user['token']}",
             },
@@ -137,12 +139,12 @@ def test_502_without_content_type_trips_facebook_sdk_with_key_error(sim):
     page = account(sim, "facebook")
     add_fault(sim, "facebook", "no_content_type")
     graph = facebook.GraphAPI(access_token=page["token"], timeout=TIMEOUT)
-    graph.version = "v21.0"
+    graph.version = GRAPH_VERSION
     original = facebook.FACEBOOK_GRAPH_URL
     facebook.FACEBOOK_GRAPH_URL = f"{sim.url}/"
     try:
         with pytest.raises(KeyError):
-            graph.request(f"v21.0/{page['id']}")
+            graph.request(f"{GRAPH_VERSION}/{page['id']}")
     finally:
         facebook.FACEBOOK_GRAPH_URL = original
 
@@ -165,14 +167,14 @@ def test_timeout_carries_out_the_write_but_answers_late(sim):
     # When the page replies with a client timeout shorter than the delay
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(
-            f"{sim.url}/v21.0/{comment}/comments",
+            f"{sim.url}/{GRAPH_VERSION}/{comment}/comments",
             data={"message": "Kl. 6", "access_token": page["token"]},
             timeout=0.2,
         )
     # Then the reply exists all the same, so a blind retry would be a duplicate
     assert [(a["kind"], a["text"]) for a in actions(sim)] == [("reply", "Kl. 6")]
     retry = requests.post(
-        f"{sim.url}/v21.0/{comment}/comments",
+        f"{sim.url}/{GRAPH_VERSION}/{comment}/comments",
         data={"message": "Kl. 6", "access_token": page["token"]},
         timeout=TIMEOUT,
     )
@@ -204,7 +206,7 @@ def test_count_after_and_account_targeting(sim):
 
     def read(page: dict) -> int:
         return requests.get(
-            f"{sim.url}/v21.0/{page['id']}",
+            f"{sim.url}/{GRAPH_VERSION}/{page['id']}",
             params={"access_token": page["token"]},
             timeout=TIMEOUT,
         ).status_code
@@ -297,7 +299,7 @@ def test_short_page_on_linkedin_ends_the_reading_early(sim):
     add_fault(sim, "linkedin", "short_page", page_size=1)
     url = f"{sim.url}/rest/socialActions/{quote(post, safe='')}/comments"
     headers = {
-        "LinkedIn-Version": "202410",
+        "LinkedIn-Version": LINKEDIN_VERSION,
         "X-Restli-Protocol-Version": "2.0.0",
         "Authorization": f"Bearer {org['token']}",
     }

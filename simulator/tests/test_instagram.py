@@ -6,6 +6,7 @@ import json
 
 import requests
 
+from platforms.config import GRAPH_VERSION
 from simulator.webhooks import build_webhook_delivery
 
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault
@@ -15,13 +16,15 @@ FIELDS = "id,text,timestamp,username,from,hidden,parent_id,like_count"
 
 def graph(sim, path: str, token: str, **params) -> requests.Response:
     return requests.get(
-        f"{sim.url}/v21.0/{path}", params={"access_token": token, **params}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{path}",
+        params={"access_token": token, **params},
+        timeout=TIMEOUT,
     )
 
 
 def post(sim, path: str, token: str, **data) -> requests.Response:
     return requests.post(
-        f"{sim.url}/v21.0/{path}", data={"access_token": token, **data}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{path}", data={"access_token": token, **data}, timeout=TIMEOUT
     )
 
 
@@ -96,7 +99,9 @@ def test_hide_needs_true_or_false_and_delete_removes(sim):
     hidden = post(sim, comment, user["token"], hide="true")
     state = graph(sim, comment, user["token"], fields="hidden").json()
     deleted = requests.delete(
-        f"{sim.url}/v21.0/{comment}", params={"access_token": user["token"]}, timeout=TIMEOUT
+        f"{sim.url}/{GRAPH_VERSION}/{comment}",
+        params={"access_token": user["token"]},
+        timeout=TIMEOUT,
     )
     after = graph(sim, comment, user["token"])
     assert python_bool.status_code == 400
@@ -257,7 +262,7 @@ def test_an_answer_inside_the_24_hour_window_is_sent(sim):
     sent = add_dm(sim, "Hvor kan jeg hente sække til haveaffald?", "fjordfisker")
     # When the Page answers through the Send API
     answer = requests.post(
-        f"{sim.url}/v21.0/me/messages",
+        f"{sim.url}/{GRAPH_VERSION}/me/messages",
         data={
             "recipient": json.dumps({"id": sent["author_id"]}),
             "message": json.dumps({"text": "På genbrugspladsen."}),
@@ -282,7 +287,7 @@ def test_an_answer_after_24_hours_is_refused(sim):
     sent = add_dm(sim, "Er der åbent i påsken?", "fjordfisker", created_time=old)
     # When the Page answers
     answer = requests.post(
-        f"{sim.url}/v21.0/{user['page_id']}/messages",
+        f"{sim.url}/{GRAPH_VERSION}/{user['page_id']}/messages",
         data={
             "recipient": json.dumps({"id": sent["author_id"]}),
             "message": json.dumps({"text": "Ja, fra 10 til 14."}),
@@ -312,3 +317,50 @@ def test_faults_apply_to_the_conversations_listing(sim):
     # Then the first call is Instagram's throttling error, the next one goes through
     assert throttled.json()["error"]["code"] == 80002
     assert len(after.json()["data"]) == 1
+
+
+def test_the_accounts_own_comments_carry_an_instagram_scoped_id_and_its_username(sim):
+    # https://developers.facebook.com/docs/graph-api/changelog/ooc-changes/oct-20-2021: `from`
+    # holds "the IGSID (id) and username (username) of the comment creator".
+    user = account(sim, "instagram")
+    top = add_comment(sim, "instagram", "Hvornår åbner isbanen?", "skøjtefar")["id"]
+    answered = post(sim, f"{top}/replies", user["token"], message="Den 1. december.")
+    assert answered.status_code == 200
+    replies = graph(sim, f"{top}/replies", user["token"], fields=FIELDS).json()["data"]
+    (own,) = replies
+    assert own["from"]["username"] == own["username"] == user["username"]
+    assert own["from"]["id"] not in (user["id"], user["page_id"])
+    assert own["from"]["id"].isdigit()
+
+
+def test_the_comments_webhook_marks_the_accounts_own_comment_with_self_ig_scoped_id(sim):
+    # https://developers.facebook.com/docs/instagram-platform/self-messaging: the comments
+    # webhook of the account's own comment carries `from.self_ig_scoped_id`.
+    user = account(sim, "instagram")
+    top = add_comment(sim, "instagram", "Flot udsigt", "morgenløber")["id"]
+    own_id = post(sim, f"{top}/replies", user["token"], message="Tak!").json()["id"]
+    theirs = sim.state.find_comment("instagram", top)
+    ours = sim.state.find_comment("instagram", own_id)
+
+    def sender(comment):
+        body, _ = build_webhook_delivery(comment, "secret", world=sim.state)
+        return json.loads(body)["entry"][0]["changes"][0]["value"]["from"]
+
+    assert "self_ig_scoped_id" not in sender(theirs)
+    own = sender(ours)
+    assert own["username"] == user["username"]
+    replies = graph(sim, f"{top}/replies", user["token"], fields=FIELDS).json()["data"]
+    assert own["self_ig_scoped_id"] == replies[0]["from"]["id"]
+
+
+def test_direct_messages_are_refused_without_the_messaging_permission(sim):
+    # https://developers.facebook.com/docs/messenger-platform/error-codes: 230 "Requires ...
+    # permission to manage the object".
+    user = account(sim, "instagram")
+    sim.state.account("instagram", user["id"]).messaging_permission = False
+    refused = graph(sim, "me/conversations", user["token"], platform="instagram")
+    comments = graph(sim, f"{user['id']}/media", user["token"], fields="id,comments_count")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == 230
+    assert "instagram_manage_messages" in refused.json()["error"]["message"]
+    assert comments.status_code == 200

@@ -10,10 +10,12 @@ from urllib.parse import quote
 import requests
 from linkedin_v2.linkedin import LinkedInApplication
 
+from platforms.config import LINKEDIN_VERSION
+
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
 
 
-def headers(org: dict, version: str = "202410") -> dict[str, str]:
+def headers(org: dict, version: str = LINKEDIN_VERSION) -> dict[str, str]:
     return {
         "LinkedIn-Version": version,
         "X-Restli-Protocol-Version": "2.0.0",
@@ -90,19 +92,21 @@ def test_protocol_header_token_and_encoded_urns_are_required(sim):
     assert answers["raw_urn"].status_code == 400
 
 
-def test_the_sdk_token_parameter_works(sim):
-    # python-linkedin-v2 sends the token as oauth2_access_token and adds its own headers.
+def test_a_token_in_the_url_is_not_taken(sim):
+    # python-linkedin-v2's make_request sends the token as oauth2_access_token in the URL; the
+    # token belongs in the Authorization header only.
     org = account(sim, "linkedin")
     application = LinkedInApplication(token=org["token"])
     answer = application.make_request(
         "GET",
         f"{sim.url}/rest/networkSizes/{enc(org['urn'])}",
         params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
-        headers={"LinkedIn-Version": "202410", "X-Restli-Protocol-Version": "2.0.0"},
+        headers={"LinkedIn-Version": LINKEDIN_VERSION, "X-Restli-Protocol-Version": "2.0.0"},
         timeout=TIMEOUT,
     )
-    assert answer.status_code == 200
-    assert answer.json() == {"firstDegreeSize": 1905}
+    assert f"oauth2_access_token={org['token']}" in answer.url
+    assert answer.status_code == 401
+    assert answer.json()["serviceErrorCode"] == 65604
 
 
 def test_posts_of_the_organisation_only(sim):
@@ -168,11 +172,13 @@ def test_replies_are_listed_under_the_comment_urn(sim):
 
 
 def test_create_a_nested_reply_as_the_organisation(sim):
-    # Given a citizen's comment
+    # Comments API, "Create a Comment": a nested comment is created under the parent comment's
+    # URN and names it as parentComment; object is the post (share or activity URN).
+    # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api
     org = account(sim, "linkedin")
     post_urn = newest_post(sim, org)
     comment = add_comment(sim, "linkedin", "Hvornår er ansøgningsfristen?")
-    url = comments_url(sim, post_urn)
+    url = comments_url(sim, comment["id"])
     payload = {
         "actor": org["urn"],
         "object": post_urn,
@@ -190,6 +196,13 @@ def test_create_a_nested_reply_as_the_organisation(sim):
     no_text = requests.post(
         url, json={**payload, "message": {}}, headers=headers(org), timeout=TIMEOUT
     )
+    no_parent = requests.post(
+        url, json={**payload, "parentComment": None}, headers=headers(org), timeout=TIMEOUT
+    )
+    # ...or the reply is sent to the post's own comments with parentComment
+    on_the_post = requests.post(
+        comments_url(sim, post_urn), json=payload, headers=headers(org), timeout=TIMEOUT
+    )
     # Then only the proper request creates a reply
     assert created.status_code == 201
     assert created.headers["x-restli-id"] == created.json()["id"]
@@ -198,9 +211,26 @@ def test_create_a_nested_reply_as_the_organisation(sim):
     assert as_person.status_code == 403
     assert wrong_object.status_code == 400
     assert no_text.status_code == 400
+    assert no_parent.status_code == 400
+    assert on_the_post.status_code == 400
     assert [(a["kind"], a["target_id"], a["text"]) for a in actions(sim)] == [
         ("reply", comment["id"], "Fristen er 1. december.")
     ]
+    listed = requests.get(url, headers=headers(org), timeout=TIMEOUT).json()["elements"]
+    assert [element["$URN"] for element in listed] == [created.json()["$URN"]]
+
+
+def test_comments_summary_can_be_left_out(sim):
+    org = account(sim, "linkedin")
+    post_urn = newest_post(sim, org)
+    top = add_comment(sim, "linkedin", "Åbner biblioteket i påsken?")
+    add_comment(sim, "linkedin", "Godt spørgsmål", "Nabo", parent_id=top["id"])
+    url = comments_url(sim, post_urn)
+    counted = requests.get(url, headers=headers(org), timeout=TIMEOUT).json()["elements"][0]
+    control(sim, "POST", "config", {"linkedin_comments_summary": False})
+    bare = requests.get(url, headers=headers(org), timeout=TIMEOUT).json()["elements"][0]
+    assert counted["commentsSummary"]["totalFirstLevelComments"] == 1
+    assert "commentsSummary" not in bare
 
 
 def test_delete_needs_the_organisation_as_actor(sim):

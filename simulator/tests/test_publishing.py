@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION
+
 from .helpers import TIMEOUT, account, actions, add_fault, control
 
 NOTICE = "Siden lukker 1. marts. Følg os på kommunens hovedside."
@@ -14,7 +16,7 @@ NOTICE = "Siden lukker 1. marts. Følg os på kommunens hovedside."
 
 def graph_feed(sim, page: dict, form: dict, token: str | None = None) -> requests.Response:
     return requests.post(
-        f"{sim.url}/v21.0/{page['id']}/feed",
+        f"{sim.url}/{GRAPH_VERSION}/{page['id']}/feed",
         data={"access_token": token or page["token"], **form},
         timeout=TIMEOUT,
     )
@@ -22,7 +24,7 @@ def graph_feed(sim, page: dict, form: dict, token: str | None = None) -> request
 
 def graph_published(sim, page: dict) -> list[dict]:
     answer = requests.get(
-        f"{sim.url}/v21.0/{page['id']}/published_posts",
+        f"{sim.url}/{GRAPH_VERSION}/{page['id']}/published_posts",
         params={"access_token": page["token"], "fields": "id,message"},
         timeout=TIMEOUT,
     )
@@ -30,7 +32,7 @@ def graph_published(sim, page: dict) -> list[dict]:
     return answer.json()["data"]
 
 
-def li_headers(org: dict, version: str | None = "202410") -> dict[str, str]:
+def li_headers(org: dict, version: str | None = LINKEDIN_VERSION) -> dict[str, str]:
     headers = {"X-Restli-Protocol-Version": "2.0.0", "Authorization": f"Bearer {org['token']}"}
     if version:
         headers["LinkedIn-Version"] = version
@@ -164,7 +166,7 @@ def test_a_throttled_or_failed_publish_does_nothing_and_a_timed_out_one_happens(
     add_fault(sim, "facebook", "timeout")
     with pytest.raises(requests.Timeout):
         requests.post(
-            f"{sim.url}/v21.0/{page['id']}/feed",
+            f"{sim.url}/{GRAPH_VERSION}/{page['id']}/feed",
             data={"access_token": page["token"], "message": NOTICE},
             timeout=0.2,
         )
@@ -220,7 +222,7 @@ def test_linkedin_needs_a_current_version_and_the_protocol_header(sim):
     no_protocol = requests.post(
         f"{sim.url}/rest/posts",
         json=li_body(org),
-        headers={"LinkedIn-Version": "202410", "Authorization": f"Bearer {org['token']}"},
+        headers={"LinkedIn-Version": LINKEDIN_VERSION, "Authorization": f"Bearer {org['token']}"},
         timeout=TIMEOUT,
     )
 

@@ -17,7 +17,7 @@ ALL_FIELDS_OF_THE_PAGE = "feed,messages"
 def _edge(sim, method, page, token, **data):
     return requests.request(
         method,
-        f"{sim.url}/v21.0/{page}/subscribed_apps",
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
         data=data or None,
         headers={"Authorization": f"Bearer {token}"} if token else {},
         timeout=TIMEOUT,
@@ -101,7 +101,7 @@ def test_the_messages_field_needs_pages_messaging(sim):
         {
             "platform": "facebook",
             "name": "Uden beskeder",
-            "permissions": ["pages_show_list", "pages_manage_metadata"],
+            "messaging_permission": False,
         },
     ).json()
 

@@ -8,7 +8,16 @@ import requests
 
 from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
 
+# The current specification's names (OpenAPI 2.168, the simulator's default flavour):
+# https://docs.x.com/x-api/users/get-users-by-usernames.md
 MENTION_PARAMS = {
+    "post.fields": "created_at,conversation_id",
+    "expansions": "author_id,in_reply_to_user_id,referenced_posts",
+    "user.fields": "username",
+}
+# The older documents' names, e.g.
+# https://docs.x.com/x-api/posts/timelines/quickstart/user-mention-quickstart
+TWEET_MENTION_PARAMS = {
     "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets",
     "expansions": "author_id",
     "user.fields": "username",
@@ -57,11 +66,15 @@ def test_mentions_page_newest_first_with_users_included(sim):
     assert [int(i) for i in ids] == sorted(int(i) for i in ids)
     assert first["data"][0]["text"] == f"@{user['username']} Spørgsmål 11"
     assert first["data"][0]["in_reply_to_user_id"] == user["id"]
-    assert first["data"][0]["referenced_tweets"][0]["type"] == "replied_to"
+    assert first["data"][0]["referenced_posts"][0]["type"] == "replied_to"
+    assert first["data"][0]["edit_history_post_ids"] == [ids[-1]]
+    assert "referenced_tweets" not in first["data"][0]
+    # The authors, and (expansion in_reply_to_user_id) the account they answer.
     assert {u["username"] for u in first["includes"]["users"]} == {
         "borger_0",
         "borger_1",
         "borger_2",
+        user["username"],
     }
 
 
@@ -101,7 +114,7 @@ def test_parameters_are_checked(sim):
     user = account(sim, "x")
     too_few = mentions(sim, user, max_results="3")
     unknown_param = mentions(sim, user, foo="bar")
-    unknown_field = mentions(sim, user, **{"tweet.fields": "created_at,colour"})
+    unknown_field = mentions(sim, user, **{"post.fields": "created_at,colour"})
     bad_token = mentions(sim, user, pagination_token="not-ours")
     for answer in (too_few, unknown_param, unknown_field, bad_token):
         assert answer.status_code == 400
@@ -127,7 +140,7 @@ def test_reply_is_created_once_and_duplicates_are_refused(sim):
     data = created.json()["data"]
     assert data["text"] == "I nat fra kl. 4."
     assert int(data["id"]) > int(mention)
-    assert data["edit_history_tweet_ids"] == [data["id"]]
+    assert data["edit_history_post_ids"] == [data["id"]]
     assert again.status_code == 403
     assert again.json()["detail"] == "You are not allowed to create a Tweet with duplicate content."
     assert unknown.status_code == 403
@@ -219,3 +232,75 @@ def test_followers_and_unknown_users(sim):
     assert unknown.status_code == 200
     assert unknown.json()["errors"][0]["resource_id"] == "42"
     assert no_token.status_code == 401
+
+
+def test_the_configured_flavour_of_field_names_is_the_only_one_taken(sim):
+    # Given the current specification's names (the default)
+    user = account(sim, "x")
+    add_comment(sim, "x", "Hvornår åbner svømmehallen?")
+    # Then the older names are refused, and so is author_id as a Post field: in the current
+    # specification it is an expansion (PostFieldsParameter has no author_id)
+    old_names = mentions(sim, user, **{"post.fields": None, **TWEET_MENTION_PARAMS})
+    author_as_field = mentions(sim, user, **{"post.fields": "created_at,author_id"})
+    assert old_names.status_code == 400
+    assert old_names.json()["errors"][0]["parameters"] == {
+        "tweet.fields": [TWEET_MENTION_PARAMS["tweet.fields"]]
+    }
+    assert author_as_field.status_code == 400
+    # When the simulator is set to the older documents' names
+    control(sim, "POST", "config", {"x_fields_naming": "tweet"})
+    older = requests.get(
+        f"{sim.url}/2/users/{user['id']}/mentions",
+        params=TWEET_MENTION_PARAMS,
+        headers=auth(user),
+        timeout=TIMEOUT,
+    )
+    current = mentions(sim, user)
+    # Then it answers in that shape and refuses the current names
+    tweet = older.json()["data"][0]
+    assert tweet["referenced_tweets"][0]["type"] == "replied_to"
+    assert tweet["edit_history_tweet_ids"] == [tweet["id"]]
+    assert "referenced_posts" not in tweet
+    assert current.status_code == 400
+
+
+def test_user_metrics_name_the_post_count_by_the_flavour(sim):
+    user = account(sim, "x")
+    lookup = {"user.fields": "public_metrics"}
+    current = requests.get(
+        f"{sim.url}/2/users/{user['id']}", params=lookup, headers=auth(user), timeout=TIMEOUT
+    ).json()["data"]["public_metrics"]
+    control(sim, "POST", "config", {"x_fields_naming": "tweet"})
+    older = requests.get(
+        f"{sim.url}/2/users/{user['id']}", params=lookup, headers=auth(user), timeout=TIMEOUT
+    ).json()["data"]["public_metrics"]
+    # UserPublicMetrics in OpenAPI 2.168 requires post_count; older documents say tweet_count.
+    assert "post_count" in current and "tweet_count" not in current
+    assert "tweet_count" in older and "post_count" not in older
+
+
+def test_a_reply_to_a_post_that_does_not_mention_the_account_is_refused(sim):
+    # X takes programmatic replies only to posts whose author mentioned or quoted the account
+    # (X Developers, 2026-02-24); the refusal is a 403 problem with this detail, as api.x.com
+    # returns it.
+    user = account(sim, "x")
+    mention = add_comment(sim, "x", "Tak for svaret")["id"]
+    aside = add_comment(sim, "x", "Enig med dig", parent_id=mention, mention=False)
+    refused = requests.post(
+        f"{sim.url}/2/tweets",
+        json={"text": "Godt at høre.", "reply": {"in_reply_to_tweet_id": aside["id"]}},
+        headers=auth(user),
+        timeout=TIMEOUT,
+    )
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "title": "Forbidden",
+        "detail": "Reply to this conversation is not allowed because you have not been "
+        "mentioned or otherwise engaged by the author of the post you are replying to.",
+        "type": "about:blank",
+        "status": 403,
+    }
+    assert actions(sim, platform="x") == []
+    # The post that does not name the account is not a mention either
+    listed = [tweet["id"] for tweet in mentions(sim, user).json()["data"]]
+    assert listed == [mention]

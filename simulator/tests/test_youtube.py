@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -256,7 +257,71 @@ def test_quota_is_spent_per_call_and_exhausted_with_quota_exceeded(sim):
     assert error["errors"][0]["reason"] == "quotaExceeded"
     assert error["errors"][0]["domain"] == "youtube.quota"
     stats = requests.get(f"{sim.url}/_sim/stats", timeout=TIMEOUT).json()
-    assert stats["youtube"]["quota_used"] == {channel["id"]: 101}
+    assert stats["youtube"]["quota_used"] == {channel["project"]: 101}
+
+
+def test_the_quota_is_the_projects_shared_by_its_channels(sim):
+    # https://developers.google.com/youtube/v3/determine_quota_cost: "Projects that enable the
+    # YouTube Data API have a default quota allocation of ... 10,000 units per day".
+    first = account(sim, "youtube")
+    second = control(sim, "POST", "accounts", {"platform": "youtube", "name": "Fjordby Bibliotek"})
+    second = second.json()
+    elsewhere = control(
+        sim,
+        "POST",
+        "accounts",
+        {"platform": "youtube", "name": "Nabokommune", "project": "another-project"},
+    ).json()
+    control(sim, "POST", "config", {"youtube_daily_quota": 3})
+    assert first["project"] == second["project"] != elsewhere["project"]
+
+    spent = [threads(sim, first), threads(sim, second), threads(sim, first)]
+    refused = threads(sim, second)
+    other = threads(sim, elsewhere)
+
+    assert [r.status_code for r in spent] == [200, 200, 200]
+    assert refused.status_code == 403
+    assert refused.json()["error"]["errors"][0]["reason"] == "quotaExceeded"
+    assert other.status_code == 200
+    stats = requests.get(f"{sim.url}/_sim/stats", timeout=TIMEOUT).json()
+    assert stats["youtube"]["quota_used"] == {first["project"]: 3, "another-project": 1}
+
+
+def test_the_projects_day_starts_again_at_midnight_pacific(sim):
+    # The same page: "Daily quotas reset at midnight Pacific Time (PT)."
+    channel = account(sim, "youtube")
+    world = sim.state
+    control(sim, "POST", "config", {"youtube_daily_quota": 1})
+    pacific = ZoneInfo("America/Los_Angeles")
+    local = world.now().astimezone(pacific)
+    before_midnight = datetime.combine(
+        local.date() + timedelta(days=1), datetime.min.time(), pacific
+    ) - timedelta(minutes=1)
+    world.advance_clock((before_midnight - world.now()).total_seconds())
+    assert threads(sim, channel).status_code == 200
+    assert threads(sim, channel).status_code == 403
+    world.advance_clock(120)
+    assert threads(sim, channel).status_code == 200
+
+
+def test_search_draws_on_its_own_bucket_of_calls(sim):
+    # The same page: search.list has "its own quota bucket", 100 calls a day, 1 per call.
+    channel = account(sim, "youtube")
+    control(sim, "POST", "config", {"youtube_daily_quota": 1, "youtube_daily_search_calls": 2})
+
+    def search():
+        return requests.get(
+            f"{sim.url}/{API}/search",
+            params={"part": "id", "channelId": channel["id"], "type": "video"},
+            headers=auth(channel),
+            timeout=TIMEOUT,
+        )
+
+    assert [search().status_code, search().status_code] == [200, 200]
+    assert search().json()["error"]["errors"][0]["reason"] == "quotaExceeded"
+    assert threads(sim, channel).status_code == 200
+    stats = requests.get(f"{sim.url}/_sim/stats", timeout=TIMEOUT).json()
+    assert stats["youtube"]["search_calls_used"] == {channel["project"]: 2}
 
 
 def test_quota_exceeded_fault(sim):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_remove_channel_event'),
+        ('accounts', '0008_api_version_warning'),
     ]
 
     operations = [
