@@ -20,7 +20,7 @@ from audit import plain, record, snapshot
 from audit.models import AuditEntry
 from platforms.registry import adapter_class
 
-from . import notifications, people
+from . import notifications, people, webhook_actions
 from .models import (
     Channel,
     ChannelAdmin,
@@ -632,6 +632,7 @@ def close_channel(channel, *, acting_user, comment=""):
     previous = _set_status(channel, ChannelStatus.CLOSED, fields=["closed_at"])
     # The connection row belongs to polling; closing only switches its polling off.
     ChannelConnection.objects.filter(channel=channel).update(polling_enabled=False)
+    webhook_actions.after_close(channel)
     ChannelFlag.objects.open().filter(channel=channel).update(resolved_at=now)
     record(
         "channel.closed",

@@ -16,7 +16,7 @@ from core.api_errors import BlankableURLField, action_failed
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
-from . import actions, connect_actions, limits, oauth
+from . import actions, connect_actions, limits, oauth, webhook_actions
 from .answer_times import attach_answer_times
 from .compliance import live_flags
 from .models import (
@@ -59,6 +59,22 @@ class AnswerTimesSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
+class WebhookStateSerializer(serializers.Serializer):
+    """Whether Meta sends the channel's webhooks: the Page fields subscribed (and what they
+    deliver), the fields left out, why it is not subscribed, the last delivery received."""
+
+    status = serializers.CharField()
+    subscribed_fields = serializers.ListField(child=serializers.CharField(), source="fields")
+    delivered_fields = serializers.ListField(child=serializers.CharField())
+    missing_fields = serializers.ListField(child=serializers.CharField())
+    problem = serializers.CharField()
+    problem_text = serializers.CharField(source="get_problem_display")
+    detail = serializers.CharField()
+    subscribed_at = serializers.DateTimeField()
+    attempted_at = serializers.DateTimeField()
+    last_delivery_at = serializers.DateTimeField()
+
+
 class ConnectionStateSerializer(serializers.Serializer):
     """The polling side's state, read-only here."""
 
@@ -73,6 +89,12 @@ class ConnectionStateSerializer(serializers.Serializer):
     connected_at = serializers.DateTimeField()
     refresh_token_expires_at = serializers.DateTimeField()
     granted_scopes = serializers.ListField(child=serializers.CharField())
+    webhooks = serializers.SerializerMethodField()
+
+    @extend_schema_field(WebhookStateSerializer(allow_null=True))
+    def get_webhooks(self, connection):
+        subscription = webhook_actions.subscription_of(connection)
+        return WebhookStateSerializer(subscription).data if subscription is not None else None
 
 
 class PastedTokenSerializer(serializers.Serializer):
@@ -206,13 +228,15 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
         "archive": "channels.manage",
         "connect_start": "channels.connect",
         "connect_token": "channels.paste_token",
+        "subscribe_webhooks": "channels.connect",
+        "disconnect": "channels.connect",
     }
     filterset_fields = ["platform", "scope", "status", "owner_unit"]
 
     def get_queryset(self):
         return (
             Channel.objects.for_user(self.request.user)
-            .select_related("owner_unit", "connection")
+            .select_related("owner_unit", "connection", "connection__webhook_subscription")
             .prefetch_related(
                 Prefetch("admins", queryset=ChannelAdmin.objects.select_related("user")),
                 Prefetch("flags", queryset=ChannelFlag.objects.open(), to_attr="open_flags"),
@@ -308,6 +332,30 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
             raise action_failed(
                 _("This channel cannot be connected in its present state.")
             ) from None
+        return self._done(channel)
+
+    @extend_schema(request=None, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"], url_path="subscribe-webhooks")
+    def subscribe_webhooks(self, request, pk=None):
+        """Switch the channel's webhooks on now ("Subscribe again"); the outcome is in
+        `connection.webhooks`."""
+        channel = self.get_object()
+        try:
+            webhook_actions.subscribe_webhooks(channel, acting_user=request.user)
+        except webhook_actions.WebhookActionError as error:
+            raise action_failed(error) from None
+        return self._done(channel)
+
+    @extend_schema(request=None, responses=ChannelSerializer)
+    @action(detail=True, methods=["post"])
+    def disconnect(self, request, pk=None):
+        """Remove the stored token, stop polling and switch the webhooks off; a failed
+        unsubscription is in `connection.webhooks` (`problem`, `detail`)."""
+        channel = self.get_object()
+        try:
+            webhook_actions.disconnect_channel(channel, acting_user=request.user)
+        except webhook_actions.WebhookActionError as error:
+            raise action_failed(error) from None
         return self._done(channel)
 
 

@@ -16,6 +16,7 @@ from core.permissions import can
 from platforms.errors import NeedsReconnectError, PlatformError
 from platforms.oauth import AuthorizationError
 
+from . import webhook_actions
 from .models import ChannelConnection, ConnectedVia, TokenStatus
 from .rules import may_connect
 
@@ -106,6 +107,8 @@ def connect_channel(
             polling_enabled=polling_enabled,
             via=via,
         )
+        # Meta sends webhooks only to subscribed Pages: queued for after the commit.
+        webhook_actions.after_connect(connection)
     return connection
 
 

@@ -30,4 +30,14 @@ urlpatterns = [
         connect_views.ChannelTestConnectionView.as_view(),
         name="channel-test-connection",
     ),
+    path(
+        "<int:pk>/connect/webhooks/",
+        connect_views.ChannelSubscribeWebhooksView.as_view(),
+        name="channel-subscribe-webhooks",
+    ),
+    path(
+        "<int:pk>/connect/disconnect/",
+        connect_views.ChannelDisconnectView.as_view(),
+        name="channel-disconnect",
+    ),
 ]

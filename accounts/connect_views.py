@@ -20,8 +20,8 @@ from core.permissions import can
 from core.permissions.views import MemberRequiredMixin
 from platforms.oauth import AuthorizationError
 
-from . import connect_actions, oauth
-from .models import Channel, ChannelConnection, ConnectedVia
+from . import connect_actions, oauth, webhook_actions
+from .models import Channel, ChannelConnection, ConnectedVia, WebhookStatus
 from .rules import may_connect
 from .views import ChannelObjectMixin
 
@@ -80,10 +80,14 @@ class ChannelConnectView(ChannelObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        connection = self.connection()
         context.update(
             channel=self.channel,
-            connection=self.connection(),
+            connection=connection,
             may_connect=may_connect(self.channel),
+            uses_webhooks=webhook_actions.uses_webhooks(self.channel),
+            webhooks=webhook_actions.subscription_of(connection),
+            user_may_connect=True,
             may_paste=self.may_paste(),
             sign_in=oauth.availability(self.channel.platform, self.request),
         )
@@ -252,3 +256,61 @@ _NOT_CONNECTABLE = _("This channel cannot be connected in its present state.")
 _CONNECTED = _(
     "The channel is connected through {platform}. New comments are fetched from the next poll."
 )
+
+
+class ChannelSubscribeWebhooksView(ChannelObjectMixin, View):
+    """ "Subscribe again": switch the channel's webhooks on now and show the outcome."""
+
+    permission_action = "channels.connect"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            subscription = webhook_actions.subscribe_webhooks(
+                self.channel, acting_user=request.user
+            )
+        except webhook_actions.WebhookActionError as error:
+            messages.error(request, str(error))
+            return _back_to_connect(self.channel)
+        if subscription.status != WebhookStatus.ACTIVE:
+            messages.error(
+                request,
+                _("The webhooks could not be switched on: {reason}").format(
+                    reason=subscription.get_problem_display()
+                ),
+            )
+        elif subscription.missing_fields:
+            messages.warning(request, subscription.get_problem_display())
+        else:
+            messages.success(request, _("The webhooks are switched on."))
+        return _back_to_connect(self.channel)
+
+
+class ChannelDisconnectView(ChannelObjectMixin, View):
+    """Remove the stored token, stop polling and switch the webhooks off."""
+
+    permission_action = "channels.connect"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            _connection, error = webhook_actions.disconnect_channel(
+                self.channel, acting_user=request.user
+            )
+        except webhook_actions.WebhookActionError as refusal:
+            messages.error(request, str(refusal))
+            return _back_to_connect(self.channel)
+        messages.success(request, _("The channel is disconnected and its token removed."))
+        if error is not None:
+            messages.warning(
+                request,
+                _(
+                    "The app could not be removed from the page ({reason}); remove it in the "
+                    "page's settings on the platform."
+                ).format(reason=error.message),
+            )
+        return _back_to_connect(self.channel)
+
+
+def _back_to_connect(channel):
+    return HttpResponseRedirect(reverse("accounts:channel-connect", args=[channel.pk]))

@@ -5,6 +5,10 @@ from celery import shared_task
 
 from . import actions, api_versions, connect_actions
 
+# The webhook subscription tasks live with the actions that queue them; the worker finds them
+# through this module.
+from .webhook_actions import subscribe_channel_webhooks, unsubscribe_channel_webhooks
+
 
 @shared_task(name="accounts.sweep_neglect", ignore_result=True)
 def sweep_neglect():
@@ -33,3 +37,12 @@ def renew_tokens():
     YouTube within 15 minutes, LinkedIn within 7 days). A permanent refusal marks the channel
     "needs reconnect" and tells its people; a passing one is tried again next round."""
     return connect_actions.renew_due_tokens()
+
+
+__all__ = [
+    "subscribe_channel_webhooks",
+    "renew_tokens",
+    "sweep_neglect",
+    "unsubscribe_channel_webhooks",
+    "warn_api_versions",
+]

@@ -41,6 +41,7 @@ from .models import (
     Platform,
 )
 from .rules import may_connect
+from .webhook_actions import subscription_of, uses_webhooks
 
 CHANNEL_RELATED = (
     "owner_unit",
@@ -50,6 +51,7 @@ CHANNEL_RELATED = (
     "approved_by",
     "branding_verified_by",
     "connection",
+    "connection__webhook_subscription",
 )
 
 
@@ -158,6 +160,8 @@ class ChannelDetailView(ChannelObjectMixin, DetailView):
             may_decide_closing=can(user, "channels.decide_closing"),
             may_connect=may_connect(channel),
             user_may_connect=can(user, "channels.connect", channel),
+            uses_webhooks=uses_webhooks(channel),
+            webhooks=subscription_of(getattr(channel, "connection", None)),
             admin_form=AdminAddForm(channel=channel),
             snapshots=list(channel.snapshots.order_by("-date")[:7]),
             quota=polling_quota(channel),

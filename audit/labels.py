@@ -73,6 +73,11 @@ ACTION_LABELS = {
     "channel.connected": _("Connected for polling"),
     "channel.connection_tested": _("Connection tested"),
     "channel.needs_reconnect": _("Token refused: reconnect needed"),
+    "channel.disconnected": _("Disconnected"),
+    "channel.webhooks_subscribed": _("Webhooks switched on"),
+    "channel.webhooks_failed": _("Webhooks could not be switched on"),
+    "channel.webhooks_unsubscribed": _("Webhooks switched off"),
+    "channel.webhooks_unsubscribe_failed": _("Webhooks could not be switched off on the page"),
     # Policy and guidelines
     "policy.create": _("Policy created"),
     "policy.draft": _("Draft version started"),

@@ -337,6 +337,9 @@ API_VERSION_WARNING_DAYS = env.int("API_VERSION_WARNING_DAYS", default=60)
 # X's field names: "post" (post.fields, referenced_posts: the current v2 specification) or
 # "tweet" (tweet.fields, referenced_tweets: the older documents).
 X_FIELDS_NAMING = env("X_FIELDS_NAMING", default="post")
+# The Meta app's id: picks the app's own entry out of a Page's subscribed apps. Without it, a
+# Page listing one app is read as ours, and the fields asked for stand when it lists several.
+FACEBOOK_APP_ID = env("FACEBOOK_APP_ID", default="")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10.0)
 # Connecting channels through the platforms' OAuth: each developer app's credentials. A platform
 # whose credentials are missing offers no "Connect" button (the page says why). With

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import ChannelConnection
+from accounts.webhook_actions import record_deliveries
 from core.bounds import EARLIEST, LATEST, supported_moment
 from platforms.base import FetchedItem
 
@@ -93,10 +94,12 @@ def receive_delivery(platform: str, payload: dict) -> int:
     if not isinstance(entries, list):
         return 0
     by_account: dict[str, list[FetchedItem]] = {}
+    delivered_to: set[str] = set()
     for entry in entries:
         if not isinstance(entry, dict):
             continue
         account_id = str(entry.get("id") or "")
+        delivered_to.add(account_id)
         if platform == "instagram" and isinstance(entry.get("messaging"), list):
             for event in entry["messaging"]:
                 item = _acceptable(platform, _instagram_message(account_id, event), event)
@@ -109,6 +112,8 @@ def receive_delivery(platform: str, payload: dict) -> int:
             item = _acceptable(platform, item, change)
             if item is not None:
                 by_account.setdefault(account_id, []).append(item)
+    # Every delivery counts as a sign of life for its channels, whatever it carried.
+    record_deliveries(platform, delivered_to - {""}, timezone.now())
     if not by_account:
         return 0
     connections = ChannelConnection.objects.filter(

@@ -38,6 +38,7 @@ from .base import (
 from .classify import is_missing_permission
 from .errors import BadDataError, NeedsReconnectError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
+from .subscriptions import FACEBOOK_PAGE_FIELDS
 from .timeutil import epoch_seconds, optional_time
 from .watermark import Watermark
 
@@ -274,6 +275,13 @@ class FacebookAdapter(GraphAdapter):
             },
         )
         return self.figures(followers, first, "created_time", start, end)
+
+    def webhook_node(self) -> str:
+        return self.page_id
+
+    def webhook_fields(self) -> tuple[str, ...]:
+        # Messenger deliveries only for a channel that reads its messages.
+        return tuple(name for name in FACEBOOK_PAGE_FIELDS if name != "messages" or self.messaging)
 
     def test_connection(self) -> dict:
         info = self.client.get(self.page_id, {"fields": "id,name"})

@@ -24,12 +24,14 @@ from .base import (
 from .classify import classify_graph_error
 from .errors import (
     BadDataError,
+    NeedsReconnectError,
     PlatformError,
     TooMuchDataError,
     TransientError,
     WriteRejectedError,
 )
 from .http import further_page
+from .subscriptions import MESSAGING_FIELDS, SubscriptionResult, confirmed, fields_of
 from .timeutil import optional_iso_or_unix, optional_time
 from .usage import UsageReading, graph_usage
 from .watermark import Watermark
@@ -184,12 +186,14 @@ class GraphClient:
                 return
             page = self.get_next(link)
 
-    def post(self, path: str, data: dict) -> dict:
-        """POST form data to `/{version}/{path}`. Values must already be strings ("true")."""
-        return self._call(f"{self.version}/{path}", {}, dict(data), "POST", write=True)
+    def post(self, path: str, data: dict, *, write: bool = True) -> dict:
+        """POST form data to `/{version}/{path}`. Values must already be strings ("true").
+        `write=False` for a change of the channel's own settings (a webhook subscription): a
+        refusal there concerns the channel, not one target, and is classified like a read."""
+        return self._call(f"{self.version}/{path}", {}, dict(data), "POST", write=write)
 
-    def delete(self, path: str) -> dict:
-        return self._call(f"{self.version}/{path}", {}, None, "DELETE", write=True)
+    def delete(self, path: str, *, write: bool = True) -> dict:
+        return self._call(f"{self.version}/{path}", {}, None, "DELETE", write=write)
 
     def close(self) -> None:
         self.session.close()
@@ -299,6 +303,12 @@ class GraphClient:
             text=self._text(),
             write=write,
         )
+
+
+def is_permission_error(error: PlatformError) -> bool:
+    """A Graph refusal for a missing permission (codes 10 and 200-299), not a dead token."""
+    code = error.code
+    return isinstance(code, int) and (code == 10 or 200 <= code <= 299)
 
 
 class GraphAdapter(PlatformAdapter):
@@ -433,6 +443,74 @@ class GraphAdapter(PlatformAdapter):
             period_start=start,
             period_end=end,
         )
+
+    # -- webhook subscription ----------------------------------------------------------------
+
+    def webhook_node(self) -> str:
+        """The Page whose `subscribed_apps` edge switches this channel's webhooks on."""
+        raise NotImplementedError
+
+    def webhook_fields(self) -> tuple[str, ...]:
+        """The Page fields this channel subscribes to."""
+        raise NotImplementedError
+
+    def webhook_deliveries(self, page_fields: tuple[str, ...]) -> tuple[str, ...]:
+        """What webhooks bring for the channel once `page_fields` are subscribed."""
+        return page_fields
+
+    def subscribe_webhooks(self, *, app_id: str = "") -> SubscriptionResult:
+        """Install the app on the Page for this channel's fields (`POST /{page}/subscribed_apps`),
+        then read back what the Page now lists for the app (`GET`, one more call).
+
+        A permission refusal while messaging fields are asked for is tried once more without
+        them: comments still come by webhook, and the result names the fields left out and the
+        platform's reason. Any other failure raises the classified error."""
+        node = self.webhook_node()
+        wanted = self.webhook_fields()
+        missing: tuple[str, ...] = ()
+        reason = ""
+        try:
+            answer = self._subscribe(node, wanted)
+        except NeedsReconnectError as exc:
+            allowed = tuple(name for name in wanted if name not in MESSAGING_FIELDS)
+            if not is_permission_error(exc) or not allowed or allowed == wanted:
+                raise
+            answer = self._subscribe(node, allowed)
+            missing = tuple(name for name in wanted if name in MESSAGING_FIELDS)
+            reason = exc.message
+            wanted = allowed
+        listed = fields_of(self.client.get(f"{node}/subscribed_apps"), app_id)
+        self.last_usage = self.client.last_usage
+        # The Page's own list wins when it names fields; the documentation's sample lists none.
+        fields = tuple(listed) if listed else wanted
+        return SubscriptionResult(
+            fields=fields,
+            missing=missing,
+            missing_reason=reason,
+            delivered=self.webhook_deliveries(fields),
+            raw=answer,
+        )
+
+    def _subscribe(self, node: str, fields: tuple[str, ...]) -> dict:
+        answer = self.client.post(
+            f"{node}/subscribed_apps", {"subscribed_fields": ",".join(fields)}, write=False
+        )
+        if not confirmed(answer):
+            raise BadDataError(
+                "the Graph API did not confirm the subscription", platform=self.platform, raw=answer
+            )
+        return answer
+
+    def unsubscribe_webhooks(self) -> None:
+        """Remove the app from the Page (`DELETE /{page}/subscribed_apps`): no more webhooks."""
+        answer = self.client.delete(f"{self.webhook_node()}/subscribed_apps", write=False)
+        self.last_usage = self.client.last_usage
+        if not confirmed(answer):
+            raise BadDataError(
+                "the Graph API did not confirm the unsubscription",
+                platform=self.platform,
+                raw=answer,
+            )
 
     def require_success(self, result: dict) -> WriteResult:
         """Moderation writes answer `{"success": true}`; anything else did not happen."""

@@ -59,6 +59,7 @@ from .classify import is_missing_permission
 from .counts import ChangeCounts
 from .errors import BadDataError, NeedsReconnectError, WriteRejectedError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
+from .subscriptions import INSTAGRAM_APP_FIELDS, INSTAGRAM_PAGE_FIELDS
 from .timeutil import optional_time
 from .watermark import Watermark
 
@@ -324,6 +325,19 @@ class InstagramAdapter(GraphAdapter):
         info = self.client.get(self.user_id, {"fields": "id,username,followers_count"})
         first = self.client.get(f"{self.user_id}/media", {"fields": "id,timestamp", "limit": "100"})
         return self.figures(info.get("followers_count"), first, "timestamp", start, end)
+
+    def webhook_node(self) -> str:
+        # Instagram's webhooks are switched on through the linked Facebook Page.
+        return self.page_node
+
+    def webhook_fields(self) -> tuple[str, ...]:
+        return INSTAGRAM_PAGE_FIELDS
+
+    def webhook_deliveries(self, page_fields: tuple[str, ...]) -> tuple[str, ...]:
+        # The Instagram fields are set for the app; the Page subscription lets them through.
+        if not page_fields:
+            return ()
+        return tuple(name for name in INSTAGRAM_APP_FIELDS if name != "messages" or self.messaging)
 
     def test_connection(self) -> dict:
         info = self.client.get(self.user_id, {"fields": "id,username"})

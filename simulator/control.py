@@ -34,7 +34,8 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                       config request_log is on: method, path, query (as sent)
                                       and the Authorization scheme (never a token)
   POST /_sim/webhooks/build           {"platform","comment_id" or (Instagram) "message_id",
-                                      "app_secret"}
+                                      "app_secret"}; 409 when the account's Page has not
+                                      subscribed the app to the field (subscribed_apps)
   POST /_sim/webhooks/deliver         {… as build, "target_url",["repeat"]}
 """
 
@@ -243,6 +244,14 @@ class ControlAPI:
         )
         return json_response(200, comment.to_dict())
 
+    def _refuse_unsubscribed(self, platform: str, account_id: str, field: str) -> None:
+        """Meta sends nothing for a Page the app is not subscribed on: neither does the
+        simulator (409, and no request leaves)."""
+        account = self.world.account(platform, account_id)
+        reason = self.world.webhook_refusal(account, field) if account else "unknown account"
+        if reason:
+            raise SimError(f"no {platform} webhook is sent: {reason}", 409)
+
     def _webhook(self, body: dict[str, Any], *, send: bool) -> Response:
         platform = body.get("platform", "facebook")
         if platform not in ("facebook", "instagram"):
@@ -250,19 +259,23 @@ class ControlAPI:
         secret = body.get("app_secret")
         if not isinstance(secret, str) or not secret:
             raise SimError("app_secret is required")
-        with self.world.lock:
+        world = self.world
+        with world.lock:
             if body.get("message_id") is not None:
-                found = self.world.messages.get(str(body["message_id"]))
+                found = world.messages.get(str(body["message_id"]))
                 if found is None or found[0].platform != "instagram" or platform != "instagram":
                     raise SimError(f"no instagram message {body['message_id']}", 404)
+                self._refuse_unsubscribed(platform, found[0].account_id, "messages")
                 payload, headers = build_message_delivery(
-                    found[0], found[1], secret, now=self.world.now()
+                    found[0], found[1], secret, now=world.now()
                 )
             else:
-                comment = self.world.find_comment(platform, str(body.get("comment_id")))
+                comment = world.find_comment(platform, str(body.get("comment_id")))
                 if comment is None:
                     raise SimError(f"no {platform} comment {body.get('comment_id')}", 404)
-                payload, headers = build_webhook_delivery(comment, secret, world=self.world)
+                field = "comments" if platform == "instagram" else "feed"
+                self._refuse_unsubscribed(platform, comment.account_id, field)
+                payload, headers = build_webhook_delivery(comment, secret, world=world)
         result: dict[str, Any] = {"body": payload.decode("utf-8"), "headers": headers}
         if send:
             target = body.get("target_url")

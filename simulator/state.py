@@ -57,6 +57,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # lists as not sunset on the world's date.
     "linkedin_versions": None,
     "request_log": False,
+    # The fields of the app's own webhook settings (App Dashboard), per object: Meta delivers a
+    # field only when both the app and the Page (its subscribed_apps) have it.
+    "app_webhook_fields": {
+        "page": ["feed", "messages"],
+        "instagram": ["comments", "mentions", "messages"],
+    },
 }
 
 # How many platform API requests the request log keeps (the oldest drop out).
@@ -144,6 +150,13 @@ class Account:
     def scoped_id(self) -> str:
         """Instagram: the IGSID the account's own comments carry in `from.id`."""
         return instagram_scoped_id(self.id) if self.platform == "instagram" else ""
+
+    @property
+    def webhook_page(self) -> str:
+        """The Page whose subscribed_apps switch this account's webhooks on, or ""."""
+        if self.platform == "facebook":
+            return self.id
+        return self.page_id if self.platform == "instagram" else ""
 
     @property
     def urn(self) -> str:
@@ -378,6 +391,17 @@ def validate_config(changes: Any) -> dict[str, Any]:
             ):
                 raise _config_error(name, "a list of YYYYMM strings, or null for the version table")
             cleaned[name] = list(value)
+        elif name == "app_webhook_fields":
+            if (
+                not isinstance(value, dict)
+                or set(value) - {"page", "instagram"}
+                or not all(
+                    isinstance(names, list) and all(isinstance(n, str) for n in names)
+                    for names in value.values()
+                )
+            ):
+                raise _config_error(name, 'an object {"page": [...], "instagram": [...]}')
+            cleaned[name] = {"page": [], "instagram": [], **value}
         elif name == "x_fields_naming":
             if value not in ("post", "tweet"):
                 raise _config_error(name, '"post" or "tweet"')
@@ -440,6 +464,9 @@ class World:
             self.x_windows: dict[tuple[str, str], list[Any]] = {}
             # YouTube quota: project -> [Pacific date, units used, search.list calls made].
             self.youtube_quota: dict[str, list[Any]] = {}
+            # Page id -> the app's subscription on that Page: {"fields": [...], "since": time}.
+            # A fresh world has none: the product switches webhooks on when it connects.
+            self.page_subscriptions: dict[str, dict[str, Any]] = {}
             self.clock_offset = timedelta(0)
             # Codes and tokens handed out by the simulated OAuth providers.
             self.oauth = OAuthBook()
@@ -587,6 +614,42 @@ class World:
             )
             self.accounts[(platform, account_id)] = account
             return account
+
+    # --- webhook subscriptions -----------------------------------------------------------------
+
+    def subscribed_fields(self, page_id: str) -> list[str]:
+        entry = self.page_subscriptions.get(page_id)
+        return list(entry["fields"]) if entry else []
+
+    def webhook_refusal(self, account: Account, field_name: str) -> str | None:
+        """Why Meta would not deliver `field_name` for `account` now, or None when it would.
+
+        A Facebook Page needs the field both in its subscribed_apps and in the app's settings;
+        an Instagram account needs its linked Page to have the app installed (any field) and
+        the Instagram field in the app's settings."""
+        with self.lock:
+            page = account.webhook_page
+            page_fields = self.subscribed_fields(page)
+            app_fields = self.config["app_webhook_fields"]
+            if account.platform == "instagram":
+                if not page_fields:
+                    return (
+                        f"the app is not subscribed on Page {page}, which Instagram account "
+                        f"{account.id} is linked to: nothing is delivered until "
+                        f"POST /{{version}}/{page}/subscribed_apps"
+                    )
+                if field_name not in app_fields["instagram"]:
+                    return f"the app's Instagram webhook settings lack the {field_name} field"
+                return None
+            if field_name not in page_fields:
+                listed = ", ".join(page_fields) or "none"
+                return (
+                    f"Page {page} has not subscribed the app to the {field_name} field "
+                    f"(subscribed: {listed}); POST /{{version}}/{page}/subscribed_apps first"
+                )
+            if field_name not in app_fields["page"]:
+                return f"the app's Page webhook settings lack the {field_name} field"
+            return None
 
     def _new_account_id(self, platform: str, seq: int) -> str:
         if platform == "youtube":

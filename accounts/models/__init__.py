@@ -1,6 +1,6 @@
 """The registry's models: channels (channel.py), their platform connections (connection.py) and
-the decision fields both kinds of request share (decisions.py), and the warnings sent about
-platform API versions (versions.py)."""
+webhook subscriptions (webhooks.py), the decision fields both kinds of request share
+(decisions.py), and the warnings sent about platform API versions (versions.py)."""
 
 from .channel import (
     Channel,
@@ -19,6 +19,7 @@ from .channel import (
 from .connection import AccountSnapshot, ChannelConnection, ConnectedVia, TokenStatus
 from .decisions import Decided, Decision
 from .versions import ApiVersionWarning, VersionStage
+from .webhooks import WebhookProblem, WebhookStatus, WebhookSubscription
 
 __all__ = [
     "AccountSnapshot",
@@ -40,5 +41,8 @@ __all__ = [
     "ChannelStatus",
     "Platform",
     "TokenStatus",
+    "WebhookProblem",
+    "WebhookStatus",
+    "WebhookSubscription",
     "VersionStage",
 ]

@@ -22,7 +22,13 @@ def _nothing_tested_or_connected(org, response):
 
     assert not ChannelConnection.objects.filter(channel=org.channels["a"]).exists()
     assert not AuditEntry.objects.filter(
-        action__in=["channel.connected", "channel.connection_tested"]
+        action__in=[
+            "channel.connected",
+            "channel.connection_tested",
+            "channel.disconnected",
+            "channel.webhooks_subscribed",
+            "channel.webhooks_failed",
+        ]
     ).exists()
 
 
@@ -44,5 +50,40 @@ CASES = [
         ),
         method="post",
         unchanged=_nothing_tested_or_connected,
+    ),
+    # Channel "a" is not connected: an allowed person is sent back with the refusal shown.
+    *(
+        Case(
+            name,
+            lambda org, name=name: reverse(name, args=[org.channels["a"].pk]),
+            expect(
+                404,
+                anonymous=302,
+                outsider=403,
+                **_SEES_ONLY,
+                **dict.fromkeys(_CONNECTS_A, 302),
+            ),
+            method="post",
+            unchanged=_nothing_tested_or_connected,
+        )
+        for name in ("accounts:channel-subscribe-webhooks", "accounts:channel-disconnect")
+    ),
+    # The API's doors to the same actions: 409 for the refusal (channel "a" is not connected).
+    *(
+        Case(
+            name,
+            lambda org, name=name: reverse(name, args=[org.channels["a"].pk]),
+            expect(
+                403,
+                anonymous=401,
+                politician=404,
+                monitor=404,
+                manager_b=404,
+                **dict.fromkeys(_CONNECTS_A, 409),
+            ),
+            method="post",
+            unchanged=_nothing_tested_or_connected,
+        )
+        for name in ("channel-subscribe-webhooks", "channel-disconnect")
     ),
 ]

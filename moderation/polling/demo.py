@@ -3,8 +3,11 @@ the platform simulator's default accounts (same ids and tokens after every simul
 `make run` fills the queue from the simulator's demo stream within a minute."""
 
 from django.conf import settings
+from django.db import transaction
 
-from accounts.models import Channel, ChannelConnection, Platform
+from accounts import connect_actions
+from accounts.models import Channel, Platform
+from accounts.rules import may_connect
 
 # Per-platform switches for the adapters: the demo stream also sends Messenger messages and
 # Instagram direct messages.
@@ -33,21 +36,23 @@ def load(*, municipality, units, users, stdout):
         if not channel.external_id:
             channel.external_id = spec["id"]
             channel.save(update_fields=["external_id"])
-        connection = ChannelConnection.objects.filter(channel=channel).first() or (
-            ChannelConnection(channel=channel)
-        )
-        connection.account_id = spec["id"]
-        connection.set_token(spec["token"])
-        connection.polling_enabled = simulate
-        connection.extra = EXTRA.get(spec["platform"], {})
-        # A fresh start each load: the simulator may have been restarted since; the idempotent
-        # store keeps anything read twice from becoming two items.
-        connection.cursor = {}
-        connection.next_poll_at = None
-        connection.paused_until = None
-        connection.consecutive_failures = 0
-        connection.last_error = ""
-        connection.save()
+        if not may_connect(channel):
+            continue
+        # Through the product's own action, so a Facebook or Instagram channel gets its
+        # webhooks switched on (after the commit, by the worker) like any other connection.
+        with transaction.atomic():
+            connection = connect_actions.connect_channel(
+                channel,
+                account_id=spec["id"],
+                token=spec["token"],
+                polling_enabled=simulate,
+                acting_user=None,
+            )
+            connection.extra = EXTRA.get(spec["platform"], {})
+            # A fresh start each load: the simulator may have been restarted since; the
+            # idempotent store keeps anything read twice from becoming two items.
+            connection.cursor = {}
+            connection.save(update_fields=["extra", "cursor"])
         connected += 1
     where = settings.SIMULATOR_URL if simulate else "no simulator (polling off)"
     stdout.write(f"Demo connections: {connected} channels → {where}")

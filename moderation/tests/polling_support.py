@@ -52,6 +52,20 @@ def connect(channel, *, polling=True, **fields):
     return connection
 
 
+def subscribe_page(sim, platform, fields="feed"):
+    """Install the app on the default account's Page straight through the Graph API (for a
+    Page the product does not know); connected channels subscribe through the product."""
+    spec = ACCOUNTS[platform]
+    page = spec.get("page_id") or spec["id"]
+    response = requests.post(
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
+        data={"subscribed_fields": fields},
+        headers={"Authorization": f"Bearer {spec['token']}"},
+        timeout=TIMEOUT,
+    )
+    assert response.json() == {"success": True}, response.text
+
+
 def make_channel(org, platform, *, name=None, unit="comms"):
     """A channel on `platform` owned by one of the test organisation's units."""
     return Channel.objects.create(

@@ -6,12 +6,13 @@ import json
 import pytest
 from django.core import mail
 
+from accounts import webhook_actions
 from moderation.models import QueueItem
 from moderation.polling import poller
 from moderation.webhooks import signature_is_valid
 
 from . import polling_support
-from .polling_support import add_comment, connect, control, make_channel
+from .polling_support import add_comment, connect, control, make_channel, subscribe_page
 
 pytestmark = pytest.mark.django_db
 simulator_module = polling_support.simulator_module
@@ -24,6 +25,15 @@ SECRET = "test-app-secret"
 def _webhook_settings(settings):
     settings.WEBHOOK_APP_SECRET = SECRET
     settings.WEBHOOK_VERIFY_TOKEN = "test-verify-token"
+
+
+def _connect(channel, **fields):
+    """Connect `channel` to the simulator and switch its webhooks on through the product's
+    action: Meta (and the simulator) deliver nothing for a Page the app is not subscribed on."""
+    connection = connect(channel, **fields)
+    subscription = webhook_actions.subscribe_webhooks(channel, acting_user=None)
+    assert subscription.status == "active", subscription.detail
+    return connection
 
 
 def _delivery(sim, platform, comment_id, secret=SECRET):
@@ -74,7 +84,7 @@ def test_a_genuine_delivery_stores_the_comment_once_however_often_it_comes(
 ):
     # Given a connected channel and a citizen's comment the platform announces
     channel = make_channel(org, platform)
-    connect(channel)
+    _connect(channel)
     comment = add_comment(sim, platform, "Er der åbent på genbrugspladsen i dag?", "Borger 12")
     body, signature = _delivery(sim, platform, comment["id"])
 
@@ -92,7 +102,7 @@ def test_a_genuine_delivery_stores_the_comment_once_however_often_it_comes(
 
 def test_a_repeated_delivery_sent_by_the_simulator_stores_one_item(live_server, org, sim):
     channel = make_channel(org, "facebook")
-    connect(channel)
+    _connect(channel)
     comment = add_comment(sim, "facebook", "Tak for en god borgerservice", "Borger 5")
 
     result = control(
@@ -119,7 +129,7 @@ def test_a_repeated_delivery_sent_by_the_simulator_stores_one_item(live_server, 
 )
 def test_a_forged_delivery_is_refused_and_stores_nothing(client, org, sim, signature):
     channel = make_channel(org, "facebook")
-    connect(channel)
+    _connect(channel)
     comment = add_comment(sim, "facebook", "Køb billige solbriller her", "Sælger 1")
     body, _ = _delivery(sim, "facebook", comment["id"])
     before = QueueItem.objects.count()
@@ -132,7 +142,7 @@ def test_a_forged_delivery_is_refused_and_stores_nothing(client, org, sim, signa
 
 def test_a_delivery_signed_with_another_secret_or_altered_is_refused(client, org, sim):
     channel = make_channel(org, "facebook")
-    connect(channel)
+    _connect(channel)
     comment = add_comment(sim, "facebook", "Hvornår åbner svømmehallen?", "Borger 8")
     body, foreign = _delivery(sim, "facebook", comment["id"], secret="someone-else")
     genuine_body, genuine = _delivery(sim, "facebook", comment["id"])
@@ -159,7 +169,7 @@ def test_a_signed_body_that_is_not_json_is_a_bad_request(client, org):
 def test_webhook_then_poll_gives_one_item_and_the_poll_links_the_reply(client, org, sim):
     # Given a comment delivered by webhook, and a citizen's reply to it that only polling sees
     channel = make_channel(org, "facebook")
-    connect(channel)
+    _connect(channel)
     comment = add_comment(sim, "facebook", "Hvor kan jeg hente affaldskalenderen?", "Borger 2")
     body, signature = _delivery(sim, "facebook", comment["id"])
     assert _post(client, "facebook", body, signature).status_code == 200
@@ -181,6 +191,7 @@ def test_webhook_then_poll_gives_one_item_and_the_poll_links_the_reply(client, o
 
 
 def test_a_delivery_for_an_unknown_account_stores_nothing(client, org, sim):
+    subscribe_page(sim, "facebook")
     comment = add_comment(sim, "facebook", "Hej", "Borger 1")
     body, signature = _delivery(sim, "facebook", comment["id"])
 
@@ -208,7 +219,7 @@ def test_an_instagram_direct_message_by_webhook_and_poll_is_one_item(client, org
     # Given an Instagram channel that reads direct messages, and a citizen's message delivered
     # by webhook twice (Meta repeats deliveries)
     channel = make_channel(org, "instagram")
-    connect(channel, extra={"messaging": True})
+    _connect(channel, extra={"messaging": True})
     sent = add_comment(
         sim, "instagram", "Må man grille ved badebroen?", "fjordfisker", kind="message"
     )
@@ -239,7 +250,7 @@ def test_an_instagram_direct_message_by_webhook_and_poll_is_one_item(client, org
 
 def test_a_forged_instagram_message_delivery_stores_nothing(client, org, sim):
     channel = make_channel(org, "instagram")
-    connect(channel, extra={"messaging": True})
+    _connect(channel, extra={"messaging": True})
     sent = add_comment(sim, "instagram", "Hej", "fjordfisker", kind="message")
     built = control(
         sim,

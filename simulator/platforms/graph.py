@@ -124,6 +124,23 @@ EDGES = {
 # The Send API: POST /{page-id}/messages (Messenger, and Instagram through the linked Page).
 SEND_EDGES = {("page", "messages"), ("ig_page", "messages")}
 
+# Page Subscribed Apps (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/):
+# the Page fields an app may subscribe to (a part of Graph's list; Instagram fields are not
+# among them), and the permission each needs
+# (https://developers.facebook.com/docs/pages-api/webhooks-for-pages).
+PAGE_WEBHOOK_FIELDS = (
+    "feed", "mention", "name", "picture", "category", "description", "conversations",
+    "standby", "messages", "message_echoes", "message_deliveries", "message_reads",
+    "message_reactions", "messaging_optins", "messaging_postbacks", "messaging_referrals",
+    "messaging_handovers", "ratings", "live_videos", "videos",
+)  # fmt: skip
+MESSAGING_WEBHOOK_FIELDS = frozenset(
+    name for name in PAGE_WEBHOOK_FIELDS if name.startswith(("message", "messaging", "standby"))
+)
+# The app the simulated Page tokens belong to, as subscribed_apps lists it.
+SIM_APP = {"category": "Business", "link": "https://example.org/", "name": "Kommune SoMe"}
+SIM_APP_ID = "990000000000001"
+
 
 def graph_error(
     status: int,
@@ -407,6 +424,10 @@ class GraphAPI(PlatformAPI):
         if node is None:
             return _unsupported(request.method, node_id)
         kind, obj = node
+        if edge == "subscribed_apps":
+            if kind not in ("page", "ig_page"):
+                return _unsupported(request.method, f"{node_id}/{edge}")
+            return self._subscribed_apps(call)
         if edge is None:
             if request.method == "GET":
                 return json_response(200, self._render(call, kind, obj, self._fields(request)))
@@ -924,6 +945,74 @@ class GraphAPI(PlatformAPI):
             if item.id == value:
                 return index
         raise Abort(self.invalid_cursor())
+
+    # --- webhook subscriptions ----------------------------------------------------------------
+
+    def _subscribed_apps(self, call: Call) -> Response:
+        """GET lists the app with its fields (`[]` when not installed), POST installs it with
+        `subscribed_fields` (required, Page fields only, each needing its permission), DELETE
+        removes it. The Page is the token's own: a Facebook Page, or an Instagram account's
+        linked Page."""
+        account, method = call.account, call.request.method
+        page = account.webhook_page
+        world = self.world
+        if method == "GET":
+            entry = world.page_subscriptions.get(page)
+            data = []
+            if entry:
+                data = [{**SIM_APP, "id": SIM_APP_ID, "subscribed_fields": list(entry["fields"])}]
+            return json_response(200, {"data": data})
+        if method == "DELETE":
+            world.page_subscriptions.pop(page, None)
+            world.record_action(account.platform, account.id, "unsubscribe", page)
+            return json_response(200, {"success": True})
+        if method != "POST":
+            return _unsupported(method, f"{page}/subscribed_apps")
+        fields = self._subscription_fields(self._params(call.request).get("subscribed_fields"))
+        lacking = [
+            name
+            for name in fields
+            if name in MESSAGING_WEBHOOK_FIELDS and not account.messaging_permission
+        ]
+        if lacking:
+            return self._permission_error(lacking, "pages_messaging")
+        world.page_subscriptions[page] = {"fields": fields, "since": world.now()}
+        world.record_action(account.platform, account.id, "subscribe", page, text=",".join(fields))
+        return json_response(200, {"success": True})
+
+    @staticmethod
+    def _subscription_fields(value: Any) -> list[str]:
+        """`subscribed_fields` as Graph takes it: comma-separated text or a JSON list."""
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise Abort(_param_error("Param subscribed_fields must be an array")) from exc
+        if isinstance(value, str):
+            value = [name.strip() for name in value.split(",")]
+        if not isinstance(value, list) or not value or value == [""]:
+            raise Abort(_param_error("The parameter subscribed_fields is required"))
+        fields: list[str] = []
+        for index, name in enumerate(value):
+            if name not in PAGE_WEBHOOK_FIELDS:
+                raise Abort(
+                    _param_error(
+                        f"Param subscribed_fields[{index}] must be one of "
+                        f"{{{', '.join(PAGE_WEBHOOK_FIELDS)}}}"
+                    )
+                )
+            if name not in fields:
+                fields.append(name)
+        return fields
+
+    @staticmethod
+    def _permission_error(fields: list[str], permission: str) -> Response:
+        # One line per field, as Graph words it.
+        lines = [
+            f"To subscribe to the {name} field, one of these permissions is needed: {permission}"
+            for name in fields
+        ]
+        return graph_error(403, "(#200) " + ".\n".join(lines), 200)
 
     # --- writing -----------------------------------------------------------------------------
 

@@ -34,3 +34,15 @@ def add_fault(sim, platform: str, kind: str, **extra) -> dict:
 
 def actions(sim, **filters) -> list[dict]:
     return requests.get(f"{sim.url}/_sim/actions", params=filters, timeout=TIMEOUT).json()
+
+
+def subscribe_app(sim, platform: str, fields: str = "feed,messages", **params) -> requests.Response:
+    """Install the app on the account's Page for `fields`, as the product does on connect."""
+    spec = account(sim, platform)
+    page = spec.get("page_id") or spec["id"]
+    return requests.post(
+        f"{sim.url}/v25.0/{page}/subscribed_apps",
+        data={"subscribed_fields": fields, **params},
+        headers={"Authorization": f"Bearer {spec['token']}"},
+        timeout=TIMEOUT,
+    )

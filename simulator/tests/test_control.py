@@ -11,7 +11,15 @@ import requests
 from platforms.config import GRAPH_VERSION, LINKEDIN_VERSION
 from simulator.demo import DEFAULT_ACCOUNTS
 
-from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
+from .helpers import (
+    TIMEOUT,
+    account,
+    actions,
+    add_comment,
+    add_fault,
+    control,
+    subscribe_app,
+)
 
 
 def test_accounts_list_one_demo_account_per_platform_with_its_token(sim):
@@ -206,6 +214,7 @@ def test_config_round_trip_and_validation(sim):
 
 
 def test_webhook_build_returns_body_and_signature(sim):
+    assert subscribe_app(sim, "facebook", "feed").status_code == 200
     comment = add_comment(sim, "facebook", "Hej")
     built = control(
         sim,

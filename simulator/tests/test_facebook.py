@@ -14,7 +14,15 @@ import requests
 from platforms.config import GRAPH_VERSION
 from simulator.webhooks import build_webhook_delivery
 
-from .helpers import TIMEOUT, account, actions, add_comment, add_fault, control
+from .helpers import (
+    TIMEOUT,
+    account,
+    actions,
+    add_comment,
+    add_fault,
+    control,
+    subscribe_app,
+)
 
 FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can_hide,permalink_url"
 
@@ -426,7 +434,9 @@ class _Catcher(BaseHTTPRequestHandler):
 
 
 def test_webhook_deliveries_are_signed_and_can_repeat(sim):
-    # Given a comment and a receiver standing in for the product's webhook endpoint
+    # Given a comment on a Page the app is subscribed on, and a receiver standing in for the
+    # product's webhook endpoint
+    assert subscribe_app(sim, "facebook", "feed").status_code == 200
     comment = add_comment(sim, "facebook", "Hul i vejen på Østervej")
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Catcher)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
