@@ -75,7 +75,7 @@ def test_the_banner_starts_sixty_days_before_the_end_date(client, org, settings)
 
     assert "data-api-version" not in before
     assert 'class="alert alert-warning" role="status" data-api-version="graph"' in first_day
-    assert "ends on Jan. 21, 2027, in 60 days" in first_day
+    assert "ends on 21 January 2027, in 60 days" in first_day
     assert "FACEBOOK_GRAPH_VERSION" in first_day
 
 
