@@ -59,10 +59,10 @@ def provider(platform: str) -> Provider | None:
 
 
 def _simulator_apps() -> dict:
-    # The simulator is a development tool: imported only when SIMULATOR_URL points at it.
-    from simulator.platforms.oauth import APPS
+    # The apps the local simulator knows; used only when SIMULATOR_URL points at it.
+    from platforms.oauth import SIMULATED_APPS
 
-    return APPS
+    return SIMULATED_APPS
 
 
 def redirect_uri(request=None) -> str:

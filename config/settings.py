@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "moderation.models.items.ItemStatus",
         "ForwardingStatusEnum": "moderation.models.workflow.ForwardingStatus",
         "OutboxStatusEnum": "moderation.models.ingestion.OutboxStatus",
+        "OutboxKindEnum": "moderation.models.ingestion.OutboxKind",
+        "ItemKindEnum": "moderation.models.items.ItemKind",
     },
 }
 

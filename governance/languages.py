@@ -7,15 +7,15 @@ the language switch keeps up to date."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from .models import Language, PersonPreference
+from .signals import MUNICIPALITY_LANGUAGE_CACHE_KEY
 
 
 def language_for(user) -> str:
     """The person's chosen language, else the municipality's, else the site's default."""
-    from .middleware import municipality_language
-
     chosen = ""
     if user is not None and getattr(user, "pk", None):
         chosen = (
@@ -29,8 +29,6 @@ def language_for(user) -> str:
 
 def languages_for(users) -> dict:
     """`{user id: language}` for many people, in one query."""
-    from .middleware import municipality_language
-
     ids = [user.pk for user in users if user is not None and user.pk]
     chosen = dict(
         PersonPreference.objects.filter(user_id__in=ids)
@@ -50,3 +48,14 @@ def remember_language(user, code) -> None:
     if code not in Language.values:
         return
     PersonPreference.objects.update_or_create(user=user, defaults={"language": code})
+
+
+def municipality_language():
+    language = cache.get(MUNICIPALITY_LANGUAGE_CACHE_KEY)
+    if language is None:
+        from .models import Municipality
+
+        municipality = Municipality.objects.current()
+        language = municipality.default_language if municipality else settings.LANGUAGE_CODE
+        cache.set(MUNICIPALITY_LANGUAGE_CACHE_KEY, language, 300)
+    return language

@@ -6,24 +6,12 @@ municipality's language.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from .signals import MUNICIPALITY_LANGUAGE_CACHE_KEY
+from .languages import municipality_language
 
 SET_LANGUAGE_PATH = "/i18n/setlang/"
-
-
-def municipality_language():
-    language = cache.get(MUNICIPALITY_LANGUAGE_CACHE_KEY)
-    if language is None:
-        from .models import Municipality
-
-        municipality = Municipality.objects.current()
-        language = municipality.default_language if municipality else settings.LANGUAGE_CODE
-        cache.set(MUNICIPALITY_LANGUAGE_CACHE_KEY, language, 300)
-    return language
 
 
 class MunicipalityLanguageMiddleware:

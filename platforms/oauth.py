@@ -31,6 +31,19 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# The product's apps as registered with the local simulator's providers (client id and secret,
+# by provider): both sides know them, so "Connect" works in the demo without any registration.
+SIMULATED_APPS: dict[str, dict[str, str]] = {
+    "facebook": {"client_id": "1000000000000001", "client_secret": "sim-facebook-app-secret"},
+    "linkedin": {"client_id": "sim-linkedin-client", "client_secret": "sim-linkedin-secret"},
+    "x": {"client_id": "sim-x-client", "client_secret": "sim-x-client-secret"},
+    "google": {
+        "client_id": "sim-google-client.apps.googleusercontent.com",
+        "client_secret": "sim-google-secret",
+    },
+}
+
+
 class AuthorizationError(Exception):
     """The provider refused or could not answer. `permanent` is True when only a new
     authorization helps (invalid_grant, revoked); False when trying again later may work."""

@@ -86,4 +86,62 @@ CASES = [
         )
         for name in ("channel-subscribe-webhooks", "channel-disconnect")
     ),
+    # Connecting through the platform's sign-in. Without app credentials (the matrix runs
+    # without the simulator) an allowed person is sent back to the connect page with the reason.
+    Case(
+        "accounts:channel-oauth-start",
+        lambda org: reverse("accounts:channel-oauth-start", args=[org.channels["a"].pk]),
+        expect(
+            404,
+            anonymous=302,
+            outsider=403,
+            **_SEES_ONLY,
+            **dict.fromkeys(_CONNECTS_A, 302),
+        ),
+        method="post",
+        unchanged=_nothing_tested_or_connected,
+    ),
+    # No sign-in waits for a choice: an allowed person is sent back to start again.
+    Case(
+        "accounts:channel-oauth-pick",
+        lambda org: reverse("accounts:channel-oauth-pick", args=[org.channels["a"].pk]),
+        expect(
+            404,
+            anonymous=302,
+            outsider=403,
+            **_SEES_ONLY,
+            **dict.fromkeys(_CONNECTS_A, 302),
+        ),
+    ),
+    # The platform's way back: without a state started in this session every member is sent to
+    # the channel list with the refusal; nothing is connected.
+    Case(
+        "accounts:channel-oauth-callback",
+        lambda org: reverse("accounts:channel-oauth-callback") + "?state=forged&code=x",
+        expect(302, outsider=403),
+        unchanged=_nothing_tested_or_connected,
+    ),
+    Case(
+        "channel-connect-start",
+        lambda org: reverse("channel-connect-start", args=[org.channels["a"].pk]),
+        expect(
+            403,
+            anonymous=401,
+            politician=404,
+            monitor=404,
+            manager_b=404,
+            **dict.fromkeys(_CONNECTS_A, 400),
+        ),
+        method="post",
+        unchanged=_nothing_tested_or_connected,
+    ),
+    # A pasted token: the system administrator only, whoever sees the channel (an empty form
+    # is refused as invalid).
+    Case(
+        "channel-connect-token",
+        lambda org: reverse("channel-connect-token", args=[org.channels["a"].pk]),
+        expect(403, anonymous=401, superuser=400),
+        method="post",
+        unchanged=_nothing_tested_or_connected,
+    ),
 ]

@@ -297,6 +297,9 @@ CASES = [
     _api_action("unhide", {}, 200),
     _api_action("tell-author", {"reason": "no-such-reason", "text": "Derfor"}, 400),
     _api_action("delete", {"reason": "no-such-reason"}, 400),
+    # Nothing of item "a" failed on the platform: an allowed person is told there is nothing to
+    # send again.
+    _api_action("retry", {}, 409),
     _api_action("record", {"subject": "Affald"}, 200),
     Case(
         "forwarding-list",

@@ -85,14 +85,20 @@ def test_a_question_from_arrival_through_an_expert_to_the_posted_reply(page, org
     page.click("form[action$='/reply/'] button[type=submit]")
     page.wait_for_load_state("networkidle")
     question.refresh_from_db()
-    assert question.status == ItemStatus.ANSWERED
-    screenshot(page, "item-answered")
+    # Sending until the platform confirms it
+    assert question.status == ItemStatus.SENDING
+    screenshot(page, "item-sending")
 
-    # The worker sends the outbox message; the platform got the reply to the citizen
+    # The worker sends the outbox message; the platform got the reply to the citizen, and only
+    # now is the item answered
     message = OutboxMessage.objects.get(item=question, kind="reply")
     assert outbox.deliver(message.pk) == "sent"
     replies = sim_actions(sim, platform="facebook", kind="reply")
     assert [(r["target_id"], r["text"]) for r in replies] == [(question.external_id, ANSWER)]
+    question.refresh_from_db()
+    assert question.status == ItemStatus.ANSWERED
+    page.reload()
+    screenshot(page, "item-answered")
 
 
 def test_html_and_script_in_a_comment_are_inert_text(page, org, sim):

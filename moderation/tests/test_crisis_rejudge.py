@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Channel, ChannelScope, ChannelStatus
 from audit.models import AuditEntry
 from core.testing import PASSWORD
-from governance.middleware import municipality_language
+from governance.languages import municipality_language
 from governance.models import Municipality, OrgUnit, UnitKind
 from moderation import actions
 from moderation.deadlines import DeadlineCalculator, assign_deadlines

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.testing import PASSWORD
-from governance.middleware import municipality_language
+from governance.languages import municipality_language
 from governance.models import Membership, PersonPreference, Role
 from moderation import escalation, sla, tasks
 from moderation.deadlines import assign_deadlines, forwarding_warn_at

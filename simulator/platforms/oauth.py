@@ -26,21 +26,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
+from platforms.oauth import SIMULATED_APPS
+
 from ..wire import BadBody, Request, Response, json_response
 
 if TYPE_CHECKING:
     from ..state import Account, World
 
-# The apps registered with the simulated providers: client id and secret, by provider.
-APPS: dict[str, dict[str, str]] = {
-    "facebook": {"client_id": "1000000000000001", "client_secret": "sim-facebook-app-secret"},
-    "linkedin": {"client_id": "sim-linkedin-client", "client_secret": "sim-linkedin-secret"},
-    "x": {"client_id": "sim-x-client", "client_secret": "sim-x-client-secret"},
-    "google": {
-        "client_id": "sim-google-client.apps.googleusercontent.com",
-        "client_secret": "sim-google-secret",
-    },
-}
+# The apps registered with the simulated providers (platforms.oauth.SIMULATED_APPS).
+APPS = SIMULATED_APPS
 PROVIDER_NAMES = {
     "facebook": "Facebook",
     "linkedin": "LinkedIn",
