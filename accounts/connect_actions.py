@@ -17,6 +17,7 @@ from platforms.errors import NeedsReconnectError, PlatformError
 from platforms.oauth import AuthorizationError
 
 from . import webhook_actions
+from .actions import sweep_channel
 from .models import ChannelConnection, ConnectedVia, TokenStatus
 from .rules import may_connect
 
@@ -109,6 +110,8 @@ def connect_channel(
         )
         # Meta sends webhooks only to subscribed Pages: queued for after the commit.
         webhook_actions.after_connect(connection)
+        # A new token ends a "no valid API token" flag at once, not at the next daily sweep.
+        sweep_channel(channel.pk, resolve_only=True)
     return connection
 
 
@@ -149,6 +152,8 @@ def test_connection(channel, *, acting_user, adapter_factory=None):
             token_status=status,
             detail=detail[:500],
         )
+        if status != connection.token_status:
+            sweep_channel(channel.pk, resolve_only=True)
     return ok, detail
 
 

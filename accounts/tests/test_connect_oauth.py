@@ -11,17 +11,18 @@ import pytest
 import requests
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ChannelConnection, ConnectedVia, TokenStatus
+from accounts.models import ChannelConnection, ConnectedVia, FlagKind, TokenStatus
 from accounts.tasks import renew_tokens
 from audit.models import AuditEntry
 from core.testing import PASSWORD
 from moderation.models import Notification
 from moderation.polling.poller import STORED, poll_connection
 from moderation.tests import polling_support
-from moderation.tests.polling_support import ACCOUNTS, add_comment, make_channel
+from moderation.tests.polling_support import ACCOUNTS, add_comment, connect, make_channel
 
 pytestmark = pytest.mark.django_db
 simulator_module = polling_support.simulator_module
@@ -119,6 +120,42 @@ def test_connecting_through_the_platform_then_polling(client, org, sim, platform
         assert outcome.created >= 1
     connection.refresh_from_db()
     assert connection.token_status == TokenStatus.VALID
+
+
+def test_connecting_ends_the_no_valid_token_flag_at_once(client, org, sim):
+    # Given a channel the daily sweep flagged for having no valid API token
+    channel = make_channel(org, "linkedin")
+    call_command("sweep_channels", "--once")
+    assert set(channel.flags.open().values_list("kind", flat=True)) >= {FlagKind.TOKEN}
+    _login(client, "comms")
+
+    # When it is connected through the platform
+    _connect(client, channel, ACCOUNTS["linkedin"]["id"])
+
+    # Then the flag is resolved now, not at the next daily sweep; the others stay
+    assert not channel.flags.open().filter(kind=FlagKind.TOKEN).exists()
+    assert channel.flags.filter(kind=FlagKind.TOKEN, resolved_at__isnull=False).count() == 1
+    assert channel.flags.open().exists()
+
+
+def test_a_passing_connection_test_ends_the_no_valid_token_flag(client, org, sim):
+    # Given a connection the platform had refused, flagged by the daily sweep
+    channel = make_channel(org, "x")
+    connect(channel)
+    ChannelConnection.objects.filter(channel=channel).update(
+        token_status=TokenStatus.NEEDS_RECONNECT
+    )
+    call_command("sweep_channels", "--once")
+    assert channel.flags.open().filter(kind=FlagKind.TOKEN).exists()
+    _login(client, "comms")
+
+    # When the token passes the connection test on the channel's connect page
+    response = client.post(reverse("accounts:channel-test-connection", args=[channel.pk]))
+
+    # Then the token is valid and the flag resolved at once
+    assert response.status_code == 302
+    assert ChannelConnection.objects.get(channel=channel).token_status == TokenStatus.VALID
+    assert not channel.flags.open().filter(kind=FlagKind.TOKEN).exists()
 
 
 def test_a_callback_with_a_state_not_started_here_changes_nothing(client, org, sim):
@@ -436,32 +473,61 @@ def test_a_passing_renewal_failure_is_tried_again_next_round(client, org, sim):
 # --- in a browser ----------------------------------------------------------------------------
 
 
+# Each platform's consent page asks for one scope of its own (platforms/oauth.py).
+SCOPE_ASKED = {
+    "facebook": "pages_manage_engagement",
+    "instagram": "instagram_manage_comments",
+    "linkedin": "w_organization_social",
+    "x": "tweet.moderate.write",
+    "youtube": "youtube.force-ssl",
+}
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_connecting_in_a_browser_through_the_simulated_provider(page, org, sim):
+def test_connecting_all_five_platforms_in_a_browser_then_polling(page, org, sim):
     from conftest import browser_login, screenshot
 
-    # Given the channel's editor on its connect page, in Danish (the municipality's language)
-    channel = org.channels["a"]
-    browser_login(page, "editor")
-    page.goto(reverse("accounts:channel-connect", args=[channel.pk]))
-    assert page.locator("#id_token").count() == 0
+    # Given a communications team member and a never connected channel on every platform
+    channels = {platform: make_channel(org, platform) for platform in SCOPE_ASKED}
+    call_command("sweep_channels", "--once")
+    browser_login(page, "comms")
 
-    # When they click Connect, Allow at the provider and pick the page
-    page.get_by_role("button", name="Forbind via Facebook").click()
-    page.wait_for_url(f"{sim.url}/**")
-    assert "pages_manage_engagement" in page.content()
-    page.get_by_role("button", name="Allow").click()
-    page.wait_for_url("**/connect/oauth/pick/")
-    screenshot(page, "channel-connect-pick")
-    page.get_by_label("Fjordby Kommune · 108527460000001").check()
-    page.get_by_role("button", name="Forbind denne konto").click()
-    page.wait_for_url("**/connect/")
+    for platform, channel in channels.items():
+        label = channel.get_platform_display()
+        assert channel.flags.open().filter(kind=FlagKind.TOKEN).exists()
+        # When they click Connect, Allow at the provider and pick the account (in Danish)
+        page.goto(reverse("accounts:channel-connect", args=[channel.pk]))
+        assert page.locator("#id_token").count() == 0
+        page.get_by_role("button", name=f"Forbind via {label}").click()
+        page.wait_for_url(f"{sim.url}/**")
+        assert SCOPE_ASKED[platform] in page.content()
+        screenshot(page, f"channel-connect-{platform}-consent")
+        page.get_by_role("button", name="Allow").click()
+        page.wait_for_url("**/connect/oauth/pick/")
+        page.locator(f"input[name=account][value='{ACCOUNTS[platform]['id']}']").check()
+        page.get_by_role("button", name="Forbind denne konto").click()
+        page.wait_for_url("**/connect/")
 
-    # Then the channel is connected through Facebook
-    content = page.content()
-    assert "Kanalen er forbundet via Facebook." in content
-    assert "Log-ind hos platformen" in content
-    screenshot(page, "channel-connect-done")
-    connection = ChannelConnection.objects.get(channel=channel)
-    assert (connection.account_id, connection.connected_via) == ("108527460000001", "oauth")
+        # Then the channel is connected through the platform, and no longer flagged for
+        # lacking a valid token
+        assert f"Kanalen er forbundet via {label}." in page.content()
+        connection = ChannelConnection.objects.get(channel=channel)
+        assert (connection.account_id, connection.connected_via) == (
+            ACCOUNTS[platform]["id"],
+            ConnectedVia.OAUTH,
+        )
+        assert not channel.flags.open().filter(kind=FlagKind.TOKEN).exists()
+
+    # And the next poll cycle reads every one of them with its new token
+    call_command("poll_channels", "--once")
+    for platform, channel in channels.items():
+        connection = ChannelConnection.objects.get(channel=channel)
+        assert connection.last_polled_at is not None, platform
+        assert connection.token_status == TokenStatus.VALID, platform
+    page.goto(reverse("accounts:channel-connect", args=[channels["youtube"].pk]))
+    last_poll = page.locator("dt", has_text="Seneste hentning").locator(
+        "xpath=following-sibling::dd[1]"
+    )
+    assert last_poll.inner_text() != "–"
+    screenshot(page, "channel-connect-youtube-connected")
