@@ -37,7 +37,7 @@ SELECT i.id, i.platform, i.kind, i.text, i.author_name, i.received_at, i.answer_
 FROM moderation_queueitem i
 JOIN accounts_channel c ON c.id = i.channel_id
 LEFT JOIN auth_user u ON u.id = i.assigned_to_id
-WHERE i.status IN ('new', 'acknowledged', 'forwarded')
+WHERE i.status IN ('new', 'acknowledged', 'forwarded', 'sending', 'not_sent')
 """
 BARE_ORDER = " ORDER BY i.answer_due ASC NULLS LAST, i.id ASC LIMIT 51"
 BARE_FIRST = BARE_COLUMNS + BARE_ORDER
@@ -161,7 +161,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from core.permissions import forget_access
-    from moderation.models import QueueItem
+    from moderation.models import OPEN_STATUSES, QueueItem
     from moderation.views import QueueView
 
     view = QueueView.as_view()
@@ -215,7 +215,7 @@ def main():
     print(f"items in the table: {QueueItem.objects.count():,}; queries per page: {len(queries)}")
     # The cursor after the first page: the second page is a keyset page.
     rows = list(
-        QueueItem.objects.filter(status__in=["new", "acknowledged", "forwarded"])
+        QueueItem.objects.filter(status__in=OPEN_STATUSES)
         .order_by("answer_due", "id")
         .values_list("answer_due", "id")[49:50]
     )

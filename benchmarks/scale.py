@@ -215,11 +215,11 @@ SELECT
     CASE WHEN g %% 3 = 0 THEN %(user)s::bigint END, false, g %% 97 = 0, '{}'::jsonb,
     CASE WHEN st = 'closed' THEN 'Ros' ELSE '' END,
     0,
-    CASE WHEN st IN ('new', 'acknowledged', 'forwarded') THEN
+    CASE WHEN st IN ('new', 'acknowledged', 'forwarded', 'sending', 'not_sent') THEN
         CASE WHEN r + interval '1440 minutes' <= now() THEN 2
              WHEN r + interval '1080 minutes' <= now() THEN 1 ELSE 0 END
     ELSE 0 END,
-    CASE WHEN st IN ('new', 'acknowledged', 'forwarded') THEN
+    CASE WHEN st IN ('new', 'acknowledged', 'forwarded', 'sending', 'not_sent') THEN
         CASE WHEN r + interval '1440 minutes' <= now() THEN NULL
              WHEN r + interval '1080 minutes' <= now() THEN r + interval '1440 minutes'
              ELSE r + interval '1080 minutes' END
