@@ -7,7 +7,6 @@ an item, save it with its next deadline and its counters, withdraw open forwardi
 
 from __future__ import annotations
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 import audit
@@ -117,15 +116,11 @@ def write_failed(message):
         after = audit.snapshot(item, "status")
     text = WRITE_NOT_SENT.get(message.kind)
     if text is not None:
-        # The send runs in a worker, outside any request: the notice is written in the
-        # municipality's language.
-        municipality = item.channel.owner_unit.municipality
-        with translation.override(municipality.default_language):
-            notice = str(text % {"why": message.failure_text})
+        # Written for each person in their own language (notify activates it).
         notify(
             [message.requested_by, monitor_on_duty(item.channel)],
             NotificationKind.NOT_SENT,
             item=item,
-            message=notice,
+            message=lambda: text % {"why": message.failure_text},
         )
     return before, after
