@@ -55,7 +55,11 @@ def navigation_for(request):
 def shell(request):
     user = getattr(request, "user", None)
     access = access_for(user) if user is not None else None
+    navigation = navigation_for(request) if user is not None else []
     return {
-        "navigation": navigation_for(request) if user is not None else [],
+        "navigation": navigation,
         "access": access,
+        # The header's unread count and alerts, for those who have the queue (and so the
+        # notifications page): asked of the rule the menu already asked, no query of its own.
+        "show_alerts": any(entry["name"] == "moderation:queue" for entry in navigation),
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -293,11 +293,58 @@ def acknowledge(item, *, acting_user, note=""):
     return item
 
 
-def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=None):
+class AnsweredMeanwhile(StateConflict):
+    """Someone answered the item after the person started writing (the API answers 409 with
+    the code "answered_meanwhile"); sent again with `send_anyway`, the answer goes too."""
+
+    code = "answered_meanwhile"
+
+    def __init__(self, newer):
+        who = newer.requested_by
+        name = (who.get_full_name() or who.get_username()) if who else _("Someone")
+        at = formats.time_format(timezone.localtime(newer.created_at), "H:i")
+        super().__init__(
+            _(
+                "%(name)s answered this item at %(time)s while you were writing; read it, "
+                "then send yours if it still adds something."
+            )
+            % {"name": name, "time": at}
+        )
+        self.newer = newer
+
+
+def answered_since(item, seen_write):
+    """The newest answer to `item` asked for after the write `seen_write` (the newest write
+    on the item when the person opened it; 0: none), unless the platform refused it."""
+    return (
+        OutboxMessage.objects.filter(item=item, kind=OutboxKind.REPLY, pk__gt=seen_write)
+        .exclude(status=OutboxStatus.FAILED)
+        .select_related("requested_by")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def reply(
+    item,
+    text,
+    *,
+    acting_user,
+    idempotency_key,
+    canned="",
+    forwarding=None,
+    seen_write=None,
+    send_anyway=False,
+):
     """Post `text` as the channel (never a person's profile) through the outbox. The item is
     "sending" until the platform confirms the answer (then answered, see `write_confirmed`);
     its answer deadline keeps running meanwhile. `canned` names the canned answer it started
-    from."""
+    from.
+
+    `seen_write` is the newest write on the item the person had seen when they started
+    writing: an answer asked for since then is refused (`AnsweredMeanwhile`) unless
+    `send_anyway`, and then goes as a further answer, the item staying as that answer left it
+    (sending or answered)."""
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the answer first."))
@@ -310,8 +357,13 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             if retried == (OutboxKind.REPLY, item.pk, text):
                 return item  # a retry of a reply already taken: the same outcome again
             raise IdempotencyConflict(_reused_key_message())
-        _require_open(item)
-        _require_not_sending(item)
+        newer = answered_since(item, seen_write) if seen_write is not None else None
+        if newer is not None and not send_anyway:
+            raise AnsweredMeanwhile(newer)
+        further = newer is not None and item.status in (ItemStatus.SENDING, ItemStatus.ANSWERED)
+        if not further:
+            _require_open(item)
+            _require_not_sending(item)
         _require_platform(item, capabilities.REPLY)
         try:
             message = outbox.enqueue_reply(
@@ -324,9 +376,10 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
         # acknowledgement is). The answer itself counts only once the platform confirms it.
         fields = ("status", "first_responded_at")
         before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.SENDING
-        item.first_responded_at = item.first_responded_at or now
-        _save(item, *fields)
+        if not further:
+            item.status = ItemStatus.SENDING
+            item.first_responded_at = item.first_responded_at or now
+            _save(item, *fields)
         posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
         if forwarding is not None:
             posted = posted.filter(pk=forwarding.pk)
@@ -334,6 +387,7 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
         posted.update(status=ForwardingStatus.POSTED)
         # The team answered without waiting: the expert is no longer asked (nor reminded).
         _withdraw_open_forwardings(item)
+        details = {"after_answer": newer.pk} if further else {}
         audit.record(
             "reply",
             actor=acting_user,
@@ -345,6 +399,7 @@ def reply(item, text, *, acting_user, idempotency_key, canned="", forwarding=Non
             canned=canned,
             outbox_message=message.pk,
             forwardings=forwardings,
+            **details,
         )
     return item
 

@@ -71,6 +71,17 @@ class ReplyForm(forms.Form):
         widget=forms.HiddenInput, required=False, max_length=limits.CANNED_CODE
     )
     forwarding = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The newest write on the item when the page was loaded: an answer asked for since then
+    # is shown before this one goes (`actions.reply`).
+    seen_write = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    send_anyway = forms.BooleanField(
+        label=_("Send mine anyway"),
+        required=False,
+        widget=forms.CheckboxInput(
+            attrs={"class": "form-checkbox", "aria-describedby": "id_send_anyway-hint"}
+        ),
+        help_text=_("I have read the other answer, and mine still adds something."),
+    )
 
 
 class ForwardForm(forms.Form):

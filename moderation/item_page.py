@@ -68,10 +68,13 @@ def earlier_from_author(visible, item):
     )
 
 
-def reply_initial(item, suggested):
-    """The reply form's starting values: a fresh idempotency key, and the expert's latest
+def reply_initial(item, suggested, writes):
+    """The reply form's starting values: a fresh idempotency key, the newest write on the item
+    (an answer someone asks for after it is shown before this one goes), and the expert's latest
     answer or, for an item holding personal data, the suggested canned answer."""
-    initial = {"idempotency_key": uuid.uuid4().hex}
+    # Any write asked for later has a higher id than every one on the page.
+    seen = max((write.pk for write in writes), default=0)
+    initial = {"idempotency_key": uuid.uuid4().hex, "seen_write": seen}
     if item.has_personal_data and suggested is not None:
         initial["text"] = suggested.text
     answered = (
@@ -118,6 +121,7 @@ def item_page_data(user, item):
     )
     my_forwardings = [f for f in forwardings if can(user, "moderation.answer_forwarded", f)]
     replies = outbox_replies(item)
+    writes = platform_writes(item)
     return {
         "item": item,
         "now": timezone.now(),
@@ -135,7 +139,7 @@ def item_page_data(user, item):
         "canned": canned,
         "suggested": suggested if item.has_personal_data else None,
         "reasons": removal_reasons(item),
-        "writes": platform_writes(item),
+        "writes": writes,
         "refusals": platform_refusals(item),
-        "reply_initial": reply_initial(item, suggested),
+        "reply_initial": reply_initial(item, suggested, writes),
     }

@@ -133,6 +133,22 @@ class ReplyInput(serializers.Serializer):
     canned = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.CANNED_CODE
     )
+    seen_write = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        help_text=_(
+            "The newest id in the item's `platform_writes` when you started writing (0 when "
+            "there was none). An answer asked for since then refuses this one with 409 and the "
+            "code `answered_meanwhile`, unless `send_anyway`."
+        ),
+    )
+    send_anyway = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Send this answer even though someone answered since `seen_write`."),
+    )
 
 
 class ReasonInput(serializers.Serializer):
@@ -324,6 +340,8 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
                 acting_user=request.user,
                 idempotency_key=d["idempotency_key"],
                 canned=d["canned"],
+                seen_write=d["seen_write"],
+                send_anyway=d["send_anyway"],
             ),
         )
 

@@ -226,6 +226,24 @@ CASES = [
         expect(403, anonymous=302, expert=200, comms=200, comms_lead=200, superuser=200),
     ),
     Case("moderation:notifications", lambda org: reverse("moderation:notifications"), _QUEUE),
+    Case(
+        "moderation:notifications-unread",
+        lambda org: reverse("moderation:notifications-unread"),
+        _QUEUE,
+    ),
+    # Who else is on the item: seen (and heard) only by those who may see it.
+    Case(
+        "moderation:item-presence",
+        lambda org: reverse("moderation:item-presence", args=[org.items["a"].pk]),
+        expect(404, anonymous=302, outsider=403, **_SEES_ITEM_A),
+    ),
+    Case(
+        "moderation:item-presence",
+        lambda org: reverse("moderation:item-presence", args=[org.items["a"].pk]),
+        expect(404, anonymous=302, outsider=403, **_SEES_ITEM_A),
+        method="post",
+        data={"state": "writing"},
+    ),
     Case("moderation:crisis", lambda org: reverse("moderation:crisis"), _TEAM_PAGE),
     Case("moderation:rota", lambda org: reverse("moderation:rota"), _TEAM_PAGE),
     Case(

@@ -8,7 +8,8 @@ from .crisis import CrisisView
 from .forwarding import ForwardedView
 from .item import ItemDetailView, item_context
 from .item_actions import ItemActionView
-from .notifications import NotificationsView
+from .notifications import NotificationsView, UnreadView
+from .presence import ItemPresenceView
 from .queue import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -41,6 +42,7 @@ __all__ = [
     "item_context",
     "ItemActionView",
     "ItemDetailView",
+    "ItemPresenceView",
     "keyset_page",
     "MAX_PAGE_SIZE",
     "MemberMoveView",
@@ -55,4 +57,5 @@ __all__ = [
     "RecordExportView",
     "RecordPdfView",
     "RotaView",
+    "UnreadView",
 ]

@@ -59,10 +59,10 @@ class ItemActionView(ActionRequiredMixin, View):
         messages.success(request, result)
         return redirect(self.item.get_absolute_url())
 
-    def _refused(self, message, forms):
-        context = item_context(self.request, self.item, forms=forms, error=message)
+    def _refused(self, message, forms, *, status=400, **extra):
+        context = item_context(self.request, self.item, forms=forms, error=message, **extra)
         return with_post_pictures(
-            render(self.request, "moderation/item_detail.html", context, status=400)
+            render(self.request, "moderation/item_detail.html", context, status=status)
         )
 
     def _form(self, form, key):
@@ -93,19 +93,25 @@ class ItemActionView(ActionRequiredMixin, View):
         forwarding = None
         if data.get("forwarding"):
             forwarding = item.forwardings.filter(pk=data["forwarding"]).first()
-        refused = self._on_form(
-            form,
-            "reply",
-            lambda: actions.reply(
+        try:
+            actions.reply(
                 item,
                 data["text"],
                 acting_user=request.user,
                 idempotency_key=data["idempotency_key"],
                 canned=data.get("canned") or "",
                 forwarding=forwarding,
-            ),
-        )
-        return refused or _("The answer is on its way to the platform.")
+                seen_write=data.get("seen_write"),
+                send_anyway=data.get("send_anyway", False),
+            )
+        except actions.AnsweredMeanwhile as error:
+            # The typed answer stays in the form, with "send mine anyway" offered beside it.
+            return self._refused(str(error), {"reply": form}, status=409, answered_meanwhile=True)
+        except actions.ActionError as error:
+            # Whatever the refusal, the typed answer is kept.
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self._refused(str(error), {"reply": form})
+        return _("The answer is on its way to the platform.")
 
     def do_forward(self, request, item):
         form = ForwardForm(request.POST, prefix="forward", item=item)
