@@ -20,7 +20,7 @@ from audit import plain, record, snapshot
 from audit.models import AuditEntry
 from platforms.registry import adapter_class
 
-from . import notifications, people, webhook_actions
+from . import health, notifications, people, webhook_actions
 from .models import (
     Channel,
     ChannelAdmin,
@@ -33,7 +33,6 @@ from .models import (
     Decision,
     FlagKind,
     NoticeStatus,
-    TokenStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -685,14 +684,11 @@ def find_issues(channel, *, now, admin_count, people_changed_at=None):
     if review_due <= now:
         issues[FlagKind.REVIEW_OVERDUE] = review_due
     connection = getattr(channel, "connection", None)
-    if connection is None or connection.token_status in (
-        TokenStatus.MISSING,
-        TokenStatus.NEEDS_RECONNECT,
-    ):
-        checked = connection.token_checked_at if connection is not None else None
-        issues[FlagKind.TOKEN] = checked or started
-    elif connection.token_expires_at is not None and connection.token_expires_at <= now:
-        issues[FlagKind.TOKEN] = connection.token_expires_at
+    # The token's rule is the connection health's; the calls keep this flag current between
+    # sweeps (accounts.health).
+    token_since = health.token_issue(connection, now=now, started=started)
+    if token_since is not None:
+        issues[FlagKind.TOKEN] = token_since
     if channel.status in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT) and activity_known(channel):
         quiet_since = connection.last_own_post_at or started
         limit = dormant_after()

@@ -119,6 +119,8 @@ class ChannelSerializer(serializers.ModelSerializer):
         source="owner_unit.centre_id", read_only=True, allow_null=True
     )
     url = BlankableURLField(read_only=True)
+    # Name, platform and handle, as the pages name the channel (the stored name is `name`).
+    label = serializers.CharField(read_only=True)
     admins = ChannelAdminSerializer(many=True, read_only=True)
     open_flags = serializers.SerializerMethodField()
     answer_times = serializers.SerializerMethodField()
@@ -131,6 +133,7 @@ class ChannelSerializer(serializers.ModelSerializer):
             "id",
             "platform",
             "name",
+            "label",
             "handle",
             "url",
             "external_id",

@@ -16,7 +16,7 @@ from core.permissions import can
 from platforms.errors import NeedsReconnectError, PlatformError
 from platforms.oauth import AuthorizationError
 
-from . import webhook_actions
+from . import health, webhook_actions
 from .actions import sweep_channel
 from .models import ChannelConnection, ConnectedVia, TokenStatus
 from .rules import may_connect
@@ -125,35 +125,41 @@ def test_connection(channel, *, acting_user, adapter_factory=None):
     )
     factory = adapter_factory or adapter_for
     now = timezone.now()
-    ok, detail, status = False, "", connection.token_status
+    ok, detail, before = False, "", connection.token_status
+    refused = None
     try:
         with factory(connection) as adapter:
             answer = adapter.test_connection()
-        ok, status = True, TokenStatus.VALID
+        ok = True
         detail = str(answer.get("name") or answer.get("account_id") or "")
     except NeedsReconnectError as exc:
-        status, detail = TokenStatus.NEEDS_RECONNECT, exc.message
+        refused, detail = exc, exc.message
     except PlatformError as exc:
         # The platform could not answer now (throttled, down): that says nothing about the token.
         detail = exc.message
+    newly = False
     with transaction.atomic():
-        fields = {"token_checked_at": now}
-        if status != connection.token_status:
-            fields["token_status"] = status
-        ChannelConnection.objects.filter(pk=connection.pk).update(**fields)
+        if ok:
+            health.mark_healthy(connection, now=now, acting_user=acting_user, audited=False)
+        elif refused is not None:
+            newly = health.mark_needs_reconnect(
+                connection, error=refused, source=health.TEST, now=now, acting_user=acting_user
+            )
+        else:
+            ChannelConnection.objects.filter(pk=connection.pk).update(token_checked_at=now)
         audit.record(
             "channel.connection_tested",
             actor=acting_user,
             obj=connection,
             channel=channel,
-            before={"token_status": connection.token_status},
-            after={"token_status": status},
+            before={"token_status": before},
+            after={"token_status": connection.token_status},
             ok=ok,
-            token_status=status,
+            token_status=connection.token_status,
             detail=detail[:500],
         )
-        if status != connection.token_status:
-            sweep_channel(channel.pk, resolve_only=True)
+    if newly:
+        health.tell_people(connection.channel)
     return ok, detail
 
 
@@ -250,13 +256,17 @@ def renew_token(connection_id, *, now=None, app_for=None, force=False):
             if not exc.permanent:
                 logger.warning("renewal of channel %s failed, retrying: %s", connection.pk, exc)
                 return RenewOutcome(RETRY, exc.message)
-            _mark_needs_reconnect(connection, now, exc)
-            notify = connection.channel
+            if health.mark_needs_reconnect(
+                connection,
+                error=f"token renewal refused: {exc}",
+                source=health.RENEWAL,
+                now=now,
+            ):
+                notify = connection.channel
             outcome = RenewOutcome(RECONNECT, exc.message)
         else:
             before = audit.snapshot(connection, "token_expires_at", "refresh_token_expires_at")
             connection.set_token(tokens.access_token)
-            connection.token_status = TokenStatus.VALID
             connection.set_refresh_token(tokens.refresh_token)
             connection.token_expires_at = tokens.expires_at
             connection.refresh_token_expires_at = tokens.refresh_expires_at
@@ -264,7 +274,6 @@ def renew_token(connection_id, *, now=None, app_for=None, force=False):
             connection.save(
                 update_fields=[
                     "token_encrypted",
-                    "token_status",
                     "refresh_token_encrypted",
                     "token_expires_at",
                     "refresh_token_expires_at",
@@ -279,26 +288,12 @@ def renew_token(connection_id, *, now=None, app_for=None, force=False):
                 after=audit.snapshot(connection, "token_expires_at", "refresh_token_expires_at"),
                 platform=platform,
             )
+            # The provider's answer proves the new token: the channel is healthy again.
+            health.mark_healthy(connection, now=now)
             outcome = RenewOutcome(RENEWED)
     if notify is not None:
-        from moderation.polling.notify import send_reconnect_notice
-
-        send_reconnect_notice(notify)
+        health.tell_people(notify)
     return outcome
-
-
-def _mark_needs_reconnect(connection, now, exc):
-    connection.token_status = TokenStatus.NEEDS_RECONNECT
-    connection.token_checked_at = now
-    connection.last_error = str(exc)[:2000]
-    connection.save(update_fields=["token_status", "token_checked_at", "last_error"])
-    audit.record(
-        "channel.needs_reconnect",
-        obj=connection,
-        channel=connection.channel,
-        note=f"token renewal refused: {exc}"[:500],
-        platform=connection.channel.platform,
-    )
 
 
 def renew_due_tokens(*, now=None, app_for=None) -> dict[str, int]:

@@ -71,7 +71,7 @@ def notify(kind, channel, recipients, **context):
     for language in sorted(set(languages.values())):
         with translation.override(language):
             rendered[language] = (
-                str(SUBJECTS[kind]).format(name=channel.name),
+                str(SUBJECTS[kind]).format(name=channel.label),
                 render_to_string(
                     f"accounts/email/{kind}.txt",
                     {"channel": channel, "base_url": getattr(settings, "SITE_URL", ""), **context},

@@ -31,6 +31,7 @@ from platforms.errors import (
 )
 from platforms.graph import is_permission_error
 
+from . import health
 from .models import (
     ChannelConnection,
     Platform,
@@ -159,6 +160,13 @@ def subscribe_webhooks(channel, *, acting_user, adapter_factory=None, will_retry
             subscription.detail = error.message[:2000]
             action = "channel.webhooks_failed"
         subscription.save()
+        newly = False
+        if result is not None:
+            health.mark_healthy(connection, now=now, acting_user=acting_user)
+        elif subscription.problem == WebhookProblem.TOKEN:
+            newly = health.mark_needs_reconnect(
+                connection, error=error, source=health.WEBHOOKS, now=now, acting_user=acting_user
+            )
         audit.record(
             action,
             actor=acting_user,
@@ -168,6 +176,8 @@ def subscribe_webhooks(channel, *, acting_user, adapter_factory=None, will_retry
             after=audit.snapshot(subscription, "status", "fields", "missing_fields", "problem"),
             detail=subscription.detail[:500],
         )
+    if newly:
+        health.tell_people(connection.channel)
     return subscription
 
 

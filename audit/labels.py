@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "channel.needs_reconnect": _("Token refused: reconnect needed"),
     "channel.disconnected": _("Disconnected"),
     "channel.token_renewed": _("Access renewed with the platform"),
+    "channel.token_accepted": _("Token accepted again: reconnect no longer needed"),
     "channel.messaging_unavailable": _("Messages cannot be read: permission missing"),
     "channel.messaging_restored": _("Messages can be read again"),
     "platforms.version_warning": _("Warning sent: a platform API version ends soon"),

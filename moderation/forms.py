@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Channel, Platform
+from accounts.models import Channel, Platform, channel_label
 from governance.models import OrgUnit, UnitKind
 
 from . import actions, limits
@@ -42,7 +42,12 @@ class QueueFilterForm(forms.Form):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         # Two queries: the channels the user may see, and the centres.
-        channels = Channel.objects.for_user(user).order_by("name").values_list("pk", "name")
+        channels = [
+            (pk, channel_label(name, platform, handle))
+            for pk, name, platform, handle in Channel.objects.for_user(user)
+            .order_by("name", "platform", "handle", "pk")
+            .values_list("pk", "name", "platform", "handle")
+        ]
         centres = (
             OrgUnit.objects.filter(kind=UnitKind.CENTRE).order_by("name").values_list("pk", "name")
         )

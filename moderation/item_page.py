@@ -64,7 +64,15 @@ def earlier_from_author(visible, item):
         )
         .select_related("channel")
         .order_by("-received_at")
-        .only("id", "masked_text", "received_at", "status", "channel__name")[:10]
+        .only(
+            "id",
+            "masked_text",
+            "received_at",
+            "status",
+            "channel__name",
+            "channel__platform",
+            "channel__handle",
+        )[:10]
     )
 
 

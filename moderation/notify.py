@@ -99,7 +99,7 @@ def compose_email(note):
     subject = str(note.get_kind_display())
     context = {"note": note, "item": item, "forwarding": None, "time_zone": ""}
     if item is not None:
-        subject = f"{subject}: {item.channel.name}"
+        subject = f"{subject}: {item.channel.label}"
         base = getattr(settings, "SITE_URL", "").rstrip("/")
         context.update(
             link=f"{base}{item.get_absolute_url()}",

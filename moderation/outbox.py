@@ -29,6 +29,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 import audit
+from accounts import health
 from platforms import capabilities
 from platforms.errors import (
     ActionNotAllowedError,
@@ -330,8 +331,14 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
             _record_quota(message.channel.platform, adapter, None)
     except ThrottledError as exc:
         return _retry_later(message, exc, at=exc.resume_at, doubt=look_first)
+    except NeedsReconnectError as exc:
+        # The token is refused for every call, not only this one: the channel needs reconnecting.
+        status = _fail(message, exc, failure_for(exc))
+        connection = message.channel.connection
+        if health.mark_needs_reconnect(connection, error=exc, source=health.OUTBOX):
+            health.tell_people(message.channel)
+        return status
     except (
-        NeedsReconnectError,
         WriteRejectedError,
         NotSupportedError,
         ActionNotAllowedError,
@@ -343,6 +350,8 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
         # Transient failures and garbled answers: the write may have happened (the adapter says
         # so in `outcome_unknown`), and a doubt from an earlier attempt is not resolved either.
         return _retry_later(message, exc, doubt=look_first or exc.outcome_unknown)
+    # The platform took the write: the token works.
+    health.mark_healthy(message.channel.connection)
     return _mark_sent(message, result_id)
 
 

@@ -200,7 +200,12 @@ def _volume(user, data):
 
 
 def _channel(channel):
-    return {"channel": channel.pk, "name": channel.name, "platform": channel.platform}
+    return {
+        "channel": channel.pk,
+        "name": channel.name,
+        "label": channel.label,
+        "platform": channel.platform,
+    }
 
 
 def _pages(user, data):

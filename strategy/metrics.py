@@ -42,7 +42,7 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform
+from accounts.models import AccountSnapshot, Channel, ChannelStatus, Platform, channel_label
 from audit.labels import reason_label, removal_reason_labels
 from core.permissions import access_for
 from governance.models import Municipality
@@ -185,12 +185,22 @@ def default_period(zone, today=None, days=90):
 
 # --- Answer times and SLA compliance --------------------------------------------------------------
 
+
+def _first(value, *_rest):
+    return value
+
+
 DIMENSIONS = {
-    # name: (group-by field of a channel day, label field)
-    "channel": ("channel_id", "channel__name"),
-    "department": ("channel__owner_unit_id", "channel__owner_unit__name"),
-    "centre": ("channel__owner_unit__centre_id", "channel__owner_unit__centre__name"),
-    "platform": ("channel__platform", None),
+    # name: (group-by field of a channel day, the fields its label is read from, and how)
+    # A channel by name, platform and handle: the municipality's pages share one name.
+    "channel": (
+        "channel_id",
+        ("channel__name", "channel__platform", "channel__handle"),
+        channel_label,
+    ),
+    "department": ("channel__owner_unit_id", ("channel__owner_unit__name",), _first),
+    "centre": ("channel__owner_unit__centre_id", ("channel__owner_unit__centre__name",), _first),
+    "platform": ("channel__platform", (), None),
 }
 # name: the first day of the period a local date falls in
 INTERVALS = {
@@ -372,15 +382,15 @@ def answer_time_report(user, *, by="channel", interval="week", period=None, now=
     the channel days the sweep keeps (as of its last run; `now` is accepted for callers)."""
     zone = period.zone if period else municipality_zone()
     period = period or default_period(zone)
-    group_field, label_field = DIMENSIONS[by]
-    fields = {group_field, label_field} - {None, "channel_id"}
+    group_field, label_fields, label_of = DIMENSIONS[by]
+    fields = {group_field, *label_fields} - {"channel_id"}
     bucket = INTERVALS[interval]
     # Each channel day is added once, into its (group, period) cell; the rows per group and
     # the trend per period are sums of those cells.
     cells = _aggregate(
         channel_days(user, period, *sorted(fields)),
         lambda day: (day[group_field], bucket(day["day"])),
-        (lambda day: day[label_field]) if label_field else None,
+        (lambda day: label_of(*(day[name] for name in label_fields))) if label_of else None,
     )
     rows = answer_time_rows(cells, lambda cell: cell["_key"][0], lambda cell: cell["_label"])
     if by == "platform":
@@ -500,7 +510,8 @@ def dormant_after_days():
 def pages_report(user):
     """Dormant pages (marked dormant, or flagged by the registry for no own post) and pages
     with open compliance flags (no responsible person or deputy, no valid token, …), as the
-    registry's neglect sweep keeps them. Two queries: channels, and their open flags."""
+    registry's neglect sweep and the connection health (`accounts.health`, kept by every call
+    to the platform) keep them. Two queries: channels, and their open flags."""
     from accounts.models import ChannelFlag, FlagKind
 
     channels = (

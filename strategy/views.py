@@ -438,7 +438,7 @@ class PagesReportView(_ReportView):
             channel = row["channel"]
             last = row["last_post"].date().isoformat() if row["last_post"] else ""
             yield [
-                channel.name,
+                channel.label,
                 channel.get_platform_display(),
                 channel.owner_unit.name,
                 row["why"],
@@ -447,7 +447,7 @@ class PagesReportView(_ReportView):
         for row in self.figures["non_compliant"]:
             channel = row["channel"]
             yield [
-                channel.name,
+                channel.label,
                 channel.get_platform_display(),
                 channel.owner_unit.name,
                 "; ".join(str(problem) for problem in row["problems"]),

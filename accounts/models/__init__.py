@@ -15,6 +15,7 @@ from .channel import (
     NoticeStatus,
     Platform,
     PlatformRole,
+    channel_label,
 )
 from .connection import AccountSnapshot, ChannelConnection, ConnectedVia, TokenStatus
 from .decisions import Decided, Decision
@@ -25,6 +26,7 @@ __all__ = [
     "AccountSnapshot",
     "ApiVersionWarning",
     "Channel",
+    "channel_label",
     "ChannelAdmin",
     "ChannelClosingRequest",
     "ChannelFlag",

@@ -40,6 +40,18 @@ class ChannelStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def channel_label(name, platform, handle=""):
+    """How a channel is named wherever it is picked or listed: its name, platform and handle
+    ("Fjordby Kommune · Facebook · @fjordbykommune"), so the municipality's pages of one name
+    on five platforms can be told apart. A missing handle is left out. Pure, for the rows a
+    query returns as values as much as for model instances (`Channel.label`)."""
+    parts = [name, str(Platform(platform).label) if platform in Platform.values else platform]
+    handle = (handle or "").strip()
+    if handle:
+        parts.append(handle if handle.startswith("@") else f"@{handle}")
+    return " · ".join(part for part in parts if part)
+
+
 class ChannelQuerySet(models.QuerySet):
     def for_user(self, user):
         """The channels `user` may see in the registry."""
@@ -136,10 +148,16 @@ class Channel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.get_platform_display()})"
+        return self.label
 
     def get_absolute_url(self):
         return reverse("accounts:channel-detail", args=[self.pk])
+
+    @property
+    def label(self):
+        """The channel's name, platform and handle (see `channel_label`); the stored name is
+        unchanged."""
+        return channel_label(self.name, self.platform, self.handle)
 
     @property
     def centre_id(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..crypto import decrypt_token, encrypt_token
@@ -76,6 +77,20 @@ class ChannelConnection(models.Model):
 
     def __str__(self):
         return f"{self.channel} → {self.account_id}"
+
+    def token_expired(self, now=None) -> bool:
+        """Whether the access token's own lifetime has run out (a token the platform still
+        accepted is judged by that answer, see `accounts.health`)."""
+        if self.token_expires_at is None or self.token_status not in (
+            TokenStatus.VALID,
+            TokenStatus.UNTESTED,
+        ):
+            return False
+        return self.token_expires_at <= (now or timezone.now())
+
+    def get_token_state_display(self):
+        """The token's state as the pages show it: an expired token is not called valid."""
+        return _("Expired") if self.token_expired() else self.get_token_status_display()
 
     def set_token(self, plaintext: str) -> None:
         self.token_encrypted = encrypt_token(plaintext)

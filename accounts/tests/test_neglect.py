@@ -85,11 +85,11 @@ def test_no_own_post_for_90_days_marks_dormant_and_tells_owner_and_manager(
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         (
             "editor@testby.example",
-            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook",
+            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook · Facebook",
         ),
         (
             "manager_a@testby.example",
-            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook",
+            "Side uden opslag – overvej at lukke den: Afdeling A på Facebook · Facebook",
         ),
     ]
     assert "anmod om at lukke den i registret" in mail.outbox[0].body  # Danish municipality

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from accounts import health
 from accounts.models import AccountSnapshot, ChannelConnection, ChannelStatus, TokenStatus
 from platforms.errors import NeedsReconnectError, PlatformError
 
@@ -35,13 +36,15 @@ def fetch_for(connection, day: date, *, adapter_factory=None) -> AccountSnapshot
         with factory(connection) as adapter:
             figures = adapter.fetch_account_figures(start, end)
     except NeedsReconnectError as exc:
-        # The poller owns the "needs reconnect" transition and the notice; it will meet the
-        # same error on its next call. Here the day simply stays without figures.
+        # A refused token is refused for polling too: the channel needs reconnecting now.
         logger.warning("figures of channel %s: token refused (%s)", connection.channel_id, exc)
+        if health.mark_needs_reconnect(connection, error=exc, source=health.FIGURES):
+            health.tell_people(connection.channel)
         return None
     except PlatformError as exc:
         logger.warning("figures of channel %s not fetched: %s", connection.channel_id, exc)
         return None
+    health.mark_healthy(connection)
     snapshot, _ = AccountSnapshot.objects.update_or_create(
         channel=connection.channel,
         date=day,

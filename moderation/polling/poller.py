@@ -2,7 +2,8 @@
 batch and move the cursor in one transaction, and turn platform errors into channel state.
 
 Throttling pauses the channel until the platform's resume time (plus jitter); a dead token marks
-it "needs reconnect", stops its polling and tells its people; transient failures back off with
+it "needs reconnect" (through `accounts.health`, like every other call), stops its polling and
+tells its people; a successful poll marks the token valid; transient failures back off with
 jitter up to a cap. A crash anywhere rolls the transaction back: nothing stored, cursor unmoved.
 """
 
@@ -18,7 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ChannelConnection, TokenStatus
+from accounts import health
+from accounts.models import ChannelConnection
 from platforms.errors import NeedsReconnectError, PlatformError, ThrottledError
 
 from ..intake import on_new_items
@@ -150,20 +152,11 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
             logger.info("channel %s throttled until %s", connection.pk, connection.paused_until)
             return PollOutcome(THROTTLED, calls=adapter.calls_made)
         except NeedsReconnectError as exc:
-            connection.token_status = TokenStatus.NEEDS_RECONNECT
-            connection.token_checked_at = now
-            connection.last_error = str(exc)[:2000]
             connection.consecutive_failures += 1
-            connection.save(
-                update_fields=[
-                    "token_status",
-                    "token_checked_at",
-                    "last_error",
-                    "consecutive_failures",
-                ]
+            connection.save(update_fields=["consecutive_failures"])
+            notify_reconnect = health.mark_needs_reconnect(
+                connection, error=exc, source=health.POLL, now=now
             )
-            _audit_reconnect(connection, exc)
-            notify_reconnect = True
             outcome = PollOutcome(RECONNECT, calls=adapter.calls_made)
         except PlatformError as exc:
             # Transient errors and whole responses that could not be read: try later.
@@ -195,11 +188,8 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
             ]
             if asks_messages:
                 fields += availability.record_outcome(connection, result.messaging_unavailable, now)
-            if connection.token_status == TokenStatus.UNTESTED:
-                # A successful poll proves the token as well as a test would.
-                connection.token_status = TokenStatus.VALID
-                connection.token_checked_at = now
-                fields += ["token_status", "token_checked_at"]
+            # A successful poll proves the token as well as a test would.
+            fields += health.mark_healthy(connection, now=now, save=False)
             connection.save(update_fields=fields)
             if stored.created_ids:
                 ids = list(stored.created_ids)
@@ -211,9 +201,7 @@ def poll_connection(connection_id, *, adapter_factory=None, now=None) -> PollOut
                 created_ids=tuple(stored.created_ids),
             )
     if notify_reconnect:
-        from .notify import send_reconnect_notice
-
-        send_reconnect_notice(connection.channel)
+        health.tell_people(connection.channel)
     return outcome
 
 
@@ -228,18 +216,6 @@ def _pause_for_quota(connection, budget, now) -> PollOutcome:
     connection.save(update_fields=["paused_until", "next_poll_at", "last_error"])
     logger.info("channel %s waits for the YouTube quota reset", connection.pk)
     return PollOutcome(THROTTLED)
-
-
-def _audit_reconnect(connection, exc):
-    import audit
-
-    audit.record(
-        "channel.needs_reconnect",
-        obj=connection,
-        channel=connection.channel,
-        note=str(exc)[:500],
-        platform=connection.channel.platform,
-    )
 
 
 def _after_new_items(item_ids):

@@ -32,11 +32,12 @@ def test_hostile_channel_names_and_notes_are_written_as_text_in_the_audit_csv(cl
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     by_action = {row["action"]: row for row in rows}
     acknowledged = by_action["acknowledge"]
-    assert acknowledged["channel"] == "'" + HYPERLINK
+    # (the channel column names it by name and platform, as the page does)
+    assert acknowledged["channel"] == "'" + HYPERLINK + " · Facebook"
     assert acknowledged["note"] == "'  -2+3"
     assert acknowledged["item"] == str(item.pk)
     assert acknowledged["actor"] == "comms"
-    assert by_action["citizen_note"]["channel"] == "'" + HYPERLINK
+    assert by_action["citizen_note"]["channel"] == "'" + HYPERLINK + " · Facebook"
     assert by_action["citizen_note"]["note"] == "'\t@SUM(A1)"
     assert by_action["plain_note"]["note"] == "Svar sendt -5 min. før"
     assert by_action["plain_note"]["channel"] == ""

@@ -124,7 +124,7 @@ def test_the_expert_is_reminded_at_75_percent_and_everyone_told_at_the_deadline(
     assert [m.to for m in mail.outbox] == [["expert@testby.example"]]
     # The e-mail names the item, the question, the team's note and the deadlines
     email = mail.outbox[0]
-    assert email.subject == f"Internal deadline approaching: {org.channels['a'].name}"
+    assert email.subject == f"Internal deadline approaching: {org.channels['a'].label}"
     assert "Question: Spørgsmål 1" in email.body
     assert "Note from" in email.body and "Kan I svare kort?" in email.body
     assert "Answer the team by: 16/11/2026 14:00" in email.body

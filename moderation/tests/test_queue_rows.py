@@ -123,6 +123,6 @@ def test_the_row_names_the_status_the_platform_and_the_assignee():
         [row(status="acknowledged", assigned_username="mona", assigned_first_name="Mona")], NOW
     )
     assert ">Acknowledged<" in html
-    assert "(Facebook)" in html
+    assert ">Testby Kommune · Facebook<" in html
     assert ">Mona<" in html
     assert '<td data-label="Assigned to">–</td>' in render_rows([row()], NOW)

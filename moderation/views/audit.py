@@ -56,7 +56,7 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
                         entry.actor.username if entry.actor else "",
                         entry.action,
                         entry.item_id or "",
-                        entry.channel.name if entry.channel else "",
+                        entry.channel.label if entry.channel else "",
                         entry.reason,
                         mask_personal_ids(entry.note),
                         str(entry.policy_version) if entry.policy_version else "",
@@ -85,7 +85,9 @@ class AuditLogView(ActionRequiredMixin, TemplateView):
             .distinct(),
             "params": self.request.GET,
             "filter_query": query.urlencode(),
-            "channels": Channel.objects.for_user(self.request.user).order_by("name"),
+            "channels": Channel.objects.for_user(self.request.user).order_by(
+                "name", "platform", "pk"
+            ),
             **kwargs,
         }
 

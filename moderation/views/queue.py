@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views import View
 
-from accounts.models import Platform
+from accounts.models import Platform, channel_label
 from core.bounds import supported_moment
 from core.permissions.views import ActionRequiredMixin
 
@@ -87,6 +87,8 @@ _ROW_COLUMNS = (
     ("assigned_username", "assigned_to__username"),
     ("assigned_first_name", "assigned_to__first_name"),
     ("assigned_last_name", "assigned_to__last_name"),
+    # Last, with a default: rows built by hand may leave it out.
+    ("channel_handle", "channel__handle"),
 )
 
 
@@ -96,7 +98,9 @@ _DUE = _ROW_FIELDS.index("answer_due")
 _NO_DUE = datetime.min.replace(tzinfo=UTC)
 
 
-class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLUMNS])):
+class QueueRow(
+    namedtuple("QueueRowValues", [name for name, _column in _ROW_COLUMNS], defaults=("",))
+):
     """One row of the queue table: the columns it shows, a tuple straight from the database
     row instead of a model instance (the queue is re-fetched every few seconds by every open
     browser)."""
@@ -115,6 +119,11 @@ class QueueRow(namedtuple("QueueRowValues", [name for name, _column in _ROW_COLU
             return ""
         full = f"{self.assigned_first_name or ''} {self.assigned_last_name or ''}".strip()
         return full or self.assigned_username
+
+    @property
+    def channel_display(self):
+        """The channel by name, platform and handle, as everywhere channels are listed."""
+        return channel_label(self.channel_name, self.platform, self.channel_handle)
 
     def get_platform_display(self):
         return _PLATFORM_LABELS.get(self.platform, self.platform)

@@ -28,16 +28,16 @@ def _by_label(rows):
 def test_answer_times_per_channel(org, report_data):
     report = answer_time_report(org.users["comms"], by="channel", period=NOVEMBER, now=NOW)
     rows = _by_label(report["rows"])
-    a = rows["Afdeling A på Facebook"]
+    a = rows["Afdeling A på Facebook · Facebook"]
     # answered after 30, 60, 90, 150: median (60 + 90) / 2; p90 at position 2.7: 90 + 0.7 * 60
     assert (a.median_minutes, a.p90_minutes) == (75.0, 132.0)
     # on time: 30, 60, 90; breached: 150 (late) and the open item past its deadline
     assert (a.received, a.answered, a.on_time, a.breached) == (5, 4, 3, 2)
     assert a.compliance == 60.0
     assert a.answered_share == 80.0
-    b = rows["Afdeling B på Instagram"]
+    b = rows["Afdeling B på Instagram · Instagram"]
     assert (b.median_minutes, b.p90_minutes, b.compliance) == (10.0, 10.0, 100.0)
-    assert set(rows) == {"Afdeling A på Facebook", "Afdeling B på Instagram"}
+    assert set(rows) == {"Afdeling A på Facebook · Facebook", "Afdeling B på Instagram · Instagram"}
 
 
 def test_answer_times_per_centre_department_and_platform(org, report_data):
@@ -68,7 +68,7 @@ def test_answer_time_trend_per_week(org, report_data):
 
 def test_centre_manager_sees_only_their_centre(org, report_data):
     report = answer_time_report(org.users["manager_a"], by="channel", period=NOVEMBER, now=NOW)
-    assert [row.label for row in report["rows"]] == ["Afdeling A på Facebook"]
+    assert [row.label for row in report["rows"]] == ["Afdeling A på Facebook · Facebook"]
 
 
 def test_grouped_percentiles_without_grouping(org, report_data):

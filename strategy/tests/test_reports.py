@@ -74,13 +74,13 @@ def test_answer_times_page_shows_charts_and_table(comms_client, report_data):
     html = response.content.decode()
     assert 'data-chart="answer-times-by-group"' in html
     assert 'id="answer-times-by-group"' in html
-    assert '<th scope="row">Afdeling A på Facebook</th>' in html
+    assert '<th scope="row">Afdeling A på Facebook · Facebook</th>' in html
 
 
 def test_centre_manager_report_is_scoped(client, org, report_data):
     login(client, "manager_b")
     rows = _csv(client.get(reverse("strategy:report-answer-times"), {**NOVEMBER, "format": "csv"}))
-    assert [row[0] for row in rows[1:2]] == ["Afdeling B på Instagram"]
+    assert [row[0] for row in rows[1:2]] == ["Afdeling B på Instagram · Instagram"]
     assert len(rows) == 4  # header, channel b, its one week overall and per channel
 
 

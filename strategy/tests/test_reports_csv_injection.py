@@ -45,7 +45,7 @@ def test_a_hostile_channel_name_is_text_in_the_answer_times_csv(comms_client, or
 
     # Then the name starts with an apostrophe and the figures beside it are unchanged
     hostile = next(row for row in rows if HYPERLINK in row[0])
-    assert hostile[0] == "'" + HYPERLINK
+    assert hostile[0] == "'" + HYPERLINK + " · Facebook"
     assert hostile[2:9] == ["5", "4", "75.0", "132.0", "3", "2", "60.0"]
     assert rows[0][:2] == ["Group", "Period starting"]
 
