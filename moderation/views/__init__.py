@@ -12,6 +12,7 @@ from .notifications import NotificationsView
 from .queue import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    QueueBulkView,
     QueueCountsView,
     QueueRow,
     QueueView,
@@ -47,6 +48,7 @@ __all__ = [
     "NotificationsView",
     "PAGE_SIZE",
     "queue_queryset",
+    "QueueBulkView",
     "QueueCountsView",
     "QueueRow",
     "QueueView",
