@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 import audit
+from accounts.models import Channel
 from governance.models import Membership, OrgUnit, RemovalReason, Role, UnitKind
 from governance.policy import version_in_force
 from platforms import capabilities
@@ -98,11 +99,25 @@ def assignable_users(item):
     items but not answer them; nor a system administrator without a role in the team. Active
     accounts only."""
     unit = item.channel.owner_unit
+    return _answering([unit.pk], [unit.municipality_id])
+
+
+def assignable_to_any(channel_ids):
+    """The people who may answer an item of at least one of these channels (the rule of
+    `assignable_users`): the choice the queue's bulk assignment offers for the rows on the page.
+    `assign` still checks each item, and skips the items the person may not answer."""
+    units = Channel.objects.filter(pk__in=channel_ids).values("owner_unit_id")
+    return _answering(units, OrgUnit.objects.filter(pk__in=units).values("municipality_id"))
+
+
+def _answering(unit_ids, municipality_ids):
+    """Active people whose role lets them answer items of channels owned by `unit_ids`, in a
+    municipality of `municipality_ids` (lists, or subqueries: one query either way)."""
     memberships = Membership.objects.filter(user=OuterRef("pk")).filter(
-        Q(unit__municipality_id=unit.municipality_id, role=Role.COMMUNICATIONS)
-        | Q(unit_id=unit.pk, role__in=[Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR])
+        Q(unit__municipality_id__in=municipality_ids, role=Role.COMMUNICATIONS)
+        | Q(unit_id__in=unit_ids, role__in=[Role.CHANNEL_EDITOR, Role.ON_DUTY_MONITOR])
         | Q(
-            unit__municipality_id=unit.municipality_id,
+            unit__municipality_id__in=municipality_ids,
             unit__kind=UnitKind.COMMUNICATIONS,
             role=Role.ON_DUTY_MONITOR,
         )
@@ -523,27 +538,58 @@ def close(item, reason, *, acting_user, note=""):
         raise ActionError(_("Give a reason for closing."))
     with transaction.atomic():
         item = _locked(item)
-        _require_open(item)
-        _require_not_sending(item)
-        fields = ("status", "closed_reason", "closed_at")
-        before = audit.snapshot(item, *fields)
-        item.status = ItemStatus.CLOSED
-        item.closed_reason = reason
-        item.closed_at = timezone.now()
-        _save(item, *fields)
-        _withdraw_open_forwardings(item)
-        audit.record(
-            "close",
-            actor=acting_user,
-            item=item,
-            reason="closed",
-            note=reason,
-            policy_version=item.policy_version,
-            before=before,
-            after=audit.snapshot(item, *fields),
-            comment=note,
-        )
+        _close(item, reason, acting_user=acting_user, note=note)
     return item
+
+
+# The policy's removal reason a spam closing is filed under (the demo policy and the house rules
+# call it "Advertising and spam").
+SPAM_REASON = "spam"
+
+
+def mark_spam(item, *, acting_user):
+    """Close the item as spam: without an answer, for the policy's spam reason (its label is
+    the closing reason, as a deletion's is), nothing sent to the platform. Hiding or deleting it
+    there stays a decision of its own (the author is told first, `hide`, `delete`)."""
+    with transaction.atomic():
+        item = _locked(item)
+        version = version_in_force(item.channel.owner_unit.municipality)
+        spam = version.removal_reasons.filter(code=SPAM_REASON).first() if version else None
+        if spam is None:
+            raise ActionError(
+                _(
+                    "The policy in force has no reason for spam among its removal reasons. "
+                    "Close the item with a reason instead."
+                )
+            )
+        _close(item, spam.label, acting_user=acting_user, spam=spam)
+    return item
+
+
+def _close(item, text, *, acting_user, note="", spam=None):
+    """Close the locked `item` with the closing reason `text`; audited under the policy's spam
+    reason when it is `spam`, else as closed."""
+    reason_code = "closed" if spam is None else spam.code
+    _require_open(item)
+    _require_not_sending(item)
+    fields = ("status", "closed_reason", "closed_at")
+    before = audit.snapshot(item, *fields)
+    item.status = ItemStatus.CLOSED
+    item.closed_reason = text
+    item.closed_at = timezone.now()
+    _save(item, *fields)
+    _withdraw_open_forwardings(item)
+    audit.record(
+        "close",
+        actor=acting_user,
+        item=item,
+        reason=reason_code,
+        note=text,
+        policy_version=item.policy_version,
+        before=before,
+        after=audit.snapshot(item, *fields),
+        comment=note,
+    )
 
 
 def assign(item, to_user, *, acting_user, note=""):

@@ -10,6 +10,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.QueueView.as_view(), name="queue"),
     path("counts/", views.QueueCountsView.as_view(), name="queue-counts"),
+    path("bulk/", views.QueueBulkView.as_view(), name="queue-bulk"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
     path("items/<int:pk>/presence/", views.ItemPresenceView.as_view(), name="item-presence"),
     path("items/<int:pk>/<slug:action>/", views.ItemActionView.as_view(), name="item-action"),

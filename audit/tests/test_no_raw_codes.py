@@ -116,6 +116,11 @@ def all_codes():
     return codes
 
 
+# Elements whose text is no label: scripts and styles, and the keys of keyboard shortcuts
+# (the queue's "x" selects a row; it is the key to press, not the platform code "x").
+_NOT_LABELS = ("script", "style", "template", "kbd")
+
+
 class _VisibleText(HTMLParser):
     """The text a reader sees: no tags, attributes, scripts or styles."""
 
@@ -124,11 +129,11 @@ class _VisibleText(HTMLParser):
         self.parts, self._hidden = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in _NOT_LABELS:
             self._hidden += 1
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
+        if tag in _NOT_LABELS:
             self._hidden -= 1
 
     def handle_data(self, data):

@@ -14,7 +14,7 @@ from core.api_errors import BlankableURLField, action_failed
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
-from .. import actions, limits
+from .. import actions, bulk, limits
 from ..item_page import platform_writes
 from ..models import (
     OPEN_STATUSES,
@@ -256,6 +256,67 @@ class RetryInput(serializers.Serializer):
     )
 
 
+class BulkInput(serializers.Serializer):
+    """One step on many items. The request is read by `moderation.bulk` (the queue page's rule
+    too): a refusal there names the input it is about."""
+
+    action = serializers.CharField(
+        max_length=20,
+        help_text=_("What to do with the items: acknowledge, close, assign or spam."),
+    )
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text=_("The items' ids: at least one, at most 200."),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.CLOSE_REASON,
+        help_text=_("The reason for closing (action close)."),
+    )
+    assignee = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The person the items are assigned to (action assign)."),
+    )
+
+    def to_internal_value(self, data):
+        # The types are checked by `bulk.read_request`, the same way for the page and the API.
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        try:
+            action, ids, reason, person = bulk.read_request(
+                data.get("action"),
+                data.get("ids"),
+                reason=data.get("reason", ""),
+                assignee=data.get("assignee"),
+            )
+        except bulk.BulkInputError as error:
+            raise ValidationError({name: [text] for name, text in error.errors.items()}) from None
+        return {"action": action, "ids": ids, "reason": reason, "assignee": person}
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=["done", "skipped"])
+    code = serializers.CharField(
+        help_text=_(
+            "done; or why it was skipped: not_found, forbidden, conflict, not_supported, refused."
+        )
+    )
+    reason = serializers.CharField(help_text=_("Why it was skipped, in the requester's language."))
+
+
+class BulkResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    done = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    summary = serializers.ListField(child=serializers.CharField())
+    results = BulkOutcomeSerializer(many=True)
+
+
 class IdempotencyConflict(APIException):
     """409: the idempotency key names an earlier, different request."""
 
@@ -293,6 +354,8 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         "list": "moderation.view_queue",
         "retrieve": "moderation.view_item",
         **dict.fromkeys(_ITEM_ACTIONS, "moderation.handle_item"),
+        # Asked for the collection here; each item is asked again by `bulk.run`.
+        "bulk_step": "moderation.handle_item",
     }
     filterset_class = QueueItemFilter
 
@@ -435,4 +498,41 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         return self._run(
             RecordInput,
             lambda item, d: actions.capture_record(item, acting_user=request.user, **d),
+        )
+
+    @extend_schema(request=BulkInput, responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk")
+    def bulk_step(self, request):
+        """One step (acknowledge, close, assign, spam) on up to 200 items: each through its
+        own action, permission check and audit row; the items that cannot take it are skipped
+        with the reason. Answers 200 with each item's outcome."""
+        data = BulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        action, person = data.validated_data["action"], data.validated_data["assignee"]
+        outcomes = bulk.run(
+            request.user,
+            action,
+            data.validated_data["ids"],
+            reason=data.validated_data["reason"],
+            assignee=person,
+        )
+        results = [
+            {
+                "id": outcome.id,
+                "outcome": "done" if outcome.done else "skipped",
+                "code": outcome.code,
+                "reason": outcome.reason,
+            }
+            for outcome in outcomes
+        ]
+        done = sum(outcome.done for outcome in outcomes)
+        summary = bulk.summary(action, outcomes, assignee=person)
+        return Response(
+            {
+                "action": action,
+                "done": done,
+                "skipped": len(outcomes) - done,
+                "summary": [text for _level, text in summary],
+                "results": results,
+            }
         )

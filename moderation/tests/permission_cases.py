@@ -22,6 +22,10 @@ _HANDLES_A_PAGE = expect(
     comms_lead=302,
     superuser=302,
 )
+# Who may handle items at all: the channel editors, the on-duty monitors and the team.
+_HANDLERS = ("editor", "monitor", "comms", "comms_lead", "superuser")
+_HANDLES_ITEMS_PAGE = expect(403, anonymous=302, **dict.fromkeys(_HANDLERS, 302))
+_HANDLES_ITEMS_API = expect(403, **dict.fromkeys(_HANDLERS, 200))
 _TEAM_PAGE = expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200)
 _TEAM_API = expect(403, comms=200, comms_lead=200, superuser=200)
 _TEAM_WRITE = expect(403, anonymous=302, comms=302, comms_lead=302, superuser=302)
@@ -224,6 +228,24 @@ CASES = [
         "moderation:forwarded",
         lambda org: reverse("moderation:forwarded"),
         expect(403, anonymous=302, expert=200, comms=200, comms_lead=200, superuser=200),
+    ),
+    # A bulk step on an id that names no item: those who handle items get the outcome (every
+    # item skipped), the others are refused at the door.
+    Case(
+        "moderation:queue-bulk",
+        lambda org: reverse("moderation:queue-bulk"),
+        _HANDLES_ITEMS_PAGE,
+        method="post",
+        data={"action": "acknowledge", "ids": ["999999"]},
+        unchanged=_item_a_unchanged,
+    ),
+    Case(
+        "item-bulk",
+        lambda org: reverse("item-bulk"),
+        _HANDLES_ITEMS_API,
+        method="post",
+        data={"action": "acknowledge", "ids": [999999]},
+        unchanged=_item_a_unchanged,
     ),
     Case("moderation:notifications", lambda org: reverse("moderation:notifications"), _QUEUE),
     Case(

@@ -13,6 +13,7 @@ from .presence import ItemPresenceView
 from .queue import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    QueueBulkView,
     QueueCountsView,
     QueueRow,
     QueueView,
@@ -49,6 +50,7 @@ __all__ = [
     "NotificationsView",
     "PAGE_SIZE",
     "queue_queryset",
+    "QueueBulkView",
     "QueueCountsView",
     "QueueRow",
     "QueueView",

@@ -8,20 +8,25 @@ from collections import namedtuple
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from accounts.models import Platform, channel_label
 from core.bounds import supported_moment
+from core.permissions import can
 from core.permissions.views import ActionRequiredMixin
 
+from .. import actions, bulk, limits
 from ..counts import open_counts
 from ..forms import (
     QueueFilterForm,
@@ -195,6 +200,66 @@ def keyset_page(user, filters: dict, after: str, size: int, now=None):
     return rows, cursor
 
 
+def queue_context(request, params, *, live=False):
+    """The queue page's context for the query `params` (the filters, the page size, the
+    cursor): the page, its live refresh and a refused bulk step render the same rows."""
+    # The page and its live refresh read the filters through the same form.
+    filter_form = QueueFilterForm(params, user=request.user)
+    filters = filter_form.filters()
+    try:
+        size = min(MAX_PAGE_SIZE, max(1, int(params.get("size", PAGE_SIZE))))
+    except ValueError:
+        size = PAGE_SIZE
+    # One moment for the whole page: what the filters select and what the rows say.
+    now = timezone.now()
+    rows, cursor = keyset_page(request.user, filters, params.get("after", ""), size, now)
+    # The page's own query without the cursor, for the next and first pages' links.
+    filter_query = urlencode(
+        [(key, value) for key, values in params.lists() if key != "after" for value in values]
+    )
+    next_query = "&".join(
+        part for part in (filter_query, urlencode({"after": cursor or ""})) if part
+    )
+    may_bulk = can(request.user, "moderation.handle_item")
+    return {
+        "items": rows,
+        "filter_form": filter_form,
+        "filters": filters,
+        "now": now,
+        "next_url": f"?{next_query}" if cursor else "",
+        "first_url": f"?{filter_query}" if params.get("after") else "",
+        "filter_query": filter_query,
+        "size": size,
+        "may_bulk": may_bulk,
+        # Outside the live refresh: the page's bulk bar asks it once for the rows' channels.
+        "assignees": (
+            list(actions.assignable_to_any({row.channel_id for row in rows}))
+            if may_bulk and rows and not live
+            else []
+        ),
+        "selected": set(),
+        "bulk_reason_max": limits.CLOSE_REASON,
+        "bulk_texts": selection_texts(0),
+    }
+
+
+def selection_texts(count):
+    """How many items are selected, in words: now, and the sentences the page's script fills
+    in as the selection changes (for one, and for any other number: the plural rule of every
+    language served)."""
+    empty = _("No items selected.")
+    return {
+        "now": _selected(count) % {"count": count} if count else empty,
+        "one": _selected(1),
+        "many": _selected(2),
+        "empty": empty,
+    }
+
+
+def _selected(count):
+    return ngettext("%(count)s item selected.", "%(count)s items selected.", count)
+
+
 class QueueView(ActionRequiredMixin, View):
     """Every item the user may see, the next answer deadline first; HTMX asks for the rows."""
 
@@ -202,43 +267,51 @@ class QueueView(ActionRequiredMixin, View):
 
     def get(self, request):
         live = bool(request.META.get("HTTP_HX_REQUEST"))
-        # The page and its live refresh read the filters through the same form.
-        filter_form = QueueFilterForm(request.GET, user=request.user)
-        filters = filter_form.filters()
-        try:
-            size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("size", PAGE_SIZE))))
-        except ValueError:
-            size = PAGE_SIZE
-        # One moment for the whole page: what the filters select and what the rows say.
-        now = timezone.now()
-        rows, cursor = keyset_page(request.user, filters, request.GET.get("after", ""), size, now)
-        # The page's own query without the cursor, for the next and first pages' links.
-        filter_query = urlencode(
-            [
-                (key, value)
-                for key, values in request.GET.lists()
-                if key != "after"
-                for value in values
-            ]
-        )
-        next_query = "&".join(
-            part for part in (filter_query, urlencode({"after": cursor or ""})) if part
-        )
-        context = {
-            "items": rows,
-            "filter_form": filter_form,
-            "filters": filters,
-            "now": now,
-            "next_url": f"?{next_query}" if cursor else "",
-            "first_url": f"?{filter_query}" if request.GET.get("after") else "",
-            "filter_query": filter_query,
-            "size": size,
-        }
+        context = queue_context(request, request.GET, live=live)
         if live:
             # The live refresh replaces the table only, which needs no context processors
             # (navigation, messages): render it without the request.
             return HttpResponse(render_to_string("moderation/includes/queue_rows.html", context))
         return render(request, "moderation/queue.html", context)
+
+
+class QueueBulkView(ActionRequiredMixin, View):
+    """POST one step on the items selected on the queue page (`moderation.bulk`): each item
+    through its own action, the outcome told in messages on the queue, with its filters. A
+    request that cannot run re-renders the page with why, the selection and reason kept."""
+
+    permission_action = "moderation.handle_item"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        posted = request.POST
+        params = QueryDict(posted.get("query", ""))
+        try:
+            action, ids, reason, person = bulk.read_request(
+                posted.get("action"),
+                posted.getlist("ids"),
+                reason=posted.get("reason", ""),
+                assignee=posted.get("assignee"),
+            )
+        except bulk.BulkInputError as error:
+            selected = {int(v) for v in posted.getlist("ids") if v.isascii() and v.isdigit()}
+            context = queue_context(request, params)
+            context.update(
+                bulk_errors=error.errors,
+                bulk_reason=posted.get("reason", ""),
+                bulk_assignee=posted.get("assignee", ""),
+                selected=selected,
+                bulk_texts=selection_texts(len(selected)),
+            )
+            return render(request, "moderation/queue.html", context, status=400)
+        outcomes = bulk.run(request.user, action, ids, reason=reason, assignee=person)
+        for level, text in bulk.summary(action, outcomes, assignee=person):
+            messages.add_message(request, _MESSAGE_LEVELS[level], text)
+        query = urlencode(list(params.lists()), doseq=True)
+        return redirect(reverse("moderation:queue") + (f"?{query}" if query else ""))
+
+
+_MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING}
 
 
 class QueueCountsView(ActionRequiredMixin, View):
