@@ -382,7 +382,7 @@ class ChannelRequestSerializer(serializers.ModelSerializer):
         source="channel.handle", required=False, allow_blank=True, max_length=limits.HANDLE
     )
     department = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.filter(centre__isnull=False)
+        queryset=OrgUnit.objects.open().filter(centre__isnull=False)
     )
     channel_status = serializers.CharField(source="channel.status", read_only=True)
     web_url = serializers.SerializerMethodField()

@@ -95,8 +95,10 @@ class ChannelRequestForm(_Styled, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Decentral pages belong to units inside a centre.
-        self.fields["department"].queryset = OrgUnit.objects.filter(centre__isnull=False).exclude(
-            kind=UnitKind.COMMUNICATIONS
+        self.fields["department"].queryset = (
+            OrgUnit.objects.open()
+            .filter(centre__isnull=False)
+            .exclude(kind=UnitKind.COMMUNICATIONS)
         )
         self.fields["responsible"].queryset = people_in_centres()
         self.fields["deputy"].queryset = people_in_centres()

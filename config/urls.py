@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.csp import content_security_policy
+from governance.settings_views import AcceptInvitationView
 from governance.views import DashboardView
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("governance/", include("governance.urls")),
     path("guidelines/", include("governance.guideline_urls")),
+    path("settings/", include("governance.settings_urls")),
+    path("invitation/<str:key>/", AcceptInvitationView.as_view(), name="invitation-accept"),
     path("strategy/", include("strategy.urls")),
     path("webhooks/", include("moderation.webhook_urls")),
     path("api/v1/", include("config.api_urls")),

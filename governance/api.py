@@ -17,7 +17,7 @@ from core.api_errors import ActionRefused, action_failed
 from core.permissions import access_for, can
 from core.permissions.api import SCOPED, ActionPermission
 
-from . import actions
+from . import actions, settings_api
 from .models import (
     AnswerTimeRule,
     CommunicationValue,
@@ -317,6 +317,7 @@ class ReadConfirmationViewSet(
 
 
 def register(router):
+    settings_api.register(router)
     router.register("policies", PolicyViewSet, basename="policy")
     router.register("policy-versions", PolicyVersionViewSet, basename="policy-version")
     router.register("read-confirmations", ReadConfirmationViewSet, basename="read-confirmation")
@@ -325,4 +326,5 @@ def register(router):
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("rules-in-force/", RulesInForceView.as_view(), name="api-rules-in-force"),
+    *settings_api.urlpatterns,
 ]

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("strategy:reports", _("Reports"), "reports.view"),
     ("moderation:crisis", _("Crisis mode"), "moderation.crisis"),
     ("moderation:audit-log", _("Audit log"), "moderation.view_audit"),
+    ("settings:overview", _("Settings"), "governance.manage_settings"),
 ]
 
 ADMIN = _("Admin")

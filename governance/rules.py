@@ -16,6 +16,15 @@ register("governance.view_organisation", _member)
 register("governance.manage_organisation", _comms)
 
 
+def _comms_lead(access, obj=None):
+    """The communications lead (and the system administrator) set the municipality up: its
+    details, its organisation tree and its people."""
+    return access.is_comms_lead
+
+
+register("governance.manage_settings", _comms_lead)
+
+
 # --- Policies and guidelines. Everyone in the organisation reads the guidelines in force and
 # confirms them; the communications team owns the policy: drafts, edits, adopts and follows up.
 def _policy_visible(access, obj=None):

@@ -131,7 +131,7 @@ def _answering(unit_ids, municipality_ids):
 
 
 def forwarding_units(item):
-    """The departments a question on `item` may be forwarded to: units of the item's
+    """The departments a question on `item` may be forwarded to: open units of the item's
     municipality, other than the communications team itself, with at least one active
     department expert (otherwise nobody would be told of the question, and nobody but the
     team could open it)."""
@@ -139,7 +139,8 @@ def forwarding_units(item):
         unit=OuterRef("pk"), role=Role.DEPARTMENT_EXPERT, user__is_active=True
     )
     return (
-        OrgUnit.objects.filter(municipality_id=item.channel.owner_unit.municipality_id)
+        OrgUnit.objects.open()
+        .filter(municipality_id=item.channel.owner_unit.municipality_id)
         .exclude(kind=UnitKind.COMMUNICATIONS)
         .filter(Exists(experts))
         .order_by("name")

@@ -1,5 +1,6 @@
 """The governance app's models: the organisation (organisation.py) and policies (policy.py)."""
 
+from .invitations import Invitation, InvitationStatus
 from .organisation import (
     DEFAULT_TIME_ZONES,
     ClosingDay,
@@ -9,6 +10,7 @@ from .organisation import (
     Municipality,
     OpeningHours,
     OrgUnit,
+    OrgUnitQuerySet,
     PersonPreference,
     Role,
     UnitKind,
@@ -39,6 +41,8 @@ __all__ = [
     "Audience",
     "CommunicationValue",
     "GuidelineSettings",
+    "Invitation",
+    "InvitationStatus",
     "HouseRulePart",
     "ClosingDay",
     "Clock",
@@ -49,6 +53,7 @@ __all__ = [
     "Municipality",
     "OpeningHours",
     "OrgUnit",
+    "OrgUnitQuerySet",
     "PersonPreference",
     "Policy",
     "PolicyStatus",

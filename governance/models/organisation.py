@@ -137,6 +137,13 @@ class UnitKind(models.TextChoices):
     TEAM = "team", _("Team")
 
 
+class OrgUnitQuerySet(models.QuerySet):
+    def open(self):
+        """Units still in use; a closed unit keeps its rows (and its history) but takes no new
+        channels, people or forwarded questions."""
+        return self.filter(closed_at__isnull=True)
+
+
 class OrgUnit(models.Model):
     """A node of the organisation tree: the central communications team, centres, departments."""
 
@@ -163,6 +170,9 @@ class OrgUnit(models.Model):
         verbose_name=_("centre"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisational unit")
@@ -220,6 +230,10 @@ class OrgUnit(models.Model):
     @property
     def is_central(self):
         return self.kind == UnitKind.COMMUNICATIONS
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
 
 class Role(models.TextChoices):

@@ -210,3 +210,9 @@ def _assert_not_public(org):
     from governance.models import GuidelineSettings
 
     assert not GuidelineSettings.objects.filter(guidelines_public=True).exists()
+
+
+# --- The settings area (its own module: the municipality, the organisation, people)
+from governance.tests.settings_permission_cases import CASES as _SETTINGS_CASES  # noqa: E402
+
+CASES += _SETTINGS_CASES

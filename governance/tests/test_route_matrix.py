@@ -50,10 +50,13 @@ def _routes(resolver=None, namespace="", prefix=""):
 
 def _objects(org):
     """The object each kind of URL argument points at, all in department A's reach."""
+    from django.contrib.auth import get_user_model
+
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
     from audit.models import AuditEntry
-    from governance.models import OrgUnit, Policy, PolicyVersion
+    from governance.invitations import invite_person
+    from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from governance.tests.policy_helpers import new_draft
     from moderation.models import (
         Absence,
@@ -98,13 +101,25 @@ def _objects(org):
         YearTheme: theme(),
         PlanItem: plan_item(),
         OrgUnit: org.units["dept_a"],
+        # The settings area's people: the politician (deactivated and given roles on the way)
+        get_user_model(): org.users["politician"],
+        Membership: org.users["politician"].memberships.get(),
+        Invitation: invite_person(
+            org.municipality,
+            acting_user=org.users["comms_lead"],
+            email="invited@testby.example",
+            unit=org.units["dept_a"],
+            role="staff",
+        ),
     }
 
 
 def _model_by_name():
     """Pages whose view names no model: the model their address is about, by route name."""
+    from django.contrib.auth import get_user_model
+
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
-    from governance.models import Policy, PolicyVersion
+    from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from moderation.models import Absence, QueueItem, Record, RotaMember
     from strategy.models import Goal, PlanItem, YearTheme
 
@@ -118,6 +133,10 @@ def _model_by_name():
         "moderation:rota-member-": RotaMember,
         "governance:policy-": Policy,
         "governance:version-": PolicyVersion,
+        "settings:unit": OrgUnit,
+        "settings:person": get_user_model(),
+        "settings:membership-": Membership,
+        "settings:invitation-": Invitation,
         "strategy:channel-": Channel,
         "strategy:goal-": Goal,
         "strategy:theme-": YearTheme,
@@ -176,9 +195,18 @@ def _url(name, pattern, address, objects):
 
 def _snapshot_queries():
     """The key tables' rows the walk compares before and after each refusal, as SQL."""
+    from django.contrib.auth import get_user_model
+
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from audit.models import AuditEntry
-    from governance.models import Membership, PolicyVersion, ReadConfirmation
+    from governance.models import (
+        Invitation,
+        Membership,
+        Municipality,
+        OrgUnit,
+        PolicyVersion,
+        ReadConfirmation,
+    )
     from moderation.models import (
         Absence,
         CrisisPeriod,
@@ -211,6 +239,10 @@ def _snapshot_queries():
         rows(PlanItem, "title"),
         rows(CrisisPeriod, "ended_at"),
         rows(Membership, "role"),
+        rows(Municipality, "name", "time_zone", "country"),
+        rows(OrgUnit, "name", "parent_id", "closed_at"),
+        rows(Invitation, "accepted_at", "withdrawn_at"),
+        rows(get_user_model(), "is_active"),
         rows(ReadConfirmation),
         rows(AuditEntry),
         rows(OutboxMessage),
