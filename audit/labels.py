@@ -90,6 +90,10 @@ ACTION_LABELS = {
     "guidelines.confirm": _("Guidelines confirmed as read"),
     "guidelines.remind": _("Reading reminder sent"),
     "guidelines.settings": _("Guidelines settings changed"),
+    # Memberships the identity provider's groups give at a SAML sign-in (governance.sso_actions)
+    "membership.idp_added": _("Role given by the identity provider"),
+    "membership.idp_changed": _("Role changed by the identity provider"),
+    "membership.idp_removed": _("Role taken away by the identity provider"),
     # Strategy
     "strategy.channel_strategy_saved": _("Channel strategy saved"),
     "strategy.goal_created": _("Goal created"),
