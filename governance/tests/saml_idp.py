@@ -99,6 +99,8 @@ def response_xml(
     issued at `issued_at` (now) and valid for `lifetime`."""
     issued_at = issued_at or datetime.now(UTC)
     until = _instant(issued_at + lifetime)
+    # A response the identity provider sends unasked (IdP-initiated) answers no request.
+    answers = f" InResponseTo={quoteattr(in_response_to)}" if in_response_to else ""
     statements = "".join(_attribute(name, values) for name, values in attributes.items())
     assertion = (
         '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
@@ -110,7 +112,7 @@ def response_xml(
         f'<saml:NameID Format="{EMAIL_FORMAT}">{escape(name_id)}</saml:NameID>'
         '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
         f'<saml:SubjectConfirmationData NotOnOrAfter="{until}" Recipient={quoteattr(destination)}'
-        f" InResponseTo={quoteattr(in_response_to)}/>"
+        f"{answers}/>"
         "</saml:SubjectConfirmation>"
         "</saml:Subject>"
         f'<saml:Conditions NotBefore="{_instant(issued_at - timedelta(minutes=1))}" '
@@ -132,7 +134,7 @@ def response_xml(
         '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
         'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
         f'ID="_r{uuid.uuid4().hex}" Version="2.0" IssueInstant="{_instant(issued_at)}" '
-        f"Destination={quoteattr(destination)} InResponseTo={quoteattr(in_response_to)}>"
+        f"Destination={quoteattr(destination)}{answers}>"
         f"<saml:Issuer>{escape(issuer)}</saml:Issuer>"
         '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
         "</samlp:Status>"

@@ -434,3 +434,39 @@ def test_a_privilege_list_with_an_entity_is_read_without_expanding_it():
 
     assert oio_privileges(hostile) == {"A"}
     assert oio_privileges("SoMe-Kommunikation") is None
+
+
+def test_a_response_sent_unasked_by_the_identity_provider_is_refused(saml, keys, org, client):
+    xml = idp.response_xml(
+        issuer=IDP_ENTITY,
+        audience=SP_ENTITY,
+        destination=ACS,
+        in_response_to=None,
+        name_id="staff@testby.example",
+        attributes={idp.EMAIL: "staff@testby.example"},
+        signer=keys,
+    )
+
+    page = answer(client, xml)
+
+    assert page.status_code == 401
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_a_mapped_role_the_unit_cannot_hold_is_skipped(org):
+    from governance.sso_actions import sync_memberships
+
+    staff = org.users["staff"]
+    mapping = {
+        # Communications-team members belong to the communications unit (Membership.clean).
+        "Wrong": ["Afdeling A", "communications"],
+        "Right": {"unit": org.units["dept_a"].pk, "role": "channel_editor"},
+    }
+
+    done = sync_memberships(staff, {"Wrong", "Right"}, provider="Test", mapping=mapping)
+
+    assert [(action, m.role) for action, m in done] == [("added", "channel_editor")]
+    assert roles(staff) == {
+        ("Afdeling A", Role.STAFF, False),
+        ("Afdeling A", Role.CHANNEL_EDITOR, False),
+    }
