@@ -106,6 +106,10 @@ ACTION_LABELS = {
     "invitation.create": _("Invitation sent"),
     "invitation.withdraw": _("Invitation withdrawn"),
     "invitation.accept": _("Invitation accepted"),
+    # Memberships the identity provider's groups give at a SAML sign-in (governance.sso_actions)
+    "membership.idp_added": _("Role given by the identity provider"),
+    "membership.idp_changed": _("Role changed by the identity provider"),
+    "membership.idp_removed": _("Role taken away by the identity provider"),
     # Strategy
     "strategy.channel_strategy_saved": _("Channel strategy saved"),
     "strategy.goal_created": _("Goal created"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.saml import DEFAULT_GROUP_ATTRIBUTES, saml_app
 from platforms import config as platform_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "core",
     "governance",
     "accounts",
@@ -227,8 +229,45 @@ if OIDC_CLIENT_ID:
             }
         ]
     }
-# Staff accounts are made by the organisation, never by self sign-up.
-SOCIALACCOUNT_AUTO_SIGNUP = env.bool("OIDC_AUTO_SIGNUP", default=False)
+
+# --- SAML single sign-on (KOMBIT's context handler, ADFS, Entra ID) when configured: the
+# identity provider described by its entity id, sign-on address and certificate, or by its
+# metadata address. The product's own metadata is at /auth/saml/<SAML_SLUG>/metadata/.
+SAML_IDP_ENTITY_ID = env("SAML_IDP_ENTITY_ID", default="")
+SAML_SLUG = env("SAML_SLUG", default="municipality")
+if SAML_IDP_ENTITY_ID:
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            saml_app(
+                slug=SAML_SLUG,
+                name=env("SAML_PROVIDER_NAME", default="SAML"),
+                idp_entity_id=SAML_IDP_ENTITY_ID,
+                sso_url=env("SAML_IDP_SSO_URL", default=""),
+                x509cert=env("SAML_IDP_X509CERT", default=""),
+                slo_url=env("SAML_IDP_SLO_URL", default=""),
+                metadata_url=env("SAML_IDP_METADATA_URL", default=""),
+                sp_entity_id=env("SAML_SP_ENTITY_ID", default=""),
+                sp_x509cert=env("SAML_SP_X509CERT", default=""),
+                sp_private_key=env("SAML_SP_PRIVATE_KEY", default=""),
+                sign_requests=env.bool("SAML_SIGN_REQUESTS", default=False),
+                want_encrypted_assertions=env.bool("SAML_ENCRYPTED_ASSERTIONS", default=False),
+                attribute_mapping=env.json("SAML_ATTRIBUTE_MAPPING", default={}),
+                email_domains=env.list("SAML_EMAIL_DOMAINS", default=[]),
+            )
+        ]
+    }
+# Roles and units from the identity provider's groups, applied at every SAML sign-in
+# (governance/sso.py): {"group": {"unit": "name or id", "role": "...", "lead": false}, ...}.
+SAML_ROLE_MAPPING = env.json("SAML_ROLE_MAPPING", default={})
+SAML_GROUP_ATTRIBUTES = env.list("SAML_GROUP_ATTRIBUTES", default=DEFAULT_GROUP_ATTRIBUTES)
+
+# Staff accounts are made by the organisation, never by self sign-up; an identity provider may
+# create them only when the installation allows it, per provider.
+OIDC_AUTO_SIGNUP = env.bool("OIDC_AUTO_SIGNUP", default=False)
+SAML_AUTO_SIGNUP = env.bool("SAML_AUTO_SIGNUP", default=False)
+# Where an identity provider may create an account, it does so from its own attributes at once,
+# without a sign-up form (governance.auth decides whether it may).
+SOCIALACCOUNT_AUTO_SIGNUP = True
 
 # --- JSON API.
 REST_FRAMEWORK = {

@@ -34,14 +34,22 @@ def build(**overrides):
 
 
 def form_targets():
-    """Where a form may lead besides our own pages: the identity provider the OIDC login
-    redirects to (browsers check form-action on the redirect after a POST too)."""
+    """Where a form may lead besides our own pages: the identity provider the OIDC or SAML login
+    redirects to (browsers check form-action on the redirect after a POST too). A SAML provider
+    read from its metadata signs people in on the metadata's host, as Entra ID and ADFS do."""
     targets = []
     for provider in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}).values():
         for app in provider.get("APPS", []):
-            server = app.get("settings", {}).get("server_url", "")
-            if server.startswith("https://"):
-                targets.append("https://" + server.removeprefix("https://").split("/")[0])
+            app_settings = app.get("settings", {})
+            idp = app_settings.get("idp", {})
+            for url in (
+                app_settings.get("server_url", ""),
+                idp.get("sso_url") or idp.get("metadata_url") or "",
+            ):
+                if url.startswith("https://"):
+                    origin = "https://" + url.removeprefix("https://").split("/")[0]
+                    if origin not in targets:
+                        targets.append(origin)
     return targets
 
 

@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from . import rules, signals  # noqa: F401
+        from . import rules, signals, sso, sso_actions  # noqa: F401

@@ -1,12 +1,18 @@
 """Login adapters: staff accounts are created by the organisation, never by self sign-up; failed
 logins are counted per address and per account in the shared cache."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.conf import settings
+from django.shortcuts import render
 
 APP = "allauth.account"
+logger = logging.getLogger(__name__)
 
 
 class NoSignupAccountAdapter(DefaultAccountAdapter):
@@ -55,7 +61,42 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
 
 class NoSignupSocialAccountAdapter(DefaultSocialAccountAdapter):
     """Identity-provider logins attach to existing staff accounts by verified e-mail; new
-    accounts only when the installation allows it (OIDC_AUTO_SIGNUP)."""
+    accounts only when the installation allows it for that provider (OIDC_AUTO_SIGNUP,
+    SAML_AUTO_SIGNUP). A person the product does not know, and a superuser arriving through SAML,
+    get a page that says why they were not signed in."""
 
     def is_open_for_signup(self, request, sociallogin):
-        return settings.SOCIALACCOUNT_AUTO_SIGNUP
+        if sociallogin.provider.id == "saml":
+            return settings.SAML_AUTO_SIGNUP
+        return settings.OIDC_AUTO_SIGNUP
+
+    def pre_social_login(self, request, sociallogin):
+        # Called after the login library looked the person up (by their account at the provider,
+        # then by verified e-mail), before anyone is signed in or created.
+        super().pre_social_login(request, sociallogin)
+        user = sociallogin.user
+        known = sociallogin.is_existing
+        if known and user.is_superuser and sociallogin.provider.id == "saml":
+            # The identity provider's word never makes anyone a superuser, nor signs one in: a
+            # superuser signs in here with their password.
+            raise ImmediateHttpResponse(refusal(request, sociallogin, "superuser"))
+        signing_in = sociallogin.state.get("process") != AuthProcess.CONNECT
+        if signing_in and not known and not self.is_open_for_signup(request, sociallogin):
+            raise ImmediateHttpResponse(refusal(request, sociallogin, "unknown"))
+
+
+def refusal(request, sociallogin, reason):
+    """The page that tells a person the identity provider knew them but the product did not
+    sign them in, and what to do about it."""
+    logger.warning(
+        "Sign-in through %s refused (%s) for %s",
+        sociallogin.provider.id,
+        reason,
+        sociallogin.account.uid,
+    )
+    context = {
+        "provider_name": sociallogin.provider.name,
+        "email": sociallogin.user.email if sociallogin.user else "",
+        "reason": reason,
+    }
+    return render(request, "socialaccount/refused.html", context, status=403)

@@ -138,3 +138,24 @@ def test_the_login_form_may_lead_to_the_identity_provider(settings):
         }
     }
     assert "form-action 'self' https://login.microsoftonline.com" in csp.build()
+
+
+def test_the_login_form_may_lead_to_the_saml_identity_provider(settings):
+    # The SAML button's POST is answered with a redirect to the provider's sign-on address.
+    from config.saml import saml_app
+    from core import csp
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "saml": {
+            "APPS": [
+                saml_app(
+                    slug="municipality",
+                    name="ADFS",
+                    idp_entity_id="http://adfs.testby.example/adfs/services/trust",
+                    sso_url="https://adfs.testby.example/adfs/ls/",
+                    x509cert="MIIB",
+                )
+            ]
+        }
+    }
+    assert "form-action 'self' https://adfs.testby.example" in csp.build()

@@ -139,3 +139,45 @@ def test_production_code_imports_no_simulator_module():
             if "from simulator" in text or "import simulator" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_saml_login_is_switched_on_by_environment_variables():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.SOCIALACCOUNT_PROVIDERS, settings.SAML_ROLE_MAPPING, "
+        "settings.SAML_AUTO_SIGNUP]))"
+    )
+    env = {
+        "SAML_IDP_ENTITY_ID": "https://sts.windows.net/tenant-1/",
+        "SAML_IDP_SSO_URL": "https://login.microsoftonline.com/tenant-1/saml2",
+        # As an environment variable often holds a PEM file: its line breaks written as \n
+        "SAML_IDP_X509CERT": (
+            "-----BEGIN CERTIFICATE-----\\nMIIC8D\\nCCAdig\\n-----END CERTIFICATE-----"
+        ),
+        "SAML_PROVIDER_NAME": "Microsoft Entra ID",
+        "SAML_SP_ENTITY_ID": "https://some.testby.example/saml",
+        "SAML_ROLE_MAPPING": '{"SoMe": {"unit": "Kommunikation", "role": "communications"}}',
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SAML_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    providers, mapping, auto_signup = __import__("json").loads(result.stdout)
+    app = providers["saml"]["APPS"][0]
+    assert (app["name"], app["client_id"]) == ("Microsoft Entra ID", "municipality")
+    assert app["settings"]["idp"] == {
+        "entity_id": "https://sts.windows.net/tenant-1/",
+        "sso_url": "https://login.microsoftonline.com/tenant-1/saml2",
+        "x509cert": "MIIC8DCCAdig",
+    }
+    assert app["settings"]["sp"] == {"entity_id": "https://some.testby.example/saml"}
+    assert app["settings"]["advanced"]["want_assertion_signed"] is True
+    assert app["settings"]["advanced"]["reject_idp_initiated_sso"] is True
+    assert mapping == {"SoMe": {"unit": "Kommunikation", "role": "communications"}}
+    assert auto_signup is False

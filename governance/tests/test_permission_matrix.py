@@ -21,6 +21,7 @@ IGNORED_PREFIXES = (
     "account_",
     "socialaccount_",
     "openid_connect_",
+    "saml_",
     "set_language",
     "javascript-catalog",
     "mfa_",

@@ -177,6 +177,7 @@ def _url(name, pattern, address, objects):
         "uidb36": "0",
         "provider_id": "no-such-provider",
         "provider": "no-such-provider",
+        "organization_slug": "no-such-organisation",
     }
     if model in objects:
         values["pk"] = objects[model].pk
