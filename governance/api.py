@@ -31,6 +31,7 @@ from .models import (
     RemovalReason,
 )
 from .policy import version_in_force
+from .settings_api import ClosingDayViewSet, MyNotificationsView, OpeningHoursView
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -317,6 +318,7 @@ class ReadConfirmationViewSet(
 
 
 def register(router):
+    router.register("closing-days", ClosingDayViewSet, basename="closing-day")
     router.register("policies", PolicyViewSet, basename="policy")
     router.register("policy-versions", PolicyVersionViewSet, basename="policy-version")
     router.register("read-confirmations", ReadConfirmationViewSet, basename="read-confirmation")
@@ -324,5 +326,7 @@ def register(router):
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("me/notifications/", MyNotificationsView.as_view(), name="api-me-notifications"),
+    path("opening-hours/", OpeningHoursView.as_view(), name="api-opening-hours"),
     path("rules-in-force/", RulesInForceView.as_view(), name="api-rules-in-force"),
 ]

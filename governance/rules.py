@@ -16,6 +16,15 @@ register("governance.view_organisation", _member)
 register("governance.manage_organisation", _comms)
 
 
+# --- The settings area: the communications lead (and the system administrator) sets up and
+# runs the municipality from the product itself.
+def _comms_lead(access, obj=None):
+    return access.is_comms_lead
+
+
+register("governance.manage_settings", _comms_lead)
+
+
 # --- Policies and guidelines. Everyone in the organisation reads the guidelines in force and
 # confirms them; the communications team owns the policy: drafts, edits, adopts and follows up.
 def _policy_visible(access, obj=None):
