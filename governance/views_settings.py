@@ -229,7 +229,12 @@ class PreviewView(ActionRequiredMixin, TemplateView):
             return context
         zone = ZoneInfo(municipality.time_zone)
         received = form.cleaned_data["received_at"]
-        received = timezone.make_aware(received, zone) if received else _local_now(municipality)
+        # The form read the wall-clock time in the active time zone; it means the municipality's.
+        received = (
+            timezone.make_aware(received.replace(tzinfo=None), zone)
+            if received
+            else _local_now(municipality)
+        )
         found = preview(form.cleaned_data["channel"], form.cleaned_data["kind"], received)
         return {**context, "received_at": received, "found": found, "zone": zone}
 
