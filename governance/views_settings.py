@@ -233,7 +233,7 @@ class PreviewView(ActionRequiredMixin, TemplateView):
         received = (
             timezone.make_aware(received.replace(tzinfo=None), zone)
             if received
-            else _local_now(municipality)
+            else _local_now(municipality).replace(second=0, microsecond=0)
         )
         found = preview(form.cleaned_data["channel"], form.cleaned_data["kind"], received)
         return {**context, "received_at": received, "found": found, "zone": zone}

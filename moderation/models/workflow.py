@@ -167,6 +167,15 @@ class CannedAnswer(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ..canned import placeholder_errors
+
+        problems = placeholder_errors(self.text or "")
+        if problems:
+            raise ValidationError({"text": problems})
+
 
 class AuthorNotice(models.Model):
     """The author was told why their post is being removed: the precondition of a deletion."""
