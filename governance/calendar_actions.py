@@ -125,7 +125,9 @@ def set_week(municipality, spans, *, acting_user, valid_from=None, valid_to=None
     with transaction.atomic():
         type(municipality).objects.select_for_update().get(pk=municipality.pk)
         if seasonal:
-            if spans or replacing is None:
+            if not spans and replacing is None:
+                raise SettingsError(_("Give the seasonal hours at least one span."), field="spans")
+            if spans:
                 problems = season_errors(municipality, valid_from, valid_to, replacing=replacing)
                 if problems:
                     raise SettingsError(" ".join(problems), field="valid_from")

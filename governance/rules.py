@@ -16,9 +16,9 @@ register("governance.view_organisation", _member)
 register("governance.manage_organisation", _comms)
 
 
-# --- The settings area: the communications lead (and the system administrator) sets up and
-# runs the municipality from the product itself.
 def _comms_lead(access, obj=None):
+    """The communications lead (and the system administrator) set the municipality up: its
+    details, its organisation tree and its people."""
     return access.is_comms_lead
 
 

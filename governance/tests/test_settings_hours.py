@@ -118,13 +118,19 @@ def test_a_season_replaces_its_days_inside_its_dates(client, org):
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "message"),
+    ("first", "last", "day", "message"),
     [
-        ("2027-07-01", "2027-07-31", "These dates overlap the seasonal hours"),
-        ("2027-09-10", "2027-09-01", "The season must end on or after the day it starts."),
+        ("2027-07-01", "2027-07-31", "09:00-12:00", "These dates overlap the seasonal hours"),
+        (
+            "2027-09-10",
+            "2027-09-01",
+            "09:00-12:00",
+            "The season must end on or after the day it starts.",
+        ),
+        ("2027-09-01", "2027-09-10", "", "Give the seasonal hours at least one span."),
     ],
 )
-def test_bad_season_dates_are_refused(client, org, first, last, message):
+def test_bad_season_dates_are_refused(client, org, first, last, day, message):
     OpeningHours.objects.create(
         municipality=org.municipality,
         weekday=4,
@@ -142,7 +148,7 @@ def test_bad_season_dates_are_refused(client, org, first, last, message):
             "prefix": "new",
             "new-valid_from": first,
             "new-valid_to": last,
-            "new-day_0": "09:00-12:00",
+            "new-day_0": day,
         },
     )
 
@@ -350,3 +356,30 @@ def test_settings_sections_name_the_pages_the_user_may_open(rf, org):
         reverse("me-notifications"),
     ]
     assert staff == [reverse("me-notifications")]
+
+
+def test_a_season_saved_with_every_day_empty_is_removed(client, org):
+    OpeningHours.objects.create(
+        municipality=org.municipality,
+        weekday=4,
+        opens=time(8),
+        closes=time(12),
+        valid_from=date(2027, 6, 28),
+        valid_to=date(2027, 8, 6),
+    )
+    _login(client, "comms_lead")
+    response = client.post(
+        reverse("settings-season"),
+        {
+            "prefix": "s20270628",
+            "s20270628-valid_from": "2027-06-28",
+            "s20270628-valid_to": "2027-08-06",
+            "s20270628-replacing_from": "2027-06-28",
+            "s20270628-replacing_to": "2027-08-06",
+        },
+    )
+    assert response.status_code == 302
+    assert _hours(org) == []
+    entry = AuditEntry.objects.get(action="opening_hours_set")
+    assert entry.before["spans"] == [[4, "08:00", "12:00"]]
+    assert entry.after["spans"] == []
