@@ -48,6 +48,18 @@ ACTION_LABELS = {
     "rota_absence_add": _("absence recorded"),
     "rota_absence_remove": _("absence deleted"),
     "rota_member_move": _("rota order changed"),
+    "rota_create": _("rota set up"),
+    "rota_member_add": _("rota member added"),
+    "rota_member_remove": _("rota member removed"),
+    "rota_deputy_set": _("rota deputy changed"),
+    # The settings area
+    "opening_hours_set": _("Opening hours changed"),
+    "closing_day_add": _("Closing day added"),
+    "closing_day_remove": _("Closing day removed"),
+    "canned_answer_create": _("Canned answer created"),
+    "canned_answer_update": _("Canned answer changed"),
+    "canned_answer_delete": _("Canned answer deleted"),
+    "notification_preference_set": _("Notification choice changed"),
     # A channel's steps (the labels its history has always shown)
     "channel.requested": _("Requested"),
     "channel.request_approved": _("Request approved"),

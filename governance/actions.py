@@ -299,3 +299,27 @@ def update_guideline_settings(municipality, *, acting_user, guidelines_public, f
         frame_origins=found.origins,
     )
     return found
+
+
+@transaction.atomic
+def set_notification_delivery(user, delivery, *, acting_user):
+    """How `user` hears of their notices besides the product itself: not by e-mail, by e-mail
+    at once, or in one e-mail a day. Audited."""
+    from .models import NotificationDelivery, PersonPreference
+
+    if delivery not in NotificationDelivery.values:
+        raise ValidationError(_("Choose how your notifications reach you."))
+    preference, _created = PersonPreference.objects.select_for_update().get_or_create(user=user)
+    before = snapshot(preference, "notifications")
+    if preference.notifications == delivery:
+        return preference
+    preference.notifications = delivery
+    preference.save(update_fields=["notifications"])
+    record(
+        "notification_preference_set",
+        actor=acting_user,
+        obj=preference,
+        before=before,
+        after=snapshot(preference, "notifications"),
+    )
+    return preference

@@ -18,6 +18,7 @@ from core.permissions import access_for, can
 from core.permissions.api import SCOPED, ActionPermission
 
 from . import actions, settings_api
+from .hours_api import ClosingDayViewSet, MyNotificationsView, OpeningHoursView
 from .models import (
     AnswerTimeRule,
     CommunicationValue,
@@ -318,6 +319,7 @@ class ReadConfirmationViewSet(
 
 def register(router):
     settings_api.register(router)
+    router.register("closing-days", ClosingDayViewSet, basename="closing-day")
     router.register("policies", PolicyViewSet, basename="policy")
     router.register("policy-versions", PolicyVersionViewSet, basename="policy-version")
     router.register("read-confirmations", ReadConfirmationViewSet, basename="read-confirmation")
@@ -325,6 +327,8 @@ def register(router):
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("me/notifications/", MyNotificationsView.as_view(), name="api-me-notifications"),
+    path("opening-hours/", OpeningHoursView.as_view(), name="api-opening-hours"),
     path("rules-in-force/", RulesInForceView.as_view(), name="api-rules-in-force"),
     *settings_api.urlpatterns,
 ]

@@ -49,6 +49,7 @@ def sections(request):
     from django.contrib.auth import get_user_model
 
     from .models import Invitation, Municipality, OrgUnit
+    from .views_settings import settings_sections
 
     municipality = Municipality.objects.current()
     units = OrgUnit.objects.open().filter(municipality=municipality).count() if municipality else 0
@@ -93,5 +94,14 @@ def sections(request):
                 % {"count": waiting},
             ],
             order=30,
+        ),
+        *(
+            Section(
+                title=entry["title"],
+                url=entry["url"],
+                description=entry["description"],
+                order=40 + index * 10,
+            )
+            for index, entry in enumerate(settings_sections(request))
         ),
     ]

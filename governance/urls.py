@@ -1,5 +1,55 @@
 """Mounted at /governance/. The governance pages (namespace "governance") live under
 /guidelines/, in `governance.guideline_urls`, so the reading view has the short address staff
-link to from the intranet; this module keeps no routes of its own."""
+link to from the intranet. Here: the settings pages for running the municipality (opening hours,
+closing days, canned answers) and each person's own notification choice."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from moderation import views as moderation_views
+
+from . import views_settings as settings_views
+
+urlpatterns: list = [
+    path("settings/hours/", settings_views.HoursView.as_view(), name="settings-hours"),
+    path("settings/hours/week/", settings_views.WeekSaveView.as_view(), name="settings-week"),
+    path(
+        "settings/hours/seasons/",
+        settings_views.SeasonSaveView.as_view(),
+        name="settings-season",
+    ),
+    path(
+        "settings/hours/closing-days/",
+        settings_views.ClosingDayAddView.as_view(),
+        name="settings-closing-day-add",
+    ),
+    path(
+        "settings/hours/closing-days/<int:pk>/remove/",
+        settings_views.ClosingDayRemoveView.as_view(),
+        name="settings-closing-day-remove",
+    ),
+    path(
+        "settings/hours/preview/",
+        settings_views.PreviewView.as_view(),
+        name="settings-hours-preview",
+    ),
+    path(
+        "settings/canned-answers/",
+        moderation_views.CannedAnswersView.as_view(),
+        name="settings-canned-answers",
+    ),
+    path(
+        "settings/canned-answers/<int:pk>/",
+        moderation_views.CannedAnswerEditView.as_view(),
+        name="settings-canned-answer-edit",
+    ),
+    path(
+        "settings/canned-answers/<int:pk>/delete/",
+        moderation_views.CannedAnswerDeleteView.as_view(),
+        name="settings-canned-answer-delete",
+    ),
+    path(
+        "me/notifications/",
+        settings_views.NotificationsPreferenceView.as_view(),
+        name="me-notifications",
+    ),
+]

@@ -1199,3 +1199,216 @@ def move_rota_member(member, *, acting_user, direction):
             order=[row.user_id for row in members],
         )
     return members
+
+
+# -- setting up the on-duty rota: a team's rota, its members and their deputies
+
+
+def rota_candidates(municipality):
+    """Who may be put on a rota: the active people of the municipality's organisation."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(unit__municipality=municipality).values("user_id"),
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def create_rota(team, *, acting_user, starts_on, turn_days=7):
+    """Give `team` an on-duty rota whose first turn starts on `starts_on`, each turn lasting
+    `turn_days` days. Audited."""
+    from .models import DutyRota
+
+    if turn_days < 1:
+        raise ActionError(_("A turn lasts at least one day."), field="turn_days")
+    with transaction.atomic():
+        OrgUnit.objects.select_for_update().get(pk=team.pk)
+        if DutyRota.objects.filter(team=team).exists():
+            raise StateConflict(_("This team already has an on-duty rota."))
+        rota = DutyRota.objects.create(team=team, starts_on=starts_on, turn_days=turn_days)
+        audit.record(
+            "rota_create",
+            actor=acting_user,
+            obj=rota,
+            after=audit.snapshot(rota, "team", "starts_on", "turn_days"),
+        )
+    return rota
+
+
+def _lock_rota(rota_id):
+    from .models import DutyRota, RotaMember
+
+    rota = DutyRota.objects.select_for_update().select_related("team").get(pk=rota_id)
+    return rota, list(RotaMember.objects.filter(rota_id=rota_id).order_by("position", "id"))
+
+
+def _check_deputy(members, user_id, deputy):
+    if deputy is None:
+        return
+    if deputy.pk == user_id:
+        raise ActionError(_("A member cannot be their own deputy."), field="deputy")
+    if deputy.pk not in {m.user_id for m in members}:
+        raise ActionError(_("The deputy must be a member of the same rota."), field="deputy")
+
+
+def add_rota_member(rota, user, *, acting_user, deputy=None):
+    """Put `user` last in `rota`'s order, with a deputy from the rota's members. Audited."""
+    from .models import RotaMember
+
+    with transaction.atomic():
+        rota, members = _lock_rota(rota.pk)
+        if user.pk in {m.user_id for m in members}:
+            raise StateConflict(_("This person is already on the rota."))
+        if not rota_candidates(rota.team.municipality).filter(pk=user.pk).exists():
+            raise ActionError(_("Only active people of the organisation can be on a rota."))
+        _check_deputy(members, user.pk, deputy)
+        member = RotaMember.objects.create(
+            rota=rota, user=user, position=len(members), deputy=deputy
+        )
+        audit.record(
+            "rota_member_add",
+            actor=acting_user,
+            obj=member,
+            rota=rota.pk,
+            after=audit.snapshot(member, "user", "deputy", "position"),
+        )
+    return member
+
+
+def remove_rota_member(member, *, acting_user):
+    """Take a member off their rota; the others close up, and members who had them as deputy
+    are left without one (listed in the audit row). Audited."""
+    from .models import RotaMember
+
+    with transaction.atomic():
+        rota, members = _lock_rota(member.rota_id)
+        member = next((m for m in members if m.pk == member.pk), None)
+        if member is None:
+            raise StateConflict(_("This person is no longer on the rota."))
+        deputy_of = [m for m in members if m.deputy_id == member.user_id]
+        for other in deputy_of:
+            other.deputy = None
+            other.save(update_fields=["deputy"])
+        rest = [m for m in members if m.pk != member.pk]
+        for position, row in enumerate(rest):
+            row.position = position
+        RotaMember.objects.bulk_update(rest, ["position"])
+        audit.record(
+            "rota_member_remove",
+            actor=acting_user,
+            obj=member,
+            rota=rota.pk,
+            before=audit.snapshot(member, "user", "deputy", "position"),
+            deputy_cleared_for=[m.user_id for m in deputy_of],
+        )
+        member.delete()
+
+
+def set_rota_deputy(member, deputy, *, acting_user):
+    """Who takes `member`'s turns while they are away: another member of the rota, or nobody
+    (`deputy` None: the next member present). Audited."""
+    with transaction.atomic():
+        rota, members = _lock_rota(member.rota_id)
+        member = next((m for m in members if m.pk == member.pk), None)
+        if member is None:
+            raise StateConflict(_("This person is no longer on the rota."))
+        _check_deputy(members, member.user_id, deputy)
+        before = audit.snapshot(member, "deputy")
+        member.deputy = deputy
+        member.save(update_fields=["deputy"])
+        audit.record(
+            "rota_deputy_set",
+            actor=acting_user,
+            obj=member,
+            rota=rota.pk,
+            user=member.user_id,
+            before=before,
+            after=audit.snapshot(member, "deputy"),
+        )
+    return member
+
+
+# -- canned answers
+
+
+CANNED_FIELDS = ("code", "title", "text", "language", "platform", "for_personal_data", "order")
+
+
+def _check_canned(municipality, values, *, exclude=None):
+    from .canned import placeholder_errors
+    from .models import CannedAnswer
+
+    problems = placeholder_errors(values.get("text", ""))
+    if problems:
+        raise ActionError(" ".join(problems), field="text")
+    clash = CannedAnswer.objects.filter(
+        municipality=municipality,
+        code=values["code"],
+        language=values.get("language", ""),
+        platform=values.get("platform", ""),
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise ActionError(
+            _("Another canned answer for this language and platform already has this code."),
+            field="code",
+        )
+
+
+def create_canned_answer(municipality, *, acting_user, **values):
+    """A new canned answer (its placeholders checked). Audited."""
+    from .models import CannedAnswer
+
+    with transaction.atomic():
+        _check_canned(municipality, values)
+        answer = CannedAnswer.objects.create(municipality=municipality, **values)
+        audit.record(
+            "canned_answer_create",
+            actor=acting_user,
+            obj=answer,
+            after=audit.snapshot(answer, *CANNED_FIELDS),
+        )
+    return answer
+
+
+def update_canned_answer(answer, *, acting_user, **values):
+    """Change a canned answer (its placeholders checked). Audited with before and after."""
+    from .models import CannedAnswer
+
+    with transaction.atomic():
+        answer = CannedAnswer.objects.select_for_update().get(pk=answer.pk)
+        merged = {name: values.get(name, getattr(answer, name)) for name in CANNED_FIELDS}
+        _check_canned(answer.municipality_id, merged, exclude=answer)
+        before = audit.snapshot(answer, *CANNED_FIELDS)
+        changed = [name for name in CANNED_FIELDS if getattr(answer, name) != merged[name]]
+        if not changed:
+            return answer
+        for name in changed:
+            setattr(answer, name, merged[name])
+        answer.save(update_fields=changed)
+        audit.record(
+            "canned_answer_update",
+            actor=acting_user,
+            obj=answer,
+            before=before,
+            after=audit.snapshot(answer, *CANNED_FIELDS),
+        )
+    return answer
+
+
+def delete_canned_answer(answer, *, acting_user):
+    """Delete a canned answer; replies that used it keep its code in their history. Audited."""
+    from .models import CannedAnswer
+
+    with transaction.atomic():
+        answer = CannedAnswer.objects.select_for_update().get(pk=answer.pk)
+        audit.record(
+            "canned_answer_delete",
+            actor=acting_user,
+            obj=answer,
+            before=audit.snapshot(answer, *CANNED_FIELDS),
+        )
+        answer.delete()

@@ -196,6 +196,29 @@ def municipality_of(channel):
     return channel.owner_unit.municipality
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What an item on a channel would get: its deadlines, the answer-time rule they come from
+    (None: the policy in force has none for the platform) and whether crisis mode tightened
+    them."""
+
+    deadlines: Deadlines
+    rule: object
+    crisis_mode: bool
+
+
+def preview(channel, kind: str, received_at: datetime) -> Preview:
+    """The deadlines an item of `kind` on `channel` received at `received_at` would get, by the
+    rules, calendar and crisis mode as they stand now: `GET /api/v1/sla/preview/` and the
+    opening-hours settings page answer from here."""
+    calculator = DeadlineCalculator(municipality_of(channel))
+    return Preview(
+        calculator.deadlines(channel.platform, kind, received_at),
+        calculator.rule(channel.platform, kind),
+        calculator.crisis is not None,
+    )
+
+
 def assign_deadlines(item, calculator: DeadlineCalculator | None = None) -> Deadlines:
     """Compute and set `item`'s deadlines (not saved); returns them."""
     if calculator is None:

@@ -1,12 +1,14 @@
 """Forms of the moderation pages."""
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Platform, channel_label
 from governance.models import OrgUnit, UnitKind
 
 from . import actions, limits
+from .canned import PLACEHOLDERS, placeholder_errors
 from .models import Confidentiality, ItemStatus
 
 _SELECT = forms.Select(attrs={"class": "form-select"})
@@ -277,3 +279,131 @@ class AbsenceForm(forms.Form):
 
 class RotaMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+
+def _person_label(user):
+    return user.get_full_name() or user.username
+
+
+class RotaCreateForm(forms.Form):
+    """A team without a rota, the first turn's start and the length of a turn."""
+
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,
+        widget=_SELECT,
+        error_messages={"invalid_choice": _("Choose a team that has no rota yet.")},
+    )
+    starts_on = forms.DateField(
+        label=_("First turn starts"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+    )
+    turn_days = forms.IntegerField(
+        label=_("Days per turn"),
+        min_value=1,
+        max_value=365,
+        initial=7,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class RotaMemberForm(forms.Form):
+    """A person to put last on a rota, with an optional deputy from the rota's members."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        widget=_SELECT,
+        error_messages={"invalid_choice": _("Choose an active person of the organisation.")},
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy during absence"),
+        queryset=None,
+        required=False,
+        widget=_SELECT,
+        error_messages={"invalid_choice": _("The deputy must be a member of the same rota.")},
+    )
+
+    def __init__(self, *args, people, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["deputy"].queryset = members
+        for name in ("user", "deputy"):
+            self.fields[name].label_from_instance = _person_label
+
+
+class RotaDeputyForm(forms.Form):
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy during absence"),
+        queryset=None,
+        required=False,
+        widget=_SELECT,
+        error_messages={"invalid_choice": _("The deputy must be a member of the same rota.")},
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = members
+        self.fields["deputy"].label_from_instance = _person_label
+
+
+class CannedAnswerForm(forms.Form):
+    """A canned answer; its placeholders are checked by `canned.placeholder_errors`."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=50,
+        required=False,
+        help_text=_("A short name kept in the reply's history; made from the title when empty."),
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=(), widget=_SELECT)
+    platform = forms.ChoiceField(label=_("Platform"), required=False, choices=(), widget=_SELECT)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=limits.REPLY_TEXT,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 6}),
+    )
+    for_personal_data = forms.BooleanField(
+        label=_("Suggest it for comments that expose a personal ID number"),
+        required=False,
+        widget=_CHECKBOX,
+    )
+    order = forms.IntegerField(
+        label=_("Order"),
+        min_value=0,
+        max_value=32767,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from governance.models import Language
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Any language")), *Language.choices]
+        self.fields["platform"].choices = [("", _("Every platform")), *Platform.choices]
+        names = ", ".join(f"{{{name}}} ({label})" for name, label in PLACEHOLDERS.items())
+        self.fields["text"].help_text = _("Placeholders the reply form fills in: %(names)s.") % {
+            "names": names
+        }
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        problems = placeholder_errors(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and cleaned.get("title"):
+            cleaned["code"] = slugify(cleaned["title"])[:50] or "answer"
+        return cleaned

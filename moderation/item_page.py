@@ -4,15 +4,17 @@ forms' starting values. Read side only; the page's writes go through `actions`."
 
 import uuid
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit import labels as audit_labels
 from core.permissions import can
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
+from . import canned
 from .actions import platform_refusals
 from .conversation import conversation, outbox_replies
 from .deadlines import calendar_for, suggested_internal_deadline
@@ -84,7 +86,7 @@ def reply_initial(item, suggested, writes):
     seen = max((write.pk for write in writes), default=0)
     initial = {"idempotency_key": uuid.uuid4().hex, "seen_write": seen}
     if item.has_personal_data and suggested is not None:
-        initial["text"] = suggested.text
+        initial["text"] = suggested.filled
     answered = (
         item.forwardings.filter(status=ForwardingStatus.ANSWERED).order_by("-answered_at").first()
     )
@@ -118,11 +120,28 @@ def platform_writes(item):
     return writes
 
 
+def offered_canned_answers(item, municipality):
+    """The canned answers for the item's platform (and those for every platform), each with
+    `filled`: its text with the placeholders filled in for this item. Those in the reader's
+    language come first, then those for any language, then the others."""
+    answers = list(
+        CannedAnswer.objects.filter(municipality=municipality)
+        .filter(Q(platform="") | Q(platform=item.platform))
+        .order_by("order", "title")
+    )
+    language = translation.get_language() or ""
+    values = canned.values_for(item)
+    for answer in answers:
+        answer.filled = canned.fill(answer.text, values)
+    rank = {language: 0, "": 1}
+    return sorted(answers, key=lambda a: rank.get(a.language, 2))
+
+
 def item_page_data(user, item):
     """Everything the item page reads, apart from its forms."""
     visible = QueueItem.objects.for_user(user)
     municipality = item.channel.owner_unit.municipality
-    canned = list(CannedAnswer.objects.filter(municipality=municipality))
+    canned = offered_canned_answers(item, municipality)
     suggested = next((c for c in canned if c.for_personal_data), None)
     forwardings = list(
         item.forwardings.select_related("to_unit", "to_user", "forwarded_by", "answered_by")

@@ -16,10 +16,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import ngettext
 
 from governance.languages import language_for, languages_for
-from governance.models import Membership, Role
+from governance.models import Membership, NotificationDelivery, PersonPreference, Role
 
 from .models import ForwardingStatus, Notification, NotificationKind
 
@@ -62,12 +64,14 @@ def notify(users, kind, message, *, item=None) -> list[Notification]:
 
 
 def send_emails(notification_ids) -> int:
-    """E-mail each not yet e-mailed notification; one failure does not stop the others."""
+    """E-mail each not yet e-mailed notification to the people who want their notices by
+    e-mail at once (the others read them in the product, or in the daily digest); one failure
+    does not stop the others."""
     sent = 0
     for note in Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
     ).select_related("user", "user__preference", "item", "item__channel"):
-        if not note.user.email:
+        if not note.user.email or delivery_of(note.user) != NotificationDelivery.EMAIL_NOW:
             continue
         with translation.override(_preferred(note.user)):
             subject, body = compose_email(note)
@@ -81,6 +85,14 @@ def send_emails(notification_ids) -> int:
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+def delivery_of(user):
+    """How a user loaded with `select_related("user__preference")` wants their notices."""
+    try:
+        return user.preference.notifications
+    except ObjectDoesNotExist:
+        return NotificationDelivery.EMAIL_NOW
 
 
 def _preferred(user):
@@ -179,3 +191,94 @@ def breach_recipients(channel):
         leads = Membership.objects.filter(unit_id=unit.centre_id, role=Role.CENTRE_MANAGER)
     users.extend(m.user for m in leads.select_related("user"))
     return users
+
+
+# -- the daily digest
+
+# The most notices one digest lists; the rest are counted and wait in the product.
+DIGEST_LIMIT = 50
+
+
+def send_digests(now=None) -> int:
+    """Send each person who chose the daily digest one e-mail with their unread notices not yet
+    e-mailed, in their language, and mark those notices e-mailed. At most one digest per person
+    and local day: the day is claimed on the person's preference with a conditional update
+    before sending, and given back when the mail server refuses. Returns the e-mails sent."""
+    from zoneinfo import ZoneInfo
+
+    from governance.models import Municipality
+
+    now = now or timezone.now()
+    municipality = Municipality.objects.current()
+    zone = ZoneInfo(municipality.time_zone) if municipality else timezone.get_default_timezone()
+    today = timezone.localtime(now, zone).date()
+    waiting = Notification.objects.unread().filter(emailed_at__isnull=True, created_at__lte=now)
+    preferences = (
+        PersonPreference.objects.filter(
+            notifications=NotificationDelivery.EMAIL_DIGEST,
+            user__is_active=True,
+            user__in=waiting.values("user_id"),
+        )
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    sent = 0
+    for preference in preferences:
+        if _send_digest(preference, waiting, today, zone):
+            sent += 1
+    return sent
+
+
+def _send_digest(preference, waiting, today, zone) -> bool:
+    claimed = (
+        PersonPreference.objects.filter(pk=preference.pk)
+        .exclude(digest_sent_on=today)
+        .update(digest_sent_on=today)
+    )
+    if not claimed:
+        return False
+    user = preference.user
+    notes = list(
+        waiting.filter(user=user)
+        .select_related("item", "item__channel")
+        .order_by("created_at", "id")[: DIGEST_LIMIT + 1]
+    )
+    shown, more = notes[:DIGEST_LIMIT], max(0, len(notes) - DIGEST_LIMIT)
+    language = preference.language or language_for(None)
+    with translation.override(language), timezone.override(zone):
+        subject, body = compose_digest(user, shown, more, today)
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    except Exception:  # the notices stay waiting for the next day's digest
+        logger.exception("could not e-mail the digest of user %s", user.pk)
+        PersonPreference.objects.filter(pk=preference.pk).update(
+            digest_sent_on=preference.digest_sent_on
+        )
+        return False
+    Notification.objects.filter(pk__in=[n.pk for n in shown]).update(emailed_at=timezone.now())
+    return True
+
+
+def compose_digest(user, notes, more, day):
+    """Subject and body of a person's daily digest, in the active language."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    subject = ngettext(
+        "Your notices: %(count)d unread on %(day)s",
+        "Your notices: %(count)d unread on %(day)s",
+        len(notes) + more,
+    ) % {"count": len(notes) + more, "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+    context = {
+        "notes": [
+            {
+                "note": note,
+                "at": when(note.created_at),
+                "link": f"{base}{note.item.get_absolute_url()}" if note.item else "",
+            }
+            for note in notes
+        ],
+        "more": more,
+        "all_link": f"{base}{reverse('moderation:notifications')}",
+        "settings_link": f"{base}{reverse('me-notifications')}",
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return subject, render_to_string("moderation/email/digest.txt", context).strip() + "\n"

@@ -80,4 +80,19 @@ def _team(rota, upcoming, absences, today):
             for m in members
         ],
         "absences": [a for a in upcoming if a.user_id in on_rota],
+        "member_ids": {m.user_id for m in members},
+    }
+
+
+def rota_setup_data(municipality):
+    """What the page's set-up forms offer, in two queries whatever the rotas' size: the teams
+    without a rota, and the active people of the organisation (each rota's add form leaves out
+    its members; deputy choices come from the members already loaded)."""
+    from .actions import rota_candidates
+
+    return {
+        "teams_without_rota": list(
+            municipality.units.filter(duty_rota__isnull=True).order_by("name")
+        ),
+        "candidates": list(rota_candidates(municipality)),
     }

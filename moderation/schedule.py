@@ -1,5 +1,7 @@
 """Periodic tasks of the answer routine, merged into CELERY_BEAT_SCHEDULE by config/celery.py."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "moderation-sweep-sla": {
         "task": "moderation.sweep_sla",
@@ -11,5 +13,11 @@ BEAT_SCHEDULE = {
         "task": "moderation.roll_up_days",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    "moderation-send-digests": {
+        "task": "moderation.send_digests",
+        # 06:00 UTC, before the working day in Scandinavia: the digest is read the day it comes.
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 12 * 60 * 60},
     },
 }

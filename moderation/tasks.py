@@ -18,3 +18,11 @@ def roll_up_days():
     from .rollups import roll_up
 
     return roll_up()
+
+
+@shared_task(name="moderation.send_digests", ignore_result=True)
+def send_digests():
+    """The daily digest e-mails; idempotent (each person's day is claimed once)."""
+    from .notify import send_digests as send
+
+    return send()

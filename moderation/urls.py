@@ -34,6 +34,18 @@ urlpatterns = [
         views.AbsenceRemoveView.as_view(),
         name="rota-absence-remove",
     ),
+    path("rota/new/", views.RotaCreateView.as_view(), name="rota-create"),
+    path("rota/<int:pk>/members/", views.RotaMemberAddView.as_view(), name="rota-member-add"),
+    path(
+        "rota/members/<int:pk>/remove/",
+        views.RotaMemberRemoveView.as_view(),
+        name="rota-member-remove",
+    ),
+    path(
+        "rota/members/<int:pk>/deputy/",
+        views.RotaDeputyView.as_view(),
+        name="rota-member-deputy",
+    ),
     path(
         "rota/members/<int:pk>/move/",
         views.MemberMoveView.as_view(),

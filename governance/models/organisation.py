@@ -288,14 +288,32 @@ class Membership(models.Model):
             )
 
 
+class NotificationDelivery(models.TextChoices):
+    """How a person hears of their notices besides the product itself (in-app always)."""
+
+    IN_APP = "in_app", _("In the product only")
+    EMAIL_NOW = "email_now", _("By e-mail at once")
+    EMAIL_DIGEST = "email_digest", _("By e-mail once a day (digest)")
+
+
 class PersonPreference(models.Model):
     """What a person chose for themselves: the language of their pages, e-mails and notices
-    (blank: the municipality's language). Set with the language switch."""
+    (blank: the municipality's language), set with the language switch; how their notices
+    reach them, set on their notifications page."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
+    notifications = models.CharField(
+        _("notifications"),
+        max_length=20,
+        choices=NotificationDelivery.choices,
+        default=NotificationDelivery.EMAIL_NOW,
+    )
+    # The local day the last digest went out: the daily task claims the day with a conditional
+    # update, so a person gets at most one digest a day however often the task runs.
+    digest_sent_on = models.DateField(_("last digest sent on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personal preference")

@@ -212,6 +212,162 @@ def _assert_not_public(org):
     assert not GuidelineSettings.objects.filter(guidelines_public=True).exists()
 
 
+# --- The settings area: the communications lead (and the system administrator) only; each
+# person's own notification choice: every member.
+
+_LEAD_PAGE = expect(403, anonymous=302, comms_lead=200, superuser=200)
+_LEAD_WRITE = expect(403, anonymous=302, comms_lead=302, superuser=302)
+_LEAD_API = expect(403, comms_lead=200, superuser=200)
+_MEMBER_PAGE = expect(200, anonymous=302, outsider=403)
+
+
+def _hours_unchanged(org, response):
+    from governance.models import ClosingDay, OpeningHours
+
+    assert OpeningHours.objects.count() == 0
+    assert ClosingDay.objects.filter(date__year=2031).count() == 0
+
+
+def _closing_day(org):
+    from datetime import date
+
+    from governance.models import ClosingDay
+
+    return ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
+
+
+def _closing_day_kept(org, response):
+    from governance.models import ClosingDay
+
+    assert ClosingDay.objects.count() == 1
+
+
+def _canned_answer(org):
+    from moderation.models import CannedAnswer
+
+    return CannedAnswer.objects.create(
+        municipality=org.municipality, code="tak", title="Tak", text="Tak, {author}."
+    )
+
+
+def _canned_unchanged(org, response):
+    from moderation.models import CannedAnswer
+
+    assert list(CannedAnswer.objects.values_list("code", "text")) == [("tak", "Tak, {author}.")]
+
+
+def _no_canned(org, response):
+    from moderation.models import CannedAnswer
+
+    assert not CannedAnswer.objects.exists()
+
+
+def _preview_url(org):
+    return reverse("settings-hours-preview") + f"?channel={org.channels['a'].pk}&kind=comment"
+
+
+_WEEK = {f"day_{d}": "08:00–15:00" for d in range(5)}
+_CANNED = {"title": "Ny", "code": "ny", "text": "Hej {author}", "order": "0"}
+
+CASES += [
+    Case("settings-hours", lambda org: reverse("settings-hours"), _LEAD_PAGE),
+    Case(
+        "settings-week",
+        lambda org: reverse("settings-week"),
+        _LEAD_WRITE,
+        method="post",
+        data=_WEEK,
+        unchanged=_hours_unchanged,
+    ),
+    Case(
+        "settings-season",
+        lambda org: reverse("settings-season"),
+        _LEAD_WRITE,
+        method="post",
+        data={
+            "prefix": "new",
+            "new-valid_from": "2031-06-01",
+            "new-valid_to": "2031-08-31",
+            "new-day_0": "08:00-12:00",
+        },
+        unchanged=_hours_unchanged,
+    ),
+    Case(
+        "settings-closing-day-add",
+        lambda org: reverse("settings-closing-day-add"),
+        _LEAD_WRITE,
+        method="post",
+        data={"date": "2031-12-24", "open_until": "12:00"},
+        unchanged=_hours_unchanged,
+    ),
+    Case(
+        "settings-closing-day-remove",
+        lambda org: reverse("settings-closing-day-remove", args=[_closing_day(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_closing_day_kept,
+    ),
+    Case("settings-hours-preview", _preview_url, _LEAD_PAGE),
+    Case("settings-canned-answers", lambda org: reverse("settings-canned-answers"), _LEAD_PAGE),
+    Case(
+        "settings-canned-answers",
+        lambda org: reverse("settings-canned-answers"),
+        _LEAD_WRITE,
+        method="post",
+        data=_CANNED,
+        unchanged=_no_canned,
+    ),
+    Case(
+        "settings-canned-answer-edit",
+        lambda org: reverse("settings-canned-answer-edit", args=[_canned_answer(org).pk]),
+        _LEAD_PAGE,
+    ),
+    Case(
+        "settings-canned-answer-edit",
+        lambda org: reverse("settings-canned-answer-edit", args=[_canned_answer(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        data={**_CANNED, "code": "tak", "text": "Ændret"},
+        unchanged=_canned_unchanged,
+    ),
+    Case(
+        "settings-canned-answer-delete",
+        lambda org: reverse("settings-canned-answer-delete", args=[_canned_answer(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_canned_unchanged,
+    ),
+    Case("me-notifications", lambda org: reverse("me-notifications"), _MEMBER_PAGE),
+    Case(
+        "api-me-notifications",
+        lambda org: reverse("api-me-notifications"),
+        expect(200, anonymous=401, outsider=403),
+    ),
+    Case("api-opening-hours", lambda org: reverse("api-opening-hours"), _LEAD_API),
+    Case(
+        "api-opening-hours",
+        lambda org: reverse("api-opening-hours"),
+        _LEAD_API,
+        method="put",
+        data={"spans": [{"weekday": 0, "opens": "08:00", "closes": "15:00"}]},
+        unchanged=_hours_unchanged,
+    ),
+    Case("closing-day-list", lambda org: reverse("closing-day-list"), _LEAD_API),
+    Case(
+        "closing-day-detail",
+        lambda org: reverse("closing-day-detail", args=[_closing_day(org).pk]),
+        _LEAD_API,
+    ),
+    Case(
+        "closing-day-detail",
+        lambda org: reverse("closing-day-detail", args=[_closing_day(org).pk]),
+        expect(403, comms_lead=204, superuser=204),
+        method="delete",
+        unchanged=_closing_day_kept,
+    ),
+]
+
+
 # --- The settings area (its own module: the municipality, the organisation, people)
 from governance.tests.settings_permission_cases import CASES as _SETTINGS_CASES  # noqa: E402
 

@@ -56,10 +56,18 @@ def _objects(org):
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
     from audit.models import AuditEntry
     from governance.invitations import invite_person
-    from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
+    from governance.models import (
+        ClosingDay,
+        Invitation,
+        Membership,
+        OrgUnit,
+        Policy,
+        PolicyVersion,
+    )
     from governance.tests.policy_helpers import new_draft
     from moderation.models import (
         Absence,
+        CannedAnswer,
         DutyRota,
         Forwarding,
         Notification,
@@ -77,6 +85,10 @@ def _objects(org):
     from strategy.tests.models_for_cases import goal, plan_item, theme
 
     draft = new_draft(org)
+    closing = ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
+    canned = CannedAnswer.objects.create(
+        municipality=org.municipality, code="tak", title="Tak", text="Tak, {author}."
+    )
     rota = DutyRota.objects.create(team=org.units["comms"], starts_on=date(2026, 1, 5))
     member = RotaMember.objects.create(rota=rota, user=org.users["monitor"], position=0)
     RotaMember.objects.create(rota=rota, user=org.users["comms"], position=1)
@@ -95,6 +107,9 @@ def _objects(org):
         Notification: _notification(org),
         Absence: absence,
         RotaMember: member,
+        DutyRota: rota,
+        ClosingDay: closing,
+        CannedAnswer: canned,
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),
@@ -201,16 +216,21 @@ def _snapshot_queries():
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from audit.models import AuditEntry
     from governance.models import (
+        ClosingDay,
         Invitation,
         Membership,
         Municipality,
+        OpeningHours,
         OrgUnit,
+        PersonPreference,
         PolicyVersion,
         ReadConfirmation,
     )
     from moderation.models import (
         Absence,
+        CannedAnswer,
         CrisisPeriod,
+        DutyRota,
         Forwarding,
         Notification,
         OutboxMessage,
@@ -234,7 +254,12 @@ def _snapshot_queries():
         rows(Record, "subject", "exported_at"),
         rows(Notification, "read_at"),
         rows(Absence),
-        rows(RotaMember, "position"),
+        rows(RotaMember, "position", "deputy_id"),
+        rows(DutyRota, "turn_days"),
+        rows(OpeningHours, "weekday", "opens", "closes", "valid_from"),
+        rows(ClosingDay, "open_until"),
+        rows(CannedAnswer, "text", "language", "platform"),
+        rows(PersonPreference, "notifications"),
         rows(Goal, "title"),
         rows(YearTheme, "title"),
         rows(PlanItem, "title"),

@@ -11,6 +11,7 @@ from .audit import (
     AuditEntrySerializer,
     AuditEntryViewSet,
 )
+from .canned import CannedAnswerSerializer, CannedAnswerViewSet
 from .crisis import CrisisInput, CrisisView
 from .fields import MaskedJSONField, MaskedTextField
 from .forwardings import (
@@ -44,9 +45,15 @@ from .records import (
     RecordSerializer,
     RecordViewSet,
 )
+from .rota import AbsenceViewSet, RotaMemberViewSet, RotaViewSet
 from .sla import SlaPreviewView
 
 __all__ = [
+    "AbsenceViewSet",
+    "CannedAnswerSerializer",
+    "CannedAnswerViewSet",
+    "RotaMemberViewSet",
+    "RotaViewSet",
     "AnswerInput",
     "AssignInput",
     "AsWrittenInput",
@@ -87,6 +94,10 @@ def register(router):
     router.register("audit", AuditEntryViewSet, basename="audit-entry")
     router.register("records", RecordViewSet, basename="record")
     router.register("notifications", NotificationViewSet, basename="notification")
+    router.register("canned-answers", CannedAnswerViewSet, basename="canned-answer")
+    router.register("rotas", RotaViewSet, basename="rota")
+    router.register("rota-members", RotaMemberViewSet, basename="rota-member")
+    router.register("absences", AbsenceViewSet, basename="absence")
 
 
 urlpatterns = [

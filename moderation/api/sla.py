@@ -16,7 +16,7 @@ from accounts.models import Channel
 from core.bounds import out_of_span_message, supported_moment
 from core.permissions.api import SCOPED, ActionPermission
 
-from ..deadlines import DeadlineCalculator
+from ..deadlines import preview
 
 
 class SlaPreviewView(APIView):
@@ -74,8 +74,8 @@ class SlaPreviewView(APIView):
             errors["kind"] = [str(_("Unknown item kind."))]
         if errors:
             raise ValidationError(errors)
-        calculator = DeadlineCalculator(channel.owner_unit.municipality)
-        result = calculator.deadlines(channel.platform, kind, received_at)
+        found = preview(channel, kind, received_at)
+        result = found.deadlines
         return Response(
             {
                 "channel": channel.pk,
@@ -85,7 +85,7 @@ class SlaPreviewView(APIView):
                 "first_response_due": _iso(result.first_response_due),
                 "answer_due": _iso(result.answer_due),
                 "policy_version": result.policy_version_id,
-                "crisis_mode": calculator.crisis is not None,
+                "crisis_mode": found.crisis_mode,
             }
         )
 

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Platform
 from core.permissions import Access, access_for
-from governance.models import Role
+from governance.models import Language, Role
 
 
 class ForwardingStatus(models.TextChoices):
@@ -124,7 +125,9 @@ class Forwarding(models.Model):
 
 
 class CannedAnswer(models.Model):
-    """A prepared reply for a common case, picked and edited before posting."""
+    """A prepared reply for a common case, picked and edited before posting. Its text may hold
+    placeholders (`moderation.canned.PLACEHOLDERS`: the author's name, the channel, the
+    municipality) that the reply form fills in. Blank language or platform: for any."""
 
     municipality = models.ForeignKey(
         "governance.Municipality", on_delete=models.CASCADE, related_name="canned_answers"
@@ -132,6 +135,20 @@ class CannedAnswer(models.Model):
     code = models.SlugField(_("code"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Leave empty for an answer in any language."),
+    )
+    platform = models.CharField(
+        _("platform"),
+        max_length=20,
+        choices=Platform.choices,
+        blank=True,
+        help_text=_("Leave empty to offer it on every platform."),
+    )
     # The answer suggested when an item exposes a personal identification number.
     for_personal_data = models.BooleanField(_("suggest for personal data"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -141,11 +158,23 @@ class CannedAnswer(models.Model):
         verbose_name_plural = _("canned answers")
         ordering = ["order", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "code"], name="canned_answer_code")
+            models.UniqueConstraint(
+                fields=["municipality", "code", "language", "platform"],
+                name="canned_answer_code",
+            )
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ..canned import placeholder_errors
+
+        problems = placeholder_errors(self.text or "")
+        if problems:
+            raise ValidationError({"text": problems})
 
 
 class AuthorNotice(models.Model):

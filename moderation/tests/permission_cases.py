@@ -427,3 +427,115 @@ CASES = [
         unchanged=_no_crisis,
     ),
 ]
+
+# --- Setting up the rota (the team, like the rest of the page) and canned answers (read by
+# those who work the queue; written by the communications lead, see governance's cases).
+
+_ROTA_MEMBER_DATA: dict = {}
+_DEPUTY_DATA: dict = {}
+_ROTA_DATA: dict = {"starts_on": "2026-11-16", "turn_days": "7"}
+
+
+def _rota_create_url(org):
+    _ROTA_DATA["team"] = org.units["dept_a"].pk
+    return reverse("moderation:rota-create")
+
+
+def _member_add_url(org):
+    _ROTA_MEMBER_DATA["user"] = org.users["comms_lead"].pk
+    return reverse("moderation:rota-member-add", args=[_rota(org).pk])
+
+
+def _deputy_url(org):
+    member = _rota_member(org)
+    _DEPUTY_DATA["deputy"] = org.users["comms"].pk
+    return reverse("moderation:rota-member-deputy", args=[member.pk])
+
+
+def _rota_unchanged(org, response):
+    from audit.models import AuditEntry
+    from moderation.models import DutyRota, RotaMember
+
+    rows = RotaMember.objects.order_by("position").values_list("user__username", "deputy")
+    assert list(rows) == [("monitor", None), ("comms", None)]
+    assert DutyRota.objects.count() == 1
+    assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
+
+
+def _no_rota(org, response):
+    from moderation.models import DutyRota
+
+    assert DutyRota.objects.count() == 0
+
+
+def _canned(org):
+    from moderation.models import CannedAnswer
+
+    return CannedAnswer.objects.create(
+        municipality=org.municipality, code="tak", title="Tak", text="Tak, {author}."
+    )
+
+
+_QUEUE_API = expect(200, anonymous=401, outsider=403, staff=403, politician=403)
+
+CASES += [
+    Case(
+        "moderation:rota-create",
+        _rota_create_url,
+        _TEAM_WRITE,
+        method="post",
+        data=_ROTA_DATA,
+        unchanged=_no_rota,
+    ),
+    Case(
+        "moderation:rota-member-add",
+        _member_add_url,
+        _TEAM_WRITE,
+        method="post",
+        data=_ROTA_MEMBER_DATA,
+        unchanged=_rota_unchanged,
+    ),
+    Case(
+        "moderation:rota-member-deputy",
+        _deputy_url,
+        _TEAM_WRITE,
+        method="post",
+        data=_DEPUTY_DATA,
+        unchanged=_rota_unchanged,
+    ),
+    Case(
+        "moderation:rota-member-remove",
+        lambda org: reverse("moderation:rota-member-remove", args=[_rota_member(org).pk]),
+        _TEAM_WRITE,
+        method="post",
+        unchanged=_rota_unchanged,
+    ),
+    Case("rota-list", lambda org: reverse("rota-list"), _TEAM_API),
+    Case("rota-detail", lambda org: reverse("rota-detail", args=[_rota(org).pk]), _TEAM_API),
+    Case("rota-member-list", lambda org: reverse("rota-member-list"), _TEAM_API),
+    Case(
+        "rota-member-detail",
+        lambda org: reverse("rota-member-detail", args=[_rota_member(org).pk]),
+        _TEAM_API,
+    ),
+    Case(
+        "rota-member-move",
+        lambda org: reverse("rota-member-move", args=[_rota_member(org).pk]),
+        _TEAM_API,
+        method="post",
+        data={"direction": "down"},
+        unchanged=_rota_unchanged,
+    ),
+    Case("absence-list", lambda org: reverse("absence-list"), _TEAM_API),
+    Case(
+        "absence-detail",
+        lambda org: reverse("absence-detail", args=[_future_absence(org).pk]),
+        _TEAM_API,
+    ),
+    Case("canned-answer-list", lambda org: reverse("canned-answer-list"), _QUEUE_API),
+    Case(
+        "canned-answer-detail",
+        lambda org: reverse("canned-answer-detail", args=[_canned(org).pk]),
+        _QUEUE_API,
+    ),
+]

@@ -17,8 +17,9 @@ from .support import rota
 pytestmark = pytest.mark.django_db
 
 # Session, user and the user's roles with their centres, then the rotas with members, users and
-# deputies, the absences, and the form's people: none of them per row.
-QUERIES = 10
+# deputies, the absences, and the form's people; for setting up (two more, none per row or per
+# rota): the teams without a rota and the people who may be added.
+QUERIES = 12
 
 
 def _today():

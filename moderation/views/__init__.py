@@ -4,6 +4,11 @@ group of pages, re-exported here for `moderation/urls.py` and the code that impo
 `moderation.views`."""
 
 from .audit import AUDIT_COLUMNS, AuditLogView
+from .canned import (
+    CannedAnswerDeleteView,
+    CannedAnswerEditView,
+    CannedAnswersView,
+)
 from .crisis import CrisisView
 from .forwarding import ForwardedView
 from .item import ItemDetailView, item_context
@@ -30,6 +35,10 @@ from .rota import (
     AbsenceAddView,
     AbsenceRemoveView,
     MemberMoveView,
+    RotaCreateView,
+    RotaDeputyView,
+    RotaMemberAddView,
+    RotaMemberRemoveView,
     RotaView,
 )
 
@@ -38,6 +47,9 @@ __all__ = [
     "AbsenceRemoveView",
     "AUDIT_COLUMNS",
     "AuditLogView",
+    "CannedAnswerDeleteView",
+    "CannedAnswerEditView",
+    "CannedAnswersView",
     "CrisisView",
     "ForwardedView",
     "item_context",
@@ -58,6 +70,10 @@ __all__ = [
     "RecordDetailView",
     "RecordExportView",
     "RecordPdfView",
+    "RotaCreateView",
+    "RotaDeputyView",
+    "RotaMemberAddView",
+    "RotaMemberRemoveView",
     "RotaView",
     "UnreadView",
 ]
