@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -271,9 +270,10 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 
 # --- JSON API.
 REST_FRAMEWORK = {
-    # Token first: its WWW-Authenticate header makes missing credentials a 401, not a 403.
+    # Personal tokens first: their WWW-Authenticate header makes missing credentials a 401, not
+    # a 403. A read-only token's writes are refused by the default permission class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.tokens.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.api.ActionPermission"],

@@ -33,9 +33,11 @@ from .policy import (
     RemovalReasonTranslation,
     answer_time_errors,
 )
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "answer_time_errors",
+    "ApiToken",
     "DEFAULT_TIME_ZONES",
     "AnswerTimeRule",
     "Audience",
@@ -63,6 +65,7 @@ __all__ = [
     "RemovalReason",
     "RemovalReasonTranslation",
     "Role",
+    "TokenScope",
     "UnitKind",
     "Weekday",
 ]

@@ -56,8 +56,9 @@ def _objects(org):
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
     from audit.models import AuditEntry
     from governance.invitations import invite_person
-    from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
+    from governance.models import ApiToken, Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from governance.tests.policy_helpers import new_draft
+    from governance.token_actions import create_token
     from moderation.models import (
         Absence,
         DutyRota,
@@ -83,7 +84,10 @@ def _objects(org):
     absence = Absence.objects.create(
         user=org.users["monitor"], starts_on=date(2030, 3, 4), ends_on=date(2030, 3, 5)
     )
+    comms = org.users["comms"]
+    token, _secret = create_token(comms, name="Script", scope="moderate", acting_user=comms)
     return {
+        ApiToken: token,
         Channel: org.channels["a"],
         ChannelRequest: _request_a(org),
         ChannelClosingRequest: _closing_a(org),
@@ -201,6 +205,7 @@ def _snapshot_queries():
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from audit.models import AuditEntry
     from governance.models import (
+        ApiToken,
         Invitation,
         Membership,
         Municipality,
@@ -244,6 +249,7 @@ def _snapshot_queries():
         rows(OrgUnit, "name", "parent_id", "closed_at"),
         rows(Invitation, "accepted_at", "withdrawn_at"),
         rows(get_user_model(), "is_active"),
+        rows(ApiToken, "revoked_at"),
         rows(ReadConfirmation),
         rows(AuditEntry),
         rows(OutboxMessage),
