@@ -46,7 +46,8 @@ class NewTokenForm(DesignSystemMixin, forms.Form):
     expires_on = SupportedDateField(
         label=_("Expires after"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes and gives ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The last day the token works. Empty: it does not expire."),
     )
 

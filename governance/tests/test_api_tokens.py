@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from governance import token_actions
-from governance.models import ApiToken, TokenScope
+from governance.models import ApiToken, PersonPreference, TokenScope
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +435,38 @@ def test_expiry_moment_is_the_next_local_midnight():
     assert moment - token_actions.expiry_moment(
         date(2026, 3, 27), ZoneInfo("Europe/Copenhagen")
     ) == timedelta(days=1)
+
+
+# --- The rest of the profile
+
+
+def test_the_profile_shows_the_persons_roles_and_saves_their_language(client, org):
+    user = org.users["manager_a"]
+    client.force_login(user)
+
+    page = client.get(reverse("profile:page"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Center A" in page
+    assert "Centerchef" in page
+
+    response = client.post(reverse("profile:page"), {"language": "sv"})
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "sv"
+    assert user.preference.language == "sv"
+    assert "Min profil" in client.get(reverse("profile:page")).content.decode()
+    assert '<html lang="sv">' in client.get(reverse("profile:page")).content.decode()
+
+    client.post(reverse("profile:page"), {"language": ""})
+    user.preference.refresh_from_db()
+    assert user.preference.language == ""
+
+
+def test_the_profile_refuses_an_unknown_language(client, org):
+    user = org.users["manager_a"]
+    client.force_login(user)
+
+    response = client.post(reverse("profile:page"), {"language": "xx"})
+
+    assert response.status_code == 200
+    assert "language" in response.context["language_form"].errors
+    assert not PersonPreference.objects.filter(user=user).exists()
