@@ -110,8 +110,7 @@ ACTION_LABELS = {
     "membership.idp_added": _("Role given by the identity provider"),
     "membership.idp_changed": _("Role changed by the identity provider"),
     "membership.idp_removed": _("Role taken away by the identity provider"),
-    # The municipality's set-up and personal API tokens
-    "municipality.setup": _("Municipality set up from a script"),
+    # Personal API tokens
     "api_token.create": _("API token made"),
     "api_token.revoke": _("API token revoked"),
     # Strategy

@@ -30,7 +30,7 @@ STEPS = (
         "municipality",
         _("Municipality set"),
         _("Name, country and time zone of the municipality."),
-        ("settings:municipality", "admin:governance_municipality_changelist"),
+        ("settings:municipality",),
     ),
     (
         "policy",

@@ -243,7 +243,12 @@ def test_a_read_only_token_is_refused_every_write_at_every_api_door(client, org)
     routes = _unsafe_api_routes(org)
     # The router's writes: items, channels, requests, policies, forwardings, tokens, ...
     assert len([offered for _method, _url, offered in routes if offered]) > 20
-    assert {method for method, _url, offered in routes if offered} == {"post", "patch"}
+    assert {method for method, _url, offered in routes if offered} == {
+        "post",
+        "put",
+        "patch",
+        "delete",
+    }
     # The system administrator may do everything: only the token's scope can refuse.
     _token, secret = make(org.users["superuser"])
     queries = _snapshot_queries()
@@ -400,7 +405,7 @@ def test_only_the_person_makes_their_own_tokens(org):
 
 
 def test_the_migration_carries_earlier_tokens_over_as_moderating_personal_tokens(client, org):
-    migration = importlib.import_module("governance.migrations.0005_api_tokens")
+    migration = importlib.import_module("governance.migrations.0006_api_tokens")
     key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(

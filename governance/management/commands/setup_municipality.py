@@ -1,6 +1,7 @@
 """Set the municipality up from a script, without a browser: its name, country, time zone,
-language and website, and the communications lead's account with a one-time link to choose a
-password (printed, or sent by e-mail). Then prints the first run's checklist.
+language and website, and its communications lead (an existing account gets the role; anybody
+else an invitation by e-mail, whose one-time link is printed too). Then prints the first run's
+checklist.
 
 Running it again with the same flags changes nothing; flags left out keep their values.
 """
@@ -34,19 +35,11 @@ class Command(BaseCommand):
             "--language", help="The default language: da, sv, nb or en (default: the country's)."
         )
         parser.add_argument("--website", help="The municipality's website address.")
-        parser.add_argument("--lead-email", default="", help="The communications lead's e-mail.")
         parser.add_argument(
-            "--lead-name", default="", help="The lead's full name, for a new account."
-        )
-        parser.add_argument(
-            "--invite",
-            choices=["link", "email", "none"],
-            default="link",
-            help="How a lead without a password gets in: a printed one-time link (default), "
-            "the same link by e-mail, or nothing.",
-        )
-        parser.add_argument(
-            "--base-url", default="", help="The product's address for the link (default: SITE_URL)."
+            "--lead-email",
+            default="",
+            help="The communications lead: invited by e-mail (the one-time link is printed too; "
+            "SITE_URL is its address), or given the role if they have an account.",
         )
 
     def handle(self, *args, **options):
@@ -59,13 +52,7 @@ class Command(BaseCommand):
                 "website": options["website"],
             }
             try:
-                result = setup_municipality(
-                    values,
-                    lead_email=options["lead_email"],
-                    lead_name=options["lead_name"],
-                    invite=options["invite"],
-                    base_url=options["base_url"],
-                )
+                result = setup_municipality(values, lead_email=options["lead_email"])
             except SetupError as exc:
                 raise CommandError("\n".join(exc.problems)) from None
             self._report(result)
@@ -76,21 +63,19 @@ class Command(BaseCommand):
             self.stdout.write(_("Municipality created: %(name)s") % {"name": municipality.name})
         else:
             self.stdout.write(_("Municipality: %(name)s") % {"name": municipality.name})
-        if result.lead is not None:
-            message = (
-                _("New communications lead: %(email)s")
-                if result.lead_created
-                else _("Communications lead: %(email)s")
+        messages = {
+            "invited": _("Invited as communications lead: %(email)s"),
+            "waiting": _("An invitation to %(email)s is waiting to be used."),
+            "joined": _("Communications lead now: %(email)s"),
+            "lead": _("Communications lead: %(email)s"),
+        }
+        if result.lead_state:
+            self.stdout.write(messages[result.lead_state] % {"email": result.lead_email})
+        if result.invite_link:
+            self.stdout.write(
+                _("The invitation went by e-mail; its one-time link: %(link)s")
+                % {"link": result.invite_link}
             )
-            self.stdout.write(message % {"email": result.lead.email})
-            if result.invite_emailed:
-                self.stdout.write(_("A one-time link to choose a password was sent by e-mail."))
-            elif result.invite_link:
-                self.stdout.write(
-                    _("One-time link to choose a password: %(link)s") % {"link": result.invite_link}
-                )
-            elif result.lead.has_usable_password():
-                self.stdout.write(_("The lead already has a password."))
         steps = checklist()
         self.stdout.write("")
         self.stdout.write(

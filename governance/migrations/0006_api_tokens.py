@@ -41,7 +41,7 @@ def carry_over_earlier_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0004_person_preference"),
+        ("governance", "0005_unit_closing_and_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
