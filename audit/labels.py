@@ -122,6 +122,9 @@ ACTION_LABELS = {
     "membership.idp_added": _("Role given by the identity provider"),
     "membership.idp_changed": _("Role changed by the identity provider"),
     "membership.idp_removed": _("Role taken away by the identity provider"),
+    # Personal API tokens
+    "api_token.create": _("API token made"),
+    "api_token.revoke": _("API token revoked"),
     # Strategy
     "strategy.channel_strategy_saved": _("Channel strategy saved"),
     "strategy.goal_created": _("Goal created"),

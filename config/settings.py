@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -271,9 +270,10 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 
 # --- JSON API.
 REST_FRAMEWORK = {
-    # Token first: its WWW-Authenticate header makes missing credentials a 401, not a 403.
+    # Personal tokens first: their WWW-Authenticate header makes missing credentials a 401, not
+    # a 403. A read-only token's writes are refused by the default permission class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.tokens.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.api.ActionPermission"],
@@ -300,7 +300,17 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Municipal social media governance API",
-    "DESCRIPTION": "Channels, moderation queue, policies and strategy of one municipality.",
+    "DESCRIPTION": (
+        "Channels, moderation queue, policies and strategy of one municipality.\n\n"
+        "**Authentication.** Signed in to the product, the browser's session works here. A "
+        "program uses a personal API token: make one on your profile page (`/profile/`, the "
+        'name in the header, under "API tokens"), choose *read only* or *read and moderate* '
+        "and an expiry, and copy it when it is shown (it is shown once). Send it as "
+        "`Authorization: Bearer <token>` (the Authorize button below takes it). A token acts "
+        "with your permissions and never more; a read-only token is refused every write "
+        "(403, `read_only_token`); an expired or revoked one answers 401. "
+        "`/api/v1/me/tokens/` lists and revokes your tokens; making one needs the session."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -317,6 +327,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelStatusEnum": "accounts.models.channel.ChannelStatus",
         "ClosingNoticeStatusEnum": "accounts.models.channel.NoticeStatus",
         "TokenStatusEnum": "accounts.models.connection.TokenStatus",
+        "TokenScopeEnum": "governance.models.tokens.TokenScope",
         "ItemStatusEnum": "moderation.models.items.ItemStatus",
         "ForwardingStatusEnum": "moderation.models.workflow.ForwardingStatus",
         "OutboxStatusEnum": "moderation.models.ingestion.OutboxStatus",

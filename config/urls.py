@@ -20,6 +20,7 @@ urlpatterns = [
     path("guidelines/", include("governance.guideline_urls")),
     path("settings/", include("governance.settings_urls")),
     path("invitation/<str:key>/", AcceptInvitationView.as_view(), name="invitation-accept"),
+    path("profile/", include("governance.profile_urls")),
     path("strategy/", include("strategy.urls")),
     path("webhooks/", include("moderation.webhook_urls")),
     path("api/v1/", include("config.api_urls")),

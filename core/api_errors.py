@@ -149,7 +149,9 @@ ERROR_SCHEMA = {
             "type": "string",
             "description": "What went wrong, for a program: e.g. invalid, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, "
-            "conflict, not_supported (the platform has no such action for the item), throttled.",
+            "conflict, not_supported (the platform has no such action for the item), throttled, "
+            "token_expired and token_revoked (401), read_only_token (a read-only API token "
+            "asked to write), session_required (API tokens are made from a session).",
         },
         "errors": {
             "type": "object",

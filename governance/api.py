@@ -17,7 +17,7 @@ from core.api_errors import ActionRefused, action_failed
 from core.permissions import access_for, can
 from core.permissions.api import SCOPED, ActionPermission
 
-from . import actions, settings_api
+from . import actions, api_tokens, settings_api
 from .hours_api import ClosingDayViewSet, MyNotificationsView, OpeningHoursView
 from .models import (
     AnswerTimeRule,
@@ -320,6 +320,7 @@ class ReadConfirmationViewSet(
 def register(router):
     settings_api.register(router)
     router.register("closing-days", ClosingDayViewSet, basename="closing-day")
+    api_tokens.register(router)
     router.register("policies", PolicyViewSet, basename="policy")
     router.register("policy-versions", PolicyVersionViewSet, basename="policy-version")
     router.register("read-confirmations", ReadConfirmationViewSet, basename="read-confirmation")

@@ -39,20 +39,36 @@ def collect_panels(request):
 
 
 def panels(request):
-    """The governance app's own panel: who you are in the organisation."""
+    """The governance app's own panels: the first run's checklist for the people who set the
+    product up (until it is done), and who you are in the organisation."""
     access = access_for(request.user)
+    from .first_run import checklist, shown_to
     from .models import Membership
+
+    own = []
+    if shown_to(request.user):
+        steps = checklist()
+        if not all(step.done for step in steps):
+            own.append(
+                Panel(
+                    title=_("Getting started"),
+                    template="governance/panels/first_run.html",
+                    context={"steps": steps, "done": sum(step.done for step in steps)},
+                    order=0,
+                )
+            )
 
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("unit", "unit__centre")
         .order_by("unit__name")
     )
-    return [
+    own.append(
         Panel(
             title=_("Your roles"),
             template="governance/panels/roles.html",
             context={"memberships": memberships, "is_superuser": access.is_superuser},
             order=900,
         )
-    ]
+    )
+    return own

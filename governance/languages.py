@@ -59,3 +59,10 @@ def municipality_language():
         language = municipality.default_language if municipality else settings.LANGUAGE_CODE
         cache.set(MUNICIPALITY_LANGUAGE_CACHE_KEY, language, 300)
     return language
+
+
+def choose_language(user, code) -> None:
+    """Store the language a person picked on their profile; empty: the municipality's."""
+    if code and code not in Language.values:
+        raise ValueError(code)
+    PersonPreference.objects.update_or_create(user=user, defaults={"language": code or ""})

@@ -25,6 +25,14 @@ def _comms_lead(access, obj=None):
 register("governance.manage_settings", _comms_lead)
 
 
+def _own_token(access, obj=None):
+    """Every member makes and revokes their own API tokens, and nobody else's."""
+    return access.is_member and (obj is None or obj.user_id == access.user_id)
+
+
+register("governance.manage_own_tokens", _own_token)
+
+
 # --- Policies and guidelines. Everyone in the organisation reads the guidelines in force and
 # confirms them; the communications team owns the policy: drafts, edits, adopts and follows up.
 def _policy_visible(access, obj=None):

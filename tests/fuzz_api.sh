@@ -76,11 +76,15 @@ PYTHON
 "$PY" manage.py runserver --noreload "127.0.0.1:$WEB_PORT" >"$WORK/server.log" 2>&1 &
 pids+=($!)
 
+# A moderating personal token for each person, and a spare one the fuzzer may revoke (its id is
+# the one tests/fuzz_config.py gives /api/v1/me/tokens/{id}/), so it never revokes its own.
 token() {
   "$PY" manage.py shell -c "
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
-print(Token.objects.get_or_create(user=get_user_model().objects.get(username='$1'))[0].key)" | tail -1
+from governance.token_actions import create_token
+user = get_user_model().objects.get(username='$1')
+create_token(user, name='Fuzz spare', scope='moderate', acting_user=user)
+print(create_token(user, name='Fuzz', scope='moderate', acting_user=user)[1])" | tail -1
 }
 COMMS_TOKEN=$(token kommunikation)
 STAFF_TOKEN=$(token medarbejder)
@@ -100,7 +104,7 @@ for who in kommunikation medarbejder; do
   [[ $who == medarbejder ]] && key=$STAFF_TOKEN
   echo "== schemathesis as $who"
   "$ST" --config-file "$WORK/schemathesis.toml" run "http://127.0.0.1:$WEB_PORT/api/schema/" \
-    --header "Authorization:Token $key" \
+    --header "Authorization:Bearer $key" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
     --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME" --workers 2 \
     --request-timeout 30 --generation-database none --seed 12 \

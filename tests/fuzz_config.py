@@ -16,7 +16,7 @@ def main():
     django.setup()
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
     from audit.models import AuditEntry
-    from governance.models import Policy, PolicyVersion
+    from governance.models import ApiToken, Policy, PolicyVersion
     from moderation.models import Forwarding, Notification, QueueItem, Record
     from strategy.models import Goal, PlanItem
 
@@ -31,6 +31,7 @@ def main():
         "notifications": Notification.objects.filter(user__username="kommunikation"),
         "policies": Policy.objects.all(),
         "policy-versions": PolicyVersion.objects.all(),
+        "me/tokens": ApiToken.objects.filter(user__username="kommunikation", name="Fuzz spare"),
         "goals": Goal.objects.all(),
         "plan-items": PlanItem.objects.all(),
     }

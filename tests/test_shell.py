@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from core.testing import PASSWORD
 from governance.models import Membership, Municipality, OrgUnit, Role
+from governance.token_actions import create_token
 
 
 def test_login_with_a_local_account_leads_to_the_dashboard(client, org):
@@ -121,13 +121,14 @@ def test_each_page_header_carries_the_requests_own_csrf_token(org):
 def test_the_header_follows_the_name_and_the_page(client, org):
     client.login(username="comms", password=PASSWORD)
     before = client.get(reverse("moderation:queue") + "?status=all").content.decode()
-    assert '<span class="app-user">comms</span>' in before
+    # The name links to the person's own profile.
+    assert '<a class="app-user" href="/profile/" title="Min profil">comms</a>' in before
     assert 'name="next" type="hidden" value="/moderation/?status=all"' in before
     user = org.users["comms"]
     user.first_name, user.last_name = "Mette", "<Holm>"
     user.save(update_fields=["first_name", "last_name"])
     after = client.get(reverse("dashboard")).content.decode()
-    assert '<span class="app-user">Mette &lt;Holm&gt;</span>' in after
+    assert '<a class="app-user" href="/profile/" title="Min profil">Mette &lt;Holm&gt;</a>' in after
     assert 'name="next" type="hidden" value="/"' in after
 
 
@@ -139,16 +140,17 @@ def test_a_signed_out_page_has_the_header_without_a_person(client, org):
 
 
 def test_token_authentication_opens_the_api(client, org):
-    token = Token.objects.create(user=org.users["comms"])
-    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    user = org.users["comms"]
+    _token, secret = create_token(user, name="Script", scope="read", acting_user=user)
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     assert response.json()["username"] == "comms"
     assert response.json()["is_communications_team"] is True
 
 
 def test_a_forged_token_is_refused(client, org):
-    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION="Token not-a-real-token")
-    assert response.status_code in (401, 403)
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    assert response.status_code == 401
 
 
 def test_the_items_api_returns_the_contract_fields(client, org):

@@ -8,8 +8,9 @@ viewset action is named after an HTTP verb (which Django would call for that ver
 """
 
 from django.core import checks
-from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.permissions import BasePermission
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from . import access_for, can
 
@@ -41,6 +42,20 @@ def _offered(request, view):
     return method in view.http_method_names and hasattr(view, method)
 
 
+class ReadOnlyToken(PermissionDenied):
+    default_detail = _("This API token may only read: it cannot change anything.")
+    default_code = "read_only_token"
+
+
+def check_token_scope(request):
+    """A personal API token that may only read is refused every write, whatever the door and
+    whatever its person may do. (Sessions and moderating tokens act with the person's own
+    permissions, which the rules decide.)"""
+    may_write = getattr(request.auth, "may_write", True)
+    if request.method not in SAFE_METHODS and not may_write:
+        raise ReadOnlyToken()
+
+
 class IsStaffMember(BasePermission):
     """Signed in and part of the organisation (or a superuser)."""
 
@@ -52,6 +67,8 @@ class IsStaffMember(BasePermission):
             # Counted before refused (DRF throttles only after the permissions), so callers
             # without credentials cannot knock on every door at any rate.
             view.check_throttles(request)
+        if access.is_member:
+            check_token_scope(request)
         return access.is_member
 
 

@@ -34,9 +34,11 @@ from .policy import (
     RemovalReasonTranslation,
     answer_time_errors,
 )
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "answer_time_errors",
+    "ApiToken",
     "DEFAULT_TIME_ZONES",
     "AnswerTimeRule",
     "Audience",
@@ -65,6 +67,7 @@ __all__ = [
     "RemovalReason",
     "RemovalReasonTranslation",
     "Role",
+    "TokenScope",
     "UnitKind",
     "Weekday",
 ]

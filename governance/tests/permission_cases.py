@@ -372,3 +372,71 @@ CASES += [
 from governance.tests.settings_permission_cases import CASES as _SETTINGS_CASES  # noqa: E402
 
 CASES += _SETTINGS_CASES
+
+# --- The person's own profile and API tokens: every member, for themselves only. Another
+# person's token is not found (404), whoever asks.
+
+
+def _comms_token(org):
+    from governance.token_actions import create_token
+
+    comms = org.users["comms"]
+    return create_token(comms, name="Script", scope="read", acting_user=comms)[0]
+
+
+def _comms_token_unrevoked(org, response):
+    from governance.models import ApiToken
+
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
+    assert not ApiToken.objects.exclude(user=org.users["comms"]).exists()
+
+
+_MEMBER = expect(200, anonymous=302, outsider=403)
+_COMMS_ONLY = expect(404, anonymous=302, outsider=403)
+
+CASES += [
+    Case("profile:page", lambda org: reverse("profile:page"), _MEMBER),
+    Case(
+        "profile:page",
+        lambda org: reverse("profile:page"),
+        expect(302, outsider=403),
+        method="post",
+        data={"language": "en"},
+    ),
+    Case(
+        "profile:token-create",
+        lambda org: reverse("profile:token-create"),
+        expect(201, anonymous=302, outsider=403),
+        method="post",
+        data={"name": "Script", "scope": "read"},
+        unchanged=lambda org, response: _comms_token_unrevoked(org, response),
+    ),
+    Case(
+        "profile:token-revoke",
+        lambda org: reverse("profile:token-revoke", args=[_comms_token(org).pk]),
+        {**_COMMS_ONLY, "comms": 302},
+        method="post",
+        unchanged=_comms_token_unrevoked,
+    ),
+    Case("api-token-list", lambda org: reverse("api-token-list"), expect(200, outsider=403)),
+    Case(
+        "api-token-list",
+        lambda org: reverse("api-token-list"),
+        expect(201, outsider=403),
+        method="post",
+        data={"name": "Script", "scope": "read"},
+        unchanged=_comms_token_unrevoked,
+    ),
+    Case(
+        "api-token-detail",
+        lambda org: reverse("api-token-detail", args=[_comms_token(org).pk]),
+        {**expect(404, outsider=403), "comms": 200},
+    ),
+    Case(
+        "api-token-revoke",
+        lambda org: reverse("api-token-revoke", args=[_comms_token(org).pk]),
+        {**expect(404, outsider=403), "comms": 200},
+        method="post",
+        unchanged=_comms_token_unrevoked,
+    ),
+]

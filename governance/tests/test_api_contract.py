@@ -203,24 +203,25 @@ def test_missing_credentials_are_401_with_www_authenticate(client, org):
     response = client.get("/api/v1/items/")
 
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == "Token"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_wrong_token_is_401(client, org):
-    response = client.get("/api/v1/items/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.get("/api/v1/items/", HTTP_AUTHORIZATION="Bearer not-a-real-token")
 
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == "Token"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json()["code"] == "authentication_failed"
 
 
 def test_a_token_opens_the_api(client, org):
-    from rest_framework.authtoken.models import Token
+    from governance.token_actions import create_token
 
-    token = Token.objects.create(user=org.users["comms"])
+    user = org.users["comms"]
+    _token, secret = create_token(user, name="Script", scope="read", acting_user=user)
 
-    response = client.get("/api/v1/items/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/items/", HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     assert response.status_code == 200
     assert response.json()["count"] == 3

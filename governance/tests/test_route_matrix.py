@@ -57,6 +57,7 @@ def _objects(org):
     from audit.models import AuditEntry
     from governance.invitations import invite_person
     from governance.models import (
+        ApiToken,
         ClosingDay,
         Invitation,
         Membership,
@@ -65,6 +66,7 @@ def _objects(org):
         PolicyVersion,
     )
     from governance.tests.policy_helpers import new_draft
+    from governance.token_actions import create_token
     from moderation.models import (
         Absence,
         CannedAnswer,
@@ -95,7 +97,10 @@ def _objects(org):
     absence = Absence.objects.create(
         user=org.users["monitor"], starts_on=date(2030, 3, 4), ends_on=date(2030, 3, 5)
     )
+    comms = org.users["comms"]
+    token, _secret = create_token(comms, name="Script", scope="moderate", acting_user=comms)
     return {
+        ApiToken: token,
         Channel: org.channels["a"],
         ChannelRequest: _request_a(org),
         ChannelClosingRequest: _closing_a(org),
@@ -216,6 +221,7 @@ def _snapshot_queries():
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from audit.models import AuditEntry
     from governance.models import (
+        ApiToken,
         ClosingDay,
         Invitation,
         Membership,
@@ -269,6 +275,7 @@ def _snapshot_queries():
         rows(OrgUnit, "name", "parent_id", "closed_at"),
         rows(Invitation, "accepted_at", "withdrawn_at"),
         rows(get_user_model(), "is_active"),
+        rows(ApiToken, "revoked_at"),
         rows(ReadConfirmation),
         rows(AuditEntry),
         rows(OutboxMessage),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0005_unit_closing_and_invitations'),
+        ('governance', '0006_api_tokens'),
     ]
 
     operations = [
