@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "OutboxStatusEnum": "moderation.models.ingestion.OutboxStatus",
         "OutboxKindEnum": "moderation.models.ingestion.OutboxKind",
         "ItemKindEnum": "moderation.models.items.ItemKind",
+        "LanguageEnum": "governance.models.organisation.Language",
     },
 }
 
