@@ -409,7 +409,7 @@ def test_the_migration_carries_earlier_tokens_over_as_moderating_personal_tokens
     key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created datetime, "
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, "
             "user_id integer)"
         )
         cursor.execute(

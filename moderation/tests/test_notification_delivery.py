@@ -52,10 +52,12 @@ def test_a_bad_choice_is_refused(client, org):
     assert not PersonPreference.objects.filter(user=org.users["expert"]).exists()
 
 
-def test_the_header_links_the_name_to_the_page(client, org):
+def test_the_header_links_the_name_to_the_profile_which_links_the_choice(client, org):
     assert client.login(username="staff", password=PASSWORD)
     page = client.get(reverse("dashboard")).content.decode()
-    assert f'<a class="app-user" href="{reverse("me-notifications")}"' in page
+    assert f'<a class="app-user" href="{reverse("profile:page")}"' in page
+    profile = client.get(reverse("profile:page")).content.decode()
+    assert f'href="{reverse("me-notifications")}"' in profile
 
 
 def test_outsiders_have_no_such_page(client, org):
