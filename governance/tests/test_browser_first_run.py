@@ -55,7 +55,7 @@ def _invite(page, email, unit, role):
     page.fill("#id_email", email)
     page.select_option("#id_unit", str(unit.pk))
     page.select_option("#id_role", role)
-    page.click("label[for=id_is_lead]")
+    page.check("#id_is_lead")
     _submit(page, "form.app-form")
     assert f"Der er sendt en invitation til {email}." in page.locator(".app-messages").inner_text()
 
