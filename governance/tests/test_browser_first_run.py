@@ -78,7 +78,9 @@ def test_from_an_empty_database_to_the_first_answered_comment(page, sim):
     # The system administrator signs in: the dashboard lists every step still to do
     browser_login(page, "admin")
     assert _open_steps(page) == STEPS
+    assert "0 af 5 trin er gjort." in page.locator(".app-checklist").locator("..").inner_text()
     screenshot(page, "first-run-checklist-start")
+    assert axe_violations(page) == []
 
     # The municipality
     page.locator("#setup-municipality a").click()
@@ -127,12 +129,13 @@ def test_from_an_empty_database_to_the_first_answered_comment(page, sim):
         page.fill(f"#id_day_{day}", "08:00–15:00")
     page.click("#week-heading ~ form button[type=submit]")
     page.wait_for_load_state("load")
+    page.goto("/governance/settings/hours/")
+    assert page.locator("#id_day_4").input_value() == "08:00–15:00"
 
     # The policy, with its answer time and a guideline section, adopted
     page.goto("/guidelines/policies/new/")
     page.fill("#id_title", "Politik for sociale medier")
-    if not page.locator("#id_governs_social_media").is_checked():
-        page.click("label[for=id_governs_social_media]")
+    page.check("#id_governs_social_media")
     _submit(page, "form.app-form")
     page.fill("#id_sections-0-heading", "Sådan svarer vi")
     page.fill("#id_sections-0-body", "Vi svarer venligt og inden for en arbejdsdag.")
@@ -159,10 +162,11 @@ def test_from_an_empty_database_to_the_first_answered_comment(page, sim):
     page.select_option("#id_deputy", label="Carl Chef")
     _submit(page, "main form.app-form")
     _logout(page)
-    browser_login(page, "admin")
+    # The culture centre's manager approves the request
+    browser_login(page, MANAGER, PASSWORD_OF_INVITEES)
     page.goto("/channels/requests/")
     page.get_by_role("link", name="Nyby Kommune – Biblioteket").click()
-    page.get_by_label("Godkend").check(force=True)
+    page.get_by_label("Godkend").check()
     _submit(page, "form[action$='/decide/']")
     channel = Channel.objects.get()
     _logout(page)
@@ -205,6 +209,7 @@ def test_from_an_empty_database_to_the_first_answered_comment(page, sim):
     page.select_option("#id_language", "da")
     page.click("#new-answer + form button[type=submit]")
     page.wait_for_load_state("load")
+    assert "Åbningstider" in page.locator("table").inner_text()
 
     # A citizen asks on the page; the next poll brings the comment into the queue
     add_comment(sim, "facebook", QUESTION, author="Bo Borger")
@@ -229,5 +234,7 @@ def test_from_an_empty_database_to_the_first_answered_comment(page, sim):
     item.refresh_from_db()
     assert item.status == ItemStatus.ANSWERED
     page.reload()
+    assert page.locator("#item-text").inner_text() == QUESTION
+    assert "status: Sender → Besvaret" in page.locator("main").inner_text()
     screenshot(page, "first-run-item-answered")
     assert axe_violations(page) == []
