@@ -205,13 +205,16 @@ def reason_label(code, action="", removal_labels=None):
 # Fields written on another object than the row's own (a closing request's notice status on a
 # channel's step).
 FIELD_MODELS = {"notice_status": "accounts.channelclosingrequest"}
+OUTBOX_MESSAGE = "moderation.outboxmessage"
 
 
 def _field(entry, name):
-    """The model field `name` of the row's object; an outbox row's changes are the item's."""
+    """The model field `name` of the row's object; an outbox row's changes are the item's (the
+    message has a "status" of its own, whose choices know nothing of "sending" or "answered")."""
     candidates = [FIELD_MODELS.get(name) or entry.object_type]
     if entry.item_id:
-        candidates.append("moderation.queueitem")
+        item = "moderation.queueitem"
+        candidates.insert(0 if entry.object_type == OUTBOX_MESSAGE else 1, item)
     for label in candidates:
         if not label:
             continue

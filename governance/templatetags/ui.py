@@ -22,8 +22,9 @@ def widget(field):
     """Render a bound field's widget with the design system's class and its ARIA ties."""
     attrs = {}
     css = _css_class(field.field.widget)
-    if css:
-        attrs["class"] = f"{css} {field.field.widget.attrs.get('class', '')}".strip()
+    existing = field.field.widget.attrs.get("class", "")
+    if css and css not in existing.split():
+        attrs["class"] = f"{css} {existing}".strip()
     described = []
     if field.help_text:
         described.append(f"{field.id_for_label}-hint")

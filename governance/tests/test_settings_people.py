@@ -407,3 +407,21 @@ def test_people_page_query_count_does_not_grow(client, org):
         Membership.objects.create(user=user, unit=org.units["dept_b"], role=Role.STAFF)
     # People with their roles are two queries, whatever their number.
     assert count() == small
+
+
+def test_the_invitation_form_draws_its_checkbox_and_ties_hints_and_errors(client, org):
+    # The design system resets a bare checkbox to nothing: the box is drawn on the label after
+    # an input of class "form-checkbox". The hint and the error are tied to their inputs.
+    _as(client)
+    page = client.get(reverse("settings:invite")).content.decode()
+    (checkbox,) = re.findall(r'<input type="checkbox" name="is_lead"[^>]*>', page)
+    assert 'class="form-checkbox"' in checkbox
+    assert 'aria-describedby="id_is_lead-hint"' in checkbox
+    assert 'id="id_is_lead-hint"' in page
+    assert re.search(r'id="id_is_lead"[^>]*>\s*<label class="form-label" for="id_is_lead"', page)
+
+    page = client.post(reverse("settings:invite"), {"email": "not an address"}).content.decode()
+    (email,) = re.findall(r'<input type="email" name="email"[^>]*>', page)
+    assert 'aria-describedby="id_email-error"' in email
+    assert 'aria-invalid="true"' in email
+    assert 'id="id_email-error"' in page

@@ -6,8 +6,10 @@ offered. Against the platform simulator's faults, through the pages and the API.
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from core.testing import PASSWORD
 from moderation import actions, outbox
 from moderation.models import (
     DutyRota,
@@ -99,6 +101,20 @@ def test_an_answer_is_sending_until_the_platform_confirms_it(org, facebook, sim)
     assert item.status == ItemStatus.ANSWERED
     assert item.answered_at == message.sent_at
     assert item.next_deadline is None
+
+
+def test_the_history_names_the_confirmed_answers_states_in_words(org, facebook, sim, client):
+    # The confirmation's row is the outbox message's, but the status it changed is the item's:
+    # its states are the item's labels, not the message's (which has no "sending").
+    item = _item(sim, facebook)
+    assert outbox.deliver(_reply(org, item).pk) == OutboxStatus.SENT
+    assert client.login(username="comms", password=PASSWORD)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+
+    page = client.get(item.get_absolute_url()).content.decode()
+
+    assert "status: Sender → Besvaret" in page
+    assert "sending" not in page
 
 
 def test_an_expired_token_leaves_the_answer_not_sent_tells_people_and_can_be_sent_again(
