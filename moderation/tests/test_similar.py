@@ -6,6 +6,7 @@ PostgreSQL (the `danish` configuration) with DATABASE_URL pointing at one."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from core.testing import PASSWORD
@@ -39,6 +40,8 @@ def answered(channel, text, answer, *, n, days_ago=3, status="sent"):
 
 def signed_in(username):
     client = Client()
+    # The page in the English source text (the municipality's language would be Danish).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.login(username=username, password=PASSWORD)
     return client
 
