@@ -14,7 +14,7 @@ from core.permissions import can
 from governance.models import RemovalReason
 from governance.policy import version_in_force
 
-from . import canned
+from . import canned, similar
 from .actions import platform_refusals
 from .conversation import conversation, outbox_replies
 from .deadlines import calendar_for, suggested_internal_deadline
@@ -78,10 +78,11 @@ def earlier_from_author(visible, item):
     )
 
 
-def reply_initial(item, suggested, writes):
+def reply_initial(item, suggested, writes, draft=None):
     """The reply form's starting values: a fresh idempotency key, the newest write on the item
-    (an answer someone asks for after it is shown before this one goes), and the expert's latest
-    answer or, for an item holding personal data, the suggested canned answer."""
+    (an answer someone asks for after it is shown before this one goes), and the earlier answer
+    picked as a draft (`draft`), else the expert's latest answer or, for an item holding
+    personal data, the suggested canned answer."""
     # Any write asked for later has a higher id than every one on the page.
     seen = max((write.pk for write in writes), default=0)
     initial = {"idempotency_key": uuid.uuid4().hex, "seen_write": seen}
@@ -94,6 +95,10 @@ def reply_initial(item, suggested, writes):
         # Masked: an answer stored before outgoing text was checked may hold an ID number.
         initial["text"] = answered.masked_answer_text
         initial["forwarding"] = answered.pk
+    if draft is not None:
+        # Someone chose an earlier answer to start from: it is not the expert's answer.
+        initial["text"] = draft
+        initial.pop("forwarding", None)
     return initial
 
 
@@ -137,8 +142,9 @@ def offered_canned_answers(item, municipality):
     return sorted(answers, key=lambda a: rank.get(a.language, 2))
 
 
-def item_page_data(user, item):
-    """Everything the item page reads, apart from its forms."""
+def item_page_data(user, item, draft_of=None):
+    """Everything the item page reads, apart from its forms. `draft_of`: the id (as asked for)
+    of an earlier item whose answer the reply box starts from."""
     visible = QueueItem.objects.for_user(user)
     municipality = item.channel.owner_unit.municipality
     canned = offered_canned_answers(item, municipality)
@@ -168,5 +174,8 @@ def item_page_data(user, item):
         "reasons": removal_reasons(item),
         "writes": writes,
         "refusals": platform_refusals(item),
-        "reply_initial": reply_initial(item, suggested, writes),
+        "similar": similar.similar_items(user, item),
+        "reply_initial": reply_initial(
+            item, suggested, writes, similar.answer_of(user, draft_of) if draft_of else None
+        ),
     }

@@ -14,7 +14,7 @@ from core.api_errors import BlankableURLField, action_failed
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
-from .. import actions, bulk, limits
+from .. import actions, bulk, limits, similar
 from ..item_page import platform_writes
 from ..models import (
     OPEN_STATUSES,
@@ -100,6 +100,25 @@ class QueueItemDetailSerializer(QueueItemSerializer):
     @extend_schema_field(PlatformWriteSerializer(many=True))
     def get_platform_writes(self, item):
         return PlatformWriteSerializer(platform_writes(item), many=True).data
+
+
+class SimilarItemSerializer(serializers.ModelSerializer):
+    """An earlier answered item like this one: its masked text, our confirmed answer (masked)
+    and how close it is (higher is closer; comparable within one answer only)."""
+
+    text = serializers.CharField(source="masked_text", read_only=True)
+    answer = serializers.CharField(read_only=True)
+    score = serializers.FloatField(read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QueueItem
+        fields = ["id", "platform", "text", "answer", "score", "received_at", "web_url"]
+
+    def get_web_url(self, item) -> str:
+        request = self.context.get("request")
+        url = item.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
 
 
 class QueueItemFilter(filters.FilterSet):
@@ -353,6 +372,7 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
     permission_actions = {
         "list": "moderation.view_queue",
         "retrieve": "moderation.view_item",
+        "similar": "moderation.view_item",
         **dict.fromkeys(_ITEM_ACTIONS, "moderation.handle_item"),
         # Asked for the collection here; each item is asked again by `bulk.run`.
         "bulk_step": "moderation.handle_item",
@@ -499,6 +519,15 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             RecordInput,
             lambda item, d: actions.capture_record(item, acting_user=request.user, **d),
         )
+
+    @extend_schema(responses=SimilarItemSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def similar(self, request, pk=None):
+        """The few earlier answered items most like this one that the caller may see, on any
+        channel of the municipality, closest first, each with our confirmed answer."""
+        item = self.get_object()
+        found = similar.similar_items(request.user, item)
+        return Response(SimilarItemSerializer(found, many=True, context={"request": request}).data)
 
     @extend_schema(request=BulkInput, responses=BulkResultSerializer)
     @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk")

@@ -50,7 +50,7 @@ def with_post_pictures(response):
 
 def item_context(request, item, *, forms=None, error=None, **extra):
     """Everything the item page shows; `forms` replaces blank forms after a refused post."""
-    data = item_page_data(request.user, item)
+    data = item_page_data(request.user, item, draft_of=request.GET.get("draft"))
     return {**data, "error": error, **item_forms(item, data, forms or {}), **extra}
 
 

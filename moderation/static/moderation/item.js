@@ -14,6 +14,24 @@
   });
 })();
 
+/* The item page: "Use this answer" on a similar earlier question puts its answer in the reply
+   box without reloading the page (without scripts the link reloads it with the box filled). */
+(function () {
+  "use strict";
+  var reply = document.getElementById("id_text");
+  if (!reply) return;
+  document.querySelectorAll("[data-use-answer]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      reply.value = link.getAttribute("data-text");
+      var forwarding = document.querySelector("input[name=forwarding]");
+      if (forwarding) forwarding.value = "";
+      reply.focus();
+      reply.dispatchEvent(new Event("input"));
+    });
+  });
+})();
+
 /* Who else is on the item: the page's heartbeat (htmx, every 5 seconds) says "writing" while
    the reply box has focus or text typed, else "viewing", and "left" when the page closes. The list
    is replaced only when it changed, so a screen reader reads out a change once. */
