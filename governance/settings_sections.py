@@ -102,7 +102,7 @@ def sections(request):
                 "What each department answers questions about, so the forward dialog can "
                 "suggest where an item belongs."
             ),
-            order=25,
+            order=35,
         ),
         *(
             Section(

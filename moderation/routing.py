@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 # Endings stripped to find a word's stem, longest first: Danish and Norwegian (definite and
-# plural forms, the genitive -s), Swedish plural definite forms, English plurals.
+# plural forms, the genitive -s), Swedish plural and definite forms, English plurals.
 ENDINGS = (
     "ernes",
     "ernas",
@@ -37,10 +37,14 @@ ENDINGS = (
     "ets",
     "ers",
     "er",
+    "ar",
+    "or",
     "en",
+    "an",
     "et",
     "es",
     "e",
+    "a",
     "s",
 )
 # A stem keeps at least this many letters ("bus" is not cut to "bu").
