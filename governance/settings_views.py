@@ -207,22 +207,24 @@ class TopicsView(SettingsPage):
         return super().get_context_data(rows=rows, **kwargs)
 
     def post(self, request):
-        form = UnitTopicsForm(request.POST, auto_id=f"u{request.POST.get('unit', '')}_%s")
-        unit = None
-        if form.is_valid():
-            unit = self.departments().filter(pk=form.cleaned_data["unit"]).first()
+        raw_unit = request.POST.get("unit", "")
+        unit = self.departments().filter(pk=raw_unit).first() if raw_unit.isdigit() else None
         if unit is None:
             messages.error(request, _("Choose one of the departments."))
             return redirect("settings:topics")
-        try:
-            org_actions.set_unit_topics(
-                unit, acting_user=request.user, **form.cleaned_data_topics()
-            )
-        except SettingsError as error:
-            _refused(form, error)
-            return self.render_to_response(self.get_context_data(failed=form), status=400)
-        messages.success(request, _("The topics of “%(unit)s” were saved.") % {"unit": unit.name})
-        return redirect(f"{reverse('settings:topics')}#unit-{unit.pk}")
+        form = UnitTopicsForm(request.POST, auto_id=f"u{unit.pk}_%s")
+        if form.is_valid():
+            try:
+                org_actions.set_unit_topics(
+                    unit, acting_user=request.user, **form.cleaned_data_topics()
+                )
+            except SettingsError as error:
+                _refused(form, error)
+            else:
+                done = _("The topics of “%(unit)s” were saved.") % {"unit": unit.name}
+                messages.success(request, done)
+                return redirect(f"{reverse('settings:topics')}#unit-{unit.pk}")
+        return self.render_to_response(self.get_context_data(failed=form), status=400)
 
 
 class UnitStateView(ActionRequiredMixin, View):

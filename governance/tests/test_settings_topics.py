@@ -167,3 +167,18 @@ def test_the_page_speaks_danish(client, org):
     page = client.get(reverse("settings:topics")).content.decode()
     assert "Emner til videresendelse" in page
     assert "Gem emnerne for Afdeling A" in page
+
+
+def test_too_long_kle_input_is_refused_on_its_form(client, org):
+    dept = org.units["dept_a"]
+    response = _post(_as(client), dept, "affald", "07.18 " * 400)
+    assert response.status_code == 400
+    [form] = [form for unit, form in response.context["rows"] if unit.pk == dept.pk]
+    assert "kle_numbers" in form.errors
+    assert OrgUnit.objects.get(pk=dept.pk).topics == []
+
+
+def test_an_unknown_department_is_refused(client, org):
+    response = _as(client).post(reverse("settings:topics"), {"unit": "999999", "topics": "x"})
+    assert response.status_code == 302
+    assert not AuditEntry.objects.exists()
