@@ -62,6 +62,7 @@ benchmarks: setup
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/queue_page.py
 	$(PY) benchmarks/scale.py
+	$(PY) benchmarks/routing.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache test-artifacts

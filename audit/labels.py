@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "unit.move": _("Unit moved in the organisation"),
     "unit.close": _("Unit closed"),
     "unit.reopen": _("Unit reopened"),
+    "unit.topics": _("Department's routing topics changed"),
     "membership.add": _("Role given"),
     "membership.remove": _("Role taken away"),
     "person.deactivate": _("Account deactivated"),

@@ -9,6 +9,7 @@ from datetime import date, time
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .demo_topics import DEPARTMENT_TOPICS
 from .models import (
     AnswerTimeRule,
     ClosingDay,
@@ -123,8 +124,11 @@ def load_organisation():
     units = {}
 
     def unit(name, kind, parent=None):
+        defaults = {"kind": kind}
+        if name in DEPARTMENT_TOPICS:
+            defaults["topics"], defaults["kle_numbers"] = DEPARTMENT_TOPICS[name]
         obj, _ = OrgUnit.objects.update_or_create(
-            municipality=municipality, parent=parent, name=name, defaults={"kind": kind}
+            municipality=municipality, parent=parent, name=name, defaults=defaults
         )
         units[name] = obj
         return obj

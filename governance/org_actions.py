@@ -5,6 +5,7 @@ Each runs in one transaction, locks what it changes, checks the rule again after
 writes its audit row there. A refusal raises `SettingsError` with a sentence for the user.
 """
 
+import re
 from zoneinfo import available_timezones
 
 from django.contrib.auth import get_user_model
@@ -470,3 +471,75 @@ def reactivate_person(user, *, acting_user):
         after=snapshot(user, "is_active"),
     )
     return user
+
+
+# --- Routing topics
+
+# At most this many topics per department, each at most TOPIC_LENGTH characters.
+MAX_TOPICS = 300
+TOPIC_LENGTH = 100
+KLE_NUMBER = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
+
+
+def clean_topics(topics) -> list[str]:
+    """The topics stripped, empty ones dropped, duplicates (ignoring case) removed, in the
+    order given; a refusal for a topic too long, without a word, or too many topics."""
+    cleaned, seen = [], set()
+    for topic in topics:
+        topic = " ".join(str(topic).split())
+        if not topic or topic.casefold() in seen:
+            continue
+        if len(topic) > TOPIC_LENGTH:
+            raise SettingsError(
+                _("“%(topic)s…” is too long: a topic has at most %(limit)d characters.")
+                % {"topic": topic[:30], "limit": TOPIC_LENGTH},
+                field="topics",
+            )
+        if not any(character.isalnum() for character in topic):
+            raise SettingsError(
+                _("“%(topic)s” has no word in it.") % {"topic": topic}, field="topics"
+            )
+        seen.add(topic.casefold())
+        cleaned.append(topic)
+    if len(cleaned) > MAX_TOPICS:
+        raise SettingsError(
+            _("A department has at most %(limit)d topics.") % {"limit": MAX_TOPICS},
+            field="topics",
+        )
+    return cleaned
+
+
+def clean_kle_numbers(numbers) -> list[str]:
+    cleaned = []
+    for number in numbers:
+        number = str(number).strip()
+        if not number or number in cleaned:
+            continue
+        if not KLE_NUMBER.match(number):
+            raise SettingsError(
+                _("“%(number)s” is not a KLE number. Write it as 07.18 or 07.18.05.")
+                % {"number": number[:30]},
+                field="kle_numbers",
+            )
+        cleaned.append(number)
+    return cleaned
+
+
+@transaction.atomic
+def set_unit_topics(unit, *, acting_user, topics=None, kle_numbers=None):
+    """Set what a department answers questions about: its topics (words and phrases) and KLE
+    numbers; None leaves that part as it is. Only departments have topics."""
+    unit = _lock_unit(unit)
+    if unit.kind != UnitKind.DEPARTMENT:
+        raise SettingsError(_("Only departments have topics."), field="topics")
+    before = snapshot(unit, "topics", "kle_numbers")
+    if topics is not None:
+        unit.topics = clean_topics(topics)
+    if kle_numbers is not None:
+        unit.kle_numbers = clean_kle_numbers(kle_numbers)
+    after = snapshot(unit, "topics", "kle_numbers")
+    if after == before:
+        return unit
+    unit.save(update_fields=["topics", "kle_numbers"])
+    record("unit.topics", actor=acting_user, obj=unit, before=before, after=after)
+    return unit

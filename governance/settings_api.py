@@ -3,6 +3,7 @@ the municipality, the organisation's units, people and their roles, invitations.
 calls the same action as the page."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Prefetch, Subquery
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from .models import Invitation, Membership, Municipality, OrgUnit, Role, UnitKin
 from .org_actions import SettingsError
 
 RULE = "governance.manage_settings"
+TOPIC_FIELDS = ("topics", "kle_numbers")
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -83,10 +85,19 @@ class UnitSerializer(serializers.ModelSerializer):
         queryset=OrgUnit.objects.all(), allow_null=True, required=False
     )
     kind = serializers.ChoiceField(choices=UnitKind.choices)
+    # A department's routing topics (words and phrases) and KLE numbers; the action checks them.
+    topics = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        max_length=org_actions.MAX_TOPICS * 2,
+    )
+    kle_numbers = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False, max_length=100
+    )
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "name", "kind", "parent", "centre", "closed_at"]
+        fields = ["id", "name", "kind", "parent", "centre", "closed_at", "topics", "kle_numbers"]
         read_only_fields = ["id", "centre", "closed_at"]
 
     def get_fields(self):
@@ -128,20 +139,32 @@ class UnitViewSet(
         municipality = Municipality.objects.current()
         if municipality is None:
             raise action_failed(SettingsError(_("Set up the municipality first.")))
+        data = dict(serializer.validated_data)
+        topics = {name: data.pop(name) for name in TOPIC_FIELDS if name in data}
         try:
-            serializer.instance = org_actions.create_unit(
-                municipality, acting_user=self.request.user, **serializer.validated_data
-            )
+            with transaction.atomic():
+                unit = org_actions.create_unit(municipality, acting_user=self.request.user, **data)
+                if topics:
+                    unit = org_actions.set_unit_topics(
+                        unit, acting_user=self.request.user, **topics
+                    )
         except SettingsError as error:
             raise action_failed(error) from None
+        serializer.instance = unit
 
     def perform_update(self, serializer):
         unit, data = serializer.instance, serializer.validated_data
+        topics = {name: data[name] for name in TOPIC_FIELDS if name in data}
+        user = self.request.user
         try:
-            if "name" in data:
-                org_actions.rename_unit(unit, acting_user=self.request.user, name=data["name"])
-            if "parent" in data:
-                org_actions.move_unit(unit, acting_user=self.request.user, parent=data["parent"])
+            # All or nothing: a refused topic list leaves the name and place unchanged too.
+            with transaction.atomic():
+                if "name" in data:
+                    org_actions.rename_unit(unit, acting_user=user, name=data["name"])
+                if "parent" in data:
+                    org_actions.move_unit(unit, acting_user=user, parent=data["parent"])
+                if topics:
+                    org_actions.set_unit_topics(unit, acting_user=user, **topics)
         except SettingsError as error:
             raise action_failed(error) from None
         serializer.instance = self.get_queryset().get(pk=unit.pk)

@@ -104,3 +104,37 @@ class AcceptForm(DesignSystemMixin, forms.Form):
         if "password1" in self.fields and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return data
+
+
+def _lines(value):
+    return [line for line in value.splitlines() if line.strip()]
+
+
+class UnitTopicsForm(DesignSystemMixin, forms.Form):
+    """A department's routing topics, one word or phrase a line, and its KLE numbers."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    topics = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One word or phrase a line, in any language citizens write in. Inflected forms "
+            "and compounds match too: “affald” also finds “affaldet” and “madaffald”."
+        ),
+    )
+    kle_numbers = forms.CharField(
+        label=_("KLE numbers"),
+        required=False,
+        max_length=2000,
+        help_text=_("Optional subject numbers of the KLE classification, e.g. 07.18 05.01."),
+    )
+
+    def clean_topics(self):
+        return _lines(self.cleaned_data["topics"])
+
+    def clean_kle_numbers(self):
+        return self.cleaned_data["kle_numbers"].replace(",", " ").split()
+
+    def cleaned_data_topics(self):
+        return {name: self.cleaned_data[name] for name in ("topics", "kle_numbers")}

@@ -95,6 +95,15 @@ def sections(request):
             ],
             order=30,
         ),
+        Section(
+            title=_("Routing topics"),
+            url=reverse("settings:topics"),
+            description=_(
+                "What each department answers questions about, so the forward dialog can "
+                "suggest where an item belongs."
+            ),
+            order=35,
+        ),
         *(
             Section(
                 title=entry["title"],

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisation/<int:pk>/", views.UnitView.as_view(), name="unit"),
     path("organisation/<int:pk>/close/", views.UnitCloseView.as_view(), name="unit-close"),
     path("organisation/<int:pk>/reopen/", views.UnitReopenView.as_view(), name="unit-reopen"),
+    path("topics/", views.TopicsView.as_view(), name="topics"),
     path("people/", views.PeopleView.as_view(), name="people"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),

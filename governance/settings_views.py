@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -20,7 +21,7 @@ from .invitations import (
     invite_person,
     withdraw_invitation,
 )
-from .models import Invitation, InvitationStatus, Membership, Municipality, OrgUnit
+from .models import Invitation, InvitationStatus, Membership, Municipality, OrgUnit, UnitKind
 from .org_actions import SettingsError
 from .settings_forms import (
     AcceptForm,
@@ -29,6 +30,7 @@ from .settings_forms import (
     MunicipalityForm,
     UnitCreateForm,
     UnitEditForm,
+    UnitTopicsForm,
 )
 from .settings_sections import collect_sections
 
@@ -178,6 +180,51 @@ class UnitView(SettingsPage):
                 messages.success(request, _("The unit was saved."))
                 return redirect("settings:unit", pk=unit.pk)
         return self.render_to_response(self.get_context_data(unit=unit, form=form))
+
+
+class TopicsView(SettingsPage):
+    """The departments' routing topics: what each answers questions about, so the forward
+    dialog can suggest where an item belongs. One form per department."""
+
+    template_name = "governance/settings/topics.html"
+
+    def departments(self):
+        return (
+            OrgUnit.objects.open()
+            .filter(municipality=self.municipality(), kind=UnitKind.DEPARTMENT)
+            .select_related("parent")
+            .order_by("name")
+        )
+
+    def get_context_data(self, failed=None, **kwargs):
+        rows = []
+        for unit in self.departments():
+            refused = failed is not None and failed.data.get("unit") == str(unit.pk)
+            form = failed if refused else None
+            initial = {"unit": unit.pk, "topics": "\n".join(unit.topics)}
+            initial["kle_numbers"] = " ".join(unit.kle_numbers)
+            rows.append((unit, form or UnitTopicsForm(initial=initial, auto_id=f"u{unit.pk}_%s")))
+        return super().get_context_data(rows=rows, **kwargs)
+
+    def post(self, request):
+        raw_unit = request.POST.get("unit", "")
+        unit = self.departments().filter(pk=raw_unit).first() if raw_unit.isdigit() else None
+        if unit is None:
+            messages.error(request, _("Choose one of the departments."))
+            return redirect("settings:topics")
+        form = UnitTopicsForm(request.POST, auto_id=f"u{unit.pk}_%s")
+        if form.is_valid():
+            try:
+                org_actions.set_unit_topics(
+                    unit, acting_user=request.user, **form.cleaned_data_topics()
+                )
+            except SettingsError as error:
+                _refused(form, error)
+            else:
+                done = _("The topics of “%(unit)s” were saved.") % {"unit": unit.name}
+                messages.success(request, done)
+                return redirect(f"{reverse('settings:topics')}#unit-{unit.pk}")
+        return self.render_to_response(self.get_context_data(failed=form), status=400)
 
 
 class UnitStateView(ActionRequiredMixin, View):

@@ -102,12 +102,17 @@ def reply_initial(item, suggested, writes, draft=None):
     return initial
 
 
-def forward_initial(item):
-    """The forward form's starting deadline, as a local wall-clock time to the minute: inside
-    opening hours, before the answer deadline (`deadlines.suggested_internal_deadline`)."""
+def forward_initial(item, suggestion=None):
+    """The forward form's starting values: the deadline, as a local wall-clock time to the
+    minute, inside opening hours and before the answer deadline
+    (`deadlines.suggested_internal_deadline`); and the department the item's text suggests
+    (`routing.suggest_departments`), if any."""
     calendar = calendar_for(item.channel.owner_unit.municipality)
     due = suggested_internal_deadline(item.answer_due, timezone.now(), calendar)
-    return {"due_at": timezone.localtime(due).replace(tzinfo=None)}
+    initial = {"due_at": timezone.localtime(due).replace(tzinfo=None)}
+    if suggestion is not None:
+        initial["to_unit"] = suggestion.unit_id
+    return initial
 
 
 def platform_writes(item):

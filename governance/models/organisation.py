@@ -171,6 +171,12 @@ class OrgUnit(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # What the department answers questions about, for suggesting where to forward an item
+    # (`moderation.routing`): words and phrases in any of the languages citizens write in,
+    # and optionally KLE subject numbers (the Danish municipal classification, e.g. "07.18").
+    # Changed through `org_actions.set_unit_topics` only.
+    topics = models.JSONField(_("topics"), default=list, blank=True, editable=False)
+    kle_numbers = models.JSONField(_("KLE numbers"), default=list, blank=True, editable=False)
 
     objects = OrgUnitQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from core.api_errors import BlankableURLField, action_failed
+from core.permissions import can
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
@@ -22,6 +23,7 @@ from ..models import (
     QueueItem,
 )
 from ..pagination import ItemCursorPagination
+from ..routing import suggest_departments
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
@@ -89,13 +91,31 @@ class PlatformWriteSerializer(serializers.ModelSerializer):
         return str(write.failure_text) if write.status == "failed" else ""
 
 
+class SuggestedDepartmentSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id", help_text=_("The department's id."))
+    name = serializers.CharField()
+    score = serializers.FloatField()
+    matched = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The department's topics found in the text.")
+    )
+
+
 class QueueItemDetailSerializer(QueueItemSerializer):
-    """One item with its latest writes to the platform (sending, confirmed, not sent)."""
+    """One item with its latest writes to the platform (sending, confirmed, not sent) and, for
+    those who may handle it, the departments its text suggests forwarding it to, best first."""
 
     platform_writes = serializers.SerializerMethodField()
+    suggested_departments = serializers.SerializerMethodField()
 
     class Meta(QueueItemSerializer.Meta):
-        fields = [*QueueItemSerializer.Meta.fields, "platform_writes"]
+        fields = [*QueueItemSerializer.Meta.fields, "platform_writes", "suggested_departments"]
+
+    @extend_schema_field(SuggestedDepartmentSerializer(many=True))
+    def get_suggested_departments(self, item):
+        request = self.context.get("request")
+        if request is None or not can(request.user, "moderation.handle_item", item):
+            return []
+        return SuggestedDepartmentSerializer(suggest_departments(item), many=True).data
 
     @extend_schema_field(PlatformWriteSerializer(many=True))
     def get_platform_writes(self, item):

@@ -20,6 +20,7 @@ from ..forms import (
     TellAuthorForm,
 )
 from ..item_page import forward_initial, item_page_data, visible_item
+from ..routing import suggest_departments
 
 
 class ItemDetailView(ActionRequiredMixin, TemplateView):
@@ -57,10 +58,14 @@ def item_context(request, item, *, forms=None, error=None, **extra):
 def item_forms(item, data, forms):
     """The page's forms: blank ones with their starting values, or the refused one as posted."""
     reasons = data["reasons"]
+    # Only those who may forward the item see the forward dialog and its suggestion.
+    suggestions = suggest_departments(item, limit=1) if data["may_handle"] else []
+    suggestion = suggestions[0] if suggestions else None
     return {
         "reply_form": forms.get("reply") or ReplyForm(initial=data["reply_initial"]),
         "forward_form": forms.get("forward")
-        or ForwardForm(item=item, initial=forward_initial(item), prefix="forward"),
+        or ForwardForm(item=item, initial=forward_initial(item, suggestion), prefix="forward"),
+        "routing_suggestion": suggestion,
         "close_form": forms.get("close") or CloseForm(prefix="close"),
         "assign_form": forms.get("assign")
         or AssignForm(item=item, initial={"to_user": item.assigned_to_id}, prefix="assign"),
