@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orgunit',
             name='kle_numbers',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='KLE numbers'),
+            field=models.JSONField(blank=True, default=list, db_default=models.Value([], models.JSONField()), editable=False, verbose_name='KLE numbers'),
         ),
         migrations.AddField(
             model_name='orgunit',
             name='topics',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='topics'),
+            field=models.JSONField(blank=True, default=list, db_default=models.Value([], models.JSONField()), editable=False, verbose_name='topics'),
         ),
     ]

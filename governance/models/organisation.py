@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -175,8 +175,18 @@ class OrgUnit(models.Model):
     # (`moderation.routing`): words and phrases in any of the languages citizens write in,
     # and optionally KLE subject numbers (the Danish municipal classification, e.g. "07.18").
     # Changed through `org_actions.set_unit_topics` only.
-    topics = models.JSONField(_("topics"), default=list, blank=True, editable=False)
-    kle_numbers = models.JSONField(_("KLE numbers"), default=list, blank=True, editable=False)
+    # A database default too, so rows written by code that predates the columns (older
+    # migrations' data steps) are valid.
+    topics = models.JSONField(
+        _("topics"), default=list, db_default=Value([], JSONField()), blank=True, editable=False
+    )
+    kle_numbers = models.JSONField(
+        _("KLE numbers"),
+        default=list,
+        db_default=Value([], JSONField()),
+        blank=True,
+        editable=False,
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 
