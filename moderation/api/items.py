@@ -541,7 +541,8 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=SimilarItemSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A short list, not a page, and not filtered by the list's filters.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def similar(self, request, pk=None):
         """The few earlier answered items most like this one that the caller may see, on any
         channel of the municipality, closest first, each with our confirmed answer."""
