@@ -124,6 +124,7 @@ CASES = [
         unchanged=_municipality_unchanged,
     ),
     Case("settings:units", lambda org: reverse("settings:units"), _LEAD),
+    Case("settings:topics", lambda org: reverse("settings:topics"), _LEAD),
     Case("settings:unit-create", lambda org: reverse("settings:unit-create"), _LEAD),
     Case(
         "settings:unit-create",

@@ -328,6 +328,11 @@ CASES = [
         lambda org: reverse("item-detail", args=[org.items["a"].pk]),
         expect(404, anonymous=401, outsider=403, staff=403, politician=403, **_SEES_ITEM_A),
     ),
+    Case(
+        "item-similar",
+        lambda org: reverse("item-similar", args=[org.items["a"].pk]),
+        expect(404, anonymous=401, outsider=403, staff=403, politician=403, **_SEES_ITEM_A),
+    ),
     _api_action("acknowledge", {}, 200),
     _api_action("reply", {"text": "Tak for spørgsmålet", "idempotency_key": "matrix-1"}, 200),
     _api_action("forward", {}, 400),
