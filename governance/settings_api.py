@@ -108,7 +108,21 @@ class UnitSerializer(serializers.ModelSerializer):
         return fields
 
 
+class ChangeThroughAction:
+    """A viewset's POST step on one object through a settings action: the refusal in the API's
+    error body, the object read again as the list shows it."""
+
+    def _change(self, change):
+        obj = self.get_object()
+        try:
+            change(obj, acting_user=self.request.user)
+        except SettingsError as error:
+            raise action_failed(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+
+
 class UnitViewSet(
+    ChangeThroughAction,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -169,23 +183,15 @@ class UnitViewSet(
             raise action_failed(error) from None
         serializer.instance = self.get_queryset().get(pk=unit.pk)
 
-    def _change_state(self, change):
-        unit = self.get_object()
-        try:
-            change(unit, acting_user=self.request.user)
-        except SettingsError as error:
-            raise action_failed(error) from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=unit.pk)).data)
-
     @extend_schema(request=None, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._change_state(org_actions.close_unit)
+        return self._change(org_actions.close_unit)
 
     @extend_schema(request=None, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._change_state(org_actions.reopen_unit)
+        return self._change(org_actions.reopen_unit)
 
 
 class PersonMembershipSerializer(serializers.ModelSerializer):
@@ -212,7 +218,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(ChangeThroughAction, viewsets.ReadOnlyModelViewSet):
     """People and their roles; `deactivate` and `reactivate` switch the account off and on."""
 
     serializer_class = PersonSerializer
@@ -234,14 +240,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             )
             .order_by("username")
         )
-
-    def _change(self, change):
-        person = self.get_object()
-        try:
-            change(person, acting_user=self.request.user)
-        except SettingsError as error:
-            raise action_failed(error) from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=person.pk)).data)
 
     @extend_schema(request=None, responses=PersonSerializer)
     @action(detail=True, methods=["post"])
