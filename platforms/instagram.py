@@ -52,12 +52,13 @@ from .base import (
     FetchedItem,
     FetchedPost,
     FetchResult,
+    PostImage,
     SkippedRecord,
     WriteResult,
 )
 from .classify import is_missing_permission
 from .counts import ChangeCounts
-from .errors import BadDataError, NeedsReconnectError, WriteRejectedError
+from .errors import BadDataError, NeedsReconnectError, TransientError, WriteRejectedError
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .subscriptions import INSTAGRAM_APP_FIELDS, INSTAGRAM_PAGE_FIELDS
 from .timeutil import optional_time
@@ -97,6 +98,7 @@ class InstagramAdapter(GraphAdapter):
             "Instagram publishes only photos and videos (a media container with an image or "
             "video is required), so a text-only post cannot be published"
         ),
+        publish_image=True,
     )
 
     def __init__(self, connection: ChannelConnection, **kwargs) -> None:
@@ -439,6 +441,65 @@ class InstagramAdapter(GraphAdapter):
             return None
         finally:
             self.last_usage = self.client.last_usage
+
+    # -- publishing ----------------------------------------------------------------------
+    # Content publishing in two steps: a media container for a picture Instagram fetches from
+    # `image_url`, then `media_publish` with its id; the container's `status_code` says whether
+    # it can be published yet (https://developers.facebook.com/docs/instagram-platform/content-publishing).
+
+    def _send_post(
+        self, text: str, *, link: str = "", image: PostImage | None = None
+    ) -> WriteResult:
+        if image is None:
+            raise WriteRejectedError(
+                "Instagram publishes only posts with a picture", platform=self.platform
+            )
+        container = self.require_id(
+            self.client.post(f"{self.user_id}/media", {"image_url": image.url, "caption": text}),
+            what="media container",
+        )
+        status = self.client.get(str(container.external_id), {"fields": "status_code"})
+        code = str(status.get("status_code") or "")
+        if code in ("ERROR", "EXPIRED"):
+            raise WriteRejectedError(
+                f"Instagram could not prepare the picture ({code})",
+                platform=self.platform,
+                raw=status,
+            )
+        if code not in ("FINISHED", "PUBLISHED"):
+            # Still IN_PROGRESS: nothing is published yet, so trying again later is safe.
+            raise TransientError(
+                "the picture is still being prepared", platform=self.platform, raw=status
+            )
+        published = self.require_id(
+            self.client.post(
+                f"{self.user_id}/media_publish", {"creation_id": str(container.external_id)}
+            ),
+            what="post",
+        )
+        media = self.client.get(str(published.external_id), {"fields": "id,permalink"})
+        self.last_usage = self.client.last_usage
+        permalink = media.get("permalink") if isinstance(media.get("permalink"), str) else ""
+        return WriteResult(
+            external_id=published.external_id, raw=published.raw, permalink=permalink or ""
+        )
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        page = self.client.get(
+            f"{self.user_id}/media",
+            {"fields": "id,caption,timestamp,permalink", "limit": str(self.media_page_size)},
+        )
+        self.last_usage = self.client.last_usage
+        for raw in self.items_of(page):
+            if not isinstance(raw, dict) or not raw.get("id"):
+                continue
+            created = optional_time(raw.get("timestamp"))
+            if created is not None and created < since:
+                continue
+            if self.is_own_text(str(raw.get("caption") or ""), text):
+                permalink = raw.get("permalink") if isinstance(raw.get("permalink"), str) else ""
+                return WriteResult(external_id=str(raw["id"]), raw=raw, permalink=permalink)
+        return None
 
     def hide(self, external_id: str) -> WriteResult:
         # Form-encoded: the string "true"; a Python True would arrive as "True".

@@ -265,7 +265,10 @@ class ReportFiguresView(APIView):
 
 
 def register(router):
+    from .post_api import PostViewSet
+
     router.register("goals", GoalViewSet, basename="goal")
+    router.register("posts", PostViewSet, basename="post")
     router.register("plan-items", PlanItemViewSet, basename="plan-item")
 
 

@@ -1,7 +1,9 @@
-"""The strategy app's models: channel purposes and goals (goals.py), the yearly plan (plan.py)."""
+"""The strategy app's models: channel purposes and goals (goals.py), the yearly plan (plan.py),
+posts on the channels (posts.py)."""
 
 from .goals import ChannelStrategy, Goal, GoalMetric, Purpose
 from .plan import PlanItem, PlanItemKind, YearTheme
+from .posts import Post, PostComment, PostStatus, PostTarget, TargetStatus
 
 __all__ = [
     "ChannelStrategy",
@@ -9,6 +11,11 @@ __all__ = [
     "GoalMetric",
     "PlanItem",
     "PlanItemKind",
+    "Post",
+    "PostComment",
+    "PostStatus",
+    "PostTarget",
     "Purpose",
+    "TargetStatus",
     "YearTheme",
 ]
