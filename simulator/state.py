@@ -298,9 +298,6 @@ class Comment:
             "hidden": self.hidden,
             "deleted": self.deleted,
             "visible_at": self.visible_at.isoformat() if self.visible_at else None,
-            "via_api": self.via_api,
-            "link": self.link,
-            "image_url": self.image_url,
         }
         if self.platform == "linkedin":
             data["comment_id"] = self.id

@@ -26,6 +26,13 @@ class PostForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "post-channel"}),
     )
     clear_picture = forms.BooleanField(label=_("Remove the picture"), required=False)
+    link = forms.URLField(
+        label=_("link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={**TEXT, "class": "form-input post-link"}),
+    )
 
     class Meta:
         model = Post
@@ -33,7 +40,6 @@ class PostForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs=TEXT),
             "text": forms.Textarea(attrs={"class": "form-input post-text", "rows": 6}),
-            "link": forms.URLInput(attrs={**TEXT, "class": "form-input post-link"}),
             "picture": forms.ClearableFileInput(
                 attrs={"class": "post-picture", "accept": "image/jpeg,image/png"}
             ),
