@@ -134,6 +134,21 @@ ACTION_LABELS = {
     "strategy.theme_changed": _("Theme changed"),
     "strategy.plan_item_created": _("Plan item created"),
     "strategy.plan_item_changed": _("Plan item changed"),
+    # Posts on the channels
+    "posts.created": _("Post written"),
+    "posts.changed": _("Post changed"),
+    "posts.deleted": _("Draft post deleted"),
+    "posts.commented": _("Comment on a post"),
+    "posts.submitted": _("Post sent for approval"),
+    "posts.approved": _("Post approved"),
+    "posts.rejected": _("Post sent back to its author"),
+    "posts.scheduled": _("Post scheduled"),
+    "posts.publishing": _("Post being published"),
+    "posts.published_in_crisis": _("Post published at once in crisis mode"),
+    "posts.published_on_channel": _("Post confirmed by the platform"),
+    "posts.published": _("Post published"),
+    "posts.failed": _("Post not published on every channel"),
+    "posts.retried": _("Post sent again"),
 }
 
 # The reason codes actions record besides a policy's removal reasons (those come from the

@@ -202,10 +202,17 @@ class PostViewSet(viewsets.ModelViewSet):
             raise action_failed(error) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _step(self, function, *args, **kwargs):
+    def _step(self, function, input_class=None, arguments=lambda data: {}):
+        # The post first: its rule is asked before the input is read (a refusal is a refusal,
+        # whatever was sent).
         post = self.get_object()
+        data = {}
+        if input_class is not None:
+            serializer = input_class(data=self.request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
         try:
-            function(post, *args, acting_user=self.request.user, **kwargs)
+            function(post, acting_user=self.request.user, **arguments(data))
         except publishing.PostError as error:
             raise action_failed(error) from None
         return self._done(post)
@@ -218,16 +225,18 @@ class PostViewSet(viewsets.ModelViewSet):
     @extend_schema(request=ApproveInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = ApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(publishing.approve, scheduled_at=data.validated_data.get("scheduled_at"))
+        return self._step(
+            publishing.approve,
+            ApproveInputSerializer,
+            lambda data: {"scheduled_at": data.get("scheduled_at")},
+        )
 
     @extend_schema(request=RejectInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = RejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(publishing.reject, reason=data.validated_data["reason"])
+        return self._step(
+            publishing.reject, RejectInputSerializer, lambda data: {"reason": data["reason"]}
+        )
 
     @extend_schema(request=CommentInputSerializer, responses={201: PostCommentSerializer})
     @action(detail=True, methods=["post"])
@@ -246,9 +255,11 @@ class PostViewSet(viewsets.ModelViewSet):
     @extend_schema(request=ScheduleInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
-        data = ScheduleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(publishing.schedule, data.validated_data["scheduled_at"])
+        return self._step(
+            lambda post, **kwargs: publishing.schedule(post, kwargs.pop("at"), **kwargs),
+            ScheduleInputSerializer,
+            lambda data: {"at": data["scheduled_at"]},
+        )
 
     @extend_schema(request=None, responses=PostSerializer)
     @action(detail=True, methods=["post"], url_path="publish-now")

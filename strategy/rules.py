@@ -69,8 +69,9 @@ def _channels_of(post):
 
 
 def _view_posts(access, post=None):
-    # A single post is found through `Post.objects.for_user`: who reaches it may see it.
-    return _composes(access) if post is None else access.is_member
+    # Every member sees the posts of the channels they see (`Post.objects.for_user` scopes the
+    # list and finds the single post): who reaches a post may read it.
+    return access.is_member
 
 
 def _create_post(access, obj=None):
@@ -117,7 +118,8 @@ def _schedule_post(access, post=None):
 
 
 def _comment_post(access, post=None):
-    return _composes(access) if post is None else True
+    # Whoever reaches the post (its scoped queryset) may comment on it.
+    return access.is_member
 
 
 def _publish_now(access, post=None):

@@ -83,8 +83,8 @@ def _objects(org):
         _notification,
         _record,
     )
-    from strategy.models import Goal, PlanItem, YearTheme
-    from strategy.tests.models_for_cases import goal, plan_item, theme
+    from strategy.models import Goal, PlanItem, Post, YearTheme
+    from strategy.tests.models_for_cases import goal, plan_item, post, theme
 
     draft = new_draft(org)
     closing = ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
@@ -120,6 +120,7 @@ def _objects(org):
         Goal: goal(),
         YearTheme: theme(),
         PlanItem: plan_item(),
+        Post: post(org),
         OrgUnit: org.units["dept_a"],
         # The settings area's people: the politician (deactivated and given roles on the way)
         get_user_model(): org.users["politician"],
@@ -141,7 +142,7 @@ def _model_by_name():
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from moderation.models import Absence, QueueItem, Record, RotaMember
-    from strategy.models import Goal, PlanItem, YearTheme
+    from strategy.models import Goal, PlanItem, Post, YearTheme
 
     return {
         "accounts:channel-": Channel,
@@ -161,6 +162,7 @@ def _model_by_name():
         "strategy:goal-": Goal,
         "strategy:theme-": YearTheme,
         "strategy:plan-item-": PlanItem,
+        "strategy:post-": Post,
     }
 
 
@@ -244,7 +246,7 @@ def _snapshot_queries():
         Record,
         RotaMember,
     )
-    from strategy.models import Goal, PlanItem, YearTheme
+    from strategy.models import Goal, PlanItem, Post, YearTheme
 
     def rows(model, *fields):
         return model.objects.order_by("pk").values_list("pk", *fields)
@@ -269,6 +271,7 @@ def _snapshot_queries():
         rows(Goal, "title"),
         rows(YearTheme, "title"),
         rows(PlanItem, "title"),
+        rows(Post, "status", "text"),
         rows(CrisisPeriod, "ended_at"),
         rows(Membership, "role"),
         rows(Municipality, "name", "time_zone", "country"),
@@ -358,7 +361,7 @@ def test_every_route_method_and_persona(org):
             problems.append(why)
         else:
             routes.append((name, pattern, url))
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
     started = time.monotonic()
     asked = 0
@@ -419,4 +422,4 @@ def test_every_route_method_and_persona(org):
                     client.force_login(user)
     elapsed = time.monotonic() - started
     print(f"\n{asked} requests over {len(routes)} routes in {elapsed:.1f} s")
-    assert problems == []
+    assert problems == [], "\n".join(problems)

@@ -103,3 +103,7 @@ def snapshot_history(channel, *, start: date, days: int, followers: int, per_day
         )
         for offset in range(days)
     )
+
+
+# The simulator per test module, reset before each test (the publishing tests).
+from moderation.tests.polling_support import sim, simulator_module  # noqa: E402, F401

@@ -10,13 +10,7 @@ import time_machine
 
 from audit.models import AuditEntry
 from moderation.models import Notification, OutboxMessage, OutboxStatus
-from moderation.tests.polling_support import (  # noqa: F401 - fixtures
-    add_fault,
-    connect,
-    make_channel,
-    sim,
-    simulator_module,
-)
+from moderation.tests.polling_support import add_fault, connect, make_channel
 from strategy import publishing
 from strategy.models import Post, PostStatus, TargetStatus
 from strategy.tasks import publish_due_posts
