@@ -99,13 +99,13 @@ _CHANNEL_A = {
 # Posts: every member sees the posts on the channels they see; department A's draft (by its
 # editor, on its page) is out of reach (404) for centre B's manager, the politician and the
 # on-duty monitor.
-_MEMBERS = {
-    persona: 200
-    for persona in (
+_MEMBERS = dict.fromkeys(
+    (
         "staff", "politician", "expert", "editor", "monitor", "manager_a", "manager_b", "comms",
         "comms_lead", "superuser",
-    )
-}  # fmt: skip
+    ),
+    200,
+)  # fmt: skip
 _POST_A_HIDDEN = {"manager_b": 404, "politician": 404, "monitor": 404}
 _COMPOSERS = {"editor": 200, "manager_a": 200, "manager_b": 200, **_TEAM}
 # A draft is changed and sent by its author or the communications team.
@@ -185,7 +185,7 @@ POST_CASES = [
     Case(
         "strategy:post-comment",
         lambda org: reverse("strategy:post-comment", args=[_post(org).pk]),
-        expect(403, anonymous=302, **{**{p: 302 for p in _MEMBERS}, **_POST_A_HIDDEN}),
+        expect(403, anonymous=302, **{**dict.fromkeys(_MEMBERS, 302), **_POST_A_HIDDEN}),
         method="post",
         data={"text": "Fint."},
     ),
@@ -193,7 +193,7 @@ POST_CASES = [
         "strategy:post-picture-preview",
         # The draft has no picture: 404 for whoever may see it.
         lambda org: reverse("strategy:post-picture-preview", args=[_post(org).pk]),
-        {p: 404 for p in _MEMBERS},
+        dict.fromkeys(_MEMBERS, 404),
     ),
     Case(
         "strategy:post-picture",
@@ -205,7 +205,7 @@ POST_CASES = [
     Case(
         "post-comment",
         lambda org: reverse("post-comment", args=[_post(org).pk]),
-        expect(403, **{**{p: 201 for p in _MEMBERS}, **_POST_A_HIDDEN}),
+        expect(403, **{**dict.fromkeys(_MEMBERS, 201), **_POST_A_HIDDEN}),
         method="post",
         data={"text": "Fint."},
     ),
