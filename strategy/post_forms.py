@@ -27,7 +27,7 @@ class PostForm(forms.ModelForm):
     )
     clear_picture = forms.BooleanField(label=_("Remove the picture"), required=False)
     link = forms.URLField(
-        label=_("link"),
+        label=_("Link"),
         required=False,
         max_length=500,
         assume_scheme="https",

@@ -13,7 +13,7 @@
   var hashtag = /(^|[^\w&])#\w+/g;
   // The sentences come translated from the page (data attributes of the form).
   function say(name, used, limit) {
-    return form.dataset[name].replace("%(used)s", used).replace("%(limit)s", limit);
+    return form.dataset[name].replace("{used}", used).replace("{limit}", limit);
   }
 
   function fullText(platform, text) {
