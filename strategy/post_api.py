@@ -20,6 +20,7 @@ from .models import PlanItem, Post, PostComment, PostTarget, YearTheme
 class PostTargetSerializer(serializers.ModelSerializer):
     platform = serializers.CharField(source="channel.platform", read_only=True)
     channel_name = serializers.CharField(source="channel.name", read_only=True)
+    failure_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = PostTarget
@@ -33,6 +34,7 @@ class PostTargetSerializer(serializers.ModelSerializer):
             "permalink",
             "published_at",
             "failure",
+            "failure_text",
         ]
         read_only_fields = fields
 

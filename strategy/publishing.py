@@ -607,21 +607,6 @@ def on_published(post_target):
     )
 
 
-FAILURE_TEXT = {
-    OutboxFailure.RECONNECT: lambda: _("The channel must be connected again (its token expired)."),
-    OutboxFailure.NOT_CONNECTED: lambda: _("The channel is not connected to its platform."),
-    OutboxFailure.UNREACHABLE: lambda: _("The platform could not be reached; try again later."),
-}
-
-
-def _failure_text(message):
-    text = FAILURE_TEXT.get(message.failure)
-    if text is not None:
-        return str(text())
-    label = dict(OutboxFailure.choices).get(message.failure)
-    return str(label) if label else _("The platform did not take the post.")
-
-
 @receiver(outbox.finished, dispatch_uid="strategy-post-outcome")
 def outbox_finished(sender, message, status, result_external_id="", **kwargs):
     """The outbox ended a message: if it carries a post, the post follows the outcome."""
@@ -653,7 +638,8 @@ def outbox_finished(sender, message, status, result_external_id="", **kwargs):
             target.save(update_fields=["status"])
         else:
             target.status = TargetStatus.FAILED
-            target.failure = _failure_text(message)
+            # The reason's code: the page says it in the reader's language.
+            target.failure = message.failure or OutboxFailure.REFUSED
             target.save(update_fields=["status", "failure"])
         _settle(target.post, now)
 

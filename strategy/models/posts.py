@@ -167,7 +167,8 @@ class PostTarget(models.Model):
     external_id = models.CharField(_("id on the platform"), max_length=200, blank=True)
     permalink = models.URLField(_("address on the platform"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    failure = models.TextField(_("why it failed"), blank=True)
+    # The outbox's reason code (`moderation.models.OutboxFailure`); `failure_text` says it.
+    failure = models.CharField(_("why it failed"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("channel of a post")
@@ -188,6 +189,22 @@ class PostTarget(models.Model):
     @property
     def final_text(self):
         return self.text.strip() or self.post.text
+
+    def failure_text(self):
+        """Why the platform did not take the post, in the reader's language."""
+        if not self.failure:
+            return ""
+        from moderation.models import OutboxFailure
+
+        own = {
+            OutboxFailure.RECONNECT: _("The channel must be connected again (its token expired)."),
+            OutboxFailure.NOT_CONNECTED: _("The channel is not connected to its platform."),
+            OutboxFailure.UNREACHABLE: _("The platform could not be reached; try again later."),
+        }
+        if self.failure in own:
+            return own[self.failure]
+        label = dict(OutboxFailure.choices).get(self.failure)
+        return label or _("The platform did not take the post.")
 
 
 class PostComment(models.Model):

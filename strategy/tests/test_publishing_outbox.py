@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import time_machine
+from django.utils import translation
 
 from audit.models import AuditEntry
 from moderation.models import Notification, OutboxMessage, OutboxStatus
@@ -176,7 +177,9 @@ def test_an_expired_token_fails_the_post_shows_why_and_it_can_be_sent_again(
     assert post.status == PostStatus.FAILED
     assert targets["x"].status == TargetStatus.PUBLISHED
     assert targets["facebook"].status == TargetStatus.FAILED
-    assert "connected again" in targets["facebook"].failure
+    assert targets["facebook"].failure == "reconnect"
+    with translation.override("en"):
+        assert "connected again" in str(targets["facebook"].failure_text())
     assert [p["platform"] for p in sim_posts(sim)] == ["x"]
     assert Notification.objects.filter(kind="not_sent", user=org.users["comms"]).count() == 1
     assert AuditEntry.objects.filter(action="posts.failed").count() == 1
