@@ -102,19 +102,19 @@ class PostSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"required": False, "allow_blank": True}}
 
 
-class ScheduleInputSerializer(serializers.Serializer):
+class PostScheduleInputSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
 
 
-class ApproveInputSerializer(serializers.Serializer):
+class PostApproveInputSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class RejectInputSerializer(serializers.Serializer):
+class PostRejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class CommentInputSerializer(serializers.Serializer):
+class PostCommentInputSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
@@ -224,27 +224,27 @@ class PostViewSet(viewsets.ModelViewSet):
     def submit(self, request, pk=None):
         return self._step(publishing.submit)
 
-    @extend_schema(request=ApproveInputSerializer, responses=PostSerializer)
+    @extend_schema(request=PostApproveInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._step(
             publishing.approve,
-            ApproveInputSerializer,
+            PostApproveInputSerializer,
             lambda data: {"scheduled_at": data.get("scheduled_at")},
         )
 
-    @extend_schema(request=RejectInputSerializer, responses=PostSerializer)
+    @extend_schema(request=PostRejectInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._step(
-            publishing.reject, RejectInputSerializer, lambda data: {"reason": data["reason"]}
+            publishing.reject, PostRejectInputSerializer, lambda data: {"reason": data["reason"]}
         )
 
-    @extend_schema(request=CommentInputSerializer, responses={201: PostCommentSerializer})
+    @extend_schema(request=PostCommentInputSerializer, responses={201: PostCommentSerializer})
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         post = self.get_object()
-        data = CommentInputSerializer(data=request.data)
+        data = PostCommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             comment = publishing.add_comment(
@@ -254,12 +254,12 @@ class PostViewSet(viewsets.ModelViewSet):
             raise action_failed(error) from None
         return Response(PostCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScheduleInputSerializer, responses=PostSerializer)
+    @extend_schema(request=PostScheduleInputSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         return self._step(
             lambda post, **kwargs: publishing.schedule(post, kwargs.pop("at"), **kwargs),
-            ScheduleInputSerializer,
+            PostScheduleInputSerializer,
             lambda data: {"at": data["scheduled_at"]},
         )
 

@@ -201,47 +201,63 @@ class PostStepView(ActionRequiredMixin, View):
         )
         return self.post_obj
 
+    def _when(self):
+        form = ScheduleForm(self.request.POST)
+        if not form.is_valid():
+            raise publishing.PostError(_("Enter a valid date and time."))
+        return form.cleaned_data.get("scheduled_at")
+
+    def _run(self, post, user):
+        """Run the step; return the message that says it is done."""
+        data = self.request.POST
+        steps = {
+            "submit": (
+                lambda: publishing.submit(post, acting_user=user),
+                _("The post is sent for approval."),
+            ),
+            "approve": (
+                lambda: publishing.approve(post, acting_user=user, scheduled_at=self._when()),
+                _("The post is approved."),
+            ),
+            "reject": (
+                lambda: publishing.reject(post, acting_user=user, reason=data.get("reason", "")),
+                _("The post is sent back to its author."),
+            ),
+            "schedule": (
+                lambda: publishing.schedule(post, self._when(), acting_user=user),
+                _("The post is scheduled."),
+            ),
+            "comment": (
+                lambda: publishing.add_comment(post, data.get("text", ""), acting_user=user),
+                _("The comment is added."),
+            ),
+            "publish_now": (
+                lambda: publishing.publish_now(post, acting_user=user),
+                _("The post is being published."),
+            ),
+            "retry": (
+                lambda: publishing.retry(post, acting_user=user),
+                _("The post is sent again."),
+            ),
+            "delete": (
+                lambda: publishing.delete_draft(post, acting_user=user),
+                _("The draft is deleted."),
+            ),
+        }
+        step, done = steps[self.step]
+        step()
+        return done
+
     def post(self, request, pk):
-        post, user = self.post_obj, request.user
+        post = self.post_obj
         try:
-            if self.step == "submit":
-                publishing.submit(post, acting_user=user)
-                done = _("The post is sent for approval.")
-            elif self.step == "approve":
-                form = ScheduleForm(request.POST)
-                when = form.cleaned_data.get("scheduled_at") if form.is_valid() else None
-                if not form.is_valid():
-                    raise publishing.PostError(_("Enter a valid date and time."))
-                publishing.approve(post, acting_user=user, scheduled_at=when)
-                done = _("The post is approved.")
-            elif self.step == "reject":
-                publishing.reject(post, acting_user=user, reason=request.POST.get("reason", ""))
-                done = _("The post is sent back to its author.")
-            elif self.step == "schedule":
-                form = ScheduleForm(request.POST)
-                if not form.is_valid():
-                    raise publishing.PostError(_("Enter a valid date and time."))
-                publishing.schedule(post, form.cleaned_data.get("scheduled_at"), acting_user=user)
-                done = _("The post is scheduled.")
-            elif self.step == "comment":
-                publishing.add_comment(post, request.POST.get("text", ""), acting_user=user)
-                done = _("The comment is added.")
-            elif self.step == "publish_now":
-                publishing.publish_now(post, acting_user=user)
-                done = _("The post is being published.")
-            elif self.step == "retry":
-                publishing.retry(post, acting_user=user)
-                done = _("The post is sent again.")
-            elif self.step == "delete":
-                publishing.delete_draft(post, acting_user=user)
-                messages.success(request, _("The draft is deleted."))
-                return redirect("strategy:posts")
-            else:  # pragma: no cover - the URLs name only the steps above
-                raise Http404
+            done = self._run(post, request.user)
         except publishing.PostError as error:
             messages.error(request, str(error))
-        else:
-            messages.success(request, done)
+            return redirect(post.get_absolute_url())
+        messages.success(request, done)
+        if self.step == "delete":
+            return redirect("strategy:posts")
         return redirect(post.get_absolute_url())
 
 
@@ -258,18 +274,25 @@ class PostCalendarView(ActionRequiredMixin, TemplateView):
     permission_action = "posts.view"
     template_name = "strategy/posts/calendar.html"
 
-    def get_context_data(self, **kwargs):
+    def _period(self):
         view = "month" if self.request.GET.get("view") == "month" else "week"
         day = _parse_day(self.request.GET.get("date"))
         if view == "week":
             first = day - timedelta(days=day.weekday())
             last = first + timedelta(days=6)
-            previous, following = first - timedelta(days=7), first + timedelta(days=7)
-        else:
-            first = day.replace(day=1)
-            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-            previous = (first - timedelta(days=1)).replace(day=1)
-            following = last + timedelta(days=1)
+            return view, day, first, last, first - timedelta(days=7), first + timedelta(days=7)
+        first = day.replace(day=1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return (
+            view,
+            day,
+            first,
+            last,
+            (first - timedelta(days=1)).replace(day=1),
+            last + timedelta(days=1),
+        )
+
+    def _posts_by_day(self, first, last):
         zone = timezone.get_current_timezone()
         start = datetime.combine(first, time.min, tzinfo=zone)
         end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
@@ -284,34 +307,36 @@ class PostCalendarView(ActionRequiredMixin, TemplateView):
         )
         by_day = {}
         for post in posts:
-            moment = timezone.localtime(post.published_at or post.scheduled_at)
-            post.calendar_time = moment
-            by_day.setdefault(moment.date(), []).append(post)
-        # The grid starts on the Monday on or before the first day.
-        grid_start = first - timedelta(days=first.weekday())
-        grid_end = last + timedelta(days=6 - last.weekday())
-        days = []
-        current = grid_start
-        while current <= grid_end:
+            post.calendar_time = timezone.localtime(post.published_at or post.scheduled_at)
+            by_day.setdefault(post.calendar_time.date(), []).append(post)
+        return by_day
+
+    def get_context_data(self, **kwargs):
+        view, day, first, last, previous, following = self._period()
+        by_day = self._posts_by_day(first, last)
+        today = timezone.localdate()
+        # The grid runs from the Monday on or before the first day to the Sunday after the last.
+        current, days = first - timedelta(days=first.weekday()), []
+        while current <= last + timedelta(days=6 - last.weekday()):
+            posts = sorted(by_day.get(current, []), key=lambda post: post.calendar_time)
             days.append(
                 {
                     "date": current,
                     "in_range": first <= current <= last,
-                    "today": current == timezone.localdate(),
-                    "posts": sorted(by_day.get(current, []), key=lambda p: p.calendar_time),
+                    "today": current == today,
+                    "posts": posts,
                 }
             )
             current += timedelta(days=1)
-        weeks = [days[index : index + 7] for index in range(0, len(days), 7)]
         return super().get_context_data(
             view=view,
             first=first,
             last=last,
-            weeks=weeks,
-            weekday_names=[days[index]["date"] for index in range(7)],
+            weeks=[days[index : index + 7] for index in range(0, len(days), 7)],
+            weekday_names=[cell["date"] for cell in days[:7]],
             previous=previous.isoformat(),
             following=following.isoformat(),
-            today=timezone.localdate().isoformat(),
+            today=today.isoformat(),
             day=day.isoformat(),
             may_create=can(self.request.user, "posts.create"),
             **kwargs,
