@@ -67,6 +67,8 @@ def _objects(org):
     )
     from governance.tests.policy_helpers import new_draft
     from governance.token_actions import create_token
+    from listening.models import ListeningHit, ListeningStream
+    from listening.tests.models_for_cases import hit, stream
     from moderation.models import (
         Absence,
         CannedAnswer,
@@ -83,8 +85,6 @@ def _objects(org):
         _notification,
         _record,
     )
-    from listening.models import ListeningHit, ListeningStream
-    from listening.tests.models_for_cases import hit, stream
     from strategy.models import Goal, PlanItem, YearTheme
     from strategy.tests.models_for_cases import goal, plan_item, theme
 
@@ -144,8 +144,8 @@ def _model_by_name():
 
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
-    from moderation.models import Absence, QueueItem, Record, RotaMember
     from listening.models import ListeningHit, ListeningStream
+    from moderation.models import Absence, QueueItem, Record, RotaMember
     from strategy.models import Goal, PlanItem, YearTheme
 
     return {
@@ -239,6 +239,7 @@ def _snapshot_queries():
         PolicyVersion,
         ReadConfirmation,
     )
+    from listening.models import ListeningHit, ListeningStream
     from moderation.models import (
         Absence,
         CannedAnswer,
@@ -251,7 +252,6 @@ def _snapshot_queries():
         Record,
         RotaMember,
     )
-    from listening.models import ListeningHit, ListeningStream
     from strategy.models import Goal, PlanItem, YearTheme
 
     def rows(model, *fields):

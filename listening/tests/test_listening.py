@@ -18,8 +18,7 @@ from listening import actions, reader
 from listening.models import HashtagSearch, ListeningHit, ListeningSpend, ListeningStream
 from moderation.models import ApiQuotaDay, QueueItem
 from moderation.polling import quota
-from moderation.tests.polling_support import TIMEOUT, connect, make_channel, sim  # noqa: F401
-from moderation.tests.polling_support import simulator_module  # noqa: F401
+from moderation.tests.polling_support import TIMEOUT, connect, make_channel
 
 pytestmark = pytest.mark.django_db
 
