@@ -296,7 +296,8 @@ def test_listening_page_shows_streams_in_a_fixed_number_of_queries(
     client.force_login(org.users["comms"])
     response = client.get(reverse("listening:overview"))
     assert response.status_code == 200
-    assert "Promote to queue" in response.content.decode()
+    # In the municipality's language.
+    assert "Send til køen" in response.content.decode()
 
     _many_hits(org, streams=4, hits=30)
     with django_assert_max_num_queries(response_queries(client)):
