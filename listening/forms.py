@@ -22,6 +22,12 @@ class StreamForm(forms.ModelForm):
     class Meta:
         model = ListeningStream
         fields = ["name", "channel", "kind", "query", "enabled"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-input"}),
+            "channel": forms.Select(attrs={"class": "form-select"}),
+            "kind": forms.Select(attrs={"class": "form-select"}),
+            "query": forms.TextInput(attrs={"class": "form-input input-width-xl"}),
+        }
         help_texts = {
             "query": _(
                 "X: words, #hashtags and X's search operators, e.g. #roadworks OR cycle path "

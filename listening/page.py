@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import budget
@@ -70,7 +71,7 @@ def volume_chart(stream, counts, days):
         "x": "category",
         "integer": True,
         "yLabel": _("Posts a day"),
-        "labels": [day.isoformat() for day in days],
+        "labels": [date_format(day, "j. M") for day in days],
         "datasets": [
             {
                 "label": stream.name,
