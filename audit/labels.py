@@ -134,6 +134,9 @@ ACTION_LABELS = {
     "strategy.theme_changed": _("Theme changed"),
     "strategy.plan_item_created": _("Plan item created"),
     "strategy.plan_item_changed": _("Plan item changed"),
+    "listening.stream_created": _("Listening stream created"),
+    "listening.stream_changed": _("Listening stream changed"),
+    "listening.promoted": _("Public post promoted to the queue"),
 }
 
 # The reason codes actions record besides a policy's removal reasons (those come from the

@@ -22,6 +22,7 @@ urlpatterns = [
     path("invitation/<str:key>/", AcceptInvitationView.as_view(), name="invitation-accept"),
     path("profile/", include("governance.profile_urls")),
     path("strategy/", include("strategy.urls")),
+    path("listening/", include("listening.urls")),
     path("webhooks/", include("moderation.webhook_urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -24,6 +24,10 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   POST /_sim/{platform}/posts         {"account_id","message",["created_time","author_name"]}
                                       (author_name: a visitor's post on a Facebook page)
   GET  /_sim/{platform}/posts
+  POST /_sim/{platform}/public_posts  {"message",["author_name","created_time","likes","comments",
+                                      "shares","views","tagged_account_ids"]}: another person's
+                                      public post for listening (x, instagram, youtube)
+  GET  /_sim/{platform}/public_posts
   POST /_sim/faults                   {"platform","kind",["count","account_id","after",
                                        "reset_after_seconds","seconds","page_size"]}
   GET  /_sim/faults                   DELETE /_sim/faults
@@ -53,6 +57,7 @@ ROUTES = [
     "GET|POST /_sim/accounts",
     "GET|POST /_sim/{platform}/comments",
     "GET|POST /_sim/{platform}/posts",
+    "GET|POST /_sim/{platform}/public_posts",
     "GET|POST|DELETE /_sim/faults",
     "GET|POST /_sim/config",
     "GET /_sim/actions",
@@ -133,6 +138,14 @@ class ControlAPI:
             if method != "POST":
                 return _method_not_allowed("POST")
             return self._webhook(self._body(request), send=parts[1] == "deliver")
+        if head in PLATFORMS and len(parts) == 2 and parts[1] == "public_posts":
+            if method == "GET":
+                with world.lock:
+                    posts = sorted(world.public_posts.get(head, {}).values(), key=lambda p: p.seq)
+                    return json_response(200, [post.to_dict() for post in posts])
+            if method != "POST":
+                return _method_not_allowed("GET|POST")
+            return json_response(200, world.add_public_post(head, self._body(request)).to_dict())
         if head in PLATFORMS and len(parts) == 2 and parts[1] in ("comments", "posts"):
             if method == "GET":
                 return json_response(200, self._content(head, parts[1], request.query))

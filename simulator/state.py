@@ -65,6 +65,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     },
 }
 
+# The platforms whose public posts listening can find.
+PUBLIC_POSTS = ("x", "instagram", "youtube")
+
 # How many platform API requests the request log keeps (the oldest drop out).
 REQUEST_LOG_SIZE = 10_000
 
@@ -216,6 +219,43 @@ class Post:
             "own": self.own,
             "deleted": self.deleted,
             "visible_at": self.visible_at.isoformat() if self.visible_at else None,
+        }
+
+
+@dataclass(eq=False)
+class PublicPost:
+    """A post by somebody else, public on the platform, that listening can find: an X post, an
+    Instagram media with hashtags, a YouTube video of another channel. `tagged` holds the
+    Instagram accounts tagged in it (their `/tags` edge lists it)."""
+
+    platform: str
+    id: str
+    text: str
+    created: datetime
+    seq: int
+    author: Author
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    views: int = 0
+    tagged: tuple[str, ...] = ()
+
+    def hashtags(self) -> set[str]:
+        return {tag.lower() for tag in re.findall(r"#(\w+)", self.text)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "id": self.id,
+            "message": self.text,
+            "created_time": self.created.isoformat(),
+            "author_name": self.author.name,
+            "author_id": self.author.id,
+            "likes": self.likes,
+            "comments": self.comments,
+            "shares": self.shares,
+            "views": self.views,
+            "tagged": list(self.tagged),
         }
 
 
@@ -450,6 +490,12 @@ class World:
             self.accounts: dict[tuple[str, str], Account] = {}
             self.posts: dict[str, dict[str, Post]] = {platform: {} for platform in PLATFORMS}
             self.comments: dict[str, dict[str, Comment]] = {platform: {} for platform in PLATFORMS}
+            # Other people's public posts, found by listening (search, hashtags, tags).
+            self.public_posts: dict[str, dict[str, PublicPost]] = {p: {} for p in PUBLIC_POSTS}
+            # Instagram hashtags: name -> id, and per IG account the hashtags it searched, with
+            # when it first did (30 unique in a rolling 7 days).
+            self.hashtag_ids: dict[str, str] = {}
+            self.hashtag_searches: dict[str, dict[str, datetime]] = defaultdict(dict)
             self.conversations: dict[str, Conversation] = {}
             self.messages: dict[str, tuple[Conversation, Message]] = {}
             self.authors: dict[tuple[str, str], Author] = {}
@@ -725,6 +771,67 @@ class World:
             post = Post(platform, account.id, post_id, text, moment, seq, author=author)
             self.posts[platform][post_id] = post
             return post
+
+    def add_public_post(self, platform: str, spec: Any) -> PublicPost:
+        """Another person's public post (control API `POST /_sim/{platform}/public_posts`)."""
+        if platform not in PUBLIC_POSTS:
+            raise SimError(f"public posts exist for {', '.join(PUBLIC_POSTS)} only")
+        if not isinstance(spec, dict):
+            raise SimError("the request body must be a JSON object")
+        text = spec.get("message")
+        if not isinstance(text, str) or not text.strip():
+            raise SimError("message is required")
+        name = spec.get("author_name") or "Borger"
+        if not isinstance(name, str):
+            raise SimError("author_name must be a string")
+        numbers = {}
+        for key in ("likes", "comments", "shares", "views"):
+            value = spec.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SimError(f"{key} must be a whole number of at least 0")
+            numbers[key] = value
+        tagged = spec.get("tagged_account_ids") or []
+        if not isinstance(tagged, list) or not all(isinstance(t, str) for t in tagged):
+            raise SimError("tagged_account_ids must be a list of account ids")
+        with self.lock:
+            for account_id in tagged:
+                self.resolve_account("instagram", account_id)
+            moment = self._created(spec.get("created_time"))
+            seq = self.next_seq()
+            if platform == "x":
+                post_id = self._tweet_id()
+            elif platform == "instagram":
+                post_id = str(_IG_MEDIA_BASE + seq)
+            else:
+                post_id = self.token(11, "public-video", seq)
+            post = PublicPost(
+                platform,
+                post_id,
+                text,
+                moment,
+                seq,
+                author=self.author(platform, name),
+                tagged=tuple(tagged),
+                **numbers,
+            )
+            self.public_posts[platform][post_id] = post
+            return post
+
+    def hashtag_id(self, name: str) -> str:
+        """The static, global id of a hashtag."""
+        with self.lock:
+            name = name.lower()
+            if name not in self.hashtag_ids:
+                digest = hashlib.sha256(f"hashtag:{name}".encode()).hexdigest()
+                self.hashtag_ids[name] = str(17_843_000_000_000_000 + int(digest, 16) % 10**12)
+            return self.hashtag_ids[name]
+
+    def hashtag_by_id(self, hashtag_id: str) -> str | None:
+        with self.lock:
+            for name, known in self.hashtag_ids.items():
+                if known == hashtag_id:
+                    return name
+            return None
 
     def publish_post(self, platform: str, account: Account, text: str) -> Post:
         """A post the product published through a platform API, as the account itself. A

@@ -67,6 +67,8 @@ def _objects(org):
     )
     from governance.tests.policy_helpers import new_draft
     from governance.token_actions import create_token
+    from listening.models import ListeningHit, ListeningStream
+    from listening.tests.models_for_cases import hit, stream
     from moderation.models import (
         Absence,
         CannedAnswer,
@@ -120,6 +122,8 @@ def _objects(org):
         Goal: goal(),
         YearTheme: theme(),
         PlanItem: plan_item(),
+        ListeningStream: stream(),
+        ListeningHit: hit(),
         OrgUnit: org.units["dept_a"],
         # The settings area's people: the politician (deactivated and given roles on the way)
         get_user_model(): org.users["politician"],
@@ -140,6 +144,7 @@ def _model_by_name():
 
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
+    from listening.models import ListeningHit, ListeningStream
     from moderation.models import Absence, QueueItem, Record, RotaMember
     from strategy.models import Goal, PlanItem, YearTheme
 
@@ -161,6 +166,8 @@ def _model_by_name():
         "strategy:goal-": Goal,
         "strategy:theme-": YearTheme,
         "strategy:plan-item-": PlanItem,
+        "listening:stream-": ListeningStream,
+        "listening:hit-": ListeningHit,
     }
 
 
@@ -232,6 +239,7 @@ def _snapshot_queries():
         PolicyVersion,
         ReadConfirmation,
     )
+    from listening.models import ListeningHit, ListeningStream
     from moderation.models import (
         Absence,
         CannedAnswer,
@@ -279,6 +287,8 @@ def _snapshot_queries():
         rows(ReadConfirmation),
         rows(AuditEntry),
         rows(OutboxMessage),
+        rows(ListeningStream, "name", "enabled", "query", "channel_id"),
+        rows(ListeningHit, "promoted_item_id"),
     )
     return [queryset.query.sql_with_params() for queryset in querysets]
 

@@ -27,6 +27,7 @@ from ..faults import Fault
 from ..state import Account, Comment, Conversation, Message, Post, SimError
 from ..timefmt import graph_time, parse_time
 from ..wire import BadBody, Request, Response, json_response, url_with
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
 
@@ -414,6 +415,14 @@ class GraphAPI(PlatformAPI):
             return _unsupported(request.method, "/".join(segments))
         node_id = segments[0]
         edge = segments[1] if len(segments) == 2 else None
+        if request.method == "GET" and account.platform == "instagram":
+            # Listening: hashtag search, hashtag media and the account's tags.
+            if segments == ["ig_hashtag_search"]:
+                return listening.hashtag_search(self, request, account)
+            if edge in ("recent_media", "top_media") and self.world.hashtag_by_id(node_id):
+                return listening.hashtag_media(self, request, account, node_id, edge)
+            if edge == "tags" and node_id == account.id:
+                return listening.tags(self, request, account)
         call = Call(request, account, version, self._token(request) or "")
         if (
             request.method == "GET"

@@ -30,6 +30,7 @@ from ..faults import Fault
 from ..state import Account, Comment, Post, SimError
 from ..timefmt import parse_time, x_time
 from ..wire import Request, Response, json_response
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
@@ -204,6 +205,8 @@ class XAPI(PlatformAPI):
         segments = request.segments[1:]
         if segments[:1] == ["users"]:
             return f"users/{segments[2]}" if len(segments) > 2 else "users"
+        if segments[1:] == ["search", "recent"]:
+            return "search/recent"
         if len(segments) == 3:
             return "tweets/hidden"
         return f"tweets/{request.method}"
@@ -274,6 +277,10 @@ class XAPI(PlatformAPI):
                 if user is None:
                     return _user_not_found(user_id)
                 return self._timeline(request, account, user, mentions=segments[2] == "mentions")
+        if segments in (["tweets", "search", "recent"], ["posts", "search", "recent"]):
+            if method != "GET":
+                return problem(405, "Method Not Allowed", f"{method} is not allowed here")
+            return listening.x_search(self, request, account)
         if segments == ["tweets"] and method == "POST":
             return self._create(request, account)
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "GET":

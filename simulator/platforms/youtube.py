@@ -19,9 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..faults import Fault
-from ..state import Account, Comment, Post, SimError
+from ..state import Account, Comment, Post, PublicPost, SimError
 from ..timefmt import parse_time, rfc3339
 from ..wire import Request, Response, empty_response, json_response
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -187,6 +188,9 @@ class YouTubeAPI(PlatformAPI):
             ("POST", "comments/setModerationStatus"): self._moderate,
             ("GET", "channels"): self._channels,
             ("GET", "search"): self._search,
+            ("GET", "videos"): lambda request, account: listening.youtube_videos(
+                self, request, account
+            ),
         }
         handler = handlers.get((method, resource))
         if handler is not None:
@@ -584,12 +588,17 @@ class YouTubeAPI(PlatformAPI):
         channel_id = request.query.get("channelId")
         query = (request.query.get("q") or "").lower()
         after, before = bounds["publishedAfter"], bounds["publishedBefore"]
-        videos = [
-            post
+        # Our channels' videos and other channels' public ones (listening's finds).
+        candidates = [
+            (post, post.account_id)
             for post in self.world.posts["youtube"].values()
             if not post.deleted
-            and (not channel_id or post.account_id == channel_id)
-            and query in post.text.lower()
+        ] + [(post, post.author.id) for post in self.world.public_posts["youtube"].values()]
+        videos = [
+            post
+            for post, owner in candidates
+            if (not channel_id or owner == channel_id)
+            and (not query or listening.matches(query, post.text))
             and (after is None or post.created >= after)
             and (before is None or post.created < before)
         ]
@@ -605,7 +614,12 @@ class YouTubeAPI(PlatformAPI):
         body["pageInfo"] = {"totalResults": len(videos), "resultsPerPage": limit}
         body["items"] = []
         for video in items:
-            channel = self.world.account("youtube", video.account_id)
+            public = video.author if isinstance(video, PublicPost) else None
+            if public is not None:
+                channel_id_of, channel_title = public.id, public.name
+            else:
+                channel = self.world.account("youtube", video.account_id)
+                channel_id_of, channel_title = video.account_id, channel.name if channel else ""
             body["items"].append(
                 {
                     "kind": "youtube#searchResult",
@@ -613,10 +627,10 @@ class YouTubeAPI(PlatformAPI):
                     "id": {"kind": "youtube#video", "videoId": video.id},
                     "snippet": {
                         "publishedAt": rfc3339(video.created),
-                        "channelId": video.account_id,
+                        "channelId": channel_id_of,
                         "title": video.text,
                         "description": "",
-                        "channelTitle": channel.name if channel else "",
+                        "channelTitle": channel_title,
                         "liveBroadcastContent": "none",
                         "publishTime": rfc3339(video.created),
                     },
