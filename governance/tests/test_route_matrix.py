@@ -69,6 +69,7 @@ def _objects(org):
     from governance.token_actions import create_token
     from moderation.models import (
         Absence,
+        AlertHook,
         CannedAnswer,
         DutyRota,
         Forwarding,
@@ -78,6 +79,7 @@ def _objects(org):
         RotaMember,
     )
     from moderation.tests.permission_cases import (
+        _alert_hook,
         _audit_entry,
         _forwarding,
         _notification,
@@ -115,6 +117,7 @@ def _objects(org):
         DutyRota: rota,
         ClosingDay: closing,
         CannedAnswer: canned,
+        AlertHook: _alert_hook(org),
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),

@@ -6,11 +6,12 @@ writes go through `alert_actions`."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.permissions import access_for
+from core.permissions import access_for, can
 from core.permissions.views import ActionRequiredMixin
 from governance.models import Municipality, OrgUnit
 
@@ -80,6 +81,9 @@ class AlertHookObjectMixin(ActionRequiredMixin):
     model = AlertHook
 
     def get_permission_object(self):
+        # Those who manage no alerts at all are refused before the lookup (403, not 404).
+        if not can(self.request.user, RULE):
+            raise PermissionDenied
         if not hasattr(self, "_hook"):
             self._hook = get_object_or_404(_hooks(self.request.user), pk=self.kwargs["pk"])
         return self._hook
