@@ -1,7 +1,7 @@
-"""Actions on a team's alert destinations: add, change, delete, send a test message, and (by
-the delivery task) store each delivery's outcome, switching a destination off after a
-permanent error and telling its unit's lead. Each change is audited in its transaction; the
-URL is encrypted before it is stored and never written to the audit trail."""
+"""Actions on a team's alert destinations: add, change, delete, send a test message. Each change
+is audited in its transaction; the URL is encrypted before it is stored and never written to
+the audit trail. (What a delivery does to a destination, switching it off after a permanent
+error, is in `moderation.alerts.record_delivery`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
@@ -167,82 +166,3 @@ def send_test(hook, *, acting_user):
         audit.record("alert_hook.test", actor=acting_user, obj=hook)
         _queue(hook.pk, TEST, [], {})
     return hook
-
-
-def record_delivery(hook, outcome, *, final=True):
-    """Store one delivery's outcome on the destination (the system acts). A permanent error
-    switches it off, audited, and tells the unit's lead; the other outcomes only update the
-    status shown on the settings page."""
-    now = timezone.now()
-    status = {
-        "delivered": DeliveryStatus.DELIVERED,
-        "retry": DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING,
-        "failed": DeliveryStatus.FAILED,
-        "permanent": DeliveryStatus.DISABLED,
-    }[outcome.result]
-    error = "" if status == DeliveryStatus.DELIVERED else outcome.detail[:500]
-    if status != DeliveryStatus.DISABLED:
-        AlertHook.objects.filter(pk=hook.pk).update(
-            last_status=status, last_status_at=now, last_error=error
-        )
-        return
-    with transaction.atomic():
-        hook = AlertHook.objects.select_for_update().select_related("unit").get(pk=hook.pk)
-        was_enabled = hook.enabled
-        before = audit.snapshot(hook, "enabled", "last_status")
-        hook.enabled = False
-        hook.last_status, hook.last_status_at, hook.last_error = status, now, error
-        hook.save(update_fields=["enabled", "last_status", "last_status_at", "last_error"])
-        if not was_enabled:
-            return
-        audit.record(
-            "alert_hook.disable",
-            obj=hook,
-            before=before,
-            after=audit.snapshot(hook, "enabled", "last_status"),
-            note=error,
-        )
-        _tell_lead(hook, error)
-
-
-def unit_leads(unit):
-    """Who looks after a unit's alerts: the centre manager of its centre, or the
-    communications lead for the communications team and units outside every centre (and
-    when a centre has no manager)."""
-    from governance.models import Membership, Role
-
-    leads = []
-    if unit.centre_id is not None:
-        leads = [
-            m.user
-            for m in Membership.objects.filter(
-                unit_id=unit.centre_id, role=Role.CENTRE_MANAGER
-            ).select_related("user")
-        ]
-    if not leads:
-        leads = [
-            m.user
-            for m in Membership.objects.filter(
-                unit__municipality_id=unit.municipality_id,
-                role=Role.COMMUNICATIONS,
-                is_lead=True,
-            ).select_related("user")
-        ]
-    return leads
-
-
-def _tell_lead(hook, error):
-    from .models import NotificationKind
-    from .notify import notify
-
-    notify(
-        unit_leads(hook.unit),
-        NotificationKind.ALERT_HOOK_OFF,
-        message=lambda: (
-            _(
-                "Alerts to “%(name)s” (%(unit)s) are switched off: the receiver answered "
-                "%(error)s. Paste a new URL in the alert settings and switch it on again."
-            )
-            % {"name": hook.name, "unit": hook.unit.name, "error": error}
-        ),
-    )

@@ -25,6 +25,8 @@ TEAMS_MAX_BYTES = 28 * 1024
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 ADAPTIVE_CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+# The most characters of an item's text a message shows.
+EXCERPT_CHARS = 280
 # Slack: at most 50 blocks a message, 3,000 characters in a section's text, 2,000 in a field.
 SLACK_MAX_BLOCKS = 50
 SLACK_SECTION_TEXT = 3000
@@ -203,3 +205,11 @@ def slack_payload(message: Message) -> dict:
         blocks.extend(entry_blocks)
         room -= len(entry_blocks)
     return {"text": slack_escape(message.fallback), "blocks": blocks + tail}
+
+
+def excerpt(item) -> str:
+    """The item's text with personal ID numbers masked, on one line, shortened."""
+    from .personal_data import mask_personal_ids
+
+    text = " ".join(mask_personal_ids(item.text or "").split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"

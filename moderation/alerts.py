@@ -35,15 +35,16 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .alert_payloads import Entry, Message, encode, payload
-from .models import OPEN_STATUSES, AlertEvent, AlertHook, QueueItem
+import audit
+
+from .alert_payloads import Entry, Message, encode, excerpt, payload
+from .models import OPEN_STATUSES, AlertEvent, AlertHook, DeliveryStatus, QueueItem
 
 logger = logging.getLogger(__name__)
 
 TEST = "test"
 # The most items one message lists; the rest are counted ("and 4 more").
 MESSAGE_ITEMS = 10
-EXCERPT_CHARS = 280
 TIMEOUT_SECONDS = 10
 MAX_RETRIES = 5
 # The longest wait a Retry-After is honoured for; a longer one is capped (and retried then).
@@ -147,14 +148,6 @@ def _site(path):
 
 def _when(moment):
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def excerpt(item) -> str:
-    """The item's text with personal ID numbers masked, on one line, shortened."""
-    from .personal_data import mask_personal_ids
-
-    text = " ".join(mask_personal_ids(item.text or "").split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
 def _entry(item, prefix=None):
@@ -334,8 +327,6 @@ def deliver(hook_id, event, item_ids, context, *, attempt=0, last_attempt=True) 
     only recorded as such while `last_attempt` is False."""
     from accounts.crypto import TokenDecryptionError, decrypt_token
 
-    from . import alert_actions
-
     hook = AlertHook.objects.select_related("unit").filter(pk=hook_id).first()
     if hook is None or (not hook.enabled and event != TEST):
         return Outcome("skipped")
@@ -343,13 +334,13 @@ def deliver(hook_id, event, item_ids, context, *, attempt=0, last_attempt=True) 
         url = decrypt_token(hook.url_encrypted)
     except TokenDecryptionError:
         outcome = Outcome("permanent", _("The stored URL cannot be read with the current key."))
-        alert_actions.record_delivery(hook, outcome, final=True)
+        record_delivery(hook, outcome, final=True)
         return outcome
     body = render(hook, event, item_ids, context)
     if body is None:
         return Outcome("skipped")
     outcome = post(url, body)
-    alert_actions.record_delivery(hook, outcome, final=last_attempt or outcome.result != "retry")
+    record_delivery(hook, outcome, final=last_attempt or outcome.result != "retry")
     return outcome
 
 
@@ -365,3 +356,85 @@ def deliver_alert(self, hook_id, event, item_ids, context):
         wait = outcome.wait if outcome.wait is not None else backoff(attempt + 1)
         raise self.retry(countdown=min(max(wait, 1.0), MAX_RETRY_AFTER))
     return outcome.result
+
+
+# -- the outcome on the destination
+
+
+def record_delivery(hook, outcome, *, final=True):
+    """Store one delivery's outcome on the destination (the system acts). A permanent error
+    switches it off, audited, and tells the unit's lead; the other outcomes only update the
+    status shown on the settings page."""
+    now = timezone.now()
+    status = {
+        "delivered": DeliveryStatus.DELIVERED,
+        "retry": DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING,
+        "failed": DeliveryStatus.FAILED,
+        "permanent": DeliveryStatus.DISABLED,
+    }[outcome.result]
+    error = "" if status == DeliveryStatus.DELIVERED else outcome.detail[:500]
+    if status != DeliveryStatus.DISABLED:
+        AlertHook.objects.filter(pk=hook.pk).update(
+            last_status=status, last_status_at=now, last_error=error
+        )
+        return
+    with transaction.atomic():
+        hook = AlertHook.objects.select_for_update().select_related("unit").get(pk=hook.pk)
+        was_enabled = hook.enabled
+        before = audit.snapshot(hook, "enabled", "last_status")
+        hook.enabled = False
+        hook.last_status, hook.last_status_at, hook.last_error = status, now, error
+        hook.save(update_fields=["enabled", "last_status", "last_status_at", "last_error"])
+        if not was_enabled:
+            return
+        audit.record(
+            "alert_hook.disable",
+            obj=hook,
+            before=before,
+            after=audit.snapshot(hook, "enabled", "last_status"),
+            note=error,
+        )
+        _tell_lead(hook, error)
+
+
+def unit_leads(unit):
+    """Who looks after a unit's alerts: the centre manager of its centre, or the
+    communications lead for the communications team and units outside every centre (and
+    when a centre has no manager)."""
+    from governance.models import Membership, Role
+
+    leads = []
+    if unit.centre_id is not None:
+        leads = [
+            m.user
+            for m in Membership.objects.filter(
+                unit_id=unit.centre_id, role=Role.CENTRE_MANAGER
+            ).select_related("user")
+        ]
+    if not leads:
+        leads = [
+            m.user
+            for m in Membership.objects.filter(
+                unit__municipality_id=unit.municipality_id,
+                role=Role.COMMUNICATIONS,
+                is_lead=True,
+            ).select_related("user")
+        ]
+    return leads
+
+
+def _tell_lead(hook, error):
+    from .models import NotificationKind
+    from .notify import notify
+
+    notify(
+        unit_leads(hook.unit),
+        NotificationKind.ALERT_HOOK_OFF,
+        message=lambda: (
+            _(
+                "Alerts to “%(name)s” (%(unit)s) are switched off: the receiver answered "
+                "%(error)s. Paste a new URL in the alert settings and switch it on again."
+            )
+            % {"name": hook.name, "unit": hook.unit.name, "error": error}
+        ),
+    )

@@ -363,7 +363,7 @@ def compose_digest(user, notes, more, day, *, items=(), weekly=False):
     others = [row for row in rows if row["note"].kind not in grouped]
     if others:
         groups.append({"title": gettext_lazy("Other notices"), "rows": others})
-    from .alerts import excerpt
+    from .alert_payloads import excerpt
 
     context = {
         "count": count,
