@@ -60,6 +60,12 @@ ACTION_LABELS = {
     "canned_answer_update": _("Canned answer changed"),
     "canned_answer_delete": _("Canned answer deleted"),
     "notification_preference_set": _("Notification choice changed"),
+    # Where a team's alerts go (Microsoft Teams, Slack)
+    "alert_hook.create": _("Alert destination added"),
+    "alert_hook.update": _("Alert destination changed"),
+    "alert_hook.delete": _("Alert destination deleted"),
+    "alert_hook.test": _("Test message sent to an alert destination"),
+    "alert_hook.disable": _("Alert destination switched off after a permanent error"),
     # A channel's steps (the labels its history has always shown)
     "channel.requested": _("Requested"),
     "channel.request_approved": _("Request approved"),

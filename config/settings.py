@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "OutboxKindEnum": "moderation.models.ingestion.OutboxKind",
         "ItemKindEnum": "moderation.models.items.ItemKind",
         "LanguageEnum": "governance.models.organisation.Language",
+        "WeekdayEnum": "governance.models.organisation.Weekday",
     },
 }
 

@@ -355,3 +355,11 @@ class NotificationDeliveryForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
         help_text=_("Your notices are always shown in the product."),
     )
+    digest_weekday = forms.TypedChoiceField(
+        label=_("The weekly digest comes on"),
+        choices=Weekday.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

@@ -144,6 +144,11 @@ class ClosingDayViewSet(
 
 class NotificationChoice(serializers.Serializer):
     notifications = serializers.ChoiceField(choices=NotificationDelivery.choices)
+    digest_weekday = serializers.ChoiceField(
+        choices=Weekday.choices,
+        required=False,
+        help_text="The weekday the weekly digest comes on (Monday = 0).",
+    )
 
 
 class MyNotificationsView(APIView):
@@ -157,10 +162,10 @@ class MyNotificationsView(APIView):
     def get(self, request):
         chosen = (
             PersonPreference.objects.filter(user=request.user)
-            .values_list("notifications", flat=True)
+            .values("notifications", "digest_weekday")
             .first()
-        )
-        return Response({"notifications": chosen or NotificationDelivery.EMAIL_NOW})
+        ) or {"notifications": NotificationDelivery.EMAIL_NOW, "digest_weekday": Weekday.MONDAY}
+        return Response(chosen)
 
     @extend_schema(request=NotificationChoice, responses=NotificationChoice)
     def put(self, request):
@@ -168,8 +173,16 @@ class MyNotificationsView(APIView):
         data.is_valid(raise_exception=True)
         try:
             preference = actions.set_notification_delivery(
-                request.user, data.validated_data["notifications"], acting_user=request.user
+                request.user,
+                data.validated_data["notifications"],
+                acting_user=request.user,
+                weekday=data.validated_data.get("digest_weekday"),
             )
         except DjangoValidationError as error:
             raise action_failed(error) from None
-        return Response({"notifications": preference.notifications})
+        return Response(
+            {
+                "notifications": preference.notifications,
+                "digest_weekday": preference.digest_weekday,
+            }
+        )

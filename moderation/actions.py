@@ -28,6 +28,7 @@ from governance.policy import version_in_force
 from platforms import capabilities
 
 from . import outbox
+from .alerts import alert
 from .deadlines import (
     calendar_for,
     escalation_reached,
@@ -38,6 +39,7 @@ from .deadlines import (
 )
 from .models import (
     OPEN_STATUSES,
+    AlertEvent,
     AuthorNotice,
     CrisisPeriod,
     Forwarding,
@@ -1001,6 +1003,7 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             return text
 
         notify([m.user for m in team], NotificationKind.CRISIS, message=message)
+        alert(AlertEvent.CRISIS, municipality=municipality, on=True, reason=reason)
     return period
 
 
@@ -1085,6 +1088,16 @@ def end_crisis(municipality, *, acting_user, note=""):
             rejudged=rejudged.changed,
             past_due=rejudged.past_due,
         )
+        team = Membership.objects.filter(
+            unit__municipality=municipality,
+            role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR],
+        ).select_related("user")
+        notify(
+            [m.user for m in team],
+            NotificationKind.CRISIS,
+            message=gettext_lazy("Crisis mode is off: the normal answer times apply again."),
+        )
+        alert(AlertEvent.CRISIS, municipality=municipality, on=False)
     return period
 
 

@@ -1,5 +1,6 @@
-"""Demo content of the answer routine: canned answers and the communications team's on-duty
-rota. Written for the demo in our own words; running it again refreshes instead of duplicating."""
+"""Demo content of the answer routine: canned answers, the communications team's on-duty
+rota and its Teams channel for alerts (the simulator's Workflows receiver). Written for the
+demo in our own words; running it again refreshes instead of duplicating."""
 
 from datetime import date, timedelta
 
@@ -63,4 +64,38 @@ def load(*, municipality, units, users, stdout):
             RotaMember.objects.update_or_create(
                 rota=rota, user=user, defaults={"position": position, "deputy": deputy}
             )
-    stdout.write(f"Moderation: {len(CANNED_ANSWERS)} canned answers and the on-duty rota.")
+    if team is not None:
+        _teams_alerts(team)
+    stdout.write(
+        f"Moderation: {len(CANNED_ANSWERS)} canned answers, the on-duty rota and a Teams channel "
+        "for alerts."
+    )
+
+
+def _teams_alerts(team):
+    """The communications team's Teams channel, played by the simulator's Workflows receiver
+    (GET /_sim/hooks shows what it received). Only with the simulator: a real URL is pasted by
+    the communications lead."""
+    from django.conf import settings
+
+    from accounts.crypto import encrypt_token
+
+    from .alert_actions import mask_url
+    from .models import AlertEvent, AlertHook, AlertKind
+
+    base = getattr(settings, "SIMULATOR_URL", "").rstrip("/")
+    if not base:
+        return
+    url = f"{base}/_sim/hooks/teams/kommunikation"
+    AlertHook.objects.update_or_create(
+        unit=team,
+        name="Teams: #sociale-medier",
+        defaults={
+            "kind": AlertKind.TEAMS_WORKFLOW,
+            "url_encrypted": encrypt_token(url),
+            "url_hint": mask_url(url),
+            "events": list(AlertEvent.values),
+            "language": team.municipality.default_language,
+            "enabled": True,
+        },
+    )

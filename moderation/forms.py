@@ -407,3 +407,54 @@ class CannedAnswerForm(forms.Form):
         if not cleaned.get("code") and cleaned.get("title"):
             cleaned["code"] = slugify(cleaned["title"])[:50] or "answer"
         return cleaned
+
+
+class AlertHookForm(forms.Form):
+    """A team's alert destination. The URL is asked for when it is added; when editing, a blank
+    URL keeps the stored one (it is never shown again in full)."""
+
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=OrgUnit.objects.none(), widget=_SELECT)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("Where the messages go, e.g. the channel's name."),
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=(), widget=_SELECT)
+    url = forms.CharField(
+        label=_("Webhook URL"),
+        max_length=2000,
+        required=False,
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"class": "form-input", "autocomplete": "off"}
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Send"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+    )
+    language = forms.ChoiceField(label=_("Language of the messages"), choices=(), widget=_SELECT)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True, widget=_CHECKBOX)
+
+    def __init__(self, *args, units, editing=False, **kwargs):
+        from governance.models import Language
+
+        from .models import AlertEvent, AlertKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["kind"].choices = AlertKind.choices
+        self.fields["events"].choices = AlertEvent.choices
+        self.fields["language"].choices = Language.choices
+        if editing:
+            self.fields["url"].help_text = _(
+                "Leave it empty to keep the stored URL. Paste a new one to replace it."
+            )
+        else:
+            self.fields["url"].required = True
+            self.fields["url"].help_text = _(
+                "From the Teams workflow “Post to a channel when a webhook request is received”, "
+                "the channel's incoming webhook, or the Slack app's incoming webhook. It is "
+                "stored encrypted."
+            )

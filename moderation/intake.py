@@ -20,8 +20,9 @@ from audit.models import AuditEntry
 from governance.models import OrgUnit
 
 from . import counts, outbox
+from .alerts import alert
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
-from .models import OPEN_STATUSES, DutyRota, QueueItem
+from .models import OPEN_STATUSES, AlertEvent, DutyRota, QueueItem
 from .models.rota import absences_by_user, team_for
 from .personal_data import find_personal_ids
 
@@ -223,6 +224,7 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
     )
     # In crisis mode everyone on the team monitors: new items are shared out in turn.
     crisis_turns = {}
+    assigned = []
     for item in todo:
         rota = team_for(item.channel.owner_unit_id, units, rotas)
         if rota is None:
@@ -261,3 +263,8 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
                 data={"to": user.pk, "crisis": calculator.crisis is not None},
             )
         )
+        assigned.append(item)
+    if assigned:
+        # The team's chat hears of the new items too (after the commit, one message per
+        # destination for the whole batch).
+        alert(AlertEvent.NEW_ITEM, items=assigned)

@@ -74,3 +74,18 @@ register("moderation.records", _team)
 register("moderation.read_record_as_written", _team)
 register("moderation.crisis", _team)
 register("moderation.manage_rota", _team)
+
+
+def _manage_alert_hooks(access, obj=None):
+    """Where a team's alerts go (Teams, Slack): the communications lead and the system
+    administrator for every unit, a centre manager for the units in their centre. `obj` is an
+    alert destination or the unit it is for."""
+    if access.is_comms_lead:
+        return True
+    if obj is None:
+        return bool(access.managed_unit_ids)
+    unit_id = getattr(obj, "unit_id", None) or getattr(obj, "pk", None)
+    return access.manages_unit(unit_id)
+
+
+register("moderation.manage_alert_hooks", _manage_alert_hooks)

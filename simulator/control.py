@@ -41,12 +41,16 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                       "app_secret"}; 409 when the account's Page has not
                                       subscribed the app to the field (subscribed_apps)
   POST /_sim/webhooks/deliver         {… as build, "target_url",["repeat"]}
+  POST /_sim/hooks/{teams|teams-webhook|slack}/{id}, GET /_sim/hooks, POST /_sim/hooks/faults
+                                      the chat receivers alerts are posted to
+                                      (simulator.chathooks)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .chathooks import ChatHooks
 from .faults import PLATFORMS, FaultError
 from .state import SimError, World
 from .webhooks import build_message_delivery, build_webhook_delivery, deliver
@@ -65,6 +69,9 @@ ROUTES = [
     "GET /_sim/requests",
     "POST /_sim/webhooks/build",
     "POST /_sim/webhooks/deliver",
+    "POST /_sim/hooks/{teams|teams-webhook|slack}/{id}",
+    "GET /_sim/hooks",
+    "POST /_sim/hooks/faults",
 ]
 
 
@@ -77,6 +84,7 @@ def _method_not_allowed(allowed: str) -> Response:
 class ControlAPI:
     def __init__(self, world: World) -> None:
         self.world = world
+        self.chat_hooks = ChatHooks(world)
 
     def handle(self, request: Request) -> Response:
         try:
@@ -101,6 +109,8 @@ class ControlAPI:
         if not parts:
             return json_response(200, {"simulator": "platform simulator", "routes": ROUTES})
         head = parts[0]
+        if head == "hooks":
+            return self.chat_hooks.handle(request, parts)
         if parts == ["reset"]:
             if method != "POST":
                 return _method_not_allowed("POST")

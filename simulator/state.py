@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .chathooks import ChatHookBook
 from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
 from .platforms.oauth import OAuthBook
 from .timefmt import parse_time, utcnow
@@ -516,6 +517,8 @@ class World:
             self.clock_offset = timedelta(0)
             # Codes and tokens handed out by the simulated OAuth providers.
             self.oauth = OAuthBook()
+            # The chat receivers' posts and faults (simulator.chathooks).
+            self.chat_hooks = ChatHookBook()
             if self._populate is not None:
                 self._populate(self)
 

@@ -71,6 +71,7 @@ def _objects(org):
     from listening.tests.models_for_cases import hit, stream
     from moderation.models import (
         Absence,
+        AlertHook,
         CannedAnswer,
         DutyRota,
         Forwarding,
@@ -80,6 +81,7 @@ def _objects(org):
         RotaMember,
     )
     from moderation.tests.permission_cases import (
+        _alert_hook,
         _audit_entry,
         _forwarding,
         _notification,
@@ -117,6 +119,7 @@ def _objects(org):
         DutyRota: rota,
         ClosingDay: closing,
         CannedAnswer: canned,
+        AlertHook: _alert_hook(org),
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),

@@ -6,6 +6,7 @@ resource, re-exported here for the code and tests that import them from `moderat
 
 from django.urls import path
 
+from .alerts import AlertHookSerializer, AlertHookViewSet
 from .audit import (
     AuditEntryFilter,
     AuditEntrySerializer,
@@ -49,6 +50,8 @@ from .rota import AbsenceViewSet, RotaMemberViewSet, RotaViewSet
 from .sla import SlaPreviewView
 
 __all__ = [
+    "AlertHookSerializer",
+    "AlertHookViewSet",
     "AbsenceViewSet",
     "CannedAnswerSerializer",
     "CannedAnswerViewSet",
@@ -98,6 +101,7 @@ def register(router):
     router.register("rotas", RotaViewSet, basename="rota")
     router.register("rota-members", RotaMemberViewSet, basename="rota-member")
     router.register("absences", AbsenceViewSet, basename="absence")
+    router.register("alert-hooks", AlertHookViewSet, basename="alert-hook")
 
 
 urlpatterns = [

@@ -40,3 +40,6 @@ __all__ += ["ChannelDay", "OpenItemCount"]
 from .posts import ThreadPost  # noqa: E402
 
 __all__ += ["ThreadPost"]
+from .alerts import AlertEvent, AlertHook, AlertKind, DeliveryStatus  # noqa: E402
+
+__all__ += ["AlertEvent", "AlertHook", "AlertKind", "DeliveryStatus"]

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     FORWARD_REMINDER = "forward_reminder", _("Internal deadline approaching")
     FORWARD_LATE = "forward_late", _("Expert's answer is late")
     NOT_SENT = "not_sent", _("The platform did not take an action")
+    ALERT_HOOK_OFF = "alert_hook_off", _("Alert destination switched off")
 
 
 class NotificationQuerySet(models.QuerySet):

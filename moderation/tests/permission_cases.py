@@ -544,3 +544,104 @@ CASES += [
         _QUEUE_API,
     ),
 ]
+
+# --- Alert destinations (Teams, Slack): the communications lead every unit's, a centre manager
+# their centre's (department A's destination is centre A's manager's, not centre B's).
+
+_ALERT_DATA: dict = {
+    "name": "Teams: Afdeling A",
+    "kind": "teams_workflow",
+    "url": "http://127.0.0.1:9/_sim/hooks/teams/a",
+    "events": ["new_item", "sla_breach"],
+    "language": "da",
+    "enabled": "on",
+}
+_ALERT_MANAGERS = {"manager_a": 200, "comms_lead": 200, "superuser": 200}
+_ALERT_PAGE = expect(403, anonymous=302, manager_b=200, **_ALERT_MANAGERS)
+_ALERT_OBJECT_PAGE = expect(403, anonymous=302, manager_b=404, **_ALERT_MANAGERS)
+_ALERT_WRITE = expect(403, anonymous=302, manager_a=302, comms_lead=302, superuser=302)
+_ALERT_OBJECT_WRITE = {**_ALERT_WRITE, "manager_b": 404}
+_ALERT_API = expect(403, anonymous=401, manager_b=200, **_ALERT_MANAGERS)
+_ALERT_OBJECT_API = expect(403, anonymous=401, manager_b=404, **_ALERT_MANAGERS)
+
+
+def _alert_hook(org):
+    from moderation.alert_actions import create_hook
+    from moderation.models import AlertHook
+
+    found = AlertHook.objects.filter(unit=org.units["dept_a"]).first()
+    return found or create_hook(
+        acting_user=None,
+        unit=org.units["dept_a"],
+        name="Slack: Afdeling A",
+        kind="slack",
+        url="http://127.0.0.1:9/_sim/hooks/slack/a",
+        events=["sla_breach"],
+        language="da",
+    )
+
+
+def _alerts_url(org):
+    _ALERT_DATA["unit"] = org.units["dept_a"].pk
+    return reverse("settings-alerts")
+
+
+def _no_new_hook(org, response):
+    from moderation.models import AlertHook
+
+    assert not AlertHook.objects.filter(name="Teams: Afdeling A").exists()
+
+
+def _hook_unchanged(org, response):
+    from audit.models import AuditEntry
+    from moderation.models import AlertHook
+
+    hook = AlertHook.objects.get(unit=org.units["dept_a"])
+    assert (hook.name, hook.enabled, hook.events) == ("Slack: Afdeling A", True, ["sla_breach"])
+    assert not AuditEntry.objects.filter(action__in=["alert_hook.test", "alert_hook.delete"])
+
+
+CASES += [
+    Case("settings-alerts", lambda org: reverse("settings-alerts"), _ALERT_PAGE),
+    Case(
+        "settings-alerts",
+        _alerts_url,
+        # Centre B's manager may open the page, but department A is not among the units offered
+        {**_ALERT_WRITE, "manager_b": 400},
+        method="post",
+        data=_ALERT_DATA,
+        unchanged=_no_new_hook,
+    ),
+    Case(
+        "settings-alert-edit",
+        lambda org: reverse("settings-alert-edit", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_PAGE,
+    ),
+    Case(
+        "settings-alert-test",
+        lambda org: reverse("settings-alert-test", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_WRITE,
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+    Case(
+        "settings-alert-delete",
+        lambda org: reverse("settings-alert-delete", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_WRITE,
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+    Case("alert-hook-list", lambda org: reverse("alert-hook-list"), _ALERT_API),
+    Case(
+        "alert-hook-detail",
+        lambda org: reverse("alert-hook-detail", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_API,
+    ),
+    Case(
+        "alert-hook-test",
+        lambda org: reverse("alert-hook-test", args=[_alert_hook(org).pk]),
+        {**_ALERT_OBJECT_API, "manager_a": 202, "comms_lead": 202, "superuser": 202},
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+]
