@@ -37,6 +37,7 @@ from .deadlines import (
     rejudge_open_items,
 )
 from .models import (
+    ANSWER_READY,
     OPEN_STATUSES,
     AuthorNotice,
     CrisisPeriod,
@@ -396,11 +397,13 @@ def reply(
             item.status = ItemStatus.SENDING
             item.first_responded_at = item.first_responded_at or now
             _save(item, *fields)
-        posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
+        # The expert's answers this reply carries wait with it for the platform's outcome
+        # (`outcome.write_confirmed` / `write_failed`); one the platform refused goes again.
+        carried = Forwarding.objects.filter(item=item, status__in=ANSWER_READY)
         if forwarding is not None:
-            posted = posted.filter(pk=forwarding.pk)
-        forwardings = list(posted.values_list("pk", flat=True))
-        posted.update(status=ForwardingStatus.POSTED)
+            carried = carried.filter(pk=forwarding.pk)
+        forwardings = list(carried.values_list("pk", flat=True))
+        carried.update(status=ForwardingStatus.SENDING, posted_with=message)
         # The team answered without waiting: the expert is no longer asked (nor reminded).
         _withdraw_open_forwardings(item)
         details = {"after_answer": newer.pk} if further else {}
@@ -783,6 +786,10 @@ def retry(item, *, acting_user, message=None):
             _require_not_sending(item)
             item.status = ItemStatus.SENDING
             _save(item, *fields)
+            # The expert's answer it carried waits for the platform again.
+            Forwarding.objects.filter(posted_with=message, status=ForwardingStatus.NOT_SENT).update(
+                status=ForwardingStatus.SENDING
+            )
         if message.waits_for_id is not None:
             message.waits_for = _notice_to_wait_for(item, operation)
             message.save(update_fields=["waits_for"])

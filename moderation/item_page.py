@@ -19,9 +19,9 @@ from .actions import platform_refusals
 from .conversation import conversation
 from .deadlines import calendar_for, suggested_internal_deadline
 from .models import (
+    ANSWER_READY,
     CannedAnswer,
     Forwarding,
-    ForwardingStatus,
     OutboxKind,
     OutboxStatus,
     QueueItem,
@@ -89,9 +89,7 @@ def reply_initial(item, suggested, writes, draft=None):
     initial = {"idempotency_key": uuid.uuid4().hex, "seen_write": seen}
     if item.has_personal_data and suggested is not None:
         initial["text"] = suggested.filled
-    answered = (
-        item.forwardings.filter(status=ForwardingStatus.ANSWERED).order_by("-answered_at").first()
-    )
+    answered = item.forwardings.filter(status__in=ANSWER_READY).order_by("-answered_at").first()
     if answered is not None:
         # Masked: an answer stored before outgoing text was checked may hold an ID number.
         initial["text"] = answered.masked_answer_text
@@ -171,7 +169,9 @@ def item_page_data(user, item, draft_of=None):
     canned = offered_canned_answers(item, municipality)
     suggested = next((c for c in canned if c.for_personal_data), None)
     forwardings = list(
-        item.forwardings.select_related("to_unit", "to_user", "forwarded_by", "answered_by")
+        item.forwardings.select_related(
+            "to_unit", "to_user", "forwarded_by", "answered_by", "posted_with"
+        )
     )
     my_forwardings = [f for f in forwardings if can(user, "moderation.answer_forwarded", f)]
     outbox = item_outbox(item)  # one read serves the conversation and the latest writes
