@@ -1223,6 +1223,10 @@ def rota_candidates(municipality):
     )
 
 
+# The longest turn the rota's forms and the API take.
+ROTA_TURN_DAYS_MAX = 365
+
+
 def create_rota(team, *, acting_user, starts_on, turn_days=7):
     """Give `team` an on-duty rota whose first turn starts on `starts_on`, each turn lasting
     `turn_days` days. Audited."""
@@ -1241,6 +1245,30 @@ def create_rota(team, *, acting_user, starts_on, turn_days=7):
             obj=rota,
             after=audit.snapshot(rota, "team", "starts_on", "turn_days"),
         )
+    return rota
+
+
+def change_rota(rota, *, acting_user, starts_on, turn_days):
+    """Change when `rota`'s turns start and how many days each lasts: the order of its members
+    and their deputies stay, the turns are counted afresh from `starts_on`. Audited; a change
+    that changes nothing writes nothing."""
+    from .models import DutyRota
+
+    if not 1 <= turn_days <= ROTA_TURN_DAYS_MAX:
+        raise ActionError(
+            _("A turn lasts from 1 to %(most)s days.") % {"most": ROTA_TURN_DAYS_MAX},
+            field="turn_days",
+        )
+    with transaction.atomic():
+        rota = DutyRota.objects.select_for_update().select_related("team").get(pk=rota.pk)
+        fields = ("starts_on", "turn_days")
+        before = audit.snapshot(rota, *fields)
+        rota.starts_on, rota.turn_days = starts_on, turn_days
+        after = audit.snapshot(rota, *fields)
+        if after == before:
+            return rota
+        rota.save(update_fields=list(fields))
+        audit.record("rota_change", actor=acting_user, obj=rota, before=before, after=after)
     return rota
 
 

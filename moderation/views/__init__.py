@@ -39,6 +39,7 @@ from .rota import (
     RotaDeputyView,
     RotaMemberAddView,
     RotaMemberRemoveView,
+    RotaTurnsView,
     RotaView,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "RotaDeputyView",
     "RotaMemberAddView",
     "RotaMemberRemoveView",
+    "RotaTurnsView",
     "RotaView",
     "UnreadView",
 ]
