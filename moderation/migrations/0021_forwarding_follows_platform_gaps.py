@@ -4,10 +4,35 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# What an existing answer's reply ended as, from the reply's audit row (which names the reply and
+# the forwardings it carried): posted when the platform took it, "not sent" when it refused it,
+# "being posted" while it waits. Answers marked posted before the platform had answered follow.
+FOLLOWS = {"sent": "posted", "failed": "not_sent", "pending": "sending"}
+
+
+def link_answers_to_their_replies(apps, schema_editor):
+    AuditEntry = apps.get_model("audit", "AuditEntry")
+    Forwarding = apps.get_model("moderation", "Forwarding")
+    OutboxMessage = apps.get_model("moderation", "OutboxMessage")
+    replies = AuditEntry.objects.filter(action="reply", data__has_key="outbox_message")
+    for entry in replies.order_by("id").iterator():
+        carried = entry.data.get("forwardings") or []
+        message_id = entry.data.get("outbox_message")
+        if not carried or not isinstance(message_id, int):
+            continue
+        status = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
+        status = status.first()
+        if status is None:
+            continue
+        rows = Forwarding.objects.filter(pk__in=carried, status="posted")
+        rows.update(posted_with_id=message_id, status=FOLLOWS.get(status, "posted"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('moderation', '0020_similar_questions_search'),
+        ('audit', '0002_move_audit_entries_and_channel_events'),
     ]
 
     operations = [
@@ -21,4 +46,5 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('open', 'Waiting for the expert'), ('answered', 'Answer sent back'), ('sending', 'Answer being posted'), ('posted', 'Answer posted'), ('not_sent', 'Answer not sent'), ('withdrawn', 'Withdrawn')], default='open', max_length=20, verbose_name='status'),
         ),
+        migrations.RunPython(link_answers_to_their_replies, migrations.RunPython.noop),
     ]
