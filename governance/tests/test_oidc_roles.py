@@ -77,7 +77,11 @@ class FakeProvider:
         if url == DISCOVERY["token_endpoint"]:
             now = int(time.time())
             claims = {"iss": ISSUER, "aud": CLIENT_ID, "iat": now, "exp": now + 3600}
-            token = jwt.encode({**claims, **self.id_claims}, "not-checked", algorithm="HS256")
+            token = jwt.encode(
+                {**claims, **self.id_claims},
+                "signature-not-checked-after-the-code-exchange",
+                algorithm="HS256",
+            )
             return _Answer({"access_token": "at-1", "token_type": "Bearer", "id_token": token})
         if url == DISCOVERY["userinfo_endpoint"]:
             return _Answer(self.userinfo)
