@@ -256,10 +256,13 @@ if SAML_IDP_ENTITY_ID:
             )
         ]
     }
-# Roles and units from the identity provider's groups, applied at every SAML sign-in
-# (governance/sso.py): {"group": {"unit": "name or id", "role": "...", "lead": false}, ...}.
+# Roles and units from the identity provider's groups, applied at every SAML or OpenID Connect
+# sign-in (governance/sso.py): {"group": {"unit": "name or id", "role": "...", "lead": false}}.
 SAML_ROLE_MAPPING = env.json("SAML_ROLE_MAPPING", default={})
 SAML_GROUP_ATTRIBUTES = env.list("SAML_GROUP_ATTRIBUTES", default=DEFAULT_GROUP_ATTRIBUTES)
+# The OpenID Connect claims holding the groups the mapping reads: Entra ID's "groups" (group
+# object ids) and "roles" (app roles), or another provider's own claim name.
+OIDC_GROUP_CLAIMS = env.list("OIDC_GROUP_CLAIMS", default=["groups", "roles"])
 
 # Staff accounts are made by the organisation, never by self sign-up; an identity provider may
 # create them only when the installation allows it, per provider.

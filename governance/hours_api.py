@@ -110,14 +110,18 @@ class ClosingDayViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The municipality's own closing days: whole days, or open until a time."""
+    """The municipality's own closing days: whole days, or open until a time. PUT or PATCH
+    moves one to another date or changes its closing time or reason."""
 
     serializer_class = ClosingDaySerializer
     permission_classes = [ActionPermission]
-    permission_actions = dict.fromkeys(("list", "retrieve", "create", "destroy"), MANAGE)
+    permission_actions = dict.fromkeys(
+        ("list", "retrieve", "create", "update", "partial_update", "destroy"), MANAGE
+    )
     pagination_class = None
 
     def get_queryset(self):
@@ -134,6 +138,19 @@ class ClosingDayViewSet(
                 day=values["date"],
                 open_until=values.get("open_until"),
                 reason=values.get("reason", ""),
+            )
+        except calendar_actions.SettingsError as error:
+            raise action_failed(error) from None
+
+    def perform_update(self, serializer):
+        closing, values = serializer.instance, serializer.validated_data
+        try:
+            serializer.instance = calendar_actions.change_closing_day(
+                closing,
+                acting_user=self.request.user,
+                day=values.get("date", closing.date),
+                open_until=values.get("open_until", closing.open_until),
+                reason=values.get("reason", closing.reason),
             )
         except calendar_actions.SettingsError as error:
             raise action_failed(error) from None

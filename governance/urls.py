@@ -23,6 +23,11 @@ urlpatterns: list = [
         name="settings-closing-day-add",
     ),
     path(
+        "settings/hours/closing-days/<int:pk>/",
+        settings_views.ClosingDayEditView.as_view(),
+        name="settings-closing-day-edit",
+    ),
+    path(
         "settings/hours/closing-days/<int:pk>/remove/",
         settings_views.ClosingDayRemoveView.as_view(),
         name="settings-closing-day-remove",

@@ -208,6 +208,45 @@ class ClosingDayAddView(HoursView):
         return redirect("settings-hours")
 
 
+class ClosingDayEditView(ActionRequiredMixin, TemplateView):
+    """One closing day's form: move it to another date, change its closing time or reason."""
+
+    permission_action = MANAGE
+    template_name = "governance/settings/closing_day_edit.html"
+    model = ClosingDay
+
+    def get_object(self):
+        municipality = Municipality.objects.current()
+        return get_object_or_404(
+            ClosingDay.objects.filter(municipality=municipality), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        closing = self.get_object()
+        initial = {"date": closing.date, "open_until": closing.open_until, "reason": closing.reason}
+        return {"closing": closing, "form": ClosingDayForm(initial=initial), **kwargs}
+
+    def post(self, request, pk):
+        closing = self.get_object()
+        form = ClosingDayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                calendar_actions.change_closing_day(
+                    closing,
+                    acting_user=request.user,
+                    day=data["date"],
+                    open_until=data["open_until"],
+                    reason=data["reason"],
+                )
+            except calendar_actions.SettingsError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, _("The closing day is saved."))
+                return redirect("settings-hours")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class ClosingDayRemoveView(ActionRequiredMixin, TemplateView):
     permission_action = MANAGE
     http_method_names = ["post"]

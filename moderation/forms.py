@@ -285,6 +285,21 @@ def _person_label(user):
     return user.get_full_name() or user.username
 
 
+class RotaTurnsForm(forms.Form):
+    """When a rota's turns start and how many days each lasts."""
+
+    starts_on = forms.DateField(
+        label=_("First turn starts"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+    )
+    turn_days = forms.IntegerField(
+        label=_("Days per turn"),
+        min_value=1,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+
+
 class RotaCreateForm(forms.Form):
     """A team without a rota, the first turn's start and the length of a turn."""
 

@@ -4,9 +4,17 @@ from .items import OPEN_STATUSES, ItemKind, ItemStatus, QueueItem, QueueItemQuer
 from .notifications import Notification, NotificationKind
 from .records import Confidentiality, Record
 from .rota import Absence, DutyRota, RotaMember
-from .workflow import AuthorNotice, CannedAnswer, CrisisPeriod, Forwarding, ForwardingStatus
+from .workflow import (
+    ANSWER_READY,
+    AuthorNotice,
+    CannedAnswer,
+    CrisisPeriod,
+    Forwarding,
+    ForwardingStatus,
+)
 
 __all__ = [
+    "ANSWER_READY",
     "OPEN_STATUSES",
     "Absence",
     "AuthorNotice",

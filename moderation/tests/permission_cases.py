@@ -467,6 +467,16 @@ def _rota_unchanged(org, response):
     assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
 
 
+def _turns_unchanged(org, response):
+    from datetime import date
+
+    from audit.models import AuditEntry
+    from moderation.models import DutyRota
+
+    assert list(DutyRota.objects.values_list("starts_on", "turn_days")) == [(date(2026, 1, 5), 7)]
+    assert not AuditEntry.objects.filter(action="rota_change").exists()
+
+
 def _no_rota(org, response):
     from moderation.models import DutyRota
 
@@ -514,6 +524,22 @@ CASES += [
         _TEAM_WRITE,
         method="post",
         unchanged=_rota_unchanged,
+    ),
+    Case(
+        "moderation:rota-turns",
+        lambda org: reverse("moderation:rota-turns", args=[_rota(org).pk]),
+        _TEAM_WRITE,
+        method="post",
+        data={"starts_on": "2026-11-16", "turn_days": "14"},
+        unchanged=_turns_unchanged,
+    ),
+    Case(
+        "rota-detail",
+        lambda org: reverse("rota-detail", args=[_rota(org).pk]),
+        _TEAM_API,
+        method="patch",
+        data={"turn_days": 14},
+        unchanged=_turns_unchanged,
     ),
     Case("rota-list", lambda org: reverse("rota-list"), _TEAM_API),
     Case("rota-detail", lambda org: reverse("rota-detail", args=[_rota(org).pk]), _TEAM_API),

@@ -40,6 +40,7 @@ from .rota import (
     RotaDeputyView,
     RotaMemberAddView,
     RotaMemberRemoveView,
+    RotaTurnsView,
     RotaView,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "RotaDeputyView",
     "RotaMemberAddView",
     "RotaMemberRemoveView",
+    "RotaTurnsView",
     "RotaView",
     "UnreadView",
 ]
