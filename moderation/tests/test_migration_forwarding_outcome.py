@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("moderation", "0020_similar_questions_search")]
-AFTER = [("moderation", "0021_forwarding_follows_platform_gaps")]
+BEFORE = [("moderation", "0022_alert_hooks_and_weekly_digest")]
+AFTER = [("moderation", "0023_forwarding_follows_platform_gaps")]
 AT = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 

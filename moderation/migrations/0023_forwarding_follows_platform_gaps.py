@@ -31,7 +31,7 @@ def link_answers_to_their_replies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0020_similar_questions_search'),
+        ('moderation', '0022_alert_hooks_and_weekly_digest'),
         ('audit', '0002_move_audit_entries_and_channel_events'),
     ]
 
