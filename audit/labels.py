@@ -134,6 +134,15 @@ ACTION_LABELS = {
     "strategy.theme_changed": _("Theme changed"),
     "strategy.plan_item_created": _("Plan item created"),
     "strategy.plan_item_changed": _("Plan item changed"),
+    "strategy.post_marked_good_to_share": _("Post marked good to share"),
+    "strategy.post_unmarked_good_to_share": _("Post no longer marked good to share"),
+    "ambassadors.joined": _("Joined the ambassador programme"),
+    "ambassadors.left": _("Left the ambassador programme"),
+    "ambassadors.guide_saved": _("Ambassador guide saved"),
+    "ambassadors.course_saved": _("Ambassador course saved"),
+    "ambassadors.course_signed_up": _("Signed up for a course"),
+    "ambassadors.course_cancelled": _("Cancelled a course sign-up"),
+    "ambassadors.weekly_sent": _("Weekly ambassador e-mail sent"),
 }
 
 # The reason codes actions record besides a policy's removal reasons (those come from the
