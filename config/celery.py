@@ -19,6 +19,7 @@ SCHEDULE_MODULES = (
     "moderation.schedule",
     "moderation.polling.schedule",
     "strategy.schedule",
+    "ambassadors.schedule",
 )
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "strategy",
+    "ambassadors",
     "audit",
 ]
 
