@@ -15,6 +15,14 @@ DATETIME = forms.DateTimeInput(
 
 
 class GuideForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=_("Position"),
+        required=False,
+        min_value=0,
+        help_text=_("Guides are listed by this number, then by title."),
+        widget=forms.NumberInput(attrs=TEXT),
+    )
+
     class Meta:
         model = Guide
         fields = ["title", "summary", "body", "position", "published"]
@@ -22,9 +30,11 @@ class GuideForm(forms.ModelForm):
             "title": forms.TextInput(attrs=TEXT),
             "summary": forms.TextInput(attrs=TEXT),
             "body": forms.Textarea(attrs=AREA),
-            "position": forms.NumberInput(attrs=TEXT),
         }
         help_texts = {"body": _("Markdown: headings, lists, links and emphasis.")}
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
 
 
 class CourseForm(forms.ModelForm):
