@@ -16,6 +16,7 @@ DEMO_MODULES = (
     "moderation.demo",
     "moderation.polling.demo",
     "strategy.demo",
+    "ambassadors.demo",
 )
 
 
