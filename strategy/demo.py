@@ -339,8 +339,8 @@ def load_own_posts(*, users, stdout, now=None):
     outcomes = collector.collect_all(now=now)
     team = users.get("kommunikation")
     for platform, text in (
-        (Platform.FACEBOOK, "Del gerne, så flere får besked om vejarbejdet."),
-        (Platform.LINKEDIN, "Kender du en, der brænder for grøn omstilling? Del stillingen."),
+        (Platform.FACEBOOK, "Del gerne med dit netværk."),
+        (Platform.LINKEDIN, "Del gerne opslaget med dine kolleger og dit netværk."),
     ):
         post = (
             OwnPost.objects.filter(channel__platform=platform, good_to_share=False)
