@@ -16,6 +16,8 @@ Sources:
 
 from datetime import UTC, datetime
 
+import pytest
+
 from platforms.facebook import own_post_figures as facebook_post
 from platforms.instagram import own_media_figures
 from platforms.x import own_post_figures as x_post
@@ -173,9 +175,6 @@ def test_linkedin_share_statistics_element(make_adapter_free_linkedin):
     )
     missing = make_adapter_free_linkedin._own_post(post, None)
     assert (missing.reach, missing.shares) == (None, None)
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture
