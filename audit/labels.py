@@ -145,6 +145,15 @@ ACTION_LABELS = {
     "listening.stream_created": _("Listening stream created"),
     "listening.stream_changed": _("Listening stream changed"),
     "listening.promoted": _("Public post promoted to the queue"),
+    "strategy.post_marked_good_to_share": _("Post marked good to share"),
+    "strategy.post_unmarked_good_to_share": _("Post no longer marked good to share"),
+    "ambassadors.joined": _("Joined the ambassador programme"),
+    "ambassadors.left": _("Left the ambassador programme"),
+    "ambassadors.guide_saved": _("Ambassador guide saved"),
+    "ambassadors.course_saved": _("Ambassador course saved"),
+    "ambassadors.course_signed_up": _("Signed up for a course"),
+    "ambassadors.course_cancelled": _("Cancelled a course sign-up"),
+    "ambassadors.weekly_sent": _("Weekly ambassador e-mail sent"),
 }
 
 # The reason codes actions record besides a policy's removal reasons (those come from the

@@ -20,6 +20,7 @@ SCHEDULE_MODULES = (
     "moderation.polling.schedule",
     "strategy.schedule",
     "listening.schedule",
+    "ambassadors.schedule",
 )
 
 

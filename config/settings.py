@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "moderation",
     "strategy",
     "listening",
+    "ambassadors",
     "audit",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("channels/", include("accounts.urls")),
     path("moderation/", include("moderation.urls")),
     path("governance/", include("governance.urls")),
+    path("guidelines/ambassadors/", include("ambassadors.urls")),
     path("guidelines/", include("governance.guideline_urls")),
     path("settings/", include("governance.settings_urls")),
     path("invitation/<str:key>/", AcceptInvitationView.as_view(), name="invitation-accept"),

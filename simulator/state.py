@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import math
 import re
 import threading
 import time
@@ -221,6 +222,28 @@ class Post:
             "deleted": self.deleted,
             "visible_at": self.visible_at.isoformat() if self.visible_at else None,
         }
+
+
+# How fast an own post's figures approach their ceiling (hours to about 63 % of it).
+FIGURES_GROWTH_HOURS = 36.0
+
+
+def post_figures(post: Post, now: datetime) -> dict[str, int]:
+    """The figures of an own post at `now`: each grows with the post's age towards a ceiling
+    drawn from its id, so they are stable for a given moment and change as the clock runs (a
+    stand-in: the platforms say nothing about how figures grow)."""
+    digest = int(hashlib.sha256(f"figures:{post.platform}:{post.id}".encode()).hexdigest(), 16)
+    hours = max(0.0, (now - post.created).total_seconds() / 3600)
+    grown = 1.0 - math.exp(-hours / FIGURES_GROWTH_HOURS)
+    reach = int((250 + digest % 2750) * grown)
+    return {
+        "reach": reach,
+        "impressions": int(reach * (1.2 + (digest >> 16) % 60 / 100)),
+        "reactions": int(reach * (5 + (digest >> 24) % 55) / 1000),
+        "shares": int(reach * ((digest >> 32) % 12) / 1000),
+        "saved": int(reach * ((digest >> 40) % 6) / 1000),
+        "clicks": int(reach * (3 + (digest >> 48) % 30) / 1000),
+    }
 
 
 @dataclass(eq=False)

@@ -36,3 +36,11 @@ register("strategy.view", _view_strategy)
 register("strategy.manage", _manage_strategy)
 register("strategy.edit_channel", _edit_channel_strategy)
 register("reports.view", _view_reports)
+
+
+def _mark_shareable(access, post=None):
+    """Which posts ambassadors are asked to share is the communications team's call."""
+    return access.sees_everything
+
+
+register("strategy.mark_shareable", _mark_shareable)

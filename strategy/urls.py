@@ -18,6 +18,8 @@ urlpatterns = [
     path("plan/themes/<int:pk>/edit/", views.ThemeUpdateView.as_view(), name="theme-edit"),
     path("plan/items/new/", views.PlanItemCreateView.as_view(), name="plan-item-create"),
     path("plan/items/<int:pk>/edit/", views.PlanItemUpdateView.as_view(), name="plan-item-edit"),
+    path("posts/", views.OwnPostsView.as_view(), name="own-posts"),
+    path("posts/<int:pk>/share/", views.ShareMarkView.as_view(), name="own-post-share"),
     path("reports/", views.ReportsView.as_view(), name="reports"),
     path(
         "reports/answer-times/",

@@ -54,6 +54,8 @@ def _objects(org):
 
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
+    from ambassadors.models import Course, Guide
+    from ambassadors.tests.models_for_cases import course, guide
     from audit.models import AuditEntry
     from governance.invitations import invite_person
     from governance.models import (
@@ -87,8 +89,8 @@ def _objects(org):
         _notification,
         _record,
     )
-    from strategy.models import Goal, PlanItem, YearTheme
-    from strategy.tests.models_for_cases import goal, plan_item, theme
+    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
+    from strategy.tests.models_for_cases import goal, own_post, plan_item, theme
 
     draft = new_draft(org)
     closing = ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
@@ -123,6 +125,9 @@ def _objects(org):
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),
+        OwnPost: own_post(org.channels["a"]),
+        Guide: guide(),
+        Course: course(),
         YearTheme: theme(),
         PlanItem: plan_item(),
         ListeningStream: stream(),
@@ -146,10 +151,11 @@ def _model_by_name():
     from django.contrib.auth import get_user_model
 
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
+    from ambassadors.models import Course, Guide
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from listening.models import ListeningHit, ListeningStream
     from moderation.models import Absence, QueueItem, Record, RotaMember
-    from strategy.models import Goal, PlanItem, YearTheme
+    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
 
     return {
         "accounts:channel-": Channel,
@@ -171,6 +177,13 @@ def _model_by_name():
         "strategy:plan-item-": PlanItem,
         "listening:stream-": ListeningStream,
         "listening:hit-": ListeningHit,
+        "strategy:own-post-": OwnPost,
+        "ambassadors:guide": Guide,
+        "ambassadors:course": Course,
+        "ambassadors:sign-up": Course,
+        "ambassadors:cancel": Course,
+        "ambassador-guide-": Guide,
+        "ambassador-course-": Course,
     }
 
 
@@ -229,6 +242,8 @@ def _snapshot_queries():
     from django.contrib.auth import get_user_model
 
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
+    from ambassadors.models import Course, CourseSignup, Guide
+    from ambassadors.models import Membership as Ambassador
     from audit.models import AuditEntry
     from governance.models import (
         ApiToken,
@@ -255,7 +270,7 @@ def _snapshot_queries():
         Record,
         RotaMember,
     )
-    from strategy.models import Goal, PlanItem, YearTheme
+    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
 
     def rows(model, *fields):
         return model.objects.order_by("pk").values_list("pk", *fields)
@@ -292,6 +307,11 @@ def _snapshot_queries():
         rows(OutboxMessage),
         rows(ListeningStream, "name", "enabled", "query", "channel_id"),
         rows(ListeningHit, "promoted_item_id"),
+        rows(OwnPost, "good_to_share", "share_text"),
+        rows(Guide, "title", "body", "published"),
+        rows(Course, "title", "seats", "published"),
+        rows(CourseSignup, "cancelled_at"),
+        rows(Ambassador, "active"),
     )
     return [queryset.query.sql_with_params() for queryset in querysets]
 

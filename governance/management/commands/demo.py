@@ -17,6 +17,7 @@ DEMO_MODULES = (
     "moderation.polling.demo",
     "strategy.demo",
     "listening.demo",
+    "ambassadors.demo",
 )
 
 

@@ -1,0 +1,20 @@
+"""Celery tasks of the strategy app: collecting own posts' figures."""
+
+from celery import shared_task
+
+from . import collector
+
+
+@shared_task(name="strategy.fan_out_post_figures", ignore_result=True)
+def fan_out_post_figures():
+    """Queue one collection per channel whose post figures are due (run by beat)."""
+    due = collector.due_connections()
+    for connection_id in due:
+        collect_post_figures.apply_async((connection_id,), expires=15 * 60)
+    return len(due)
+
+
+@shared_task(name="strategy.collect_post_figures", ignore_result=True)
+def collect_post_figures(connection_id):
+    """Collect one channel's own posts and their figures."""
+    return collector.collect(connection_id).status
