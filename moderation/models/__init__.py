@@ -1,6 +1,6 @@
 """The moderation app's models: queue items (items.py) and the audit trail (audit.py)."""
 
-from .items import OPEN_STATUSES, ItemKind, ItemStatus, QueueItem, QueueItemQuerySet
+from .items import OPEN_STATUSES, ItemKind, ItemStatus, Priority, QueueItem, QueueItemQuerySet
 from .notifications import Notification, NotificationKind
 from .records import Confidentiality, Record
 from .rota import Absence, DutyRota, RotaMember
@@ -40,3 +40,27 @@ __all__ += ["ChannelDay", "OpenItemCount"]
 from .posts import ThreadPost  # noqa: E402
 
 __all__ += ["ThreadPost"]
+from .rules import (  # noqa: E402
+    HitOutcome,
+    InboxRule,
+    ItemLabel,
+    Label,
+    LabelColour,
+    RuleAction,
+    RuleChange,
+    RuleHit,
+    RuleVersion,
+)
+
+__all__ += [
+    "HitOutcome",
+    "InboxRule",
+    "ItemLabel",
+    "Label",
+    "LabelColour",
+    "Priority",
+    "RuleAction",
+    "RuleChange",
+    "RuleHit",
+    "RuleVersion",
+]
