@@ -823,6 +823,11 @@ class DryRun:
     days: int = DRY_RUN_DAYS
     capped: bool = False
 
+    @property
+    def actions_named(self):
+        """(the action in words, items) for the page."""
+        return [(RuleAction(action).label, count) for action, count in self.per_action.items()]
+
 
 def dry_run(municipality, conditions, actions, *, days=DRY_RUN_DAYS, sample=DRY_RUN_SAMPLE):
     """What a rule with this (checked) definition would have done to the items received in the

@@ -46,10 +46,13 @@ from .records import (
     RecordViewSet,
 )
 from .rota import AbsenceViewSet, RotaMemberViewSet, RotaViewSet
+from .rules import InboxRuleViewSet, LabelViewSet
 from .sla import SlaPreviewView
 
 __all__ = [
     "AbsenceViewSet",
+    "InboxRuleViewSet",
+    "LabelViewSet",
     "CannedAnswerSerializer",
     "CannedAnswerViewSet",
     "RotaMemberViewSet",
@@ -98,6 +101,8 @@ def register(router):
     router.register("rotas", RotaViewSet, basename="rota")
     router.register("rota-members", RotaMemberViewSet, basename="rota-member")
     router.register("absences", AbsenceViewSet, basename="absence")
+    router.register("inbox-rules", InboxRuleViewSet, basename="inbox-rule")
+    router.register("labels", LabelViewSet, basename="label")
 
 
 urlpatterns = [
