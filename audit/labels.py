@@ -60,6 +60,17 @@ ACTION_LABELS = {
     "canned_answer_update": _("Canned answer changed"),
     "canned_answer_delete": _("Canned answer deleted"),
     "notification_preference_set": _("Notification choice changed"),
+    # Inbox rules and labels
+    "inbox_rule_create": _("Inbox rule created"),
+    "inbox_rule_update": _("Inbox rule changed"),
+    "inbox_rule_move": _("Inbox rules reordered"),
+    "inbox_rule_archive": _("Inbox rule archived"),
+    "label_create": _("Label created"),
+    "label_update": _("Label changed"),
+    "label_delete": _("Label deleted"),
+    "rule_label": _("labelled by an inbox rule"),
+    "rule_suggest_hide": _("an inbox rule suggested hiding"),
+    "set_priority": _("priority raised"),
     # A channel's steps (the labels its history has always shown)
     "channel.requested": _("Requested"),
     "channel.request_approved": _("Request approved"),
@@ -140,6 +151,7 @@ ACTION_LABELS = {
 # policy version, in the reader's language where translated).
 REASON_LABELS = {
     "on_duty": _("on duty"),
+    "inbox_rule": _("by an inbox rule"),
     "closed": _("closed"),
     "first_response": _("first response"),
     "answer": _("answer"),
