@@ -3,9 +3,19 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from importlib import import_module
+
 from django.db import migrations, models
 
 from core.append_only import run_sql
+
+
+def _search_triggers_again(apps, schema_editor):
+    """SQLite rebuilds the queue's table to add its priority column, and drops its triggers
+    with it: the full-text search's triggers are created again (and the index rebuilt)."""
+    search = import_module("moderation.migrations.0020_similar_questions_search")
+    if schema_editor.connection.vendor == "sqlite":
+        search.create(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -384,4 +394,5 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             run_sql("moderation_ruleversion"), run_sql("moderation_ruleversion", reverse=True)
         ),
+        migrations.RunPython(_search_triggers_again, migrations.RunPython.noop),
     ]
