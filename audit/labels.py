@@ -68,6 +68,17 @@ ACTION_LABELS = {
     "alert_hook.delete": _("Alert destination deleted"),
     "alert_hook.test": _("Test message sent to an alert destination"),
     "alert_hook.disable": _("Alert destination switched off after a permanent error"),
+    # Inbox rules and labels
+    "inbox_rule_create": _("Inbox rule created"),
+    "inbox_rule_update": _("Inbox rule changed"),
+    "inbox_rule_move": _("Inbox rules reordered"),
+    "inbox_rule_archive": _("Inbox rule archived"),
+    "label_create": _("Label created"),
+    "label_update": _("Label changed"),
+    "label_delete": _("Label deleted"),
+    "rule_label": _("labelled by an inbox rule"),
+    "rule_suggest_hide": _("an inbox rule suggested hiding"),
+    "set_priority": _("priority raised"),
     # A channel's steps (the labels its history has always shown)
     "channel.requested": _("Requested"),
     "channel.request_approved": _("Request approved"),
@@ -160,6 +171,7 @@ ACTION_LABELS = {
 # policy version, in the reader's language where translated).
 REASON_LABELS = {
     "on_duty": _("on duty"),
+    "inbox_rule": _("by an inbox rule"),
     "closed": _("closed"),
     "first_response": _("first response"),
     "answer": _("answer"),

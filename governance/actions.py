@@ -124,6 +124,7 @@ def _copy_rules(source, draft):
             label=reason.label,
             explanation=reason.explanation,
             order=reason.order,
+            automatic_allowed=reason.automatic_allowed,
         )
         RemovalReasonTranslation.objects.bulk_create(
             RemovalReasonTranslation(

@@ -110,7 +110,7 @@ class AnswerTimeForm(DesignSystemMixin, forms.ModelForm):
 class RemovalReasonForm(DesignSystemMixin, forms.ModelForm):
     class Meta:
         model = RemovalReason
-        fields = ["code", "label", "explanation", "order"]
+        fields = ["code", "label", "explanation", "order", "automatic_allowed"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 3})}
 
 

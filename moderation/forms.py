@@ -40,10 +40,13 @@ class QueueFilterForm(forms.Form):
     at_risk = forms.BooleanField(label=_("At risk"), required=False, widget=_CHECKBOX)
     overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=_CHECKBOX)
     personal = forms.BooleanField(label=_("Personal data"), required=False, widget=_CHECKBOX)
+    label = forms.TypedChoiceField(label=_("Label"), coerce=int, required=False, widget=_SELECT)
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        # Two queries: the channels the user may see, and the centres.
+        from .models import Label
+
+        # Three queries: the channels the user may see, the centres and the labels.
         channels = [
             (pk, channel_label(name, platform, handle))
             for pk, name, platform, handle in Channel.objects.for_user(user)
@@ -55,6 +58,8 @@ class QueueFilterForm(forms.Form):
         )
         self.fields["channel"].choices = [("", _("All")), *channels]
         self.fields["centre"].choices = [("", _("All")), *centres]
+        labels = Label.objects.order_by("name").values_list("pk", "name")
+        self.fields["label"].choices = [("", _("All")), *labels]
 
     def filters(self) -> dict:
         """The filters that validated, by name."""

@@ -161,6 +161,30 @@ def offered_canned_answers(item, municipality):
     return sorted(answers, key=lambda a: rank.get(a.language, 2))
 
 
+def rule_hits(item):
+    """What the inbox rules did to the item, oldest first, each with `labels` (the labels'
+    names, for a labelling hit), `unit` (a department's name) and `reason` (a removal reason's
+    label) read in two queries."""
+    from governance.models import OrgUnit
+
+    from .models import Label
+
+    hits = list(item.rule_hits.select_related("rule", "version"))
+    if not hits:
+        return []
+    label_ids = {pk for hit in hits for pk in (hit.detail or {}).get("labels", [])}
+    labels = dict(Label.objects.filter(pk__in=label_ids).values_list("pk", "name"))
+    unit_ids = {hit.detail.get("unit") for hit in hits if (hit.detail or {}).get("unit")}
+    units = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    reasons = {r.code: r.label for r in removal_reasons(item)}
+    for hit in hits:
+        detail = hit.detail or {}
+        hit.labels = [labels.get(pk, "?") for pk in detail.get("labels", [])]
+        hit.unit = units.get(detail.get("unit"), "")
+        hit.reason = reasons.get(detail.get("reason"), detail.get("reason", ""))
+    return hits
+
+
 def item_page_data(user, item, draft_of=None):
     """Everything the item page reads, apart from its forms. `draft_of`: the id (as asked for)
     of an earlier item whose answer the reply box starts from."""
@@ -177,8 +201,14 @@ def item_page_data(user, item, draft_of=None):
     outbox = item_outbox(item)  # one read serves the conversation and the latest writes
     replies = replies_in(outbox)
     writes = platform_writes(item, outbox)
+    hits = rule_hits(item)
     return {
         "item": item,
+        "labels": item.item_labels.select_related("label").order_by("label__name"),
+        "rule_hits": hits,
+        "rule_forward": next(
+            (h for h in hits if h.action in ("suggest_forward", "forward") and h.unit), None
+        ),
         "now": timezone.now(),
         "conversation": conversation(visible, item, replies),
         "earlier": earlier_from_author(visible, item),

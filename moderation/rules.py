@@ -89,3 +89,17 @@ def _manage_alert_hooks(access, obj=None):
 
 
 register("moderation.manage_alert_hooks", _manage_alert_hooks)
+
+
+# --- Inbox rules and labels. The communications team reads the rules, their history and dry
+# runs; the communications lead (and the system administrator) writes them and alone may give
+# a rule a regular expression. Labels are read by everyone who sees the queue.
+def _comms_lead(access, obj=None):
+    return access.is_comms_lead
+
+
+register("moderation.view_rules", _team)
+register("moderation.manage_rules", _comms_lead)
+register("moderation.rule_regex", _comms_lead)
+register("moderation.view_labels", _view_queue)
+register("moderation.manage_labels", _comms_lead)

@@ -192,6 +192,15 @@ def _removals(user, data):
     return {"period": _period(figures), "rows": figures["rows"]}
 
 
+def _labels(user, data):
+    figures = metrics.labels_report(user, period=data["period"])
+    return {
+        "period": _period(figures),
+        "months": [month.strftime("%Y-%m") for month in figures["months"]],
+        "rows": figures["rows"],
+    }
+
+
 def _volume(user, data):
     figures = metrics.volume_report(user, period=data["period"])
     return {
@@ -232,13 +241,14 @@ def _pages(user, data):
 REPORTS = {
     "answer-times": _answer_times,
     "removals": _removals,
+    "labels": _labels,
     "volume": _volume,
     "pages": _pages,
 }
 
 
 class ReportFiguresView(APIView):
-    """One report's figures as JSON: answer-times, removals, volume or pages."""
+    """One report's figures as JSON: answer-times, removals, labels, volume or pages."""
 
     permission_classes = [ActionPermission]
     permission_actions = {"get": "reports.view"}

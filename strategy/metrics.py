@@ -468,6 +468,50 @@ def removals_report(user, *, period=None):
     return {"period": period, "rows": result}
 
 
+# --- Labels ---------------------------------------------------------------------------------------
+
+
+def labels_report(user, *, period=None):
+    """Labels put on items (by inbox rules or people) per month of the period, in local months:
+    one query, grouped by label and month, whatever the number of items."""
+    from django.db.models.functions import TruncMonth
+
+    from moderation.models import ItemLabel
+
+    zone = period.zone if period else municipality_zone()
+    period = period or default_period(zone)
+    rows = (
+        ItemLabel.objects.filter(
+            item__channel__in=report_channels(user),
+            added_at__gte=period.start_at,
+            added_at__lt=period.end_at,
+        )
+        .annotate(month=TruncMonth("added_at", tzinfo=zone))
+        .order_by()
+        .values("label_id", "label__name", "month")
+        .annotate(count=Count("id"))
+    )
+    months = []
+    cursor = period.start.replace(day=1)
+    while cursor <= period.end:
+        months.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    by_label: dict = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        entry = by_label.setdefault(
+            row["label_id"],
+            {"label": row["label_id"], "name": row["label__name"], "counts": [0] * len(months)},
+        )
+        if month in months:
+            entry["counts"][months.index(month)] += row["count"]
+    result = sorted(by_label.values(), key=lambda e: (-sum(e["counts"]), e["name"].casefold()))
+    for entry in result:
+        entry["total"] = sum(entry["counts"])
+    return {"period": period, "months": months, "rows": result}
+
+
 # --- Volume ---------------------------------------------------------------------------------------
 
 

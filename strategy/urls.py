@@ -27,6 +27,7 @@ urlpatterns = [
         name="report-answer-times",
     ),
     path("reports/removals/", views.RemovalsReportView.as_view(), name="report-removals"),
+    path("reports/labels/", views.LabelsReportView.as_view(), name="report-labels"),
     path("reports/volume/", views.VolumeReportView.as_view(), name="report-volume"),
     path("reports/pages/", views.PagesReportView.as_view(), name="report-pages"),
     path("reports/goals/", views.GoalsReportView.as_view(), name="report-goals"),

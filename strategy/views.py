@@ -381,6 +381,22 @@ class RemovalsReportView(_ReportView):
             yield [row["reason"], row["label"], row["hidden"], row["deleted"], row["total"]]
 
 
+class LabelsReportView(_ReportView):
+    """Labels per month: what the inbox rules and the team marked items with."""
+
+    template_name = "strategy/reports/labels.html"
+    csv_name = "labels"
+
+    def compute(self, data):
+        return metrics.labels_report(self.request.user, period=data["period"])
+
+    def csv_rows(self):
+        months = [month.strftime("%Y-%m") for month in self.figures["months"]]
+        yield [_("Label"), *months, _("Total")]
+        for row in self.figures["rows"]:
+            yield [row["name"], *row["counts"], row["total"]]
+
+
 class VolumeReportView(_ReportView):
     template_name = "strategy/reports/volume.html"
     csv_name = "volume"

@@ -77,6 +77,8 @@ def _objects(org):
         CannedAnswer,
         DutyRota,
         Forwarding,
+        InboxRule,
+        Label,
         Notification,
         QueueItem,
         Record,
@@ -103,6 +105,18 @@ def _objects(org):
     absence = Absence.objects.create(
         user=org.users["monitor"], starts_on=date(2030, 3, 4), ends_on=date(2030, 3, 5)
     )
+    from moderation import rule_actions
+
+    label = rule_actions.create_label(
+        org.municipality, acting_user=org.users["comms_lead"], name="Parkering"
+    )
+    inbox_rule = rule_actions.create_rule(
+        org.municipality,
+        acting_user=org.users["comms_lead"],
+        name="Parkering",
+        conditions={"words": ["parkering"]},
+        actions={"priority": 1},
+    )
     comms = org.users["comms"]
     token, _secret = create_token(comms, name="Script", scope="moderate", acting_user=comms)
     return {
@@ -122,6 +136,8 @@ def _objects(org):
         ClosingDay: closing,
         CannedAnswer: canned,
         AlertHook: _alert_hook(org),
+        Label: label,
+        InboxRule: inbox_rule,
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),
@@ -154,10 +170,12 @@ def _model_by_name():
     from ambassadors.models import Course, Guide
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from listening.models import ListeningHit, ListeningStream
-    from moderation.models import Absence, QueueItem, Record, RotaMember
+    from moderation.models import Absence, InboxRule, Label, QueueItem, Record, RotaMember
     from strategy.models import Goal, OwnPost, PlanItem, YearTheme
 
     return {
+        "settings:rule": InboxRule,
+        "settings:label-": Label,
         "accounts:channel-": Channel,
         "accounts:closing-": ChannelClosingRequest,
         "accounts:request-": ChannelRequest,
@@ -213,6 +231,7 @@ def _url(name, pattern, address, objects):
         "unit_id": objects[OrgUnit].pk,
         "language": "da",
         "action": "acknowledge",
+        "step": "disable",
         "name": "answer-times",
         "path": "no-such-file.css",
         # The login library's own addresses
@@ -264,6 +283,8 @@ def _snapshot_queries():
         CrisisPeriod,
         DutyRota,
         Forwarding,
+        InboxRule,
+        Label,
         Notification,
         OutboxMessage,
         QueueItem,
@@ -291,6 +312,8 @@ def _snapshot_queries():
         rows(OpeningHours, "weekday", "opens", "closes", "valid_from"),
         rows(ClosingDay, "open_until"),
         rows(CannedAnswer, "text", "language", "platform"),
+        rows(InboxRule, "name", "enabled", "order", "version", "archived_at"),
+        rows(Label, "name", "colour"),
         rows(PersonPreference, "notifications"),
         rows(Goal, "title"),
         rows(YearTheme, "title"),

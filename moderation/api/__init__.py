@@ -47,12 +47,15 @@ from .records import (
     RecordViewSet,
 )
 from .rota import AbsenceViewSet, RotaMemberViewSet, RotaViewSet
+from .rules import InboxRuleViewSet, LabelViewSet
 from .sla import SlaPreviewView
 
 __all__ = [
     "AlertHookSerializer",
     "AlertHookViewSet",
     "AbsenceViewSet",
+    "InboxRuleViewSet",
+    "LabelViewSet",
     "CannedAnswerSerializer",
     "CannedAnswerViewSet",
     "RotaMemberViewSet",
@@ -102,6 +105,8 @@ def register(router):
     router.register("rota-members", RotaMemberViewSet, basename="rota-member")
     router.register("absences", AbsenceViewSet, basename="absence")
     router.register("alert-hooks", AlertHookViewSet, basename="alert-hook")
+    router.register("inbox-rules", InboxRuleViewSet, basename="inbox-rule")
+    router.register("labels", LabelViewSet, basename="label")
 
 
 urlpatterns = [

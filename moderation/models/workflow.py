@@ -72,8 +72,9 @@ class Forwarding(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ForwardingStatus.choices, default=ForwardingStatus.OPEN
     )
+    # None: forwarded by an inbox rule (the audit row and the rule's hit say which).
     forwarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     forwarded_at = models.DateTimeField(_("forwarded"), auto_now_add=True)
     answer_text = models.TextField(_("expert's answer"), blank=True)

@@ -669,5 +669,166 @@ CASES += [
         {**_ALERT_OBJECT_API, "manager_a": 202, "comms_lead": 202, "superuser": 202},
         method="post",
         unchanged=_hook_unchanged,
+
+# --- Inbox rules and labels: the communications team reads the rules, their history and dry
+# runs; the communications lead and the system administrator change them. Labels are read by
+# everyone who works the queue.
+
+
+def _label(org):
+    from moderation import rule_actions
+
+    return rule_actions.create_label(
+        org.municipality, acting_user=org.users["comms_lead"], name="Parkering"
+    )
+
+
+def _inbox_rule(org):
+    from moderation import rule_actions
+
+    return rule_actions.create_rule(
+        org.municipality,
+        acting_user=org.users["comms_lead"],
+        name="Parkering",
+        conditions={"words": ["parkering"]},
+        actions={"priority": 1},
+    )
+
+
+def _rules_unchanged(org, response):
+    from moderation.models import InboxRule, Label, RuleVersion
+
+    rows = list(InboxRule.objects.values_list("name", "enabled", "version", "archived_at"))
+    assert rows in ([], [("Parkering", True, 1, None)])
+    assert RuleVersion.objects.count() == len(rows)
+    assert list(Label.objects.values_list("name", flat=True)) in ([], ["Parkering"])
+
+
+_LEAD_PAGE = expect(403, anonymous=302, comms_lead=200, superuser=200)
+_LEAD_WRITE = expect(403, anonymous=302, comms_lead=302, superuser=302)
+_LEAD_API_WRITE = expect(403, anonymous=401, comms_lead=201, superuser=201)
+_LEAD_API_CHANGE = expect(403, anonymous=401, comms_lead=200, superuser=200)
+_LEAD_API_DELETE = expect(403, anonymous=401, comms_lead=204, superuser=204)
+_TEAM_API_READ = expect(403, anonymous=401, comms=200, comms_lead=200, superuser=200)
+_RULE_FORM = {"name": "Ny", "enabled": "on", "words": "parkering", "priority": "1"}
+_RULE_JSON = {"name": "Ny", "conditions": {"words": ["p-plads"]}, "actions": {"priority": 2}}
+
+CASES += [
+    Case("settings:rules", lambda org: reverse("settings:rules"), _TEAM_PAGE),
+    Case("settings:rule-create", lambda org: reverse("settings:rule-create"), _LEAD_PAGE),
+    Case(
+        "settings:rule-create",
+        lambda org: reverse("settings:rule-create"),
+        _LEAD_WRITE,
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule",
+        lambda org: reverse("settings:rule", args=[_inbox_rule(org).pk]),
+        _LEAD_PAGE,
+    ),
+    Case(
+        "settings:rule",
+        lambda org: reverse("settings:rule", args=[_inbox_rule(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule-history",
+        lambda org: reverse("settings:rule-history", args=[_inbox_rule(org).pk]),
+        _TEAM_PAGE,
+    ),
+    Case(
+        "settings:rule-step",
+        lambda org: reverse("settings:rule-step", args=[_inbox_rule(org).pk, "disable"]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule-dry-run",
+        lambda org: reverse("settings:rule-dry-run"),
+        expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:label-create",
+        lambda org: reverse("settings:label-create"),
+        _LEAD_WRITE,
+        method="post",
+        data={"name": "Ros", "colour": "green"},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:label-delete",
+        lambda org: reverse("settings:label-delete", args=[_label(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_rules_unchanged,
+    ),
+    Case("inbox-rule-list", lambda org: reverse("inbox-rule-list"), _TEAM_API_READ),
+    Case(
+        "inbox-rule-list",
+        lambda org: reverse("inbox-rule-list"),
+        _LEAD_API_WRITE,
+        method="post",
+        data=_RULE_JSON,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _TEAM_API_READ,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _LEAD_API_CHANGE,
+        method="patch",
+        data={"enabled": False},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _LEAD_API_DELETE,
+        method="delete",
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-versions",
+        lambda org: reverse("inbox-rule-versions", args=[_inbox_rule(org).pk]),
+        _TEAM_API_READ,
+    ),
+    Case(
+        "inbox-rule-dry-run",
+        lambda org: reverse("inbox-rule-dry-run"),
+        _TEAM_API_READ,
+        method="post",
+        data={"conditions": {"words": ["parkering"]}, "actions": {"priority": 1}},
+        unchanged=_rules_unchanged,
+    ),
+    Case("label-list", lambda org: reverse("label-list"), _QUEUE_API),
+    Case("label-detail", lambda org: reverse("label-detail", args=[_label(org).pk]), _QUEUE_API),
+    Case(
+        "label-list",
+        lambda org: reverse("label-list"),
+        _LEAD_API_WRITE,
+        method="post",
+        data={"name": "Ros", "colour": "green"},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "label-detail",
+        lambda org: reverse("label-detail", args=[_label(org).pk]),
+        _LEAD_API_DELETE,
+        method="delete",
+        unchanged=_rules_unchanged,
     ),
 ]

@@ -150,6 +150,7 @@ CASES = [
         _REPORTS,
     ),
     _ui("strategy:report-removals", lambda org: reverse("strategy:report-removals"), _REPORTS),
+    _ui("strategy:report-labels", lambda org: reverse("strategy:report-labels"), _REPORTS),
     _ui("strategy:report-volume", lambda org: reverse("strategy:report-volume"), _REPORTS),
     _ui("strategy:report-pages", lambda org: reverse("strategy:report-pages"), _REPORTS),
     _ui("strategy:report-goals", lambda org: reverse("strategy:report-goals"), _REPORTS),
