@@ -669,6 +669,8 @@ CASES += [
         {**_ALERT_OBJECT_API, "manager_a": 202, "comms_lead": 202, "superuser": 202},
         method="post",
         unchanged=_hook_unchanged,
+    ),
+]
 
 # --- Inbox rules and labels: the communications team reads the rules, their history and dry
 # runs; the communications lead and the system administrator change them. Labels are read by
