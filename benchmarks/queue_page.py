@@ -117,7 +117,8 @@ def build_world(items: int):
                 """
                 INSERT INTO moderation_queueitem (
                     channel_id, platform, external_id, kind, parent_external_id,
-                    thread_external_id, author_name, author_external_id, text, permalink,
+                    thread_external_id, author_name, author_external_id, text, masked_text,
+                    permalink,
                     created_at, received_at, first_response_due, answer_due, status,
                     assigned_to_id, hidden_on_platform, has_personal_data, raw,
                     closed_reason, first_response_escalation, answer_escalation,
@@ -128,6 +129,8 @@ def build_world(items: int):
                     (ARRAY['facebook','instagram','x','linkedin','youtube'])[1 + g %% 5],
                     'bench-item-' || g, 'comment', '', 'post-' || (g / 20),
                     'Borger ' || (g %% 5000), 'author-' || (g %% 5000),
+                    'Spørgsmål nummer ' || g || ' om affald, veje og åbningstider i kommunen',
+                    -- no personal ids in the text, so the masked text is the text
                     'Spørgsmål nummer ' || g || ' om affald, veje og åbningstider i kommunen',
                     '', now() - make_interval(mins => (g %% 100000)::int),
                     now() - make_interval(mins => (g %% 100000)::int),

@@ -19,6 +19,8 @@ SCHEDULE_MODULES = (
     "moderation.schedule",
     "moderation.polling.schedule",
     "strategy.schedule",
+    "listening.schedule",
+    "ambassadors.schedule",
 )
 
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "strategy",
+    "listening",
+    "ambassadors",
     "audit",
 ]
 
@@ -255,10 +257,13 @@ if SAML_IDP_ENTITY_ID:
             )
         ]
     }
-# Roles and units from the identity provider's groups, applied at every SAML sign-in
-# (governance/sso.py): {"group": {"unit": "name or id", "role": "...", "lead": false}, ...}.
+# Roles and units from the identity provider's groups, applied at every SAML or OpenID Connect
+# sign-in (governance/sso.py): {"group": {"unit": "name or id", "role": "...", "lead": false}}.
 SAML_ROLE_MAPPING = env.json("SAML_ROLE_MAPPING", default={})
 SAML_GROUP_ATTRIBUTES = env.list("SAML_GROUP_ATTRIBUTES", default=DEFAULT_GROUP_ATTRIBUTES)
+# The OpenID Connect claims holding the groups the mapping reads: Entra ID's "groups" (group
+# object ids) and "roles" (app roles), or another provider's own claim name.
+OIDC_GROUP_CLAIMS = env.list("OIDC_GROUP_CLAIMS", default=["groups", "roles"])
 
 # Staff accounts are made by the organisation, never by self sign-up; an identity provider may
 # create them only when the installation allows it, per provider.
@@ -334,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "OutboxKindEnum": "moderation.models.ingestion.OutboxKind",
         "ItemKindEnum": "moderation.models.items.ItemKind",
         "LanguageEnum": "governance.models.organisation.Language",
+        "WeekdayEnum": "governance.models.organisation.Weekday",
     },
 }
 
@@ -429,6 +435,18 @@ POLL_INTERVAL_SECONDS = env.int("POLL_INTERVAL_SECONDS", default=60)
 # (50 units each). Polling of all YouTube channels stretches to fit the rest.
 YOUTUBE_DAILY_QUOTA_UNITS = env.int("YOUTUBE_DAILY_QUOTA_UNITS", default=10_000)
 YOUTUBE_QUOTA_RESERVE_UNITS = env.int("YOUTUBE_QUOTA_RESERVE_UNITS", default=2_000)
+# search.list's own daily bucket of calls (the documentation's default is 100).
+YOUTUBE_DAILY_SEARCH_CALLS = env.int("YOUTUBE_DAILY_SEARCH_CALLS", default=100)
+
+# --- Listening (streams of hashtags, keywords and mentions; the `listening` app).
+# How often an enabled stream is read.
+LISTENING_INTERVAL_SECONDS = env.int("LISTENING_INTERVAL_SECONDS", default=900)
+# X bills reads per post returned: the estimated price of one post read, and the monthly cap
+# listening stops at (both in US dollars).
+LISTENING_X_COST_PER_POST = env.float("LISTENING_X_COST_PER_POST", default=0.005)
+LISTENING_X_MONTHLY_CAP = env.float("LISTENING_X_MONTHLY_CAP", default=25.0)
+# search.list calls a day listening may use of the bucket; the rest stays for the daily figures.
+LISTENING_YOUTUBE_SEARCH_CALLS = env.int("LISTENING_YOUTUBE_SEARCH_CALLS", default=60)
 # A channel whose token lacks the messaging permission keeps its comments polled; messages are
 # tried again after this many hours, or at once after a reconnect.
 MESSAGING_RETRY_HOURS = env.int("MESSAGING_RETRY_HOURS", default=24)

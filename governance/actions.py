@@ -124,6 +124,7 @@ def _copy_rules(source, draft):
             label=reason.label,
             explanation=reason.explanation,
             order=reason.order,
+            automatic_allowed=reason.automatic_allowed,
         )
         RemovalReasonTranslation.objects.bulk_create(
             RemovalReasonTranslation(
@@ -302,17 +303,36 @@ def update_guideline_settings(municipality, *, acting_user, guidelines_public, f
 
 
 @transaction.atomic
-def set_notification_delivery(user, delivery, *, acting_user):
+def set_notification_delivery(user, delivery, *, acting_user, weekday=None):
     """How `user` hears of their notices besides the product itself: not by e-mail, by e-mail
-    at once, or in one e-mail a day. Audited."""
-    from .models import NotificationDelivery, PersonPreference
+    at once, in one e-mail a day, or in one e-mail a week on `weekday` (Monday = 0; None keeps
+    the chosen day). Audited."""
+    from .models import NotificationDelivery, PersonPreference, Weekday
 
     if delivery not in NotificationDelivery.values:
         raise ValidationError(_("Choose how your notifications reach you."))
+    if weekday is not None and int(weekday) not in Weekday.values:
+        raise ValidationError(_("Choose a day of the week."))
     preference, _created = PersonPreference.objects.select_for_update().get_or_create(user=user)
-    before = snapshot(preference, "notifications")
-    if preference.notifications == delivery:
+    before = snapshot(preference, "notifications", "digest_weekday")
+    changed = []
+    if preference.notifications != delivery:
+        preference.notifications = delivery
+        changed.append("notifications")
+    if weekday is not None and preference.digest_weekday != int(weekday):
+        preference.digest_weekday = int(weekday)
+        changed.append("digest_weekday")
+    if not changed:
         return preference
+    preference.save(update_fields=changed)
+    record(
+        "notification_preference_set",
+        actor=acting_user,
+        obj=preference,
+        before=before,
+        after=snapshot(preference, "notifications", "digest_weekday"),
+    )
+    return preference
     preference.notifications = delivery
     preference.save(update_fields=["notifications"])
     record(

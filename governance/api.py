@@ -93,7 +93,7 @@ class RemovalReasonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RemovalReason
-        fields = ["code", "label", "explanation", "order", "translations"]
+        fields = ["code", "label", "explanation", "order", "automatic_allowed", "translations"]
 
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_translations(self, reason):

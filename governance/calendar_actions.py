@@ -190,6 +190,37 @@ def add_closing_day(municipality, *, acting_user, day, open_until=None, reason="
     return closing
 
 
+def _closing_values(closing):
+    return {
+        "date": closing.date.isoformat(),
+        "open_until": _hm(closing.open_until) if closing.open_until else None,
+        "reason": closing.reason,
+    }
+
+
+def change_closing_day(closing, *, acting_user, day, open_until=None, reason=""):
+    """Move a closing day to `day`, or change its closing time or reason, keeping the row (its
+    history stays with it). Refused when another closing day already falls on `day`. Audited;
+    a change that changes nothing writes nothing."""
+    with transaction.atomic():
+        type(closing.municipality).objects.select_for_update().get(pk=closing.municipality_id)
+        closing = ClosingDay.objects.select_for_update().get(pk=closing.pk)
+        taken = ClosingDay.objects.filter(municipality_id=closing.municipality_id, date=day)
+        if taken.exclude(pk=closing.pk).exists():
+            raise SettingsError(
+                _("%(day)s is already a closing day.") % {"day": _day(day)}, field="date"
+            )
+        before = _closing_values(closing)
+        closing.date, closing.open_until, closing.reason = day, open_until, reason
+        after = _closing_values(closing)
+        if after == before:
+            return closing
+        # Saved (not updated) so the business calendar's cache is dropped in every process.
+        closing.save()
+        record("closing_day_change", actor=acting_user, obj=closing, before=before, after=after)
+    return closing
+
+
 def remove_closing_day(closing, *, acting_user):
     """Open again on a closing day. Audited."""
     with transaction.atomic():

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("governance:guidelines", _("Guidelines"), "governance.read_guidelines"),
     ("strategy:overview", _("Strategy"), "strategy.view"),
     ("strategy:reports", _("Reports"), "reports.view"),
+    ("listening:overview", _("Listening"), "listening.view"),
     ("moderation:crisis", _("Crisis mode"), "moderation.crisis"),
     ("moderation:audit-log", _("Audit log"), "moderation.view_audit"),
     ("settings:overview", _("Settings"), "governance.manage_settings"),

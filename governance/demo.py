@@ -449,7 +449,13 @@ def _demo_content(version, *, facebook_answer, employee_extra=""):
         DEMO_REMOVAL_REASONS
     ):
         reason = RemovalReason.objects.create(
-            version=version, code=code, label=label, explanation=explanation, order=order
+            version=version,
+            code=code,
+            label=label,
+            explanation=explanation,
+            order=order,
+            # The demo lets inbox rules hide spam by themselves; everything else a person decides.
+            automatic_allowed=code == "spam",
         )
         RemovalReasonTranslation.objects.create(
             reason=reason, language="en", label=label_en, explanation=explanation_en

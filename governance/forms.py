@@ -110,7 +110,7 @@ class AnswerTimeForm(DesignSystemMixin, forms.ModelForm):
 class RemovalReasonForm(DesignSystemMixin, forms.ModelForm):
     class Meta:
         model = RemovalReason
-        fields = ["code", "label", "explanation", "order"]
+        fields = ["code", "label", "explanation", "order", "automatic_allowed"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -354,4 +354,12 @@ class NotificationDeliveryForm(forms.Form):
         choices=NotificationDelivery.choices,
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
         help_text=_("Your notices are always shown in the product."),
+    )
+    digest_weekday = forms.TypedChoiceField(
+        label=_("The weekly digest comes on"),
+        choices=Weekday.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )

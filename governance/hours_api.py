@@ -110,14 +110,18 @@ class ClosingDayViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The municipality's own closing days: whole days, or open until a time."""
+    """The municipality's own closing days: whole days, or open until a time. PUT or PATCH
+    moves one to another date or changes its closing time or reason."""
 
     serializer_class = ClosingDaySerializer
     permission_classes = [ActionPermission]
-    permission_actions = dict.fromkeys(("list", "retrieve", "create", "destroy"), MANAGE)
+    permission_actions = dict.fromkeys(
+        ("list", "retrieve", "create", "update", "partial_update", "destroy"), MANAGE
+    )
     pagination_class = None
 
     def get_queryset(self):
@@ -138,12 +142,30 @@ class ClosingDayViewSet(
         except calendar_actions.SettingsError as error:
             raise action_failed(error) from None
 
+    def perform_update(self, serializer):
+        closing, values = serializer.instance, serializer.validated_data
+        try:
+            serializer.instance = calendar_actions.change_closing_day(
+                closing,
+                acting_user=self.request.user,
+                day=values.get("date", closing.date),
+                open_until=values.get("open_until", closing.open_until),
+                reason=values.get("reason", closing.reason),
+            )
+        except calendar_actions.SettingsError as error:
+            raise action_failed(error) from None
+
     def perform_destroy(self, instance):
         calendar_actions.remove_closing_day(instance, acting_user=self.request.user)
 
 
 class NotificationChoice(serializers.Serializer):
     notifications = serializers.ChoiceField(choices=NotificationDelivery.choices)
+    digest_weekday = serializers.ChoiceField(
+        choices=Weekday.choices,
+        required=False,
+        help_text="The weekday the weekly digest comes on (Monday = 0).",
+    )
 
 
 class MyNotificationsView(APIView):
@@ -157,10 +179,10 @@ class MyNotificationsView(APIView):
     def get(self, request):
         chosen = (
             PersonPreference.objects.filter(user=request.user)
-            .values_list("notifications", flat=True)
+            .values("notifications", "digest_weekday")
             .first()
-        )
-        return Response({"notifications": chosen or NotificationDelivery.EMAIL_NOW})
+        ) or {"notifications": NotificationDelivery.EMAIL_NOW, "digest_weekday": Weekday.MONDAY}
+        return Response(chosen)
 
     @extend_schema(request=NotificationChoice, responses=NotificationChoice)
     def put(self, request):
@@ -168,8 +190,16 @@ class MyNotificationsView(APIView):
         data.is_valid(raise_exception=True)
         try:
             preference = actions.set_notification_delivery(
-                request.user, data.validated_data["notifications"], acting_user=request.user
+                request.user,
+                data.validated_data["notifications"],
+                acting_user=request.user,
+                weekday=data.validated_data.get("digest_weekday"),
             )
         except DjangoValidationError as error:
             raise action_failed(error) from None
-        return Response({"notifications": preference.notifications})
+        return Response(
+            {
+                "notifications": preference.notifications,
+                "digest_weekday": preference.digest_weekday,
+            }
+        )

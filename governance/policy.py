@@ -233,7 +233,12 @@ def rule_numbers(version):
         "%(count)d day", "%(count)d days", version.inactivity_limit_days
     ) % {"count": version.inactivity_limit_days}
     for reason in version.removal_reasons.all():
-        numbers[str(_("Removal reason: %(label)s") % {"label": reason.label})] = reason.explanation
+        explanation = reason.explanation
+        if reason.automatic_allowed:
+            explanation = _("%(explanation)s (inbox rules may hide for this reason)") % {
+                "explanation": explanation
+            }
+        numbers[str(_("Removal reason: %(label)s") % {"label": reason.label})] = explanation
     return numbers
 
 

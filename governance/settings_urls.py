@@ -3,6 +3,8 @@ is at /invitation/<key>/ (config/urls.py): the invitee is not signed in yet."""
 
 from django.urls import path
 
+from moderation.views import rules as rule_views
+
 from . import settings_views as views
 
 app_name = "settings"
@@ -30,6 +32,18 @@ urlpatterns = [
         name="person-reactivate",
     ),
     path("roles/<int:pk>/remove/", views.MembershipRemoveView.as_view(), name="membership-remove"),
+    path("rules/", rule_views.RulesView.as_view(), name="rules"),
+    path("rules/new/", rule_views.RuleCreateView.as_view(), name="rule-create"),
+    path("rules/dry-run/", rule_views.DryRunView.as_view(), name="rule-dry-run"),
+    path("rules/<int:pk>/", rule_views.RuleEditView.as_view(), name="rule"),
+    path("rules/<int:pk>/history/", rule_views.RuleHistoryView.as_view(), name="rule-history"),
+    path("rules/<int:pk>/<slug:step>/", rule_views.RuleStepView.as_view(), name="rule-step"),
+    path("rules/labels/", rule_views.LabelCreateView.as_view(), name="label-create"),
+    path(
+        "rules/labels/<int:pk>/delete/",
+        rule_views.LabelDeleteView.as_view(),
+        name="label-delete",
+    ),
     path(
         "invitations/<int:pk>/withdraw/",
         views.InvitationWithdrawView.as_view(),

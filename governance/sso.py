@@ -1,6 +1,8 @@
 """Roles and units from the identity provider: the mapping of its groups to memberships
-(`SAML_ROLE_MAPPING`), read and checked here, and applied at every SAML sign-in by
-`governance.sso_actions.sync_memberships`.
+(`SAML_ROLE_MAPPING`), read and checked here, and applied at every SAML or OpenID Connect
+sign-in by `governance.sso_actions.sync_memberships`. A SAML sign-in's groups come from the
+attributes `SAML_GROUP_ATTRIBUTES` names (`groups_of`), an OpenID Connect sign-in's from the
+claims `OIDC_GROUP_CLAIMS` names (`oidc_groups_of`).
 
 The mapping names, for each group (or role claim) the identity provider sends, the unit and the
 role it gives:
@@ -100,6 +102,27 @@ def groups_of(sociallogin):
         for value in values if isinstance(values, list) else [values]:
             privileges = oio_privileges(str(value))
             groups.update(privileges if privileges is not None else [str(value)])
+    return groups
+
+
+def oidc_groups_of(sociallogin):
+    """The groups (or app roles) an OpenID Connect sign-in carries: the values of the claims
+    `OIDC_GROUP_CLAIMS` names, in the ID token and the userinfo answer (allauth keeps both), or
+    None when the provider left them out for there being too many (Microsoft Entra ID's
+    "groups overage": `_claim_names` names the claim instead of the token holding it), so the
+    memberships are left as they are rather than taken away."""
+    data = sociallogin.account.extra_data or {}
+    # allauth keeps {"userinfo": {...}, "id_token": {...}}; older versions the claims flat.
+    sources = [data[key] for key in ("id_token", "userinfo") if isinstance(data.get(key), dict)]
+    sources = sources or [data]
+    groups = set()
+    for claims in sources:
+        overage = claims.get("_claim_names") or {}
+        for name in settings.OIDC_GROUP_CLAIMS:
+            if isinstance(overage, dict) and name in overage and name not in claims:
+                return None
+            values = claims.get(name) or []
+            groups.update(str(v) for v in (values if isinstance(values, list) else [values]))
     return groups
 
 

@@ -1,5 +1,6 @@
-"""The memberships an identity provider gives: one action, run at every SAML sign-in, that makes
-a person's memberships in the pairs the role mapping names match the groups they have now."""
+"""The memberships an identity provider gives: one action, run at every SAML or OpenID Connect
+sign-in, that makes a person's memberships in the pairs the role mapping names match the groups
+they have now."""
 
 import logging
 
@@ -12,7 +13,7 @@ from django.dispatch import receiver
 from audit import record, snapshot
 
 from .models import Membership, OrgUnit
-from .sso import groups_of, role_mapping
+from .sso import groups_of, oidc_groups_of, role_mapping
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,22 @@ def sync_memberships(user, groups, *, provider, mapping=None):
 
 @receiver(user_logged_in)
 def apply_identity_provider_roles(sender, request, user, sociallogin=None, **kwargs):
-    """At every SAML sign-in, make the person's memberships match their groups."""
-    if sociallogin is None or sociallogin.provider.id != "saml":
+    """At every SAML or OpenID Connect sign-in, make the person's memberships match their
+    groups (left as they are when an OpenID Connect provider did not send them for there being
+    too many)."""
+    if sociallogin is None:
         return
-    sync_memberships(user, groups_of(sociallogin), provider=sociallogin.provider.name)
+    if sociallogin.provider.id == "saml":
+        groups = groups_of(sociallogin)
+    elif sociallogin.provider.id == "openid_connect":
+        groups = oidc_groups_of(sociallogin)
+        if groups is None:
+            logger.warning(
+                "%s sent too many groups to put in the token; memberships left unchanged for %s",
+                sociallogin.provider.name,
+                user.pk,
+            )
+            return
+    else:
+        return
+    sync_memberships(user, groups, provider=sociallogin.provider.name)

@@ -1,7 +1,7 @@
 """Mounted at /governance/. The governance pages (namespace "governance") live under
 /guidelines/, in `governance.guideline_urls`, so the reading view has the short address staff
 link to from the intranet. Here: the settings pages for running the municipality (opening hours,
-closing days, canned answers) and each person's own notification choice."""
+closing days, canned answers, alert destinations) and each person's own notification choice."""
 
 from django.urls import path
 
@@ -21,6 +21,11 @@ urlpatterns: list = [
         "settings/hours/closing-days/",
         settings_views.ClosingDayAddView.as_view(),
         name="settings-closing-day-add",
+    ),
+    path(
+        "settings/hours/closing-days/<int:pk>/",
+        settings_views.ClosingDayEditView.as_view(),
+        name="settings-closing-day-edit",
     ),
     path(
         "settings/hours/closing-days/<int:pk>/remove/",
@@ -46,6 +51,22 @@ urlpatterns: list = [
         "settings/canned-answers/<int:pk>/delete/",
         moderation_views.CannedAnswerDeleteView.as_view(),
         name="settings-canned-answer-delete",
+    ),
+    path("settings/alerts/", moderation_views.AlertHooksView.as_view(), name="settings-alerts"),
+    path(
+        "settings/alerts/<int:pk>/",
+        moderation_views.AlertHookEditView.as_view(),
+        name="settings-alert-edit",
+    ),
+    path(
+        "settings/alerts/<int:pk>/delete/",
+        moderation_views.AlertHookDeleteView.as_view(),
+        name="settings-alert-delete",
+    ),
+    path(
+        "settings/alerts/<int:pk>/test/",
+        moderation_views.AlertHookTestView.as_view(),
+        name="settings-alert-test",
     ),
     path(
         "me/notifications/",

@@ -62,10 +62,21 @@ _SECTIONS = (
         ),
     ),
     (
+        "moderation.manage_alert_hooks",
+        "settings-alerts",
+        gettext_lazy("Alerts in Teams and Slack"),
+        gettext_lazy(
+            "Where each team hears of new items on duty, approaching and missed deadlines and "
+            "crisis mode: a Microsoft Teams or Slack channel, with a test message."
+        ),
+    ),
+    (
         None,
         "me-notifications",
         gettext_lazy("My notifications"),
-        gettext_lazy("Whether your notices also reach you by e-mail, at once or once a day."),
+        gettext_lazy(
+            "Whether your notices also reach you by e-mail: at once, once a day or once a week."
+        ),
     ),
 )
 
@@ -197,6 +208,45 @@ class ClosingDayAddView(HoursView):
         return redirect("settings-hours")
 
 
+class ClosingDayEditView(ActionRequiredMixin, TemplateView):
+    """One closing day's form: move it to another date, change its closing time or reason."""
+
+    permission_action = MANAGE
+    template_name = "governance/settings/closing_day_edit.html"
+    model = ClosingDay
+
+    def get_object(self):
+        municipality = Municipality.objects.current()
+        return get_object_or_404(
+            ClosingDay.objects.filter(municipality=municipality), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        closing = self.get_object()
+        initial = {"date": closing.date, "open_until": closing.open_until, "reason": closing.reason}
+        return {"closing": closing, "form": ClosingDayForm(initial=initial), **kwargs}
+
+    def post(self, request, pk):
+        closing = self.get_object()
+        form = ClosingDayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                calendar_actions.change_closing_day(
+                    closing,
+                    acting_user=request.user,
+                    day=data["date"],
+                    open_until=data["open_until"],
+                    reason=data["reason"],
+                )
+            except calendar_actions.SettingsError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, _("The closing day is saved."))
+                return redirect("settings-hours")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class ClosingDayRemoveView(ActionRequiredMixin, TemplateView):
     permission_action = MANAGE
     http_method_names = ["post"]
@@ -245,14 +295,11 @@ class NotificationsPreferenceView(MemberRequiredMixin, TemplateView):
     template_name = "governance/me/notifications.html"
 
     def get_context_data(self, **kwargs):
-        chosen = (
-            PersonPreference.objects.filter(user=self.request.user)
-            .values_list("notifications", flat=True)
-            .first()
-        ) or NotificationDelivery.EMAIL_NOW
-        form = kwargs.pop("form", None) or NotificationDeliveryForm(
-            initial={"notifications": chosen}
-        )
+        row = PersonPreference.objects.filter(user=self.request.user).values(
+            "notifications", "digest_weekday"
+        ).first() or {"notifications": NotificationDelivery.EMAIL_NOW, "digest_weekday": 0}
+        chosen = row["notifications"]
+        form = kwargs.pop("form", None) or NotificationDeliveryForm(initial=row)
         return {"form": form, "chosen": chosen, **kwargs}
 
     def post(self, request):
@@ -261,7 +308,10 @@ class NotificationsPreferenceView(MemberRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             actions.set_notification_delivery(
-                request.user, form.cleaned_data["notifications"], acting_user=request.user
+                request.user,
+                form.cleaned_data["notifications"],
+                acting_user=request.user,
+                weekday=form.cleaned_data.get("digest_weekday"),
             )
         except ValidationError as error:
             form.add_error(None, error)

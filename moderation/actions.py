@@ -28,6 +28,7 @@ from governance.policy import version_in_force
 from platforms import capabilities
 
 from . import outbox
+from .alerts import alert
 from .deadlines import (
     calendar_for,
     escalation_reached,
@@ -37,7 +38,9 @@ from .deadlines import (
     rejudge_open_items,
 )
 from .models import (
+    ANSWER_READY,
     OPEN_STATUSES,
+    AlertEvent,
     AuthorNotice,
     CrisisPeriod,
     Forwarding,
@@ -396,11 +399,13 @@ def reply(
             item.status = ItemStatus.SENDING
             item.first_responded_at = item.first_responded_at or now
             _save(item, *fields)
-        posted = Forwarding.objects.filter(item=item, status=ForwardingStatus.ANSWERED)
+        # The expert's answers this reply carries wait with it for the platform's outcome
+        # (`outcome.write_confirmed` / `write_failed`); one the platform refused goes again.
+        carried = Forwarding.objects.filter(item=item, status__in=ANSWER_READY)
         if forwarding is not None:
-            posted = posted.filter(pk=forwarding.pk)
-        forwardings = list(posted.values_list("pk", flat=True))
-        posted.update(status=ForwardingStatus.POSTED)
+            carried = carried.filter(pk=forwarding.pk)
+        forwardings = list(carried.values_list("pk", flat=True))
+        carried.update(status=ForwardingStatus.SENDING, posted_with=message)
         # The team answered without waiting: the expert is no longer asked (nor reminded).
         _withdraw_open_forwardings(item)
         details = {"after_answer": newer.pk} if further else {}
@@ -783,6 +788,10 @@ def retry(item, *, acting_user, message=None):
             _require_not_sending(item)
             item.status = ItemStatus.SENDING
             _save(item, *fields)
+            # The expert's answer it carried waits for the platform again.
+            Forwarding.objects.filter(posted_with=message, status=ForwardingStatus.NOT_SENT).update(
+                status=ForwardingStatus.SENDING
+            )
         if message.waits_for_id is not None:
             message.waits_for = _notice_to_wait_for(item, operation)
             message.save(update_fields=["waits_for"])
@@ -1001,6 +1010,7 @@ def start_crisis(municipality, *, acting_user, reason, target_percent=25, round_
             return text
 
         notify([m.user for m in team], NotificationKind.CRISIS, message=message)
+        alert(AlertEvent.CRISIS, municipality=municipality, on=True, reason=reason)
     return period
 
 
@@ -1085,6 +1095,16 @@ def end_crisis(municipality, *, acting_user, note=""):
             rejudged=rejudged.changed,
             past_due=rejudged.past_due,
         )
+        team = Membership.objects.filter(
+            unit__municipality=municipality,
+            role__in=[Role.COMMUNICATIONS, Role.ON_DUTY_MONITOR],
+        ).select_related("user")
+        notify(
+            [m.user for m in team],
+            NotificationKind.CRISIS,
+            message=gettext_lazy("Crisis mode is off: the normal answer times apply again."),
+        )
+        alert(AlertEvent.CRISIS, municipality=municipality, on=False)
     return period
 
 
@@ -1216,6 +1236,10 @@ def rota_candidates(municipality):
     )
 
 
+# The longest turn the rota's forms and the API take.
+ROTA_TURN_DAYS_MAX = 365
+
+
 def create_rota(team, *, acting_user, starts_on, turn_days=7):
     """Give `team` an on-duty rota whose first turn starts on `starts_on`, each turn lasting
     `turn_days` days. Audited."""
@@ -1234,6 +1258,30 @@ def create_rota(team, *, acting_user, starts_on, turn_days=7):
             obj=rota,
             after=audit.snapshot(rota, "team", "starts_on", "turn_days"),
         )
+    return rota
+
+
+def change_rota(rota, *, acting_user, starts_on, turn_days):
+    """Change when `rota`'s turns start and how many days each lasts: the order of its members
+    and their deputies stay, the turns are counted afresh from `starts_on`. Audited; a change
+    that changes nothing writes nothing."""
+    from .models import DutyRota
+
+    if not 1 <= turn_days <= ROTA_TURN_DAYS_MAX:
+        raise ActionError(
+            _("A turn lasts from 1 to %(most)s days.") % {"most": ROTA_TURN_DAYS_MAX},
+            field="turn_days",
+        )
+    with transaction.atomic():
+        rota = DutyRota.objects.select_for_update().select_related("team").get(pk=rota.pk)
+        fields = ("starts_on", "turn_days")
+        before = audit.snapshot(rota, *fields)
+        rota.starts_on, rota.turn_days = starts_on, turn_days
+        after = audit.snapshot(rota, *fields)
+        if after == before:
+            return rota
+        rota.save(update_fields=list(fields))
+        audit.record("rota_change", actor=acting_user, obj=rota, before=before, after=after)
     return rota
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import OutboxKind, QueueItem, ThreadPost
+from .models import QueueItem, ThreadPost
 
 # The thread's shape read at most: a thread longer than this shows its first comments only.
 SHAPE_LIMIT = 2000
@@ -160,12 +160,3 @@ def _post(item):
     return ThreadPost.objects.filter(
         platform=item.platform, external_id=item.thread_external_id
     ).first()
-
-
-def outbox_replies(item):
-    """The municipality's replies to the item sent through the outbox, oldest first."""
-    return list(
-        item.outbox_messages.filter(kind=OutboxKind.REPLY)
-        .select_related("requested_by")
-        .order_by("created_at", "id")
-    )

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 import audit
 
 from . import counts
+from .alerts import alert
 from .deadlines import forwarding_next_deadline, next_deadline, rejudge_open_items
 from .models import (
     OPEN_STATUSES,
+    AlertEvent,
     CrisisPeriod,
     Forwarding,
     ForwardingStatus,
@@ -205,6 +207,7 @@ def _warn(item, prefix):
             % {"what": _label(prefix), "due": when(due)}
         ),
     )
+    alert(AlertEvent.SLA_WARNING, items=[item], prefix=prefix)
     audit.record(
         "sla_warning",
         item=item,
@@ -225,6 +228,7 @@ def _breach(item, prefix):
             % {"what": _label(prefix), "due": when(due)}
         ),
     )
+    alert(AlertEvent.SLA_BREACH, items=[item], prefix=prefix)
     audit.record(
         "sla_breach",
         item=item,

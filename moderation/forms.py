@@ -40,10 +40,13 @@ class QueueFilterForm(forms.Form):
     at_risk = forms.BooleanField(label=_("At risk"), required=False, widget=_CHECKBOX)
     overdue = forms.BooleanField(label=_("Overdue"), required=False, widget=_CHECKBOX)
     personal = forms.BooleanField(label=_("Personal data"), required=False, widget=_CHECKBOX)
+    label = forms.TypedChoiceField(label=_("Label"), coerce=int, required=False, widget=_SELECT)
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        # Two queries: the channels the user may see, and the centres.
+        from .models import Label
+
+        # Three queries: the channels the user may see, the centres and the labels.
         channels = [
             (pk, channel_label(name, platform, handle))
             for pk, name, platform, handle in Channel.objects.for_user(user)
@@ -55,6 +58,8 @@ class QueueFilterForm(forms.Form):
         )
         self.fields["channel"].choices = [("", _("All")), *channels]
         self.fields["centre"].choices = [("", _("All")), *centres]
+        labels = Label.objects.order_by("name").values_list("pk", "name")
+        self.fields["label"].choices = [("", _("All")), *labels]
 
     def filters(self) -> dict:
         """The filters that validated, by name."""
@@ -285,6 +290,21 @@ def _person_label(user):
     return user.get_full_name() or user.username
 
 
+class RotaTurnsForm(forms.Form):
+    """When a rota's turns start and how many days each lasts."""
+
+    starts_on = forms.DateField(
+        label=_("First turn starts"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+    )
+    turn_days = forms.IntegerField(
+        label=_("Days per turn"),
+        min_value=1,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+
+
 class RotaCreateForm(forms.Form):
     """A team without a rota, the first turn's start and the length of a turn."""
 
@@ -407,3 +427,54 @@ class CannedAnswerForm(forms.Form):
         if not cleaned.get("code") and cleaned.get("title"):
             cleaned["code"] = slugify(cleaned["title"])[:50] or "answer"
         return cleaned
+
+
+class AlertHookForm(forms.Form):
+    """A team's alert destination. The URL is asked for when it is added; when editing, a blank
+    URL keeps the stored one (it is never shown again in full)."""
+
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=OrgUnit.objects.none(), widget=_SELECT)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("Where the messages go, e.g. the channel's name."),
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=(), widget=_SELECT)
+    url = forms.CharField(
+        label=_("Webhook URL"),
+        max_length=2000,
+        required=False,
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"class": "form-input", "autocomplete": "off"}
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Send"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+    )
+    language = forms.ChoiceField(label=_("Language of the messages"), choices=(), widget=_SELECT)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True, widget=_CHECKBOX)
+
+    def __init__(self, *args, units, editing=False, **kwargs):
+        from governance.models import Language
+
+        from .models import AlertEvent, AlertKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["kind"].choices = AlertKind.choices
+        self.fields["events"].choices = AlertEvent.choices
+        self.fields["language"].choices = Language.choices
+        if editing:
+            self.fields["url"].help_text = _(
+                "Leave it empty to keep the stored URL. Paste a new one to replace it."
+            )
+        else:
+            self.fields["url"].required = True
+            self.fields["url"].help_text = _(
+                "From the Teams workflow “Post to a channel when a webhook request is received”, "
+                "the channel's incoming webhook, or the Slack app's incoming webhook. It is "
+                "stored encrypted."
+            )

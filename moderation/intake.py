@@ -19,9 +19,10 @@ from accounts.models import Channel
 from audit.models import AuditEntry
 from governance.models import OrgUnit
 
-from . import counts, outbox
+from . import counts, inbox_rules, outbox
+from .alerts import alert
 from .deadlines import DEADLINE_FIELDS, DeadlineCalculator
-from .models import OPEN_STATUSES, DutyRota, QueueItem
+from .models import OPEN_STATUSES, AlertEvent, DutyRota, QueueItem
 from .models.rota import absences_by_user, team_for
 from .personal_data import find_personal_ids
 
@@ -47,18 +48,24 @@ INTAKE_FIELDS = (
     "has_personal_data",
     "hidden_on_platform",
     "assigned_to",
+    "author_name",
+    "author_external_id",
+    "priority",
     *DEADLINE_FIELDS,
 )
 
 
 def on_new_items(item_ids) -> dict:
     """Process freshly stored items; returns counts of what was done (for logs and tests)."""
+    # (With inbox rules in force, also "rules": rule matches, "rules_acted": forwarded, closed
+    # or hidden by a rule.)
     done = {"deadlines": 0, "personal_data": 0, "hidden": 0, "assigned": 0}
     item_ids = list(item_ids)
     if not item_ids:
         return done
+    deferred = []
     with transaction.atomic():
-        item_ids = _needing_work(item_ids)
+        item_ids, rules = _needing_work(item_ids)
         if not item_ids:
             return done
         # A batch's items share a handful of channels: load those once, not joined to each row.
@@ -102,6 +109,18 @@ def on_new_items(item_ids) -> dict:
             _check_personal_data(
                 municipality, batch, calculator, audit, hides, changed, dirty, done
             )
+            # The inbox rules, in their order, after the personal-data step and before the
+            # on-duty assignment (a rule's assignee comes first).
+            deferred += inbox_rules.apply_to_batch(
+                municipality,
+                batch,
+                rules.get(municipality.pk, []),
+                calculator,
+                audit,
+                changed,
+                dirty,
+                done,
+            )
             _assign(municipality, batch, calculator, audit, changed, dirty, done)
         if dirty:
             QueueItem.objects.bulk_update(list(dirty.values()), sorted(changed))
@@ -119,12 +138,17 @@ def on_new_items(item_ids) -> dict:
                 key_prefix="personal-data-hide",
                 reason=SYSTEM_HIDE_REASON,
             )
+        # Forwarding, closing and hiding by rule: through the actions, on the written rows.
+        if deferred:
+            done["rules_acted"] = inbox_rules.run_deferred(deferred)
     return done
 
 
 def _needing_work(item_ids):
-    """The ids among `item_ids` the intake has something to do for: no deadlines yet, a
-    personal ID number not yet flagged, or no assignee while a duty rota could give one.
+    """The ids among `item_ids` the intake has something to do for, and the enabled inbox
+    rules of their municipalities: every item, where a rule may apply; else those with no
+    deadlines yet, a personal ID number not yet flagged, or no assignee while a duty rota could
+    give one.
 
     Most of a big polled batch needs nothing (the poll already set the deadlines); reading
     only a few columns of those rows is far cheaper than loading them as items. The text was
@@ -132,27 +156,41 @@ def _needing_work(item_ids):
     """
     rows = list(
         QueueItem.objects.filter(pk__in=item_ids, status__in=OPEN_STATUSES)
-        .annotate(exposes=~Q(masked_text=F("text")))
+        .annotate(
+            exposes=~Q(masked_text=F("text")),
+            municipality_id=F("channel__owner_unit__municipality_id"),
+        )
         .values_list(
-            "pk", "channel_id", "exposes", "has_personal_data", "assigned_to_id", "next_deadline"
+            "pk",
+            "channel_id",
+            "exposes",
+            "has_personal_data",
+            "assigned_to_id",
+            "next_deadline",
+            "municipality_id",
         )
     )
     if not rows:
-        return []
-    unassigned_channels = {channel for _, channel, _, _, assignee, _ in rows if assignee is None}
+        return [], {}
+    # Rules may act on any new item of their municipality: those items all need the intake.
+    rules = inbox_rules.rules_for({row[6] for row in rows})
+    rest = [row for row in rows if row[6] not in rules]
+    unassigned_channels = {row[1] for row in rest if row[4] is None}
     rota_possible = (
         bool(unassigned_channels)
         and DutyRota.objects.filter(
             team__municipality__units__channels__in=unassigned_channels
         ).exists()
     )
-    return [
+    needed = [row[0] for row in rows if row[6] in rules]
+    needed += [
         pk
-        for pk, _, exposes, flagged, assignee, next_deadline in rows
+        for pk, _, exposes, flagged, assignee, next_deadline, _m in rest
         if next_deadline is None
         or (assignee is None and rota_possible)
         or (exposes and not flagged)
     ]
+    return needed, rules
 
 
 def _check_personal_data(municipality, batch, calculator, audit, hides, changed, dirty, done):
@@ -223,6 +261,7 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
     )
     # In crisis mode everyone on the team monitors: new items are shared out in turn.
     crisis_turns = {}
+    assigned = []
     for item in todo:
         rota = team_for(item.channel.owner_unit_id, units, rotas)
         if rota is None:
@@ -261,3 +300,8 @@ def _assign(municipality, batch, calculator, audit, changed, dirty, done):
                 data={"to": user.pk, "crisis": calculator.crisis is not None},
             )
         )
+        assigned.append(item)
+    if assigned:
+        # The team's chat hears of the new items too (after the commit, one message per
+        # destination for the whole batch).
+        alert(AlertEvent.NEW_ITEM, items=assigned)

@@ -4,7 +4,7 @@ forms' starting values. Read side only; the page's writes go through `actions`."
 
 import uuid
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -16,12 +16,13 @@ from governance.policy import version_in_force
 
 from . import canned, similar
 from .actions import platform_refusals
-from .conversation import conversation, outbox_replies
+from .conversation import conversation
 from .deadlines import calendar_for, suggested_internal_deadline
 from .models import (
+    ANSWER_READY,
     CannedAnswer,
     Forwarding,
-    ForwardingStatus,
+    OutboxKind,
     OutboxStatus,
     QueueItem,
     Record,
@@ -88,9 +89,7 @@ def reply_initial(item, suggested, writes, draft=None):
     initial = {"idempotency_key": uuid.uuid4().hex, "seen_write": seen}
     if item.has_personal_data and suggested is not None:
         initial["text"] = suggested.filled
-    answered = (
-        item.forwardings.filter(status=ForwardingStatus.ANSWERED).order_by("-answered_at").first()
-    )
+    answered = item.forwardings.filter(status__in=ANSWER_READY).order_by("-answered_at").first()
     if answered is not None:
         # Masked: an answer stored before outgoing text was checked may hold an ID number.
         initial["text"] = answered.masked_answer_text
@@ -115,14 +114,29 @@ def forward_initial(item, suggestion=None):
     return initial
 
 
-def platform_writes(item):
-    """The item's latest writes to the platform, newest first, each with `retriable`: the
-    failed ones no newer write of the same kind has replaced (a later answer, a second hide)."""
-    writes = list(
-        item.outbox_messages.select_related("waits_for").order_by("-created_at", "-id")[
-            :WRITES_SHOWN
-        ]
+def item_outbox(item):
+    """The item's messages in the outbox the page shows, oldest first, in one query: every
+    reply (the conversation places them) and the latest `WRITES_SHOWN` writes of any kind."""
+    latest = item.outbox_messages.order_by("-created_at", "-id").values("pk")[:WRITES_SHOWN]
+    return list(
+        item.outbox_messages.filter(Q(kind=OutboxKind.REPLY) | Q(pk__in=Subquery(latest)))
+        .select_related("waits_for", "requested_by")
+        .order_by("created_at", "id")
     )
+
+
+def replies_in(messages):
+    """The replies among the item's outbox `messages` (from `item_outbox`), oldest first."""
+    return [message for message in messages if message.kind == OutboxKind.REPLY]
+
+
+def platform_writes(item, messages=None):
+    """The item's latest writes to the platform, newest first, each with `retriable`: the
+    failed ones no newer write of the same kind has replaced (a later answer, a second hide).
+    `messages`: the item's outbox as `item_outbox` read it, when the caller has it."""
+    if messages is None:
+        messages = item_outbox(item)
+    writes = list(reversed(messages))[:WRITES_SHOWN]
     seen = set()
     for write in writes:
         write.retriable = write.status == OutboxStatus.FAILED and write.kind not in seen
@@ -147,6 +161,30 @@ def offered_canned_answers(item, municipality):
     return sorted(answers, key=lambda a: rank.get(a.language, 2))
 
 
+def rule_hits(item):
+    """What the inbox rules did to the item, oldest first, each with `labels` (the labels'
+    names, for a labelling hit), `unit` (a department's name) and `reason` (a removal reason's
+    label) read in two queries."""
+    from governance.models import OrgUnit
+
+    from .models import Label
+
+    hits = list(item.rule_hits.select_related("rule", "version"))
+    if not hits:
+        return []
+    label_ids = {pk for hit in hits for pk in (hit.detail or {}).get("labels", [])}
+    labels = dict(Label.objects.filter(pk__in=label_ids).values_list("pk", "name"))
+    unit_ids = {hit.detail.get("unit") for hit in hits if (hit.detail or {}).get("unit")}
+    units = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    reasons = {r.code: r.label for r in removal_reasons(item)}
+    for hit in hits:
+        detail = hit.detail or {}
+        hit.labels = [labels.get(pk, "?") for pk in detail.get("labels", [])]
+        hit.unit = units.get(detail.get("unit"), "")
+        hit.reason = reasons.get(detail.get("reason"), detail.get("reason", ""))
+    return hits
+
+
 def item_page_data(user, item, draft_of=None):
     """Everything the item page reads, apart from its forms. `draft_of`: the id (as asked for)
     of an earlier item whose answer the reply box starts from."""
@@ -155,13 +193,22 @@ def item_page_data(user, item, draft_of=None):
     canned = offered_canned_answers(item, municipality)
     suggested = next((c for c in canned if c.for_personal_data), None)
     forwardings = list(
-        item.forwardings.select_related("to_unit", "to_user", "forwarded_by", "answered_by")
+        item.forwardings.select_related(
+            "to_unit", "to_user", "forwarded_by", "answered_by", "posted_with"
+        )
     )
     my_forwardings = [f for f in forwardings if can(user, "moderation.answer_forwarded", f)]
-    replies = outbox_replies(item)
-    writes = platform_writes(item)
+    outbox = item_outbox(item)  # one read serves the conversation and the latest writes
+    replies = replies_in(outbox)
+    writes = platform_writes(item, outbox)
+    hits = rule_hits(item)
     return {
         "item": item,
+        "labels": item.item_labels.select_related("label").order_by("label__name"),
+        "rule_hits": hits,
+        "rule_forward": next(
+            (h for h in hits if h.action in ("suggest_forward", "forward") and h.unit), None
+        ),
         "now": timezone.now(),
         "conversation": conversation(visible, item, replies),
         "earlier": earlier_from_author(visible, item),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from governance.languages import language_for, languages_for
 from governance.models import Membership, NotificationDelivery, PersonPreference, Role
@@ -193,50 +194,103 @@ def breach_recipients(channel):
     return users
 
 
-# -- the daily digest
+# -- the digests, daily or weekly
 
 # The most notices one digest lists; the rest are counted and wait in the product.
 DIGEST_LIMIT = 50
+# The most new items on duty a digest lists (the rest are counted, up to a cap).
+DIGEST_ITEMS = 20
+DIGEST_COUNT_CAP = 500
+
+# How a digest groups the notices: (title, kinds); the rest go under "Other notices".
+DIGEST_GROUPS = (
+    (gettext_lazy("Deadlines approaching"), (NotificationKind.SLA_WARNING,)),
+    (gettext_lazy("Deadlines passed"), (NotificationKind.SLA_BREACH,)),
+    (gettext_lazy("Crisis mode"), (NotificationKind.CRISIS,)),
+)
+DIGESTS = (NotificationDelivery.EMAIL_DIGEST, NotificationDelivery.EMAIL_WEEKLY)
+
+
+def period_start(preference, today):
+    """The first day of the digest period `today` falls in: the day itself for the daily
+    digest, the chosen weekday on or before it for the weekly one."""
+    if preference.notifications == NotificationDelivery.EMAIL_WEEKLY:
+        return today - timedelta(days=(today.weekday() - preference.digest_weekday) % 7)
+    return today
 
 
 def send_digests(now=None) -> int:
-    """Send each person who chose the daily digest one e-mail with their unread notices not yet
-    e-mailed, in their language, and mark those notices e-mailed. At most one digest per person
-    and local day: the day is claimed on the person's preference with a conditional update
-    before sending, and given back when the mail server refuses. Returns the e-mails sent."""
+    """Send each person who chose a digest one e-mail with their unread notices not yet
+    e-mailed and the new items the rota gave them, grouped by kind, in their language: every
+    day for the daily digest, on the chosen weekday for the weekly one. At most one digest per
+    person and period: the period is claimed on the person's preference with a conditional
+    update before sending, and given back when there is nothing to send or the mail server
+    refuses. Returns the e-mails sent."""
     from zoneinfo import ZoneInfo
 
+    from django.db.models import Q
+
     from governance.models import Municipality
+
+    from .models import OPEN_STATUSES, QueueItem
 
     now = now or timezone.now()
     municipality = Municipality.objects.current()
     zone = ZoneInfo(municipality.time_zone) if municipality else timezone.get_default_timezone()
     today = timezone.localtime(now, zone).date()
     waiting = Notification.objects.unread().filter(emailed_at__isnull=True, created_at__lte=now)
+    on_duty = QueueItem.objects.filter(
+        status__in=OPEN_STATUSES, received_at__gt=now - timedelta(days=7), received_at__lte=now
+    )
     preferences = (
         PersonPreference.objects.filter(
-            notifications=NotificationDelivery.EMAIL_DIGEST,
+            Q(notifications=NotificationDelivery.EMAIL_DIGEST)
+            | Q(
+                notifications=NotificationDelivery.EMAIL_WEEKLY,
+                digest_weekday=today.weekday(),
+            ),
+            Q(user__in=waiting.values("user_id")) | Q(user__in=on_duty.values("assigned_to_id")),
             user__is_active=True,
-            user__in=waiting.values("user_id"),
         )
         .exclude(user__email="")
         .select_related("user")
     )
     sent = 0
     for preference in preferences:
-        if _send_digest(preference, waiting, today, zone):
+        if _send_digest(preference, waiting, on_duty, today, zone, now):
             sent += 1
     return sent
 
 
-def _send_digest(preference, waiting, today, zone) -> bool:
+def _since(preference, today, zone, now):
+    """From when new items on duty count: the last digest's day, or one period back."""
+    from datetime import datetime, time
+
+    days = 7 if preference.notifications == NotificationDelivery.EMAIL_WEEKLY else 1
+    last = preference.digest_sent_on
+    start = last if last is not None and last > today - timedelta(days=days) else None
+    if start is None:
+        return now - timedelta(days=days)
+    return datetime.combine(start, time(0), tzinfo=zone)
+
+
+def _send_digest(preference, waiting, on_duty, today, zone, now) -> bool:
+    from django.db.models import Q
+
+    start = period_start(preference, today)
     claimed = (
         PersonPreference.objects.filter(pk=preference.pk)
-        .exclude(digest_sent_on=today)
+        .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=start))
         .update(digest_sent_on=today)
     )
     if not claimed:
         return False
+
+    def give_back():
+        PersonPreference.objects.filter(pk=preference.pk).update(
+            digest_sent_on=preference.digest_sent_on
+        )
+
     user = preference.user
     notes = list(
         waiting.filter(user=user)
@@ -244,38 +298,87 @@ def _send_digest(preference, waiting, today, zone) -> bool:
         .order_by("created_at", "id")[: DIGEST_LIMIT + 1]
     )
     shown, more = notes[:DIGEST_LIMIT], max(0, len(notes) - DIGEST_LIMIT)
+    items = list(
+        on_duty.filter(assigned_to=user, received_at__gt=_since(preference, today, zone, now))
+        .select_related("channel")
+        .order_by("received_at", "pk")[:DIGEST_COUNT_CAP]
+    )
+    if not shown and not items:
+        give_back()
+        return False
     language = preference.language or language_for(None)
+    weekly = preference.notifications == NotificationDelivery.EMAIL_WEEKLY
     with translation.override(language), timezone.override(zone):
-        subject, body = compose_digest(user, shown, more, today)
+        subject, body = compose_digest(user, shown, more, today, items=items, weekly=weekly)
     try:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
-    except Exception:  # the notices stay waiting for the next day's digest
+    except Exception:  # the notices stay waiting for the next digest
         logger.exception("could not e-mail the digest of user %s", user.pk)
-        PersonPreference.objects.filter(pk=preference.pk).update(
-            digest_sent_on=preference.digest_sent_on
-        )
+        give_back()
         return False
     Notification.objects.filter(pk__in=[n.pk for n in shown]).update(emailed_at=timezone.now())
     return True
 
 
-def compose_digest(user, notes, more, day):
-    """Subject and body of a person's daily digest, in the active language."""
+def compose_digest(user, notes, more, day, *, items=(), weekly=False):
+    """Subject and body of a person's digest, in the active language: the new items on duty,
+    then the notices grouped by kind (deadlines approaching, passed, crisis mode, others)."""
     base = getattr(settings, "SITE_URL", "").rstrip("/")
-    subject = ngettext(
-        "Your notices: %(count)d unread on %(day)s",
-        "Your notices: %(count)d unread on %(day)s",
-        len(notes) + more,
-    ) % {"count": len(notes) + more, "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+    count = len(notes) + more
+    formatted = formats.date_format(day, "SHORT_DATE_FORMAT")
+    if count:
+        subject = (
+            ngettext(
+                "Your week's notices: %(count)d unread on %(day)s",
+                "Your week's notices: %(count)d unread on %(day)s",
+                count,
+            )
+            if weekly
+            else ngettext(
+                "Your notices: %(count)d unread on %(day)s",
+                "Your notices: %(count)d unread on %(day)s",
+                count,
+            )
+        ) % {"count": count, "day": formatted}
+    else:
+        subject = ngettext(
+            "Your notices: %(count)d new item on duty on %(day)s",
+            "Your notices: %(count)d new items on duty on %(day)s",
+            len(items),
+        ) % {"count": len(items), "day": formatted}
+    rows = [
+        {
+            "note": note,
+            "at": when(note.created_at),
+            "link": f"{base}{note.item.get_absolute_url()}" if note.item else "",
+        }
+        for note in notes
+    ]
+    groups = []
+    for title, kinds in DIGEST_GROUPS:
+        chosen = [row for row in rows if row["note"].kind in kinds]
+        if chosen:
+            groups.append({"title": title, "rows": chosen})
+    grouped = {kind for _title, kinds in DIGEST_GROUPS for kind in kinds}
+    others = [row for row in rows if row["note"].kind not in grouped]
+    if others:
+        groups.append({"title": gettext_lazy("Other notices"), "rows": others})
+    from .alert_payloads import excerpt
+
     context = {
-        "notes": [
+        "count": count,
+        "groups": groups,
+        "items": [
             {
-                "note": note,
-                "at": when(note.created_at),
-                "link": f"{base}{note.item.get_absolute_url()}" if note.item else "",
+                "item": item,
+                "at": when(item.received_at),
+                "due": when(item.answer_due) if item.answer_due else "",
+                "text": excerpt(item),
+                "link": f"{base}{item.get_absolute_url()}",
             }
-            for note in notes
+            for item in items[:DIGEST_ITEMS]
         ],
+        "items_more": max(0, len(items) - DIGEST_ITEMS),
         "more": more,
         "all_link": f"{base}{reverse('moderation:notifications')}",
         "settings_link": f"{base}{reverse('me-notifications')}",

@@ -74,6 +74,10 @@ def write_confirmed(message, *, at):
             item.status = ItemStatus.ANSWERED
             withdraw_open_forwardings(item)
         save(item, *fields)
+        # The expert's answer this reply carried is on the platform now.
+        Forwarding.objects.filter(posted_with=message, status=ForwardingStatus.SENDING).update(
+            status=ForwardingStatus.POSTED
+        )
     elif message.kind == OutboxKind.DELETE:
         fields = ("status", "closed_at", "closed_reason")
         before = audit.snapshot(item, *fields)
@@ -104,9 +108,10 @@ WRITE_NOT_SENT = {
 
 def write_failed(message):
     """The platform did not take `message` (a write on an item): an answer leaves the item "not
-    sent" (still open, its deadline running), and the person who asked for the write and the
-    monitor on duty are told why. Runs in the outbox's transaction; returns the audit's
-    (before, after)."""
+    sent" (still open, its deadline running) and the expert's answer it carried "not sent"
+    (ready to go again), and the person who asked for the write, the monitor on duty and the
+    expert whose answer it carried are told why. Runs in the outbox's transaction; returns the
+    audit's (before, after)."""
     item = locked(message.item)
     before = after = {}
     if message.kind == OutboxKind.REPLY and item.status == ItemStatus.SENDING:
@@ -114,11 +119,19 @@ def write_failed(message):
         item.status = ItemStatus.NOT_SENT
         save(item, "status")
         after = audit.snapshot(item, "status")
+    experts = []
+    if message.kind == OutboxKind.REPLY:
+        # The expert's answer the reply carried is not on the platform: it is ready to go again
+        # (the reply box offers it, or the failed write is sent again), and the expert hears why
+        # with the team. The outbox's audit row of this write records the change.
+        carried = Forwarding.objects.filter(posted_with=message, status=ForwardingStatus.SENDING)
+        experts = [f.answered_by for f in carried.select_related("answered_by")]
+        carried.update(status=ForwardingStatus.NOT_SENT)
     text = WRITE_NOT_SENT.get(message.kind)
     if text is not None:
         # Written for each person in their own language (notify activates it).
         notify(
-            [message.requested_by, monitor_on_duty(item.channel)],
+            [message.requested_by, monitor_on_duty(item.channel), *experts],
             NotificationKind.NOT_SENT,
             item=item,
             message=lambda: text % {"why": message.failure_text},

@@ -84,7 +84,13 @@ def build(record) -> RecordContent:
     municipality = municipality_of(record)
     answered = (
         Forwarding.objects.filter(
-            item=item, status__in=[ForwardingStatus.ANSWERED, ForwardingStatus.POSTED]
+            item=item,
+            status__in=[
+                ForwardingStatus.ANSWERED,
+                ForwardingStatus.SENDING,
+                ForwardingStatus.POSTED,
+                ForwardingStatus.NOT_SENT,
+            ],
         )
         .select_related("to_unit")
         .order_by("-answered_at", "-id")

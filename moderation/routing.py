@@ -159,6 +159,13 @@ def _topic_weight(topic: Topic, tokens: list[str], stems: list[str]) -> float:
     return best
 
 
+def occurs(topic: Topic, tokens: list[str], stems: list[str]) -> bool:
+    """Whether `topic` occurs in the text of `tokens` (its words) and `stems` (theirs stemmed):
+    on word boundaries, inflected, or as a part of a compound (the inbox rules' word
+    condition)."""
+    return _topic_weight(topic, tokens, stems) > 0
+
+
 def compile_topics(units) -> list[tuple[int, str, list[Topic]]]:
     """(id, name, parsed topics) for each unit given as (id, name, topic terms)."""
     compiled = []

@@ -74,3 +74,32 @@ register("moderation.records", _team)
 register("moderation.read_record_as_written", _team)
 register("moderation.crisis", _team)
 register("moderation.manage_rota", _team)
+
+
+def _manage_alert_hooks(access, obj=None):
+    """Where a team's alerts go (Teams, Slack): the communications lead and the system
+    administrator for every unit, a centre manager for the units in their centre. `obj` is an
+    alert destination or the unit it is for."""
+    if access.is_comms_lead:
+        return True
+    if obj is None:
+        return bool(access.managed_unit_ids)
+    unit_id = getattr(obj, "unit_id", None) or getattr(obj, "pk", None)
+    return access.manages_unit(unit_id)
+
+
+register("moderation.manage_alert_hooks", _manage_alert_hooks)
+
+
+# --- Inbox rules and labels. The communications team reads the rules, their history and dry
+# runs; the communications lead (and the system administrator) writes them and alone may give
+# a rule a regular expression. Labels are read by everyone who sees the queue.
+def _comms_lead(access, obj=None):
+    return access.is_comms_lead
+
+
+register("moderation.view_rules", _team)
+register("moderation.manage_rules", _comms_lead)
+register("moderation.rule_regex", _comms_lead)
+register("moderation.view_labels", _view_queue)
+register("moderation.manage_labels", _comms_lead)

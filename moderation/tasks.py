@@ -26,3 +26,7 @@ def send_digests():
     from .notify import send_digests as send
 
     return send()
+
+
+# Registered here so the worker, which imports each app's tasks module, knows the alert task.
+from .alerts import deliver_alert  # noqa: E402, F401

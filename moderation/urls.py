@@ -35,6 +35,7 @@ urlpatterns = [
         name="rota-absence-remove",
     ),
     path("rota/new/", views.RotaCreateView.as_view(), name="rota-create"),
+    path("rota/<int:pk>/turns/", views.RotaTurnsView.as_view(), name="rota-turns"),
     path("rota/<int:pk>/members/", views.RotaMemberAddView.as_view(), name="rota-member-add"),
     path(
         "rota/members/<int:pk>/remove/",

@@ -121,6 +121,44 @@ class AccountFigures:
     period_end: datetime
 
 
+# The figures a post can have; each adapter's `post_figures` names those its platform gives.
+POST_FIGURES = ("reach", "impressions", "reactions", "comments", "shares")
+
+
+@dataclass(frozen=True)
+class OwnPostFigures:
+    """One of the account's own posts with its figures as the platform reports them now.
+
+    A figure the platform does not give (see the adapter's `post_figures`), or did not give for
+    this post, is None: never 0, which would read as "nobody reacted".
+    """
+
+    external_id: str
+    published_at: datetime | None
+    text: str = ""
+    permalink: str | None = None
+    reach: int | None = None
+    impressions: int | None = None
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+
+    def figures(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in POST_FIGURES}
+
+
+def count_or_none(value: object) -> int | None:
+    """A count from a platform payload: a whole number ≥ 0 (also as a numeric string), else
+    None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
 @dataclass(frozen=True)
 class WriteResult:
     """The outcome of a reply, post, hide, unhide or delete. `external_id` is the new object's
@@ -201,6 +239,8 @@ class PlatformAdapter(ABC):
 
     platform: ClassVar[str] = ""
     capabilities: ClassVar[Capabilities] = Capabilities()
+    # Which of POST_FIGURES the platform reports for the account's own posts.
+    post_figures: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self, connection: ChannelConnection, *, clock: Callable[[], datetime] = utc_now
@@ -238,6 +278,20 @@ class PlatformAdapter(ABC):
     @abstractmethod
     def fetch_account_figures(self, start: datetime, end: datetime) -> AccountFigures:
         """Followers now and the account's own posts published in [start, end)."""
+
+    def fetch_own_posts(self, since: datetime) -> list[OwnPostFigures]:
+        """The account's own posts published at or after `since`, newest first, each with its
+        figures (`post_figures` says which the platform gives)."""
+        raise NotSupportedError(
+            f"{self.platform} cannot list its own posts", platform=self.platform
+        )
+
+    def fetch_post_figures(self, external_ids: list[str]) -> list[OwnPostFigures]:
+        """The figures of the named own posts; a post the platform no longer shows is left
+        out."""
+        raise NotSupportedError(
+            f"{self.platform} cannot read figures of posts", platform=self.platform
+        )
 
     @abstractmethod
     def test_connection(self) -> dict:

@@ -32,12 +32,20 @@ from .base import (
     FetchedItem,
     FetchedPost,
     FetchResult,
+    OwnPostFigures,
     PostImage,
     SkippedRecord,
     WriteResult,
+    count_or_none,
 )
 from .classify import is_missing_permission
-from .errors import BadDataError, NeedsReconnectError
+from .errors import (
+    BadDataError,
+    NeedsReconnectError,
+    PlatformError,
+    ThrottledError,
+    TransientError,
+)
 from .graph import CONVERSATION_PAGE_SIZE, MESSAGE_PAGE_SIZE, GraphAdapter
 from .subscriptions import FACEBOOK_PAGE_FIELDS
 from .timeutil import epoch_seconds, optional_time
@@ -50,6 +58,20 @@ COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,can
 CONVERSATION_FIELDS = "id,updated_time,link"
 MESSAGE_FIELDS = "id,message,from,to,created_time"
 COMMENT_PAGE_SIZE = 100
+# An own post with its figures in one read (field expansion): reactions and comments as their
+# edges' summaries with no items (Page Post reference: reactions and comments edges,
+# https://developers.facebook.com/docs/graph-api/reference/post/reactions and .../comments),
+# `shares` as the post field Graph leaves out when nobody shared, and the reach as the post
+# insights metric `post_total_media_view_unique`, the documented replacement of
+# `post_impressions_unique`, which no version answers since 15 June 2025
+# (https://developers.facebook.com/documentation/pages-api/platforminsights/page/deprecated-metrics).
+REACH_METRIC = "post_total_media_view_unique"
+OWN_POST_FIELDS = (
+    "id,message,created_time,permalink_url,shares,"
+    "reactions.summary(total_count).limit(0),comments.summary(true).limit(0),"
+    f"insights.metric({REACH_METRIC})"
+)
+OWN_POST_PAGE_SIZE = 25
 FACEBOOK_WEB = "https://www.facebook.com"
 
 
@@ -67,6 +89,8 @@ class FacebookAdapter(GraphAdapter):
     """
 
     platform = "facebook"
+    # No impressions: Meta replaced them with views on 15 November 2025.
+    post_figures = frozenset({"reach", "reactions", "comments", "shares"})
     capabilities = Capabilities(
         reply=True,
         reply_to_replies=True,
@@ -278,6 +302,36 @@ class FacebookAdapter(GraphAdapter):
         )
         return self.figures(followers, first, "created_time", start, end)
 
+    def fetch_own_posts(self, since: datetime) -> list[OwnPostFigures]:
+        first = self.client.get(
+            f"{self.page_id}/published_posts",
+            {
+                "fields": OWN_POST_FIELDS,
+                "since": str(epoch_seconds(since)),
+                "limit": str(OWN_POST_PAGE_SIZE),
+            },
+        )
+        found = []
+        for page in self.client.pages(first):
+            found += [own_post_figures(raw) for raw in self.items_of(page) if _has_id(raw)]
+        self.last_usage = self.client.last_usage
+        return found
+
+    def fetch_post_figures(self, external_ids: list[str]) -> list[OwnPostFigures]:
+        found = []
+        for external_id in external_ids:
+            try:
+                raw = self.client.get(external_id, {"fields": OWN_POST_FIELDS})
+            except (NeedsReconnectError, ThrottledError, TransientError):
+                raise
+            except PlatformError:
+                # A post deleted since (Graph answers code 100): there is nothing to read.
+                continue
+            if _has_id(raw):
+                found.append(own_post_figures(raw))
+        self.last_usage = self.client.last_usage
+        return found
+
     def webhook_node(self) -> str:
         return self.page_id
 
@@ -404,6 +458,47 @@ class FacebookAdapter(GraphAdapter):
 
     def delete(self, external_id: str) -> WriteResult:
         return self.require_success(self.client.delete(external_id))
+
+
+def _has_id(raw: object) -> bool:
+    return isinstance(raw, dict) and bool(raw.get("id"))
+
+
+def _summary_count(raw: dict, edge: str) -> int | None:
+    node = raw.get(edge)
+    if node is None:
+        # Graph leaves an edge with nothing on it out of the node, summary and all.
+        return 0
+    summary = node.get("summary") if isinstance(node, dict) else None
+    return count_or_none(summary.get("total_count")) if isinstance(summary, dict) else None
+
+
+def _insight(raw: dict, metric: str) -> int | None:
+    insights = raw.get("insights")
+    rows = insights.get("data") if isinstance(insights, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and row.get("name") == metric:
+            values = row.get("values")
+            if isinstance(values, list) and values and isinstance(values[-1], dict):
+                return count_or_none(values[-1].get("value"))
+    # Page Insights needs a page with 100 or more likes: a small page gets no rows.
+    return None
+
+
+def own_post_figures(raw: dict) -> OwnPostFigures:
+    """A Page post read with OWN_POST_FIELDS as the post and its figures."""
+    shares = raw.get("shares")
+    return OwnPostFigures(
+        external_id=str(raw["id"]),
+        published_at=optional_time(raw.get("created_time")),
+        text=str(raw.get("message") or ""),
+        permalink=_text_or_none(raw.get("permalink_url")),
+        reach=_insight(raw, REACH_METRIC),
+        # Left out when nobody shared the post.
+        shares=count_or_none(shares.get("count")) if isinstance(shares, dict) else 0,
+        reactions=_summary_count(raw, "reactions"),
+        comments=_summary_count(raw, "comments"),
+    )
 
 
 def _text_or_none(value: object) -> str | None:

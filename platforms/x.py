@@ -32,14 +32,16 @@ from .base import (
     ChannelConnection,
     FetchedItem,
     FetchResult,
+    OwnPostFigures,
     PlatformAdapter,
     SkippedRecord,
     WriteResult,
+    count_or_none,
 )
 from .classify import classify_x_error
 from .errors import BadDataError, WriteRejectedError
 from .http import BearerJsonTransport, further_page
-from .timeutil import format_rfc3339, parse_time
+from .timeutil import format_rfc3339, optional_time, parse_time
 from .usage import x_usage
 from .watermark import Watermark
 
@@ -66,6 +68,7 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
     token with tweet.read, tweet.write, users.read and tweet.moderate.write."""
 
     platform = "x"
+    post_figures = frozenset({"impressions", "reactions", "comments", "shares"})
     api_prefix = "2"
     capabilities = Capabilities(
         reply=True,
@@ -228,6 +231,35 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
             period_end=end,
         )
 
+    def fetch_own_posts(self, since: datetime) -> list[OwnPostFigures]:
+        params = {
+            "start_time": format_rfc3339(since),
+            "max_results": str(PAGE_SIZE),
+            "exclude": "replies,retweets",
+            self.fields_param: OWN_POST_FIELDS,
+        }
+        found = []
+        while True:
+            page = self._request("GET", f"users/{self.user_id}/tweets", params=params)
+            found += [own_post_figures(raw) for raw in _data_list(page)]
+            meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
+            if not meta.get("next_token"):
+                return found
+            params = {**params, "pagination_token": str(meta["next_token"])}
+
+    def fetch_post_figures(self, external_ids: list[str]) -> list[OwnPostFigures]:
+        # Post lookup by ids, up to 100 a request; a deleted post comes back in `errors`.
+        found = []
+        for first in range(0, len(external_ids), PAGE_SIZE):
+            chunk = external_ids[first : first + PAGE_SIZE]
+            page = self._request(
+                "GET",
+                "tweets",
+                params={"ids": ",".join(chunk), self.fields_param: OWN_POST_FIELDS},
+            )
+            found += [own_post_figures(raw) for raw in _data_list(page)]
+        return found
+
     def test_connection(self) -> dict:
         user = self._request(
             "GET", f"users/{self.user_id}", params={"user.fields": "username,name"}
@@ -339,6 +371,38 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
                 "X did not confirm the hidden state", platform=self.platform, raw=result
             )
         return WriteResult(external_id=None, raw=result)
+
+
+# Public metrics of a post (https://docs.x.com/x-api/fundamentals/metrics): the counts anyone
+# can see. `impression_count` is given for the author's own posts; there is no reach.
+OWN_POST_FIELDS = "created_at,text,public_metrics"
+
+
+def _data_list(page: dict) -> list[dict]:
+    data = page.get("data")
+    return (
+        [raw for raw in data if isinstance(raw, dict) and raw.get("id")]
+        if isinstance(data, list)
+        else []
+    )
+
+
+def own_post_figures(raw: dict) -> OwnPostFigures:
+    """A post read with OWN_POST_FIELDS; reposts (`repost_count` in the current specification,
+    `retweet_count` in the older documents) and quotes count as shares."""
+    metrics = raw.get("public_metrics") if isinstance(raw.get("public_metrics"), dict) else {}
+    reposts = count_or_none(metrics.get("repost_count", metrics.get("retweet_count")))
+    quotes = count_or_none(metrics.get("quote_count"))
+    return OwnPostFigures(
+        external_id=str(raw["id"]),
+        published_at=optional_time(raw.get("created_at")),
+        text=str(raw.get("text") or ""),
+        permalink=f"https://x.com/i/web/status/{raw['id']}",
+        impressions=count_or_none(metrics.get("impression_count")),
+        reactions=count_or_none(metrics.get("like_count")),
+        comments=count_or_none(metrics.get("reply_count")),
+        shares=None if reposts is None else reposts + (quotes or 0),
+    )
 
 
 def _replied_to(raw: dict) -> list[str]:

@@ -24,6 +24,10 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   POST /_sim/{platform}/posts         {"account_id","message",["created_time","author_name"]}
                                       (author_name: a visitor's post on a Facebook page)
   GET  /_sim/{platform}/posts
+  POST /_sim/{platform}/public_posts  {"message",["author_name","created_time","likes","comments",
+                                      "shares","views","tagged_account_ids"]}: another person's
+                                      public post for listening (x, instagram, youtube)
+  GET  /_sim/{platform}/public_posts
   POST /_sim/faults                   {"platform","kind",["count","account_id","after",
                                        "reset_after_seconds","seconds","page_size"]}
   GET  /_sim/faults                   DELETE /_sim/faults
@@ -39,12 +43,16 @@ Routes (a **contract** checked from outside, see DESIGN.md):
                                       "app_secret"}; 409 when the account's Page has not
                                       subscribed the app to the field (subscribed_apps)
   POST /_sim/webhooks/deliver         {… as build, "target_url",["repeat"]}
+  POST /_sim/hooks/{teams|teams-webhook|slack}/{id}, GET /_sim/hooks, POST /_sim/hooks/faults
+                                      the chat receivers alerts are posted to
+                                      (simulator.chathooks)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .chathooks import ChatHooks
 from .faults import PLATFORMS, FaultError
 from .state import SimError, World
 from .webhooks import build_message_delivery, build_webhook_delivery, deliver
@@ -55,6 +63,7 @@ ROUTES = [
     "GET|POST /_sim/accounts",
     "GET|POST /_sim/{platform}/comments",
     "GET|POST /_sim/{platform}/posts",
+    "GET|POST /_sim/{platform}/public_posts",
     "GET|POST|DELETE /_sim/faults",
     "GET|POST /_sim/config",
     "GET /_sim/actions",
@@ -63,6 +72,9 @@ ROUTES = [
     "GET /_sim/requests",
     "POST /_sim/webhooks/build",
     "POST /_sim/webhooks/deliver",
+    "POST /_sim/hooks/{teams|teams-webhook|slack}/{id}",
+    "GET /_sim/hooks",
+    "POST /_sim/hooks/faults",
 ]
 
 
@@ -75,6 +87,7 @@ def _method_not_allowed(allowed: str) -> Response:
 class ControlAPI:
     def __init__(self, world: World) -> None:
         self.world = world
+        self.chat_hooks = ChatHooks(world)
 
     def handle(self, request: Request) -> Response:
         try:
@@ -99,6 +112,8 @@ class ControlAPI:
         if not parts:
             return json_response(200, {"simulator": "platform simulator", "routes": ROUTES})
         head = parts[0]
+        if head == "hooks":
+            return self.chat_hooks.handle(request, parts)
         if parts == ["reset"]:
             if method != "POST":
                 return _method_not_allowed("POST")
@@ -141,6 +156,14 @@ class ControlAPI:
             if method != "POST":
                 return _method_not_allowed("POST")
             return self._webhook(self._body(request), send=parts[1] == "deliver")
+        if head in PLATFORMS and len(parts) == 2 and parts[1] == "public_posts":
+            if method == "GET":
+                with world.lock:
+                    posts = sorted(world.public_posts.get(head, {}).values(), key=lambda p: p.seq)
+                    return json_response(200, [post.to_dict() for post in posts])
+            if method != "POST":
+                return _method_not_allowed("GET|POST")
+            return json_response(200, world.add_public_post(head, self._body(request)).to_dict())
         if head in PLATFORMS and len(parts) == 2 and parts[1] in ("comments", "posts"):
             if method == "GET":
                 return json_response(200, self._content(head, parts[1], request.query))

@@ -99,13 +99,66 @@ OWN_POSTS: dict[str, list[tuple[int, str]]] = {
 }
 
 
+# Other people's public posts that the demo's listening streams find: (platform, hours before
+# the reset, author, text, likes, comments, shares). Written for the demo, in Danish.
+PUBLIC_POSTS: list[tuple[str, int, str, str, int, int, int]] = [
+    ("x", 150, "Lise Holm", "Første morgenbad fra den nye badebro #fjordby", 14, 2, 1),
+    ("x", 140, "Ole Brask", "Hvornår bliver cykelstien langs Havnevej færdig? #fjordby", 6, 4, 0),
+    ("x", 118, "Fjordby Roklub", "Stor tak for de nye bådpladser ved havnen #fjordby", 31, 3, 5),
+    ("x", 96, "Maja S.", "Kø ved genbrugspladsen igen i dag #fjordby #affald", 9, 6, 2),
+    ("x", 92, "Peter N.", "Dejlig koncert i parken i aftes #fjordby", 22, 1, 3),
+    ("x", 70, "Hanne Vester", "Nye bænke ved Engsøen er et hit #fjordby", 17, 2, 1),
+    (
+        "x",
+        50,
+        "Ole Brask",
+        "Vejarbejdet på Havnevej giver lange køer om morgenen #fjordby",
+        12,
+        9,
+        4,
+    ),
+    ("x", 44, "Sara Kjær", "Skolen i Østerby ser flot ud efter ombygningen #fjordby", 8, 0, 0),
+    (
+        "x",
+        30,
+        "Lokalavisen Fjordby",
+        "Byrådet drøfter nyt badeanlæg på torsdag #fjordby",
+        40,
+        12,
+        9,
+    ),
+    ("x", 20, "Jens P.", "Julebelysningen på Torvet er smuk i år #fjordby", 19, 1, 2),
+    ("x", 9, "Maja S.", "Saltvognen var forbi kl. 4 i nat. Godt gået #fjordby", 11, 2, 0),
+    ("x", 3, "Kim R.", "Er der nogen der ved om biblioteket har åbent søndag? #fjordby", 2, 3, 0),
+    ("instagram", 160, "Anne Marie", "Tåge over fjorden i morges #derforfjordby", 120, 8, 0),
+    ("instagram", 100, "Fotoklubben", "Vinterlys ved havnen #derforfjordby #fjordby", 240, 15, 0),
+    ("instagram", 60, "Mads L.", "Vores yndlingssti ved Engsøen #derforfjordby", 85, 4, 0),
+    ("instagram", 20, "Karin B.", "Juletræet på Torvet #derforfjordby", 64, 6, 0),
+    ("instagram", 6, "Anne Marie", "Solnedgang fra badebroen #derforfjordby", 150, 11, 0),
+    ("instagram", 2, "Mads L.", "Første frost på markerne #derforfjordby", 40, 2, 0),
+]
+
+
 def populate_default_world(world: World) -> None:
-    """One account per platform for the demo municipality, each with three recent own posts."""
+    """One account per platform for the demo municipality, each with three recent own posts,
+    and other people's public posts for the listening streams."""
     now = world.now()
     for spec in DEFAULT_ACCOUNTS:
         account = world.add_account(spec)
         for hours, text in OWN_POSTS[account.platform]:
             world.add_post(account.platform, account.id, text, created=now - timedelta(hours=hours))
+    for platform, hours, author, text, likes, comments, shares in PUBLIC_POSTS:
+        world.add_public_post(
+            platform,
+            {
+                "message": text,
+                "author_name": author,
+                "created_time": (now - timedelta(hours=hours)).isoformat(),
+                "likes": likes,
+                "comments": comments,
+                "shares": shares,
+            },
+        )
 
 
 # --- the demo stream -------------------------------------------------------------------------

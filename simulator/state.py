@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import math
 import re
 import threading
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .chathooks import ChatHookBook
 from .faults import NO_NOTIFICATION, PLATFORMS, READ_LAG, FaultBook
 from .platforms.oauth import OAuthBook
 from .timefmt import parse_time, utcnow
@@ -64,6 +66,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "instagram": ["comments", "mentions", "messages"],
     },
 }
+
+# The platforms whose public posts listening can find.
+PUBLIC_POSTS = ("x", "instagram", "youtube")
 
 # How many platform API requests the request log keeps (the oldest drop out).
 REQUEST_LOG_SIZE = 10_000
@@ -223,6 +228,65 @@ class Post:
             "via_api": self.via_api,
             "link": self.link,
             "image_url": self.image_url,
+        }
+
+
+# How fast an own post's figures approach their ceiling (hours to about 63 % of it).
+FIGURES_GROWTH_HOURS = 36.0
+
+
+def post_figures(post: Post, now: datetime) -> dict[str, int]:
+    """The figures of an own post at `now`: each grows with the post's age towards a ceiling
+    drawn from its id, so they are stable for a given moment and change as the clock runs (a
+    stand-in: the platforms say nothing about how figures grow)."""
+    digest = int(hashlib.sha256(f"figures:{post.platform}:{post.id}".encode()).hexdigest(), 16)
+    hours = max(0.0, (now - post.created).total_seconds() / 3600)
+    grown = 1.0 - math.exp(-hours / FIGURES_GROWTH_HOURS)
+    reach = int((250 + digest % 2750) * grown)
+    return {
+        "reach": reach,
+        "impressions": int(reach * (1.2 + (digest >> 16) % 60 / 100)),
+        "reactions": int(reach * (5 + (digest >> 24) % 55) / 1000),
+        "shares": int(reach * ((digest >> 32) % 12) / 1000),
+        "saved": int(reach * ((digest >> 40) % 6) / 1000),
+        "clicks": int(reach * (3 + (digest >> 48) % 30) / 1000),
+    }
+
+
+@dataclass(eq=False)
+class PublicPost:
+    """A post by somebody else, public on the platform, that listening can find: an X post, an
+    Instagram media with hashtags, a YouTube video of another channel. `tagged` holds the
+    Instagram accounts tagged in it (their `/tags` edge lists it)."""
+
+    platform: str
+    id: str
+    text: str
+    created: datetime
+    seq: int
+    author: Author
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    views: int = 0
+    tagged: tuple[str, ...] = ()
+
+    def hashtags(self) -> set[str]:
+        return {tag.lower() for tag in re.findall(r"#(\w+)", self.text)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "id": self.id,
+            "message": self.text,
+            "created_time": self.created.isoformat(),
+            "author_name": self.author.name,
+            "author_id": self.author.id,
+            "likes": self.likes,
+            "comments": self.comments,
+            "shares": self.shares,
+            "views": self.views,
+            "tagged": list(self.tagged),
         }
 
 
@@ -457,6 +521,12 @@ class World:
             self.accounts: dict[tuple[str, str], Account] = {}
             self.posts: dict[str, dict[str, Post]] = {platform: {} for platform in PLATFORMS}
             self.comments: dict[str, dict[str, Comment]] = {platform: {} for platform in PLATFORMS}
+            # Other people's public posts, found by listening (search, hashtags, tags).
+            self.public_posts: dict[str, dict[str, PublicPost]] = {p: {} for p in PUBLIC_POSTS}
+            # Instagram hashtags: name -> id, and per IG account the hashtags it searched, with
+            # when it first did (30 unique in a rolling 7 days).
+            self.hashtag_ids: dict[str, str] = {}
+            self.hashtag_searches: dict[str, dict[str, datetime]] = defaultdict(dict)
             self.conversations: dict[str, Conversation] = {}
             self.messages: dict[str, tuple[Conversation, Message]] = {}
             self.authors: dict[tuple[str, str], Author] = {}
@@ -479,6 +549,8 @@ class World:
             self.clock_offset = timedelta(0)
             # Codes and tokens handed out by the simulated OAuth providers.
             self.oauth = OAuthBook()
+            # The chat receivers' posts and faults (simulator.chathooks).
+            self.chat_hooks = ChatHookBook()
             if self._populate is not None:
                 self._populate(self)
 
@@ -734,6 +806,67 @@ class World:
             post = Post(platform, account.id, post_id, text, moment, seq, author=author)
             self.posts[platform][post_id] = post
             return post
+
+    def add_public_post(self, platform: str, spec: Any) -> PublicPost:
+        """Another person's public post (control API `POST /_sim/{platform}/public_posts`)."""
+        if platform not in PUBLIC_POSTS:
+            raise SimError(f"public posts exist for {', '.join(PUBLIC_POSTS)} only")
+        if not isinstance(spec, dict):
+            raise SimError("the request body must be a JSON object")
+        text = spec.get("message")
+        if not isinstance(text, str) or not text.strip():
+            raise SimError("message is required")
+        name = spec.get("author_name") or "Borger"
+        if not isinstance(name, str):
+            raise SimError("author_name must be a string")
+        numbers = {}
+        for key in ("likes", "comments", "shares", "views"):
+            value = spec.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SimError(f"{key} must be a whole number of at least 0")
+            numbers[key] = value
+        tagged = spec.get("tagged_account_ids") or []
+        if not isinstance(tagged, list) or not all(isinstance(t, str) for t in tagged):
+            raise SimError("tagged_account_ids must be a list of account ids")
+        with self.lock:
+            for account_id in tagged:
+                self.resolve_account("instagram", account_id)
+            moment = self._created(spec.get("created_time"))
+            seq = self.next_seq()
+            if platform == "x":
+                post_id = self._tweet_id()
+            elif platform == "instagram":
+                post_id = str(_IG_MEDIA_BASE + seq)
+            else:
+                post_id = self.token(11, "public-video", seq)
+            post = PublicPost(
+                platform,
+                post_id,
+                text,
+                moment,
+                seq,
+                author=self.author(platform, name),
+                tagged=tuple(tagged),
+                **numbers,
+            )
+            self.public_posts[platform][post_id] = post
+            return post
+
+    def hashtag_id(self, name: str) -> str:
+        """The static, global id of a hashtag."""
+        with self.lock:
+            name = name.lower()
+            if name not in self.hashtag_ids:
+                digest = hashlib.sha256(f"hashtag:{name}".encode()).hexdigest()
+                self.hashtag_ids[name] = str(17_843_000_000_000_000 + int(digest, 16) % 10**12)
+            return self.hashtag_ids[name]
+
+    def hashtag_by_id(self, hashtag_id: str) -> str | None:
+        with self.lock:
+            for name, known in self.hashtag_ids.items():
+                if known == hashtag_id:
+                    return name
+            return None
 
     def publish_post(
         self, platform: str, account: Account, text: str, *, link: str = "", image_url: str = ""

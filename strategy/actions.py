@@ -83,3 +83,46 @@ def save_plan_item(form, *, acting_user):
         fields=_changed_fields(form),
     )
     return item
+
+
+class ShareError(Exception):
+    """A post cannot be marked as good to share (the message says why)."""
+
+
+SHARE_TEXT_MAX = 1000
+
+
+def mark_good_to_share(post, *, good_to_share, share_text="", acting_user):
+    """Mark an own post as good for ambassadors to share (with an optional suggested text), or
+    take the mark off. Audited with before and after."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from audit import snapshot
+
+    from .models import OwnPost
+
+    share_text = (share_text or "").strip()
+    if len(share_text) > SHARE_TEXT_MAX:
+        raise ShareError(
+            _("The suggested text can be at most %(max)d characters.") % {"max": SHARE_TEXT_MAX}
+        )
+    with transaction.atomic():
+        post = OwnPost.objects.select_for_update().get(pk=post.pk)
+        before = snapshot(post, "good_to_share", "share_text")
+        post.good_to_share = bool(good_to_share)
+        post.share_text = share_text if good_to_share else ""
+        post.marked_at = timezone.now() if good_to_share else None
+        post.marked_by = acting_user if good_to_share else None
+        post.save(update_fields=["good_to_share", "share_text", "marked_at", "marked_by"])
+        record(
+            "strategy.post_marked_good_to_share"
+            if good_to_share
+            else "strategy.post_unmarked_good_to_share",
+            actor=acting_user,
+            obj=post,
+            channel=post.channel,
+            before=before,
+            after=snapshot(post, "good_to_share", "share_text"),
+        )
+    return post

@@ -6,17 +6,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from core.api_errors import action_failed
 from core.bounds import EARLIEST_DATE, LATEST_DATE
 from core.permissions.api import ActionPermission
 
-from . import metrics
-from .forms import ReportFilterForm
-from .models import Goal, PlanItem
+from . import actions, metrics
+from .forms import OwnPostFilterForm, ReportFilterForm
+from .models import FIGURE_NAMES, Goal, OwnPost, PlanItem
 
 
 class GoalProgressSerializer(serializers.Serializer):
@@ -190,6 +192,15 @@ def _removals(user, data):
     return {"period": _period(figures), "rows": figures["rows"]}
 
 
+def _labels(user, data):
+    figures = metrics.labels_report(user, period=data["period"])
+    return {
+        "period": _period(figures),
+        "months": [month.strftime("%Y-%m") for month in figures["months"]],
+        "rows": figures["rows"],
+    }
+
+
 def _volume(user, data):
     figures = metrics.volume_report(user, period=data["period"])
     return {
@@ -230,13 +241,14 @@ def _pages(user, data):
 REPORTS = {
     "answer-times": _answer_times,
     "removals": _removals,
+    "labels": _labels,
     "volume": _volume,
     "pages": _pages,
 }
 
 
 class ReportFiguresView(APIView):
-    """One report's figures as JSON: answer-times, removals, volume or pages."""
+    """One report's figures as JSON: answer-times, removals, labels, volume or pages."""
 
     permission_classes = [ActionPermission]
     permission_actions = {"get": "reports.view"}
@@ -264,9 +276,112 @@ class ReportFiguresView(APIView):
         return Response(REPORTS[name](request.user, form.cleaned_data))
 
 
+class OwnPostSerializer(serializers.ModelSerializer):
+    channel_label = serializers.CharField(source="channel.label", read_only=True)
+    platform = serializers.CharField(source="channel.platform", read_only=True)
+    figures = serializers.SerializerMethodField()
+    not_given = serializers.SerializerMethodField(
+        help_text="The figures the channel's platform does not give (their value is null)."
+    )
+    interactions = serializers.IntegerField(read_only=True, allow_null=True)
+    engagement_rate = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = OwnPost
+        fields = [
+            "id",
+            "channel",
+            "channel_label",
+            "platform",
+            "external_id",
+            "published_at",
+            "text",
+            "permalink",
+            "source",
+            "figures",
+            "not_given",
+            "interactions",
+            "engagement_rate",
+            "figures_fetched_at",
+            "good_to_share",
+            "share_text",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(allow_null=True)))
+    def get_figures(self, post) -> dict:
+        return {name: getattr(post, name) for name in FIGURE_NAMES}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_not_given(self, post) -> list:
+        return [name for name in FIGURE_NAMES if not post.given(name)]
+
+
+class ShareMarkSerializer(serializers.Serializer):
+    good_to_share = serializers.BooleanField()
+    share_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=actions.SHARE_TEXT_MAX
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("channel", OpenApiTypes.INT, description="One channel's posts."),
+        OpenApiParameter(
+            "month", OpenApiTypes.STR, description="YYYY-MM; the current month when left out."
+        ),
+    ]
+)
+class OwnPostViewSet(viewsets.ReadOnlyModelViewSet):
+    """Our own posts of one month with their figures; a figure the platform does not give is
+    null and named in `not_given`."""
+
+    serializer_class = OwnPostSerializer
+    permission_classes = [ActionPermission]
+    permission_actions = {
+        "list": "strategy.view",
+        "retrieve": "strategy.view",
+        "share": "strategy.mark_shareable",
+    }
+
+    def get_queryset(self):
+        return OwnPost.objects.for_user(self.request.user).select_related("channel")
+
+    def list(self, request, *args, **kwargs):
+        from .views import own_post_channels, own_posts_page
+
+        params = {key: request.query_params.get(key) for key in ("channel", "month")}
+        params = {key: value for key, value in params.items() if value}
+        form = OwnPostFilterForm(params, channels=own_post_channels(request.user))
+        if params and not form.is_valid():
+            raise ValidationError(
+                {field: list(messages) for field, messages in form.errors.items()}
+            )
+        _form, _valid, posts, _month, _summary = own_posts_page(request.user, params)
+        page = self.paginate_queryset(posts)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ShareMarkSerializer, responses=OwnPostSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        post = self.get_object()
+        payload = ShareMarkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            post = actions.mark_good_to_share(
+                post,
+                good_to_share=payload.validated_data["good_to_share"],
+                share_text=payload.validated_data.get("share_text", ""),
+                acting_user=request.user,
+            )
+        except actions.ShareError as exc:
+            raise action_failed(exc) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=post.pk)).data)
+
+
 def register(router):
     from .post_api import PostViewSet
 
+    router.register("own-posts", OwnPostViewSet, basename="own-post")
     router.register("goals", GoalViewSet, basename="goal")
     router.register("posts", PostViewSet, basename="post")
     router.register("plan-items", PlanItemViewSet, basename="plan-item")

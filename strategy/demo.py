@@ -1,5 +1,6 @@
-"""Demo content for strategy: purposes per demo channel, three goals, this year's themes and
-plan, and (only where none exist yet) 120 days of account figures so the charts have data."""
+"""Demo content for strategy: purposes per demo channel, goals, this year's themes and plan,
+(only where none exist yet) 120 days of account figures so the charts have data, and, through
+the simulator, own posts of the last three months with their figures."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -95,6 +96,11 @@ def _snapshots(channel, today):
 
 
 def load(*, municipality, units, users, stdout):
+    _load_strategy(municipality=municipality, units=units, users=users, stdout=stdout)
+    load_own_posts(users=users, stdout=stdout)
+
+
+def _load_strategy(*, municipality, units, users, stdout):
     today = timezone.localdate()
     year = today.year
     channels = {(c.platform, c.name): c for c in Channel.objects.all()}
@@ -140,6 +146,14 @@ def load(*, municipality, units, users, stdout):
             [channels.get((Platform.FACEBOOK, "Fjordby Kommune"))],
             date(year, 12, 31),
             "En jævn strøm af indhold på kommunens hovedside.",
+        ),
+        (
+            "Flere reaktioner på Instagram",
+            GoalMetric.INTERACTIONS_PER_POST,
+            60,
+            [channels.get((Platform.INSTAGRAM, "Fjordby Kommune"))],
+            date(year, 12, 31),
+            "Indhold, som borgerne har lyst til at reagere på og dele.",
         ),
     ]
     for title, metric, target, goal_channels, deadline, description in goals:
@@ -367,3 +381,71 @@ def _posts(channels, users, today):
                 },
             )
     return made
+
+
+# Own posts the demo adds to each simulated account (on top of its three recent ones), one
+# every few days over the last three months, so the months and goals have figures.
+OLDER_POSTS = [
+    "Nyt fra byrådet: se dagsordenen for næste møde.",
+    "Husk at tilmelde dig affaldsordningens sms-service.",
+    "Kom til åbent hus på det nye sundhedshus lørdag kl. 10-14.",
+    "Vi søger frivillige til forårets store affaldsindsamling.",
+    "Sommerens arrangementer i kulturhuset er nu offentliggjort.",
+    "Sådan søger du om tilskud til din forening.",
+    "Borgerservice har ændrede åbningstider i uge 42.",
+    "Se billederne fra indvielsen af den nye legeplads.",
+]
+
+
+def load_own_posts(*, users, stdout, now=None):
+    """Add older own posts to the simulator's demo accounts (once: a simulator that has them
+    keeps them until it is reset), collect every connected channel's posts and figures, and
+    mark two posts good to share."""
+    import requests
+    from django.conf import settings
+
+    from simulator.demo import DEFAULT_ACCOUNTS
+
+    from . import actions, collector
+    from .models import OwnPost
+
+    url = (getattr(settings, "SIMULATOR_URL", "") or "").rstrip("/")
+    if not url:
+        stdout.write("Own posts: no simulator, none collected")
+        return
+    now = now or timezone.now()
+    try:
+        for spec in DEFAULT_ACCOUNTS:
+            platform = spec["platform"]
+            known = requests.get(
+                f"{url}/_sim/{platform}/posts", params={"account_id": spec["id"]}, timeout=10
+            ).json()
+            if len(known) > 6:
+                continue
+            for number, days in enumerate(range(5, 88, 4)):
+                requests.post(
+                    f"{url}/_sim/{platform}/posts",
+                    json={
+                        "account_id": spec["id"],
+                        "message": OLDER_POSTS[number % len(OLDER_POSTS)],
+                        "created_time": (now - timedelta(days=days, hours=number)).isoformat(),
+                    },
+                    timeout=10,
+                ).raise_for_status()
+    except requests.RequestException as exc:
+        stdout.write(f"Own posts: the simulator did not answer ({exc})")
+        return
+    outcomes = collector.collect_all(now=now)
+    team = users.get("kommunikation")
+    for platform, text in (
+        (Platform.FACEBOOK, "Del gerne med dit netværk."),
+        (Platform.LINKEDIN, "Del gerne opslaget med dine kolleger og dit netværk."),
+    ):
+        post = (
+            OwnPost.objects.filter(channel__platform=platform, good_to_share=False)
+            .order_by("-published_at")
+            .first()
+        )
+        if post is not None and team is not None:
+            actions.mark_good_to_share(post, good_to_share=True, share_text=text, acting_user=team)
+    stdout.write(f"Own posts collected: {outcomes}")

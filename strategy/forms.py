@@ -157,3 +157,49 @@ class ReportFilterForm(forms.Form):
         data["by"] = data.get("by") if data.get("by") in DIMENSIONS else "channel"
         data["interval"] = data.get("interval") if data.get("interval") in INTERVALS else "week"
         return data
+
+
+class OwnPostFilterForm(forms.Form):
+    """The own posts page's filter: a channel and a month (the current month by default)."""
+
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("All channels"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    month = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        error_messages={"invalid": _("Enter a month as YYYY-MM.")},
+        widget=forms.TextInput(attrs={"type": "month", "class": "form-input"}),
+    )
+
+    def __init__(self, *args, channels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = (
+            channels if channels is not None else Channel.objects.none()
+        )
+
+    def clean_month(self):
+        value = self.cleaned_data.get("month")
+        if not value:
+            return None
+        year, month = (int(part) for part in value.split("-"))
+        if not 1970 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+        from datetime import date
+
+        return date(year, month, 1)
+
+
+class ShareMarkForm(forms.Form):
+    good_to_share = forms.BooleanField(label=_("Good to share"), required=False)
+    share_text = forms.CharField(
+        label=_("Suggested text for ambassadors"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs=AREA),
+    )

@@ -468,6 +468,50 @@ def removals_report(user, *, period=None):
     return {"period": period, "rows": result}
 
 
+# --- Labels ---------------------------------------------------------------------------------------
+
+
+def labels_report(user, *, period=None):
+    """Labels put on items (by inbox rules or people) per month of the period, in local months:
+    one query, grouped by label and month, whatever the number of items."""
+    from django.db.models.functions import TruncMonth
+
+    from moderation.models import ItemLabel
+
+    zone = period.zone if period else municipality_zone()
+    period = period or default_period(zone)
+    rows = (
+        ItemLabel.objects.filter(
+            item__channel__in=report_channels(user),
+            added_at__gte=period.start_at,
+            added_at__lt=period.end_at,
+        )
+        .annotate(month=TruncMonth("added_at", tzinfo=zone))
+        .order_by()
+        .values("label_id", "label__name", "month")
+        .annotate(count=Count("id"))
+    )
+    months = []
+    cursor = period.start.replace(day=1)
+    while cursor <= period.end:
+        months.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    by_label: dict = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        entry = by_label.setdefault(
+            row["label_id"],
+            {"label": row["label_id"], "name": row["label__name"], "counts": [0] * len(months)},
+        )
+        if month in months:
+            entry["counts"][months.index(month)] += row["count"]
+    result = sorted(by_label.values(), key=lambda e: (-sum(e["counts"]), e["name"].casefold()))
+    for entry in result:
+        entry["total"] = sum(entry["counts"])
+    return {"period": period, "months": months, "rows": result}
+
+
 # --- Volume ---------------------------------------------------------------------------------------
 
 
@@ -571,7 +615,23 @@ class GoalProgress:
     forecast: object = None
 
 
-SNAPSHOT_METRICS = {GoalMetric.FOLLOWERS, GoalMetric.OWN_POSTS_PER_MONTH}
+SNAPSHOT_METRICS = {GoalMetric.FOLLOWERS}
+# Metrics read from the own posts' monthly rollups (strategy.figures keeps them).
+POST_METRICS = {
+    GoalMetric.OWN_POSTS_PER_MONTH,
+    GoalMetric.INTERACTIONS_PER_POST,
+    GoalMetric.ENGAGEMENT_RATE,
+}
+
+
+def month_value(metric, posts, posts_with_interactions, interactions, reach, reached):
+    """One month's value of a post metric from its summed rollups; None where nothing was
+    measured (a platform without the figure is left out, never counted as 0)."""
+    if metric == GoalMetric.OWN_POSTS_PER_MONTH:
+        return float(posts)
+    if metric == GoalMetric.INTERACTIONS_PER_POST:
+        return interactions / posts_with_interactions if posts_with_interactions else None
+    return 100.0 * reached / reach if reach else None
 
 
 def _goal_groups(goals, make_rows):
@@ -596,7 +656,8 @@ def _goal_groups(goals, make_rows):
 def goal_progress(goals, *, today=None, now=None):
     """Measured points and forecast for each goal, in a fixed number of grouped queries.
 
-    Points: followers per day (sum over the goal's channels); own posts per complete month;
+    Points: followers per day (sum over the goal's channels); own posts, interactions per post
+    and interactions per person reached per complete month (from the own posts' rollups);
     median answer time, SLA compliance and answered share per week of receipt.
     """
     goals = list(goals)
@@ -636,6 +697,45 @@ def goal_progress(goals, *, today=None, now=None):
 
         return rows
 
+    def post_rows(metric):
+        from .models import OwnPostMonth
+
+        def rows(where, goal_expr):
+            month_start = today.replace(day=1)
+            months = OwnPostMonth.objects.filter(
+                where, month__gte=earliest.replace(day=1), month__lt=month_start
+            ).order_by()
+            groups = {"_bucket": F("month")}
+            if goal_expr is not None:
+                groups["_goal"] = goal_expr
+            grouped = (
+                months.annotate(**groups)
+                .values(*groups)
+                .annotate(
+                    _posts=Sum("posts"),
+                    _with=Sum("posts_with_interactions"),
+                    _interactions=Sum("interactions"),
+                    _reach=Sum("reach"),
+                    _reached=Sum("reached_interactions"),
+                )
+                .order_by("_bucket")
+            )
+            result = []
+            for row in grouped:
+                value = month_value(
+                    metric,
+                    row["_posts"] or 0,
+                    row["_with"] or 0,
+                    row["_interactions"] or 0,
+                    row["_reach"] or 0,
+                    row["_reached"] or 0,
+                )
+                if value is not None:
+                    result.append((row.get("_goal"), row["_bucket"], value))
+            return result
+
+        return rows
+
     def item_rows(metric):
         def rows(where, goal_expr):
             from moderation.models import ChannelDay
@@ -664,7 +764,12 @@ def goal_progress(goals, *, today=None, now=None):
         return rows
 
     for metric, metric_goals in by_metric.items():
-        make = snapshot_rows(metric) if metric in SNAPSHOT_METRICS else item_rows(metric)
+        if metric in SNAPSHOT_METRICS:
+            make = snapshot_rows(metric)
+        elif metric in POST_METRICS:
+            make = post_rows(metric)
+        else:
+            make = item_rows(metric)
         points.update(_goal_groups(metric_goals, make))
     progress = []
     for goal in goals:

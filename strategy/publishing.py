@@ -596,7 +596,18 @@ def on_published(post_target):
     """The platform confirmed the post on one channel: `post_target` carries the channel,
     `external_id`, `permalink` and `published_at`. This is the hook for what follows a
     confirmed post (collecting the post's figures keyed by channel and external id); it runs
-    in the transaction that records the confirmation."""
+    in the transaction that records the confirmation: the post joins the channel's own posts,
+    whose figures the collector reads from now on."""
+    from .figures import record_own_post
+
+    record_own_post(
+        post_target.channel,
+        post_target.external_id,
+        published_at=post_target.published_at,
+        text=post_target.final_text,
+        permalink=post_target.permalink,
+        post_target=post_target,
+    )
     audit.record(
         "posts.published_on_channel",
         obj=post_target.post,

@@ -7,4 +7,10 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "fan-out-post-figures": {
+        "task": "strategy.fan_out_post_figures",
+        # Each channel is collected every collector.INTERVAL; the fan-out only finds who is due.
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
 }

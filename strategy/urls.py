@@ -50,6 +50,8 @@ urlpatterns = [
             "delete",
         )
     ],
+    path("own-posts/", views.OwnPostsView.as_view(), name="own-posts"),
+    path("own-posts/<int:pk>/share/", views.ShareMarkView.as_view(), name="own-post-share"),
     path("reports/", views.ReportsView.as_view(), name="reports"),
     path(
         "reports/answer-times/",
@@ -57,6 +59,7 @@ urlpatterns = [
         name="report-answer-times",
     ),
     path("reports/removals/", views.RemovalsReportView.as_view(), name="report-removals"),
+    path("reports/labels/", views.LabelsReportView.as_view(), name="report-labels"),
     path("reports/volume/", views.VolumeReportView.as_view(), name="report-volume"),
     path("reports/pages/", views.PagesReportView.as_view(), name="report-pages"),
     path("reports/goals/", views.GoalsReportView.as_view(), name="report-goals"),

@@ -1,7 +1,7 @@
 """The strategy pages: channel purposes, goals, the yearly plan with its annual wheel, and the
 reports (each as a chart, a table and CSV, plus a printable report for the council)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -381,6 +381,22 @@ class RemovalsReportView(_ReportView):
             yield [row["reason"], row["label"], row["hidden"], row["deleted"], row["total"]]
 
 
+class LabelsReportView(_ReportView):
+    """Labels per month: what the inbox rules and the team marked items with."""
+
+    template_name = "strategy/reports/labels.html"
+    csv_name = "labels"
+
+    def compute(self, data):
+        return metrics.labels_report(self.request.user, period=data["period"])
+
+    def csv_rows(self):
+        months = [month.strftime("%Y-%m") for month in self.figures["months"]]
+        yield [_("Label"), *months, _("Total")]
+        for row in self.figures["rows"]:
+            yield [row["name"], *row["counts"], row["total"]]
+
+
 class VolumeReportView(_ReportView):
     template_name = "strategy/reports/volume.html"
     csv_name = "volume"
@@ -538,3 +554,146 @@ class CouncilReportView(_ReportView):
         ]
         for row in self.figures["answer_times"]["rows"]:
             yield [row.label, row.received, row.median_minutes, row.compliance]
+
+
+def own_post_channels(user):
+    """The channels whose own posts `user` sees (the same scope as OwnPost.for_user)."""
+    from core.permissions import access_for
+    from governance.models import Role
+
+    access = access_for(user)
+    channels = Channel.objects.order_by("platform", "name", "pk")
+    if access.sees_everything:
+        return channels
+    units = access.managed_unit_ids | access.unit_ids(Role.CHANNEL_EDITOR)
+    return channels.filter(owner_unit_id__in=units)
+
+
+def own_posts_page(user, params):
+    """The own posts of one month (the current one unless asked), on one channel or all the
+    user sees, newest first, with the month's totals from the rollups. Returns the filter form,
+    the posts query, the month and the totals."""
+    from django.db.models import Sum
+
+    from .figures import month_bounds, municipality_zone
+    from .forms import OwnPostFilterForm
+    from .models import OwnPost, OwnPostMonth
+
+    zone = municipality_zone()
+    channels = own_post_channels(user)
+    form = OwnPostFilterForm(params or None, channels=channels)
+    valid = form.is_valid() if params else True
+    cleaned = form.cleaned_data if params and valid else {}
+    month = cleaned.get("month") or timezone.localdate(timezone=zone).replace(day=1)
+    start, end = month_bounds(month, zone)
+    posts = OwnPost.objects.for_user(user).filter(published_at__gte=start, published_at__lt=end)
+    months = OwnPostMonth.objects.filter(month=month, channel__in=channels)
+    if cleaned.get("channel"):
+        posts = posts.filter(channel=cleaned["channel"])
+        months = months.filter(channel=cleaned["channel"])
+    totals = months.aggregate(
+        posts=Sum("posts"),
+        with_interactions=Sum("posts_with_interactions"),
+        interactions=Sum("interactions"),
+        reach=Sum("reach"),
+        reached=Sum("reached_interactions"),
+    )
+    summary = {
+        "posts": totals["posts"] or 0,
+        "per_post": metrics.month_value(
+            "interactions_per_post",
+            0,
+            totals["with_interactions"] or 0,
+            totals["interactions"] or 0,
+            0,
+            0,
+        ),
+        "rate": metrics.month_value(
+            "engagement_rate", 0, 0, 0, totals["reach"] or 0, totals["reached"] or 0
+        ),
+    }
+    posts = posts.select_related("channel").order_by("-published_at", "-id")
+    return form, valid, posts, month, summary
+
+
+class OwnPostsView(ActionRequiredMixin, TemplateView):
+    """Our own posts of a month with their figures; a figure the platform does not give is
+    said to be so, never shown as 0."""
+
+    permission_action = "strategy.view"
+    template_name = "strategy/own_posts.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .models import FIGURE_NAMES
+
+        form, valid, posts, month, summary = own_posts_page(self.request.user, self.request.GET)
+        # A month of one municipality's posts: the count stays small.
+        page = Paginator(posts, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = []
+        for post in page.object_list:
+            cells = []
+            for name in FIGURE_NAMES:
+                cells.append({"given": post.given(name), "value": getattr(post, name)})
+            rows.append({"post": post, "cells": cells})
+        previous = (month - timedelta(days=1)).replace(day=1)
+        following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return super().get_context_data(
+            form=form,
+            invalid=not valid,
+            rows=rows,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            month=month,
+            previous_month=previous.strftime("%Y-%m"),
+            next_month=following.strftime("%Y-%m"),
+            summary=summary,
+            may_mark=can(self.request.user, "strategy.mark_shareable"),
+            **kwargs,
+        )
+
+
+class ShareMarkView(ActionRequiredMixin, FormView):
+    """The communications team marks a post as good for ambassadors to share."""
+
+    permission_action = "strategy.mark_shareable"
+    template_name = "strategy/share_mark.html"
+
+    def get_permission_object(self):
+        from .models import OwnPost
+
+        self.post_obj = get_object_or_404(
+            OwnPost.objects.for_user(self.request.user).select_related("channel"),
+            pk=self.kwargs["pk"],
+        )
+        return self.post_obj
+
+    def get_form_class(self):
+        from .forms import ShareMarkForm
+
+        return ShareMarkForm
+
+    def get_initial(self):
+        return {
+            "good_to_share": self.post_obj.good_to_share,
+            "share_text": self.post_obj.share_text,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_obj, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            actions.mark_good_to_share(
+                self.post_obj,
+                good_to_share=form.cleaned_data["good_to_share"],
+                share_text=form.cleaned_data["share_text"],
+                acting_user=self.request.user,
+            )
+        except actions.ShareError as exc:
+            form.add_error("share_text", str(exc))
+            return self.form_invalid(form)
+        month = timezone.localtime(self.post_obj.published_at).strftime("%Y-%m")
+        return redirect(f"{reverse('strategy:own-posts')}?month={month}")

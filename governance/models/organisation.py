@@ -310,6 +310,7 @@ class NotificationDelivery(models.TextChoices):
     IN_APP = "in_app", _("In the product only")
     EMAIL_NOW = "email_now", _("By e-mail at once")
     EMAIL_DIGEST = "email_digest", _("By e-mail once a day (digest)")
+    EMAIL_WEEKLY = "email_weekly", _("By e-mail once a week (digest)")
 
 
 class PersonPreference(models.Model):
@@ -327,8 +328,13 @@ class PersonPreference(models.Model):
         choices=NotificationDelivery.choices,
         default=NotificationDelivery.EMAIL_NOW,
     )
-    # The local day the last digest went out: the daily task claims the day with a conditional
-    # update, so a person gets at most one digest a day however often the task runs.
+    # The weekday the weekly digest comes on (the daily digest comes every day).
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest on"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    # The local day the last digest went out: the digest task claims the period (the day, or
+    # the week from the chosen weekday) with a conditional update, so a person gets at most one
+    # digest per period however often the task runs.
     digest_sent_on = models.DateField(_("last digest sent on"), null=True, blank=True)
 
     class Meta:

@@ -293,6 +293,16 @@ class RemovalReason(VersionRule):
         _("explanation for citizens"), help_text=_("Plain language, shown in the house rules.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Whether an inbox rule may hide an item for this reason without a person deciding; frozen
+    # with the version like the rest of its rules.
+    automatic_allowed = models.BooleanField(
+        _("inbox rules may hide for this reason"),
+        default=False,
+        help_text=_(
+            "An inbox rule hides an item for this reason by itself. Otherwise a rule only "
+            "suggests hiding, and a person decides."
+        ),
+    )
 
     class Meta(VersionRule.Meta):
         verbose_name = _("removal reason")

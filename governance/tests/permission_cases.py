@@ -242,6 +242,18 @@ def _closing_day_kept(org, response):
     assert ClosingDay.objects.count() == 1
 
 
+def _closing_day_unchanged(org, response):
+    from datetime import date
+
+    from audit.models import AuditEntry
+    from governance.models import ClosingDay
+
+    assert list(ClosingDay.objects.values_list("date", "open_until")) == [
+        (date(2030, 12, 24), None)
+    ]
+    assert not AuditEntry.objects.filter(action="closing_day_change").exists()
+
+
 def _canned_answer(org):
     from moderation.models import CannedAnswer
 
@@ -301,6 +313,19 @@ CASES += [
         unchanged=_hours_unchanged,
     ),
     Case(
+        "settings-closing-day-edit",
+        lambda org: reverse("settings-closing-day-edit", args=[_closing_day(org).pk]),
+        _LEAD_PAGE,
+    ),
+    Case(
+        "settings-closing-day-edit",
+        lambda org: reverse("settings-closing-day-edit", args=[_closing_day(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        data={"date": "2030-12-23", "open_until": "12:00"},
+        unchanged=_closing_day_unchanged,
+    ),
+    Case(
         "settings-closing-day-remove",
         lambda org: reverse("settings-closing-day-remove", args=[_closing_day(org).pk]),
         _LEAD_WRITE,
@@ -353,6 +378,14 @@ CASES += [
         unchanged=_hours_unchanged,
     ),
     Case("closing-day-list", lambda org: reverse("closing-day-list"), _LEAD_API),
+    Case(
+        "closing-day-detail",
+        lambda org: reverse("closing-day-detail", args=[_closing_day(org).pk]),
+        _LEAD_API,
+        method="patch",
+        data={"open_until": "12:00"},
+        unchanged=_closing_day_unchanged,
+    ),
     Case(
         "closing-day-detail",
         lambda org: reverse("closing-day-detail", args=[_closing_day(org).pk]),

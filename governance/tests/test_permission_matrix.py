@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.testing import PASSWORD, PERSONAS
 
-MATRIX_APPS = ("governance", "accounts", "moderation", "strategy")
+MATRIX_APPS = ("governance", "accounts", "moderation", "strategy", "listening", "ambassadors")
 
 # Routes that are not ours to matrix: Django's admin (staff flag), the login library's pages,
 # language switching, and DRF's format-suffix twins.

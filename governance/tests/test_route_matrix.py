@@ -54,6 +54,8 @@ def _objects(org):
 
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
     from accounts.tests.permission_cases import _admin_a, _closing_a, _request_a
+    from ambassadors.models import Course, Guide
+    from ambassadors.tests.models_for_cases import course, guide
     from audit.models import AuditEntry
     from governance.invitations import invite_person
     from governance.models import (
@@ -67,24 +69,30 @@ def _objects(org):
     )
     from governance.tests.policy_helpers import new_draft
     from governance.token_actions import create_token
+    from listening.models import ListeningHit, ListeningStream
+    from listening.tests.models_for_cases import hit, stream
     from moderation.models import (
         Absence,
+        AlertHook,
         CannedAnswer,
         DutyRota,
         Forwarding,
+        InboxRule,
+        Label,
         Notification,
         QueueItem,
         Record,
         RotaMember,
     )
     from moderation.tests.permission_cases import (
+        _alert_hook,
         _audit_entry,
         _forwarding,
         _notification,
         _record,
     )
-    from strategy.models import Goal, PlanItem, Post, YearTheme
-    from strategy.tests.models_for_cases import goal, plan_item, post, theme
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
+    from strategy.tests.models_for_cases import goal, own_post, plan_item, post, theme
 
     draft = new_draft(org)
     closing = ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
@@ -96,6 +104,18 @@ def _objects(org):
     RotaMember.objects.create(rota=rota, user=org.users["comms"], position=1)
     absence = Absence.objects.create(
         user=org.users["monitor"], starts_on=date(2030, 3, 4), ends_on=date(2030, 3, 5)
+    )
+    from moderation import rule_actions
+
+    label = rule_actions.create_label(
+        org.municipality, acting_user=org.users["comms_lead"], name="Parkering"
+    )
+    inbox_rule = rule_actions.create_rule(
+        org.municipality,
+        acting_user=org.users["comms_lead"],
+        name="Parkering",
+        conditions={"words": ["parkering"]},
+        actions={"priority": 1},
     )
     comms = org.users["comms"]
     token, _secret = create_token(comms, name="Script", scope="moderate", acting_user=comms)
@@ -115,12 +135,20 @@ def _objects(org):
         DutyRota: rota,
         ClosingDay: closing,
         CannedAnswer: canned,
+        AlertHook: _alert_hook(org),
+        Label: label,
+        InboxRule: inbox_rule,
         Policy: draft.policy,
         PolicyVersion: draft,
         Goal: goal(),
+        OwnPost: own_post(org.channels["a"]),
+        Guide: guide(),
+        Course: course(),
         YearTheme: theme(),
         PlanItem: plan_item(),
         Post: post(org),
+        ListeningStream: stream(),
+        ListeningHit: hit(),
         OrgUnit: org.units["dept_a"],
         # The settings area's people: the politician (deactivated and given roles on the way)
         get_user_model(): org.users["politician"],
@@ -140,11 +168,15 @@ def _model_by_name():
     from django.contrib.auth import get_user_model
 
     from accounts.models import Channel, ChannelClosingRequest, ChannelRequest
+    from ambassadors.models import Course, Guide
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
-    from moderation.models import Absence, QueueItem, Record, RotaMember
-    from strategy.models import Goal, PlanItem, Post, YearTheme
+    from listening.models import ListeningHit, ListeningStream
+    from moderation.models import Absence, InboxRule, Label, QueueItem, Record, RotaMember
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
 
     return {
+        "settings:rule": InboxRule,
+        "settings:label-": Label,
         "accounts:channel-": Channel,
         "accounts:closing-": ChannelClosingRequest,
         "accounts:request-": ChannelRequest,
@@ -163,6 +195,15 @@ def _model_by_name():
         "strategy:theme-": YearTheme,
         "strategy:plan-item-": PlanItem,
         "strategy:post-": Post,
+        "listening:stream-": ListeningStream,
+        "listening:hit-": ListeningHit,
+        "strategy:own-post-": OwnPost,
+        "ambassadors:guide": Guide,
+        "ambassadors:course": Course,
+        "ambassadors:sign-up": Course,
+        "ambassadors:cancel": Course,
+        "ambassador-guide-": Guide,
+        "ambassador-course-": Course,
     }
 
 
@@ -192,6 +233,7 @@ def _url(name, pattern, address, objects):
         "unit_id": objects[OrgUnit].pk,
         "language": "da",
         "action": "acknowledge",
+        "step": "disable",
         "name": "answer-times",
         "path": "no-such-file.css",
         # The login library's own addresses
@@ -221,6 +263,8 @@ def _snapshot_queries():
     from django.contrib.auth import get_user_model
 
     from accounts.models import Channel, ChannelAdmin, ChannelClosingRequest, ChannelRequest
+    from ambassadors.models import Course, CourseSignup, Guide
+    from ambassadors.models import Membership as Ambassador
     from audit.models import AuditEntry
     from governance.models import (
         ApiToken,
@@ -234,19 +278,22 @@ def _snapshot_queries():
         PolicyVersion,
         ReadConfirmation,
     )
+    from listening.models import ListeningHit, ListeningStream
     from moderation.models import (
         Absence,
         CannedAnswer,
         CrisisPeriod,
         DutyRota,
         Forwarding,
+        InboxRule,
+        Label,
         Notification,
         OutboxMessage,
         QueueItem,
         Record,
         RotaMember,
     )
-    from strategy.models import Goal, PlanItem, Post, YearTheme
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
 
     def rows(model, *fields):
         return model.objects.order_by("pk").values_list("pk", *fields)
@@ -267,6 +314,8 @@ def _snapshot_queries():
         rows(OpeningHours, "weekday", "opens", "closes", "valid_from"),
         rows(ClosingDay, "open_until"),
         rows(CannedAnswer, "text", "language", "platform"),
+        rows(InboxRule, "name", "enabled", "order", "version", "archived_at"),
+        rows(Label, "name", "colour"),
         rows(PersonPreference, "notifications"),
         rows(Goal, "title"),
         rows(YearTheme, "title"),
@@ -282,6 +331,13 @@ def _snapshot_queries():
         rows(ReadConfirmation),
         rows(AuditEntry),
         rows(OutboxMessage),
+        rows(ListeningStream, "name", "enabled", "query", "channel_id"),
+        rows(ListeningHit, "promoted_item_id"),
+        rows(OwnPost, "good_to_share", "share_text"),
+        rows(Guide, "title", "body", "published"),
+        rows(Course, "title", "seats", "published"),
+        rows(CourseSignup, "cancelled_at"),
+        rows(Ambassador, "active"),
     )
     return [queryset.query.sql_with_params() for queryset in querysets]
 

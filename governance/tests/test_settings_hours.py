@@ -353,9 +353,13 @@ def test_settings_sections_name_the_pages_the_user_may_open(rf, org):
         reverse("settings-hours"),
         reverse("moderation:rota"),
         reverse("settings-canned-answers"),
+        reverse("settings-alerts"),
         reverse("me-notifications"),
     ]
     assert staff == [reverse("me-notifications")]
+    request.user = org.users["manager_a"]
+    manager = [s["url"] for s in settings_sections(request)]
+    assert manager == [reverse("settings-alerts"), reverse("me-notifications")]
 
 
 def test_a_season_saved_with_every_day_empty_is_removed(client, org):

@@ -6,6 +6,7 @@ resource, re-exported here for the code and tests that import them from `moderat
 
 from django.urls import path
 
+from .alerts import AlertHookSerializer, AlertHookViewSet
 from .audit import (
     AuditEntryFilter,
     AuditEntrySerializer,
@@ -46,10 +47,15 @@ from .records import (
     RecordViewSet,
 )
 from .rota import AbsenceViewSet, RotaMemberViewSet, RotaViewSet
+from .rules import InboxRuleViewSet, LabelViewSet
 from .sla import SlaPreviewView
 
 __all__ = [
+    "AlertHookSerializer",
+    "AlertHookViewSet",
     "AbsenceViewSet",
+    "InboxRuleViewSet",
+    "LabelViewSet",
     "CannedAnswerSerializer",
     "CannedAnswerViewSet",
     "RotaMemberViewSet",
@@ -98,6 +104,9 @@ def register(router):
     router.register("rotas", RotaViewSet, basename="rota")
     router.register("rota-members", RotaMemberViewSet, basename="rota-member")
     router.register("absences", AbsenceViewSet, basename="absence")
+    router.register("alert-hooks", AlertHookViewSet, basename="alert-hook")
+    router.register("inbox-rules", InboxRuleViewSet, basename="inbox-rule")
+    router.register("labels", LabelViewSet, basename="label")
 
 
 urlpatterns = [

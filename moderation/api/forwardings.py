@@ -29,6 +29,14 @@ class ForwardingSerializer(serializers.ModelSerializer):
         )
     )
 
+    not_sent_reason = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "Why the platform did not take the reply carrying the answer, when the status is "
+            "not_sent (the answer is then ready to be sent again); otherwise empty."
+        ),
+    )
+
     class Meta:
         model = Forwarding
         fields = [
@@ -43,6 +51,7 @@ class ForwardingSerializer(serializers.ModelSerializer):
             "warn_at",
             "internal_state",
             "status",
+            "not_sent_reason",
             "forwarded_at",
             "answer_text",
             "answered_at",
@@ -70,7 +79,7 @@ class ForwardingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Forwarding.objects.forwarded_to(self.request.user)
-            .select_related("item")
+            .select_related("item", "posted_with")
             .order_by("due_at", "id")
         )
 

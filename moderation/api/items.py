@@ -2,6 +2,7 @@
 ID numbers are masked in every response."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -19,6 +20,7 @@ from .. import actions, bulk, limits, similar
 from ..item_page import platform_writes
 from ..models import (
     OPEN_STATUSES,
+    ItemLabel,
     OutboxMessage,
     QueueItem,
 )
@@ -57,6 +59,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "answered_at",
             "closed_reason",
             "policy_version",
+            "priority",
             "web_url",
         ]
 
@@ -100,15 +103,54 @@ class SuggestedDepartmentSerializer(serializers.Serializer):
     )
 
 
+class RuleHitSerializer(serializers.Serializer):
+    """What an inbox rule did to the item (done, suggested, accepted) or why it could not."""
+
+    rule = serializers.IntegerField(source="rule_id")
+    rule_name = serializers.CharField(source="rule.name")
+    rule_version = serializers.IntegerField(source="version.number")
+    action = serializers.CharField()
+    outcome = serializers.CharField()
+    detail = serializers.JSONField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ItemLabelSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="label_id")
+    name = serializers.CharField(source="label.name")
+    colour = serializers.CharField(source="label.colour")
+    rule = serializers.IntegerField(source="rule_id", allow_null=True)
+
+
 class QueueItemDetailSerializer(QueueItemSerializer):
-    """One item with its latest writes to the platform (sending, confirmed, not sent) and, for
-    those who may handle it, the departments its text suggests forwarding it to, best first."""
+    """One item with its latest writes to the platform (sending, confirmed, not sent), its
+    labels, what the inbox rules did to it and, for those who may handle it, the departments
+    its text suggests forwarding it to, best first."""
 
     platform_writes = serializers.SerializerMethodField()
     suggested_departments = serializers.SerializerMethodField()
+    labels = serializers.SerializerMethodField()
+    rule_hits = serializers.SerializerMethodField()
 
     class Meta(QueueItemSerializer.Meta):
-        fields = [*QueueItemSerializer.Meta.fields, "platform_writes", "suggested_departments"]
+        fields = [
+            *QueueItemSerializer.Meta.fields,
+            "platform_writes",
+            "suggested_departments",
+            "labels",
+            "rule_hits",
+        ]
+
+    @extend_schema_field(ItemLabelSerializer(many=True))
+    def get_labels(self, item):
+        rows = item.item_labels.select_related("label").order_by("label__name")
+        return ItemLabelSerializer(rows, many=True).data
+
+    @extend_schema_field(RuleHitSerializer(many=True))
+    def get_rule_hits(self, item):
+        rows = item.rule_hits.select_related("rule", "version")
+        return RuleHitSerializer(rows, many=True).data
 
     @extend_schema_field(SuggestedDepartmentSerializer(many=True))
     def get_suggested_departments(self, item):
@@ -146,6 +188,7 @@ class QueueItemFilter(filters.FilterSet):
         field_name="masked_text", lookup_expr="icontains", label=_("Text contains")
     )
     open = filters.BooleanFilter(method="filter_open", label=_("Open items only"))
+    label = filters.NumberFilter(method="filter_label", label=_("Has the label (its id)"))
 
     class Meta:
         model = QueueItem
@@ -158,6 +201,11 @@ class QueueItemFilter(filters.FilterSet):
             "assigned_to",
             "has_personal_data",
         ]
+
+    def filter_label(self, queryset, name, value):
+        # EXISTS keeps one row per item and the keyset order, without a join or DISTINCT.
+        labelled = ItemLabel.objects.filter(item=OuterRef("pk"), label_id=value)
+        return queryset.filter(Exists(labelled))
 
     def filter_open(self, queryset, name, value):
         if value:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -44,12 +45,16 @@ class RotaViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Each team's rota with its members in order; POST sets up a rota for a team."""
+    """Each team's rota with its members in order; POST sets up a rota for a team; PUT or
+    PATCH changes when its turns start and how many days each lasts (its team stays)."""
 
     serializer_class = RotaSerializer
-    permission_actions = dict.fromkeys(("list", "retrieve", "create"), MANAGE)
+    permission_actions = dict.fromkeys(
+        ("list", "retrieve", "create", "update", "partial_update"), MANAGE
+    )
     pagination_class = None
 
     def get_queryset(self):
@@ -79,6 +84,22 @@ class RotaViewSet(
                 acting_user=self.request.user,
                 starts_on=values["starts_on"],
                 turn_days=values.get("turn_days", 7),
+            )
+        except actions.ActionError as error:
+            raise action_failed(error) from None
+
+    def perform_update(self, serializer):
+        rota, values = serializer.instance, serializer.validated_data
+        if values.get("team", rota.team) != rota.team:
+            raise serializers.ValidationError(
+                {"team": [_("A rota stays with its team: set up a new one for another team.")]}
+            )
+        try:
+            serializer.instance = actions.change_rota(
+                rota,
+                acting_user=self.request.user,
+                starts_on=values.get("starts_on", rota.starts_on),
+                turn_days=values.get("turn_days", rota.turn_days),
             )
         except actions.ActionError as error:
             raise action_failed(error) from None

@@ -1,12 +1,20 @@
 """The moderation app's models: queue items (items.py) and the audit trail (audit.py)."""
 
-from .items import OPEN_STATUSES, ItemKind, ItemStatus, QueueItem, QueueItemQuerySet
+from .items import OPEN_STATUSES, ItemKind, ItemStatus, Priority, QueueItem, QueueItemQuerySet
 from .notifications import Notification, NotificationKind
 from .records import Confidentiality, Record
 from .rota import Absence, DutyRota, RotaMember
-from .workflow import AuthorNotice, CannedAnswer, CrisisPeriod, Forwarding, ForwardingStatus
+from .workflow import (
+    ANSWER_READY,
+    AuthorNotice,
+    CannedAnswer,
+    CrisisPeriod,
+    Forwarding,
+    ForwardingStatus,
+)
 
 __all__ = [
+    "ANSWER_READY",
     "OPEN_STATUSES",
     "Absence",
     "AuthorNotice",
@@ -40,3 +48,30 @@ __all__ += ["ChannelDay", "OpenItemCount"]
 from .posts import ThreadPost  # noqa: E402
 
 __all__ += ["ThreadPost"]
+from .alerts import AlertEvent, AlertHook, AlertKind, DeliveryStatus  # noqa: E402
+
+__all__ += ["AlertEvent", "AlertHook", "AlertKind", "DeliveryStatus"]
+from .rules import (  # noqa: E402
+    HitOutcome,
+    InboxRule,
+    ItemLabel,
+    Label,
+    LabelColour,
+    RuleAction,
+    RuleChange,
+    RuleHit,
+    RuleVersion,
+)
+
+__all__ += [
+    "HitOutcome",
+    "InboxRule",
+    "ItemLabel",
+    "Label",
+    "LabelColour",
+    "Priority",
+    "RuleAction",
+    "RuleChange",
+    "RuleHit",
+    "RuleVersion",
+]

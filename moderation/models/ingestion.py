@@ -162,6 +162,11 @@ class ApiQuotaDay(models.Model):
         _("units spent on replies and moderation"), default=0
     )
     polls = models.PositiveIntegerField(_("polls"), default=0)
+    # Listening (the `listening` app): units its reads spent (videos.list), kept apart so the
+    # polls' average cost stays the polls' own, and search.list calls, which the documentation
+    # counts in a daily bucket of their own.
+    units_listening = models.PositiveIntegerField(_("units spent on listening"), default=0)
+    search_calls = models.PositiveIntegerField(_("search calls"), default=0)
     # When the platform answered that the day's quota is spent: nothing more until it resets.
     exhausted_at = models.DateTimeField(_("quota exhausted"), null=True, blank=True)
 
@@ -177,4 +182,4 @@ class ApiQuotaDay(models.Model):
 
     @property
     def units_used(self) -> int:
-        return self.units_read + self.units_written
+        return self.units_read + self.units_written + self.units_listening

@@ -39,6 +39,12 @@ class ItemStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
+class Priority(models.IntegerChoices):
+    NORMAL = 0, _("Normal")
+    HIGH = 1, _("High")
+    URGENT = 2, _("Urgent")
+
+
 OPEN_STATUSES = (
     ItemStatus.NEW,
     ItemStatus.ACKNOWLEDGED,
@@ -143,6 +149,10 @@ class QueueItem(models.Model):
         verbose_name=_("assigned to"),
     )
     hidden_on_platform = models.BooleanField(_("hidden on the platform"), default=False)
+    # Set by an inbox rule (or a person): shown in the queue and on the item's page.
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     has_personal_data = models.BooleanField(
         _("contains personal data"),
         default=False,

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     POST_REVIEW = "post_review", _("A post waits for your approval")
     POST_DECIDED = "post_decided", _("Your post was approved or rejected")
     POST_PUBLISHED = "post_published", _("A post was published")
+    ALERT_HOOK_OFF = "alert_hook_off", _("Alert destination switched off")
 
 
 class NotificationQuerySet(models.QuerySet):

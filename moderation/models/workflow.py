@@ -13,8 +13,18 @@ from governance.models import Language, Role
 class ForwardingStatus(models.TextChoices):
     OPEN = "open", _("Waiting for the expert")
     ANSWERED = "answered", _("Answer sent back")
+    # The team's reply carrying the answer waits for the platform (`posted_with`); the platform's
+    # outcome moves it on: posted once confirmed, "not sent" (with the platform's reason, the
+    # answer ready to be sent again) when refused.
+    SENDING = "sending", _("Answer being posted")
     POSTED = "posted", _("Answer posted")
+    NOT_SENT = "not_sent", _("Answer not sent")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The expert's answer is ready for the team's reply: sent back, or refused by the platform and
+# to be sent again.
+ANSWER_READY = (ForwardingStatus.ANSWERED, ForwardingStatus.NOT_SENT)
 
 
 class ForwardingQuerySet(models.QuerySet):
@@ -62,8 +72,9 @@ class Forwarding(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ForwardingStatus.choices, default=ForwardingStatus.OPEN
     )
+    # None: forwarded by an inbox rule (the audit row and the rule's hit say which).
     forwarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     forwarded_at = models.DateTimeField(_("forwarded"), auto_now_add=True)
     answer_text = models.TextField(_("expert's answer"), blank=True)
@@ -75,6 +86,15 @@ class Forwarding(models.Model):
     warn_at = models.DateTimeField(_("expert reminded at"), null=True, blank=True)
     # 0 nothing sent, 1 expert reminded, 2 lateness reported.
     escalation = models.PositiveSmallIntegerField(_("escalation"), default=0)
+    # The team's reply that carries (or last carried) the answer to the platform.
+    posted_with = models.ForeignKey(
+        "moderation.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwardings_carried",
+        verbose_name=_("reply carrying the answer"),
+    )
     # The escalation sweep's cursor: the next reminder or deadline still to act on while the
     # question waits for the expert; null when nothing is pending.
     next_deadline = models.DateTimeField(_("next checkpoint"), null=True, blank=True)
@@ -102,6 +122,14 @@ class Forwarding(models.Model):
     @property
     def is_open(self):
         return self.status == ForwardingStatus.OPEN
+
+    @property
+    def not_sent_reason(self):
+        """Why the platform did not take the reply carrying the answer, in the reader's
+        language; empty unless the answer is "not sent"."""
+        if self.status != ForwardingStatus.NOT_SENT or self.posted_with is None:
+            return ""
+        return str(self.posted_with.failure_text)
 
     @property
     def masked_answer_text(self):

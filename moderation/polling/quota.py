@@ -37,6 +37,12 @@ def reserve() -> int:
     return getattr(settings, "YOUTUBE_QUOTA_RESERVE_UNITS", 2_000)
 
 
+def daily_search_calls() -> int:
+    """search.list's own daily bucket: 100 calls by default
+    (https://developers.google.com/youtube/v3/determine_quota_cost)."""
+    return getattr(settings, "YOUTUBE_DAILY_SEARCH_CALLS", 100)
+
+
 def quota_day(now: datetime) -> date:
     """The day of the quota's own clock (Pacific time) that `now` falls on."""
     return now.astimezone(PACIFIC).date()
@@ -63,17 +69,25 @@ class QuotaBudget:
     planned: int
     resets_at: datetime
     exhausted: bool
+    # Listening's reads (the `listening` app) and the day's search.list calls.
+    units_listening: int = 0
+    search_calls: int = 0
 
     @property
     def used(self) -> int:
-        return self.units_read + self.units_written
+        return self.units_read + self.units_written + self.units_listening
 
     @property
     def read_units_left(self) -> int:
         """Units polling may still spend today: what the reserve does not keep, less what was
         read, less what replies and moderation spent beyond the reserve."""
         overspent = max(0, self.units_written - self.reserve)
-        return self.quota - self.reserve - self.units_read - overspent
+        return self.quota - self.reserve - self.units_read - self.units_listening - overspent
+
+    @property
+    def search_calls_left(self) -> int:
+        """search.list calls left today in its own bucket."""
+        return max(0, daily_search_calls() - self.search_calls)
 
     @property
     def spent(self) -> bool:
@@ -108,6 +122,8 @@ def youtube_budget(now: datetime | None = None, *, channels: int | None = None) 
         planned=0,
         resets_at=resets_at,
         exhausted=bool(row and row.exhausted_at),
+        units_listening=row.units_listening if row else 0,
+        search_calls=row.search_calls if row else 0,
     )
     seconds_left = max((resets_at - now).total_seconds(), 1.0)
     if budget.spent:
@@ -143,15 +159,36 @@ def record_spent(
     if platform != YOUTUBE:
         return
     units = int(getattr(adapter, "quota_units", 0) or 0)
+    searches = int(getattr(adapter, "search_calls", 0) or 0)
     exhausted = getattr(error, "code", None) in YOUTUBE_QUOTA_REASONS
-    if not units and not polls and not exhausted:
+    if not units and not polls and not exhausted and not searches:
         return
     now = now or timezone.now()
     row, _ = ApiQuotaDay.objects.get_or_create(platform=YOUTUBE, day=quota_day(now))
-    changes = {"polls": F("polls") + polls}
+    changes = {"polls": F("polls") + polls, "search_calls": F("search_calls") + searches}
     changes["units_written" if written else "units_read"] = (
         F("units_written" if written else "units_read") + units
     )
+    if exhausted:
+        changes["exhausted_at"] = now
+    ApiQuotaDay.objects.filter(pk=row.pk).update(**changes)
+
+
+def record_listening(
+    units: int, search_calls: int, *, error: Exception | None = None, now: datetime | None = None
+) -> None:
+    """Add what a listening read spent (the `listening` app): `units` of the project's day
+    (videos.list) and `search_calls` of search.list's bucket. A quotaExceeded answer marks the
+    day spent, as for polls."""
+    exhausted = getattr(error, "code", None) in YOUTUBE_QUOTA_REASONS
+    if not units and not search_calls and not exhausted:
+        return
+    now = now or timezone.now()
+    row, _ = ApiQuotaDay.objects.get_or_create(platform=YOUTUBE, day=quota_day(now))
+    changes = {
+        "units_listening": F("units_listening") + units,
+        "search_calls": F("search_calls") + search_calls,
+    }
     if exhausted:
         changes["exhausted_at"] = now
     ApiQuotaDay.objects.filter(pk=row.pk).update(**changes)

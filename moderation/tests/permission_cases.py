@@ -467,6 +467,16 @@ def _rota_unchanged(org, response):
     assert AuditEntry.objects.filter(action__startswith="rota_").count() == 0
 
 
+def _turns_unchanged(org, response):
+    from datetime import date
+
+    from audit.models import AuditEntry
+    from moderation.models import DutyRota
+
+    assert list(DutyRota.objects.values_list("starts_on", "turn_days")) == [(date(2026, 1, 5), 7)]
+    assert not AuditEntry.objects.filter(action="rota_change").exists()
+
+
 def _no_rota(org, response):
     from moderation.models import DutyRota
 
@@ -515,6 +525,22 @@ CASES += [
         method="post",
         unchanged=_rota_unchanged,
     ),
+    Case(
+        "moderation:rota-turns",
+        lambda org: reverse("moderation:rota-turns", args=[_rota(org).pk]),
+        _TEAM_WRITE,
+        method="post",
+        data={"starts_on": "2026-11-16", "turn_days": "14"},
+        unchanged=_turns_unchanged,
+    ),
+    Case(
+        "rota-detail",
+        lambda org: reverse("rota-detail", args=[_rota(org).pk]),
+        _TEAM_API,
+        method="patch",
+        data={"turn_days": 14},
+        unchanged=_turns_unchanged,
+    ),
     Case("rota-list", lambda org: reverse("rota-list"), _TEAM_API),
     Case("rota-detail", lambda org: reverse("rota-detail", args=[_rota(org).pk]), _TEAM_API),
     Case("rota-member-list", lambda org: reverse("rota-member-list"), _TEAM_API),
@@ -542,5 +568,269 @@ CASES += [
         "canned-answer-detail",
         lambda org: reverse("canned-answer-detail", args=[_canned(org).pk]),
         _QUEUE_API,
+    ),
+]
+
+# --- Alert destinations (Teams, Slack): the communications lead every unit's, a centre manager
+# their centre's (department A's destination is centre A's manager's, not centre B's).
+
+_ALERT_DATA: dict = {
+    "name": "Teams: Afdeling A",
+    "kind": "teams_workflow",
+    "url": "http://127.0.0.1:9/_sim/hooks/teams/a",
+    "events": ["new_item", "sla_breach"],
+    "language": "da",
+    "enabled": "on",
+}
+_ALERT_MANAGERS = {"manager_a": 200, "comms_lead": 200, "superuser": 200}
+_ALERT_PAGE = expect(403, anonymous=302, manager_b=200, **_ALERT_MANAGERS)
+_ALERT_OBJECT_PAGE = expect(403, anonymous=302, manager_b=404, **_ALERT_MANAGERS)
+_ALERT_WRITE = expect(403, anonymous=302, manager_a=302, comms_lead=302, superuser=302)
+_ALERT_OBJECT_WRITE = {**_ALERT_WRITE, "manager_b": 404}
+_ALERT_API = expect(403, anonymous=401, manager_b=200, **_ALERT_MANAGERS)
+_ALERT_OBJECT_API = expect(403, anonymous=401, manager_b=404, **_ALERT_MANAGERS)
+
+
+def _alert_hook(org):
+    from moderation.alert_actions import create_hook
+    from moderation.models import AlertHook
+
+    found = AlertHook.objects.filter(unit=org.units["dept_a"]).first()
+    return found or create_hook(
+        acting_user=None,
+        unit=org.units["dept_a"],
+        name="Slack: Afdeling A",
+        kind="slack",
+        url="http://127.0.0.1:9/_sim/hooks/slack/a",
+        events=["sla_breach"],
+        language="da",
+    )
+
+
+def _alerts_url(org):
+    _ALERT_DATA["unit"] = org.units["dept_a"].pk
+    return reverse("settings-alerts")
+
+
+def _no_new_hook(org, response):
+    from moderation.models import AlertHook
+
+    assert not AlertHook.objects.filter(name="Teams: Afdeling A").exists()
+
+
+def _hook_unchanged(org, response):
+    from audit.models import AuditEntry
+    from moderation.models import AlertHook
+
+    hook = AlertHook.objects.get(unit=org.units["dept_a"])
+    assert (hook.name, hook.enabled, hook.events) == ("Slack: Afdeling A", True, ["sla_breach"])
+    assert not AuditEntry.objects.filter(action__in=["alert_hook.test", "alert_hook.delete"])
+
+
+CASES += [
+    Case("settings-alerts", lambda org: reverse("settings-alerts"), _ALERT_PAGE),
+    Case(
+        "settings-alerts",
+        _alerts_url,
+        # Centre B's manager may open the page, but department A is not among the units offered
+        {**_ALERT_WRITE, "manager_b": 400},
+        method="post",
+        data=_ALERT_DATA,
+        unchanged=_no_new_hook,
+    ),
+    Case(
+        "settings-alert-edit",
+        lambda org: reverse("settings-alert-edit", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_PAGE,
+    ),
+    Case(
+        "settings-alert-test",
+        lambda org: reverse("settings-alert-test", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_WRITE,
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+    Case(
+        "settings-alert-delete",
+        lambda org: reverse("settings-alert-delete", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_WRITE,
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+    Case("alert-hook-list", lambda org: reverse("alert-hook-list"), _ALERT_API),
+    Case(
+        "alert-hook-detail",
+        lambda org: reverse("alert-hook-detail", args=[_alert_hook(org).pk]),
+        _ALERT_OBJECT_API,
+    ),
+    Case(
+        "alert-hook-test",
+        lambda org: reverse("alert-hook-test", args=[_alert_hook(org).pk]),
+        {**_ALERT_OBJECT_API, "manager_a": 202, "comms_lead": 202, "superuser": 202},
+        method="post",
+        unchanged=_hook_unchanged,
+    ),
+]
+
+# --- Inbox rules and labels: the communications team reads the rules, their history and dry
+# runs; the communications lead and the system administrator change them. Labels are read by
+# everyone who works the queue.
+
+
+def _label(org):
+    from moderation import rule_actions
+
+    return rule_actions.create_label(
+        org.municipality, acting_user=org.users["comms_lead"], name="Parkering"
+    )
+
+
+def _inbox_rule(org):
+    from moderation import rule_actions
+
+    return rule_actions.create_rule(
+        org.municipality,
+        acting_user=org.users["comms_lead"],
+        name="Parkering",
+        conditions={"words": ["parkering"]},
+        actions={"priority": 1},
+    )
+
+
+def _rules_unchanged(org, response):
+    from moderation.models import InboxRule, Label, RuleVersion
+
+    rows = list(InboxRule.objects.values_list("name", "enabled", "version", "archived_at"))
+    assert rows in ([], [("Parkering", True, 1, None)])
+    assert RuleVersion.objects.count() == len(rows)
+    assert list(Label.objects.values_list("name", flat=True)) in ([], ["Parkering"])
+
+
+_LEAD_PAGE = expect(403, anonymous=302, comms_lead=200, superuser=200)
+_LEAD_WRITE = expect(403, anonymous=302, comms_lead=302, superuser=302)
+_LEAD_API_WRITE = expect(403, anonymous=401, comms_lead=201, superuser=201)
+_LEAD_API_CHANGE = expect(403, anonymous=401, comms_lead=200, superuser=200)
+_LEAD_API_DELETE = expect(403, anonymous=401, comms_lead=204, superuser=204)
+_TEAM_API_READ = expect(403, anonymous=401, comms=200, comms_lead=200, superuser=200)
+_RULE_FORM = {"name": "Ny", "enabled": "on", "words": "parkering", "priority": "1"}
+_RULE_JSON = {"name": "Ny", "conditions": {"words": ["p-plads"]}, "actions": {"priority": 2}}
+
+CASES += [
+    Case("settings:rules", lambda org: reverse("settings:rules"), _TEAM_PAGE),
+    Case("settings:rule-create", lambda org: reverse("settings:rule-create"), _LEAD_PAGE),
+    Case(
+        "settings:rule-create",
+        lambda org: reverse("settings:rule-create"),
+        _LEAD_WRITE,
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule",
+        lambda org: reverse("settings:rule", args=[_inbox_rule(org).pk]),
+        _LEAD_PAGE,
+    ),
+    Case(
+        "settings:rule",
+        lambda org: reverse("settings:rule", args=[_inbox_rule(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule-history",
+        lambda org: reverse("settings:rule-history", args=[_inbox_rule(org).pk]),
+        _TEAM_PAGE,
+    ),
+    Case(
+        "settings:rule-step",
+        lambda org: reverse("settings:rule-step", args=[_inbox_rule(org).pk, "disable"]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:rule-dry-run",
+        lambda org: reverse("settings:rule-dry-run"),
+        expect(403, anonymous=302, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data=_RULE_FORM,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:label-create",
+        lambda org: reverse("settings:label-create"),
+        _LEAD_WRITE,
+        method="post",
+        data={"name": "Ros", "colour": "green"},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "settings:label-delete",
+        lambda org: reverse("settings:label-delete", args=[_label(org).pk]),
+        _LEAD_WRITE,
+        method="post",
+        unchanged=_rules_unchanged,
+    ),
+    Case("inbox-rule-list", lambda org: reverse("inbox-rule-list"), _TEAM_API_READ),
+    Case(
+        "inbox-rule-list",
+        lambda org: reverse("inbox-rule-list"),
+        _LEAD_API_WRITE,
+        method="post",
+        data=_RULE_JSON,
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _TEAM_API_READ,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _LEAD_API_CHANGE,
+        method="patch",
+        data={"enabled": False},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-detail",
+        lambda org: reverse("inbox-rule-detail", args=[_inbox_rule(org).pk]),
+        _LEAD_API_DELETE,
+        method="delete",
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "inbox-rule-versions",
+        lambda org: reverse("inbox-rule-versions", args=[_inbox_rule(org).pk]),
+        _TEAM_API_READ,
+    ),
+    Case(
+        "inbox-rule-dry-run",
+        lambda org: reverse("inbox-rule-dry-run"),
+        _TEAM_API_READ,
+        method="post",
+        data={"conditions": {"words": ["parkering"]}, "actions": {"priority": 1}},
+        unchanged=_rules_unchanged,
+    ),
+    Case("label-list", lambda org: reverse("label-list"), _QUEUE_API),
+    Case("label-detail", lambda org: reverse("label-detail", args=[_label(org).pk]), _QUEUE_API),
+    Case(
+        "label-list",
+        lambda org: reverse("label-list"),
+        _LEAD_API_WRITE,
+        method="post",
+        data={"name": "Ros", "colour": "green"},
+        unchanged=_rules_unchanged,
+    ),
+    Case(
+        "label-detail",
+        lambda org: reverse("label-detail", args=[_label(org).pk]),
+        _LEAD_API_DELETE,
+        method="delete",
+        unchanged=_rules_unchanged,
     ),
 ]

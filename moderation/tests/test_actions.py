@@ -82,7 +82,7 @@ def test_forward_answer_and_post(org, question):
         forwarding=forwarding,
     )
     # Then the reply is in the outbox, the item is sending (its deadline still running), the
-    # forwarding posted
+    # expert's answer on its way with it (posted once the platform confirms it)
     question.refresh_from_db()
     forwarding.refresh_from_db()
     message = OutboxMessage.objects.get(item=question)
@@ -90,7 +90,8 @@ def test_forward_answer_and_post(org, question):
     assert question.status == ItemStatus.SENDING
     assert question.answered_at is None
     assert question.next_deadline is not None
-    assert forwarding.status == ForwardingStatus.POSTED
+    assert forwarding.status == ForwardingStatus.SENDING
+    assert forwarding.posted_with == message
     assert list(
         AuditEntry.objects.filter(item=question).order_by("id").values_list("action", flat=True)
     ) == ["forward", "send_back", "reply"]

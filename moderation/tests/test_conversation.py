@@ -155,3 +155,54 @@ def test_on_a_phone_the_reply_box_comes_right_after_the_citizens_text():
 
     css = (Path(__file__).parents[1] / "static/moderation/moderation.css").read_text()
     assert 'grid-template-areas: "focus" "side" "main"' in css
+
+
+def test_one_outbox_read_serves_the_conversation_and_the_latest_writes(client, org):
+    # Given an item with twelve replies sent through the outbox, none read back yet, and three
+    # later hides, the newest of which failed
+    t = _thread(org)
+    start = timezone.now() - timedelta(hours=1)
+    replies = [
+        OutboxMessage.objects.create(
+            kind="reply",
+            status="sent",
+            idempotency_key=f"many-{n}",
+            channel=t["channel"],
+            item=t["subject"],
+            text=f"Svar {n}",
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(12)
+    ]
+    hides = [
+        OutboxMessage.objects.create(
+            kind="hide",
+            status="failed" if n == 2 else "sent",
+            idempotency_key=f"hide-{n}",
+            channel=t["channel"],
+            item=t["subject"],
+            created_at=start + timedelta(minutes=30 + n),
+        )
+        for n in range(3)
+    ]
+
+    # When the team opens the item
+    assert client.login(username="comms", password=PASSWORD)
+    response = client.get(t["subject"].get_absolute_url())
+
+    # Then every reply waits under the item, oldest first
+    assert response.context["conversation"].pending_replies == replies
+    # and the latest ten writes of any kind are listed, newest first, the failed hide retriable
+    writes = response.context["writes"]
+    assert writes == [*reversed(hides), *reversed(replies[-7:])]
+    assert [w.retriable for w in writes[:3]] == [True, False, False]
+    # and the item's outbox is read once for both
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(t["subject"].get_absolute_url())
+    # (the similar questions' search reads other items' answers: not this item's outbox)
+    of_this_item = f'"moderation_outboxmessage"."item_id" = {t["subject"].pk}'
+    outbox_reads = [q["sql"] for q in captured.captured_queries if of_this_item in q["sql"]]
+    assert len(outbox_reads) == 1, outbox_reads

@@ -6,7 +6,7 @@ import pytest
 
 from governance.demo import load_organisation
 from moderation import demo
-from moderation.models import CannedAnswer, DutyRota, RotaMember
+from moderation.models import CannedAnswer, DutyRota, InboxRule, Label, RotaMember, RuleVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +22,10 @@ def test_demo_is_idempotent():
         ("vagt", "kommunikation"),
         ("kommunikation", "vagt"),
     ]
+    assert list(InboxRule.objects.values_list("name", flat=True)) == [
+        "Affald og genbrug",
+        "Links med tilbud",
+        "Ros og tak",
+    ]
+    assert RuleVersion.objects.count() == 3
+    assert Label.objects.count() == 3

@@ -69,12 +69,20 @@ def test_outsiders_have_no_such_page(client, org):
 def test_api_reads_and_sets_the_own_choice(client, org):
     assert client.login(username="monitor", password=PASSWORD)
     url = reverse("api-me-notifications")
-    assert client.get(url).json() == {"notifications": "email_now"}
+    assert client.get(url).json() == {"notifications": "email_now", "digest_weekday": 0}
     put = client.put(url, {"notifications": "in_app"}, content_type="application/json")
     bad = client.put(url, {"notifications": "sms"}, content_type="application/json")
-    assert put.json() == {"notifications": "in_app"}
+    weekly = client.put(
+        url, {"notifications": "email_weekly", "digest_weekday": 4}, content_type="application/json"
+    )
+    bad_day = client.put(
+        url, {"notifications": "email_weekly", "digest_weekday": 7}, content_type="application/json"
+    )
+    assert put.json() == {"notifications": "in_app", "digest_weekday": 0}
     assert bad.status_code == 400
-    assert client.get(url).json() == {"notifications": "in_app"}
+    assert weekly.json() == {"notifications": "email_weekly", "digest_weekday": 4}
+    assert bad_day.status_code == 400
+    assert client.get(url).json() == {"notifications": "email_weekly", "digest_weekday": 4}
 
 
 def test_only_those_who_chose_now_get_an_email_at_once(org):

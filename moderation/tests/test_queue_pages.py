@@ -182,15 +182,15 @@ def test_queue_page_queries_do_not_grow(client, org, count, size, django_assert_
     _fill(org, count)
     client.get("/moderation/")  # warm the session
     # 1 session, 2 user, 3 the user's roles with their centres, 4 the filter form's channel
-    # choices, 5 its centre choices, 6 the page of rows (with channel and assignee joined),
-    # 7 the people the bulk bar offers to assign the rows to (one query for all the rows'
-    # channels: the bar is outside the live refresh, which does not ask it)
-    with django_assert_num_queries(7):
+    # choices, 5 its centre choices, 6 its label choices, 7 the page of rows (with channel and
+    # assignee joined), 8 the people the bulk bar offers to assign the rows to (one query for
+    # all the rows' channels: the bar is outside the live refresh, which does not ask it)
+    with django_assert_num_queries(8):
         response = client.get(f"/moderation/?size={size}")
     assert len(response.context["items"]) == min(size, count + 3)
     # The live refresh validates its filters with the same form and replaces the rows only,
-    # so it asks the first six
-    with django_assert_num_queries(6):
+    # so it asks the first seven
+    with django_assert_num_queries(7):
         client.get(f"/moderation/?size={size}", HTTP_HX_REQUEST="true")
 
 
@@ -210,8 +210,8 @@ def test_deep_queue_pages_cost_the_first_page_s_queries(
     while url:
         # Then every page, however deep, reads its rows in one query (one UNION of the
         # items with a deadline and those without, each from the cursor on), and the bulk
-        # bar's assignable people in one more
-        with django_assert_num_queries(7):
+        # bar's assignable people in one more (and the filter form's label choices)
+        with django_assert_num_queries(8):
             page = client.get(url if url.startswith("/") else f"/moderation/{url}")
         seen += [row.pk for row in page.context["items"]]
         url = page.context["next_url"]
@@ -483,15 +483,18 @@ def test_item_page_queries_do_not_grow(client, org, persona, django_assert_num_q
 
 
 # Session, user, the user's roles; the item (with channel, unit, parent, policy); the
-# municipality and its canned answers; the forwardings; the replies sent through the outbox; the
-# conversation: the thread's shape (ids and parents), the rows shown, the post; the author's
-# earlier items; the similar earlier questions with our answers (one full-text search, the
-# answer read in the same query); the history, the people its changes name, the removal
-# reasons it names; the record; the policy in force; the answered forwarding; the item's
-# latest writes to the platform; for the team also the forward form's departments and experts,
-# the assign form's team, and the departments' topics the forward dialog's suggestion is ranked
-# from (one query, whatever the number of departments; `moderation.routing.suggest_departments`).
-ITEM_PAGE_QUERIES = {"comms": 24, "expert": 20}
+# municipality and its canned answers; the forwardings; the item's outbox, read once for both the
+# conversation's replies and the latest writes to the platform; the conversation: the thread's
+# shape (ids and parents), the rows shown, the post; the author's earlier items; the similar
+# earlier questions with our answers (one full-text search, the answer read in the same query);
+# the history, the people its changes name, the removal reasons it names; the record; the policy
+# in force; the answered forwarding; for the team also the forward form's departments and
+# experts, the assign form's team, and the departments' topics the forward dialog's suggestion is
+# ranked from (one query, whatever the number of departments;
+# `moderation.routing.suggest_departments`); the item's labels and what the inbox rules did to
+# it (with rules' hits, the hits' labels, departments and reasons are read in three more,
+# whatever the number of hits).
+ITEM_PAGE_QUERIES = {"comms": 25, "expert": 21}
 
 
 def test_a_role_taken_away_hides_its_items_on_the_next_refresh(client, org):

@@ -3,6 +3,7 @@ notifications, crisis mode, records, the audit log and the on-duty rota. One mod
 group of pages, re-exported here for `moderation/urls.py` and the code that imports them from
 `moderation.views`."""
 
+from .alerts import AlertHookDeleteView, AlertHookEditView, AlertHooksView, AlertHookTestView
 from .audit import AUDIT_COLUMNS, AuditLogView
 from .canned import (
     CannedAnswerDeleteView,
@@ -39,10 +40,15 @@ from .rota import (
     RotaDeputyView,
     RotaMemberAddView,
     RotaMemberRemoveView,
+    RotaTurnsView,
     RotaView,
 )
 
 __all__ = [
+    "AlertHookDeleteView",
+    "AlertHookEditView",
+    "AlertHooksView",
+    "AlertHookTestView",
     "AbsenceAddView",
     "AbsenceRemoveView",
     "AUDIT_COLUMNS",
@@ -74,6 +80,7 @@ __all__ = [
     "RotaDeputyView",
     "RotaMemberAddView",
     "RotaMemberRemoveView",
+    "RotaTurnsView",
     "RotaView",
     "UnreadView",
 ]

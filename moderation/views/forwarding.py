@@ -12,7 +12,7 @@ from governance.models import Role
 
 from ..models import Forwarding, ForwardingStatus
 
-RELATED = ("item", "item__channel", "to_unit", "to_user", "forwarded_by")
+RELATED = ("item", "item__channel", "to_unit", "to_user", "forwarded_by", "posted_with")
 
 
 class ForwardedView(ActionRequiredMixin, TemplateView):

@@ -20,7 +20,7 @@ from ..forms import (
     TellAuthorForm,
 )
 from ..item_page import forward_initial, item_page_data, visible_item
-from ..routing import suggest_departments
+from ..routing import Suggestion, suggest_departments
 
 
 class ItemDetailView(ActionRequiredMixin, TemplateView):
@@ -61,6 +61,11 @@ def item_forms(item, data, forms):
     # Only those who may forward the item see the forward dialog and its suggestion.
     suggestions = suggest_departments(item, limit=1) if data["may_handle"] else []
     suggestion = suggestions[0] if suggestions else None
+    # A rule's suggestion comes before the topics': a person wrote it for such items.
+    rule_forward = data.get("rule_forward")
+    if rule_forward is not None and data["may_handle"]:
+        suggestion = Suggestion(rule_forward.detail["unit"], rule_forward.unit, 0.0, [])
+        suggestion.rule = rule_forward.rule.name
     return {
         "reply_form": forms.get("reply") or ReplyForm(initial=data["reply_initial"]),
         "forward_form": forms.get("forward")

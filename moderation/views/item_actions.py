@@ -156,6 +156,17 @@ class ItemActionView(ActionRequiredMixin, View):
         actions.hide(item, data["reason"], acting_user=request.user, note=data.get("note", ""))
         return _("Hiding is on its way to the platform.")
 
+    def do_accept_suggestion(self, request, item):
+        """Accept what an inbox rule suggested (hiding), with one click."""
+        from .. import rule_actions
+
+        raw = request.POST.get("hit", "")
+        hit = item.rule_hits.filter(pk=raw).first() if raw.isdigit() and len(raw) < 19 else None
+        if hit is None:
+            raise Http404
+        rule_actions.accept_suggestion(hit, acting_user=request.user)
+        return _("Hiding is on its way to the platform.")
+
     def do_unhide(self, request, item):
         actions.unhide(item, acting_user=request.user, note=posted_note(request))
         return _("Unhiding is on its way to the platform.")

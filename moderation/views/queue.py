@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -34,6 +34,7 @@ from ..forms import (
 from ..models import (
     OPEN_STATUSES,
     CrisisPeriod,
+    ItemLabel,
     ItemStatus,
     QueueItem,
 )
@@ -69,6 +70,9 @@ def queue_queryset(user, filters: dict, now=None):
         items = items.filter(answer_warn_at__lte=now, answer_due__gte=now)
     if filters.get("personal"):
         items = items.filter(has_personal_data=True)
+    if filters.get("label"):
+        labelled = ItemLabel.objects.filter(item=OuterRef("pk"), label_id=filters["label"])
+        items = items.filter(Exists(labelled))
     return items
 
 

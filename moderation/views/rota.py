@@ -18,7 +18,14 @@ from django.views.generic import TemplateView
 from core.permissions.views import ActionRequiredMixin
 
 from .. import actions
-from ..forms import AbsenceForm, RotaCreateForm, RotaDeputyForm, RotaMemberForm, RotaMoveForm
+from ..forms import (
+    AbsenceForm,
+    RotaCreateForm,
+    RotaDeputyForm,
+    RotaMemberForm,
+    RotaMoveForm,
+    RotaTurnsForm,
+)
 from ..models import Absence, DutyRota, RotaMember
 from ..queries import municipality_of
 from ..rota_page import rota_page_data, rota_setup_data
@@ -162,6 +169,32 @@ class RotaCreateView(RotaView):
             form.add_error(error.field, str(error))
             return self.refused(form)
         messages.success(request, _("The rota is set up. Add its members."))
+        return redirect("moderation:rota")
+
+
+class RotaTurnsView(RotaView):
+    """Change when a rota's turns start and how long each lasts."""
+
+    http_method_names = ["post"]
+    model = DutyRota
+
+    def post(self, request, pk):
+        municipality = municipality_of(request.user)
+        rota = get_object_or_404(DutyRota.objects.filter(team__municipality=municipality), pk=pk)
+        form = RotaTurnsForm(request.POST)
+        if not form.is_valid():
+            return self.refused(form)
+        try:
+            actions.change_rota(
+                rota,
+                acting_user=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                turn_days=form.cleaned_data["turn_days"],
+            )
+        except actions.ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self.refused(form)
+        messages.success(request, _("The rota's turns are saved."))
         return redirect("moderation:rota")
 
 

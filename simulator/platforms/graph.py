@@ -24,9 +24,10 @@ from platforms.config import GRAPH_VERSION as GRAPH_DEFAULT
 from platforms.versions import find, is_retired, oldest_usable
 
 from ..faults import Fault
-from ..state import Account, Comment, Conversation, Message, Post, SimError
+from ..state import Account, Comment, Conversation, Message, Post, SimError, post_figures
 from ..timefmt import graph_time, parse_time
 from ..wire import BadBody, Request, Response, json_response, url_with
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
 
@@ -67,7 +68,7 @@ KNOWN_FIELDS = {
         "id", "message", "story", "created_time", "updated_time", "from", "permalink_url",
         "status_type", "is_published", "is_hidden", "is_expired", "full_picture", "attachments",
         "shares", "message_tags", "privacy", "place", "icon", "to", "parent_id",
-        "promotable_id", "timeline_visibility", "comments", "reactions", "likes",
+        "promotable_id", "timeline_visibility", "comments", "reactions", "likes", "insights",
     },
     "comment": {
         "id", "message", "created_time", "from", "parent", "is_hidden", "can_hide",
@@ -92,7 +93,7 @@ KNOWN_FIELDS = {
     "ig_media": {
         "id", "ig_id", "caption", "timestamp", "media_type", "media_url", "media_product_type",
         "permalink", "shortcode", "thumbnail_url", "comments_count", "like_count", "username",
-        "owner", "is_comment_enabled", "is_shared_to_feed", "children", "comments",
+        "owner", "is_comment_enabled", "is_shared_to_feed", "children", "comments", "insights",
     },
     "ig_comment": {
         "id", "text", "timestamp", "username", "from", "hidden", "parent_id", "like_count",
@@ -124,6 +125,29 @@ EDGES = {
     ("ig_user", "media"): "ig_media",
     ("ig_media", "comments"): "ig_comment",
     ("ig_comment", "replies"): "ig_comment",
+}
+# Insights metrics a post or media answers (the rest are refused with code 100, as Graph
+# refuses a deprecated one): Page post metrics still valid after the deprecations of
+# 15 June and 15 November 2025
+# (https://developers.facebook.com/documentation/pages-api/platforminsights/page/deprecated-metrics),
+# and Instagram media metrics after `impressions` went on 21 April 2025
+# (https://developers.facebook.com/documentation/instagram-platform/reference/instagram-media/insights).
+INSIGHT_METRICS = {
+    "post": {
+        "post_total_media_view_unique": "reach",
+        "post_media_view": "impressions",
+        "post_clicks": "clicks",
+        "post_reactions_like_total": "reactions",
+    },
+    "ig_media": {
+        "reach": "reach",
+        "views": "impressions",
+        "likes": "reactions",
+        "comments": "comments",
+        "shares": "shares",
+        "saved": "saved",
+        "total_interactions": "interactions",
+    },
 }
 # The Send API: POST /{page-id}/messages (Messenger, and Instagram through the linked Page).
 SEND_EDGES = {("page", "messages"), ("ig_page", "messages")}
@@ -422,6 +446,14 @@ class GraphAPI(PlatformAPI):
             return _unsupported(request.method, "/".join(segments))
         node_id = segments[0]
         edge = segments[1] if len(segments) == 2 else None
+        if request.method == "GET" and account.platform == "instagram":
+            # Listening: hashtag search, hashtag media and the account's tags.
+            if segments == ["ig_hashtag_search"]:
+                return listening.hashtag_search(self, request, account)
+            if edge in ("recent_media", "top_media") and self.world.hashtag_by_id(node_id):
+                return listening.hashtag_media(self, request, account, node_id, edge)
+            if edge == "tags" and node_id == account.id:
+                return listening.tags(self, request, account)
         call = Call(request, account, version, self._token(request) or "")
         if (
             request.method == "GET"
@@ -446,6 +478,10 @@ class GraphAPI(PlatformAPI):
             return _unsupported(request.method, node_id)
         if (kind, edge) in PUBLISH_EDGES and request.method == "POST":
             return self._create(call, kind, obj, edge)
+        if edge == "insights" and kind in INSIGHT_METRICS and request.method == "GET":
+            return json_response(
+                200, self._figure_field(call, kind, obj, "insights", dict(request.query))
+            )
         if (kind, edge) not in EDGES and (kind, edge) not in SEND_EDGES:
             return _param_error(
                 f"Tried accessing nonexisting field ({edge}) on node type ({TYPE_NAMES[kind]})"
@@ -523,6 +559,11 @@ class GraphAPI(PlatformAPI):
             if name == "conversations" and not call.account.messaging_permission:
                 # One field the token may not read fails the whole request.
                 raise Abort(_missing_messaging_permission(call.account))
+            if kind in INSIGHT_METRICS and name in ("reactions", "insights"):
+                figure = self._figure_field(call, kind, obj, name, spec.modifiers)
+                if figure is not None:
+                    result[name] = figure
+                continue
             if (kind, name) in EDGES:
                 edge = self._list(call, kind, obj, name, spec)
                 # Graph leaves an empty edge out of the node altogether.
@@ -539,6 +580,69 @@ class GraphAPI(PlatformAPI):
             result[name] = value
         result.setdefault("id", values["id"])
         return result
+
+    def _own_figures(self, kind: str, obj: Post) -> dict[str, int]:
+        figures = post_figures(obj, self.world.now())
+        platform = "facebook" if kind == "post" else "instagram"
+        figures["comments"] = sum(
+            1
+            for comment in self.world.comments[platform].values()
+            if comment.post_id == obj.id and comment.visible(self.world.now())
+        )
+        figures["interactions"] = (
+            figures["reactions"] + figures["comments"] + figures["shares"] + figures["saved"]
+        )
+        return figures
+
+    def _figure_field(
+        self, call: Call, kind: str, obj: Post, name: str, options: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """A post's `reactions` edge (its summary only: single reactions are not imitated) or
+        its `insights` (asked as a field, `insights.metric(a,b)`, or as the edge
+        `/{id}/insights?metric=a,b`)."""
+        figures = self._own_figures(kind, obj)
+        if name == "reactions":
+            if kind != "post":
+                raise Abort(_param_error(f"Tried accessing nonexisting field ({name})"))
+            total = figures["reactions"]
+            summary = options.get("summary") in ("true", "1", "total_count")
+            if not total and not summary:
+                return None  # an edge with nothing on it is left out
+            result: dict[str, Any] = {"data": []}
+            if summary:
+                result["summary"] = {"total_count": total, "viewer_reaction": "NONE"}
+            return result
+        metrics = [m.strip() for m in (options.get("metric") or "").split(",") if m.strip()]
+        if not metrics:
+            raise Abort(
+                graph_error(
+                    400,
+                    "(#100) No metric was specified to be fetched. Please specify one or more "
+                    "metrics to be fetched and try again.",
+                    code=100,
+                    subcode=1504028,
+                )
+            )
+        known = INSIGHT_METRICS[kind]
+        for metric in metrics:
+            if metric not in known:
+                raise Abort(
+                    graph_error(
+                        400, f"(#100) The value must be a valid insights metric: {metric}", code=100
+                    )
+                )
+        rows = [
+            {
+                "name": metric,
+                "period": "lifetime",
+                "values": [{"value": figures[known[metric]]}],
+                "title": metric.replace("_", " ").capitalize(),
+                "description": "",
+                "id": f"{obj.id}/insights/{metric}/lifetime",
+            }
+            for metric in metrics
+        ]
+        return {"data": rows}
 
     @staticmethod
     def _check_fields(kind: str, fields: dict[str, FieldSpec] | None) -> None:
@@ -604,6 +708,12 @@ class GraphAPI(PlatformAPI):
             "updated_time": updated,
             "from": self._author_ref(post, call.account),
             "permalink_url": f"https://www.facebook.com/{page_id}/posts/{number}",
+            # Graph leaves `shares` out of a post nobody shared.
+            "shares": lambda: (
+                {"count": shares}
+                if post.own and (shares := post_figures(post, now)["shares"])
+                else None
+            ),
             "status_type": "mobile_status_update",
             "is_published": True,
             "is_hidden": False,
@@ -765,7 +875,7 @@ class GraphAPI(PlatformAPI):
                 for comment in self.world.comments["instagram"].values()
                 if comment.post_id == post.id and comment.visible(self.world.now())
             ),
-            "like_count": 0,
+            "like_count": lambda: post_figures(post, self.world.now())["reactions"],
             "username": call.account.username,
             "owner": {"id": call.account.id},
             "is_comment_enabled": True,

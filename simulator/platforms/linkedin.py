@@ -40,7 +40,7 @@ from urllib.parse import unquote
 from platforms.versions import usable_versions
 
 from ..faults import Fault
-from ..state import Account, Comment, Post, SimError
+from ..state import Account, Comment, Post, SimError, post_figures
 from ..timefmt import epoch_ms
 from ..wire import Request, Response, empty_response, json_response
 from .base import Abort, PlatformAPI, paginate
@@ -262,6 +262,8 @@ class LinkedInAPI(PlatformAPI):
             if len(raw) == 2:
                 return json_response(200, self._metadata(self._post(self._urn(raw[1]), account)))
             return self._metadata_batch(request, account)
+        if resource == "organizationalEntityShareStatistics" and len(raw) == 1 and method == "GET":
+            return self._share_statistics(request, account)
         if resource == "organizationalEntityNotifications" and len(raw) == 1 and method == "GET":
             return self._notifications(request, account)
         if resource == "networkSizes" and len(raw) == 2 and method == "GET":
@@ -284,6 +286,7 @@ class LinkedInAPI(PlatformAPI):
             "socialActions",
             "socialMetadata",
             "organizationalEntityNotifications",
+            "organizationalEntityShareStatistics",
             "networkSizes",
             "organizations",
         ):
@@ -494,6 +497,79 @@ class LinkedInAPI(PlatformAPI):
             results[urn] = self._metadata(post)
             statuses[urn] = 200
         return json_response(200, {"results": results, "statuses": statuses, "errors": errors})
+
+    def _share_statistics(self, request: Request, account: Account) -> Response:
+        """The organizationalEntity finder of organizationalEntityShareStatistics: lifetime
+        totals per post named in `shares=List(…)` / `ugcPosts=List(…)` (each URN encoded once),
+        or the organisation's aggregate when none is named. `timeIntervals` is not imitated."""
+        if request.query.get("q") != "organizationalEntity":
+            return _bad("q must be organizationalEntity")
+        if request.query.get("organizationalEntity") != account.urn:
+            return _denied(f"statistics of {request.query.get('organizationalEntity')}")
+        named: list[tuple[str, str]] = []
+        for part in request.query_string.split("&"):
+            key, _, value = part.partition("=")
+            if key not in ("shares", "ugcPosts"):
+                continue
+            match = re.fullmatch(r"List(?:\(|%28)(.*)(?:\)|%29)", value, flags=re.IGNORECASE)
+            if match is None:
+                return _bad(f"{key} must be given as List(urn1,urn2,…)")
+            if ":" in match[1]:
+                return _bad("the URNs inside List(…) must be URL-encoded")
+            named += [(key, unquote(item)) for item in filter(None, match[1].split(","))]
+        now = self.world.now()
+        if not named:
+            posts = [
+                post
+                for post in self.world.posts["linkedin"].values()
+                if post.account_id == account.id and post.visible(now)
+            ]
+            elements = [self._statistics_element(account, None, None, posts)]
+        else:
+            elements = []
+            for key, urn in named:
+                post = self.world.find_post("linkedin", urn)
+                # A post of another organisation, or gone, has no element in the answer.
+                if post is None or post.account_id != account.id or not post.visible(now):
+                    continue
+                field = "share" if key == "shares" else "ugcPost"
+                elements.append(self._statistics_element(account, field, urn, [post]))
+        return json_response(
+            200, {"paging": {"count": 10, "start": 0, "links": []}, "elements": elements}
+        )
+
+    def _statistics_element(
+        self, account: Account, field: str | None, urn: str | None, posts: list[Post]
+    ) -> dict[str, Any]:
+        now = self.world.now()
+        totals = {"reach": 0, "impressions": 0, "reactions": 0, "shares": 0, "clicks": 0}
+        comments = 0
+        for post in posts:
+            figures = post_figures(post, now)
+            for name in totals:
+                totals[name] += figures[name]
+            comments += sum(
+                1
+                for comment in self.world.comments["linkedin"].values()
+                if comment.post_id == post.id and comment.visible(now)
+            )
+        impressions = totals["impressions"]
+        engaged = totals["reactions"] + comments + totals["shares"] + totals["clicks"]
+        element: dict[str, Any] = {
+            "organizationalEntity": account.urn,
+            "totalShareStatistics": {
+                "uniqueImpressionsCount": totals["reach"],
+                "shareCount": totals["shares"],
+                "engagement": round(engaged / impressions, 6) if impressions else 0.0,
+                "clickCount": totals["clicks"],
+                "likeCount": totals["reactions"],
+                "impressionCount": impressions,
+                "commentCount": comments,
+            },
+        }
+        if field:
+            element[field] = urn
+        return element
 
     def _notifications(self, request: Request, account: Account) -> Response:
         """The criteria finder of organizationalEntityNotifications, newest first."""

@@ -27,9 +27,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..faults import Fault
-from ..state import Account, Comment, Post, SimError
+from ..state import Account, Comment, Post, SimError, post_figures
 from ..timefmt import parse_time, x_time
 from ..wire import Request, Response, json_response
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
@@ -204,6 +205,8 @@ class XAPI(PlatformAPI):
         segments = request.segments[1:]
         if segments[:1] == ["users"]:
             return f"users/{segments[2]}" if len(segments) > 2 else "users"
+        if segments[1:] == ["search", "recent"]:
+            return "search/recent"
         if len(segments) == 3:
             return "tweets/hidden"
         return f"tweets/{request.method}"
@@ -274,8 +277,14 @@ class XAPI(PlatformAPI):
                 if user is None:
                     return _user_not_found(user_id)
                 return self._timeline(request, account, user, mentions=segments[2] == "mentions")
+        if segments in (["tweets", "search", "recent"], ["posts", "search", "recent"]):
+            if method != "GET":
+                return problem(405, "Method Not Allowed", f"{method} is not allowed here")
+            return listening.x_search(self, request, account)
         if segments == ["tweets"] and method == "POST":
             return self._create(request, account)
+        if segments == ["tweets"] and method == "GET":
+            return self._lookup_many(request)
         if segments[:1] == ["tweets"] and len(segments) == 2 and method == "GET":
             self._check_params(request, naming.lookup_params)
             tweet = self._tweet(segments[1])
@@ -293,6 +302,46 @@ class XAPI(PlatformAPI):
                 return problem(405, "Method Not Allowed", f"{method} is not allowed here")
             return self._hide(request, account, segments[1])
         return problem(404, "Not Found Error", f"No resource at {request.path}", NOT_FOUND)
+
+    def _lookup_many(self, request: Request) -> Response:
+        """Post lookup by ids (GET /2/tweets?ids=, 1 to 100 ids): the posts found in `data`,
+        the others as "Not Found Error" entries in `errors`
+        (https://docs.x.com/x-api/posts/post-lookup-by-post-ids)."""
+        naming = self.naming()
+        self._check_params(request, naming.lookup_params | {"ids"})
+        ids = [item for item in (request.query.get("ids") or "").split(",") if item]
+        if not ids or len(ids) > 100 or not all(item.isdigit() for item in ids):
+            return invalid_request(
+                "The `ids` query parameter value must be 1 to 100 post ids.",
+                "ids",
+                request.query.get("ids"),
+            )
+        fields = self._field_set(request, naming.fields_param, naming.fields)
+        expansions = self._field_set(request, "expansions", naming.expansions)
+        data, errors = [], []
+        now = self.world.now()
+        for tweet_id in ids:
+            tweet = self._tweet(tweet_id)
+            if tweet is None or not tweet.visible(now):
+                errors.append(
+                    {
+                        "value": tweet_id,
+                        "detail": f"Could not find post with ids: [{tweet_id}].",
+                        "title": "Not Found Error",
+                        "resource_type": "tweet",
+                        "parameter": "ids",
+                        "resource_id": tweet_id,
+                        "type": NOT_FOUND,
+                    }
+                )
+                continue
+            data.append(self._tweet_json(tweet, naming.wanted(fields, expansions)))
+        body: dict[str, Any] = {}
+        if data:
+            body["data"] = data
+        if errors:
+            body["errors"] = errors
+        return json_response(200, body)
 
     @staticmethod
     def _check_params(request: Request, allowed: set[str]) -> None:
@@ -379,6 +428,35 @@ class XAPI(PlatformAPI):
         account = self.world.account("x", tweet.account_id)
         return account.id, account.name, account.username
 
+    def _public_metrics(self, tweet: Post | Comment) -> dict[str, int]:
+        """Counts that grow with an own post's age (state.post_figures); citizens' posts and
+        our replies keep zeros."""
+        naming = self.naming()
+        now = self.world.now()
+        figures = (
+            post_figures(tweet, now)
+            if isinstance(tweet, Post) and tweet.own
+            else dict.fromkeys(("impressions", "reactions", "shares", "saved"), 0)
+        )
+        replies = (
+            sum(
+                1
+                for comment in self.world.comments["x"].values()
+                if comment.post_id == tweet.id and comment.visible(now)
+            )
+            if isinstance(tweet, Post)
+            else 0
+        )
+        return {
+            # PostPublicMetrics in the current specification says repost_count.
+            "repost_count" if naming.flavour == "post" else "retweet_count": figures["shares"],
+            "reply_count": replies,
+            "like_count": figures["reactions"],
+            "quote_count": figures["shares"] // 4,
+            "bookmark_count": figures["saved"],
+            "impression_count": figures["impressions"],
+        }
+
     def _tweet_json(self, tweet: Post | Comment, fields: set[str]) -> dict[str, Any]:
         naming = self.naming()
         data: dict[str, Any] = {
@@ -396,15 +474,7 @@ class XAPI(PlatformAPI):
             "lang": "da",
             "possibly_sensitive": False,
             "reply_settings": "everyone",
-            "public_metrics": {
-                # PostPublicMetrics in the current specification says repost_count.
-                "repost_count" if naming.flavour == "post" else "retweet_count": 0,
-                "reply_count": 0,
-                "like_count": 0,
-                "quote_count": 0,
-                "bookmark_count": 0,
-                "impression_count": 0,
-            },
+            "public_metrics": self._public_metrics(tweet),
         }
         if replied is not None:
             values["in_reply_to_user_id"] = self._author_of(replied)[0]

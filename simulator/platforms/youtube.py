@@ -19,9 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..faults import Fault
-from ..state import Account, Comment, Post, SimError
+from ..state import Account, Comment, Post, PublicPost, SimError, post_figures
 from ..timefmt import parse_time, rfc3339
 from ..wire import Request, Response, empty_response, json_response
+from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -33,6 +34,8 @@ COSTS = {
     ("GET", "commentThreads"): 1,
     ("GET", "comments"): 1,
     ("GET", "channels"): 1,
+    ("GET", "playlistItems"): 1,
+    ("GET", "videos"): 1,
     ("POST", "comments"): 50,
     ("POST", "comments/setModerationStatus"): 50,
     ("DELETE", "comments"): 50,
@@ -187,6 +190,8 @@ class YouTubeAPI(PlatformAPI):
             ("POST", "comments/setModerationStatus"): self._moderate,
             ("GET", "channels"): self._channels,
             ("GET", "search"): self._search,
+            ("GET", "playlistItems"): self._playlist_items,
+            ("GET", "videos"): self._videos,
         }
         handler = handlers.get((method, resource))
         if handler is not None:
@@ -584,12 +589,17 @@ class YouTubeAPI(PlatformAPI):
         channel_id = request.query.get("channelId")
         query = (request.query.get("q") or "").lower()
         after, before = bounds["publishedAfter"], bounds["publishedBefore"]
-        videos = [
-            post
+        # Our channels' videos and other channels' public ones (listening's finds).
+        candidates = [
+            (post, post.account_id)
             for post in self.world.posts["youtube"].values()
             if not post.deleted
-            and (not channel_id or post.account_id == channel_id)
-            and query in post.text.lower()
+        ] + [(post, post.author.id) for post in self.world.public_posts["youtube"].values()]
+        videos = [
+            post
+            for post, owner in candidates
+            if (not channel_id or owner == channel_id)
+            and (not query or listening.matches(query, post.text))
             and (after is None or post.created >= after)
             and (before is None or post.created < before)
         ]
@@ -605,7 +615,12 @@ class YouTubeAPI(PlatformAPI):
         body["pageInfo"] = {"totalResults": len(videos), "resultsPerPage": limit}
         body["items"] = []
         for video in items:
-            channel = self.world.account("youtube", video.account_id)
+            public = video.author if isinstance(video, PublicPost) else None
+            if public is not None:
+                channel_id_of, channel_title = public.id, public.name
+            else:
+                channel = self.world.account("youtube", video.account_id)
+                channel_id_of, channel_title = video.account_id, channel.name if channel else ""
             body["items"].append(
                 {
                     "kind": "youtube#searchResult",
@@ -613,16 +628,143 @@ class YouTubeAPI(PlatformAPI):
                     "id": {"kind": "youtube#video", "videoId": video.id},
                     "snippet": {
                         "publishedAt": rfc3339(video.created),
-                        "channelId": video.account_id,
+                        "channelId": channel_id_of,
                         "title": video.text,
                         "description": "",
-                        "channelTitle": channel.name if channel else "",
+                        "channelTitle": channel_title,
                         "liveBroadcastContent": "none",
                         "publishTime": rfc3339(video.created),
                     },
                 }
             )
         return json_response(200, body)
+
+    def _playlist_items(self, request: Request, account: Account) -> Response:
+        """PlaylistItems: list for a channel's uploads playlist ("UU" + the channel id after
+        "UC"), newest upload first (https://developers.google.com/youtube/v3/docs/playlistItems/list).
+        Other playlists are not imitated."""
+        parts = self._parts(request, {"id", "snippet", "contentDetails", "status"})
+        playlist = request.query.get("playlistId") or ""
+        channel = next(
+            (c for c in self.world.accounts_for("youtube") if "UU" + c.id[2:] == playlist), None
+        )
+        if channel is None:
+            return yt_error(
+                404,
+                "The playlist identified with the request's playlistId parameter cannot be found.",
+                "playlistNotFound",
+            )
+        limit = self._max_results(request, 5, 50, lowest=0)
+        videos = [
+            post
+            for post in self.world.posts["youtube"].values()
+            if post.account_id == channel.id and post.visible(self.world.now())
+        ]
+        videos.sort(key=_micro, reverse=True)
+        items, next_token = self._page(request, account, videos, limit, newest_first=True)
+        body: dict[str, Any] = {
+            "kind": "youtube#playlistItemListResponse",
+            "etag": self._etag("playlistItems", playlist, len(videos)),
+        }
+        if next_token:
+            body["nextPageToken"] = next_token
+        body["pageInfo"] = {"totalResults": len(videos), "resultsPerPage": limit}
+        body["items"] = []
+        for video in items:
+            item: dict[str, Any] = {
+                "kind": "youtube#playlistItem",
+                "etag": self._etag("playlistItem", video.id),
+                "id": self.world.token(40, "playlistItem", video.id),
+            }
+            if "snippet" in parts:
+                item["snippet"] = {
+                    "publishedAt": rfc3339(video.created),
+                    "channelId": channel.id,
+                    "title": video.text,
+                    "playlistId": playlist,
+                    "resourceId": {"kind": "youtube#video", "videoId": video.id},
+                }
+            if "contentDetails" in parts:
+                item["contentDetails"] = {
+                    "videoId": video.id,
+                    "videoPublishedAt": rfc3339(video.created),
+                }
+            body["items"].append(item)
+        return json_response(200, body)
+
+    def _videos(self, request: Request, account: Account) -> Response:
+        """Videos: list by id (up to 50), with `statistics` as strings: viewCount, likeCount,
+        favoriteCount (always "0") and commentCount
+        (https://developers.google.com/youtube/v3/docs/videos/list). Unknown ids are left
+        out."""
+        parts = self._parts(request, {"id", "snippet", "statistics", "contentDetails", "status"})
+        ids = [item for item in (request.query.get("id") or "").split(",") if item]
+        if not ids:
+            return _bad("No filter selected. Expected one of: id", "missingRequiredParameter")
+        if len(ids) > 50:
+            return _bad("Too many ids: at most 50", location="id")
+        now = self.world.now()
+        items = []
+        for video_id in ids:
+            video = self.world.find_post("youtube", video_id)
+            if video is None and video_id in self.world.public_posts["youtube"]:
+                # other channels' videos, found by listening's search
+                items.append(
+                    self._public_video(self.world.public_posts["youtube"][video_id], parts)
+                )
+                continue
+            if video is None or not video.visible(now):
+                continue
+            item: dict[str, Any] = {
+                "kind": "youtube#video",
+                "etag": self._etag("video", video.id),
+                "id": video.id,
+            }
+            if "snippet" in parts:
+                item["snippet"] = {
+                    "publishedAt": rfc3339(video.created),
+                    "channelId": video.account_id,
+                    "title": video.text,
+                    "description": "",
+                }
+            if "statistics" in parts:
+                figures = post_figures(video, now)
+                comments = sum(
+                    1
+                    for comment in self.world.comments["youtube"].values()
+                    if comment.post_id == video.id and comment.visible(now)
+                )
+                item["statistics"] = {
+                    "viewCount": str(figures["impressions"]),
+                    "likeCount": str(figures["reactions"]),
+                    "favoriteCount": "0",
+                    "commentCount": str(comments),
+                }
+            items.append(item)
+        return json_response(
+            200,
+            {
+                "kind": "youtube#videoListResponse",
+                "etag": self._etag("videos", *ids),
+                "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
+                "items": items,
+            },
+        )
+
+    def _public_video(self, public: PublicPost, parts) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "kind": "youtube#video",
+            "etag": self._etag("video", public.id),
+            "id": public.id,
+        }
+        if "statistics" in parts:
+            item["statistics"] = {
+                "viewCount": str(public.views),
+                "likeCount": str(public.likes),
+                "favoriteCount": "0",
+                "commentCount": str(public.comments),
+            }
+        return item
 
     # --- writing -----------------------------------------------------------------------------
 

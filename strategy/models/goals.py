@@ -65,6 +65,8 @@ class GoalMetric(models.TextChoices):
     MEDIAN_ANSWER_MINUTES = "median_answer_minutes", _("Median answer time (minutes)")
     SLA_COMPLIANCE = "sla_compliance", _("SLA compliance (%)")
     ANSWERED_SHARE = "answered_share", _("Share of inquiries answered (%)")
+    INTERACTIONS_PER_POST = "interactions_per_post", _("Interactions per own post")
+    ENGAGEMENT_RATE = "engagement_rate", _("Interactions per person reached (%)")
 
 
 # Metrics where a smaller number is the better one.

@@ -1,6 +1,7 @@
 """Hand-computed fixtures for the reports: items with known answer times, removals, snapshots."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -107,3 +108,29 @@ def snapshot_history(channel, *, start: date, days: int, followers: int, per_day
 
 # The simulator per test module, reset before each test (the publishing tests).
 from moderation.tests.polling_support import sim, simulator_module  # noqa: E402, F401
+
+
+def own_post_history(channel, *, start: date, days: int, per_day: int = 1, **figures):
+    """`per_day` own posts at noon UTC on each of `days` days from `start`, with `figures`
+    (reach, reactions, ...), and the monthly rollups the goals read."""
+    from datetime import time
+
+    from strategy.figures import month_of, refresh_months
+    from strategy.models import OwnPost, PostSource
+
+    zone = ZoneInfo("Europe/Copenhagen")
+    posts = [
+        OwnPost(
+            channel=channel,
+            external_id=f"{channel.pk}-{offset}-{number}",
+            published_at=datetime.combine(start + timedelta(days=offset), time(12), tzinfo=UTC),
+            text=f"Opslag {offset}",
+            source=PostSource.FOUND,
+            **figures,
+        )
+        for offset in range(days)
+        for number in range(per_day)
+    ]
+    OwnPost.objects.bulk_create(posts)
+    refresh_months(channel.pk, {month_of(post.published_at, zone) for post in posts}, zone=zone)
+    return posts

@@ -55,3 +55,26 @@ def post(org, *, submitted=False):
         publishing.submit(found, acting_user=org.users["editor"])
         found.refresh_from_db()
     return found
+
+
+def own_post(channel):
+    """A post of `channel` (department A's in the cases), published this month."""
+    from django.utils import timezone
+
+    from strategy.models import OwnPost, PostSource
+
+    found, _ = OwnPost.objects.get_or_create(
+        channel=channel,
+        external_id="case-post-1",
+        defaults={
+            "published_at": timezone.now(),
+            "text": "Vi søger nye dagplejere",
+            "permalink": "https://www.facebook.com/1/posts/2",
+            "source": PostSource.FOUND,
+            "reach": 1200,
+            "reactions": 40,
+            "comments": 5,
+            "shares": 3,
+        },
+    )
+    return found

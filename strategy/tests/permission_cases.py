@@ -53,6 +53,23 @@ def _post_unchanged(status):
     return check
 
 
+def _own_post(org):
+    from .models_for_cases import own_post
+
+    return own_post(org.channels["a"])
+
+
+def _not_marked(org, response):
+    from strategy.models import OwnPost
+
+    assert not OwnPost.objects.filter(good_to_share=True).exists()
+
+
+# strategy.mark_shareable on department A's post: the team; managers and editors who see the
+# post are refused, the others do not see it at all (404).
+_MARK_A = {"editor": 403, "manager_a": 403, "comms": 200, "comms_lead": 200, "superuser": 200}
+
+
 def _ui(route, url, expected_for):
     return Case(route, url, expect(403, anonymous=302, **expected_for))
 
@@ -315,10 +332,54 @@ CASES = [
         _REPORTS,
     ),
     _ui("strategy:report-removals", lambda org: reverse("strategy:report-removals"), _REPORTS),
+    _ui("strategy:report-labels", lambda org: reverse("strategy:report-labels"), _REPORTS),
     _ui("strategy:report-volume", lambda org: reverse("strategy:report-volume"), _REPORTS),
     _ui("strategy:report-pages", lambda org: reverse("strategy:report-pages"), _REPORTS),
     _ui("strategy:report-goals", lambda org: reverse("strategy:report-goals"), _REPORTS),
     _ui("strategy:report-council", lambda org: reverse("strategy:report-council"), _REPORTS),
+    _ui("strategy:own-posts", lambda org: reverse("strategy:own-posts"), _STRATEGY),
+    Case(
+        "strategy:own-post-share",
+        lambda org: reverse("strategy:own-post-share", args=[_own_post(org).pk]),
+        expect(404, anonymous=302, outsider=403, **_MARK_A),
+    ),
+    Case(
+        "strategy:own-post-share",
+        lambda org: reverse("strategy:own-post-share", args=[_own_post(org).pk]),
+        expect(
+            404,
+            anonymous=302,
+            outsider=403,
+            editor=403,
+            manager_a=403,
+            comms=302,
+            comms_lead=302,
+            superuser=302,
+        ),
+        method="post",
+        data={"good_to_share": "on", "share_text": "Del gerne"},
+        unchanged=_not_marked,
+    ),
+    _api("own-post-list", lambda org: reverse("own-post-list"), _STRATEGY),
+    Case(
+        "own-post-detail",
+        lambda org: reverse("own-post-detail", args=[_own_post(org).pk]),
+        expect(
+            403,
+            manager_b=404,
+            **dict.fromkeys(("editor", "manager_a", "comms"), 200),
+            comms_lead=200,
+            superuser=200,
+        ),
+    ),
+    Case(
+        "own-post-share",
+        lambda org: reverse("own-post-share", args=[_own_post(org).pk]),
+        expect(403, comms=200, comms_lead=200, superuser=200),
+        method="post",
+        data={"good_to_share": True, "share_text": "Del gerne"},
+        unchanged=_not_marked,
+    ),
     _api("goal-list", lambda org: reverse("goal-list"), _STRATEGY),
     _api("goal-detail", lambda org: reverse("goal-detail", args=[_goal().pk]), _STRATEGY),
     _api("plan-item-list", lambda org: reverse("plan-item-list"), _STRATEGY),

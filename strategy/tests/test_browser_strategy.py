@@ -57,7 +57,7 @@ def _english(page):
         ("/strategy/reports/answer-times/" + NOVEMBER, 3),
         ("/strategy/reports/removals/" + NOVEMBER, 1),
         ("/strategy/reports/volume/" + NOVEMBER, 2),
-        ("/strategy/reports/goals/", 3),
+        ("/strategy/reports/goals/", 4),
         ("/strategy/reports/council/" + NOVEMBER, 3),
     ],
 )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.testing import PASSWORD
 from strategy.metrics import goal_progress
 from strategy.models import Goal
-from strategy.tests.conftest import NOW, snapshot_history
+from strategy.tests.conftest import NOW, own_post_history, snapshot_history
 from strategy.views import goals_with_channels
 
 OCT_1 = date(2026, 10, 1)
@@ -63,7 +63,7 @@ def test_follower_goals_per_channel_set_and_across_channels(org, follower_goals)
 
 def test_own_posts_count_complete_months_only(org):
     a = org.channels["a"]
-    snapshot_history(a, start=date(2026, 9, 1), days=75, followers=10, per_day=0, posts=2)
+    own_post_history(a, start=date(2026, 9, 1), days=75, per_day=2)
     make_goal("Opslag", "own_posts_per_month", 50, channels=[a], start=date(2026, 9, 1))
     [row] = goal_progress(goals_with_channels(), today=date(2026, 11, 15))
     # September 30 days × 2, October 31 days × 2; November is not over yet

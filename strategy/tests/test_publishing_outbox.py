@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from moderation.models import Notification, OutboxMessage, OutboxStatus
 from moderation.tests.polling_support import add_fault, connect, make_channel
 from strategy import publishing
-from strategy.models import Post, PostStatus, TargetStatus
+from strategy.models import OwnPost, Post, PostSource, PostStatus, TargetStatus
 from strategy.tasks import publish_due_posts
 
 from .post_support import draft
@@ -94,6 +94,15 @@ def test_a_scheduled_post_is_published_on_two_platforms_at_its_minute(
         p["id"] for p in published.values()
     )
     assert Notification.objects.filter(kind="post_published", user=org.users["comms"]).count() == 1
+    # Each confirmed channel's post joins its own posts, whose figures the collector reads
+    own = {o.channel.platform: o for o in OwnPost.objects.select_related("channel")}
+    assert set(own) == {"facebook", "x"}
+    for platform, target in targets.items():
+        assert (own[platform].external_id, own[platform].post_target_id) == (
+            target.external_id,
+            target.pk,
+        )
+        assert own[platform].source == PostSource.PUBLISHED_HERE
     # Running the beat again publishes nothing more
     assert run_beat(django_capture_on_commit_callbacks, NOW + timedelta(minutes=1)) == 0
     assert len(sim_posts(sim)) == 2

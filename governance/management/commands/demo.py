@@ -16,6 +16,8 @@ DEMO_MODULES = (
     "moderation.demo",
     "moderation.polling.demo",
     "strategy.demo",
+    "listening.demo",
+    "ambassadors.demo",
 )
 
 

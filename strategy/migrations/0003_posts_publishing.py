@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0010_webhook_subscription'),
-        ('moderation', '0021_outbox_publish_attachments'),
-        ('strategy', '0001_strategy_and_plan'),
+        ('moderation', '0025_outbox_publish_attachments'),
+        ('strategy', '0002_own_post_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

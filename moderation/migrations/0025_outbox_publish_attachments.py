@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0020_similar_questions_search'),
+        ('moderation', '0024_inbox_rules_labels'),
     ]
 
     operations = [
