@@ -31,6 +31,7 @@ from django.utils import timezone
 import audit
 from accounts import health
 from platforms import capabilities
+from platforms.base import PostImage
 from platforms.errors import (
     ActionNotAllowedError,
     NeedsReconnectError,
@@ -77,7 +78,8 @@ REJECTED = {
 POST_LOOKBACK = timedelta(minutes=5)
 
 # Sent inside the transaction that ends a message: `message` (the OutboxMessage as claimed),
-# `status` (sent, failed or manual) and `result_external_id` (the platform's id, or "").
+# `status` (sent, failed or manual), `result_external_id` (the platform's id, or "") and
+# `result_permalink` (a published post's address where the platform returned one, or "").
 # Listeners run their changes in their own transaction (a savepoint); their errors are logged.
 finished = Signal()
 
@@ -210,8 +212,36 @@ def enqueue_post(channel, text, *, acting_user, idempotency_key):
     )
 
 
+def enqueue_publish(channel, text, *, attachments, acting_user, idempotency_key):
+    """Queue one of the municipality's own posts on `channel`: `text` as published there, and
+    `attachments` (`link`, `image_url`, `image_name`, `image_alt`). The key names the post's
+    channel, so the same post is queued once however often the step is repeated."""
+    if not text or not text.strip():
+        raise ValueError("A post needs text.")
+    if not idempotency_key:
+        raise ValueError("A post needs an idempotency key.")
+    return _enqueue(
+        OutboxKind.POST,
+        channel=channel,
+        item=None,
+        text=text,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+        attachments=attachments,
+    )
+
+
 def _enqueue(
-    kind, *, channel, item, acting_user, idempotency_key, text="", reason="", waits_for=None
+    kind,
+    *,
+    channel,
+    item,
+    acting_user,
+    idempotency_key,
+    text="",
+    reason="",
+    waits_for=None,
+    attachments=None,
 ):
     key = idempotency_key or f"{kind}:{uuid.uuid4()}"
     user = audit.person(acting_user)
@@ -226,6 +256,7 @@ def _enqueue(
                 "requested_by": user,
                 "reason": reason,
                 "waits_for": waits_for,
+                "attachments": attachments or {},
             },
         )
         if not created:
@@ -291,7 +322,9 @@ def deliver(message_id, *, adapter_factory=None) -> str | None:
     message = claim(message_id)
     if message is None:
         return None
-    if message.kind == OutboxKind.POST and not can_publish(message.channel.platform):
+    if message.kind == OutboxKind.POST and not can_publish(
+        message.channel.platform, with_image=bool((message.attachments or {}).get("image_url"))
+    ):
         return _by_hand(message, publish_means(message.channel.platform))
     if message.waits_for_id is not None:
         waited = _waiting_on(message)
@@ -436,9 +469,23 @@ def _publish(adapter, message, *, look_first):
     if look_first:
         found = adapter.find_own_post(message.text, since=message.created_at - POST_LOOKBACK)
         if found is not None:
+            message.result_permalink = found.permalink or ""
             return found.external_id or ""
+    attachments = message.attachments or {}
+    image = None
+    if attachments.get("image_url"):
+        image = PostImage(
+            url=attachments["image_url"],
+            alt=attachments.get("image_alt", ""),
+            read=_image_reader(attachments.get("image_name", "")),
+        )
     try:
-        result = adapter.publish(message.text, idempotency_key=message.idempotency_key)
+        result = adapter.publish(
+            message.text,
+            idempotency_key=message.idempotency_key,
+            link=attachments.get("link", ""),
+            image=image,
+        )
     except WriteRejectedError as exc:
         if look_first and exc.reason == "duplicate":
             # The platform refuses the same text again so soon: the earlier attempt did land,
@@ -449,12 +496,28 @@ def _publish(adapter, message, *, look_first):
             )
             return ""
         raise
+    message.result_permalink = result.permalink or ""
     return result.external_id or ""
 
 
-def can_publish(platform):
-    """Whether the platform's API can publish a text post on the channel's own page."""
-    return adapter_class(platform).capabilities.publish
+def _image_reader(name):
+    """A function returning the stored picture's bytes (for platforms that take the upload
+    itself, such as LinkedIn's Images API), read only when the adapter asks."""
+
+    def read():
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+
+    return read
+
+
+def can_publish(platform, *, with_image=False):
+    """Whether the platform's API can publish a post on the channel's own page: a text post,
+    or (`with_image`) a post with a picture (Instagram publishes only those)."""
+    capabilities = adapter_class(platform).capabilities
+    return capabilities.publish or (with_image and capabilities.publish_image)
 
 
 def publish_means(platform):
@@ -481,6 +544,7 @@ def _mark_sent(message, result_id):
             status=OutboxStatus.SENT,
             sent_at=now,
             result_external_id=result_id or "",
+            result_permalink=getattr(message, "result_permalink", "") or "",
             outcome_unknown=False,
             next_attempt_at=None,
             last_error="",
@@ -502,7 +566,12 @@ def _mark_sent(message, result_id):
             external_id=result_id or "",
             attempts=message.attempts,
         )
-        _announce(message, OutboxStatus.SENT, result_id or "")
+        _announce(
+            message,
+            OutboxStatus.SENT,
+            result_id or "",
+            permalink=getattr(message, "result_permalink", "") or "",
+        )
         _wake_waiting(message)
     return OutboxStatus.SENT
 
@@ -596,11 +665,15 @@ def _by_hand(message, reason):
     return OutboxStatus.MANUAL
 
 
-def _announce(message, status, result_id=""):
+def _announce(message, status, result_id="", permalink=""):
     # A listener's failure must not undo the record of what the platform did: it is logged,
     # and the listener's own changes roll back on their own (each runs in its transaction).
     answers = finished.send_robust(
-        sender=OutboxMessage, message=message, status=status, result_external_id=result_id
+        sender=OutboxMessage,
+        message=message,
+        status=status,
+        result_external_id=result_id,
+        result_permalink=permalink,
     )
     for listener, answer in answers:
         if isinstance(answer, Exception):

@@ -166,6 +166,19 @@ class WriteResult:
 
     external_id: str | None
     raw: dict = field(default_factory=dict)
+    # A published post's public address, where the platform returns one.
+    permalink: str = ""
+
+
+@dataclass(frozen=True)
+class PostImage:
+    """A picture for a post: `url`, a public address the platform fetches it from (Facebook,
+    Instagram); `read()`, its bytes, for platforms that take an upload (LinkedIn); `alt`, its
+    description for people who cannot see it."""
+
+    url: str
+    read: Callable[[], bytes]
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,8 @@ class Capabilities:
     hide_means: str = ""
     publish: bool = False
     publish_means: str = ""
+    # Whether a post may carry a picture (Instagram publishes only posts with one).
+    publish_image: bool = False
     post_max_length: int = 0
     post_url_length: int = 0
 
@@ -361,9 +376,17 @@ class PlatformAdapter(ABC):
         """Look for a reply with this text that the account already posted under the target.
         Used after a timed-out reply, because the first attempt may have landed."""
 
-    def publish(self, text: str, *, idempotency_key: str) -> WriteResult:
-        """Publish `text` as a new post on the account's own page (an announcement such as a
-        closing notice); the result's `external_id` is the new post's id.
+    def publish(
+        self,
+        text: str,
+        *,
+        idempotency_key: str,
+        link: str = "",
+        image: PostImage | None = None,
+    ) -> WriteResult:
+        """Publish `text` as a new post on the account's own page (an announcement, a planned
+        post), with a `link` where the platform takes one apart from the text and an `image`
+        where `capabilities.publish_image`; the result's `external_id` is the new post's id.
 
         Check `capabilities.publish` first: some platforms cannot publish a text-only post
         through their API. Posts are not idempotent on any platform: after a timeout, call
@@ -375,13 +398,17 @@ class PlatformAdapter(ABC):
             raise ValueError("a post needs an idempotency key")
         if idempotency_key in self._sent_posts:
             return self._sent_posts[idempotency_key]
-        if not self.capabilities.publish:
+        if image is not None and not self.capabilities.publish_image:
+            raise NotSupportedError(
+                f"{self.platform} posts take no picture here", platform=self.platform
+            )
+        if image is None and not self.capabilities.publish:
             raise NotSupportedError(
                 f"{self.platform} cannot publish posts: {self.capabilities.publish_means}",
                 platform=self.platform,
             )
         try:
-            result = self._send_post(text)
+            result = self._send_post(text, link=link, image=image)
         except (TransientError, BadDataError) as exc:
             # As with replies: the post may be up although the answer went missing.
             exc.outcome_unknown = True
@@ -397,7 +424,9 @@ class PlatformAdapter(ABC):
         self._sent_posts[idempotency_key] = result
         return result
 
-    def _send_post(self, text: str) -> WriteResult:
+    def _send_post(
+        self, text: str, *, link: str = "", image: PostImage | None = None
+    ) -> WriteResult:
         """Publish the post; called by `publish` after the shared checks. Adapters whose
         capabilities say `publish` implement it."""
         raise NotSupportedError(f"{self.platform} cannot publish posts", platform=self.platform)

@@ -33,6 +33,7 @@ from .base import (
     FetchedPost,
     FetchResult,
     OwnPostFigures,
+    PostImage,
     SkippedRecord,
     WriteResult,
     count_or_none,
@@ -101,6 +102,7 @@ class FacebookAdapter(GraphAdapter):
         hide_means="hidden from everyone except the author and their friends",
         publish=True,
         publish_means="a post on the page's timeline",
+        publish_image=True,
         post_max_length=63206,
     )
 
@@ -408,9 +410,24 @@ class FacebookAdapter(GraphAdapter):
                 return WriteResult(external_id=str(raw.get("id")), raw=raw)
         return None
 
-    def _send_post(self, text: str) -> WriteResult:
+    def _send_post(
+        self, text: str, *, link: str = "", image: PostImage | None = None
+    ) -> WriteResult:
         # A page token posts as the page. Form-encoded, so `published` is the string "true".
-        result = self.client.post(f"{self.page_id}/feed", {"message": text, "published": "true"})
+        if image is not None:
+            # A photo post (Page Photos: `url` of a picture Facebook fetches, `message` its
+            # caption); a photo carries no link preview, so the link goes in the caption.
+            caption = f"{text}\n\n{link}" if link and link not in text else text
+            result = self.client.post(
+                f"{self.page_id}/photos",
+                {"url": image.url, "message": caption, "published": "true"},
+            )
+            # `id` is the photo; `post_id` the feed post people see and comment on.
+            return self.require_id(result, "post_id", what="photo post")
+        fields = {"message": text, "published": "true"}
+        if link:
+            fields["link"] = link
+        result = self.client.post(f"{self.page_id}/feed", fields)
         return self.require_id(result, what="post")
 
     def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:

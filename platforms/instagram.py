@@ -53,6 +53,7 @@ from .base import (
     FetchedPost,
     FetchResult,
     OwnPostFigures,
+    PostImage,
     SkippedRecord,
     WriteResult,
     count_or_none,
@@ -106,6 +107,7 @@ class InstagramAdapter(GraphAdapter):
             "Instagram publishes only photos and videos (a media container with an image or "
             "video is required), so a text-only post cannot be published"
         ),
+        publish_image=True,
     )
 
     # Instagram Media Insights (https://developers.facebook.com/documentation/instagram-platform/
@@ -482,6 +484,65 @@ class InstagramAdapter(GraphAdapter):
             return None
         finally:
             self.last_usage = self.client.last_usage
+
+    # -- publishing ----------------------------------------------------------------------
+    # Content publishing in two steps: a media container for a picture Instagram fetches from
+    # `image_url`, then `media_publish` with its id; the container's `status_code` says whether
+    # it can be published yet (https://developers.facebook.com/docs/instagram-platform/content-publishing).
+
+    def _send_post(
+        self, text: str, *, link: str = "", image: PostImage | None = None
+    ) -> WriteResult:
+        if image is None:
+            raise WriteRejectedError(
+                "Instagram publishes only posts with a picture", platform=self.platform
+            )
+        container = self.require_id(
+            self.client.post(f"{self.user_id}/media", {"image_url": image.url, "caption": text}),
+            what="media container",
+        )
+        status = self.client.get(str(container.external_id), {"fields": "status_code"})
+        code = str(status.get("status_code") or "")
+        if code in ("ERROR", "EXPIRED"):
+            raise WriteRejectedError(
+                f"Instagram could not prepare the picture ({code})",
+                platform=self.platform,
+                raw=status,
+            )
+        if code not in ("FINISHED", "PUBLISHED"):
+            # Still IN_PROGRESS: nothing is published yet, so trying again later is safe.
+            raise TransientError(
+                "the picture is still being prepared", platform=self.platform, raw=status
+            )
+        published = self.require_id(
+            self.client.post(
+                f"{self.user_id}/media_publish", {"creation_id": str(container.external_id)}
+            ),
+            what="post",
+        )
+        media = self.client.get(str(published.external_id), {"fields": "id,permalink"})
+        self.last_usage = self.client.last_usage
+        permalink = media.get("permalink") if isinstance(media.get("permalink"), str) else ""
+        return WriteResult(
+            external_id=published.external_id, raw=published.raw, permalink=permalink or ""
+        )
+
+    def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
+        page = self.client.get(
+            f"{self.user_id}/media",
+            {"fields": "id,caption,timestamp,permalink", "limit": str(self.media_page_size)},
+        )
+        self.last_usage = self.client.last_usage
+        for raw in self.items_of(page):
+            if not isinstance(raw, dict) or not raw.get("id"):
+                continue
+            created = optional_time(raw.get("timestamp"))
+            if created is not None and created < since:
+                continue
+            if self.is_own_text(str(raw.get("caption") or ""), text):
+                permalink = raw.get("permalink") if isinstance(raw.get("permalink"), str) else ""
+                return WriteResult(external_id=str(raw["id"]), raw=raw, permalink=permalink)
+        return None
 
     def hide(self, external_id: str) -> WriteResult:
         # Form-encoded: the string "true"; a Python True would arrive as "True".

@@ -714,7 +714,8 @@ class LinkedInAdapter(PlatformAdapter):
                     return WriteResult(external_id=str(urn), raw=raw)
         return None
 
-    def _send_post(self, text: str) -> WriteResult:
+    def _send_post(self, text: str, *, link: str = "", image=None) -> WriteResult:
+        # The link is already in the text (see platforms.post_rules); pictures are not offered.
         decoded = self._request(
             "POST",
             "posts",

@@ -326,7 +326,8 @@ class XAdapter(BearerJsonTransport, PlatformAdapter):
                 return WriteResult(external_id=str(raw.get("id")), raw=raw)
         return None
 
-    def _send_post(self, text: str) -> WriteResult:
+    def _send_post(self, text: str, *, link: str = "", image=None) -> WriteResult:
+        # The link is already in the text (see platforms.post_rules); pictures are not offered.
         result = self._request("POST", "tweets", json_body={"text": text}, write=True)
         data = result.get("data") if isinstance(result.get("data"), dict) else {}
         if not data.get("id"):

@@ -33,6 +33,8 @@ Routes (a **contract** checked from outside, see DESIGN.md):
   GET  /_sim/faults                   DELETE /_sim/faults
   GET  /_sim/config                   POST /_sim/config {"timeout_seconds": …, …}
   GET  /_sim/actions                  [?platform=&account_id=&kind=]
+  GET  /_sim/posts                    [?platform=] the posts the product published through
+                                      the APIs, with their link and image_url
   GET  /_sim/stats
   GET  /_sim/requests                 the platform API requests served since the reset while
                                       config request_log is on: method, path, query (as sent)
@@ -65,6 +67,7 @@ ROUTES = [
     "GET|POST|DELETE /_sim/faults",
     "GET|POST /_sim/config",
     "GET /_sim/actions",
+    "GET /_sim/posts",
     "GET /_sim/stats",
     "GET /_sim/requests",
     "POST /_sim/webhooks/build",
@@ -131,6 +134,11 @@ class ControlAPI:
             if method == "POST":
                 return json_response(200, world.update_config(self._body(request)))
             return _method_not_allowed("GET|POST")
+        if parts == ["posts"]:
+            if method != "GET":
+                return _method_not_allowed("GET")
+            platform = request.query.get("platform") or None
+            return json_response(200, {"posts": world.published_posts(platform)})
         if parts == ["actions"]:
             if method != "GET":
                 return _method_not_allowed("GET")

@@ -202,6 +202,10 @@ class Post:
     # Set for a post the product published while a read_lag fault was pending: listings leave
     # it out until then, although it exists (and counts as a duplicate) at once.
     visible_at: datetime | None = None
+    # A post the product published through the API, with what it carried besides the text.
+    via_api: bool = False
+    link: str = ""
+    image_url: str = ""
 
     @property
     def own(self) -> bool:
@@ -221,6 +225,9 @@ class Post:
             "own": self.own,
             "deleted": self.deleted,
             "visible_at": self.visible_at.isoformat() if self.visible_at else None,
+            "via_api": self.via_api,
+            "link": self.link,
+            "image_url": self.image_url,
         }
 
 
@@ -524,6 +531,8 @@ class World:
             self.messages: dict[str, tuple[Conversation, Message]] = {}
             self.authors: dict[tuple[str, str], Author] = {}
             self.actions: list[dict[str, Any]] = []
+            # Instagram media containers by id (step one of publishing).
+            self.ig_containers: dict[str, dict[str, Any]] = {}
             # The platform API requests served while config request_log is on (newest last).
             self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.faults = FaultBook()
@@ -859,15 +868,30 @@ class World:
                     return name
             return None
 
-    def publish_post(self, platform: str, account: Account, text: str) -> Post:
+    def publish_post(
+        self, platform: str, account: Account, text: str, *, link: str = "", image_url: str = ""
+    ) -> Post:
         """A post the product published through a platform API, as the account itself. A
         pending read_lag fault keeps it out of listings for the fault's `seconds`."""
         with self.lock:
             post = self.add_post(platform, account.id, text)
+            post.via_api, post.link, post.image_url = True, link, image_url
             fault = self.faults.take(platform, account.id, {READ_LAG})
             if fault is not None:
                 post.visible_at = self.now() + timedelta(seconds=fault.seconds)
             return post
+
+    def published_posts(self, platform: str | None = None) -> list[dict[str, Any]]:
+        """The posts the product published through the APIs, oldest first."""
+        with self.lock:
+            found = [
+                post
+                for name, posts in self.posts.items()
+                if platform in (None, name)
+                for post in posts.values()
+                if post.via_api
+            ]
+            return [post.to_dict() for post in sorted(found, key=lambda post: post.seq)]
 
     def recent_own_post(self, platform: str, account_id: str, text: str) -> Post | None:
         """The account's own post with this text within the duplicate window, readable or not:

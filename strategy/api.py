@@ -379,8 +379,11 @@ class OwnPostViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def register(router):
+    from .post_api import PostViewSet
+
     router.register("own-posts", OwnPostViewSet, basename="own-post")
     router.register("goals", GoalViewSet, basename="goal")
+    router.register("posts", PostViewSet, basename="post")
     router.register("plan-items", PlanItemViewSet, basename="plan-item")
 
 

@@ -7,4 +7,4 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategy")
 
     def ready(self):
-        from . import rules  # noqa: F401
+        from . import publishing, rules  # noqa: F401

@@ -3,13 +3,24 @@
 the simulator, own posts of the last three months with their figures."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from accounts.models import AccountSnapshot, Channel, Platform
 
-from .models import ChannelStrategy, Goal, GoalMetric, PlanItem, PlanItemKind, YearTheme
+from .models import (
+    ChannelStrategy,
+    Goal,
+    GoalMetric,
+    PlanItem,
+    PlanItemKind,
+    Post,
+    PostStatus,
+    PostTarget,
+    TargetStatus,
+    YearTheme,
+)
 
 PURPOSES = {
     # (platform, channel name): purposes, target groups, content types, intended value
@@ -278,10 +289,98 @@ def _load_strategy(*, municipality, units, users, stdout):
         )
         item.channels.set([channel for channel in item_channels if channel is not None])
 
+    posts = _posts(channels, users, today)
+
     stdout.write(
         f"Strategy: {len(PURPOSES)} channel purposes, {len(goals)} goals, {len(themes)} themes, "
-        f"{len(plan)} plan items, {snapshots} account snapshots added"
+        f"{len(plan)} plan items, {posts} posts, {snapshots} account snapshots added"
     )
+
+
+def _posts(channels, users, today):
+    """A few posts in each state, linked to the plan: a draft, one waiting for approval, one
+    scheduled for tomorrow and one published last week."""
+    zone = timezone.get_current_timezone()
+    central = channels.get((Platform.FACEBOOK, "Fjordby Kommune"))
+    x = next((c for (platform, _name), c in channels.items() if platform == Platform.X), None)
+    linkedin = next(
+        (c for (platform, _name), c in channels.items() if platform == Platform.LINKEDIN), None
+    )
+    library = channels.get((Platform.FACEBOOK, "Fjordby Bibliotekerne"))
+    at_ten = datetime.combine(today + timedelta(days=1), time(10), tzinfo=zone)
+    last_week = datetime.combine(today - timedelta(days=6), time(9, 30), tzinfo=zone)
+    rows = [
+        (
+            "Juleåbent på biblioteket",
+            "Biblioteket holder åbent med julehygge og højtlæsning hele december.",
+            "Jul på biblioteket",
+            "redaktoer.bibliotek",
+            [library],
+            PostStatus.DRAFT,
+            None,
+        ),
+        (
+            "Glatførebekæmpelse i nat",
+            "Vi salter alle hovedveje i nat. Kør forsigtigt i morgen tidlig.",
+            "Glatførebekæmpelse og vinterberedskab",
+            "kommunikation",
+            [central, x],
+            PostStatus.SUBMITTED,
+            None,
+        ),
+        (
+            "Ledige sommerjob",
+            "Vi søger sommerhjælp til parker og strande. Læs mere og søg på kommunens side.",
+            None,
+            "kommunikation",
+            [central, linkedin],
+            PostStatus.SCHEDULED,
+            at_ten,
+        ),
+        (
+            "Foreningernes dag",
+            "Tak til alle foreninger, der var med til Foreningernes dag.",
+            "Foreningernes dag",
+            "kommunikation",
+            [central, x],
+            PostStatus.PUBLISHED,
+            last_week,
+        ),
+    ]
+    made = 0
+    for title, text, item_title, author, targets, status, moment in rows:
+        targets = [channel for channel in targets if channel is not None]
+        if not targets or users.get(author) is None:
+            continue
+        item = PlanItem.objects.filter(title=item_title).order_by("-start_date").first()
+        decided = status in (PostStatus.SCHEDULED, PostStatus.PUBLISHED)
+        post, created = Post.objects.update_or_create(
+            title=title,
+            defaults={
+                "text": text,
+                "author": users[author],
+                "plan_item": item,
+                "theme": item.theme if item else None,
+                "status": status,
+                "scheduled_at": moment,
+                "published_at": moment if status == PostStatus.PUBLISHED else None,
+                "decided_by": users.get("kommunikationschef") if decided else None,
+                "decided_at": moment - timedelta(days=1) if decided and moment else None,
+            },
+        )
+        made += created
+        for channel in targets:
+            PostTarget.objects.update_or_create(
+                post=post,
+                channel=channel,
+                defaults={
+                    "status": TargetStatus.PUBLISHED
+                    if status == PostStatus.PUBLISHED
+                    else TargetStatus.WAITING,
+                    "published_at": moment if status == PostStatus.PUBLISHED else None,
+                },
+            )
+    return made
 
 
 # Own posts the demo adds to each simulated account (on top of its three recent ones), one

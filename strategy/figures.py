@@ -18,7 +18,7 @@ from django.utils import timezone
 from governance.models import Municipality
 
 from .models import FIGURE_NAMES, OwnPost, OwnPostMonth, PostFigures, PostSource
-from .models.posts import EXCERPT_LENGTH
+from .models.own_posts import EXCERPT_LENGTH
 
 # Posts younger than this are refreshed at every collection; older ones weekly, for a year.
 RECENT_DAYS = 28
@@ -64,7 +64,7 @@ def record_own_post(channel, external_id, *, published_at, text, permalink, post
     """Record a post the product published on `channel` (idempotent: a second call for the same
     platform id returns the same row). A post the collector had already found on the platform
     becomes "published here". `post_target` is the composed post it came from, where there is
-    one; the publishing side links it."""
+    one: the own post is linked to it."""
     if not external_id:
         raise ValueError("an own post needs the platform's id")
     if published_at is None or timezone.is_naive(published_at):
@@ -79,11 +79,18 @@ def record_own_post(channel, external_id, *, published_at, text, permalink, post
                 "permalink": permalink or "",
                 "source": PostSource.PUBLISHED_HERE,
                 "next_fetch_at": timezone.now(),
+                "post_target": post_target,
             },
         )
+        changed = []
         if not created and post.source != PostSource.PUBLISHED_HERE:
             post.source = PostSource.PUBLISHED_HERE
-            post.save(update_fields=["source"])
+            changed.append("source")
+        if not created and post_target is not None and post.post_target_id is None:
+            post.post_target = post_target
+            changed.append("post_target")
+        if changed:
+            post.save(update_fields=changed)
         if created:
             zone = municipality_zone()
             transaction.on_commit(

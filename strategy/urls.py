@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import post_views, views
 
 app_name = "strategy"
 
@@ -18,8 +18,40 @@ urlpatterns = [
     path("plan/themes/<int:pk>/edit/", views.ThemeUpdateView.as_view(), name="theme-edit"),
     path("plan/items/new/", views.PlanItemCreateView.as_view(), name="plan-item-create"),
     path("plan/items/<int:pk>/edit/", views.PlanItemUpdateView.as_view(), name="plan-item-edit"),
-    path("posts/", views.OwnPostsView.as_view(), name="own-posts"),
-    path("posts/<int:pk>/share/", views.ShareMarkView.as_view(), name="own-post-share"),
+    path("posts/", post_views.PostListView.as_view(), name="posts"),
+    path("posts/new/", post_views.PostCreateView.as_view(), name="post-create"),
+    path("posts/calendar/", post_views.PostCalendarView.as_view(), name="post-calendar"),
+    path(
+        "posts/pictures/<uuid:key>/",
+        post_views.PostPictureView.as_view(),
+        name="post-picture",
+    ),
+    path("posts/<int:pk>/", post_views.PostDetailView.as_view(), name="post-detail"),
+    path("posts/<int:pk>/edit/", post_views.PostEditView.as_view(), name="post-edit"),
+    path(
+        "posts/<int:pk>/picture/",
+        post_views.PostPicturePreviewView.as_view(),
+        name="post-picture-preview",
+    ),
+    *[
+        path(
+            f"posts/<int:pk>/{step.replace('_', '-')}/",
+            post_views.PostStepView.as_view(step=step),
+            name=f"post-{step.replace('_', '-')}",
+        )
+        for step in (
+            "submit",
+            "approve",
+            "reject",
+            "schedule",
+            "comment",
+            "publish_now",
+            "retry",
+            "delete",
+        )
+    ],
+    path("own-posts/", views.OwnPostsView.as_view(), name="own-posts"),
+    path("own-posts/<int:pk>/share/", views.ShareMarkView.as_view(), name="own-post-share"),
     path("reports/", views.ReportsView.as_view(), name="reports"),
     path(
         "reports/answer-times/",

@@ -91,8 +91,8 @@ def _objects(org):
         _notification,
         _record,
     )
-    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
-    from strategy.tests.models_for_cases import goal, own_post, plan_item, theme
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
+    from strategy.tests.models_for_cases import goal, own_post, plan_item, post, theme
 
     draft = new_draft(org)
     closing = ClosingDay.objects.create(municipality=org.municipality, date=date(2030, 12, 24))
@@ -146,6 +146,7 @@ def _objects(org):
         Course: course(),
         YearTheme: theme(),
         PlanItem: plan_item(),
+        Post: post(org),
         ListeningStream: stream(),
         ListeningHit: hit(),
         OrgUnit: org.units["dept_a"],
@@ -171,7 +172,7 @@ def _model_by_name():
     from governance.models import Invitation, Membership, OrgUnit, Policy, PolicyVersion
     from listening.models import ListeningHit, ListeningStream
     from moderation.models import Absence, InboxRule, Label, QueueItem, Record, RotaMember
-    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
 
     return {
         "settings:rule": InboxRule,
@@ -193,6 +194,7 @@ def _model_by_name():
         "strategy:goal-": Goal,
         "strategy:theme-": YearTheme,
         "strategy:plan-item-": PlanItem,
+        "strategy:post-": Post,
         "listening:stream-": ListeningStream,
         "listening:hit-": ListeningHit,
         "strategy:own-post-": OwnPost,
@@ -291,7 +293,7 @@ def _snapshot_queries():
         Record,
         RotaMember,
     )
-    from strategy.models import Goal, OwnPost, PlanItem, YearTheme
+    from strategy.models import Goal, OwnPost, PlanItem, Post, YearTheme
 
     def rows(model, *fields):
         return model.objects.order_by("pk").values_list("pk", *fields)
@@ -318,6 +320,7 @@ def _snapshot_queries():
         rows(Goal, "title"),
         rows(YearTheme, "title"),
         rows(PlanItem, "title"),
+        rows(Post, "status", "text"),
         rows(CrisisPeriod, "ended_at"),
         rows(Membership, "role"),
         rows(Municipality, "name", "time_zone", "country"),
@@ -414,7 +417,7 @@ def test_every_route_method_and_persona(org):
             problems.append(why)
         else:
             routes.append((name, pattern, url))
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
     started = time.monotonic()
     asked = 0
@@ -475,4 +478,4 @@ def test_every_route_method_and_persona(org):
                     client.force_login(user)
     elapsed = time.monotonic() - started
     print(f"\n{asked} requests over {len(routes)} routes in {elapsed:.1f} s")
-    assert problems == []
+    assert problems == [], "\n".join(problems)

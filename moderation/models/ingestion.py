@@ -102,6 +102,13 @@ class OutboxMessage(models.Model):
     result_external_id = models.CharField(
         _("platform id of the result"), max_length=255, blank=True
     )
+    # A published post's public address, where the platform returns one (Instagram's
+    # `permalink`); others are derived from the id.
+    result_permalink = models.CharField(_("address of the result"), max_length=500, blank=True)
+    # What a post carries besides its text: `link` (a URL) and `image_url` (a public address
+    # the platform fetches the picture from) with `image_name` (the stored file, for platforms
+    # that take the picture's bytes).
+    attachments = models.JSONField(_("attachments"), default=dict, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     # Why the write failed, for people (`last_error` is the platform's own words, for the log).
     failure = models.CharField(

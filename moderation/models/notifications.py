@@ -17,6 +17,9 @@ class NotificationKind(models.TextChoices):
     FORWARD_REMINDER = "forward_reminder", _("Internal deadline approaching")
     FORWARD_LATE = "forward_late", _("Expert's answer is late")
     NOT_SENT = "not_sent", _("The platform did not take an action")
+    POST_REVIEW = "post_review", _("A post waits for your approval")
+    POST_DECIDED = "post_decided", _("Your post was approved or rejected")
+    POST_PUBLISHED = "post_published", _("A post was published")
     ALERT_HOOK_OFF = "alert_hook_off", _("Alert destination switched off")
 
 

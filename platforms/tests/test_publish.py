@@ -220,8 +220,10 @@ def test_instagram_and_youtube_say_they_cannot_publish_and_call_nothing(
 
     with pytest.raises(NotSupportedError) as caught:
         adapter.publish(NOTICE, idempotency_key="k")
-    with pytest.raises(NotSupportedError):
-        adapter.find_own_post(NOTICE, since=clock.now)
+    if platform == "youtube":
+        # Instagram publishes posts with a picture (and looks them up); YouTube none at all.
+        with pytest.raises(NotSupportedError):
+            adapter.find_own_post(NOTICE, since=clock.now)
 
     assert adapter_class(platform).capabilities.publish is False
     assert adapter.capabilities.publish_means in str(caught.value)

@@ -49,8 +49,11 @@ TYPE_NAMES = {
     "ig_user": "IGUser",
     "ig_media": "IGMedia",
     "ig_comment": "IGComment",
+    "ig_container": "IGContainer",
 }
 KNOWN_FIELDS = {
+    # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container
+    "ig_container": {"id", "status_code", "status"},
     "page": {
         "id", "name", "username", "link", "about", "category", "fan_count", "followers_count",
         "new_like_count", "talking_about_count", "website", "verification_status", "picture",
@@ -98,6 +101,7 @@ KNOWN_FIELDS = {
     },
 }  # fmt: skip
 DEFAULT_FIELDS = {
+    "ig_container": ["id"],
     "page": ["name", "id"],
     "ig_page": ["name", "id"],
     "post": ["created_time", "message", "id"],
@@ -147,6 +151,10 @@ INSIGHT_METRICS = {
 }
 # The Send API: POST /{page-id}/messages (Messenger, and Instagram through the linked Page).
 SEND_EDGES = {("page", "messages"), ("ig_page", "messages")}
+# Publishing: a Page's photo post (https://developers.facebook.com/docs/graph-api/reference/page/photos/),
+# and Instagram's two steps, a media container then its publication
+# (https://developers.facebook.com/docs/instagram-platform/content-publishing).
+PUBLISH_EDGES = {("page", "photos"), ("ig_user", "media"), ("ig_user", "media_publish")}
 
 # Page Subscribed Apps (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/):
 # the Page fields an app may subscribe to (a part of Graph's list; Instagram fields are not
@@ -468,6 +476,8 @@ class GraphAPI(PlatformAPI):
             if request.method == "DELETE":
                 return self._delete(call, kind, obj)
             return _unsupported(request.method, node_id)
+        if (kind, edge) in PUBLISH_EDGES and request.method == "POST":
+            return self._create(call, kind, obj, edge)
         if edge == "insights" and kind in INSIGHT_METRICS and request.method == "GET":
             return json_response(
                 200, self._figure_field(call, kind, obj, "insights", dict(request.query))
@@ -493,6 +503,9 @@ class GraphAPI(PlatformAPI):
             return ("ig_page", account)
         if node_id in ("me", account.id):
             return ("page" if platform == "facebook" else "ig_user", account)
+        container = world.ig_containers.get(node_id) if platform == "instagram" else None
+        if container is not None and container["account_id"] == account.id:
+            return ("ig_container", {"id": node_id, **container})
         post = world.posts[platform].get(node_id)
         if (
             post is not None
@@ -839,6 +852,14 @@ class GraphAPI(PlatformAPI):
             ),
         }
 
+    def _ig_container_values(self, call: Call, container: dict[str, Any]) -> dict[str, Any]:
+        published = container["media_id"] is not None
+        return {
+            "id": container["id"],
+            "status_code": "PUBLISHED" if published else container["status_code"],
+            "status": "Published" if published else "Finished",
+        }
+
     def _ig_media_values(self, call: Call, post: Post) -> dict[str, Any]:
         shortcode = self.world.token(11, "shortcode", post.id)
         return {
@@ -1149,6 +1170,12 @@ class GraphAPI(PlatformAPI):
             return self._send_message(call, params)
         if (kind, edge) == ("page", "feed"):
             return self._publish(call, params)
+        if (kind, edge) == ("page", "photos"):
+            return self._publish_photo(call, params)
+        if (kind, edge) == ("ig_user", "media"):
+            return self._ig_container(call, params)
+        if (kind, edge) == ("ig_user", "media_publish"):
+            return self._ig_publish(call, params)
         if (kind, edge) in (("post", "comments"), ("comment", "comments")):
             text = self._message_param(params)
             self._refuse_duplicate(account, kind, obj, text)
@@ -1177,10 +1204,99 @@ class GraphAPI(PlatformAPI):
             return json_response(200, {"id": reply.id})
         return _unsupported("POST", f"{obj.id}/{edge}")
 
+    def _publish_photo(self, call: Call, params: dict[str, Any]) -> Response:
+        """A photo post on the page: the picture by `url` (a public address Facebook fetches),
+        the caption in `message`. Answers the photo's `id` and the feed post's `post_id`."""
+        account = call.account
+        url = params.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return _param_error("(#100) Missing or invalid image file")
+        if "published" in params and not _as_bool(params["published"], "published"):
+            return _param_error("The simulator publishes only published photos (published=true)")
+        message = params.get("message") if isinstance(params.get("message"), str) else ""
+        post = self.world.publish_post("facebook", account, message or " ", image_url=url)
+        photo_id = str(self.world.next_seq() + 900_000_000_000)
+        self.world.record_action(
+            "facebook",
+            account.id,
+            "post",
+            account.id,
+            text=message,
+            result_id=post.id,
+            detail=f"photo: {url}",
+        )
+        return json_response(200, {"id": photo_id, "post_id": post.id})
+
+    def _ig_container(self, call: Call, params: dict[str, Any]) -> Response:
+        """Step one of Instagram publishing: a container for a picture at `image_url` with
+        its `caption`; it is FINISHED at once in the simulator (status_code on the node)."""
+        image_url = params.get("image_url")
+        if not isinstance(image_url, str) or not image_url.startswith(("http://", "https://")):
+            return graph_error(
+                400,
+                "The parameter image_url is required",
+                100,
+                2207052,
+                transient=False,
+                user_title="Media download has failed.",
+                user_msg="The media could not be fetched from this uri.",
+            )
+        caption = params.get("caption") if isinstance(params.get("caption"), str) else ""
+        if len(caption) > 2200:
+            return _param_error("The caption is longer than 2,200 characters")
+        if len(re.findall(r"(?<![\w&])#\w+", caption)) > 30:
+            return _param_error("The caption has more than 30 hashtags")
+        container_id = str(self.world.next_seq() + 17_800_000_000_000_000)
+        self.world.ig_containers[container_id] = {
+            "account_id": call.account.id,
+            "image_url": image_url,
+            "caption": caption,
+            "status_code": "FINISHED",
+            "media_id": None,
+        }
+        return json_response(200, {"id": container_id})
+
+    def _ig_publish(self, call: Call, params: dict[str, Any]) -> Response:
+        """Step two: publish the container named by `creation_id`; answers the new media's id.
+        A container is published once (error 9007 after)."""
+        account = call.account
+        container_id = params.get("creation_id")
+        container = self.world.ig_containers.get(str(container_id or ""))
+        if container is None or container["account_id"] != account.id:
+            return _param_error("The parameter creation_id is required")
+        if container["media_id"] is not None:
+            return graph_error(
+                400,
+                "Media ID is not available",
+                9007,
+                2207006,
+                transient=False,
+                user_title="The media is not ready to be published",
+                user_msg="The media was published already.",
+            )
+        post = self.world.publish_post(
+            "instagram", account, container["caption"] or " ", image_url=container["image_url"]
+        )
+        container["media_id"] = post.id
+        self.world.record_action(
+            "instagram",
+            account.id,
+            "post",
+            account.id,
+            text=container["caption"],
+            result_id=post.id,
+            detail=f"photo: {container['image_url']}",
+        )
+        return json_response(200, {"id": post.id})
+
     def _publish(self, call: Call, params: dict[str, Any]) -> Response:
-        """A post on the page's own timeline: `message`, and `published` as a form boolean."""
+        """A post on the page's own timeline: `message` (and a `link`), and `published` as a
+        form boolean."""
         account = call.account
         message = params.get("message")
+        link = params.get("link") if isinstance(params.get("link"), str) else ""
+        if link and not link.startswith(("http://", "https://")):
+            return _param_error("(#100) The parameter link must be a valid URL")
         if not isinstance(message, str) or not message.strip():
             return _param_error("Missing message or attachment")
         if "published" in params and not _as_bool(params["published"], "published"):
@@ -1196,9 +1312,15 @@ class GraphAPI(PlatformAPI):
                 user_title="Duplicate Post",
                 user_msg="This status update is identical to one the Page has just posted.",
             )
-        post = self.world.publish_post("facebook", account, message)
+        post = self.world.publish_post("facebook", account, message, link=link)
         self.world.record_action(
-            "facebook", account.id, "post", account.id, text=message, result_id=post.id
+            "facebook",
+            account.id,
+            "post",
+            account.id,
+            text=message,
+            result_id=post.id,
+            detail=f"link: {link}" if link else None,
         )
         return json_response(200, {"id": post.id})
 

@@ -1,9 +1,8 @@
 """The strategy app's models: channel purposes and goals (goals.py), the yearly plan (plan.py),
-own posts and their figures (posts.py)."""
+posts on the channels (posts.py), our own posts and their figures (own_posts.py)."""
 
 from .goals import ChannelStrategy, Goal, GoalMetric, Purpose
-from .plan import PlanItem, PlanItemKind, YearTheme
-from .posts import (
+from .own_posts import (
     FIGURE_NAMES,
     FIGURES_BY_PLATFORM,
     CollectionStatus,
@@ -13,6 +12,8 @@ from .posts import (
     PostFigures,
     PostSource,
 )
+from .plan import PlanItem, PlanItemKind, YearTheme
+from .posts import Post, PostComment, PostStatus, PostTarget, TargetStatus
 
 __all__ = [
     "FIGURES_BY_PLATFORM",
@@ -28,6 +29,11 @@ __all__ = [
     "GoalMetric",
     "PlanItem",
     "PlanItemKind",
+    "Post",
+    "PostComment",
+    "PostStatus",
+    "PostTarget",
     "Purpose",
+    "TargetStatus",
     "YearTheme",
 ]

@@ -1,6 +1,12 @@
-"""The account's own posts and their figures (reach, reactions, comments, shares), collected
-from the platforms, with the monthly rollups the goals read and the "good to share" mark the
-ambassador programme sends on."""
+"""Posts the municipality publishes on its own channels: composed once with a variant per
+platform, approved by the right person, scheduled and published through the outbox.
+
+A `Post` holds the common text, link and picture and walks the approval states; each of its
+channels is a `PostTarget`, which carries the platform's variant of the text and, once the
+platform confirmed it, the post's id and address there (what the figures are later read by).
+"""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -8,217 +14,218 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel
-from accounts.models.channel import Platform
+from core.permissions import access_for
 
-# The figures a post can have, in the order pages and the API show them (platforms.base).
-FIGURE_NAMES = ("reach", "impressions", "reactions", "comments", "shares")
-# The figures that count as people interacting with a post.
-INTERACTION_NAMES = ("reactions", "comments", "shares")
-
-# Which figures each platform gives for the account's own posts (the adapters' `post_figures`,
-# repeated here so the pages do not import the adapters).
-FIGURES_BY_PLATFORM = {
-    Platform.FACEBOOK: frozenset({"reach", "reactions", "comments", "shares"}),
-    Platform.INSTAGRAM: frozenset({"reach", "impressions", "reactions", "comments", "shares"}),
-    Platform.LINKEDIN: frozenset({"reach", "impressions", "reactions", "comments", "shares"}),
-    Platform.X: frozenset({"impressions", "reactions", "comments", "shares"}),
-    Platform.YOUTUBE: frozenset({"impressions", "reactions", "comments"}),
-}
-
-EXCERPT_LENGTH = 500
+from .plan import PlanItem, YearTheme
 
 
-class PostSource(models.TextChoices):
-    PUBLISHED_HERE = "published_here", _("Published here")
-    FOUND = "found", _("Found on the platform")
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
 
 
-class _Figures(models.Model):
-    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
-    impressions = models.PositiveIntegerField(_("impressions"), null=True, blank=True)
-    reactions = models.PositiveIntegerField(_("reactions"), null=True, blank=True)
-    comments = models.PositiveIntegerField(_("comments"), null=True, blank=True)
-    shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def interactions(self):
-        """Reactions, comments and shares together, of those the platform gives; None when it
-        gives none of them."""
-        given = [getattr(self, name) for name in INTERACTION_NAMES]
-        given = [value for value in given if value is not None]
-        return sum(given) if given else None
-
-    @property
-    def engagement_rate(self):
-        """Interactions per person reached, in per cent; None without a reach."""
-        interactions = self.interactions
-        if not self.reach or interactions is None:
-            return None
-        return 100.0 * interactions / self.reach
+class TargetStatus(models.TextChoices):
+    WAITING = "waiting", _("Not sent yet")
+    SENDING = "sending", _("Sending")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    BY_HAND = "by_hand", _("To be posted by hand")
 
 
-class OwnPostQuerySet(models.QuerySet):
+class PostQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Posts on the channels whose strategy the user works with."""
-        from core.permissions import access_for
-        from governance.models import Role
-
+        """Posts the user may see: the team all; others the posts on channels they see and
+        their own."""
         access = access_for(user)
         if access.sees_everything:
             return self
-        units = access.managed_unit_ids | access.unit_ids(Role.CHANNEL_EDITOR)
-        if not units:
+        if not access.is_member:
             return self.none()
-        return self.filter(channel__owner_unit_id__in=units)
+        channels = Channel.objects.for_user(user).values("pk")
+        return self.filter(
+            Q(author_id=access.user_id) | Q(targets__channel__in=channels)
+        ).distinct()
 
 
-class OwnPost(_Figures):
-    """One post the municipality published on a channel, here or on the platform itself."""
+def picture_path(post, filename):
+    # An unguessable folder: the picture is served publicly (Instagram fetches it by URL).
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"posts/{post.picture_key}/picture.{suffix}"
 
-    channel = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, related_name="own_posts", verbose_name=_("channel")
+
+class Post(models.Model):
+    """One message for one or more channels."""
+
+    title = models.CharField(
+        _("working title"), max_length=200, help_text=_("Only shown inside the product.")
     )
-    external_id = models.CharField(_("platform id"), max_length=255)
-    published_at = models.DateTimeField(_("published"))
-    text = models.CharField(_("text (beginning)"), max_length=EXCERPT_LENGTH, blank=True)
-    permalink = models.URLField(_("link"), max_length=500, blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=PostSource.choices)
-    figures_fetched_at = models.DateTimeField(_("figures fetched"), null=True, blank=True)
-    # When the collector reads this post's figures again (recent posts often, old ones rarely).
-    next_fetch_at = models.DateTimeField(_("figures next fetched"), null=True, blank=True)
-    good_to_share = models.BooleanField(_("good to share"), default=False)
-    share_text = models.TextField(_("suggested text"), blank=True)
-    marked_at = models.DateTimeField(_("marked good to share"), null=True, blank=True)
-    marked_by = models.ForeignKey(
+    text = models.TextField(_("text"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    picture = models.ImageField(_("picture"), upload_to=picture_path, blank=True)
+    picture_alt = models.CharField(_("picture description"), max_length=500, blank=True)
+    picture_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("plan item"),
+    )
+    theme = models.ForeignKey(
+        YearTheme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("theme"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="strategy_posts",
+        verbose_name=_("author"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("marked by"),
+        verbose_name=_("approved or rejected by"),
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    objects = OwnPostQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("own post")
-        verbose_name_plural = _("own posts")
-        ordering = ["-published_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "external_id"], name="own_post_unique_per_channel"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["channel", "-published_at"], name="own_post_channel_time"),
-            models.Index(fields=["-published_at", "-id"], name="own_post_time"),
-            models.Index(
-                fields=["channel", "next_fetch_at"],
-                name="own_post_refresh_due",
-                condition=Q(next_fetch_at__isnull=False),
-            ),
-            models.Index(
-                fields=["marked_at"], name="own_post_good_to_share", condition=Q(good_to_share=True)
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.channel} {self.external_id}"
-
-    def given(self, name):
-        """Whether the channel's platform gives figure `name` at all."""
-        return name in FIGURES_BY_PLATFORM.get(self.channel.platform, frozenset())
-
-
-class PostFigures(_Figures):
-    """A post's figures as fetched on one day: the history behind its current figures."""
-
-    post = models.ForeignKey(
-        OwnPost, on_delete=models.CASCADE, related_name="history", verbose_name=_("post")
-    )
-    date = models.DateField(_("date"))
-    fetched_at = models.DateTimeField(_("fetched"))
-
-    class Meta:
-        verbose_name = _("post figures")
-        verbose_name_plural = _("post figures")
-        ordering = ["post", "date"]
-        constraints = [
-            models.UniqueConstraint(fields=["post", "date"], name="post_figures_unique_day")
-        ]
-
-    def __str__(self):
-        return f"{self.post} {self.date}"
-
-
-class OwnPostMonth(models.Model):
-    """A channel's own posts in one calendar month (the municipality's time), kept by the
-    collector and `record_own_post`: the goals read these instead of counting posts."""
-
-    channel = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, related_name="own_post_months", verbose_name=_("channel")
-    )
-    month = models.DateField(_("month"))
-    posts = models.PositiveIntegerField(_("posts"), default=0)
-    # Posts with at least one interaction figure, and those figures summed.
-    posts_with_interactions = models.PositiveIntegerField(
-        _("posts with interaction figures"), default=0
-    )
-    interactions = models.PositiveIntegerField(_("interactions"), default=0)
-    # Posts with a reach, their reach summed, and their interactions summed.
-    posts_with_reach = models.PositiveIntegerField(_("posts with a reach"), default=0)
-    reach = models.PositiveBigIntegerField(_("reach"), default=0)
-    reached_interactions = models.PositiveBigIntegerField(
-        _("interactions on posts with a reach"), default=0
-    )
+    decided_at = models.DateTimeField(_("approved or rejected"), null=True, blank=True)
+    scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    crisis_publish = models.BooleanField(_("published at once in crisis mode"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("own posts of a month")
-        verbose_name_plural = _("own posts of months")
-        ordering = ["channel", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "month"], name="own_post_month_unique")
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The beat task's question: scheduled posts whose minute has come.
+            models.Index(
+                fields=["scheduled_at"],
+                name="post_scheduled_due",
+                condition=Q(status="scheduled"),
+            ),
+            models.Index(fields=["status", "-created_at"], name="post_status_created"),
         ]
 
     def __str__(self):
-        return f"{self.channel} {self.month:%Y-%m}"
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("strategy:post-detail", args=[self.pk])
+
+    @property
+    def editable(self):
+        return self.status == PostStatus.DRAFT
 
 
-class CollectionStatus(models.TextChoices):
-    OK = "ok", _("Collected")
-    THROTTLED = "throttled", _("Waiting for the platform's rate limit")
-    QUOTA = "quota", _("Waiting for the daily quota")
-    FAILED = "failed", _("Failed, will be tried again")
-    NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
-    NOT_SUPPORTED = "not_supported", _("Not offered by the platform")
+class PostTarget(models.Model):
+    """The post on one channel: the platform's variant of the text and the outcome there."""
 
-
-class FiguresCollection(models.Model):
-    """Where collecting one channel's post figures stands: when it runs next and how the last
-    run ended."""
-
-    channel = models.OneToOneField(
-        Channel,
-        on_delete=models.CASCADE,
-        related_name="figures_collection",
-        verbose_name=_("channel"),
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="targets", verbose_name=_("post")
     )
-    next_run_at = models.DateTimeField(_("next run"), db_index=True)
-    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="post_targets", verbose_name=_("channel")
+    )
+    text = models.TextField(
+        _("text for this platform"),
+        blank=True,
+        help_text=_("Leave empty to use the common text."),
+    )
     status = models.CharField(
-        _("status"), max_length=20, choices=CollectionStatus.choices, blank=True
+        _("status"), max_length=20, choices=TargetStatus.choices, default=TargetStatus.WAITING
     )
-    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    outbox_message = models.OneToOneField(
+        "moderation.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="post_target",
+        verbose_name=_("outbox message"),
+    )
+    external_id = models.CharField(_("id on the platform"), max_length=200, blank=True)
+    permalink = models.URLField(_("address on the platform"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The outbox's reason code (`moderation.models.OutboxFailure`); `failure_text` says it.
+    failure = models.CharField(_("why it failed"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = _("post figures collection")
-        verbose_name_plural = _("post figures collections")
+        verbose_name = _("channel of a post")
+        verbose_name_plural = _("channels of posts")
+        ordering = ["channel__platform", "channel__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="post_target_once"),
+        ]
+        indexes = [models.Index(fields=["channel", "external_id"], name="post_target_external")]
 
     def __str__(self):
-        return str(self.channel)
+        return f"{self.post_id} → {self.channel_id}"
+
+    @property
+    def platform(self):
+        return self.channel.platform
+
+    @property
+    def final_text(self):
+        return self.text.strip() or self.post.text
+
+    def failure_text(self):
+        """Why the platform did not take the post, in the reader's language."""
+        if not self.failure:
+            return ""
+        from moderation.models import OutboxFailure
+
+        own = {
+            OutboxFailure.RECONNECT: _("The channel must be connected again (its token expired)."),
+            OutboxFailure.NOT_CONNECTED: _("The channel is not connected to its platform."),
+            OutboxFailure.UNREACHABLE: _("The platform could not be reached; try again later."),
+        }
+        if self.failure in own:
+            return own[self.failure]
+        label = dict(OutboxFailure.choices).get(self.failure)
+        return label or _("The platform did not take the post.")
+
+
+class PostComment(models.Model):
+    """A remark on a post while it is prepared and approved (not published)."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on a post")
+        verbose_name_plural = _("comments on posts")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.post_id}: {self.author_id}"

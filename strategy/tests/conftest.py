@@ -106,6 +106,10 @@ def snapshot_history(channel, *, start: date, days: int, followers: int, per_day
     )
 
 
+# The simulator per test module, reset before each test (the publishing tests).
+from moderation.tests.polling_support import sim, simulator_module  # noqa: E402, F401
+
+
 def own_post_history(channel, *, start: date, days: int, per_day: int = 1, **figures):
     """`per_day` own posts at noon UTC on each of `days` days from `start`, with `figures`
     (reach, reactions, ...), and the monthly rollups the goals read."""

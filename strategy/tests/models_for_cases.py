@@ -37,6 +37,26 @@ def plan_item():
     return found
 
 
+def post(org, *, submitted=False):
+    """Department A's draft (by its editor, on its Facebook page), or sent for approval."""
+    from strategy import publishing
+    from strategy.models import Post
+
+    found = Post.objects.filter(title="Badevand").first()
+    if found is None:
+        found = publishing.save_draft(
+            None,
+            acting_user=org.users["editor"],
+            title="Badevand",
+            text="Badevandet er rent i år.",
+            channels=[org.channels["a"]],
+        )
+    if submitted and found.status == "draft":
+        publishing.submit(found, acting_user=org.users["editor"])
+        found.refresh_from_db()
+    return found
+
+
 def own_post(channel):
     """A post of `channel` (department A's in the cases), published this month."""
     from django.utils import timezone

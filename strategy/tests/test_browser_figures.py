@@ -45,7 +45,7 @@ def _keep(path, name):
 def test_own_posts_and_programme_pages(page, demo_posts, language):
     page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
     browser_login(page, "comms")
-    page.goto("/strategy/posts/")
+    page.goto("/strategy/own-posts/")
     not_given = "gives ikke af platformen" if language == "da" else "not given by the platform"
     assert page.get_by_text(not_given).first.is_visible()
     assert axe_violations(page) == []
