@@ -194,7 +194,7 @@ def enqueue_delete(item, *, acting_user, idempotency_key=None, reason="", waits_
     )
 
 
-def enqueue_post(channel, text, *, acting_user, idempotency_key):
+def enqueue_post(channel, text, *, acting_user, idempotency_key, attachments=None):
     """Queue a new post by the channel's account itself (e.g. a closing notice). On a platform
     whose API cannot publish text posts, the message ends "to be posted by hand" when the send
     task runs (see `can_publish`)."""
@@ -209,6 +209,7 @@ def enqueue_post(channel, text, *, acting_user, idempotency_key):
         text=text,
         acting_user=acting_user,
         idempotency_key=idempotency_key,
+        attachments=attachments,
     )
 
 
@@ -216,15 +217,9 @@ def enqueue_publish(channel, text, *, attachments, acting_user, idempotency_key)
     """Queue one of the municipality's own posts on `channel`: `text` as published there, and
     `attachments` (`link`, `image_url`, `image_name`, `image_alt`). The key names the post's
     channel, so the same post is queued once however often the step is repeated."""
-    if not text or not text.strip():
-        raise ValueError("A post needs text.")
-    if not idempotency_key:
-        raise ValueError("A post needs an idempotency key.")
-    return _enqueue(
-        OutboxKind.POST,
-        channel=channel,
-        item=None,
-        text=text,
+    return enqueue_post(
+        channel,
+        text,
         acting_user=acting_user,
         idempotency_key=idempotency_key,
         attachments=attachments,
