@@ -1,5 +1,6 @@
 """LinkedIn (Community Management REST API) adapter for an organisation page: comments on the
-organisation's posts, replies as the organisation, deleting comments, figures.
+organisation's posts, replies as the organisation, deleting comments, figures, and publishing
+the organisation's own posts (with a picture uploaded through the Images API first).
 
 Calls go through a plain `requests` session whose headers carry the token (`Authorization:
 Bearer`), `LinkedIn-Version` and `X-Restli-Protocol-Version`. python-linkedin-v2's
@@ -54,6 +55,7 @@ from .base import (
     FetchResult,
     OwnPostFigures,
     PlatformAdapter,
+    PostImage,
     SkippedRecord,
     WriteResult,
     count_or_none,
@@ -83,6 +85,9 @@ LINKEDIN_WEB = "https://www.linkedin.com"
 # urn:li:comment:(urn:li:activity:123,456) -> the post (or activity) URN and the comment id.
 COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[A-Za-z]+:[^,]+),(?P<id>[^)]+)\)$")
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):\S+$")
+IMAGE_URN = re.compile(r"^urn:li:image:[A-Za-z0-9_-]+$")
+# Posts API `content.media.altText`: at most 4,086 characters.
+MAX_ALT_TEXT = 4086
 # A post's `commentary` is in LinkedIn's "little" text format, where these characters mark
 # mentions, hashtags and templates. Unescaped, LinkedIn accepts the post and silently cuts its
 # text at the first one; escaped with a backslash they are plain text.
@@ -110,6 +115,18 @@ def little_text(text: str) -> str:
         last = link.end()
     parts.append(LITTLE_RESERVED.sub(r"\\\1", text[last:]))
     return "".join(parts)
+
+
+def picture_type(content: bytes) -> str:
+    """The media type of an uploaded picture, from its first bytes (JPEG, PNG or GIF, the
+    formats LinkedIn's Images API takes)."""
+    if content.startswith(b"\x89PNG"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if content.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    return "application/octet-stream"
 
 
 def plain_text(commentary: str) -> str:
@@ -154,6 +171,7 @@ class LinkedInAdapter(PlatformAdapter):
         hide_means="",
         publish=True,
         publish_means="a public post on the organisation's page",
+        publish_image=True,
         post_max_length=3000,
     )
 
@@ -189,14 +207,21 @@ class LinkedInAdapter(PlatformAdapter):
         params: dict | None = None,
         body: dict | None = None,
         write: bool = False,
+        url: str | None = None,
+        data: bytes | None = None,
+        headers: dict | None = None,
     ) -> Decoded:
-        url = f"{self.base_url}/{path}"
+        """One call to `path` under the API's base address, or to a full `url` (an upload
+        address LinkedIn handed out), with a JSON `body` or raw `data`."""
+        url = url or f"{self.base_url}/{path}"
         decoded = send(
             self.platform,
             lambda: self.session.request(
                 method,
                 url,
                 json=body,
+                data=data,
+                headers=headers,
                 params=dict(params or {}),
                 timeout=self.connection.timeout,
             ),
@@ -714,25 +739,29 @@ class LinkedInAdapter(PlatformAdapter):
                     return WriteResult(external_id=str(urn), raw=raw)
         return None
 
-    def _send_post(self, text: str, *, link: str = "", image=None) -> WriteResult:
-        # The link is already in the text (see platforms.post_rules); pictures are not offered.
-        decoded = self._request(
-            "POST",
-            "posts",
-            body={
-                "author": self.org_urn,
-                "commentary": little_text(text),
-                "visibility": "PUBLIC",
-                "distribution": {
-                    "feedDistribution": "MAIN_FEED",
-                    "targetEntities": [],
-                    "thirdPartyDistributionChannels": [],
-                },
-                "lifecycleState": "PUBLISHED",
-                "isReshareDisabledByAuthor": False,
+    def _send_post(
+        self, text: str, *, link: str = "", image: PostImage | None = None
+    ) -> WriteResult:
+        # The link is already in the text (see platforms.post_rules). A picture is uploaded
+        # first (Images API) and the post names it.
+        body = {
+            "author": self.org_urn,
+            "commentary": little_text(text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
             },
-            write=True,
-        )
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        if image is not None:
+            media = {"id": self._upload_image(image)}
+            if image.alt:
+                media["altText"] = image.alt[:MAX_ALT_TEXT]
+            body["content"] = {"media": media}
+        decoded = self._request("POST", "posts", body=body, write=True)
         # 201 with an empty body: the new post's URN comes only in the x-restli-id header.
         urn = unquote(decoded.headers.get("x-restli-id") or "").strip()
         if not POST_URN.match(urn):
@@ -743,6 +772,47 @@ class LinkedInAdapter(PlatformAdapter):
                 raw={"x-restli-id": urn, "body": decoded.body},
             )
         return WriteResult(external_id=urn, raw={"x-restli-id": urn})
+
+    def _upload_image(self, image: PostImage) -> str:
+        """Upload the picture through the Images API and return its image URN: initializeUpload
+        for the organisation gives the URN and an upload address, and the bytes go there with
+        PUT (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/
+        images-api). An image that was uploaded but never posted is left unused on LinkedIn."""
+        content = image.read()
+        if not content:
+            raise ValueError("the picture is empty")
+        answer = require_json_object(
+            self.platform,
+            self._request(
+                "POST",
+                "images?action=initializeUpload",
+                body={"initializeUploadRequest": {"owner": self.org_urn}},
+                write=True,
+            ),
+        )
+        value = answer.get("value") if isinstance(answer.get("value"), dict) else {}
+        upload_url = value.get("uploadUrl")
+        urn = value.get("image")
+        if not (
+            isinstance(upload_url, str)
+            and upload_url.startswith(("https://", "http://"))
+            and isinstance(urn, str)
+            and IMAGE_URN.match(urn)
+        ):
+            raise BadDataError(
+                "LinkedIn gave no upload address or image URN",
+                platform=self.platform,
+                raw=answer,
+            )
+        self._request(
+            "PUT",
+            "",
+            url=upload_url,
+            data=content,
+            headers={"Content-Type": picture_type(content)},
+            write=True,
+        )
+        return urn
 
     def find_own_post(self, text: str, *, since: datetime) -> WriteResult | None:
         for elements in self._pages(

@@ -41,9 +41,8 @@ class PostRules:
 RULES: dict[str, PostRules] = {
     "facebook": PostRules(max_length=63206, link_in="parameter"),
     "instagram": PostRules(max_length=2200, max_hashtags=30, picture=REQUIRED),
-    # A picture on LinkedIn needs the Images API's upload first, which the product does not do
-    # yet: the compose page does not offer one rather than drop it silently.
-    "linkedin": PostRules(max_length=3000, picture=NOT_OFFERED),
+    # LinkedIn's picture is uploaded through the Images API before the post names it.
+    "linkedin": PostRules(max_length=3000),
     # Media upload on X goes through a separate upload API the product does not use.
     "x": PostRules(max_length=280, url_length=23, picture=NOT_OFFERED),
 }

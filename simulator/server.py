@@ -74,7 +74,7 @@ class Router:
             return self.x.handle(request)
         if GRAPH_VERSION.fullmatch(head) or head.isdigit() or head == "me":
             return self.graph.handle(request)
-        if head == "rest":
+        if head in ("rest", "dms-uploads"):
             return self.linkedin.handle(request)
         if segments[:2] == ["youtube", "v3"]:
             return self.youtube.handle(request)

@@ -206,6 +206,8 @@ class Post:
     via_api: bool = False
     link: str = ""
     image_url: str = ""
+    # An uploaded picture the post carries (LinkedIn): its URN, alt text, size and type.
+    image: dict[str, Any] | None = None
 
     @property
     def own(self) -> bool:
@@ -228,6 +230,7 @@ class Post:
             "via_api": self.via_api,
             "link": self.link,
             "image_url": self.image_url,
+            "image": dict(self.image) if self.image else None,
         }
 
 
@@ -533,6 +536,8 @@ class World:
             self.actions: list[dict[str, Any]] = []
             # Instagram media containers by id (step one of publishing).
             self.ig_containers: dict[str, dict[str, Any]] = {}
+            # LinkedIn images by URN (Images API initializeUpload, then the upload itself).
+            self.li_images: dict[str, dict[str, Any]] = {}
             # The platform API requests served while config request_log is on (newest last).
             self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.faults = FaultBook()
@@ -869,13 +874,21 @@ class World:
             return None
 
     def publish_post(
-        self, platform: str, account: Account, text: str, *, link: str = "", image_url: str = ""
+        self,
+        platform: str,
+        account: Account,
+        text: str,
+        *,
+        link: str = "",
+        image_url: str = "",
+        image: dict[str, Any] | None = None,
     ) -> Post:
         """A post the product published through a platform API, as the account itself. A
         pending read_lag fault keeps it out of listings for the fault's `seconds`."""
         with self.lock:
             post = self.add_post(platform, account.id, text)
             post.via_api, post.link, post.image_url = True, link, image_url
+            post.image = image
             fault = self.faults.take(platform, account.id, {READ_LAG})
             if fault is not None:
                 post.visible_at = self.now() + timedelta(seconds=fault.seconds)

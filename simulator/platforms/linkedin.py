@@ -2,7 +2,7 @@
 posts, the comments on them (offset paging), comment counts of many posts at once
 (socialMetadata), the organisation's social action notifications (a comment on one of its posts
 is a COMMENT notification, one written as the organisation an ADMIN_COMMENT), creating and
-deleting comments, publishing text posts, and follower counts.
+deleting comments, publishing text posts and posts with one picture, and follower counts.
 
 Strict where LinkedIn is: every call needs a current `LinkedIn-Version` (426 otherwise: one the
 version table in platforms/versions.py lists as not sunset on the world's date, unless the
@@ -21,6 +21,14 @@ page shorter than `count`). There is no hide. A new post's `commentary` is "litt
 unescaped reserved character silently cuts the published text there; the same text again
 within the duplicate window is refused (422 DUPLICATE_POST).
 
+A picture goes up in two steps before the post (Images API,
+https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api):
+`POST /rest/images?action=initializeUpload` with `initializeUploadRequest.owner` answers
+`value.uploadUrl`, `value.image` (the image URN) and `value.uploadUrlExpiresAt`; the bytes are
+then sent with PUT to the upload URL (here `/dms-uploads/…` on the simulator, with the bearer
+token; 201). A post names the image in `content.media.id` (with `altText`); an image that was
+never uploaded, or belongs to another owner, is refused.
+
 Notifications (`organizationalEntityNotifications?q=criteria`) name a post by its activity URN
 (`sourcePost`, which socialActions also accepts) and by its share URN (`decoratedSourcePost`),
 and the comment by a URN on the activity. They come newest first, for 60 days, filtered by
@@ -33,6 +41,7 @@ replies are notified like top-level comments; the `no_notification` fault leaves
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
@@ -53,6 +62,12 @@ _TIME_RANGE = re.compile(
 )
 _LIST = re.compile(r"^List(?:\(|%28)(?P<items>.*)(?:\)|%29)$", flags=re.IGNORECASE)
 MAX_COUNT = 100
+_IMAGE_URN = re.compile(r"^urn:li:image:(?P<id>[A-Za-z0-9_-]+)$")
+# How long an upload URL is good for (a stand-in: LinkedIn gives `uploadUrlExpiresAt`).
+UPLOAD_URL_LIFETIME = timedelta(hours=24)
+# Posts API `content.media.altText`: up to 4,086 characters.
+MAX_ALT_TEXT = 4086
+UPLOADS = "dms-uploads"
 POST_FIELDS = {
     "author", "commentary", "visibility", "distribution", "content", "contentLandingPage",
     "contentCallToActionLabel", "lifecycleState", "isReshareDisabledByAuthor", "adContext",
@@ -168,6 +183,9 @@ class LinkedInAPI(PlatformAPI):
     family = "linkedin"
 
     def authenticate(self, request: Request) -> Account | Response:
+        if request.raw_segments[:1] == [UPLOADS]:
+            # The upload URL takes the bytes with the bearer token; no version headers.
+            return self._token_account(request)
         version = (request.header("LinkedIn-Version") or "").strip()
         if not self.version_active(version):
             shown = version or "(none)"
@@ -176,6 +194,9 @@ class LinkedInAPI(PlatformAPI):
             )
         if (request.header("X-Restli-Protocol-Version") or "").strip() != "2.0.0":
             return _bad("X-Restli-Protocol-Version 2.0.0 is required for this resource")
+        return self._token_account(request)
+
+    def _token_account(self, request: Request) -> Account | Response:
         token = request.bearer_token()
         if not token:
             return li_error(
@@ -235,9 +256,15 @@ class LinkedInAPI(PlatformAPI):
     # --- routing -----------------------------------------------------------------------------
 
     def route(self, request: Request, account: Account) -> Response:
+        if request.raw_segments[:1] == [UPLOADS]:
+            return self._upload(request, account)
         raw = request.raw_segments[1:]
         method = request.method
         resource = raw[0] if raw else ""
+        if resource == "images" and len(raw) == 1 and method == "POST":
+            if request.query.get("action") != "initializeUpload":
+                return _bad("Unknown action on images: use action=initializeUpload")
+            return self._initialize_upload(request, account)
         if resource == "posts" and len(raw) == 1 and method == "GET":
             return self._posts(request, account)
         if resource == "posts" and len(raw) == 1 and method == "POST":
@@ -282,6 +309,7 @@ class LinkedInAPI(PlatformAPI):
                 },
             )
         if resource in (
+            "images",
             "posts",
             "socialActions",
             "socialMetadata",
@@ -363,6 +391,11 @@ class LinkedInAPI(PlatformAPI):
                 "thirdPartyDistributionChannels": [],
             },
             "isReshareDisabledByAuthor": False,
+            **(
+                {"content": {"media": {"id": post.image["id"], "altText": post.image["alt"]}}}
+                if post.image
+                else {}
+            ),
         }
 
     def _comment_json(self, comment: Comment, account: Account) -> dict[str, Any]:
@@ -771,6 +804,11 @@ class LinkedInAPI(PlatformAPI):
         text = little_plain(commentary)
         if not text.strip():
             return _bad("A post without content needs commentary")
+        image = None
+        if "content" in body:
+            image = self._post_image(body["content"], account)
+            if isinstance(image, Response):
+                return image
         existing = self.world.recent_own_post("linkedin", account.id, text)
         if existing is not None:
             return json_response(
@@ -791,7 +829,12 @@ class LinkedInAPI(PlatformAPI):
                     "status": 422,
                 },
             )
-        post = self.world.publish_post("linkedin", account, text)
+        post = self.world.publish_post("linkedin", account, text, image=image)
+        # The commentary as sent when it was not simply escaped plain text (markup, or a text
+        # LinkedIn cut short at an unescaped reserved character), and the picture.
+        details = [] if commentary == little_escaped(text) else [f"commentary: {commentary}"]
+        if image:
+            details.append(f"image: {image['id']}")
         self.world.record_action(
             "linkedin",
             account.id,
@@ -799,11 +842,105 @@ class LinkedInAPI(PlatformAPI):
             account.urn,
             text=text,
             result_id=post.id,
-            # The commentary as sent when it was not simply escaped plain text (markup, or a
-            # text LinkedIn cut short at an unescaped reserved character).
-            detail=None if commentary == little_escaped(text) else f"commentary: {commentary}",
+            detail="; ".join(details) or None,
         )
         return empty_response(201, {"x-restli-id": post.id})
+
+    def _post_image(self, content: object, account: Account) -> dict[str, Any] | Response:
+        """The uploaded image a post's `content.media` names, as the post records it. Only a
+        single image is simulated (articles, videos, documents, multi-image: refused)."""
+        if not isinstance(content, dict) or set(content) != {"media"}:
+            return li_error(
+                422, "ERROR :: /content :: the simulator publishes only content.media (one image)"
+            )
+        media = content["media"]
+        if not isinstance(media, dict) or not isinstance(media.get("id"), str):
+            return li_error(422, "ERROR :: /content/media/id :: field is required but not found")
+        alt = media.get("altText", "")
+        if not isinstance(alt, str) or len(alt) > MAX_ALT_TEXT:
+            return li_error(
+                422, f"ERROR :: /content/media/altText :: at most {MAX_ALT_TEXT} characters"
+            )
+        urn = media["id"]
+        if not _IMAGE_URN.match(urn):
+            return li_error(422, f"ERROR :: /content/media/id :: not an image URN: {urn}")
+        stored = self.world.li_images.get(urn)
+        if stored is None or stored["owner"] != account.urn:
+            return _denied(f"image {urn}")
+        if stored["size"] is None:
+            return li_error(
+                422, f"ERROR :: /content/media/id :: image {urn} is not AVAILABLE (never uploaded)"
+            )
+        return {
+            "id": urn,
+            "alt": alt,
+            "size": stored["size"],
+            "content_type": stored["content_type"],
+        }
+
+    def _initialize_upload(self, request: Request, account: Account) -> Response:
+        """POST /rest/images?action=initializeUpload: an image URN and the URL its bytes go to."""
+        body = request.json()
+        upload = body.get("initializeUploadRequest") if isinstance(body, dict) else None
+        if not isinstance(upload, dict) or not isinstance(upload.get("owner"), str):
+            return li_error(
+                422,
+                "ERROR :: /initializeUploadRequest/owner :: field is required but not found",
+            )
+        if upload["owner"] != account.urn:
+            return _denied(f"images owned by {upload['owner']}")
+        number = len(self.world.li_images) + 1
+        image_id = f"C4E10AQ{number:010d}"
+        urn = f"urn:li:image:{image_id}"
+        secret = secrets.token_urlsafe(12)
+        expires = self.world.now() + UPLOAD_URL_LIFETIME
+        self.world.li_images[urn] = {
+            "owner": account.urn,
+            "secret": secret,
+            "expires": expires,
+            "size": None,
+            "content_type": "",
+        }
+        upload_url = (
+            f"{request.base_url}/{UPLOADS}/{image_id}/uploaded-image/0"
+            f"?ca=vector_ads&cn=uploads&sync=0&v=beta&ut={secret}"
+        )
+        return json_response(
+            200,
+            {
+                "value": {
+                    "uploadUrlExpiresAt": epoch_ms(expires),
+                    "uploadUrl": upload_url,
+                    "image": urn,
+                }
+            },
+        )
+
+    def _upload(self, request: Request, account: Account) -> Response:
+        """PUT of the image bytes to the URL initializeUpload gave (201, empty)."""
+        raw = request.raw_segments
+        if request.method != "PUT":
+            return li_error(405, f"Method {request.method} is not supported on this resource")
+        urn = f"urn:li:image:{raw[1]}" if len(raw) >= 2 else ""
+        stored = self.world.li_images.get(urn)
+        if stored is None or stored["secret"] != request.query.get("ut"):
+            return _not_found(f"upload {request.path}")
+        if stored["owner"] != account.urn:
+            return _denied(f"image {urn}")
+        if self.world.now() > stored["expires"]:
+            return li_error(400, "The upload URL has expired", code="ILLEGAL_ARGUMENT")
+        if not request.body:
+            return _bad("The upload has no content")
+        stored["size"] = len(request.body)
+        stored["content_type"] = request.header("Content-Type") or ""
+        self.world.record_action(
+            "linkedin",
+            account.id,
+            "upload",
+            urn,
+            detail=f"{stored['size']} bytes, {stored['content_type'] or 'no content type'}",
+        )
+        return empty_response(201)
 
     def _delete(self, request: Request, account: Account, comment: Comment) -> Response:
         actor = request.query.get("actor")

@@ -69,9 +69,12 @@ def test_the_link_is_added_to_the_text_where_the_platform_takes_it_there():
 )
 def test_each_platform_has_its_length_limit(platform, limit):
     fits = "a" * limit
-    picture = platform == "instagram"  # Instagram needs one; LinkedIn is offered none yet
+    picture = platform == "instagram"  # Instagram needs one
     assert [p.code for p in post_rules.problems(platform, fits, picture=picture)] == []
     problems = post_rules.problems(platform, fits + "a", picture=picture)
+    assert [(p.code, p.limit, p.value) for p in problems] == [("too_long", limit, limit + 1)]
+    # with a picture (taken everywhere here) the limit is the same
+    problems = post_rules.problems(platform, fits + "a", picture=True)
     assert [(p.code, p.limit, p.value) for p in problems] == [("too_long", limit, limit + 1)]
 
 
@@ -82,10 +85,12 @@ def test_instagram_takes_30_hashtags_and_needs_a_picture():
     assert codes == ["too_many_hashtags", "picture_required"]
 
 
-def test_linkedin_is_offered_no_picture_until_the_images_api_upload_is_built():
-    codes = [p.code for p in post_rules.problems("linkedin", "Hej", picture=True)]
+def test_linkedin_takes_a_picture_through_the_images_api_and_x_does_not():
+    assert post_rules.problems("linkedin", "Hej", picture=True) == []
+    assert post_rules.problems("linkedin", "Hej") == []
+    assert post_rules.RULES["linkedin"].picture == post_rules.ALLOWED
+    codes = [p.code for p in post_rules.problems("x", "Hej", picture=True)]
     assert codes == ["picture_not_offered"]
-    assert post_rules.RULES["linkedin"].picture == post_rules.NOT_OFFERED
 
 
 def test_youtube_is_not_offered():

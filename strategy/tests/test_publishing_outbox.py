@@ -239,3 +239,90 @@ def test_retry_after_a_lost_answer_looks_first_and_never_posts_twice(
     target.refresh_from_db()
     [only] = sim_posts(sim, "x")
     assert (post.status, target.external_id) == (PostStatus.PUBLISHED, only["id"])
+
+
+def sim_actions(sim, kind):
+    answer = requests.get(
+        f"{sim.url}/_sim/actions", params={"platform": "linkedin", "kind": kind}, timeout=5
+    )
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def test_linkedin_gets_the_picture_uploaded_from_storage_and_named_by_the_post(
+    org, sim, send_now, django_capture_on_commit_callbacks
+):
+    linkedin = make_channel(org, "linkedin")
+    connect(linkedin)
+    post = scheduled(org, [linkedin], picture=picture(), text="Ny cykelsti", picture_alt="Stien")
+
+    run_beat(django_capture_on_commit_callbacks)
+
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+    [upload] = sim_actions(sim, "upload")
+    with post.picture.open("rb") as stored:
+        size = len(stored.read())
+    assert upload["detail"] == f"{size} bytes, image/png"
+    [published] = sim_posts(sim, "linkedin")
+    assert published["image"] == {
+        "id": upload["target_id"],
+        "alt": "Stien",
+        "size": size,
+        "content_type": "image/png",
+    }
+    assert post.targets.get().external_id == published["id"]
+
+
+def test_linkedin_retry_after_a_lost_answer_neither_uploads_nor_posts_twice(
+    org, sim, send_now, django_capture_on_commit_callbacks
+):
+    linkedin = make_channel(org, "linkedin")
+    connect(linkedin)
+    post = scheduled(org, [linkedin], picture=picture(), text="Ny cykelsti")
+    # initializeUpload and the upload pass; the post is made but its answer never comes
+    add_fault(sim, "linkedin", "timeout", count=1, skip=2)
+
+    run_beat(django_capture_on_commit_callbacks)
+
+    [target] = post.targets.all()
+    message = target.outbox_message
+    message.refresh_from_db()
+    assert (message.status, message.outcome_unknown) == (OutboxStatus.PENDING, True)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+    from moderation import outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.deliver(message.pk) == OutboxStatus.SENT
+
+    # The retry found the post: one upload, one post, carrying the uploaded image
+    [upload] = sim_actions(sim, "upload")
+    [published] = sim_posts(sim, "linkedin")
+    assert published["image"]["id"] == upload["target_id"]
+    post.refresh_from_db()
+    target.refresh_from_db()
+    assert (post.status, target.external_id) == (PostStatus.PUBLISHED, published["id"])
+
+
+def test_a_refused_linkedin_upload_fails_the_post_and_says_why(
+    org, sim, send_now, django_capture_on_commit_callbacks
+):
+    linkedin = make_channel(org, "linkedin")
+    connect(linkedin)
+    post = scheduled(org, [linkedin], picture=picture(), text="Ny cykelsti")
+    # initializeUpload passes; the upload is refused for an expired token
+    add_fault(sim, "linkedin", "token_expired", count=1, skip=1)
+
+    run_beat(django_capture_on_commit_callbacks)
+
+    post.refresh_from_db()
+    [target] = post.targets.all()
+    assert (post.status, target.status, target.failure) == (
+        PostStatus.FAILED,
+        TargetStatus.FAILED,
+        "reconnect",
+    )
+    with translation.override("en"):
+        assert "connected again" in str(target.failure_text())
+    assert sim_posts(sim, "linkedin") == []
+    assert sim_actions(sim, "upload") == []
