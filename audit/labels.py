@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "label_update": _("Label changed"),
     "label_delete": _("Label deleted"),
     "rule_label": _("labelled by an inbox rule"),
+    "label_add": _("label added"),
+    "label_remove": _("label removed"),
     "rule_suggest_hide": _("an inbox rule suggested hiding"),
     "set_priority": _("priority raised"),
     # A channel's steps (the labels its history has always shown)

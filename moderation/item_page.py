@@ -4,7 +4,7 @@ forms' starting values. Read side only; the page's writes go through `actions`."
 
 import uuid
 
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -22,6 +22,8 @@ from .models import (
     ANSWER_READY,
     CannedAnswer,
     Forwarding,
+    ItemLabel,
+    Label,
     OutboxKind,
     OutboxStatus,
     QueueItem,
@@ -167,8 +169,6 @@ def rule_hits(item):
     label) read in two queries."""
     from governance.models import OrgUnit
 
-    from .models import Label
-
     hits = list(item.rule_hits.select_related("rule", "version"))
     if not hits:
         return []
@@ -183,6 +183,21 @@ def rule_hits(item):
         hit.unit = units.get(detail.get("unit"), "")
         hit.reason = reasons.get(detail.get("reason"), detail.get("reason", ""))
     return hits
+
+
+def item_labels(item, municipality):
+    """The labels on the item (`labels`) and the municipality's others a person may add
+    (`label_choices`), by name, read in one query."""
+    on_item = ItemLabel.objects.filter(item=item, label=OuterRef("pk"))
+    rows = list(
+        Label.objects.filter(municipality=municipality)
+        .annotate(on_item=Exists(on_item))
+        .order_by("name", "pk")
+    )
+    return {
+        "labels": [label for label in rows if label.on_item],
+        "label_choices": [label for label in rows if not label.on_item],
+    }
 
 
 def item_page_data(user, item, draft_of=None):
@@ -204,7 +219,7 @@ def item_page_data(user, item, draft_of=None):
     hits = rule_hits(item)
     return {
         "item": item,
-        "labels": item.item_labels.select_related("label").order_by("label__name"),
+        **item_labels(item, municipality),
         "rule_hits": hits,
         "rule_forward": next(
             (h for h in hits if h.action in ("suggest_forward", "forward") and h.unit), None

@@ -292,6 +292,50 @@ def delete_label(label, *, acting_user):
         label.delete()
 
 
+# -- a person puts a label on an item or takes it off
+
+
+def _item_municipality_id(item):
+    return item.channel.owner_unit.municipality_id
+
+
+def add_label(item, label, *, acting_user):
+    """Put `label` on `item` as the person; a label already on it stays as it was (no second
+    row, no audit row). Returns True when the label was added. The label must be one of the
+    item's municipality."""
+    if label.municipality_id != _item_municipality_id(item):
+        raise ActionError(_("Choose one of your municipality's labels."), field="label")
+    with transaction.atomic():
+        row, created = ItemLabel.objects.get_or_create(
+            item=item, label=label, defaults={"added_by": acting_user}
+        )
+        if created:
+            audit.record(
+                "label_add",
+                actor=acting_user,
+                item=item,
+                after={"label": label.name},
+                label_id=label.pk,
+            )
+    return created
+
+
+def remove_label(item, label, *, acting_user):
+    """Take `label` off `item`, whoever put it there (a rule or a person); a label not on the
+    item is left alone (no audit row). Returns True when a label was removed."""
+    with transaction.atomic():
+        removed, _rows = ItemLabel.objects.filter(item=item, label=label).delete()
+        if removed:
+            audit.record(
+                "label_remove",
+                actor=acting_user,
+                item=item,
+                before={"label": label.name},
+                label_id=label.pk,
+            )
+    return bool(removed)
+
+
 # -- a person accepts a rule's suggestion
 
 

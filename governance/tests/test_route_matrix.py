@@ -226,10 +226,12 @@ def _url(name, pattern, address, objects):
     """The address with real ids, or None with the reason when an argument cannot be filled."""
     from accounts.models import ChannelAdmin
     from governance.models import OrgUnit
+    from moderation.models import Label
 
     model = _model_of(name, _view_class(pattern))
     values = {
         "admin_pk": objects[ChannelAdmin].pk,
+        "label_id": objects[Label].pk,
         "unit_id": objects[OrgUnit].pk,
         "language": "da",
         "action": "acknowledge",

@@ -8,7 +8,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.api_errors import BlankableURLField, action_failed
@@ -16,11 +16,12 @@ from core.permissions import can
 from core.permissions.api import ActionPermission
 from governance.models import OrgUnit
 
-from .. import actions, bulk, limits, similar
+from .. import actions, bulk, limits, rule_actions, similar
 from ..item_page import platform_writes
 from ..models import (
     OPEN_STATUSES,
     ItemLabel,
+    Label,
     OutboxMessage,
     QueueItem,
 )
@@ -308,6 +309,28 @@ class AssignInput(serializers.Serializer):
             self.fields["to_user"].queryset = actions.assignable_users(item)
 
 
+NOT_A_LABEL = _("Choose one of your municipality's labels.")
+
+
+class LabelInput(serializers.Serializer):
+    """A label of the item's municipality (an id from `/api/v1/labels/`)."""
+
+    label = serializers.PrimaryKeyRelatedField(
+        queryset=Label.objects.none(), error_messages={"does_not_exist": NOT_A_LABEL}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.context.get("item")  # absent when the schema is generated
+        if item is not None:
+            self.fields["label"].queryset = _item_labels(item)
+
+
+def _item_labels(item):
+    """The labels a person may put on `item`: its municipality's."""
+    return Label.objects.filter(municipality_id=item.channel.owner_unit.municipality_id)
+
+
 class TellAuthorInput(serializers.Serializer):
     reason = serializers.CharField(max_length=limits.REASON_CODE)
     text = serializers.CharField(max_length=limits.TELL_AUTHOR_TEXT)
@@ -424,6 +447,8 @@ _ITEM_ACTIONS = (
     "delete_on_platform",
     "retry",
     "record",
+    "add_label",
+    "remove_label",
 )
 
 
@@ -587,6 +612,33 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             RecordInput,
             lambda item, d: actions.capture_record(item, acting_user=request.user, **d),
         )
+
+    @extend_schema(request=LabelInput, responses=QueueItemDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="labels", url_name="labels")
+    def add_label(self, request, pk=None):
+        """Put a label on the item; one it already has stays as it was."""
+        return self._run(
+            LabelInput,
+            lambda item, d: rule_actions.add_label(item, d["label"], acting_user=request.user),
+        )
+
+    @extend_schema(request=None, responses=QueueItemDetailSerializer)
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"labels/(?P<label_id>[0-9]{1,18})",
+        url_name="label",
+    )
+    def remove_label(self, request, pk=None, label_id=None):
+        """Take a label off the item, whoever put it there; one it does not have is left
+        alone. Answers 404 for an id that is no label of the item's municipality."""
+        item = self.get_object()
+        label = _item_labels(item).filter(pk=label_id).first()
+        if label is None:
+            raise NotFound(NOT_A_LABEL)
+        rule_actions.remove_label(item, label, acting_user=request.user)
+        item.refresh_from_db()
+        return Response(self.get_serializer(item).data)
 
     @extend_schema(responses=SimilarItemSerializer(many=True))
     # A short list, not a page, and not filtered by the list's filters.

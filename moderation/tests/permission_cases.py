@@ -198,6 +198,12 @@ def _item_api(action):
     return lambda org: reverse(f"item-{action}", args=[org.items["a"].pk])
 
 
+def _label(org):
+    from moderation.models import Label
+
+    return Label.objects.get_or_create(municipality=org.municipality, name="Parkering")[0]
+
+
 def _api_action(action, data, allowed_status):
     return Case(
         f"item-{action}",
@@ -222,6 +228,22 @@ CASES = [
         lambda org: reverse("moderation:item-action", args=[org.items["a"].pk, "acknowledge"]),
         _HANDLES_A_PAGE,
         method="post",
+        unchanged=_item_a_unchanged,
+    ),
+    # Adding a label by hand from the item's page: the same rule as every other action.
+    Case(
+        "moderation:item-action",
+        lambda org: reverse("moderation:item-action", args=[org.items["a"].pk, "add_label"]),
+        # A number that names no label: an allowed person sees the page again with why.
+        expect(
+            404,
+            anonymous=302,
+            outsider=403,
+            manager_a=403,
+            **dict.fromkeys(("editor", "comms", "comms_lead", "superuser"), 400),
+        ),
+        method="post",
+        data={"label": "999999"},
         unchanged=_item_a_unchanged,
     ),
     Case(
@@ -346,6 +368,16 @@ CASES = [
     # send again.
     _api_action("retry", {}, 409),
     _api_action("record", {"subject": "Affald"}, 200),
+    # A number that names no label: an allowed person is told to choose one of the labels.
+    _api_action("labels", {"label": 999999}, 400),
+    # Taking off a label the item does not have: done (nothing to do) for an allowed person.
+    Case(
+        "item-label",
+        lambda org: reverse("item-label", args=[org.items["a"].pk, _label(org).pk]),
+        _api_handles_a(200),
+        method="delete",
+        unchanged=_item_a_unchanged,
+    ),
     Case(
         "forwarding-list",
         lambda org: reverse("forwarding-list"),

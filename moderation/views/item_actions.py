@@ -1,6 +1,6 @@
 """The actions posted from an item's page (acknowledge, reply, forward, close, assign, hide,
 unhide, tell the author, delete, send a failed write again, capture a record, send an expert's
-answer back): each reads its
+answer back, add or remove a label): each reads its
 form and calls its function in `actions`; a refused step re-renders the page with the message."""
 
 from __future__ import annotations
@@ -166,6 +166,37 @@ class ItemActionView(ActionRequiredMixin, View):
             raise Http404
         rule_actions.accept_suggestion(hit, acting_user=request.user)
         return _("Hiding is on its way to the platform.")
+
+    def _posted_label(self, request, item):
+        """The label named by the form, among the item's municipality's; None for anything
+        else."""
+        from ..models import Label
+
+        raw = request.POST.get("label", "")
+        if not (raw.isdigit() and len(raw) < 19):
+            return None
+        municipality = item.channel.owner_unit.municipality_id
+        return Label.objects.filter(pk=raw, municipality_id=municipality).first()
+
+    def do_add_label(self, request, item):
+        from .. import rule_actions
+
+        label = self._posted_label(request, item)
+        if label is None:
+            return self._refused(_("Choose one of your municipality's labels."), {})
+        if rule_actions.add_label(item, label, acting_user=request.user):
+            return _("Label “%(name)s” added.") % {"name": label.name}
+        return _("The item already has the label “%(name)s”.") % {"name": label.name}
+
+    def do_remove_label(self, request, item):
+        from .. import rule_actions
+
+        label = self._posted_label(request, item)
+        if label is None:
+            return self._refused(_("Choose one of your municipality's labels."), {})
+        if rule_actions.remove_label(item, label, acting_user=request.user):
+            return _("Label “%(name)s” removed.") % {"name": label.name}
+        return _("The item does not have the label “%(name)s”.") % {"name": label.name}
 
     def do_unhide(self, request, item):
         actions.unhide(item, acting_user=request.user, note=posted_note(request))
