@@ -104,6 +104,17 @@ def test_the_author_sees_the_reason_of_a_rejection(client, org):
     page = client.get(post.get_absolute_url())
     assert b"Forkert dato." in page.content
     assert b"Send for approval" in page.content
+    # who decided is named for what they decided
+    assert b'<dt>Sent back by</dt><dd data-decided="rejected">' in page.content
+    assert b"Approved by" not in page.content
+
+    publishing.submit(post, acting_user=org.users["editor"])
+    client.logout()
+    login(client, "manager_a")
+    client.post(reverse("strategy:post-approve", args=[post.pk]))
+    page = client.get(post.get_absolute_url())
+    assert b'<dt>Approved by</dt><dd data-decided="approved">' in page.content
+    assert b"Sent back by" not in page.content
 
 
 def _fill(org, count):
