@@ -260,6 +260,23 @@ def test_promote_creates_one_queue_item_with_deadlines_and_an_audit_row(org, sim
     assert QueueItem.objects.filter(external_id=hit.external_id).count() == 1
 
 
+def test_a_promoted_post_reads_as_a_post_of_its_own_on_the_item_page(org, sim, client):
+    from django.conf import settings
+
+    from core.testing import PASSWORD
+
+    stream = stream_on(org, "x")
+    public(sim, "x", "Hvornår åbner #havnebad?", likes=2)
+    reader.read_stream(stream.pk)
+    item = actions.promote(ListeningHit.objects.get(), acting_user=org.users["comms"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.login(username="comms", password=PASSWORD)
+    page = client.get(reverse("moderation:item-detail", args=[item.pk])).content.decode()
+    assert "data-own-post" in page
+    assert "not a comment under one of our posts" in page
+    assert "The post has not been read from the platform yet." not in page
+
+
 def test_beat_claims_due_streams_once(org, sim):
     stream = stream_on(org, "x")
     assert reader.claim_due_streams() == [stream.pk]
