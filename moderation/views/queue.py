@@ -235,15 +235,23 @@ def queue_context(request, params, *, live=False):
         "filter_query": filter_query,
         "size": size,
         "may_bulk": may_bulk,
-        # Outside the live refresh: the page's bulk bar asks it once for the rows' channels.
+        **bulk_bar_context(filter_form, rows, offered=may_bulk and not live),
+    }
+
+
+def bulk_bar_context(filter_form, rows, *, offered):
+    """What the bulk bar offers; nothing when it is not `offered` (the live refresh does not
+    redraw it, and people who may not handle items do not get it)."""
+    return {
+        # The people the rows' channels may be assigned to, asked once for all of them.
         "assignees": (
             list(actions.assignable_to_any({row.channel_id for row in rows}))
-            if may_bulk and rows and not live
+            if offered and rows
             else []
         ),
         # The labels a selection can be given: the filter's choices, read once for both.
         "bulk_labels": [(pk, name) for pk, name in filter_form.fields["label"].choices if pk != ""]
-        if may_bulk and not live
+        if offered
         else [],
         "selected": set(),
         "bulk_reason_max": limits.CLOSE_REASON,
