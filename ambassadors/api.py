@@ -157,7 +157,7 @@ class CourseViewSet(
         return self._step(request, actions.cancel)
 
 
-class MembershipSerializer(serializers.Serializer):
+class AmbassadorMembershipSerializer(serializers.Serializer):
     active = serializers.BooleanField()
     joined_at = serializers.DateTimeField(allow_null=True)
     left_at = serializers.DateTimeField(allow_null=True)
@@ -188,25 +188,25 @@ class MyMembershipView(APIView):
         "delete": "ambassadors.join",
     }
 
-    @extend_schema(responses=MembershipSerializer)
+    @extend_schema(responses=AmbassadorMembershipSerializer)
     def get(self, request):
-        return Response(MembershipSerializer(_membership(request.user)).data)
+        return Response(AmbassadorMembershipSerializer(_membership(request.user)).data)
 
-    @extend_schema(request=None, responses=MembershipSerializer)
+    @extend_schema(request=None, responses=AmbassadorMembershipSerializer)
     def post(self, request):
         try:
             actions.join(request.user, acting_user=request.user)
         except actions.ProgrammeError as exc:
             raise action_failed(exc) from None
-        return Response(MembershipSerializer(_membership(request.user)).data)
+        return Response(AmbassadorMembershipSerializer(_membership(request.user)).data)
 
-    @extend_schema(request=None, responses=MembershipSerializer)
+    @extend_schema(request=None, responses=AmbassadorMembershipSerializer)
     def delete(self, request):
         try:
             actions.leave(request.user, acting_user=request.user)
         except actions.ProgrammeError as exc:
             raise action_failed(exc) from None
-        return Response(MembershipSerializer(_membership(request.user)).data)
+        return Response(AmbassadorMembershipSerializer(_membership(request.user)).data)
 
 
 class MemberSerializer(serializers.Serializer):

@@ -21,6 +21,10 @@ NAVIGATION = [
     ("settings:overview", _("Settings"), "governance.manage_settings"),
 ]
 
+# Pages of an entry that live under another address as well: the settings pages that came
+# before the settings area (opening hours, canned answers, alerts) are under /governance/settings/.
+ALSO_UNDER = {"settings:overview": ("/governance/settings/",)}
+
 ADMIN = _("Admin")
 
 
@@ -44,9 +48,13 @@ def navigation_for(request):
         items.append({"name": url_name, "url": url, "label": label, "active": False})
     # The entry whose address is the longest prefix of this page is the current one
     # (/strategy/reports/ is Reports, not Strategy).
-    matches = [item for item in items if request.path.startswith(item["url"])]
-    if matches:
-        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    best, longest = None, -1
+    for item in items:
+        for prefix in (item["url"], *ALSO_UNDER.get(item["name"], ())):
+            if request.path.startswith(prefix) and len(prefix) > longest:
+                best, longest = item, len(prefix)
+    if best is not None:
+        best["active"] = True
     if user.is_staff:
         items.append(
             {"name": "admin:index", "url": reverse("admin:index"), "label": ADMIN, "active": False}

@@ -16,18 +16,19 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.permissions import can
 
-from . import actions, limits
-from .models import QueueItem
+from . import actions, limits, rule_actions
+from .models import Label, QueueItem
 
 # At most this many items in one request: each item is one transaction of its own.
 MAX_ITEMS = 200
 
-ACKNOWLEDGE, CLOSE, ASSIGN, SPAM = "acknowledge", "close", "assign", "spam"
+ACKNOWLEDGE, CLOSE, ASSIGN, SPAM, LABEL = "acknowledge", "close", "assign", "spam", "label"
 ACTIONS = {
     ACKNOWLEDGE: gettext_lazy("Acknowledge"),
     CLOSE: gettext_lazy("Close"),
     ASSIGN: gettext_lazy("Assign"),
     SPAM: gettext_lazy("Mark as spam"),
+    LABEL: gettext_lazy("Add label"),
 }
 
 # The largest id the database stores (a bigint); a longer number names no item.
@@ -40,6 +41,18 @@ class BulkInputError(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class Request:
+    """A bulk request that passed `read_request`: the step, the ids (each once, in order), and
+    what the step needs (the reason to close, the person to assign, the label to add)."""
+
+    action: str
+    ids: list
+    reason: str = ""
+    assignee: object = None
+    label: Label | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +105,10 @@ def _whole_number(value):
     return number if 0 < number <= _MAX_ID else None
 
 
-def read_request(action, ids, *, reason="", assignee=None):
+def read_request(action, ids, *, reason="", assignee=None, label=None) -> Request:
     """Check a bulk request before anything runs: the action, the ids, and what the action
-    needs (a reason to close, a person to assign). Returns (action, ids, reason, assignee as
-    a user or None); refuses with BulkInputError, every problem by its input's name."""
+    needs (a reason to close, a person to assign, a label to add). Returns the `Request`;
+    refuses with BulkInputError, every problem by its input's name."""
     errors = {}
     if not isinstance(action, str) or action not in ACTIONS:
         errors["action"] = _("Choose what to do with the selected items.")
@@ -117,9 +130,15 @@ def read_request(action, ids, *, reason="", assignee=None):
         person = _person(assignee)
         if person is None:
             errors["assignee"] = _("Choose the person to assign the items to.")
+    chosen = None
+    if action == LABEL:
+        pk = _whole_number(label)
+        chosen = Label.objects.filter(pk=pk).first() if pk is not None else None
+        if chosen is None:
+            errors["label"] = _("Choose the label to add to the items.")
     if errors:
         raise BulkInputError(errors)
-    return action, ids, reason, person
+    return Request(action, ids, reason, person, chosen)
 
 
 def _person(value):
@@ -129,19 +148,21 @@ def _person(value):
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
-def run(user, action, ids, *, reason="", assignee=None) -> list[Outcome]:
-    """Run `action` on each item of `ids` (already read by `read_request`) as `user`: one
-    Outcome per id, in their order."""
+def run(user, request: Request) -> list[Outcome]:
+    """Run the request's step on each of its items as `user`: one Outcome per id, in their
+    order. A label of another municipality than an item's is refused for that item by the
+    action."""
     perform = {
         ACKNOWLEDGE: lambda item: actions.acknowledge(item, acting_user=user),
-        CLOSE: lambda item: actions.close(item, reason, acting_user=user),
-        ASSIGN: lambda item: actions.assign(item, assignee, acting_user=user),
+        CLOSE: lambda item: actions.close(item, request.reason, acting_user=user),
+        ASSIGN: lambda item: actions.assign(item, request.assignee, acting_user=user),
         SPAM: lambda item: actions.mark_spam(item, acting_user=user),
-    }[action]
+        LABEL: lambda item: rule_actions.add_label(item, request.label, acting_user=user),
+    }[request.action]
     # One query for the items the user may see; each action then locks and reads its item.
-    found = QueueItem.objects.for_user(user).filter(pk__in=ids).select_related("channel")
+    found = QueueItem.objects.for_user(user).filter(pk__in=request.ids).select_related("channel")
     items = {item.pk: item for item in found}
-    return [_outcome(user, pk, items.get(pk), perform) for pk in ids]
+    return [_outcome(user, pk, items.get(pk), perform) for pk in request.ids]
 
 
 def _outcome(user, pk, item, perform) -> Outcome:
@@ -158,13 +179,13 @@ def _outcome(user, pk, item, perform) -> Outcome:
     return Outcome(pk)
 
 
-def summary(action, outcomes, *, assignee=None) -> list[tuple[str, str]]:
+def summary(request: Request, outcomes) -> list[tuple[str, str]]:
     """The outcome in sentences, as (level, text): how many items the step was done to, then
     how many were skipped for each reason (most first)."""
     done = sum(outcome.done for outcome in outcomes)
     lines = []
     if done:
-        lines.append(("success", _done_sentence(action, done, assignee)))
+        lines.append(("success", _done_sentence(request, done)))
     skipped = Counter(outcome.reason for outcome in outcomes if not outcome.done)
     for why, count in skipped.most_common():
         text = ngettext(
@@ -174,7 +195,15 @@ def summary(action, outcomes, *, assignee=None) -> list[tuple[str, str]]:
     return lines
 
 
-def _done_sentence(action, count, assignee):
+def _done_sentence(request, count):
+    action, assignee = request.action, request.assignee
+    if action == LABEL:
+        text = ngettext(
+            "Label %(label)s added to %(count)d item.",
+            "Label %(label)s added to %(count)d items.",
+            count,
+        )
+        return text % {"count": count, "label": request.label.name}
     if action == ACKNOWLEDGE:
         text = ngettext("%(count)d item acknowledged.", "%(count)d items acknowledged.", count)
     elif action == CLOSE:

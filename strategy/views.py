@@ -573,8 +573,6 @@ def own_posts_page(user, params):
     """The own posts of one month (the current one unless asked), on one channel or all the
     user sees, newest first, with the month's totals from the rollups. Returns the filter form,
     the posts query, the month and the totals."""
-    from django.db.models import Sum
-
     from .figures import month_bounds, municipality_zone
     from .forms import OwnPostFilterForm
     from .models import OwnPost, OwnPostMonth
@@ -591,6 +589,15 @@ def own_posts_page(user, params):
     if cleaned.get("channel"):
         posts = posts.filter(channel=cleaned["channel"])
         months = months.filter(channel=cleaned["channel"])
+    posts = posts.select_related("channel").order_by("-published_at", "-id")
+    return form, valid, posts, month, month_summary(months)
+
+
+def month_summary(months):
+    """The month's totals over the channels' rollups `months`: own posts, interactions per post
+    and per person reached."""
+    from django.db.models import Sum
+
     totals = months.aggregate(
         posts=Sum("posts"),
         with_interactions=Sum("posts_with_interactions"),
@@ -598,7 +605,7 @@ def own_posts_page(user, params):
         reach=Sum("reach"),
         reached=Sum("reached_interactions"),
     )
-    summary = {
+    return {
         "posts": totals["posts"] or 0,
         "per_post": metrics.month_value(
             "interactions_per_post",
@@ -612,8 +619,6 @@ def own_posts_page(user, params):
             "engagement_rate", 0, 0, 0, totals["reach"] or 0, totals["reached"] or 0
         ),
     }
-    posts = posts.select_related("channel").order_by("-published_at", "-id")
-    return form, valid, posts, month, summary
 
 
 class OwnPostsView(ActionRequiredMixin, TemplateView):

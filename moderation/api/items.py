@@ -372,7 +372,7 @@ class BulkInput(serializers.Serializer):
 
     action = serializers.CharField(
         max_length=20,
-        help_text=_("What to do with the items: acknowledge, close, assign or spam."),
+        help_text=_("What to do with the items: acknowledge, close, assign, spam or label."),
     )
     ids = serializers.ListField(
         child=serializers.IntegerField(),
@@ -391,21 +391,28 @@ class BulkInput(serializers.Serializer):
         default=None,
         help_text=_("The person the items are assigned to (action assign)."),
     )
+    label = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The label added to the items (action label)."),
+    )
 
     def to_internal_value(self, data):
         # The types are checked by `bulk.read_request`, the same way for the page and the API.
         if not isinstance(data, dict):
             return super().to_internal_value(data)
         try:
-            action, ids, reason, person = bulk.read_request(
+            step = bulk.read_request(
                 data.get("action"),
                 data.get("ids"),
                 reason=data.get("reason", ""),
                 assignee=data.get("assignee"),
+                label=data.get("label"),
             )
         except bulk.BulkInputError as error:
             raise ValidationError({name: [text] for name, text in error.errors.items()}) from None
-        return {"action": action, "ids": ids, "reason": reason, "assignee": person}
+        return {"step": step}
 
 
 class BulkOutcomeSerializer(serializers.Serializer):
@@ -653,19 +660,13 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=BulkInput, responses=BulkResultSerializer)
     @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk")
     def bulk_step(self, request):
-        """One step (acknowledge, close, assign, spam) on up to 200 items: each through its
+        """One step (acknowledge, close, assign, spam, label) on up to 200 items: each through its
         own action, permission check and audit row; the items that cannot take it are skipped
         with the reason. Answers 200 with each item's outcome."""
         data = BulkInput(data=request.data)
         data.is_valid(raise_exception=True)
-        action, person = data.validated_data["action"], data.validated_data["assignee"]
-        outcomes = bulk.run(
-            request.user,
-            action,
-            data.validated_data["ids"],
-            reason=data.validated_data["reason"],
-            assignee=person,
-        )
+        step = data.validated_data["step"]
+        outcomes = bulk.run(request.user, step)
         results = [
             {
                 "id": outcome.id,
@@ -676,10 +677,10 @@ class QueueItemViewSet(viewsets.ReadOnlyModelViewSet):
             for outcome in outcomes
         ]
         done = sum(outcome.done for outcome in outcomes)
-        summary = bulk.summary(action, outcomes, assignee=person)
+        summary = bulk.summary(step, outcomes)
         return Response(
             {
-                "action": action,
+                "action": step.action,
                 "done": done,
                 "skipped": len(outcomes) - done,
                 "summary": [text for _level, text in summary],

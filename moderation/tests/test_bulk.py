@@ -111,6 +111,65 @@ def test_the_page_assigns_the_selected_items_to_a_person(client, org, two):
     assert [str(m) for m in page.context["messages"]] == ["2 items assigned to monitor."]
 
 
+def _label(org, name="Parkering"):
+    from moderation import rule_actions
+
+    return rule_actions.create_label(
+        org.municipality, acting_user=org.users["comms_lead"], name=name
+    )
+
+
+def _labels_of(*items):
+    from moderation.models import ItemLabel
+
+    return sorted(
+        ItemLabel.objects.filter(item__in=items).values_list(
+            "item_id", "label__name", "added_by__username"
+        )
+    )
+
+
+def test_the_page_adds_a_label_to_the_selected_items_each_audited_once(client, org, two):
+    label = _label(org)
+    login(client, "monitor")
+    page = client.get("/moderation/")
+    assert b'id="bulk-label"' in page.content and b"Parkering" in page.content
+    ids = [i.pk for i in two]
+    response = client.post(BULK_PAGE, {"action": "label", "ids": ids, "label": label.pk})
+    assert response.status_code == 302
+    assert _labels_of(*two) == [(i.pk, "Parkering", "monitor") for i in two]
+    page = client.get("/moderation/")
+    assert [str(m) for m in page.context["messages"]] == ["Label Parkering added to 2 items."]
+    # Again: the label stays once on each item and no second audit row is written
+    client.post(BULK_PAGE, {"action": "label", "ids": ids, "label": label.pk})
+    assert _labels_of(*two) == [(i.pk, "Parkering", "monitor") for i in two]
+    assert AuditEntry.objects.filter(action="label_add").count() == 2
+
+
+def test_the_page_refuses_a_label_step_without_a_label_and_changes_nothing(client, org, two):
+    _label(org)
+    login(client, "monitor")
+    response = client.post(BULK_PAGE, {"action": "label", "ids": [i.pk for i in two]})
+    assert response.status_code == 400
+    assert "Choose the label to add to the items." in response.content.decode()
+    assert _labels_of(*two) == []
+
+
+def test_the_api_adds_a_label_and_answers_each_items_outcome(client, org, two):
+    label = _label(org)
+    login(client, "comms")
+    response = client.post(
+        BULK_API,
+        {"action": "label", "ids": [i.pk for i in two], "label": label.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["action"], answer["done"], answer["skipped"]) == ("label", 2, 0)
+    assert answer["summary"] == ["Label Parkering added to 2 items."]
+    assert _labels_of(*two) == [(i.pk, "Parkering", "comms") for i in two]
+
+
 def test_the_page_marks_the_selected_items_as_spam_with_the_policys_reason(client, org, two):
     # Given a policy whose removal reasons name spam
     version = spam_policy(org)
@@ -401,6 +460,9 @@ def test_the_api_reports_an_item_the_user_may_see_but_not_handle(client, org):
         ({"action": "close", "ids": [FIRST]}, "reason"),
         ({"action": "close", "ids": [FIRST], "reason": 5}, "reason"),
         ({"action": "assign", "ids": [FIRST], "assignee": "nobody"}, "assignee"),
+        ({"action": "label", "ids": [FIRST]}, "label"),
+        ({"action": "label", "ids": [FIRST], "label": 999999}, "label"),
+        ({"action": "label", "ids": [FIRST], "label": "Parkering"}, "label"),
     ],
 )
 def test_the_api_refuses_bad_input_with_the_error_body_and_changes_nothing(

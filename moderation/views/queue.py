@@ -235,12 +235,24 @@ def queue_context(request, params, *, live=False):
         "filter_query": filter_query,
         "size": size,
         "may_bulk": may_bulk,
-        # Outside the live refresh: the page's bulk bar asks it once for the rows' channels.
+        **bulk_bar_context(filter_form, rows, offered=may_bulk and not live),
+    }
+
+
+def bulk_bar_context(filter_form, rows, *, offered):
+    """What the bulk bar offers; nothing when it is not `offered` (the live refresh does not
+    redraw it, and people who may not handle items do not get it)."""
+    return {
+        # The people the rows' channels may be assigned to, asked once for all of them.
         "assignees": (
             list(actions.assignable_to_any({row.channel_id for row in rows}))
-            if may_bulk and rows and not live
+            if offered and rows
             else []
         ),
+        # The labels a selection can be given: the filter's choices, read once for both.
+        "bulk_labels": [(pk, name) for pk, name in filter_form.fields["label"].choices if pk != ""]
+        if offered
+        else [],
         "selected": set(),
         "bulk_reason_max": limits.CLOSE_REASON,
         "bulk_texts": selection_texts(0),
@@ -291,11 +303,12 @@ class QueueBulkView(ActionRequiredMixin, View):
         posted = request.POST
         params = QueryDict(posted.get("query", ""))
         try:
-            action, ids, reason, person = bulk.read_request(
+            step = bulk.read_request(
                 posted.get("action"),
                 posted.getlist("ids"),
                 reason=posted.get("reason", ""),
                 assignee=posted.get("assignee"),
+                label=posted.get("label"),
             )
         except bulk.BulkInputError as error:
             selected = {int(v) for v in posted.getlist("ids") if v.isascii() and v.isdigit()}
@@ -304,12 +317,13 @@ class QueueBulkView(ActionRequiredMixin, View):
                 bulk_errors=error.errors,
                 bulk_reason=posted.get("reason", ""),
                 bulk_assignee=posted.get("assignee", ""),
+                bulk_label=posted.get("label", ""),
                 selected=selected,
                 bulk_texts=selection_texts(len(selected)),
             )
             return render(request, "moderation/queue.html", context, status=400)
-        outcomes = bulk.run(request.user, action, ids, reason=reason, assignee=person)
-        for level, text in bulk.summary(action, outcomes, assignee=person):
+        outcomes = bulk.run(request.user, step)
+        for level, text in bulk.summary(step, outcomes):
             messages.add_message(request, _MESSAGE_LEVELS[level], text)
         query = urlencode(list(params.lists()), doseq=True)
         return redirect(reverse("moderation:queue") + (f"?{query}" if query else ""))

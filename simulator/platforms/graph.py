@@ -29,6 +29,7 @@ from ..timefmt import graph_time, parse_time
 from ..wire import BadBody, Request, Response, json_response, url_with
 from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
+from .errors import graph_error
 from .graphfields import FieldsError, FieldSpec, fields_text, parse_fields
 
 GRAPH_VERSION = re.compile(r"v\d+\.\d+")
@@ -172,30 +173,6 @@ MESSAGING_WEBHOOK_FIELDS = frozenset(
 # The app the simulated Page tokens belong to, as subscribed_apps lists it.
 SIM_APP = {"category": "Business", "link": "https://example.org/", "name": "Kommune SoMe"}
 SIM_APP_ID = "990000000000001"
-
-
-def graph_error(
-    status: int,
-    message: str,
-    code: int,
-    subcode: int | None = None,
-    *,
-    error_type: str = "OAuthException",
-    transient: bool | None = None,
-    user_title: str | None = None,
-    user_msg: str | None = None,
-) -> Response:
-    error: dict[str, Any] = {"message": message, "type": error_type, "code": code}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    if transient is not None:
-        error["is_transient"] = transient
-    if user_title:
-        error["error_user_title"] = user_title
-    if user_msg:
-        error["error_user_msg"] = user_msg
-    error["fbtrace_id"] = "A" + secrets.token_urlsafe(16)[:21]
-    return json_response(status, {"error": error})
 
 
 def _unsupported(method: str, node_id: str) -> Response:

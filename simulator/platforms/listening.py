@@ -24,6 +24,7 @@ from ..state import Account, PublicPost
 from ..timefmt import rfc3339
 from ..wire import Request, Response, json_response, url_with
 from .base import Abort, decode_token, encode_token
+from .errors import graph_error, invalid_request
 
 IG_FIELDS = {"id", "caption", "like_count", "comments_count", "permalink", "timestamp",
              "media_type", "media_url", "children", "username"}  # fmt: skip
@@ -66,7 +67,6 @@ def matches(query: str, text: str) -> bool:
 
 
 def x_search(api, request: Request, account: Account) -> Response:
-    from .x import invalid_request
 
     naming = api.naming()
     allowed = naming.lookup_params | {
@@ -163,7 +163,6 @@ def x_search(api, request: Request, account: Account) -> Response:
 
 
 def _graph_error(message: str, code: int = 100, subcode: int | None = None) -> Response:
-    from .graph import graph_error
 
     return graph_error(400, message, code, subcode)
 

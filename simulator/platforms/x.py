@@ -32,8 +32,8 @@ from ..timefmt import parse_time, x_time
 from ..wire import Request, Response, json_response
 from . import listening
 from .base import Abort, PlatformAPI, decode_token, encode_token, paginate
+from .errors import invalid_request
 
-INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 TWEET_FIELDS = {
@@ -137,21 +137,6 @@ def mentions_account(tweet: Comment, account: Account) -> bool:
 def problem(status: int, title: str, detail: str, problem_type: str = "about:blank") -> Response:
     return json_response(
         status, {"title": title, "detail": detail, "type": problem_type, "status": status}
-    )
-
-
-def invalid_request(message: str, parameter: str | None = None, value: Any = None) -> Response:
-    error: dict[str, Any] = {"message": message}
-    if parameter is not None:
-        error = {"parameters": {parameter: [str(value)]}, "message": message}
-    return json_response(
-        400,
-        {
-            "errors": [error],
-            "title": "Invalid Request",
-            "detail": "One or more parameters to your request was invalid.",
-            "type": INVALID_REQUEST,
-        },
     )
 
 
