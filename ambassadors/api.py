@@ -200,7 +200,7 @@ class MyMembershipView(APIView):
             raise action_failed(exc) from None
         return Response(AmbassadorMembershipSerializer(_membership(request.user)).data)
 
-    @extend_schema(request=None, responses=AmbassadorMembershipSerializer)
+    @extend_schema(request=None, responses={200: AmbassadorMembershipSerializer})
     def delete(self, request):
         try:
             actions.leave(request.user, acting_user=request.user)

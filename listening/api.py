@@ -102,6 +102,9 @@ class StreamViewSet(
 class HitSerializer(serializers.ModelSerializer):
     queue_item = serializers.IntegerField(source="promoted_item_id", read_only=True)
 
+    # Empty where the platform gave no address for the post.
+    url = serializers.URLField(read_only=True, allow_blank=True)
+
     class Meta:
         model = ListeningHit
         fields = [
@@ -161,6 +164,8 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     most engaged first, in cursor pages. `promote` puts one into the queue."""
 
     serializer_class = HitSerializer
+    # The schema's page shape (cursor pages, no count); `paginator` picks the ordering.
+    pagination_class = HitPagination
     queryset = ListeningHit.objects.none()
     permission_classes = [ActionPermission]
     permission_actions = {

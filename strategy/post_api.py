@@ -21,6 +21,8 @@ class PostTargetSerializer(serializers.ModelSerializer):
     platform = serializers.CharField(source="channel.platform", read_only=True)
     channel_name = serializers.CharField(source="channel.name", read_only=True)
     failure_text = serializers.CharField(read_only=True)
+    # Empty until the platform confirmed the post.
+    permalink = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = PostTarget
