@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts import health
 from accounts.models import ChannelConnection, ChannelStatus, TokenStatus
+from moderation.polling.poller import backoff
 from platforms.errors import (
     NeedsReconnectError,
     NotSupportedError,
@@ -44,6 +45,8 @@ OLD_BATCH = 50
 YOUTUBE_UNITS_NEEDED = 10
 # How long a claimed run holds the channel, so a crashed worker does not hold it for ever.
 LEASE = timedelta(minutes=30)
+# After a failed run: 15 minutes, doubling, at most a day (the poller's back-off shape).
+FIRST_BACKOFF = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=24)
 
 
@@ -72,11 +75,6 @@ def due_connections(now=None) -> list[int]:
         .order_by("channel_id")
         .values_list("pk", flat=True)
     )
-
-
-def backoff(failures: int) -> timedelta:
-    base = min(timedelta(minutes=15) * 2 ** min(max(failures - 1, 0), 10), MAX_BACKOFF)
-    return base * random.uniform(0.8, 1.2)
 
 
 def _claim(channel, now) -> FiguresCollection | None:
@@ -189,7 +187,7 @@ def collect(connection_id, *, now=None, adapter_factory=None) -> Outcome:
             state,
             CollectionStatus.FAILED,
             now=now,
-            next_run_at=now + backoff(failures),
+            next_run_at=now + backoff(failures, first=FIRST_BACKOFF, cap=MAX_BACKOFF),
             error=str(exc),
             failures=failures,
         )

@@ -85,10 +85,12 @@ def claim_due_connections(now=None, *, lookahead=None) -> list[tuple[int, object
     return claimed
 
 
-def backoff(failures: int) -> timedelta:
-    """The wait after `failures` transient failures in a row: doubling from one interval, capped,
-    with jitter so channels of one platform do not come back in step."""
-    base = min(interval() * 2 ** min(max(failures - 1, 0), 16), MAX_BACKOFF)
+def backoff(failures: int, *, first: timedelta | None = None, cap=MAX_BACKOFF) -> timedelta:
+    """The wait after `failures` transient failures in a row: doubling from `first` (one poll
+    interval unless given), at most `cap`, with jitter so channels of one platform do not come
+    back in step."""
+    first = interval() if first is None else first
+    base = min(first * 2 ** min(max(failures - 1, 0), 16), cap)
     return base * random.uniform(0.8, 1.2)
 
 
